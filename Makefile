@@ -1,0 +1,105 @@
+# zpgen — build, samples, tests.  See README.md for the two commands.
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+CC ?= cc
+PKGS := libxml-2.0 freetype2 fontconfig harfbuzz harfbuzz-subset libcjson libunibreak zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igen -Ibuild/gen \
+  -DZP_VERSION='"$(VERSION)"' -DZP_DATADIR='"$(PREFIX)/share/zpgen"'
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRCS := $(filter-out gen/main.c,$(wildcard gen/*.c))
+GEN_SRCS := build/gen/schema.c
+OBJS := $(patsubst gen/%.c,build/obj/%.o,$(SRCS)) build/obj/schema.o
+SAN_OBJS := $(patsubst gen/%.c,build/san/%.o,$(SRCS)) build/san/schema.o
+TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+
+# sample name : template
+SAMPLES := liwan-agri-2023:dept-self-eval-report
+SAMPLE_PDFS := $(foreach s,$(SAMPLES),samples/$(word 1,$(subst :, ,$(s))).pdf)
+
+.PHONY: all samples test unit e2e golden san check-format format install clean bench
+all: bin/zpgen
+
+build/gen/schema.c: templates/zpgen.rng
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from templates/zpgen.rng */'; \
+	  echo 'const char zp_schema_rng[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+build/obj/%.o: gen/%.c $(wildcard gen/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+build/obj/schema.o: build/gen/schema.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+build/san/%.o: gen/%.c $(wildcard gen/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+build/san/schema.o: build/gen/schema.c
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+bin/zpgen: build/obj/main.o $(OBJS)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+bin/zpgen-san: build/san/main.o $(SAN_OBJS)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/tests/%: tests/%.c $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+build/san-tests/%: tests/%.c $(SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(SAN_OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+samples/%.pdf: bin/zpgen
+	@mkdir -p samples
+	tpl=$$(echo "$(SAMPLES)" | tr ' ' '\n' | grep "^$*:" | cut -d: -f2); \
+	  SOURCE_DATE_EPOCH=0 ./bin/zpgen render --template templates/$$tpl.xml \
+	    --data data/$*.json --output $@
+	pdftoppm -r 60 -png -f 1 -l 1 $@ samples/$*-p
+	@mv samples/$*-p-*1.png samples/$*-page1.png
+
+samples: bin/zpgen
+	@rm -f $(SAMPLE_PDFS)
+	$(MAKE) $(SAMPLE_PDFS)
+
+# Unit tests (cmocka), end-to-end tests, golden layout dumps.
+unit: $(addprefix build/tests/,$(TESTS))
+	@set -e; for t in $^; do echo "== $$t"; ZP_ROOT=$(CURDIR) $$t; done
+e2e: bin/zpgen
+	ZPGEN=bin/zpgen sh tests/e2e.sh
+golden: bin/zpgen
+	ZPGEN=bin/zpgen sh tests/golden.sh
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
+	@set -e; for t in $(addprefix build/san-tests/,$(TESTS)); do echo "== $$t (asan+ubsan)"; \
+	  ASAN_OPTIONS=detect_leaks=1 ZP_ROOT=$(CURDIR) $$t; done
+	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/e2e.sh
+test: unit e2e golden san check-format
+
+check-format:
+	clang-format --dry-run --Werror gen/*.c gen/*.h tests/*.c
+format:
+	clang-format -i gen/*.c gen/*.h tests/*.c
+
+bench: bin/zpgen
+	sh bench/run.sh
+
+install: bin/zpgen
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zpgen/templates $(DESTDIR)$(PREFIX)/share/zpgen/fonts
+	install -m 755 bin/zpgen $(DESTDIR)$(PREFIX)/bin/zpgen
+	install -m 644 templates/*.xml templates/zpgen.rng $(DESTDIR)$(PREFIX)/share/zpgen/templates/
+	install -m 644 fonts/README.md $(DESTDIR)$(PREFIX)/share/zpgen/fonts/
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,88 @@
+/* dlist.c — see dlist.h. */
+#include "dlist.h"
+
+#include <stdlib.h>
+
+zp_dl *zp_dl_new(void) {
+  zp_arena *a = zp_arena_new();
+  if (!a)
+    return NULL;
+  zp_dl *dl = zp_arena_alloc(a, sizeof *dl);
+  if (!dl) {
+    zp_arena_free(a);
+    return NULL;
+  }
+  dl->arena = a;
+  return dl;
+}
+
+void zp_dl_free(zp_dl *dl) {
+  if (dl)
+    zp_arena_free(dl->arena);
+}
+
+zp_dl_page *zp_dl_add_page(zp_dl *dl, float width, float height) {
+  zp_dl_page *p = zp_arena_alloc(dl->arena, sizeof *p);
+  if (!p)
+    return NULL;
+  p->width = width;
+  p->height = height;
+  if (dl->pages_tail)
+    dl->pages_tail->next = p;
+  else
+    dl->pages = p;
+  dl->pages_tail = p;
+  dl->npages++;
+  return p;
+}
+
+zp_dl_run *zp_dl_add_run(zp_dl *dl, zp_dl_page *page, uint16_t face,
+                         float size, float y, uint32_t n) {
+  zp_dl_run *r = zp_arena_alloc(dl->arena, sizeof *r);
+  if (!r)
+    return NULL;
+  r->glyphs = zp_arena_alloc(dl->arena, sizeof(zp_dl_glyph) * (n ? n : 1));
+  if (!r->glyphs)
+    return NULL;
+  r->face = face;
+  r->size = size;
+  r->y = y;
+  r->n = n;
+  if (page->runs_tail)
+    page->runs_tail->next = r;
+  else
+    page->runs = r;
+  page->runs_tail = r;
+  return r;
+}
+
+zp_dl_rule *zp_dl_add_rule(zp_dl *dl, zp_dl_page *page, float x0, float y0,
+                           float x1, float y1, float width) {
+  zp_dl_rule *r = zp_arena_alloc(dl->arena, sizeof *r);
+  if (!r)
+    return NULL;
+  *r = (zp_dl_rule){x0, y0, x1, y1, width, NULL};
+  if (page->rules_tail)
+    page->rules_tail->next = r;
+  else
+    page->rules = r;
+  page->rules_tail = r;
+  return r;
+}
+
+zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
+                                 int page, float y) {
+  zp_dl_outline *o = zp_arena_alloc(dl->arena, sizeof *o);
+  if (!o)
+    return NULL;
+  o->level = level;
+  o->title = zp_arena_strdup(dl->arena, title);
+  o->page = page;
+  o->y = y;
+  if (dl->outlines_tail)
+    dl->outlines_tail->next = o;
+  else
+    dl->outlines = o;
+  dl->outlines_tail = o;
+  return o;
+}

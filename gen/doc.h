@@ -1,0 +1,152 @@
+/* doc.h — the document tree: what the binder produces and layout consumes.
+ *
+ * Everything here is resolved: styles carry concrete values in points,
+ * numbering is already part of heading text, fields are formatted.  The
+ * tree lives in the arena of the zp_doc that holds it.
+ */
+#ifndef ZP_DOC_H
+#define ZP_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+
+typedef enum {
+  ZP_ALIGN_LEFT,
+  ZP_ALIGN_CENTER,
+  ZP_ALIGN_RIGHT,
+  ZP_ALIGN_JUSTIFY
+} zp_align;
+
+typedef enum { ZP_VALIGN_TOP, ZP_VALIGN_MIDDLE, ZP_VALIGN_BOTTOM } zp_valign;
+
+/* Line-breaking strictness (clreq): strict, basic (the default), loose. */
+typedef enum { ZP_BREAK_STRICT, ZP_BREAK_BASIC, ZP_BREAK_LOOSE } zp_break_rules;
+
+/* A resolved style.  Lengths in pt. */
+typedef struct zp_style {
+  const char *name;
+  const char *role;     /* font role: "song", "hei", ... */
+  double size;          /* font size */
+  double first_indent;  /* extra indent of a paragraph's first line */
+  double left_indent, right_indent;
+  zp_align align;
+  double line_pitch;    /* baseline to baseline; 0: the page grid's */
+  bool grid;            /* lines on the page grid, characters at its pitch */
+  double space_before, space_after;
+  bool bold;            /* synthesised when the face has no bold */
+  bool keep_with_next;  /* never last on a page */
+  bool balance;         /* balanced lines (titles) */
+  bool page_break_before;
+  int widows, orphans;  /* least lines at a page top / bottom; 1: no rule */
+  zp_break_rules rules;
+  double latin_space;   /* extra space between Han and Latin/digits, em */
+} zp_style;
+
+typedef struct zp_table zp_table;
+
+typedef enum {
+  ZP_BLOCK_PARAGRAPH,
+  ZP_BLOCK_HEADING,
+  ZP_BLOCK_PAGE_BREAK,
+  ZP_BLOCK_TABLE
+} zp_block_kind;
+
+typedef struct zp_block zp_block;
+struct zp_block {
+  zp_block_kind kind;
+  const zp_style *style;
+  const char *text;  /* UTF-8; headings include their number "一、" */
+  int level;         /* heading level, 1 = 一、; 0 for other blocks */
+  bool outline;      /* make a bookmark of it */
+  zp_loc loc;        /* the template element that made it */
+  zp_loc data_loc;   /* the data value its text came from, if one did */
+  const zp_table *table; /* ZP_BLOCK_TABLE */
+  zp_block *next;
+};
+
+/* ---- tables (ZP_BLOCK_TABLE) ---- */
+
+typedef enum { ZP_COL_FIXED, ZP_COL_PROPORTIONAL, ZP_COL_FIT } zp_col_kind;
+
+typedef struct zp_column {
+  zp_col_kind kind;
+  double width;     /* FIXED: pt; PROPORTIONAL: weight; FIT: minimum pt */
+  zp_align align;   /* default alignment of the column's cells */
+  bool justify;     /* justify wrapped lines in this column */
+} zp_column;
+
+typedef struct zp_cell {
+  const char *text; /* UTF-8; may be "" */
+  const zp_style *style;
+  int col;          /* first column */
+  int colspan, rowspan;
+  zp_align align;
+  zp_valign valign;
+  zp_loc data_loc;
+} zp_cell;
+
+typedef struct zp_row {
+  zp_cell *cells;
+  int ncells;
+  bool header;      /* repeats on every page */
+} zp_row;
+
+struct zp_table {
+  int ncols;
+  zp_column *cols;
+  zp_row *rows;
+  int nrows;
+  int header_rows;          /* the first header_rows rows are the header */
+  const char *caption;      /* NULL: none */
+  const zp_style *caption_style;
+  const char *continued;    /* suffix for continued captions, "（续）", or NULL */
+  double rule_width;        /* cell rules, pt (0.5) */
+  double frame_width;       /* outer frame, pt (0 = same as rules) */
+  double pad_top, pad_bottom, pad_left, pad_right;
+  int min_split_lines;      /* least lines on each side of a split row */
+};
+
+/* ---- the page ---- */
+
+typedef struct zp_page_setup {
+  double width, height; /* pt, orientation applied */
+  double margin_top, margin_bottom, margin_left, margin_right;
+  int grid_lines, grid_chars; /* 22 × 28; 0 = no grid */
+  double line_pitch;  /* pt; derived from grid_lines when 0 */
+  double char_pitch;  /* pt; derived from grid_chars when 0 */
+} zp_page_setup;
+
+typedef enum { ZP_FOLIO_NONE, ZP_FOLIO_OUTER, ZP_FOLIO_CENTER } zp_folio_pos;
+
+typedef struct zp_folio {
+  zp_folio_pos pos;    /* OUTER: odd pages right, even pages left */
+  const char *format;  /* "— {n} —", "{n}" is the number */
+  const char *role;
+  double size;         /* pt */
+  double below;        /* pt from the text block's bottom to the folio's top */
+  double indent;       /* pt in from the text block's edge (OUTER) */
+  bool first_page;     /* number the first page too */
+} zp_folio;
+
+/* A font role as the template defines it. */
+typedef struct zp_doc_role {
+  const char *name;
+  const char *const *families; /* NULL-terminated */
+} zp_doc_role;
+
+typedef struct zp_doc {
+  zp_arena *arena;
+  zp_page_setup page;
+  zp_folio folio;
+  const char *title, *author, *subject, *keywords; /* PDF Info, may be NULL */
+  const char *date; /* "YYYY-MM-DD" or NULL */
+  const zp_doc_role *roles; /* terminated by a NULL name; may be NULL */
+  zp_block *first;
+} zp_doc;
+
+void zp_doc_free(zp_doc *doc);
+
+#endif

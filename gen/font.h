@@ -1,0 +1,114 @@
+/* font.h — the font module: roles, faces, metrics, coverage, subsets.
+ *
+ * Uses fontconfig (finding faces by family name, looking in the user's
+ * fonts/ directory first), FreeType (advances, coverage, face metrics) and
+ * HarfBuzz's hb-subset (subsetting a face to the glyphs used).  None of
+ * their types appear here.
+ *
+ * A font set holds every face of one render.  Each face is opened once.  A
+ * role ("song", "fangsong", "kai", "hei", "title", ...) is a chain of faces:
+ * a code point is looked up along the chain and set in the first face that
+ * has it (per-character fallback).  Advances are in 1/1000 em.
+ *
+ * A font set is not thread-safe; a render owns its own.
+ */
+#ifndef ZP_FONT_H
+#define ZP_FONT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+typedef struct zp_fontset zp_fontset;
+
+/* One resolved character. */
+typedef struct zp_glyph {
+  uint16_t face;    /* index of the face in the set */
+  uint16_t gid;     /* glyph id in that face (the original, unsubset face) */
+  uint16_t advance; /* horizontal advance, 1/1000 em */
+} zp_glyph;
+
+/* What a face is. */
+typedef struct zp_face_info {
+  const char *family;    /* "AR PL SungtiL GB" */
+  const char *style;     /* "Regular" */
+  const char *psname;    /* PostScript name, ASCII, no spaces */
+  const char *file;      /* absolute path */
+  int index;             /* face index inside a .ttc */
+  bool user;             /* found in a user fonts/ directory */
+  bool bold;             /* the face itself is bold */
+  unsigned num_glyphs;
+  unsigned units_per_em;
+  /* in 1/1000 em: */
+  int ascent, descent, cap_height, bbox[4];
+  unsigned hanzi;   /* code points of U+4E00..U+9FFF covered */
+  unsigned gb2312;  /* of the 6,763 GB2312 hanzi, how many are covered */
+  unsigned cmap_size; /* code points in the cmap */
+} zp_face_info;
+
+/* One role's definition: a name and its family chain (most preferred
+ * first).  The default roles follow LAYOUT.md. */
+typedef struct zp_role_def {
+  const char *name;
+  const char *const *families; /* NULL-terminated */
+} zp_role_def;
+
+/* The built-in roles (song, fangsong, kai, hei, title), NULL-name
+ * terminated. */
+const zp_role_def *zp_font_default_roles(void);
+
+/* Creates an empty font set.  user_dirs: NULL-terminated list of
+ * directories searched before the system fonts (may be NULL).  Returns NULL
+ * on failure (reported). */
+zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d);
+void zp_fontset_free(zp_fontset *fs);
+
+/* Defines (or redefines) a role from a family chain.  Families that are not
+ * installed are skipped; faces are opened once and shared between roles.
+ * Returns the role id (>= 0), or -1 with an error when no family of the
+ * chain can be found or opened (the message names the role and the
+ * families tried, and says where to put a licensed font). */
+int zp_font_role(zp_fontset *fs, const char *name, const char *const *families,
+                 zp_diag *d);
+
+/* Role id by name, or -1. */
+int zp_font_role_find(const zp_fontset *fs, const char *name);
+/* Number of roles, and each role's name and chain (face indices). */
+int zp_font_role_count(const zp_fontset *fs);
+const char *zp_font_role_name(const zp_fontset *fs, int role);
+int zp_font_role_chain(const zp_fontset *fs, int role, const uint16_t **faces);
+
+/* Resolves code point cp in role: the first face in the chain that covers
+ * it.  Returns false when no face of the chain has it (out gets the first
+ * face's .notdef, gid 0, with its advance).  Constant time after the first
+ * lookup of a code point (a per-role cache). */
+bool zp_font_glyph(zp_fontset *fs, int role, uint32_t cp, zp_glyph *out);
+
+/* Number of faces opened so far, and what each is. */
+int zp_font_face_count(const zp_fontset *fs);
+const zp_face_info *zp_font_face(const zp_fontset *fs, int face);
+
+/* Does face cover cp? */
+bool zp_font_covers(zp_fontset *fs, int face, uint32_t cp);
+
+/* A face cut down to some glyphs. */
+typedef struct zp_subset {
+  unsigned char *data; /* the subset TrueType file (malloc'd) */
+  size_t size;
+  unsigned num_glyphs;  /* glyphs in the subset, .notdef is 0 */
+  uint16_t *new_gid;    /* indexed by original gid: its gid in the subset,
+                           0 when not kept (malloc'd, num_glyphs of the
+                           original face entries) */
+  uint16_t *widths;     /* indexed by subset gid: advance, 1/1000 em */
+} zp_subset;
+
+/* Subsets face to the n glyphs gids (original ids; duplicates allowed;
+ * .notdef is always kept).  Deterministic.  Returns false with an error
+ * when hb-subset fails.  Free with zp_subset_free(). */
+bool zp_font_subset(zp_fontset *fs, int face, const uint16_t *gids, size_t n,
+                    zp_subset *out, zp_diag *d);
+void zp_subset_free(zp_subset *s);
+
+#endif

@@ -1,0 +1,73 @@
+/* json.h — the JSON loader: the report's data as a tree with positions.
+ *
+ * Parsing is done by cJSON; this module converts its tree into our own
+ * zp_json nodes, each carrying the line and column (1-based, column counted
+ * in characters) where its value starts in the file, and the raw text of
+ * numbers (so that "99.66" keeps its stated precision).  cJSON's types never
+ * appear outside json.c.
+ */
+#ifndef ZP_JSON_H
+#define ZP_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+
+typedef enum {
+  ZP_JSON_NULL,
+  ZP_JSON_BOOL,
+  ZP_JSON_NUMBER,
+  ZP_JSON_STRING,
+  ZP_JSON_ARRAY,
+  ZP_JSON_OBJECT
+} zp_json_type;
+
+typedef struct zp_json zp_json;
+struct zp_json {
+  zp_json_type type;
+  int line, col;       /* where the value starts */
+  const char *key;     /* member name when inside an object, else NULL */
+  bool boolean;        /* ZP_JSON_BOOL */
+  double number;       /* ZP_JSON_NUMBER */
+  const char *raw;     /* ZP_JSON_NUMBER: the token as written, "18335.56" */
+  const char *string;  /* ZP_JSON_STRING: UTF-8, NUL-terminated */
+  size_t length;       /* ZP_JSON_STRING: bytes; ARRAY/OBJECT: members */
+  zp_json *child;      /* ARRAY/OBJECT: first member */
+  zp_json *next;       /* next sibling */
+  const zp_json *parent;
+};
+
+typedef struct zp_json_doc {
+  zp_arena *arena; /* owns every node and string */
+  const zp_json *root;
+  const char *file; /* the name used in diagnostics */
+} zp_json_doc;
+
+/* Parses text (len bytes, need not be NUL-terminated).  name is used in
+ * diagnostics.  On malformed input reports "name:LINE:COL: error: ..." and
+ * returns NULL.  Free the result with zp_json_free(). */
+zp_json_doc *zp_json_parse(const char *text, size_t len, const char *name,
+                           zp_diag *d);
+
+/* Reads and parses a file; an unreadable file is an error naming it. */
+zp_json_doc *zp_json_load_file(const char *path, zp_diag *d);
+
+void zp_json_free(zp_json_doc *doc);
+
+/* The member named key of an object, or NULL (also when obj is not an
+ * object). */
+const zp_json *zp_json_get(const zp_json *obj, const char *key);
+
+/* Element i of an array, or NULL. */
+const zp_json *zp_json_at(const zp_json *arr, size_t i);
+
+/* "null", "boolean", "number", "string", "array", "object". */
+const char *zp_json_type_name(zp_json_type t);
+
+/* Writes the JSON path of node ("$.budget.items[2].name") into buf (at most
+ * size bytes, NUL-terminated); returns buf. */
+char *zp_json_path(const zp_json *node, char *buf, size_t size);
+
+#endif
