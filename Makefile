@@ -47,19 +47,25 @@ build/san/%.o: gen/%.c $(wildcard gen/*.h)
 build/san/schema.o: build/gen/schema.c
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-bin/zpgen: build/obj/main.o $(OBJS)
+# Modules go into a static library, so that a test links only what it uses.
+build/libzp.a: $(OBJS)
+	rm -f $@ && ar rcs $@ $^
+build/libzp-san.a: $(SAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+bin/zpgen: build/obj/main.o build/libzp.a
 	@mkdir -p bin
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
-bin/zpgen-san: build/san/main.o $(SAN_OBJS)
+bin/zpgen-san: build/san/main.o build/libzp-san.a
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/tests/%: tests/%.c $(OBJS)
+build/tests/%: tests/%.c build/libzp.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
-build/san-tests/%: tests/%.c $(SAN_OBJS)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< build/libzp.a $(PKG_LIBS) $(CMOCKA_LIBS)
+build/san-tests/%: tests/%.c build/libzp-san.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(SAN_OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -o $@ $< build/libzp-san.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
 samples/%.pdf: bin/zpgen
 	@mkdir -p samples
