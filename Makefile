@@ -82,21 +82,26 @@ samples: bin/zpgen
 # Unit tests (cmocka), end-to-end tests, golden layout dumps.
 unit: $(addprefix build/tests/,$(TESTS))
 	@set -e; for t in $^; do echo "== $$t"; ZP_ROOT=$(CURDIR) $$t; done
-e2e: bin/zpgen
+TOOLS := $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
+build/tools/%: tests/tools/%.c build/libzp.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libzp.a $(PKG_LIBS)
+e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/e2e.sh
-golden: bin/zpgen
+golden: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/golden.sh
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	@set -e; for t in $(addprefix build/san-tests/,$(TESTS)); do echo "== $$t (asan+ubsan)"; \
 	  ASAN_OPTIONS=detect_leaks=1 ZP_ROOT=$(CURDIR) $$t; done
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/e2e.sh
+san: $(TOOLS)
 test: unit e2e golden san check-format
 
 check-format:
-	clang-format --dry-run --Werror gen/*.c gen/*.h tests/*.c
+	clang-format --dry-run --Werror gen/*.c gen/*.h tests/*.c tests/tools/*.c
 format:
-	clang-format -i gen/*.c gen/*.h tests/*.c
+	clang-format -i gen/*.c gen/*.h tests/*.c tests/tools/*.c
 
 bench: bin/zpgen
 	sh bench/run.sh

@@ -1,0 +1,36 @@
+/* layout.h — the layout engine: a document tree to finished pages.
+ *
+ * Text is measured with the font module (never by the PDF library), broken
+ * into lines by the brk module, justified by spreading each line's slack
+ * between its characters, set on the page grid, and paginated with
+ * keep-with-next, widow and orphan control and explicit page breaks.
+ * The result is a display list; the input is not modified, so layout can
+ * run again (as a table of contents will need).
+ */
+#ifndef ZP_LAYOUT_H
+#define ZP_LAYOUT_H
+
+#include <stdio.h>
+
+#include "diag.h"
+#include "dlist.h"
+#include "doc.h"
+#include "font.h"
+
+typedef struct zp_layout_opts {
+  FILE *dump; /* when not NULL, a plain-text dump of every page goes here */
+} zp_layout_opts;
+
+/* Lays out doc with the fonts of fs.  The font roles the styles name must
+ * already be defined in fs (zp_layout_define_roles).  A character no face
+ * has is a warning naming the block's location (an error under strict
+ * diagnostics).  Returns the display list (free with zp_dl_free), or NULL
+ * when an error was reported. */
+zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
+                 zp_diag *d);
+
+/* Defines in fs every role of doc->roles, or the built-in roles when the
+ * document defines none.  Returns false when a role cannot be resolved. */
+bool zp_layout_define_roles(const zp_doc *doc, zp_fontset *fs, zp_diag *d);
+
+#endif

@@ -1,0 +1,382 @@
+/* main.c — the zpgen command line.
+ *
+ *   zpgen render --template T.xml --data D.json --output OUT.pdf
+ *   zpgen fonts [--template T.xml]
+ *   zpgen --help | --version
+ *
+ * The output is written to a temporary file beside the target and renamed
+ * over it only when everything succeeded, so a failed render never leaves a
+ * half-written file over a good one.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bind.h"
+#include "diag.h"
+#include "dlist.h"
+#include "doc.h"
+#include "font.h"
+#include "json.h"
+#include "layout.h"
+#include "pdf.h"
+#include "tmpl.h"
+
+#ifndef ZP_VERSION
+#define ZP_VERSION "dev"
+#endif
+#ifndef ZP_DATADIR
+#define ZP_DATADIR "/usr/local/share/zpgen"
+#endif
+
+enum {
+  EXIT_OK = 0,
+  EXIT_INPUT = 1, /* bad data or template (or a warning under --strict) */
+  EXIT_USAGE = 2, /* bad command line */
+  EXIT_IO = 3     /* a file could not be read or written, a font is missing */
+};
+
+static const char usage[] =
+    "usage: zpgen render --template T.xml --data D.json --output OUT.pdf\n"
+    "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
+    "       zpgen fonts [--template T.xml] [--fonts DIR]...\n"
+    "       zpgen --help | --version\n"
+    "\n"
+    "render   merges the JSON data into the XML template, lays the report\n"
+    "         out and writes the PDF.  --output - writes to standard output.\n"
+    "         --fonts DIR  a directory searched for fonts before the system's\n"
+    "                      (repeatable; also $ZPGEN_FONTS, ./fonts, and the\n"
+    "                      fonts/ beside the template's directory)\n"
+    "         --strict     warnings (a character no font has) are errors\n"
+    "         --dump-layout FILE  writes a plain-text dump of every page\n"
+    "fonts    lists each font role, the face it resolved to, its file and\n"
+    "         its coverage.\n"
+    "\n"
+    "exit status: 0 success; 1 bad data or template (or a warning under\n"
+    "--strict); 2 usage error; 3 a file could not be read or written, or a\n"
+    "font could not be found.\n";
+
+typedef struct opts {
+  const char *template_path, *data_path, *output, *dump;
+  const char *fonts[16];
+  int nfonts;
+  bool strict;
+} opts;
+
+static bool is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The user font directories, most preferred first, those that exist. */
+static void font_dirs(const opts *o, const char **dirs, char *buf,
+                      size_t size) {
+  int n = 0;
+  for (int i = 0; i < o->nfonts && n < 20; i++)
+    if (is_dir(o->fonts[i]))
+      dirs[n++] = o->fonts[i];
+  const char *env = getenv("ZPGEN_FONTS");
+  size_t used = 0;
+  if (env && *env) {
+    snprintf(buf, size, "%s", env);
+    used = strlen(buf) + 1;
+    for (char *s = strtok(buf, ":"); s && n < 20; s = strtok(NULL, ":"))
+      if (is_dir(s))
+        dirs[n++] = s;
+  }
+  if (o->template_path && used < size) {
+    char *t = buf + used;
+    snprintf(t, size - used, "%s", o->template_path);
+    char *slash = strrchr(t, '/');
+    if (slash)
+      snprintf(slash, size - used - (size_t)(slash - t), "/../fonts");
+    else
+      snprintf(t, size - used, "../fonts");
+    if (is_dir(t) && n < 20)
+      dirs[n++] = t;
+  }
+  if (is_dir("fonts") && n < 20)
+    dirs[n++] = "fonts";
+  if (is_dir(ZP_DATADIR "/fonts") && n < 20)
+    dirs[n++] = ZP_DATADIR "/fonts";
+  dirs[n] = NULL;
+}
+
+static bool readable(const char *path, const char *what, zp_diag *d) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    zp_error(d, (zp_loc){path, 0, 0}, "cannot read the %s: %s", what,
+             strerror(errno));
+    return false;
+  }
+  fclose(f);
+  return true;
+}
+
+/* YYYY-MM-DD from $SOURCE_DATE_EPOCH, or NULL. */
+static const char *epoch_date(char *buf, size_t size) {
+  const char *e = getenv("SOURCE_DATE_EPOCH");
+  if (!e || !*e)
+    return NULL;
+  char *end;
+  long long v = strtoll(e, &end, 10);
+  if (*end || v < 0)
+    return NULL;
+  time_t t = (time_t)v;
+  struct tm tm;
+  if (!gmtime_r(&t, &tm))
+    return NULL;
+  strftime(buf, size, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+static int copy_to_stdout(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return EXIT_IO;
+  char buf[65536];
+  size_t n;
+  int rc = EXIT_OK;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    if (fwrite(buf, 1, n, stdout) != n)
+      rc = EXIT_IO;
+  if (fflush(stdout) != 0)
+    rc = EXIT_IO;
+  fclose(f);
+  return rc;
+}
+
+static int render(const opts *o, zp_diag *d) {
+  int rc = EXIT_INPUT;
+  zp_template *t = NULL;
+  zp_json_doc *data = NULL;
+  zp_doc *doc = NULL;
+  zp_fontset *fs = NULL;
+  zp_dl *dl = NULL;
+  FILE *dump = NULL;
+  char tmp[4096] = "";
+  char dirbuf[4096];
+  const char *dirs[24];
+
+  if (!readable(o->template_path, "template", d) ||
+      !readable(o->data_path, "data", d)) {
+    rc = EXIT_IO;
+    goto done;
+  }
+  t = zp_tmpl_load(o->template_path, d);
+  data = zp_json_load_file(o->data_path, d);
+  if (!t || !data)
+    goto done;
+  doc = zp_bind(t, data, d);
+  if (!doc)
+    goto done;
+  char datebuf[32];
+  if (!doc->date)
+    doc->date = epoch_date(datebuf, sizeof datebuf);
+  font_dirs(o, dirs, dirbuf, sizeof dirbuf);
+  fs = zp_fontset_new(dirs, d);
+  if (!fs || !zp_layout_define_roles(doc, fs, d)) {
+    rc = EXIT_IO;
+    goto done;
+  }
+  if (o->dump) {
+    dump = fopen(o->dump, "w");
+    if (!dump) {
+      zp_error(d, (zp_loc){o->dump, 0, 0}, "cannot write the layout dump: %s",
+               strerror(errno));
+      rc = EXIT_IO;
+      goto done;
+    }
+  }
+  zp_layout_opts lo = {dump};
+  dl = zp_layout(doc, fs, &lo, d);
+  if (!dl || zp_diag_errors(d) > 0)
+    goto done;
+  dl->creator = "zpgen " ZP_VERSION;
+
+  /* a temporary file beside the output (or in $TMPDIR for stdout) */
+  bool to_stdout = strcmp(o->output, "-") == 0;
+  if (to_stdout) {
+    const char *td = getenv("TMPDIR");
+    snprintf(tmp, sizeof tmp, "%s/zpgen-XXXXXX", td && *td ? td : "/tmp");
+  } else {
+    snprintf(tmp, sizeof tmp, "%s.XXXXXX", o->output);
+  }
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    zp_error(d, (zp_loc){o->output, 0, 0}, "cannot write the output: %s",
+             strerror(errno));
+    tmp[0] = 0;
+    rc = EXIT_IO;
+    goto done;
+  }
+  close(fd);
+  if (!zp_pdf_write(dl, fs, tmp, d)) {
+    rc = EXIT_IO;
+    goto done;
+  }
+  if (to_stdout) {
+    rc = copy_to_stdout(tmp);
+    if (rc != EXIT_OK)
+      zp_error(d, (zp_loc){"<stdout>", 0, 0}, "cannot write the output");
+    goto done;
+  }
+  if (chmod(tmp, 0644) != 0 || rename(tmp, o->output) != 0) {
+    zp_error(d, (zp_loc){o->output, 0, 0}, "cannot write the output: %s",
+             strerror(errno));
+    rc = EXIT_IO;
+    goto done;
+  }
+  tmp[0] = 0;
+  rc = EXIT_OK;
+done:
+  if (tmp[0])
+    unlink(tmp);
+  if (dump)
+    fclose(dump);
+  zp_dl_free(dl);
+  zp_fontset_free(fs);
+  zp_doc_free(doc);
+  zp_json_free(data);
+  zp_tmpl_free(t);
+  return rc;
+}
+
+static int fonts_cmd(const opts *o, zp_diag *d) {
+  char dirbuf[4096];
+  const char *dirs[24];
+  font_dirs(o, dirs, dirbuf, sizeof dirbuf);
+  zp_fontset *fs = zp_fontset_new(dirs, d);
+  if (!fs)
+    return EXIT_IO;
+  int rc = EXIT_OK;
+  zp_template *t = NULL;
+  zp_doc *doc = NULL;
+  if (o->template_path) {
+    /* the template's own roles: bind it against an empty data object */
+    t = zp_tmpl_load(o->template_path, d);
+    if (!t) {
+      rc = EXIT_INPUT;
+      goto done;
+    }
+  }
+  for (int i = 0; dirs[i]; i++)
+    printf("user font directory: %s\n", dirs[i]);
+  bool ok = true;
+  const zp_doc_role *roles = t ? zp_tmpl_roles(t) : NULL;
+  if (roles && roles[0].name) {
+    for (const zp_doc_role *r = roles; r->name; r++)
+      ok &= zp_font_role(fs, r->name, r->families, d) >= 0;
+  } else {
+    for (const zp_role_def *r = zp_font_default_roles(); r->name; r++)
+      ok &= zp_font_role(fs, r->name, r->families, d) >= 0;
+  }
+  for (int r = 0; r < zp_font_role_count(fs); r++) {
+    const uint16_t *chain;
+    int n = zp_font_role_chain(fs, r, &chain);
+    printf("%s:\n", zp_font_role_name(fs, r));
+    for (int k = 0; k < n; k++) {
+      const zp_face_info *f = zp_font_face(fs, chain[k]);
+      printf("  %s %s (%s)  %s#%d%s\n", k == 0 ? "face    " : "fallback",
+             f->family, f->style, f->file, f->index,
+             f->user ? "  [user fonts]" : "");
+      printf("           %u glyphs, %u code points, %u hanzi, GB2312 "
+             "%u/6763%s\n",
+             f->num_glyphs, f->cmap_size, f->hanzi, f->gb2312,
+             f->bold ? ", bold" : "");
+    }
+  }
+  if (!ok)
+    rc = EXIT_IO;
+done:
+  zp_doc_free(doc);
+  zp_tmpl_free(t);
+  zp_fontset_free(fs);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"template", required_argument, NULL, 't'},
+      {"data", required_argument, NULL, 'd'},
+      {"output", required_argument, NULL, 'o'},
+      {"fonts", required_argument, NULL, 'f'},
+      {"strict", no_argument, NULL, 's'},
+      {"dump-layout", required_argument, NULL, 'L'},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  opts o = {0};
+  int c;
+  while ((c = getopt_long(argc, argv, "t:d:o:f:hV", longopts, NULL)) != -1) {
+    switch (c) {
+    case 't':
+      o.template_path = optarg;
+      break;
+    case 'd':
+      o.data_path = optarg;
+      break;
+    case 'o':
+      o.output = optarg;
+      break;
+    case 'f':
+      if (o.nfonts < 16)
+        o.fonts[o.nfonts++] = optarg;
+      break;
+    case 's':
+      o.strict = true;
+      break;
+    case 'L':
+      o.dump = optarg;
+      break;
+    case 'h':
+      fputs(usage, stdout);
+      return EXIT_OK;
+    case 'V':
+      printf("zpgen %s\n", ZP_VERSION);
+      return EXIT_OK;
+    default:
+      fputs(usage, stderr);
+      return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[optind];
+  if (optind + 1 < argc) {
+    fprintf(stderr, "zpgen: unexpected argument \"%s\"\n%s", argv[optind + 1],
+            usage);
+    return EXIT_USAGE;
+  }
+  zp_diag *d = zp_diag_new(stderr);
+  if (!d)
+    return EXIT_IO;
+  zp_diag_set_strict(d, o.strict);
+  int rc;
+  if (strcmp(cmd, "render") == 0) {
+    if (!o.template_path || !o.data_path || !o.output) {
+      fprintf(stderr, "zpgen render: --template, --data and --output are "
+                      "required\n%s",
+              usage);
+      rc = EXIT_USAGE;
+    } else {
+      rc = render(&o, d);
+    }
+  } else if (strcmp(cmd, "fonts") == 0) {
+    rc = fonts_cmd(&o, d);
+  } else {
+    fprintf(stderr, "zpgen: unknown command \"%s\"\n%s", cmd, usage);
+    rc = EXIT_USAGE;
+  }
+  if (rc == EXIT_OK && zp_diag_errors(d) > 0)
+    rc = EXIT_INPUT;
+  zp_diag_free(d);
+  return rc;
+}

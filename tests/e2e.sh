@@ -1,0 +1,86 @@
+#!/bin/sh
+# End-to-end tests: render every sample, check the PDF with poppler-utils,
+# and feed bad inputs.  Needs $ZPGEN (the binary) and build/tools/textcheck.
+set -u
+ZPGEN=${ZPGEN:-bin/zpgen}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { if eval "$2"; then ok; else bad "$1"; fi; }
+
+# sample name : template
+SAMPLES=$(sed -n 's/^SAMPLES := //p' Makefile)
+for s in $SAMPLES; do
+  name=${s%%:*} tpl=${s#*:}
+  out=$T/$name.pdf
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
+    --output "$out" 2>"$T/$name.err"
+  check "$name renders" '[ $? -eq 0 ] && [ -s "$out" ]'
+  check "$name: no diagnostics" '[ ! -s "$T/$name.err" ] || { cat "$T/$name.err"; false; }'
+  pdffonts "$out" >"$T/fonts.txt" 2>&1
+  check "$name: pdffonts runs clean" '! grep -qiE "error|warning" "$T/fonts.txt"'
+  check "$name: every face embedded, subset, with ToUnicode" \
+    'awk "NR>2 { if (\$(NF-4)!=\"yes\" || \$(NF-3)!=\"yes\" || \$(NF-2)!=\"yes\") bad=1; n++ } END { exit bad || n==0 }" "$T/fonts.txt"'
+  check "$name: CID TrueType faces only" \
+    'awk "NR>2 && !/CID TrueType/ { bad=1 } END { exit bad }" "$T/fonts.txt"'
+  pdfinfo "$out" >"$T/info.txt" 2>&1
+  title=$(sed -n 's/.*"title": *"\([^"]*\)".*/\1/p' data/$name.json | head -1)
+  check "$name: pdfinfo shows the Chinese title" 'grep -q "^Title: *$title" "$T/info.txt"'
+  check "$name: pdfinfo clean" '! grep -qiE "error|warning" "$T/info.txt"'
+  pdftotext "$out" "$T/$name.txt" 2>"$T/pdftotext.err"
+  check "$name: pdftotext clean" '[ ! -s "$T/pdftotext.err" ]'
+  check "$name: every text of the data appears, in order" \
+    'build/tools/textcheck data/$name.json "$T/$name.txt" >"$T/tc.txt" || { cat "$T/tc.txt"; false; }'
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
+    --output "$T/again.pdf" 2>/dev/null
+  check "$name: two renders are byte-identical" 'cmp -s "$out" "$T/again.pdf"'
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
+    --output - >"$T/stdout.pdf" 2>/dev/null
+  check "$name: -o - writes the same PDF to stdout" 'cmp -s "$out" "$T/stdout.pdf"'
+done
+
+# Bad inputs: a clear message, a non-zero exit, and no output file.
+# expect_fail NAME EXIT PATTERN ARGS...
+expect_fail() {
+  what=$1 code=$2 pat=$3
+  shift 3
+  rm -f "$T/bad.pdf"
+  $ZPGEN "$@" >"$T/bad.out" 2>"$T/bad.err"
+  rc=$?
+  if [ $rc -ne "$code" ]; then bad "$what: exit $rc, expected $code"; cat "$T/bad.err"; return; fi
+  if ! grep -qE "$pat" "$T/bad.err"; then bad "$what: message lacks /$pat/"; cat "$T/bad.err"; return; fi
+  if [ -e "$T/bad.pdf" ] || ls "$T"/bad.pdf.* >/dev/null 2>&1; then bad "$what: left an output file"; return; fi
+  ok
+}
+TPL=templates/dept-self-eval-report.xml
+DATA=data/liwan-agri-2023.json
+printf '{\n  "meta": {\n    "title": "x",\n  }\n}\n' >"$T/malformed.json"
+expect_fail "malformed JSON" 1 "malformed.json:4:3: error" render --template $TPL --data "$T/malformed.json" -o "$T/bad.pdf"
+sed 's/"rate": *[0-9.]*,//' $DATA >"$T/norate.json"
+expect_fail "missing field" 1 'dept-self-eval-report.xml:[0-9]+.*budget\.rate.*norate.json:[0-9]+:[0-9]+' \
+  render --template $TPL --data "$T/norate.json" -o "$T/bad.pdf"
+sed 's/"total": *\([0-9.]*\)/"total": "\1"/' $DATA >"$T/wrongtype.json"
+expect_fail "wrong type" 1 'dept-self-eval-report.xml:[0-9]+.*budget\.total.*wrongtype.json:[0-9]+:[0-9]+.*number' \
+  render --template $TPL --data "$T/wrongtype.json" -o "$T/bad.pdf"
+expect_fail "unknown template element" 1 'misspelt-element.xml:[0-9]+.*paragraf' \
+  render --template tests/bad/misspelt-element.xml --data $DATA -o "$T/bad.pdf"
+expect_fail "missing data file" 3 "nonexistent.json: error: cannot read" \
+  render --template $TPL --data "$T/nonexistent.json" -o "$T/bad.pdf"
+expect_fail "missing font" 3 'font role "nosuch"' \
+  render --template tests/bad/missing-font.xml --data $DATA -o "$T/bad.pdf"
+expect_fail "unwritable output" 3 "/nonexistent-dir/out.pdf: error: cannot write" \
+  render --template $TPL --data $DATA -o /nonexistent-dir/out.pdf
+# a failed render leaves a good file untouched
+cp "$T/liwan-agri-2023.pdf" "$T/bad.pdf" 2>/dev/null && {
+  $ZPGEN render --template $TPL --data "$T/malformed.json" -o "$T/bad.pdf" 2>/dev/null
+  check "a failed render keeps the old file" 'cmp -s "$T/bad.pdf" "$T/liwan-agri-2023.pdf"'
+  rm -f "$T/bad.pdf"; }
+expect_fail "usage error" 2 "usage" render --template $TPL
+check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'
+check "--version" '$ZPGEN --version | grep -q "^zpgen "'
+check "fonts lists each role" '$ZPGEN fonts | grep -q "^song:"'
+
+echo "e2e: $pass passed, $fail failed"
+[ $fail -eq 0 ]

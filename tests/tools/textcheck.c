@@ -1,0 +1,105 @@
+/* textcheck — does every text of the data appear in the PDF's text, in
+ * order?
+ *
+ *   textcheck DATA.json TEXT.txt
+ *
+ * TEXT.txt is pdftotext's output.  White space is removed from both sides
+ * and folios ("— 3 —", "- 3 -") are dropped from the text, so a paragraph
+ * that crosses a page still matches.  Every string value of the data is
+ * looked for, in the data's order, each after the previous match; members
+ * named in the SKIP list (meta data the report does not print) are skipped.
+ * Prints each string not found; exits 1 if any.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+static const char *skip[] = {"department", "date", "source", "name", NULL};
+
+static char *squeeze(const char *s) {
+  size_t n = strlen(s);
+  char *o = malloc(n + 1), *q = o;
+  for (const char *p = s; *p; p++)
+    if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\f' && *p != '\r')
+      *q++ = *p;
+  *q = 0;
+  /* drop folios: an em dash or hyphen, digits, the same mark */
+  static const char *marks[] = {"\xE2\x80\x94", "-"};
+  for (int m = 0; m < 2; m++) {
+    size_t ml = strlen(marks[m]);
+    char *r = o, *w = o;
+    while (*r) {
+      if (strncmp(r, marks[m], ml) == 0) {
+        char *d = r + ml;
+        while (*d >= '0' && *d <= '9')
+          d++;
+        if (d > r + ml && strncmp(d, marks[m], ml) == 0) {
+          r = d + ml;
+          continue;
+        }
+      }
+      *w++ = *r++;
+    }
+    *w = 0;
+  }
+  return o;
+}
+
+static int failures, checked;
+
+static void walk(const zp_json *v, const char *text, const char **at) {
+  if (v->key)
+    for (int i = 0; skip[i]; i++)
+      if (strcmp(v->key, skip[i]) == 0)
+        return;
+  if (v->type == ZP_JSON_STRING) {
+    char *s = squeeze(v->string);
+    if (*s) {
+      checked++;
+      const char *hit = strstr(*at, s);
+      if (!hit) {
+        char path[256];
+        const char *anywhere = strstr(text, s);
+        printf("%s %s (line %d): %s\n", anywhere ? "OUT OF ORDER" : "MISSING",
+               zp_json_path(v, path, sizeof path), v->line, v->string);
+        failures++;
+      } else {
+        *at = hit + strlen(s);
+      }
+    }
+    free(s);
+  }
+  for (const zp_json *c = v->child; c; c = c->next)
+    walk(c, text, at);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: textcheck DATA.json TEXT.txt\n");
+    return 2;
+  }
+  zp_diag *d = zp_diag_new(stderr);
+  zp_json_doc *doc = zp_json_load_file(argv[1], d);
+  FILE *f = fopen(argv[2], "rb");
+  if (!doc || !f)
+    return 2;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *raw = calloc(1, (size_t)n + 1);
+  if (fread(raw, 1, (size_t)n, f) != (size_t)n)
+    return 2;
+  fclose(f);
+  char *text = squeeze(raw);
+  const char *at = text;
+  walk(doc->root, text, &at);
+  printf("textcheck: %d of %d texts found in order\n", checked - failures,
+         checked);
+  free(text);
+  free(raw);
+  zp_json_free(doc);
+  zp_diag_free(d);
+  return failures ? 1 : 0;
+}
