@@ -488,7 +488,8 @@ static bool emit_page(ctx *c, size_t from, size_t to) {
     return false;
   int pno = c->dl->npages;
   if (c->dump)
-    fprintf(c->dump, "page %d %.2fx%.2f\n", pno, ps->width, ps->height);
+    fprintf(c->dump, "page %d %.2fx%.2f pitch=%.3f\n", pno, ps->width,
+            ps->height, c->pitch);
   float y = 0; /* from the top of the text block */
   for (size_t i = from; i < to; i++) {
     line *l = &c->lines[i];
@@ -509,10 +510,11 @@ static bool emit_page(ctx *c, size_t from, size_t to) {
       char faces[512];
       fprintf(c->dump,
               "  line y=%.2f top=%.2f x=%.2f w=%.2f m=%.2f size=%.1f "
-              "style=%s align=%c%s%s%s face=%s text=",
+              "style=%s align=%c%s%s%s%s face=%s text=",
               base, top - c->block_top, l->left, l->width, l->measure,
               l->size, l->st->name,
-              "lcrj"[l->st->align], l->justified ? " just" : "",
+              "lcrj"[l->st->align], l->grid ? " grid" : "",
+              l->justified ? " just" : "",
               l->first ? " first" : "", l->last ? " last" : "",
               face_names(c, l->g, l->n, faces, sizeof faces));
       dump_text(c->dump, l->g, l->n);

@@ -1,0 +1,136 @@
+/* layoutcheck — checks layout dumps against the rules of LAYOUT.md.
+ *
+ *   layoutcheck DUMP...
+ *
+ * Reports, with the dump's file and line:
+ *   - a line that starts with a character prohibited at a line start, or
+ *     ends with one prohibited at a line end;
+ *   - a number split across two lines of a paragraph (digits, their
+ *     separators, sign, percent or unit parted);
+ *   - a justified style's line, other than a paragraph's last, that is not
+ *     set to the full measure within 0.1 pt;
+ *   - a line of a grid style whose top is off the page's line grid.
+ * The prohibition lists are LAYOUT.md's, kept here on purpose apart from
+ * the line breaker's own tables: this is the independent check.
+ * Prints "layoutcheck: N findings in M lines"; exits 1 when N > 0.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char no_start[] =
+    "、，。．：；！？）］｝〕】〗》〉」』”’·…—％‰℃°,.;:!?)]}%";
+static const char no_end[] = "（［｛〔【〖《〈「『“‘$£¥￥([{";
+static const char units[] = "%％‰万元亿年月日个次人户项家所批份件条台辆名场"
+                            "期天米吨倍岁篇本套株头只座间处宗起余";
+
+static unsigned decode(const char **s) {
+  const unsigned char *p = (const unsigned char *)*s;
+  unsigned c = *p;
+  int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  if (len > 1)
+    c &= 0x3F >> (len - 1);
+  for (int i = 1; i < len && p[i]; i++)
+    c = (c << 6) | (p[i] & 0x3F);
+  *s += len;
+  return c;
+}
+
+static int in_set(unsigned c, const char *set) {
+  const char *s = set;
+  while (*s)
+    if (decode(&s) == c)
+      return 1;
+  return 0;
+}
+
+static int isdig(unsigned c) { return c >= '0' && c <= '9'; }
+
+/* first and last code points of s */
+static void ends(const char *s, unsigned *first, unsigned *last,
+                 unsigned *before_last) {
+  *first = *last = *before_last = 0;
+  const char *p = s;
+  while (*p) {
+    unsigned c = decode(&p);
+    if (!*first)
+      *first = c;
+    *before_last = *last;
+    *last = c;
+  }
+}
+
+static double num(const char *line, const char *key) {
+  const char *p = strstr(line, key);
+  return p ? atof(p + strlen(key)) : NAN;
+}
+
+int main(int argc, char **argv) {
+  int findings = 0, lines = 0;
+  for (int a = 1; a < argc; a++) {
+    FILE *f = fopen(argv[a], "r");
+    if (!f) {
+      perror(argv[a]);
+      return 2;
+    }
+    char buf[65536], prev_text[65536] = "";
+    int prev_last = 1, ln = 0;
+    double pitch = 0;
+    while (fgets(buf, sizeof buf, f)) {
+      ln++;
+      buf[strcspn(buf, "\n")] = 0;
+      if (strncmp(buf, "page ", 5) == 0) {
+        pitch = num(buf, "pitch=");
+        continue;
+      }
+      if (strncmp(buf, "  line ", 7) != 0)
+        continue;
+      lines++;
+      const char *text = strstr(buf, " text=");
+      text = text ? text + 6 : "";
+      int first = strstr(buf, " first") != NULL;
+      int last = strstr(buf, " last") != NULL;
+      unsigned c0, cn, cn1;
+      ends(text, &c0, &cn, &cn1);
+#define FIND(...)                                                              \
+  do {                                                                         \
+    printf("%s:%d: ", argv[a], ln);                                            \
+    printf(__VA_ARGS__);                                                       \
+    printf(": %s\n", text);                                                    \
+    findings++;                                                                \
+  } while (0)
+      if (!first && c0 && in_set(c0, no_start))
+        FIND("line starts with a prohibited U+%04X", c0);
+      if (!last && cn && in_set(cn, no_end))
+        FIND("line ends with a prohibited U+%04X", cn);
+      if (!first && !prev_last) {
+        unsigned p0, pn, pn1;
+        ends(prev_text, &p0, &pn, &pn1);
+        int prev_num = isdig(pn) || ((pn == ',' || pn == '.') && isdig(pn1));
+        if (prev_num && (isdig(c0) || in_set(c0, units) || c0 == '.' ||
+                         c0 == ','))
+          FIND("number split from the line before");
+        if ((pn == 0x2265 || pn == 0x2264 || pn == '+' || pn == '-') &&
+            isdig(c0))
+          FIND("sign split from its number");
+      }
+      if (strstr(buf, "align=j") && !last) {
+        double w = num(buf, " w="), m = num(buf, " m=");
+        if (fabs(w - m) > 0.1)
+          FIND("not justified: width %.2f, measure %.2f", w, m);
+      }
+      if (strstr(buf, " grid") && pitch > 0) {
+        double top = num(buf, " top=");
+        double k = top / pitch;
+        if (fabs(k - round(k)) * pitch > 0.05)
+          FIND("off the grid: top %.2f is not a multiple of %.3f", top, pitch);
+      }
+      snprintf(prev_text, sizeof prev_text, "%s", text);
+      prev_last = last;
+    }
+    fclose(f);
+  }
+  printf("layoutcheck: %d findings in %d lines\n", findings, lines);
+  return findings ? 1 : 0;
+}
