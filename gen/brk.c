@@ -1,0 +1,506 @@
+/* brk.c — Chinese line breaking: UAX #14 (libunibreak) tailored with clreq.
+ *
+ * zp_brk_opportunities() starts from libunibreak's answer for language "zh"
+ * and only turns allowed breaks into forbidden ones (mandatory breaks are
+ * kept), with one exception: LOOSE allows a break before a dash or an
+ * ellipsis, which UAX #14 forbids after a letter (LB22).  The tailoring:
+ *
+ *  1. Kinsoku: no break before a line-start-prohibited character, none
+ *     after a line-end-prohibited one (lists below, per strictness level).
+ *  2. Inseparable marks: no break between two identical dashes / ellipses
+ *     (——, ……, ⸺⸺, ――, ‥‥).
+ *  3. Numbers: a number stays with its sign, its percent and its unit.  A
+ *     number is a run of digits (ASCII or full width) with the separators
+ *     , . ， ． between two digits.  Bound to it are: the one sign right
+ *     before it (see is_sign: ≥ ≤ ＜ ＞ < > ± + - ＋ － × ÷ ¥ ￥ $ ＄ £ ￡
+ *     €), a postfix right after it (% ％ ‰ ‱ ℃ ℉ ° ′ ″ and the squared unit
+ *     signs ㎡ ㎞ ㎏ …), or else, after at most one ASCII space, a Han unit:
+ *       [多|余] [万|亿|千|百] [多|余] UNIT
+ *     where UNIT is the longest of the multi-character units
+ *       平方公里 平方千米 平方米 立方米 平方 公里 公斤 千克 千米 小时 分钟
+ *       人次 场次 批次 只次 户次 年度 季度 个月 周岁 万元 亿元
+ *     or one of the single characters
+ *       年 月 日 号 时 分 秒 元 个 次 人 户 项 家 所 宗 起 批 份 件 条 台
+ *       辆 名 场 期 余 天 周 米 亩 吨 倍 岁 篇 本 套 株 头 只 座 间 处 册
+ *       页 张 股 位 支 类 级 届 轮 点 度 克 斤 角 尾 棵 箱 户 元
+ *     (any part may be absent, but at least one character must match).  So
+ *     18,335.56万元, 18,335.56 万元, 99.66%, ≥95%, ＋5%, 2023年, 2023 年度,
+ *     ≤5个, 500 多万元, 7 万余平方米 never break inside.
+ *  4. Latin words: inside a run of ASCII graphic characters (U+0021–U+007E)
+ *     a break is allowed only after a hyphen-minus ("PM2.5", "GDP", a URL
+ *     never break inside; "long-term" may break after the hyphen).
+ *
+ * Strictness levels (zp_break_rules):
+ *  - BASIC (default): line-start prohibited are the closing brackets and
+ *    quotes, 、，。．：；！？, ·・, …‥, —―⸺⸻, ％‰‱℃℉°′″¢, the
+ *    iteration marks 々〻ゝゞヽヾ, 〃, ASCII , . ; : ! ? ) ] } %;
+ *    line-end prohibited are the opening brackets and quotes, ASCII ( [ {,
+ *    and the currency prefixes $ £ ¥ ￥ ＄ ￡ €.
+ *  - STRICT: BASIC plus, at line start, the small kana ぁぃぅぇぉっゃゅょゎ
+ *    ゕゖァィゥェォッャュョヮヵヶㇰ–ㇿｧ–ｯ, the prolonged sound marks ーｰ, and
+ *    the wave dashes 〜～ (a range "10～20" never puts ～ first).
+ *  - LOOSE: BASIC minus, at line start, the postfixes ％‰‱℃℉°′″¢ %, the
+ *    iteration marks, the middle dots ·・‧ and the dashes / ellipses (a ——
+ *    or …… may begin a line, it is still never split); at line end the
+ *    currency prefixes.  The number rule (3) holds at every level, so
+ *    "95%" or "¥100" still never break.
+ */
+#include "brk.h"
+
+#include <linebreak.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_once_t brk_once = PTHREAD_ONCE_INIT;
+
+/* init_linebreak() fills libunibreak's read-only tables; it is idempotent,
+ * pthread_once makes the first call race-free. */
+static void brk_init(void) { init_linebreak(); }
+
+/* ---- character classes ------------------------------------------------ */
+
+static bool in_list(uint32_t c, const uint32_t *list, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (list[i] == c)
+      return true;
+  return false;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const uint32_t open_marks[] = {
+    0xFF08, /* （ */ 0xFF3B, /* ［ */ 0xFF5B, /* ｛ */ 0x3014, /* 〔 */
+    0x3010, /* 【 */ 0x3016, /* 〖 */ 0x300A, /* 《 */ 0x3008, /* 〈 */
+    0x300C, /* 「 */ 0x300E, /* 『 */ 0x201C, /* “ */ 0x2018,  /* ‘ */
+    0x3018, /* 〘 */ 0x301A, /* 〚 */ 0xFF5F, /* ｟ */ 0x301D, /* 〝 */
+    0xFE59, /* ﹙ */ 0xFE5B, /* ﹛ */ 0xFE5D, /* ﹝ */ 0xFF62, /* ｢ */
+};
+
+static const uint32_t close_marks[] = {
+    0xFF09, /* ） */ 0xFF3D, /* ］ */ 0xFF5D, /* ｝ */ 0x3015, /* 〕 */
+    0x3011, /* 】 */ 0x3017, /* 〗 */ 0x300B, /* 》 */ 0x3009, /* 〉 */
+    0x300D, /* 」 */ 0x300F, /* 』 */ 0x201D, /* ” */ 0x2019,  /* ’ */
+    0x3019, /* 〙 */ 0x301B, /* 〛 */ 0xFF60, /* ｠ */ 0x301E, /* 〞 */
+    0x301F, /* 〟 */ 0xFE5A, /* ﹚ */ 0xFE5C, /* ﹜ */ 0xFE5E, /* ﹞ */
+    0xFF63, /* ｣ */ 0x3001,  /* 、 */ 0xFF0C, /* ， */ 0x3002, /* 。 */
+    0xFF0E, /* ． */ 0xFF1A, /* ： */ 0xFF1B, /* ； */ 0xFF01, /* ！ */
+    0xFF1F, /* ？ */ 0xFE50, /* ﹐ */ 0xFE51, /* ﹑ */ 0xFE52, /* ﹒ */
+    0xFE54, /* ﹔ */ 0xFE55, /* ﹕ */ 0xFE56, /* ﹖ */ 0xFE57, /* ﹗ */
+    0xFF61, /* ｡ */ 0xFF64,                                    /* ､ */
+};
+
+static const uint32_t middle_marks[] = {0x00B7, 0x30FB, 0x2027, 0xFF65};
+
+/* Dashes and ellipses: never split, never at a line start (but LOOSE). */
+static bool is_dash_ellipsis(uint32_t c) {
+  return c == 0x2014 || c == 0x2015 || c == 0x2026 || c == 0x2025 ||
+         c == 0x2E3A || c == 0x2E3B;
+}
+
+static const uint32_t postfix_marks[] = {
+    0xFF05, /* ％ */ 0x2030, /* ‰ */ 0x2031, /* ‱ */ 0x2103, /* ℃ */
+    0x2109, /* ℉ */ 0x00B0,  /* ° */ 0x2032, /* ′ */ 0x2033, /* ″ */
+    0x00A2, /* ¢ */ 0xFFE0,  /* ￠ */ '%',
+};
+
+static const uint32_t iteration_marks[] = {0x3005, 0x303B, 0x309D,
+                                           0x309E, 0x30FD, 0x30FE};
+
+static const uint32_t currency_prefix[] = {
+    '$',    0x00A3,          /* £ */ 0x00A5, /* ¥ */ 0xFFE5, /* ￥ */
+    0xFF04, /* ＄ */ 0xFFE1, /* ￡ */ 0x20AC /* € */};
+
+static bool is_small_kana(uint32_t c) {
+  static const uint32_t k[] = {
+      0x3041, 0x3043,          0x3045,         0x3047,         0x3049, 0x3063,
+      0x3083, 0x3085,          0x3087,         0x308E,         0x3095, 0x3096,
+      0x30A1, 0x30A3,          0x30A5,         0x30A7,         0x30A9, 0x30C3,
+      0x30E3, 0x30E5,          0x30E7,         0x30EE,         0x30F5, 0x30F6,
+      0x30FC, /* ー */ 0xFF70, /* ｰ */ 0x301C, /* 〜 */ 0xFF5E /* ～ */};
+  return in_list(c, k, COUNT(k)) || (c >= 0x31F0 && c <= 0x31FF) ||
+         (c >= 0xFF67 && c <= 0xFF6F);
+}
+
+zp_punct zp_brk_punct(uint32_t cp) {
+  if (in_list(cp, open_marks, COUNT(open_marks)))
+    return ZP_PUNCT_OPEN;
+  if (in_list(cp, close_marks, COUNT(close_marks)))
+    return ZP_PUNCT_CLOSE;
+  if (in_list(cp, middle_marks, COUNT(middle_marks)))
+    return ZP_PUNCT_MIDDLE;
+  return ZP_PUNCT_NONE;
+}
+
+bool zp_brk_no_start(uint32_t c, zp_break_rules rules) {
+  if (zp_brk_punct(c) == ZP_PUNCT_CLOSE || c == 0x3003 /* 〃 */)
+    return true;
+  switch (c) {
+  case ',':
+  case '.':
+  case ';':
+  case ':':
+  case '!':
+  case '?':
+  case ')':
+  case ']':
+  case '}':
+    return true;
+  default:
+    break;
+  }
+  if (rules == ZP_BREAK_STRICT && is_small_kana(c))
+    return true;
+  if (rules == ZP_BREAK_LOOSE)
+    return false;
+  return zp_brk_punct(c) == ZP_PUNCT_MIDDLE || is_dash_ellipsis(c) ||
+         in_list(c, postfix_marks, COUNT(postfix_marks)) ||
+         in_list(c, iteration_marks, COUNT(iteration_marks));
+}
+
+bool zp_brk_no_end(uint32_t c, zp_break_rules rules) {
+  if (zp_brk_punct(c) == ZP_PUNCT_OPEN || c == '(' || c == '[' || c == '{')
+    return true;
+  return rules != ZP_BREAK_LOOSE &&
+         in_list(c, currency_prefix, COUNT(currency_prefix));
+}
+
+/* ---- numbers ------------------------------------------------------------ */
+
+static bool is_digit(uint32_t c) {
+  return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+static bool is_num_sep(uint32_t c) {
+  return c == ',' || c == '.' || c == 0xFF0C || c == 0xFF0E;
+}
+
+static bool is_sign(uint32_t c) {
+  static const uint32_t s[] = {0x2265,
+                               /* ≥ */ 0x2264,
+                               /* ≤ */ 0xFF1C,
+                               /* ＜ */ 0xFF1E, /* ＞ */
+                               '<',
+                               '>',
+                               0x00B1,
+                               /* ± */ '+',
+                               '-',
+                               0xFF0B,
+                               /* ＋ */ 0xFF0D,
+                               /* － */ 0x2212,
+                               /* − */ 0x00D7, /* × */
+                               0x00F7,
+                               /* ÷ */ 0x2248,
+                               /* ≈ */ 0x2267,
+                               /* ≧ */ 0x2266 /* ≦ */};
+  return in_list(c, s, COUNT(s)) ||
+         in_list(c, currency_prefix, COUNT(currency_prefix));
+}
+
+static bool is_num_postfix(uint32_t c) {
+  return in_list(c, postfix_marks, COUNT(postfix_marks)) && c != 0x00A2 &&
+         c != 0xFFE0;
+}
+
+/* U+3371..U+33DF: squared Latin abbreviations (㎡ ㎞ ㎏ ㏄ ...). */
+static bool is_squared_unit(uint32_t c) { return c >= 0x3371 && c <= 0x33DF; }
+
+/* Han units, longest first within each length (see the file comment). */
+static const char *const multi_units[] = {
+    "平方公里", "平方千米", "平方米", "立方米", "平方", "公里", "公斤", "千克",
+    "千米",     "小时",     "分钟",   "人次",   "场次", "批次", "只次", "户次",
+    "年度",     "季度",     "个月",   "周岁",   "万元", "亿元"};
+
+static const char single_units[] =
+    "年月日号时分秒元个次人户项家所宗起批份件条台辆名场期余天周米亩吨倍岁"
+    "篇本套株头只座间处册页张股位支类级届轮点度克斤角尾棵箱";
+
+/* Decodes one UTF-8 sequence of a (valid, internal) string literal. */
+static const char *utf8_next(const char *s, uint32_t *c) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (u[0] < 0x80) {
+    *c = u[0];
+    return s + 1;
+  }
+  if (u[0] < 0xE0) {
+    *c = ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+    return s + 2;
+  }
+  if (u[0] < 0xF0) {
+    *c = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) |
+         (u[2] & 0x3F);
+    return s + 3;
+  }
+  *c = ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
+       ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+  return s + 4;
+}
+
+static bool utf8_has(const char *s, uint32_t c) {
+  while (*s) {
+    uint32_t d;
+    s = utf8_next(s, &d);
+    if (d == c)
+      return true;
+  }
+  return false;
+}
+
+/* Length in code points of the multi-character unit at cp (0: none). */
+static size_t match_multi_unit(const uint32_t *cp, size_t n) {
+  for (size_t u = 0; u < COUNT(multi_units); u++) {
+    const char *s = multi_units[u];
+    size_t k = 0;
+    while (*s && k < n) {
+      uint32_t c;
+      s = utf8_next(s, &c);
+      if (c != cp[k])
+        break;
+      k++;
+      if (!*s)
+        return k;
+    }
+  }
+  return 0;
+}
+
+static bool is_approx(uint32_t c) { return c == 0x591A || c == 0x4F59; }
+static bool is_magnitude(uint32_t c) {
+  return c == 0x4E07 || c == 0x4EBF || c == 0x5343 || c == 0x767E;
+}
+
+/* How many code points of a Han unit start at cp (0: none). */
+static size_t match_unit(const uint32_t *cp, size_t n) {
+  size_t p = 0;
+  if (p < n && is_approx(cp[p]))
+    p++;
+  if (p < n && is_magnitude(cp[p])) {
+    p++;
+    if (p < n && is_approx(cp[p]))
+      p++;
+  }
+  size_t m = match_multi_unit(cp + p, n - p);
+  if (m > 0)
+    return p + m;
+  if (p < n && (utf8_has(single_units, cp[p]) || is_squared_unit(cp[p])))
+    return p + 1;
+  return p;
+}
+
+/* Forbids the breaks inside every number-with-unit run. */
+static void bind_numbers(const uint32_t *cp, size_t n, char *brk) {
+  size_t i = 0;
+  while (i < n) {
+    if (!is_digit(cp[i])) {
+      i++;
+      continue;
+    }
+    size_t from = i;
+    if (i > 0 && is_sign(cp[i - 1]))
+      from = i - 1;
+    size_t j = i; /* last digit */
+    while (j + 1 < n) {
+      if (is_digit(cp[j + 1]))
+        j++;
+      else if (is_num_sep(cp[j + 1]) && j + 2 < n && is_digit(cp[j + 2]))
+        j += 2;
+      else
+        break;
+    }
+    size_t to = j; /* last code point of the run */
+    if (j + 1 < n && (is_num_postfix(cp[j + 1]) || is_squared_unit(cp[j + 1])))
+      to = j + 1;
+    else {
+      size_t k = j + 1;
+      if (k < n && cp[k] == ' ')
+        k++;
+      size_t u = k < n ? match_unit(cp + k, n - k) : 0;
+      if (u > 0)
+        to = k + u - 1;
+    }
+    for (size_t b = from; b < to; b++)
+      if (brk[b] != ZP_BRK_MUST)
+        brk[b] = ZP_BRK_NO;
+    i = j + 1;
+  }
+}
+
+/* Inside a run of ASCII graphic characters, breaks only after '-'. */
+static void bind_latin(const uint32_t *cp, size_t n, char *brk) {
+  for (size_t i = 0; i + 1 < n; i++) {
+    bool a = cp[i] > 0x20 && cp[i] < 0x7F;
+    bool b = cp[i + 1] > 0x20 && cp[i + 1] < 0x7F;
+    if (a && b && cp[i] != '-' && brk[i] != ZP_BRK_MUST)
+      brk[i] = ZP_BRK_NO;
+  }
+}
+
+void zp_brk_opportunities(const uint32_t *cp, size_t n, zp_break_rules rules,
+                          char *brk) {
+  if (n == 0)
+    return;
+  pthread_once(&brk_once, brk_init);
+  _Static_assert(sizeof(utf32_t) == sizeof(uint32_t), "utf32_t");
+  _Static_assert(LINEBREAK_MUSTBREAK == ZP_BRK_MUST &&
+                     LINEBREAK_ALLOWBREAK == ZP_BRK_ALLOW &&
+                     LINEBREAK_NOBREAK == ZP_BRK_NO,
+                 "libunibreak break codes");
+  set_linebreaks_utf32((const utf32_t *)cp, n, "zh", brk);
+  for (size_t i = 0; i + 1 < n; i++) {
+    uint32_t a = cp[i], b = cp[i + 1];
+    /* UAX #14 keeps an ellipsis with what precedes it (LB22); clreq lets a
+     * …… begin a line, which LOOSE allows. */
+    if (brk[i] == ZP_BRK_NO && rules == ZP_BREAK_LOOSE && is_dash_ellipsis(b) &&
+        a != b && !is_dash_ellipsis(a) && a != ' ' && !zp_brk_no_end(a, rules))
+      brk[i] = ZP_BRK_ALLOW;
+    if (brk[i] != ZP_BRK_ALLOW) {
+      if (brk[i] != ZP_BRK_MUST)
+        brk[i] = ZP_BRK_NO;
+      continue;
+    }
+    if (zp_brk_no_start(b, rules) || zp_brk_no_end(a, rules) ||
+        (a == b && is_dash_ellipsis(a)))
+      brk[i] = ZP_BRK_NO;
+  }
+  bind_numbers(cp, n, brk);
+  bind_latin(cp, n, brk);
+  brk[n - 1] = ZP_BRK_MUST;
+}
+
+/* ---- compression -------------------------------------------------------- */
+
+void zp_brk_compress(const uint32_t *cp, const int32_t *adv, size_t n,
+                     int32_t em, int32_t *squeeze) {
+  for (size_t i = 0; i < n; i++)
+    squeeze[i] = 0;
+  for (size_t i = 0; i + 1 < n; i++) {
+    zp_punct a = zp_brk_punct(cp[i]), b = zp_brk_punct(cp[i + 1]);
+    if (a == ZP_PUNCT_NONE || b == ZP_PUNCT_NONE)
+      continue;
+    /* The blank between the two marks: a CLOSE mark's blank is on its
+     * right, an OPEN mark's on its left.  Remove one half em of it. */
+    size_t k;
+    if (a == ZP_PUNCT_CLOSE)
+      k = i; /* 。” ）、 ，“ ）（ 」・ */
+    else if (b == ZP_PUNCT_OPEN)
+      k = i + 1; /* 《“ （（ ・「 */
+    else
+      continue; /* “” （）: no blank between; ·· */
+    if ((int64_t)adv[k] * 10 >= (int64_t)em * 9 && squeeze[k] == 0)
+      squeeze[k] = em / 2;
+  }
+}
+
+/* ---- fitting ------------------------------------------------------------ */
+
+static bool is_newline(uint32_t c) {
+  return c == 0x0A || c == 0x0B || c == 0x0C || c == 0x0D || c == 0x85 ||
+         c == 0x2028 || c == 0x2029;
+}
+
+/* Saving of setting cp (advance adv) at half width at the end of a line. */
+static int32_t pushin_saving(uint32_t c, int32_t adv, int32_t em) {
+  if (zp_brk_punct(c) != ZP_PUNCT_CLOSE || (int64_t)adv * 10 < (int64_t)em * 9)
+    return 0;
+  int32_t s = adv - em / 2;
+  return s > em / 2 ? em / 2 : s;
+}
+
+size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
+                      size_t n, int32_t em, int32_t first, int32_t measure,
+                      size_t *ends, int32_t *endsqueeze) {
+  size_t nl = 0, s = 0;
+  const int64_t slack = em > 0 ? em / 2 : 0;
+  while (s < n) {
+    int64_t m = nl == 0 ? first : measure;
+    int64_t w = 0, wt = 0; /* width of s..i; without trailing spaces */
+    size_t last = s;       /* last non-space code point */
+    bool have_best = false;
+    size_t best = s, end = s;
+    int32_t best_sq = 0, sq = 0;
+    size_t i = s;
+    for (;; i++) {
+      uint32_t c = cp[i];
+      if (!is_newline(c)) {
+        w += adv[i];
+        if (c != ' ') {
+          wt = w;
+          last = i;
+        }
+      }
+      bool must = brk[i] == ZP_BRK_MUST || i + 1 == n;
+      if (must || brk[i] == ZP_BRK_ALLOW) {
+        bool fits = true;
+        int32_t save = 0;
+        if (wt > m) {
+          save = pushin_saving(cp[last], adv[last], em);
+          fits = save > 0 && wt - save <= m;
+        }
+        if (fits) {
+          have_best = true;
+          best = i;
+          best_sq = wt > m ? save : 0;
+        }
+        if (must)
+          break;
+      }
+      if (wt > m + slack)
+        break; /* no later opportunity can fit */
+    }
+    if (have_best) {
+      end = best;
+      sq = best_sq;
+    } else {
+      /* Emergency: as many code points as fit, at least one; never past i
+       * (the first mandatory break or the overflow point). */
+      int64_t ew = is_newline(cp[s]) ? 0 : adv[s];
+      end = s;
+      while (end < i) {
+        int64_t a = is_newline(cp[end + 1]) ? 0 : adv[end + 1];
+        if (ew + a > m && !is_newline(cp[end + 1]))
+          break;
+        ew += a;
+        end++;
+      }
+      sq = 0;
+    }
+    ends[nl] = end + 1;
+    endsqueeze[nl] += sq;
+    nl++;
+    s = end + 1;
+  }
+  return nl;
+}
+
+size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
+                  int32_t first, int32_t measure, zp_break_rules rules,
+                  size_t *ends, int32_t *endsqueeze) {
+  if (n == 0)
+    return 0;
+  char local[2048];
+  char *brk = n <= sizeof local ? local : malloc(n);
+  if (!brk) {
+    /* Out of memory: every position is a (poor) opportunity. */
+    brk = local;
+    size_t done = 0, nl = 0;
+    while (done < n) {
+      size_t k = n - done < sizeof local ? n - done : sizeof local;
+      memset(brk, ZP_BRK_ALLOW, k);
+      brk[k - 1] = ZP_BRK_MUST;
+      size_t l = zp_brk_fit_brk(cp + done, adv + done, brk, k, em,
+                                nl == 0 ? first : measure, measure, ends + nl,
+                                endsqueeze + nl);
+      for (size_t j = 0; j < l; j++)
+        ends[nl + j] += done;
+      nl += l;
+      done += k;
+    }
+    return nl;
+  }
+  zp_brk_opportunities(cp, n, rules, brk);
+  size_t nl =
+      zp_brk_fit_brk(cp, adv, brk, n, em, first, measure, ends, endsqueeze);
+  if (brk != local)
+    free(brk);
+  return nl;
+}
