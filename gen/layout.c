@@ -51,7 +51,14 @@ typedef struct line {
   bool justified;
   bool grid;
   bool bold;
+  float top;                 /* pt from the text block's top, once placed */
+  const struct tlayout *tbl; /* a table's place holder in the line list */
 } line;
+
+typedef struct lvec {
+  line *v;
+  size_t n, cap;
+} lvec;
 
 typedef struct ctx {
   const zp_doc *doc;
@@ -64,8 +71,9 @@ typedef struct ctx {
   float block_left, block_top, block_w, block_h; /* top: pt from the top */
   float pitch, char_pitch;
   /* lines of the whole document */
-  line *lines;
-  size_t nlines, caplines;
+  lvec lines;
+  /* what a table draws on the current page, flushed by emit_page */
+  struct tdraw *pending, *pending_tail;
   /* scratch, grown as needed, reused by every paragraph */
   uint32_t *cp;
   int32_t *adv, *squeeze, *endsq;
@@ -107,16 +115,16 @@ static bool grow_scratch(ctx *c, size_t n) {
   return true;
 }
 
-static line *new_line(ctx *c) {
-  if (c->nlines == c->caplines) {
-    size_t cap = c->caplines ? c->caplines * 2 : 256;
-    line *l = realloc(c->lines, cap * sizeof *l);
+static line *new_line(lvec *v) {
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 64;
+    line *l = realloc(v->v, cap * sizeof *l);
     if (!l)
       return NULL;
-    c->lines = l;
-    c->caplines = cap;
+    v->v = l;
+    v->cap = cap;
   }
-  line *l = &c->lines[c->nlines++];
+  line *l = &v->v[v->n++];
   memset(l, 0, sizeof *l);
   return l;
 }
@@ -193,20 +201,19 @@ static bool already_missing(ctx *c, uint32_t cp) {
   return false;
 }
 
-static void report_missing(ctx *c, const zp_block *b, const char *role,
-                           uint32_t cp) {
+static void report_missing(ctx *c, zp_loc loc, zp_loc data_loc,
+                           const char *role, uint32_t cp) {
   if (already_missing(c, cp))
     return;
   char u[5] = {0};
   utf8_encode(cp, u);
-  if (b->data_loc.file)
-    zp_warn(c->d, b->loc,
+  if (data_loc.file)
+    zp_warn(c->d, loc,
             "no face of font role \"%s\" has U+%04X \"%s\" (text from %s:%d:%d)"
             "; it is left blank",
-            role, (unsigned)cp, u, b->data_loc.file, b->data_loc.line,
-            b->data_loc.col);
+            role, (unsigned)cp, u, data_loc.file, data_loc.line, data_loc.col);
   else
-    zp_warn(c->d, b->loc,
+    zp_warn(c->d, loc,
             "no face of font role \"%s\" has U+%04X \"%s\"; it is left blank",
             role, (unsigned)cp, u);
 }
@@ -248,20 +255,30 @@ static size_t fit(ctx *c, const zp_style *st, size_t n, int32_t em,
                     c->endsq);
 }
 
-/* Lays out one paragraph or heading into lines. */
-static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
-                       float space_before) {
-  const zp_style *st = b->style;
+/* How a text is to be set. */
+typedef struct shape_req {
+  const zp_style *st;
+  const char *text;
+  zp_loc loc, data_loc;
+  float left, width;  /* the line box: x of its left edge and its width */
+  float first_indent; /* extra indent of the first line */
+  zp_align align;
+  bool balance;
+} shape_req;
+
+/* Decodes and measures a text; fills c->cp, c->gl, c->adv, c->squeeze.
+ * Returns the count, or (size_t)-1 on error. */
+static size_t measure_text(ctx *c, const zp_style *st, const char *text,
+                           zp_loc loc, zp_loc data_loc, int32_t *em_out) {
   int role = zp_font_role_find(c->fs, st->role);
   if (role < 0) {
-    zp_error(c->d, b->loc, "style \"%s\" uses font role \"%s\", which is not "
+    zp_error(c->d, loc, "style \"%s\" uses font role \"%s\", which is not "
              "defined", st->name, st->role);
-    return false;
+    return (size_t)-1;
   }
-  size_t len = strlen(b->text);
-  if (!grow_scratch(c, len + 1))
-    return false;
-  size_t n = utf8_decode(b->text, c->cp);
+  if (!grow_scratch(c, strlen(text) + 1))
+    return (size_t)-1;
+  size_t n = utf8_decode(text, c->cp);
   double scale = advance_scale(c, st);
   int32_t em = (int32_t)lround(scale * 1000);
   for (size_t i = 0; i < n; i++) {
@@ -274,27 +291,39 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
     if (cp > 0xFFFF) {
       char u[5] = {0};
       utf8_encode(cp, u);
-      zp_error(c->d, b->loc,
+      zp_error(c->d, loc,
                "U+%X \"%s\" is outside the Basic Multilingual Plane, which "
                "the PDF writer cannot embed",
                (unsigned)cp, u);
-      return false;
+      return (size_t)-1;
     }
     if (!zp_font_glyph(c->fs, role, cp, &c->gl[i]))
-      report_missing(c, b, st->role, cp);
+      report_missing(c, loc, data_loc, st->role, cp);
     c->adv[i] = (int32_t)lround(c->gl[i].advance * scale);
   }
   zp_brk_compress(c->cp, c->adv, n, em, c->squeeze);
   for (size_t i = 0; i < n; i++)
     c->adv[i] -= c->squeeze[i];
+  *em_out = em;
+  return n;
+}
 
-  float measure = c->block_w - (float)(st->left_indent + st->right_indent);
-  float first_measure = measure - (float)st->first_indent;
+/* Sets a text into lines appended to out (positions, justification; no
+ * pagination flags).  Returns false on error. */
+static bool shape(ctx *c, const shape_req *r, lvec *out) {
+  const zp_style *st = r->st;
+  int32_t em;
+  size_t n = measure_text(c, st, r->text, r->loc, r->data_loc, &em);
+  if (n == (size_t)-1)
+    return false;
+  float measure = r->width;
+  float first_measure = measure - r->first_indent;
   int32_t m1 = (int32_t)lroundf(first_measure * 1000);
   int32_t m = (int32_t)lroundf(measure * 1000);
   size_t nl = n ? fit(c, st, n, em, m1, m) : 0;
-  if (st->balance && nl > 1 && st->first_indent == 0) {
-    /* The narrowest measure that still gives nl lines. */
+  bool balanced = r->balance && nl > 1 && r->first_indent == 0;
+  if (balanced) {
+    /* the narrowest measure that still gives nl lines */
     int32_t lo = m / (int32_t)nl / 2, hi = m;
     while (hi - lo > 100) {
       int32_t mid = lo + (hi - lo) / 2;
@@ -310,10 +339,9 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
   size_t start = 0;
   for (size_t k = 0; k < (nl ? nl : 1); k++) {
     size_t end = nl ? c->ends[k] : 0;
-    line *l = new_line(c);
+    line *l = new_line(out);
     if (!l)
       return false;
-    l->blk = b;
     l->st = st;
     l->size = (float)st->size;
     l->height = pitch;
@@ -323,17 +351,16 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
     l->last = k + 1 >= nl;
     float lm = k == 0 ? first_measure : measure;
     l->measure = lm;
-    l->left = c->block_left + (float)st->left_indent +
-              (k == 0 ? (float)st->first_indent : 0);
-    if (st->balance && nl > 1)
-      l->left = c->block_left + (c->block_w - lm) / 2;
-    /* drawn characters: drop hard breaks and trailing spaces */
+    l->left = r->left + (k == 0 ? r->first_indent : 0);
+    if (balanced)
+      l->left = r->left + (r->width - lm) / 2;
+    /* drawn characters: no hard breaks, no trailing spaces */
     size_t e = end;
     while (e > start && (c->cp[e - 1] == '\n' || c->cp[e - 1] == 0x2028 ||
                          c->cp[e - 1] == ' '))
       e--;
-    bool hard = end > start && (c->cp[end - 1] == '\n' ||
-                                c->cp[end - 1] == 0x2028);
+    bool hard = end > start &&
+                (c->cp[end - 1] == '\n' || c->cp[end - 1] == 0x2028);
     uint32_t cnt = (uint32_t)(e - start);
     l->g = cnt ? zp_arena_alloc(c->arena, cnt * sizeof *l->g) : NULL;
     if (cnt && !l->g)
@@ -344,15 +371,15 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
     natural -= c->endsq[k];
     float slack = lm - natural / 1000.0f;
     float gap = 0;
-    if (st->align == ZP_ALIGN_JUSTIFY && !l->last && !hard && cnt > 1 &&
+    if (r->align == ZP_ALIGN_JUSTIFY && !l->last && !hard && cnt > 1 &&
         slack > 0) {
       gap = slack / (float)(cnt - 1);
       l->justified = true;
     }
     float off = 0;
-    if (st->align == ZP_ALIGN_CENTER || (st->balance && nl > 1))
+    if (r->align == ZP_ALIGN_CENTER || balanced)
       off = slack / 2;
-    else if (st->align == ZP_ALIGN_RIGHT)
+    else if (r->align == ZP_ALIGN_RIGHT)
       off = slack;
     if (off < 0)
       off = 0;
@@ -370,23 +397,613 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
     }
     l->n = cnt;
     l->width = cnt ? x - gap - off - c->endsq[k] / 1000.0f : 0;
+    start = end;
+  }
+  return true;
+}
+
+/* Lays out one paragraph or heading into the document's lines. */
+static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
+                       float space_before) {
+  const zp_style *st = b->style;
+  size_t from = c->lines.n;
+  shape_req r = {st,
+                 b->text,
+                 b->loc,
+                 b->data_loc,
+                 c->block_left + (float)st->left_indent,
+                 c->block_w - (float)(st->left_indent + st->right_indent),
+                 (float)st->first_indent,
+                 st->align,
+                 st->balance};
+  if (!shape(c, &r, &c->lines))
+    return false;
+  size_t nl = c->lines.n - from;
+  int orphans = st->orphans > 1 ? st->orphans : 1;
+  int widows = st->widows > 1 ? st->widows : 1;
+  for (size_t k = 0; k < nl; k++) {
+    line *l = &c->lines.v[from + k];
+    l->blk = b;
     if (k == 0) {
       l->brk = first_brk;
       l->space_before = space_before;
     } else if (b->kind == ZP_BLOCK_HEADING) {
       l->brk = BRK_NEVER;
     } else {
-      int orphans = st->orphans > 1 ? st->orphans : 1;
-      int widows = st->widows > 1 ? st->widows : 1;
       l->brk = ((int)k < orphans || (int)(nl - k) < widows) ? BRK_NEVER
                                                             : BRK_ALLOW;
     }
-    start = end;
   }
   return true;
 }
 
-/* ---- the second pass: pages ---- */
+/* ---- tables ---- */
+
+typedef struct tcell {
+  const zp_cell *cell;
+  int row, col, rowspan, colspan;
+  float x, w;
+  line *lines;
+  int nlines;
+  float pitch;
+  /* pagination state */
+  int done;       /* lines already drawn */
+  float frag_top; /* top of the open fragment on this page */
+  bool open;
+} tcell;
+
+typedef struct trow {
+  tcell **cells; /* the cells that start in this row */
+  int n;
+  float height; /* natural height */
+} trow;
+
+typedef struct tlayout {
+  const zp_table *t;
+  const zp_block *blk;
+  float *colx, *colw;
+  trow *rows;
+  tcell *cells;
+  int ncells;
+  line *caption, *contcap;
+  int ncaption, ncontcap;
+  float caption_h, contcap_h, header_h;
+} tlayout;
+
+/* What a table leaves on a page: a line of a cell or caption, or a rule. */
+typedef struct tdraw {
+  const line *l; /* NULL: a rule */
+  float x, top;  /* line: left edge and top of its box; rule: unused */
+  float x0, y0, x1, y1, width; /* rule, y from the block top */
+  const tcell *cell;           /* for the dump: the cell of a line */
+  struct tdraw *next;
+} tdraw;
+
+static bool pend(ctx *c, tdraw *d) {
+  tdraw *n = zp_arena_alloc(c->arena, sizeof *n);
+  if (!n)
+    return false;
+  *n = *d;
+  n->next = NULL;
+  if (c->pending_tail)
+    c->pending_tail->next = n;
+  else
+    c->pending = n;
+  c->pending_tail = n;
+  return true;
+}
+
+static bool pend_rule(ctx *c, float x0, float y0, float x1, float y1,
+                      float w) {
+  tdraw d = {0};
+  d.x0 = x0;
+  d.y0 = y0;
+  d.x1 = x1;
+  d.y1 = y1;
+  d.width = w;
+  return pend(c, &d);
+}
+
+static bool pend_line(ctx *c, const line *l, float top, const tcell *cell) {
+  tdraw d = {0};
+  d.l = l;
+  d.top = top;
+  d.cell = cell;
+  return pend(c, &d);
+}
+
+/* Shapes a caption into arena lines. */
+static bool caption_lines(ctx *c, const zp_table *t, const zp_block *b,
+                          const char *text, line **out, int *n, float *h) {
+  lvec v = {0};
+  shape_req r = {t->caption_style, text,          b->loc, b->data_loc,
+                 c->block_left,    c->block_w,    0,      ZP_ALIGN_CENTER,
+                 true};
+  bool ok = shape(c, &r, &v);
+  *n = 0;
+  *h = 0;
+  if (ok && v.n) {
+    *out = zp_arena_alloc(c->arena, v.n * sizeof **out);
+    ok = *out != NULL;
+    if (ok) {
+      memcpy(*out, v.v, v.n * sizeof **out);
+      *n = (int)v.n;
+      for (size_t i = 0; i < v.n; i++)
+        *h += v.v[i].height;
+    }
+  }
+  free(v.v);
+  return ok;
+}
+
+/* Natural width of a text set on one line, pt. */
+static float text_width(ctx *c, const zp_style *st, const char *text,
+                        zp_loc loc) {
+  int32_t em;
+  size_t n = measure_text(c, st, text, loc, (zp_loc){0}, &em);
+  if (n == (size_t)-1)
+    return 0;
+  /* the widest piece between hard breaks */
+  int64_t w = 0, best = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (c->cp[i] == '\n') {
+      w = 0;
+      continue;
+    }
+    w += c->adv[i];
+    if (w > best)
+      best = w;
+  }
+  return best / 1000.0f;
+}
+
+static void column_widths(ctx *c, tlayout *tl) {
+  const zp_table *t = tl->t;
+  float total = c->block_w, fixed = 0, weights = 0, fits = 0;
+  float pads = (float)(t->pad_left + t->pad_right);
+  for (int i = 0; i < t->ncols; i++) {
+    const zp_column *col = &t->cols[i];
+    if (col->kind == ZP_COL_FIXED) {
+      tl->colw[i] = (float)col->width;
+      fixed += tl->colw[i];
+    } else if (col->kind == ZP_COL_PROPORTIONAL) {
+      weights += (float)col->width;
+    } else {
+      float w = (float)col->width;
+      for (int k = 0; k < tl->ncells; k++) {
+        const tcell *tc = &tl->cells[k];
+        if (tc->col == i && tc->colspan == 1) {
+          float cw = text_width(c, tc->cell->style, tc->cell->text,
+                                t->rows[tc->row].cells[0].data_loc) +
+                     pads + 0.5f;
+          if (cw > w)
+            w = cw;
+        }
+      }
+      tl->colw[i] = w;
+      fits += w;
+    }
+  }
+  float rest = total - fixed - fits;
+  if (weights > 0) {
+    for (int i = 0; i < t->ncols; i++)
+      if (t->cols[i].kind == ZP_COL_PROPORTIONAL)
+        tl->colw[i] = rest > 0 ? rest * (float)t->cols[i].width / weights : 0;
+  } else if (fits > 0) {
+    /* share the rest (or the lack) among the fitted columns */
+    for (int i = 0; i < t->ncols; i++)
+      if (t->cols[i].kind == ZP_COL_FIT) {
+        float w = tl->colw[i] + rest * tl->colw[i] / fits;
+        float min = (float)t->cols[i].width;
+        tl->colw[i] = w < min ? min : w;
+      }
+  }
+  float x = c->block_left;
+  for (int i = 0; i < t->ncols; i++) {
+    tl->colx[i] = x;
+    x += tl->colw[i];
+  }
+}
+
+static float cell_height(const tlayout *tl, const tcell *tc, int from) {
+  const zp_table *t = tl->t;
+  int n = tc->nlines - from;
+  if (n < 1)
+    n = 1;
+  return (float)(t->pad_top + t->pad_bottom) + (float)n * tc->pitch;
+}
+
+/* Prepares a table: columns, cell lines, row heights, captions. */
+static tlayout *table_prepare(ctx *c, const zp_block *b) {
+  const zp_table *t = b->table;
+  tlayout *tl = zp_arena_alloc(c->arena, sizeof *tl);
+  if (!tl)
+    return NULL;
+  tl->t = t;
+  tl->blk = b;
+  tl->colx = zp_arena_alloc(c->arena, sizeof(float) * (size_t)t->ncols);
+  tl->colw = zp_arena_alloc(c->arena, sizeof(float) * (size_t)t->ncols);
+  tl->rows = zp_arena_alloc(c->arena, sizeof(trow) * (size_t)(t->nrows + 1));
+  int ncells = 0;
+  for (int r = 0; r < t->nrows; r++)
+    ncells += t->rows[r].ncells;
+  tl->cells = zp_arena_alloc(c->arena, sizeof(tcell) * (size_t)(ncells + 1));
+  if (!tl->colx || !tl->colw || !tl->rows || !tl->cells)
+    return NULL;
+  for (int r = 0; r < t->nrows; r++) {
+    const zp_row *row = &t->rows[r];
+    tl->rows[r].cells =
+        zp_arena_alloc(c->arena, sizeof(tcell *) * (size_t)(row->ncells + 1));
+    if (!tl->rows[r].cells)
+      return NULL;
+    for (int k = 0; k < row->ncells; k++) {
+      const zp_cell *cell = &row->cells[k];
+      tcell *tc = &tl->cells[tl->ncells++];
+      tc->cell = cell;
+      tc->row = r;
+      tc->col = cell->col;
+      tc->colspan = cell->colspan > 0 ? cell->colspan : 1;
+      tc->rowspan = cell->rowspan > 0 ? cell->rowspan : 1;
+      if (tc->col + tc->colspan > t->ncols)
+        tc->colspan = t->ncols - tc->col;
+      if (r + tc->rowspan > t->nrows)
+        tc->rowspan = t->nrows - r;
+      tl->rows[r].cells[tl->rows[r].n++] = tc;
+    }
+  }
+  column_widths(c, tl);
+  float pads = (float)(t->pad_left + t->pad_right);
+  for (int k = 0; k < tl->ncells; k++) {
+    tcell *tc = &tl->cells[k];
+    const zp_cell *cell = tc->cell;
+    tc->x = tl->colx[tc->col];
+    tc->w = 0;
+    for (int i = tc->col; i < tc->col + tc->colspan; i++)
+      tc->w += tl->colw[i];
+    lvec v = {0};
+    shape_req r = {cell->style,
+                   cell->text,
+                   b->loc,
+                   cell->data_loc,
+                   tc->x + (float)t->pad_left,
+                   tc->w - pads,
+                   0,
+                   cell->align,
+                   false};
+    if (!shape(c, &r, &v)) {
+      free(v.v);
+      return NULL;
+    }
+    tc->nlines = (int)v.n;
+    tc->lines = zp_arena_alloc(c->arena, v.n * sizeof(line) + 1);
+    if (!tc->lines) {
+      free(v.v);
+      return NULL;
+    }
+    memcpy(tc->lines, v.v, v.n * sizeof(line));
+    free(v.v);
+    tc->pitch = style_pitch(c, cell->style);
+  }
+  /* row heights: single-row cells, then spans add to their last row */
+  for (int r = 0; r < t->nrows; r++) {
+    float h = (float)(t->pad_top + t->pad_bottom) + 12;
+    for (int k = 0; k < tl->rows[r].n; k++) {
+      const tcell *tc = tl->rows[r].cells[k];
+      if (tc->rowspan == 1 && cell_height(tl, tc, 0) > h)
+        h = cell_height(tl, tc, 0);
+    }
+    tl->rows[r].height = h;
+  }
+  for (int k = 0; k < tl->ncells; k++) {
+    const tcell *tc = &tl->cells[k];
+    if (tc->rowspan < 2)
+      continue;
+    float have = 0;
+    for (int r = tc->row; r < tc->row + tc->rowspan; r++)
+      have += tl->rows[r].height;
+    float need = cell_height(tl, tc, 0);
+    if (need > have)
+      tl->rows[tc->row + tc->rowspan - 1].height += need - have;
+  }
+  for (int r = 0; r < t->header_rows && r < t->nrows; r++)
+    tl->header_h += tl->rows[r].height;
+  if (t->caption) {
+    if (!caption_lines(c, t, b, t->caption, &tl->caption, &tl->ncaption,
+                       &tl->caption_h))
+      return NULL;
+    if (t->continued) {
+      char *cont = zp_arena_printf(c->arena, "%s%s", t->caption, t->continued);
+      if (!cont || !caption_lines(c, t, b, cont, &tl->contcap, &tl->ncontcap,
+                                  &tl->contcap_h))
+        return NULL;
+    }
+  }
+  return tl;
+}
+
+/* Draws lines [from, from + n) of a cell into a fragment whose box is
+ * [top, bottom); valign applies when all the cell's remaining lines show. */
+static bool draw_cell_text(ctx *c, const tlayout *tl, const tcell *tc,
+                           int from, int n, float top, float bottom,
+                           bool align) {
+  const zp_table *t = tl->t;
+  float inner = bottom - top - (float)(t->pad_top + t->pad_bottom);
+  float used = (float)n * tc->pitch;
+  float y = top + (float)t->pad_top;
+  if (align && used < inner) {
+    if (tc->cell->valign == ZP_VALIGN_MIDDLE)
+      y += (inner - used) / 2;
+    else if (tc->cell->valign == ZP_VALIGN_BOTTOM)
+      y += inner - used;
+  }
+  for (int i = from; i < from + n && i < tc->nlines; i++) {
+    if (!pend_line(c, &tc->lines[i], y, tc))
+      return false;
+    y += tc->pitch;
+  }
+  return true;
+}
+
+static bool draw_box(ctx *c, const tlayout *tl, float x, float w, float top,
+                     float bottom) {
+  float rw = (float)tl->t->rule_width;
+  return pend_rule(c, x, top, x + w, top, rw) &&
+         pend_rule(c, x, bottom, x + w, bottom, rw) &&
+         pend_rule(c, x, top, x, bottom, rw) &&
+         pend_rule(c, x + w, top, x + w, bottom, rw);
+}
+
+/* Lines of a cell that fit into height h (at least 0). */
+static int lines_fitting(const tlayout *tl, const tcell *tc, float h) {
+  float inner = h - (float)(tl->t->pad_top + tl->t->pad_bottom);
+  int k = (int)floorf((inner + ZP_EPS) / tc->pitch);
+  return k < 0 ? 0 : k;
+}
+
+/* Closes the open fragment of a spanning cell at bottom. */
+static bool close_span(ctx *c, const tlayout *tl, tcell *tc, float bottom,
+                       bool ends) {
+  int rest = tc->nlines - tc->done;
+  int fitn = lines_fitting(tl, tc, bottom - tc->frag_top);
+  int n = rest <= fitn ? rest : fitn;
+  if (!draw_box(c, tl, tc->x, tc->w, tc->frag_top, bottom) ||
+      !draw_cell_text(c, tl, tc, tc->done, n, tc->frag_top, bottom,
+                      n == rest))
+    return false;
+  tc->done += n;
+  tc->open = false;
+  /* shown whole: a continuation on the next page shows it again */
+  if (!ends && tc->done >= tc->nlines)
+    tc->done = 0;
+  return true;
+}
+
+/* Draws a caption's lines at y; returns the new y. */
+static bool draw_caption(ctx *c, const line *ls, int n, float *y) {
+  for (int i = 0; i < n; i++) {
+    if (!pend_line(c, &ls[i], *y, NULL))
+      return false;
+    *y += ls[i].height;
+  }
+  return true;
+}
+
+/* Draws the header rows at y (never split). */
+static bool draw_header(ctx *c, tlayout *tl, float *y) {
+  const zp_table *t = tl->t;
+  float top = *y;
+  float rowtop[64];
+  for (int r = 0; r < t->header_rows && r < t->nrows && r < 63; r++) {
+    rowtop[r] = *y;
+    *y += tl->rows[r].height;
+  }
+  for (int r = 0; r < t->header_rows && r < t->nrows && r < 63; r++)
+    for (int k = 0; k < tl->rows[r].n; k++) {
+      const tcell *tc = tl->rows[r].cells[k];
+      float ctop = rowtop[r], cbot = ctop;
+      for (int q = r; q < r + tc->rowspan && q < t->nrows; q++)
+        cbot += tl->rows[q].height;
+      if (!draw_box(c, tl, tc->x, tc->w, ctop, cbot) ||
+          !draw_cell_text(c, tl, tc, 0, tc->nlines, ctop, cbot, true))
+        return false;
+    }
+  (void)top;
+  return true;
+}
+
+static bool emit_page(ctx *c, size_t from, size_t to);
+
+/* The heavier outer frame of one page's part of a table. */
+static bool draw_frame(ctx *c, const tlayout *tl, float top, float bottom) {
+  const zp_table *t = tl->t;
+  if (t->frame_width <= t->rule_width || bottom <= top)
+    return true;
+  float x0 = tl->colx[0], x1 = tl->colx[t->ncols - 1] + tl->colw[t->ncols - 1];
+  float w = (float)t->frame_width;
+  return pend_rule(c, x0, top, x1, top, w) &&
+         pend_rule(c, x0, bottom, x1, bottom, w) &&
+         pend_rule(c, x0, top, x0, bottom, w) &&
+         pend_rule(c, x1, top, x1, bottom, w);
+}
+
+/* Ends the current page in the middle of a table. */
+static bool draw_frame_and_emit(ctx *c, const tlayout *tl, float top,
+                                float bottom, size_t *start, size_t i) {
+  if (!draw_frame(c, tl, top, bottom))
+    return false;
+  if (c->dump)
+    fprintf(c->dump, "  table continues on the next page\n");
+  return emit_page(c, *start, i);
+}
+
+/* Places a table from *y on the current page (whose lines start at
+ * *start; the table's place holder is line i), emitting pages as it
+ * needs. */
+static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
+                        float *y) {
+  const zp_table *t = tl->t;
+  float H = c->block_h;
+  int hr = t->header_rows < t->nrows ? t->header_rows : t->nrows;
+  int min_split = t->min_split_lines > 0 ? t->min_split_lines : 1;
+  float frame_top = *y;
+  bool first_page = true;
+  /* a caption and header never alone at a page's foot */
+  float first_need = tl->caption_h + tl->header_h;
+  if (hr < t->nrows) {
+    float r0 = tl->rows[hr].height;
+    float some = (float)(t->pad_top + t->pad_bottom) + 2 * 14.0f;
+    first_need += r0 < some ? r0 : some;
+  }
+  if (*y > 0 && *y + first_need > H + ZP_EPS) {
+    if (!emit_page(c, *start, i))
+      return false;
+    *start = i;
+    *y = 0;
+  }
+  if (!draw_caption(c, tl->caption, tl->ncaption, y))
+    return false;
+  frame_top = *y;
+  if (!draw_header(c, tl, y))
+    return false;
+  float body_top = *y;
+  int r = hr;
+  int progress = 0; /* lines or rows placed on this page since its top */
+  while (r < t->nrows) {
+    trow *row = &tl->rows[r];
+    /* the height this row still needs: its remaining single-row cells */
+    float need = row->height;
+    bool started = false;
+    for (int k = 0; k < row->n; k++)
+      if (row->cells[k]->rowspan == 1 && row->cells[k]->done > 0)
+        started = true;
+    if (started) {
+      need = (float)(t->pad_top + t->pad_bottom) + 12;
+      for (int k = 0; k < row->n; k++) {
+        const tcell *tc = row->cells[k];
+        if (tc->rowspan == 1 && cell_height(tl, tc, tc->done) > need)
+          need = cell_height(tl, tc, tc->done);
+      }
+    }
+    /* open the spans that start here */
+    for (int k = 0; k < row->n; k++) {
+      tcell *tc = row->cells[k];
+      if (tc->rowspan > 1 && !tc->open) {
+        tc->open = true;
+        tc->frag_top = *y;
+      }
+    }
+    float avail = H - *y;
+    float rowh = need;
+    bool split = false;
+    int take[64];
+    if (need > avail + ZP_EPS) {
+      /* split the row: each cell shows what fits, keeping min_split lines
+       * on each side when it can */
+      bool any = false;
+      for (int k = 0; k < row->n && k < 64; k++) {
+        const tcell *tc = row->cells[k];
+        take[k] = 0;
+        if (tc->rowspan != 1)
+          continue;
+        int rest = tc->nlines - tc->done;
+        int fitn = lines_fitting(tl, tc, avail);
+        int n = rest <= fitn ? rest : fitn;
+        if (n < rest && (n < min_split || rest - n < min_split))
+          n = rest - min_split >= min_split && rest - min_split < n
+                  ? rest - min_split
+                  : (n < min_split ? 0 : n);
+        if (n < rest && rest - n < min_split)
+          n = 0;
+        take[k] = n;
+        any |= n > 0;
+      }
+      if (!any && progress == 0) {
+        /* nothing would fit even on a fresh page: take what fits */
+        for (int k = 0; k < row->n && k < 64; k++) {
+          const tcell *tc = row->cells[k];
+          int rest = tc->nlines - tc->done;
+          int fitn = lines_fitting(tl, tc, avail);
+          take[k] = tc->rowspan == 1 ? (rest <= fitn ? rest : fitn) : 0;
+          if (tc->rowspan == 1 && take[k] == 0 && rest > 0)
+            take[k] = 1; /* a line taller than the page: it still goes */
+          any |= take[k] > 0;
+        }
+      }
+      if (!any) {
+        /* move the row to the next page; spans starting here go along */
+        for (int k = 0; k < tl->ncells; k++) {
+          tcell *tc = &tl->cells[k];
+          if (tc->open && tc->row == r)
+            tc->open = false;
+          else if (tc->open && !close_span(c, tl, tc, *y, false))
+            return false;
+        }
+        if (!draw_frame_and_emit(c, tl, frame_top, *y, start, i))
+          return false;
+        goto new_page;
+      }
+      split = true;
+      rowh = avail;
+    }
+    /* draw the single-row cells of this row (or their slice) */
+    for (int k = 0; k < row->n; k++) {
+      tcell *tc = row->cells[k];
+      if (tc->rowspan != 1)
+        continue;
+      int rest = tc->nlines - tc->done;
+      int n = split ? take[k] : rest;
+      float bottom = *y + rowh;
+      if (!draw_box(c, tl, tc->x, tc->w, *y, bottom) ||
+          !draw_cell_text(c, tl, tc, tc->done, n, *y, bottom,
+                          !split && tc->done == 0))
+        return false;
+      tc->done += n;
+    }
+    *y += rowh;
+    progress++;
+    /* close the spans that end here */
+    if (!split)
+      for (int k = 0; k < tl->ncells; k++) {
+        tcell *tc = &tl->cells[k];
+        if (tc->open && tc->row + tc->rowspan - 1 == r &&
+            !close_span(c, tl, tc, *y, true))
+          return false;
+      }
+    if (!split) {
+      r++;
+      continue;
+    }
+    for (int k = 0; k < tl->ncells; k++)
+      if (tl->cells[k].open && !close_span(c, tl, &tl->cells[k], *y, false))
+        return false;
+    if (!draw_frame_and_emit(c, tl, frame_top, *y, start, i))
+      return false;
+  new_page:
+    *start = i;
+    *y = 0;
+    first_page = false;
+    progress = 0;
+    if (!draw_caption(c, tl->contcap, tl->ncontcap, y))
+      return false;
+    frame_top = *y;
+    if (!draw_header(c, tl, y))
+      return false;
+    body_top = *y;
+    /* spans still running reopen under the header */
+    for (int k = 0; k < tl->ncells; k++) {
+      tcell *tc = &tl->cells[k];
+      if (tc->rowspan > 1 && tc->row <= r && tc->row + tc->rowspan - 1 >= r) {
+        tc->open = true;
+        tc->frag_top = *y;
+      }
+    }
+  }
+  (void)body_top;
+  (void)first_page;
+  return draw_frame(c, tl, frame_top, *y);
+}
+
+/* ---- pages ---- */
 
 static void dump_text(FILE *f, const lglyph *g, uint32_t n) {
   char u[5];
@@ -431,15 +1048,39 @@ static const char *face_names(ctx *c, const lglyph *g, uint32_t n, char *buf,
   return buf;
 }
 
+/* Draws a line whose box starts at top (pt from the block's top). */
+static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
+                      const char *tag) {
+  float base = top + l->height / 2 + l->size * (float)ZP_EM_CENTRE;
+  if (!emit_glyphs(c, p, l->g, l->n, l->left, p->height - c->block_top - base,
+                   l->size, l->bold))
+    return false;
+  if (c->dump) {
+    char faces[512];
+    fprintf(c->dump,
+            "  line%s y=%.2f top=%.2f x=%.2f w=%.2f m=%.2f size=%.1f "
+            "style=%s align=%c%s%s%s%s face=%s text=",
+            tag, c->block_top + base, top, l->left, l->width, l->measure,
+            l->size, l->st->name, "lcrj"[l->st->align],
+            l->grid ? " grid" : "", l->justified ? " just" : "",
+            l->first ? " first" : "", l->last ? " last" : "",
+            face_names(c, l->g, l->n, faces, sizeof faces));
+    dump_text(c->dump, l->g, l->n);
+    fputc('\n', c->dump);
+  }
+  return true;
+}
+
 /* The folio of page number (1-based) pno. */
 static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
   const zp_folio *f = &c->doc->folio;
   if (f->pos == ZP_FOLIO_NONE || !f->format || (pno == 1 && !f->first_page))
     return true;
-  int role = zp_font_role_find(c->fs, f->role ? f->role : "song");
+  const char *rname = f->role ? f->role : "song";
+  int role = zp_font_role_find(c->fs, rname);
   if (role < 0) {
-    zp_error(c->d, (zp_loc){0}, "the folio uses font role \"%s\", which is "
-             "not defined", f->role ? f->role : "song");
+    zp_error(c->d, (zp_loc){0},
+             "the folio uses font role \"%s\", which is not defined", rname);
     return false;
   }
   char text[128];
@@ -459,8 +1100,7 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
     g[i] = (lglyph){cps[i], gl.face, gl.gid, x};
     x += gl.advance * size / 1000.0f;
   }
-  float indent = (float)f->indent;
-  float left;
+  float indent = (float)f->indent, left;
   if (f->pos == ZP_FOLIO_CENTER)
     left = c->block_left + (c->block_w - x) / 2;
   else if (pno % 2 == 1)
@@ -468,19 +1108,18 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
   else
     left = c->block_left + indent;
   /* below: from the text block's bottom to the top of the folio's em box */
-  float top = c->block_top + c->block_h + (float)f->below;
-  float base = top + size * (1.0f - 0.12f);
-  float y = p->height - base;
+  float base = c->block_top + c->block_h + (float)f->below + size * 0.88f;
   if (c->dump) {
     fprintf(c->dump, "  folio x=%.2f y=%.2f w=%.2f size=%.1f text=", left,
             base, x, size);
     dump_text(c->dump, g, (uint32_t)n);
     fputc('\n', c->dump);
   }
-  return emit_glyphs(c, p, g, (uint32_t)n, left, y, size, false);
+  return emit_glyphs(c, p, g, (uint32_t)n, left, p->height - base, size,
+                     false);
 }
 
-/* Emits lines [from, to) as one page. */
+/* Emits lines [from, to), placed, and the pending table parts as a page. */
 static bool emit_page(ctx *c, size_t from, size_t to) {
   const zp_page_setup *ps = &c->doc->page;
   zp_dl_page *p = zp_dl_add_page(c->dl, (float)ps->width, (float)ps->height);
@@ -490,47 +1129,58 @@ static bool emit_page(ctx *c, size_t from, size_t to) {
   if (c->dump)
     fprintf(c->dump, "page %d %.2fx%.2f pitch=%.3f\n", pno, ps->width,
             ps->height, c->pitch);
-  float y = 0; /* from the top of the text block */
+  bool table_done = false;
   for (size_t i = from; i < to; i++) {
-    line *l = &c->lines[i];
-    if (i > from)
-      y += l->space_before;
-    if (l->grid)
-      y = ceilf(y / c->pitch - ZP_EPS) * c->pitch;
-    float top = c->block_top + y;
-    float base = top + l->height / 2 + l->size * (float)ZP_EM_CENTRE;
-    float pdf_y = p->height - base;
-    if (!emit_glyphs(c, p, l->g, l->n, l->left, pdf_y, l->size, l->bold))
-      return false;
-    if (l->first && l->blk->outline && l->blk->level > 0 &&
-        !zp_dl_add_outline(c->dl, l->blk->level, l->blk->text, pno - 1,
-                           p->height - top))
-      return false;
-    if (c->dump) {
-      char faces[512];
-      fprintf(c->dump,
-              "  line y=%.2f top=%.2f x=%.2f w=%.2f m=%.2f size=%.1f "
-              "style=%s align=%c%s%s%s%s face=%s text=",
-              base, top - c->block_top, l->left, l->width, l->measure,
-              l->size, l->st->name,
-              "lcrj"[l->st->align], l->grid ? " grid" : "",
-              l->justified ? " just" : "",
-              l->first ? " first" : "", l->last ? " last" : "",
-              face_names(c, l->g, l->n, faces, sizeof faces));
-      dump_text(c->dump, l->g, l->n);
-      fputc('\n', c->dump);
+    line *l = &c->lines.v[i];
+    if (l->tbl) {
+      table_done = true;
+    } else {
+      if (!draw_line(c, p, l, l->top, ""))
+        return false;
+      if (l->first && l->blk->outline && l->blk->level > 0 &&
+          !zp_dl_add_outline(c->dl, l->blk->level, l->blk->text, pno - 1,
+                             p->height - c->block_top - l->top))
+        return false;
     }
-    y += l->height;
   }
+  (void)table_done;
+  for (tdraw *d = c->pending; d; d = d->next) {
+    if (d->l) {
+      char tag[64] = " caption";
+      if (d->cell)
+        snprintf(tag, sizeof tag, " cell=%d,%d", d->cell->row, d->cell->col);
+      if (!draw_line(c, p, d->l, d->top, tag))
+        return false;
+    } else {
+      float top = p->height - c->block_top;
+      if (!zp_dl_add_rule(c->dl, p, d->x0, top - d->y0, d->x1, top - d->y1,
+                          d->width))
+        return false;
+    }
+  }
+  c->pending = c->pending_tail = NULL;
   return emit_folio(c, p, pno);
+}
+
+/* Room a table needs at its start: caption, header, a little of a row. */
+static float table_first_need(const tlayout *tl) {
+  const zp_table *t = tl->t;
+  float need = tl->caption_h + tl->header_h;
+  if (t->header_rows < t->nrows) {
+    float r0 = tl->rows[t->header_rows].height;
+    float some = (float)(t->pad_top + t->pad_bottom) + 2 * 14.0f;
+    need += r0 < some ? r0 : some;
+  }
+  return need;
 }
 
 /* Fills pages with the lines. */
 static bool paginate(ctx *c) {
-  size_t start = 0, i = 0;
+  size_t start = 0, i = 0, floor = 0;
   float y = 0;
-  while (i < c->nlines) {
-    line *l = &c->lines[i];
+  line *v = c->lines.v;
+  while (i < c->lines.n) {
+    line *l = &v[i];
     if (l->brk == BRK_FORCE && i > start) {
       if (!emit_page(c, start, i))
         return false;
@@ -542,9 +1192,9 @@ static bool paginate(ctx *c) {
       top = ceilf(top / c->pitch - ZP_EPS) * c->pitch;
     if (top + l->height > c->block_h + ZP_EPS && i > start) {
       size_t j = i;
-      while (j > start && c->lines[j].brk == BRK_NEVER)
+      while (j > start && j > floor && v[j].brk == BRK_NEVER)
         j--;
-      if (j == start) /* nothing allowed on this page: break here */
+      if (j == start || v[j].brk == BRK_NEVER)
         j = i;
       if (!emit_page(c, start, j))
         return false;
@@ -552,11 +1202,19 @@ static bool paginate(ctx *c) {
       y = 0;
       continue;
     }
-    y = top + l->height;
+    l->top = top;
+    if (l->tbl) {
+      y = top;
+      if (!table_place(c, (tlayout *)l->tbl, &start, i, &y))
+        return false;
+      floor = i + 1;
+    } else {
+      y = top + l->height;
+    }
     i++;
   }
-  if (start < c->nlines || c->dl->npages == 0)
-    return emit_page(c, start, c->nlines);
+  if (start < c->lines.n || c->dl->npages == 0 || c->pending)
+    return emit_page(c, start, c->lines.n);
   return true;
 }
 
@@ -570,6 +1228,25 @@ bool zp_layout_define_roles(const zp_doc *doc, zp_fontset *fs, zp_diag *d) {
       ok &= zp_font_role(fs, r->name, r->families, d) >= 0;
   }
   return ok;
+}
+
+/* A table's place holder in the line list. */
+static bool table_lines(ctx *c, const zp_block *b, uint8_t brk,
+                        float space_before) {
+  tlayout *tl = table_prepare(c, b);
+  if (!tl)
+    return false;
+  line *l = new_line(&c->lines);
+  if (!l)
+    return false;
+  l->blk = b;
+  l->st = b->style;
+  l->tbl = tl;
+  l->brk = brk;
+  l->space_before = space_before;
+  l->height = table_first_need(tl);
+  l->first = l->last = true;
+  return true;
 }
 
 zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
@@ -589,10 +1266,10 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
   c.block_top = (float)ps->margin_top;
   c.block_w = (float)(ps->width - ps->margin_left - ps->margin_right);
   c.block_h = (float)(ps->height - ps->margin_top - ps->margin_bottom);
-  c.pitch = ps->line_pitch > 0 ? (float)ps->line_pitch
+  c.pitch = ps->line_pitch > 0   ? (float)ps->line_pitch
             : ps->grid_lines > 0 ? c.block_h / (float)ps->grid_lines
                                  : 28.95f;
-  c.char_pitch = ps->char_pitch > 0 ? (float)ps->char_pitch
+  c.char_pitch = ps->char_pitch > 0   ? (float)ps->char_pitch
                  : ps->grid_chars > 0 ? c.block_w / (float)ps->grid_chars
                                       : 0;
   c.dl->title = doc->title;
@@ -609,35 +1286,31 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
       force = true;
       continue;
     }
-    if (b->kind == ZP_BLOCK_TABLE) {
-      zp_error(d, b->loc, "tables are not supported yet");
-      continue;
-    }
     const zp_style *st = b->style;
-    uint8_t brk = (force || st->page_break_before) ? BRK_FORCE
-                  : keep                           ? BRK_NEVER
-                                                   : BRK_ALLOW;
-    float before = snap_space(&c, st, st->space_before);
+    uint8_t brk = (force || (st && st->page_break_before)) ? BRK_FORCE
+                  : keep                                   ? BRK_NEVER
+                                                           : BRK_ALLOW;
+    float before = st ? snap_space(&c, st, st->space_before) : 0;
     if (after > before)
       before = after;
-    if (!para_lines(&c, b, brk, before))
+    bool ok = b->kind == ZP_BLOCK_TABLE ? table_lines(&c, b, brk, before)
+                                        : para_lines(&c, b, brk, before);
+    if (!ok)
       goto done;
-    keep = st->keep_with_next;
+    keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE;
     force = false;
-    after = snap_space(&c, st, st->space_after);
+    after = st ? snap_space(&c, st, st->space_after) : 0;
   }
   if (zp_diag_errors(d) > errors)
     goto done;
-  if (!paginate(&c))
-    goto done;
-  if (zp_diag_errors(d) > errors)
+  if (!paginate(&c) || zp_diag_errors(d) > errors)
     goto done;
   ret = c.dl;
   c.dl = NULL;
 done:
   zp_dl_free(c.dl);
   zp_arena_free(c.arena);
-  free(c.lines);
+  free(c.lines.v);
   free(c.cp);
   free(c.adv);
   free(c.squeeze);
