@@ -1,0 +1,364 @@
+/* test_layout.c — the layout engine on hand-built documents.
+ *
+ * The documents are built directly as zp_doc trees (no template), laid out
+ * with the system's fonts, and checked through the display list and the
+ * layout dump.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "layout.h"
+
+#define MM (72.0 / 25.4)
+
+typedef struct fixture {
+  zp_arena *a;
+  zp_doc doc;
+  zp_block *last;
+  zp_style body, h1, cell, head, caption;
+  zp_fontset *fs;
+  zp_diag *d;
+  char *dump;
+  size_t dumplen;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  f->a = zp_arena_new();
+  f->d = zp_diag_new(stderr);
+  f->fs = zp_fontset_new(NULL, f->d);
+  assert_non_null(f->fs);
+  for (const zp_role_def *r = zp_font_default_roles(); r->name; r++)
+    assert_true(zp_font_role(f->fs, r->name, r->families, f->d) >= 0);
+  zp_page_setup *p = &f->doc.page;
+  p->width = 210 * MM;
+  p->height = 297 * MM;
+  p->margin_top = 37 * MM;
+  p->margin_bottom = 35 * MM;
+  p->margin_left = 28 * MM;
+  p->margin_right = 26 * MM;
+  p->grid_lines = 22;
+  p->grid_chars = 28;
+  f->doc.folio = (zp_folio){ZP_FOLIO_OUTER, "— {n} —", "song", 14, 7 * MM,
+                            14, true};
+  f->body = (zp_style){.name = "body",
+                       .role = "song",
+                       .size = 16,
+                       .first_indent = 32,
+                       .align = ZP_ALIGN_JUSTIFY,
+                       .grid = true,
+                       .widows = 2,
+                       .orphans = 2,
+                       .rules = ZP_BREAK_BASIC};
+  f->h1 = f->body;
+  f->h1.name = "h1";
+  f->h1.role = "hei";
+  f->h1.keep_with_next = true;
+  f->cell = (zp_style){.name = "td",
+                       .role = "song",
+                       .size = 10.5,
+                       .line_pitch = 14,
+                       .align = ZP_ALIGN_JUSTIFY,
+                       .rules = ZP_BREAK_BASIC};
+  f->head = f->cell;
+  f->head.name = "th";
+  f->head.role = "hei";
+  f->caption = f->cell;
+  f->caption.name = "caption";
+  f->caption.role = "hei";
+  f->caption.size = 14;
+  f->caption.line_pitch = 24;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  zp_fontset_free(f->fs);
+  zp_diag_free(f->d);
+  zp_arena_free(f->a);
+  free(f->dump);
+  free(f);
+  return 0;
+}
+
+static zp_block *add(fixture *f, zp_block_kind kind, const zp_style *st,
+                     const char *text) {
+  zp_block *b = zp_arena_alloc(f->a, sizeof *b);
+  b->kind = kind;
+  b->style = st;
+  b->text = text;
+  b->loc = (zp_loc){"test.xml", 1, 1};
+  if (f->last)
+    f->last->next = b;
+  else
+    f->doc.first = b;
+  f->last = b;
+  return b;
+}
+
+static zp_dl *run(fixture *f) {
+  free(f->dump);
+  f->dump = NULL;
+  FILE *m = open_memstream(&f->dump, &f->dumplen);
+  zp_layout_opts o = {m};
+  zp_dl *dl = zp_layout(&f->doc, f->fs, &o, f->d);
+  fclose(m);
+  return dl;
+}
+
+static int count(const char *hay, const char *needle) {
+  int n = 0;
+  for (const char *p = hay; (p = strstr(p, needle)); p++)
+    n++;
+  return n;
+}
+
+/* A paragraph of n hanzi from a real sentence, repeated. */
+static char *hanzi(fixture *f, int n) {
+  static const char src[] = "区农业农村局贯彻落实党中央省委关于三农工作方针政策"
+                            "和决策部署按照市委和区委工作要求在履行职责过程中";
+  size_t chars = sizeof src / 3;
+  char *s = zp_arena_alloc(f->a, (size_t)n * 3 + 1);
+  for (int i = 0; i < n; i++)
+    memcpy(s + i * 3, src + (i % (chars - 1)) * 3, 3);
+  return s;
+}
+
+/* The grid: 28 characters on a full body line, 22 lines on a full page. */
+static void grid_28_by_22(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 0;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 30));
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_int_equal(dl->npages, 2);
+  /* first page: 22 lines of 28 glyphs */
+  const zp_dl_page *p = dl->pages;
+  int lines = 0;
+  for (const zp_dl_run *r = p->runs; r; r = r->next)
+    if (r->size == 16) {
+      assert_int_equal(r->n, 28);
+      lines++;
+    }
+  assert_int_equal(lines, 22);
+  /* full lines are justified to the measure: last glyph ends at the
+   * block's right edge */
+  const zp_dl_run *r = p->runs;
+  double right = 210 * MM - 26 * MM;
+  double pitch = 156 * MM / 28;
+  assert_true(r->glyphs[27].x + pitch - right < 0.1);
+  assert_true(r->glyphs[27].x + pitch - right > -0.1);
+  zp_dl_free(dl);
+}
+
+/* A heading never ends a page: it moves with its paragraph. */
+static void heading_keeps_with_next(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 0;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 21)); /* 21 lines */
+  zp_block *h = add(f, ZP_BLOCK_HEADING, &f->h1, "一、基本情况");
+  h->level = 1;
+  h->outline = true;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 3));
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_int_equal(dl->npages, 2);
+  /* page 2 starts with the heading */
+  const char *p2 = strstr(f->dump, "page 2 ");
+  assert_non_null(p2);
+  assert_non_null(strstr(p2, "style=h1"));
+  assert_true(strstr(p2, "style=h1") < strstr(p2, "style=body"));
+  /* and it is a bookmark on page 2 */
+  assert_non_null(dl->outlines);
+  assert_int_equal(dl->outlines->page, 1);
+  zp_dl_free(dl);
+}
+
+/* No single line of a paragraph alone at a page's top or bottom. */
+static void widows_and_orphans(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 0;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 21)); /* 21 lines */
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 3));  /* 3 lines */
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  /* one line would be an orphan at the foot of page 1: the whole
+   * three-line paragraph goes to page 2 */
+  const char *p2 = strstr(f->dump, "page 2 ");
+  assert_non_null(p2);
+  assert_int_equal(count(p2, "  line "), 3);
+  zp_dl_free(dl);
+}
+
+/* A table of n rows whose third column holds `tall` hanzi. */
+static zp_table *table(fixture *f, int nrows, int tall, bool merged) {
+  zp_table *t = zp_arena_alloc(f->a, sizeof *t);
+  t->ncols = 3;
+  t->cols = zp_arena_alloc(f->a, 3 * sizeof *t->cols);
+  t->cols[0] = (zp_column){ZP_COL_FIXED, 30 * MM, ZP_ALIGN_CENTER, false};
+  t->cols[1] = (zp_column){ZP_COL_PROPORTIONAL, 1, ZP_ALIGN_CENTER, false};
+  t->cols[2] = (zp_column){ZP_COL_PROPORTIONAL, 3, ZP_ALIGN_JUSTIFY, true};
+  t->nrows = nrows + 1;
+  t->header_rows = 1;
+  t->rows = zp_arena_alloc(f->a, (size_t)t->nrows * sizeof *t->rows);
+  t->rule_width = 0.5;
+  t->pad_top = t->pad_bottom = 2;
+  t->pad_left = t->pad_right = 3;
+  t->min_split_lines = 2;
+  t->caption = "表1：测试表";
+  t->caption_style = &f->caption;
+  t->continued = "（续）";
+  static const char *heads[] = {"一级指标", "二级指标", "说明"};
+  zp_row *h = &t->rows[0];
+  h->header = true;
+  h->ncells = 3;
+  h->cells = zp_arena_alloc(f->a, 3 * sizeof *h->cells);
+  for (int c = 0; c < 3; c++)
+    h->cells[c] = (zp_cell){heads[c], &f->head,        c, 1, 1,
+                            ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
+  for (int r = 1; r <= nrows; r++) {
+    zp_row *row = &t->rows[r];
+    bool first = r == 1;
+    row->cells = zp_arena_alloc(f->a, 3 * sizeof *row->cells);
+    int k = 0;
+    if (!merged || first)
+      row->cells[k++] =
+          (zp_cell){"产出指标", &f->cell, 0, 1, merged ? nrows : 1,
+                    ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
+    row->cells[k++] =
+        (zp_cell){zp_arena_printf(f->a, "第%d行", r), &f->cell, 1, 1, 1,
+                  ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
+    row->cells[k++] = (zp_cell){r == 2 ? hanzi(f, tall) : "完成", &f->cell,
+                                2,          1,
+                                1,          ZP_ALIGN_JUSTIFY,
+                                ZP_VALIGN_MIDDLE, {0}};
+    row->ncells = k;
+  }
+  return t;
+}
+
+static int lines_with(const char *dump, const char *tag) {
+  return count(dump, tag);
+}
+
+/* Header rows repeat on every page; the continued caption shows. */
+static void table_header_repeats(void **state) {
+  fixture *f = *state;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 10));
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  b->table = table(f, 60, 10, false);
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_true(dl->npages >= 3);
+  /* the header's first cell on every page the table runs onto */
+  assert_int_equal(lines_with(f->dump, "cell=0,0 "), dl->npages);
+  assert_int_equal(lines_with(f->dump, "text=表1：测试表（续）"),
+                   dl->npages - 1);
+  /* every body row exactly once */
+  for (int r = 1; r <= 60; r++) {
+    char tag[32];
+    snprintf(tag, sizeof tag, "text=第%d行\n", r);
+    assert_int_equal(count(f->dump, tag), 1);
+  }
+  zp_dl_free(dl);
+}
+
+/* A row taller than the room left splits; its text is complete across the
+ * two parts, at least two lines on each side. */
+static void table_row_splits(void **state) {
+  fixture *f = *state;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 14));
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  b->table = table(f, 3, 1200, false);
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_int_equal(dl->npages, 2);
+  const char *p2 = strstr(f->dump, "page 2 ");
+  int before = 0, after = count(p2, "cell=2,2 ");
+  for (const char *p = f->dump; (p = strstr(p, "cell=2,2 ")) && p < p2; p++)
+    before++;
+  assert_true(before >= 2);
+  assert_true(after >= 2);
+  /* the text put back together is the cell's text */
+  char *joined = calloc(1, 8192);
+  for (const char *p = f->dump; (p = strstr(p, "cell=2,2 "));) {
+    const char *t = strstr(p, "text=") + 5;
+    const char *e = strchr(t, '\n');
+    strncat(joined, t, (size_t)(e - t));
+    p = e;
+  }
+  assert_string_equal(joined, hanzi(f, 1200));
+  free(joined);
+  zp_dl_free(dl);
+}
+
+/* A merged cell whose span crosses a page shows its text again. */
+static void table_merged_cell_repeats(void **state) {
+  fixture *f = *state;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 12));
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  b->table = table(f, 40, 10, true);
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_int_equal(dl->npages, 2);
+  assert_int_equal(count(f->dump, "cell=1,0 "), 2);
+  const char *p2 = strstr(f->dump, "page 2 ");
+  assert_non_null(strstr(p2, "cell=1,0 "));
+  zp_dl_free(dl);
+}
+
+/* A cell taller than a whole page still splits, ends, and loses nothing. */
+static void table_cell_taller_than_page(void **state) {
+  fixture *f = *state;
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  b->table = table(f, 2, 6000, false);
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_true(dl->npages >= 3);
+  int glyphs = 0;
+  for (const char *p = f->dump; (p = strstr(p, "cell=2,2 "));) {
+    const char *t = strstr(p, "text=") + 5;
+    const char *e = strchr(t, '\n');
+    glyphs += (int)(e - t) / 3;
+    p = e;
+  }
+  assert_int_equal(glyphs, 6000);
+  zp_dl_free(dl);
+}
+
+/* A character that no face has is a warning with its location. */
+static void missing_glyph_warns(void **state) {
+  fixture *f = *state;
+  zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "测试\xEE\x80\x80");
+  b->loc = (zp_loc){"t.xml", 7, 3};
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_true(zp_diag_contains(f->d, "t.xml:7:3: warning"));
+  assert_true(zp_diag_contains(f->d, "U+E000"));
+  zp_dl_free(dl);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(grid_28_by_22, setup, teardown),
+      cmocka_unit_test_setup_teardown(heading_keeps_with_next, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(widows_and_orphans, setup, teardown),
+      cmocka_unit_test_setup_teardown(table_header_repeats, setup, teardown),
+      cmocka_unit_test_setup_teardown(table_row_splits, setup, teardown),
+      cmocka_unit_test_setup_teardown(table_merged_cell_repeats, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(table_cell_taller_than_page, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(missing_glyph_warns, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
