@@ -2,8 +2,9 @@
  *
  * zp_brk_opportunities() starts from libunibreak's answer for language "zh"
  * and only turns allowed breaks into forbidden ones (mandatory breaks are
- * kept), with one exception: LOOSE allows a break before a dash or an
- * ellipsis, which UAX #14 forbids after a letter (LB22).  The tailoring:
+ * kept), with one exception: LOOSE allows a break before an ellipsis, an
+ * iteration mark or a postfix, and after a currency prefix, which UAX #14
+ * forbids next to an ideograph.  The tailoring:
  *
  *  1. Kinsoku: no break before a line-start-prohibited character, none
  *     after a line-end-prohibited one (lists below, per strictness level).
@@ -49,6 +50,7 @@
 
 #include <linebreak.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -348,10 +350,20 @@ void zp_brk_opportunities(const uint32_t *cp, size_t n, zp_break_rules rules,
   set_linebreaks_utf32((const utf32_t *)cp, n, "zh", brk);
   for (size_t i = 0; i + 1 < n; i++) {
     uint32_t a = cp[i], b = cp[i + 1];
-    /* UAX #14 keeps an ellipsis with what precedes it (LB22); clreq lets a
-     * …… begin a line, which LOOSE allows. */
-    if (brk[i] == ZP_BRK_NO && rules == ZP_BREAK_LOOSE && is_dash_ellipsis(b) &&
-        a != b && !is_dash_ellipsis(a) && a != ' ' && !zp_brk_no_end(a, rules))
+    /* UAX #14 keeps an ellipsis (LB22), an iteration mark (NS, LB21) or
+     * a postfix (PO, LB23a) with the ideograph before it; LOOSE lets them
+     * begin a line, as clreq and CSS line-break: loose do (numbers are
+     * bound again below). */
+    if (brk[i] == ZP_BRK_NO && rules == ZP_BREAK_LOOSE && a != b &&
+        (is_dash_ellipsis(b) ||
+         in_list(b, iteration_marks, COUNT(iteration_marks)) ||
+         in_list(b, postfix_marks, COUNT(postfix_marks))) &&
+        !is_dash_ellipsis(a) && a != ' ' && !zp_brk_no_end(a, rules))
+      brk[i] = ZP_BRK_ALLOW;
+    /* Likewise a currency prefix before an ideograph (PR × ID). */
+    if (brk[i] == ZP_BRK_NO && rules == ZP_BREAK_LOOSE &&
+        in_list(a, currency_prefix, COUNT(currency_prefix)) &&
+        (b >= 0x3400 && b <= 0x9FFF))
       brk[i] = ZP_BRK_ALLOW;
     if (brk[i] != ZP_BRK_ALLOW) {
       if (brk[i] != ZP_BRK_MUST)
@@ -406,6 +418,37 @@ static int32_t pushin_saving(uint32_t c, int32_t adv, int32_t em) {
   return s > em / 2 ? em / 2 : s;
 }
 
+/* The end of a line that must break a unit (no opportunity fits): the
+ * last place among cp[s..i] that fits, preferring after a space, then a
+ * place the (basic) kinsoku rules allow, then any code point boundary; at
+ * least one code point. */
+static size_t emergency_end(const uint32_t *cp, const int32_t *adv, size_t s,
+                            size_t i, int64_t m) {
+  size_t any = s, safe = SIZE_MAX, space = SIZE_MAX;
+  int64_t w = is_newline(cp[s]) ? 0 : adv[s];
+  for (size_t k = s; k < i; k++) {
+    /* cp[s..k] fits: may the line end after k? */
+    uint32_t a = cp[k], b = cp[k + 1];
+    if (a == ' ' && b != ' ')
+      space = k;
+    else if (!zp_brk_no_start(b, ZP_BREAK_BASIC) &&
+             !zp_brk_no_end(a, ZP_BREAK_BASIC) &&
+             !(a == b && is_dash_ellipsis(a)))
+      safe = k;
+    /* does cp[k+1] fit too?  (a space or newline always does) */
+    if (b != ' ' && !is_newline(b) && w + adv[k + 1] > m)
+      break;
+    if (!is_newline(b))
+      w += adv[k + 1];
+    any = k + 1;
+  }
+  if (space != SIZE_MAX)
+    return space;
+  if (safe != SIZE_MAX)
+    return safe;
+  return any;
+}
+
 size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
                       size_t n, int32_t em, int32_t first, int32_t measure,
                       size_t *ends, int32_t *endsqueeze) {
@@ -451,17 +494,7 @@ size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
       end = best;
       sq = best_sq;
     } else {
-      /* Emergency: as many code points as fit, at least one; never past i
-       * (the first mandatory break or the overflow point). */
-      int64_t ew = is_newline(cp[s]) ? 0 : adv[s];
-      end = s;
-      while (end < i) {
-        int64_t a = is_newline(cp[end + 1]) ? 0 : adv[end + 1];
-        if (ew + a > m && !is_newline(cp[end + 1]))
-          break;
-        ew += a;
-        end++;
-      }
+      end = emergency_end(cp, adv, s, i, m);
       sq = 0;
     }
     ends[nl] = end + 1;

@@ -309,7 +309,7 @@ static void test_opportunities_han(void **state) {
             "关/于/“三/农”/工/作，/方/针。!");
   check_brk("（一）部门职能", ZP_BREAK_BASIC, "（一）/部/门/职/能!");
   check_brk("印发《方案》、《意见》", ZP_BREAK_BASIC,
-            "印/发/《方/案》、《意/见》!");
+            "印/发/《方/案》、/《意/见》!");
   check_brk("绩效自评（含局本级及", ZP_BREAK_BASIC,
             "绩/效/自/评/（含/局/本/级/及!");
 }
