@@ -19,12 +19,16 @@
  *       [多|余] [万|亿|千|百] [多|余] UNIT
  *     where UNIT is the longest of the multi-character units
  *       平方公里 平方千米 平方米 立方米 平方 公里 公斤 千克 千米 小时 分钟
- *       人次 场次 批次 只次 户次 年度 季度 个月 周岁 万元 亿元
+ *       人次 场次 批次 只次 户次 年度 季度 个月 周岁 万元 亿元 微克 毫克
+ *       毫米 厘米 千瓦时 千瓦
  *     or one of the single characters
  *       年 月 日 号 时 分 秒 元 个 次 人 户 项 家 所 宗 起 批 份 件 条 台
  *       辆 名 场 期 余 天 周 米 亩 吨 倍 岁 篇 本 套 株 头 只 座 间 处 册
  *       页 张 股 位 支 类 级 届 轮 点 度 克 斤 角 尾 棵 箱 户 元
- *     (any part may be absent, but at least one character must match).  So
+ *     (any part may be absent, but at least one character must match),
+ *     possibly compound: UNIT/UNIT (元/吨, 微克/立方米).  A number right
+ *     after an ASCII letter (PM2.5, G20) is part of a name and takes no
+ *     unit.  So
  *     18,335.56万元, 18,335.56 万元, 99.66%, ≥95%, ＋5%, 2023年, 2023 年度,
  *     ≤5个, 500 多万元, 7 万余平方米 never break inside.
  *  4. Latin words: inside a run of ASCII graphic characters (U+0021–U+007E)
@@ -209,9 +213,10 @@ static bool is_squared_unit(uint32_t c) { return c >= 0x3371 && c <= 0x33DF; }
 
 /* Han units, longest first within each length (see the file comment). */
 static const char *const multi_units[] = {
-    "平方公里", "平方千米", "平方米", "立方米", "平方", "公里", "公斤", "千克",
-    "千米",     "小时",     "分钟",   "人次",   "场次", "批次", "只次", "户次",
-    "年度",     "季度",     "个月",   "周岁",   "万元", "亿元"};
+    "平方公里", "平方千米", "平方米", "立方米", "平方", "公里",   "公斤",
+    "千克",     "千米",     "小时",   "分钟",   "人次", "场次",   "批次",
+    "只次",     "户次",     "年度",   "季度",   "个月", "周岁",   "万元",
+    "亿元",     "微克",     "毫克",   "毫米",   "厘米", "千瓦时", "千瓦"};
 
 static const char single_units[] =
     "年月日号时分秒元个次人户项家所宗起批份件条台辆名场期余天周米亩吨倍岁"
@@ -271,6 +276,16 @@ static bool is_magnitude(uint32_t c) {
   return c == 0x4E07 || c == 0x4EBF || c == 0x5343 || c == 0x767E;
 }
 
+/* Length of the unit word (multi- or single-character) at cp (0: none). */
+static size_t unit_word(const uint32_t *cp, size_t n) {
+  size_t m = match_multi_unit(cp, n);
+  if (m > 0)
+    return m;
+  if (n > 0 && (utf8_has(single_units, cp[0]) || is_squared_unit(cp[0])))
+    return 1;
+  return 0;
+}
+
 /* How many code points of a Han unit start at cp (0: none). */
 static size_t match_unit(const uint32_t *cp, size_t n) {
   size_t p = 0;
@@ -281,11 +296,13 @@ static size_t match_unit(const uint32_t *cp, size_t n) {
     if (p < n && is_approx(cp[p]))
       p++;
   }
-  size_t m = match_multi_unit(cp + p, n - p);
-  if (m > 0)
-    return p + m;
-  if (p < n && (utf8_has(single_units, cp[p]) || is_squared_unit(cp[p])))
-    return p + 1;
+  size_t m = unit_word(cp + p, n - p);
+  if (m == 0)
+    return p;
+  p += m;
+  /* a compound unit: 元/吨, 万元/年, 微克/立方米, 千米/小时 */
+  if (p + 1 < n && cp[p] == '/' && (m = unit_word(cp + p + 1, n - p - 1)) > 0)
+    p += 1 + m;
   return p;
 }
 
@@ -310,7 +327,12 @@ static void bind_numbers(const uint32_t *cp, size_t n, char *brk) {
         break;
     }
     size_t to = j; /* last code point of the run */
-    if (j + 1 < n && (is_num_postfix(cp[j + 1]) || is_squared_unit(cp[j + 1])))
+    bool named = i > 0 && cp[i - 1] < 0x80 &&
+                 ((cp[i - 1] | 0x20) >= 'a' && (cp[i - 1] | 0x20) <= 'z');
+    if (named) {
+      /* PM2.5, G20: part of a name, not a quantity with a unit */
+    } else if (j + 1 < n &&
+               (is_num_postfix(cp[j + 1]) || is_squared_unit(cp[j + 1])))
       to = j + 1;
     else {
       size_t k = j + 1;
