@@ -1,0 +1,909 @@
+/* font.c — see font.h.
+ *
+ * One FcConfig (system fonts plus the user directories) and one FT_Library
+ * per font set.  A face is opened once (FT_Face kept open) and shared by
+ * every role that uses it.  Each role keeps a cache of resolved code points:
+ * 256 pages of 256 entries over the BMP, a page allocated on first use, and
+ * a small open-addressing table above U+FFFF. */
+#include "font.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_TRUETYPE_TABLES_H
+#include FT_TRUETYPE_TAGS_H
+#include FT_ADVANCES_H
+
+#include <hb-subset.h>
+#include <hb.h>
+
+#define NOLOC ((zp_loc){NULL, 0, 0})
+#define FLOC(f) ((zp_loc){(f), 0, 0})
+
+/* ---- default roles ------------------------------------------------------ */
+
+static const char *const song_families[] = {
+    "SimSun", "宋体", "AR PL SungtiL GB", "AR PL UMing CN", "WenQuanYi Zen Hei",
+    NULL};
+static const char *const fangsong_families[] = {"仿宋_GB2312",
+                                                "FangSong_GB2312",
+                                                "仿宋",
+                                                "FangSong",
+                                                "AR PL SungtiL GB",
+                                                "AR PL UMing CN",
+                                                "WenQuanYi Zen Hei",
+                                                NULL};
+static const char *const kai_families[] = {
+    "楷体_GB2312",    "KaiTi_GB2312",      "楷体", "KaiTi", "AR PL KaitiM GB",
+    "AR PL UMing CN", "WenQuanYi Zen Hei", NULL};
+static const char *const hei_families[] = {
+    "黑体", "SimHei", "WenQuanYi Zen Hei", "AR PL UMing CN", NULL};
+static const char *const title_families[] = {"方正小标宋简体",
+                                             "方正小标宋_GBK",
+                                             "FZXiaoBiaoSong-B05S",
+                                             "AR PL SungtiL GB",
+                                             "AR PL UMing CN",
+                                             "WenQuanYi Zen Hei",
+                                             NULL};
+
+static const zp_role_def default_roles[] = {
+    {"song", song_families},   {"fangsong", fangsong_families},
+    {"kai", kai_families},     {"hei", hei_families},
+    {"title", title_families}, {NULL, NULL}};
+
+const zp_role_def *zp_font_default_roles(void) { return default_roles; }
+
+/* The Debian package of each free family, for the error message. */
+static const struct {
+  const char *family, *package;
+} free_packages[] = {{"AR PL SungtiL GB", "fonts-arphic-gbsn00lp"},
+                     {"AR PL KaitiM GB", "fonts-arphic-gkai00mp"},
+                     {"AR PL UMing CN", "fonts-arphic-uming"},
+                     {"WenQuanYi Zen Hei", "fonts-wqy-zenhei"}};
+
+/* ---- types -------------------------------------------------------------- */
+
+/* One cached lookup.  state: 0 unknown, 1 found, 2 missing. */
+typedef struct entry {
+  uint16_t face, gid, advance;
+  uint8_t state;
+} entry;
+
+typedef struct hi_slot {
+  uint32_t cp; /* 0: empty (every key is above U+FFFF) */
+  entry e;
+} hi_slot;
+
+typedef struct role {
+  char *name;
+  uint16_t *chain;
+  int n;
+  entry *pages[256];
+  hi_slot *hi;
+  size_t hi_cap, hi_used;
+} role;
+
+typedef struct face {
+  zp_face_info info;
+  FT_Face ft;
+  bool counted; /* hanzi, gb2312, cmap_size computed */
+} face;
+
+/* GB2312 hanzi as a bitmap over U+4E00..U+9FFF, computed on first use. */
+#define HAN_FIRST 0x4E00u
+#define HAN_LAST 0x9FFFu
+typedef struct gbset {
+  bool done, ok;
+  unsigned count;
+  uint8_t bits[(HAN_LAST - HAN_FIRST + 1 + 7) / 8];
+} gbset;
+
+struct zp_fontset {
+  FcConfig *fc;
+  FT_Library ft;
+  char **user_dirs; /* absolute, resolved; NULL-terminated */
+  face **faces;
+  int nfaces, capfaces;
+  role **roles;
+  int nroles, caproles;
+  char **rejected; /* "file#index" of faces that cannot be used */
+  int nrejected, caprejected;
+  gbset *gb;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static char *xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *p = malloc(n);
+  if (p)
+    memcpy(p, s, n);
+  return p;
+}
+
+static int to_milli(long v, unsigned upem) {
+  if (upem == 0)
+    return 0;
+  long long n = (long long)v * 1000;
+  long long h = upem / 2;
+  return (int)(n >= 0 ? (n + h) / upem : -((-n + h) / upem));
+}
+
+static uint16_t advance_of(const face *f, unsigned gid) {
+  FT_Fixed adv = 0;
+  if (FT_Get_Advance(f->ft, gid, FT_LOAD_NO_SCALE, &adv) != 0)
+    return 0;
+  int m = to_milli((long)adv, f->info.units_per_em);
+  return (uint16_t)(m < 0 ? 0 : m > 65535 ? 65535 : m);
+}
+
+/* Grows *arr (of elem-sized items) so that it holds at least need. */
+static bool grow(void *arr, int *cap, int need, size_t elem) {
+  if (need <= *cap)
+    return true;
+  int nc = *cap ? *cap * 2 : 8;
+  while (nc < need)
+    nc *= 2;
+  void *p = realloc(*(void **)arr, (size_t)nc * elem);
+  if (!p)
+    return false;
+  *(void **)arr = p;
+  *cap = nc;
+  return true;
+}
+
+/* ---- font set ----------------------------------------------------------- */
+
+zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
+  zp_fontset *fs = calloc(1, sizeof *fs);
+  size_t n = 0;
+  if (!fs)
+    goto oom;
+  fs->gb = calloc(1, sizeof *fs->gb);
+  while (user_dirs && user_dirs[n])
+    n++;
+  fs->user_dirs = calloc(n + 1, sizeof *fs->user_dirs);
+  if (!fs->gb || !fs->user_dirs)
+    goto oom;
+  if (FT_Init_FreeType(&fs->ft) != 0) {
+    fs->ft = NULL;
+    zp_error(d, NOLOC, "cannot initialise FreeType");
+    goto fail;
+  }
+  fs->fc = FcInitLoadConfigAndFonts();
+  if (!fs->fc) {
+    zp_error(d, NOLOC, "cannot load the fontconfig configuration");
+    goto fail;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    char *dir = realpath(user_dirs[i], NULL);
+    if (!dir) {
+      zp_warn(d, FLOC(user_dirs[i]), "font directory skipped: %s",
+              strerror(errno));
+      continue;
+    }
+    bool dup = false;
+    for (size_t j = 0; j < k; j++)
+      dup |= strcmp(fs->user_dirs[j], dir) == 0;
+    if (dup) {
+      free(dir);
+      continue;
+    }
+    fs->user_dirs[k++] = dir;
+    if (!FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)dir))
+      zp_warn(d, FLOC(user_dirs[i]),
+              "fontconfig cannot read this font directory");
+  }
+  return fs;
+oom:
+  zp_error(d, NOLOC, "out of memory");
+fail:
+  zp_fontset_free(fs);
+  return NULL;
+}
+
+static void role_clear_cache(role *r) {
+  for (int i = 0; i < 256; i++) {
+    free(r->pages[i]);
+    r->pages[i] = NULL;
+  }
+  free(r->hi);
+  r->hi = NULL;
+  r->hi_cap = r->hi_used = 0;
+}
+
+void zp_fontset_free(zp_fontset *fs) {
+  if (!fs)
+    return;
+  for (int i = 0; i < fs->nroles; i++) {
+    role *r = fs->roles[i];
+    role_clear_cache(r);
+    free(r->chain);
+    free(r->name);
+    free(r);
+  }
+  free(fs->roles);
+  for (int i = 0; i < fs->nfaces; i++) {
+    face *f = fs->faces[i];
+    if (f->ft)
+      FT_Done_Face(f->ft);
+    free((char *)f->info.family);
+    free((char *)f->info.style);
+    free((char *)f->info.psname);
+    free((char *)f->info.file);
+    free(f);
+  }
+  free(fs->faces);
+  for (int i = 0; i < fs->nrejected; i++)
+    free(fs->rejected[i]);
+  free(fs->rejected);
+  if (fs->user_dirs)
+    for (int i = 0; fs->user_dirs[i]; i++)
+      free(fs->user_dirs[i]);
+  free(fs->user_dirs);
+  if (fs->ft)
+    FT_Done_FreeType(fs->ft);
+  if (fs->fc)
+    FcConfigDestroy(fs->fc);
+  free(fs->gb);
+  free(fs);
+}
+
+/* ---- opening faces ------------------------------------------------------ */
+
+static bool in_user_dir(const zp_fontset *fs, const char *file) {
+  for (int i = 0; fs->user_dirs[i]; i++) {
+    size_t n = strlen(fs->user_dirs[i]);
+    if (strncmp(file, fs->user_dirs[i], n) == 0 &&
+        (file[n] == '/' || (n > 0 && fs->user_dirs[i][n - 1] == '/')))
+      return true;
+  }
+  return false;
+}
+
+/* A PostScript name usable as a PDF name: printable ASCII, no spaces or
+ * delimiters. */
+static bool ps_name_ok(const char *s) {
+  if (!s || !*s || strlen(s) > 63)
+    return false;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p <= 32 || *p >= 127 || strchr("()<>[]{}/%#", *p))
+      return false;
+  return true;
+}
+
+/* An ASCII name from the file's base name (and the index in a collection). */
+static char *synth_ps_name(const char *file, int index) {
+  const char *base = strrchr(file, '/');
+  base = base ? base + 1 : file;
+  const char *dot = strrchr(base, '.');
+  size_t len = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+  char *out = malloc(len + 24);
+  if (!out)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)base[i];
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+        (c >= '0' && c <= '9') || ((c == '-' || c == '_') && k > 0))
+      out[k++] = (char)c;
+  }
+  while (k > 0 && (out[k - 1] == '-' || out[k - 1] == '_'))
+    k--;
+  if (k == 0) {
+    memcpy(out, "ZPFont", 6);
+    k = 6;
+  }
+  if (index > 0)
+    k += (size_t)sprintf(out + k, "-%d", index);
+  out[k] = 0;
+  return out;
+}
+
+static bool rejected(const zp_fontset *fs, const char *key) {
+  for (int i = 0; i < fs->nrejected; i++)
+    if (strcmp(fs->rejected[i], key) == 0)
+      return true;
+  return false;
+}
+
+static void reject(zp_fontset *fs, const char *key) {
+  char *k = xstrdup(key);
+  if (!k || !grow(&fs->rejected, &fs->caprejected, fs->nrejected + 1,
+                  sizeof *fs->rejected)) {
+    free(k);
+    return;
+  }
+  fs->rejected[fs->nrejected++] = k;
+}
+
+/* Fills the metrics of f->info from FreeType (OS/2 when present). */
+static void face_metrics(face *f) {
+  FT_Face ft = f->ft;
+  zp_face_info *in = &f->info;
+  unsigned upem = ft->units_per_EM ? ft->units_per_EM : 1000;
+  in->units_per_em = upem;
+  in->num_glyphs = (unsigned)ft->num_glyphs;
+  in->bold = (ft->style_flags & FT_STYLE_FLAG_BOLD) != 0;
+  long asc = ft->ascender, desc = ft->descender, cap = 0;
+  TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
+  if (os2 && os2->version != 0xFFFFu) {
+    if (os2->sTypoAscender != 0 || os2->sTypoDescender != 0) {
+      asc = os2->sTypoAscender;
+      desc = os2->sTypoDescender;
+    }
+    if (os2->version >= 2 && os2->sCapHeight > 0)
+      cap = os2->sCapHeight;
+  }
+  if (cap == 0) {
+    FT_UInt g = FT_Get_Char_Index(ft, 'H');
+    if (g && FT_Load_Glyph(ft, g, FT_LOAD_NO_SCALE) == 0)
+      cap = ft->glyph->metrics.horiBearingY;
+    else
+      cap = asc;
+  }
+  in->ascent = to_milli(asc, upem);
+  in->descent = to_milli(desc, upem);
+  in->cap_height = to_milli(cap, upem);
+  in->bbox[0] = to_milli(ft->bbox.xMin, upem);
+  in->bbox[1] = to_milli(ft->bbox.yMin, upem);
+  in->bbox[2] = to_milli(ft->bbox.xMax, upem);
+  in->bbox[3] = to_milli(ft->bbox.yMax, upem);
+}
+
+/* Returns the index of the face file#index in the set, opening it if
+ * needed; -1 when it cannot be used (warned once per font set). */
+static int open_face(zp_fontset *fs, const char *file, int index,
+                     const char *family, const char *style, zp_diag *d) {
+  for (int i = 0; i < fs->nfaces; i++)
+    if (fs->faces[i]->info.index == index &&
+        strcmp(fs->faces[i]->info.file, file) == 0)
+      return i;
+  char key[PATH_MAX + 32];
+  snprintf(key, sizeof key, "%s#%d", file, index);
+  if (rejected(fs, key))
+    return -1;
+  int rc = -1;
+  FT_Face ft = NULL;
+  face *f = NULL;
+  if (fs->nfaces >= UINT16_MAX) {
+    zp_error(d, FLOC(file), "too many font faces");
+    goto done;
+  }
+  if (FT_New_Face(fs->ft, file, index, &ft) != 0) {
+    ft = NULL;
+    zp_warn(d, FLOC(file),
+            "font face #%d cannot be opened by FreeType; skipped", index);
+    reject(fs, key);
+    goto done;
+  }
+  FT_ULong len = 0;
+  if (!FT_IS_SFNT(ft) ||
+      FT_Load_Sfnt_Table(ft, TTAG_glyf, 0, NULL, &len) != 0) {
+    zp_warn(d, FLOC(file),
+            "font \"%s\" has no TrueType outlines (CFF-flavoured OpenType or "
+            "not an sfnt): it cannot be embedded, skipped; use a TrueType "
+            "(.ttf/.ttc) file",
+            family);
+    reject(fs, key);
+    goto done;
+  }
+  f = calloc(1, sizeof *f);
+  if (!f || !grow(&fs->faces, &fs->capfaces, fs->nfaces + 1, sizeof *fs->faces))
+    goto oom;
+  f->ft = ft;
+  f->info.index = index;
+  f->info.user = in_user_dir(fs, file);
+  f->info.family = xstrdup(family);
+  f->info.style = xstrdup(style ? style : "Regular");
+  f->info.file = xstrdup(file);
+  const char *ps = FT_Get_Postscript_Name(ft);
+  f->info.psname = ps_name_ok(ps) ? xstrdup(ps) : synth_ps_name(file, index);
+  if (!f->info.family || !f->info.style || !f->info.file || !f->info.psname)
+    goto oom;
+  face_metrics(f);
+  fs->faces[fs->nfaces] = f;
+  rc = fs->nfaces++;
+  f = NULL;
+  ft = NULL;
+  goto done;
+oom:
+  zp_error(d, FLOC(file), "out of memory");
+done:
+  if (f) {
+    free((char *)f->info.family);
+    free((char *)f->info.style);
+    free((char *)f->info.file);
+    free((char *)f->info.psname);
+    free(f);
+  }
+  if (ft)
+    FT_Done_Face(ft);
+  return rc;
+}
+
+typedef struct cand {
+  const char *file, *family, *style;
+  int index, weight, slant;
+  bool user;
+} cand;
+
+/* Order: user directories first, then the face closest to a regular
+ * upright weight, then by file and index (deterministic). */
+static int cand_cmp(const void *a, const void *b) {
+  const cand *x = a, *y = b;
+  if (x->user != y->user)
+    return x->user ? -1 : 1;
+  if ((x->slant != 0) != (y->slant != 0))
+    return x->slant ? 1 : -1;
+  int dx = abs(x->weight - FC_WEIGHT_REGULAR);
+  int dy = abs(y->weight - FC_WEIGHT_REGULAR);
+  if (dx != dy)
+    return dx < dy ? -1 : 1;
+  int c = strcmp(x->file, y->file);
+  if (c)
+    return c;
+  return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Finds and opens the best face of family; -1 when none (errors only on
+ * out of memory, warnings for unusable files). */
+static int find_family(zp_fontset *fs, const char *family, zp_diag *d) {
+  int rc = -1;
+  FcPattern *pat = FcPatternCreate();
+  FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, FC_STYLE, FC_FILE, FC_INDEX,
+                                     FC_WEIGHT, FC_SLANT, (char *)NULL);
+  FcFontSet *set = NULL;
+  cand *c = NULL;
+  if (!pat || !os ||
+      !FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family))
+    goto done;
+  set = FcFontList(fs->fc, pat, os);
+  if (!set || set->nfont == 0)
+    goto done;
+  c = calloc((size_t)set->nfont, sizeof *c);
+  if (!c)
+    goto done;
+  int n = 0;
+  for (int i = 0; i < set->nfont; i++) {
+    FcPattern *p = set->fonts[i];
+    FcChar8 *s = NULL, *file = NULL, *fam0 = NULL;
+    bool match = false;
+    for (int k = 0; FcPatternGetString(p, FC_FAMILY, k, &s) == FcResultMatch;
+         k++) {
+      if (k == 0)
+        fam0 = s;
+      match |= strcasecmp((const char *)s, family) == 0;
+    }
+    if (!match || FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
+      continue;
+    cand *x = &c[n];
+    x->file = (const char *)file;
+    x->family = (const char *)fam0;
+    x->style = NULL;
+    if (FcPatternGetString(p, FC_STYLE, 0, &s) == FcResultMatch)
+      x->style = (const char *)s;
+    if (FcPatternGetInteger(p, FC_INDEX, 0, &x->index) != FcResultMatch)
+      x->index = 0;
+    if (x->index < 0 || x->index > 0xFFFF) /* named variable instances */
+      continue;
+    if (FcPatternGetInteger(p, FC_WEIGHT, 0, &x->weight) != FcResultMatch)
+      x->weight = FC_WEIGHT_REGULAR;
+    if (FcPatternGetInteger(p, FC_SLANT, 0, &x->slant) != FcResultMatch)
+      x->slant = FC_SLANT_ROMAN;
+    x->user = in_user_dir(fs, x->file);
+    n++;
+  }
+  qsort(c, (size_t)n, sizeof *c, cand_cmp);
+  for (int i = 0; i < n && rc < 0; i++)
+    rc = open_face(fs, c[i].file, c[i].index, c[i].family, c[i].style, d);
+done:
+  free(c);
+  if (set)
+    FcFontSetDestroy(set);
+  if (os)
+    FcObjectSetDestroy(os);
+  if (pat)
+    FcPatternDestroy(pat);
+  return rc;
+}
+
+/* ---- roles -------------------------------------------------------------- */
+
+int zp_font_role(zp_fontset *fs, const char *name, const char *const *families,
+                 zp_diag *d) {
+  int rc = -1;
+  int nfam = 0;
+  uint16_t *chain = NULL;
+  role *r = NULL;
+  while (families && families[nfam])
+    nfam++;
+  chain = malloc(((size_t)nfam + 1) * sizeof *chain);
+  if (!chain)
+    goto oom;
+  int n = 0;
+  for (int i = 0; i < nfam; i++) {
+    int f = find_family(fs, families[i], d);
+    if (f < 0)
+      continue;
+    bool dup = false;
+    for (int k = 0; k < n; k++)
+      dup |= chain[k] == f;
+    if (!dup)
+      chain[n++] = (uint16_t)f;
+  }
+  if (n == 0) {
+    char list[1536];
+    size_t used = 0;
+    list[0] = 0;
+    for (int i = 0; i < nfam && used < sizeof list; i++)
+      used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                               i ? ", " : "", families[i]);
+    if (nfam == 0)
+      snprintf(list, sizeof list, "(no family given)");
+    const char *pkg = NULL;
+    for (int i = 0; i < nfam && !pkg; i++)
+      for (size_t k = 0; k < sizeof free_packages / sizeof *free_packages; k++)
+        if (strcasecmp(families[i], free_packages[k].family) == 0) {
+          pkg = free_packages[k].package;
+          break;
+        }
+    zp_error(d, NOLOC,
+             "font role \"%s\": none of %s is installed; put a licensed "
+             "TrueType file in fonts/%s%s",
+             name, list, pkg ? " or install " : "", pkg ? pkg : "");
+    goto done;
+  }
+  int id = zp_font_role_find(fs, name);
+  if (id >= 0) {
+    r = fs->roles[id];
+    role_clear_cache(r);
+    free(r->chain);
+    r->chain = chain;
+    r->n = n;
+    chain = NULL;
+    r = NULL;
+    rc = id;
+    goto done;
+  }
+  r = calloc(1, sizeof *r);
+  if (!r || !(r->name = xstrdup(name)) ||
+      !grow(&fs->roles, &fs->caproles, fs->nroles + 1, sizeof *fs->roles))
+    goto oom;
+  r->chain = chain;
+  r->n = n;
+  chain = NULL;
+  fs->roles[fs->nroles] = r;
+  r = NULL;
+  rc = fs->nroles++;
+  goto done;
+oom:
+  zp_error(d, NOLOC, "out of memory");
+done:
+  if (r) {
+    free(r->name);
+    free(r);
+  }
+  free(chain);
+  return rc;
+}
+
+int zp_font_role_find(const zp_fontset *fs, const char *name) {
+  for (int i = 0; i < fs->nroles; i++)
+    if (strcmp(fs->roles[i]->name, name) == 0)
+      return i;
+  return -1;
+}
+
+int zp_font_role_count(const zp_fontset *fs) { return fs->nroles; }
+
+const char *zp_font_role_name(const zp_fontset *fs, int role) {
+  if (role < 0 || role >= fs->nroles)
+    return NULL;
+  return fs->roles[role]->name;
+}
+
+int zp_font_role_chain(const zp_fontset *fs, int role, const uint16_t **faces) {
+  if (role < 0 || role >= fs->nroles) {
+    *faces = NULL;
+    return 0;
+  }
+  *faces = fs->roles[role]->chain;
+  return fs->roles[role]->n;
+}
+
+/* ---- glyph lookup ------------------------------------------------------- */
+
+static entry resolve(zp_fontset *fs, const role *r, uint32_t cp) {
+  for (int k = 0; k < r->n; k++) {
+    const face *f = fs->faces[r->chain[k]];
+    FT_UInt g = FT_Get_Char_Index(f->ft, cp);
+    if (g != 0 && g <= UINT16_MAX)
+      return (entry){r->chain[k], (uint16_t)g, advance_of(f, g), 1};
+  }
+  const face *f = fs->faces[r->chain[0]];
+  return (entry){r->chain[0], 0, advance_of(f, 0), 2};
+}
+
+static uint32_t hi_hash(uint32_t cp) { return cp * 2654435761u; }
+
+/* The cache slot of cp (BMP page entry or high table slot); NULL when out of
+ * memory. */
+static entry *cache_slot(role *r, uint32_t cp) {
+  if (cp <= 0xFFFF) {
+    entry **pg = &r->pages[cp >> 8];
+    if (!*pg && !(*pg = calloc(256, sizeof **pg)))
+      return NULL;
+    return &(*pg)[cp & 0xFF];
+  }
+  if (r->hi_used * 2 >= r->hi_cap) {
+    size_t nc = r->hi_cap ? r->hi_cap * 2 : 16;
+    hi_slot *t = calloc(nc, sizeof *t);
+    if (!t)
+      return NULL;
+    for (size_t i = 0; i < r->hi_cap; i++) {
+      if (!r->hi[i].cp)
+        continue;
+      size_t j = hi_hash(r->hi[i].cp) & (nc - 1);
+      while (t[j].cp)
+        j = (j + 1) & (nc - 1);
+      t[j] = r->hi[i];
+    }
+    free(r->hi);
+    r->hi = t;
+    r->hi_cap = nc;
+  }
+  size_t j = hi_hash(cp) & (r->hi_cap - 1);
+  while (r->hi[j].cp && r->hi[j].cp != cp)
+    j = (j + 1) & (r->hi_cap - 1);
+  if (!r->hi[j].cp) {
+    r->hi[j].cp = cp;
+    r->hi_used++;
+  }
+  return &r->hi[j].e;
+}
+
+bool zp_font_glyph(zp_fontset *fs, int role_id, uint32_t cp, zp_glyph *out) {
+  if (role_id < 0 || role_id >= fs->nroles) {
+    *out = (zp_glyph){0, 0, 0};
+    return false;
+  }
+  role *r = fs->roles[role_id];
+  entry tmp = {0, 0, 0, 0};
+  entry *e = cp <= 0x10FFFF ? cache_slot(r, cp) : NULL;
+  if (!e) /* not a code point, or out of memory: resolve uncached */
+    e = &tmp;
+  if (e->state == 0)
+    *e = resolve(fs, r, cp);
+  *out = (zp_glyph){e->face, e->gid, e->advance};
+  return e->state == 1;
+}
+
+/* ---- faces and coverage ------------------------------------------------- */
+
+/* Fills the GB2312 hanzi bitmap: EUC-CN rows 0xB0..0xF7, cells 0xA1..0xFE,
+ * except 0xD7FA..0xD7FE, converted with iconv. */
+static void gb_compute(gbset *gb) {
+  gb->done = true;
+  iconv_t cd = iconv_open("UTF-32LE", "EUC-CN");
+  if (cd == (iconv_t)-1)
+    return;
+  unsigned count = 0;
+  for (unsigned hi = 0xB0; hi <= 0xF7; hi++)
+    for (unsigned lo = 0xA1; lo <= 0xFE; lo++) {
+      if (hi == 0xD7 && lo >= 0xFA)
+        continue;
+      char in[2] = {(char)hi, (char)lo};
+      unsigned char outb[8];
+      char *ip = in, *op = (char *)outb;
+      size_t il = 2, ol = sizeof outb;
+      if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || ol != 4) {
+        iconv(cd, NULL, NULL, NULL, NULL);
+        continue;
+      }
+      uint32_t u = (uint32_t)outb[0] | (uint32_t)outb[1] << 8 |
+                   (uint32_t)outb[2] << 16 | (uint32_t)outb[3] << 24;
+      if (u < HAN_FIRST || u > HAN_LAST)
+        continue;
+      uint32_t b = u - HAN_FIRST;
+      if (!(gb->bits[b >> 3] & (1u << (b & 7)))) {
+        gb->bits[b >> 3] |= (uint8_t)(1u << (b & 7));
+        count++;
+      }
+    }
+  iconv_close(cd);
+  gb->count = count;
+  gb->ok = count > 0;
+}
+
+static void face_count(gbset *gb, face *f) {
+  if (!gb->done)
+    gb_compute(gb);
+  unsigned total = 0, han = 0, g2 = 0;
+  FT_UInt gid;
+  FT_ULong cp = FT_Get_First_Char(f->ft, &gid);
+  while (gid != 0) {
+    total++;
+    if (cp >= HAN_FIRST && cp <= HAN_LAST) {
+      han++;
+      uint32_t b = (uint32_t)cp - HAN_FIRST;
+      if (gb->ok && (gb->bits[b >> 3] & (1u << (b & 7))))
+        g2++;
+    }
+    cp = FT_Get_Next_Char(f->ft, cp, &gid);
+  }
+  f->info.cmap_size = total;
+  f->info.hanzi = han;
+  f->info.gb2312 = g2;
+  f->counted = true;
+}
+
+int zp_font_face_count(const zp_fontset *fs) { return fs->nfaces; }
+
+const zp_face_info *zp_font_face(const zp_fontset *fs, int i) {
+  if (i < 0 || i >= fs->nfaces)
+    return NULL;
+  face *f = fs->faces[i];
+  if (!f->counted)
+    face_count(fs->gb, f);
+  return &f->info;
+}
+
+bool zp_font_covers(zp_fontset *fs, int i, uint32_t cp) {
+  if (i < 0 || i >= fs->nfaces)
+    return false;
+  return FT_Get_Char_Index(fs->faces[i]->ft, cp) != 0;
+}
+
+/* ---- subsetting --------------------------------------------------------- */
+
+/* Tables a PDF CIDFontType2 (and a TrueType loader such as libharu's)
+ * needs; every other table is dropped. */
+static const char keep_tables[][5] = {"glyf", "loca", "head", "hhea", "hmtx",
+                                      "maxp", "cvt ", "fpgm", "prep", "cmap",
+                                      "name", "OS/2", "post"};
+
+bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
+                    zp_subset *out, zp_diag *d) {
+  bool ok = false;
+  hb_blob_t *blob = NULL, *res = NULL;
+  hb_face_t *hf = NULL, *sub = NULL;
+  hb_subset_input_t *in = NULL;
+  hb_subset_plan_t *plan = NULL;
+  uint8_t *want = NULL;
+  memset(out, 0, sizeof *out);
+  if (face_id < 0 || face_id >= fs->nfaces) {
+    zp_error(d, NOLOC, "font subset: no face %d", face_id);
+    return false;
+  }
+  face *f = fs->faces[face_id];
+  zp_loc loc = {f->info.file, 0, 0};
+  unsigned ng = f->info.num_glyphs;
+  want = calloc(ng ? ng : 1, 1);
+  if (!want)
+    goto oom;
+  for (size_t i = 0; i < n; i++) {
+    if (gids[i] >= ng) {
+      zp_error(d, loc, "font subset: glyph %u is not in the face (%u glyphs)",
+               gids[i], ng);
+      goto done;
+    }
+    want[gids[i]] = 1;
+  }
+  want[0] = 1;
+  blob = hb_blob_create_from_file_or_fail(f->info.file);
+  if (!blob) {
+    zp_error(d, loc, "cannot read the font file for subsetting");
+    goto done;
+  }
+  hf = hb_face_create(blob, (unsigned)f->info.index);
+  in = hb_subset_input_create_or_fail();
+  if (!in)
+    goto oom;
+  hb_set_t *gs = hb_subset_input_glyph_set(in);
+  for (unsigned g = 0; g < ng; g++)
+    if (want[g])
+      hb_set_add(gs, g);
+  /* the code points of the kept glyphs, so that the subset's cmap maps
+   * them (a PDF does not need it, a TrueType loader does) */
+  hb_set_t *us = hb_subset_input_unicode_set(in);
+  FT_UInt gid;
+  FT_ULong cp = FT_Get_First_Char(f->ft, &gid);
+  while (gid != 0) {
+    if (gid < ng && want[gid])
+      hb_set_add(us, (hb_codepoint_t)cp);
+    cp = FT_Get_Next_Char(f->ft, cp, &gid);
+  }
+  /* drop every table not needed */
+  hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+  hb_tag_t tags[64];
+  unsigned total = hb_face_get_table_tags(hf, 0, NULL, NULL);
+  for (unsigned start = 0; start < total;) {
+    unsigned count = sizeof tags / sizeof *tags;
+    hb_face_get_table_tags(hf, start, &count, tags);
+    if (count == 0)
+      break;
+    for (unsigned i = 0; i < count; i++) {
+      bool keep = false;
+      for (size_t k = 0; k < sizeof keep_tables / sizeof *keep_tables; k++)
+        keep |= tags[i] == HB_TAG(keep_tables[k][0], keep_tables[k][1],
+                                  keep_tables[k][2], keep_tables[k][3]);
+      if (!keep)
+        hb_set_add(drop, tags[i]);
+    }
+    start += count;
+  }
+  /* keep the name records of every language */
+  hb_set_invert(hb_subset_input_set(in, HB_SUBSET_SETS_NAME_LANG_ID));
+  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE |
+                                    HB_SUBSET_FLAGS_NAME_LEGACY);
+  plan = hb_subset_plan_create_or_fail(hf, in);
+  if (!plan) {
+    zp_error(d, loc, "hb-subset cannot plan a subset of this face");
+    goto done;
+  }
+  const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+  sub = hb_subset_plan_execute_or_fail(plan);
+  if (!sub) {
+    zp_error(d, loc, "hb-subset failed on this face");
+    goto done;
+  }
+  unsigned sng = hb_face_get_glyph_count(sub);
+  out->new_gid = calloc(ng ? ng : 1, sizeof *out->new_gid);
+  out->widths = calloc(sng ? sng : 1, sizeof *out->widths);
+  if (!out->new_gid || !out->widths)
+    goto oom;
+  for (unsigned g = 0; g < ng; g++) {
+    hb_codepoint_t nw = hb_map_get(map, g);
+    if (nw == HB_MAP_VALUE_INVALID || nw >= sng)
+      continue;
+    out->new_gid[g] = (uint16_t)nw;
+    out->widths[nw] = advance_of(f, g);
+  }
+  res = hb_face_reference_blob(sub);
+  unsigned len = 0;
+  const char *data = hb_blob_get_data(res, &len);
+  if (!data || len == 0) {
+    zp_error(d, loc, "hb-subset produced an empty font");
+    goto done;
+  }
+  out->data = malloc(len);
+  if (!out->data)
+    goto oom;
+  memcpy(out->data, data, len);
+  out->size = len;
+  out->num_glyphs = sng;
+  ok = true;
+  goto done;
+oom:
+  zp_error(d, NOLOC, "out of memory");
+done:
+  if (!ok)
+    zp_subset_free(out);
+  hb_blob_destroy(res);
+  hb_face_destroy(sub);
+  hb_subset_plan_destroy(plan);
+  hb_subset_input_destroy(in);
+  hb_face_destroy(hf);
+  hb_blob_destroy(blob);
+  free(want);
+  return ok;
+}
+
+void zp_subset_free(zp_subset *s) {
+  if (!s)
+    return;
+  free(s->data);
+  free(s->new_gid);
+  free(s->widths);
+  memset(s, 0, sizeof *s);
+}
