@@ -888,16 +888,17 @@ zp_json_doc *zp_json_load_file(const char *path, zp_diag *d) {
   zp_json_doc *doc = NULL;
   char *buf = NULL;
   size_t len = 0, cap = 0;
+  bool read_ok = false;
   FILE *f = fopen(path, "rb");
   if (!f)
-    goto unreadable;
+    goto cleanup;
   for (;;) {
-    if (cap - len < 2 + 1) {
+    if (cap - len < 3) { /* room for a byte, the sentinel and a NUL */
       size_t ncap = cap ? cap * 2 : 65536;
       char *nb = realloc(buf, ncap);
       if (!nb) {
         errno = ENOMEM;
-        goto unreadable;
+        goto cleanup;
       }
       buf = nb;
       cap = ncap;
@@ -906,15 +907,15 @@ zp_json_doc *zp_json_load_file(const char *path, zp_diag *d) {
     len += got;
     if (got == 0) {
       if (ferror(f))
-        goto unreadable;
+        goto cleanup;
       break;
     }
   }
+  read_ok = true;
   doc = parse_padded(buf, len, path, d);
-  goto cleanup;
-unreadable:
-  zp_error(d, mkloc(path, 0, 0), "cannot read: %s", strerror(errno));
 cleanup:
+  if (!read_ok)
+    zp_error(d, mkloc(path, 0, 0), "cannot read: %s", strerror(errno));
   if (f)
     fclose(f);
   free(buf);
