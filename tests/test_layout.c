@@ -277,7 +277,7 @@ static void table_row_splits(void **state) {
   fixture *f = *state;
   add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 14));
   zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
-  b->table = table(f, 3, 1200, false);
+  b->table = table(f, 3, 600, false);
   zp_dl *dl = run(f);
   assert_non_null(dl);
   assert_int_equal(dl->npages, 2);
@@ -295,7 +295,7 @@ static void table_row_splits(void **state) {
     strncat(joined, t, (size_t)(e - t));
     p = e;
   }
-  assert_string_equal(joined, hanzi(f, 1200));
+  assert_string_equal(joined, hanzi(f, 600));
   free(joined);
   zp_dl_free(dl);
 }
