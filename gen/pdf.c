@@ -1,0 +1,990 @@
+/* pdf.c — see pdf.h.
+ *
+ * libharu provides the document skeleton (catalog, page tree, outlines,
+ * Info, cross-reference table, stream compression, saving).  Fonts and page
+ * content are built here through libharu's object layer: libharu's own
+ * TrueType path probes every BMP code point of a face, writes a CID-keyed
+ * ToUnicode CMap that poppler rejects, and mis-reads glyph ids above 32767.
+ *
+ * Two passes over the display list: the first checks it and collects, per
+ * face, the glyphs drawn and the character each stands for; the second
+ * writes one content stream per page.  Every object made is owned by the
+ * libharu document, which HPDF_Free releases on every path.
+ */
+#include "pdf.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hpdf.h>
+#include <zlib.h>
+
+/* ---- growable byte buffer ------------------------------------------------ */
+
+typedef struct buf {
+  char *p;
+  size_t n, cap;
+  bool oom;
+} buf;
+
+static bool buf_reserve(buf *b, size_t extra) {
+  if (b->oom)
+    return false;
+  if (b->n + extra <= b->cap)
+    return true;
+  size_t cap = b->cap ? b->cap : 4096;
+  while (cap < b->n + extra)
+    cap *= 2;
+  char *p = realloc(b->p, cap);
+  if (!p) {
+    b->oom = true;
+    return false;
+  }
+  b->p = p;
+  b->cap = cap;
+  return true;
+}
+
+static void buf_put(buf *b, const char *s, size_t n) {
+  if (!buf_reserve(b, n))
+    return;
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+}
+
+static void buf_puts(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
+
+static void buf_putc(buf *b, char c) {
+  if (buf_reserve(b, 1))
+    b->p[b->n++] = c;
+}
+
+/* An integer in decimal. */
+static void buf_int(buf *b, long long v) {
+  char tmp[24];
+  int i = (int)sizeof tmp;
+  unsigned long long u =
+      v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do {
+    tmp[--i] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    tmp[--i] = '-';
+  buf_put(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+/* A number rounded to 3 decimals, without trailing zeros, never "-0"; the
+ * same bytes whatever the locale. */
+static void buf_num(buf *b, double v) {
+  long long t = llround(v * 1000.0);
+  if (t == 0) {
+    buf_putc(b, '0');
+    return;
+  }
+  unsigned long long u =
+      t < 0 ? 0ULL - (unsigned long long)t : (unsigned long long)t;
+  if (t < 0)
+    buf_putc(b, '-');
+  buf_int(b, (long long)(u / 1000));
+  unsigned frac = (unsigned)(u % 1000);
+  if (frac) {
+    char d[4] = {'.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
+                 (char)('0' + frac % 10)};
+    size_t k = 4;
+    while (d[k - 1] == '0')
+      k--;
+    buf_put(b, d, k);
+  }
+}
+
+static void buf_hex4(buf *b, unsigned v) {
+  static const char hex[] = "0123456789ABCDEF";
+  char s[4] = {hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15],
+               hex[v & 15]};
+  buf_put(b, s, 4);
+}
+
+/* ---- state -----------------------------------------------------------------
+ */
+
+#define NO_CP UINT32_MAX
+
+/* What the display list uses of one face, and the font made from it. */
+typedef struct face_use {
+  unsigned num_glyphs; /* of the original face */
+  uint32_t *cp;        /* by original gid: the character, NO_CP if unused */
+  size_t ngids;
+  zp_subset sub;
+  bool has_sub;
+  HPDF_Dict font; /* the Type0 font, owned by the document */
+  char res[12];   /* resource name, "F1" for face 0 */
+} face_use;
+
+typedef struct pdf_err {
+  HPDF_STATUS code, detail;
+} pdf_err;
+
+typedef struct writer {
+  const zp_dl *dl;
+  zp_fontset *fs;
+  const char *path;
+  zp_diag *d;
+  HPDF_Doc pdf;
+  pdf_err err;
+  int sys_errno; /* errno after a failed save, or 0 */
+  int nfaces;
+  face_use *faces;
+  bool *page_faces; /* per face: used on the current page */
+  buf b;
+} writer;
+
+static zp_loc at(const writer *w) {
+  zp_loc loc = {w->path, 0, 0};
+  return loc;
+}
+
+/* libharu calls this on every error; the first one is kept. */
+static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *user) {
+  pdf_err *e = user;
+  if (!e->code) {
+    e->code = code;
+    e->detail = detail;
+  }
+}
+
+/* Reports a failure of step what; always returns false. */
+static bool fail(writer *w, const char *what) {
+  zp_loc loc = at(w);
+  if (w->err.code == HPDF_FILE_OPEN_ERROR)
+    zp_error(w->d, loc,
+             "cannot write the PDF: %s: cannot open the file for writing%s%s",
+             what, w->sys_errno ? ": " : "",
+             w->sys_errno ? strerror(w->sys_errno) : "");
+  else if (w->err.code == HPDF_FILE_IO_ERROR)
+    zp_error(w->d, loc, "cannot write the PDF: %s: write error", what);
+  else if (w->err.code)
+    zp_error(w->d, loc,
+             "cannot write the PDF: %s failed (libharu error 0x%04X, detail "
+             "%u)",
+             what, (unsigned)w->err.code, (unsigned)w->err.detail);
+  else if (w->b.oom)
+    zp_error(w->d, loc, "cannot write the PDF: %s: out of memory", what);
+  else
+    zp_error(w->d, loc, "cannot write the PDF: %s failed", what);
+  return false;
+}
+
+static bool finite_all(const float *v, int n) {
+  for (int i = 0; i < n; i++)
+    if (!isfinite(v[i]))
+      return false;
+  return true;
+}
+
+/* ---- pass 1: check the list, collect the glyphs of each face ---------------
+ */
+
+static bool collect(writer *w) {
+  zp_loc loc = at(w);
+  int pno = 0;
+  for (const zp_dl_page *p = w->dl->pages; p; p = p->next, pno++) {
+    float dims[2] = {p->width, p->height};
+    if (!finite_all(dims, 2) || p->width < 3 || p->height < 3 ||
+        p->width > 14400 || p->height > 14400) {
+      zp_error(w->d, loc,
+               "cannot write the PDF: page %d has an invalid size %gx%g",
+               pno + 1, (double)p->width, (double)p->height);
+      return false;
+    }
+    for (const zp_dl_rule *r = p->rules; r; r = r->next) {
+      float v[5] = {r->x0, r->y0, r->x1, r->y1, r->width};
+      if (!finite_all(v, 5) || r->width < 0) {
+        zp_error(w->d, loc, "cannot write the PDF: page %d has an invalid rule",
+                 pno + 1);
+        return false;
+      }
+    }
+    for (const zp_dl_run *r = p->runs; r; r = r->next) {
+      if (r->face >= w->nfaces) {
+        zp_error(w->d, loc,
+                 "cannot write the PDF: page %d draws with face %u, but the "
+                 "font set has %d faces",
+                 pno + 1, (unsigned)r->face, w->nfaces);
+        return false;
+      }
+      float v[2] = {r->size, r->y};
+      if (!finite_all(v, 2) || r->size <= 0) {
+        zp_error(w->d, loc,
+                 "cannot write the PDF: page %d has a run of invalid size",
+                 pno + 1);
+        return false;
+      }
+      face_use *f = &w->faces[r->face];
+      if (r->n && !f->cp) {
+        const zp_face_info *fi = zp_font_face(w->fs, r->face);
+        f->num_glyphs = fi->num_glyphs;
+        f->cp = malloc(sizeof *f->cp * (f->num_glyphs ? f->num_glyphs : 1));
+        if (!f->cp) {
+          zp_error(w->d, loc, "cannot write the PDF: out of memory");
+          return false;
+        }
+        for (unsigned i = 0; i < f->num_glyphs; i++)
+          f->cp[i] = NO_CP;
+      }
+      for (uint32_t i = 0; i < r->n; i++) {
+        const zp_dl_glyph *g = &r->glyphs[i];
+        if (g->cp > 0xFFFF) {
+          zp_error(w->d, loc,
+                   "cannot write the PDF: page %d contains U+%04X; characters "
+                   "above U+FFFF are not supported",
+                   pno + 1, (unsigned)g->cp);
+          return false;
+        }
+        if (g->gid >= f->num_glyphs || !isfinite(g->x)) {
+          zp_error(w->d, loc,
+                   "cannot write the PDF: page %d draws glyph %u of face %u "
+                   "(%s), which has %u glyphs",
+                   pno + 1, (unsigned)g->gid, (unsigned)r->face,
+                   zp_font_face(w->fs, r->face)->psname, f->num_glyphs);
+          return false;
+        }
+        if (f->cp[g->gid] == NO_CP) {
+          f->cp[g->gid] = g->cp;
+          f->ngids++;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+/* ---- fonts ----------------------------------------------------------------
+ */
+
+/* The subset tag: six capitals from a hash of the PostScript name and the
+ * glyph set. */
+static void subset_tag(const char *psname, const face_use *f, char tag[7]) {
+  uint64_t h = 14695981039346656037ULL;
+  for (const unsigned char *s = (const unsigned char *)psname; *s; s++)
+    h = (h ^ *s) * 1099511628211ULL;
+  for (unsigned g = 0; g < f->num_glyphs; g++)
+    if (f->cp[g] != NO_CP) {
+      h = (h ^ (g & 0xFF)) * 1099511628211ULL;
+      h = (h ^ (g >> 8)) * 1099511628211ULL;
+    }
+  for (int i = 0; i < 6; i++) {
+    tag[i] = (char)('A' + h % 26);
+    h /= 26;
+  }
+  tag[6] = 0;
+}
+
+/* Writes the /Filter of a font file stream whose bytes are already
+ * compressed (libharu drops a /Filter key when it does not compress the
+ * stream itself). */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream) {
+  (void)dict;
+  return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* A new dictionary registered as an indirect object. */
+static HPDF_Dict new_indirect_dict(HPDF_Doc pdf) {
+  HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+  if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK)
+    return NULL;
+  return d;
+}
+
+/* The /W array: runs of equal widths as "first last w", others as
+ * "first [w ...]"; glyphs of the default width 1000 are left out. */
+static HPDF_Array width_array(HPDF_Doc pdf, const zp_subset *s) {
+  HPDF_Array w = HPDF_Array_New(pdf->mmgr);
+  if (!w)
+    return NULL;
+  HPDF_STATUS ret = HPDF_OK;
+  unsigned n = s->num_glyphs, g = 0;
+  while (g < n) {
+    if (s->widths[g] == 1000) {
+      g++;
+      continue;
+    }
+    unsigned e = g; /* [g, e) all non-default */
+    while (e < n && s->widths[e] != 1000)
+      e++;
+    while (g < e) {
+      unsigned k = g + 1;
+      while (k < e && s->widths[k] == s->widths[g])
+        k++;
+      if (k - g >= 3) {
+        ret |= HPDF_Array_AddNumber(w, (HPDF_INT32)g);
+        ret |= HPDF_Array_AddNumber(w, (HPDF_INT32)(k - 1));
+        ret |= HPDF_Array_AddNumber(w, s->widths[g]);
+        g = k;
+        continue;
+      }
+      /* a list up to the next run of three equal widths */
+      unsigned m = g;
+      while (m < e) {
+        unsigned r = m + 1;
+        while (r < e && s->widths[r] == s->widths[m])
+          r++;
+        if (r - m >= 3)
+          break;
+        m = r;
+      }
+      HPDF_Array list = HPDF_Array_New(pdf->mmgr);
+      ret |= HPDF_Array_AddNumber(w, (HPDF_INT32)g);
+      ret |= HPDF_Array_Add(w, list);
+      for (; g < m && list; g++)
+        ret |= HPDF_Array_AddNumber(list, s->widths[g]);
+      if (!list)
+        return NULL;
+    }
+    if (ret != HPDF_OK)
+      return NULL;
+  }
+  return ret == HPDF_OK ? w : NULL;
+}
+
+/* The ToUnicode CMap text: each subset glyph to its UTF-16BE character. */
+static void tounicode_cmap(const face_use *f, const uint32_t *sub_cp, buf *b) {
+  buf_puts(b, "/CIDInit /ProcSet findresource begin\n"
+              "12 dict begin\n"
+              "begincmap\n"
+              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+              "/Supplement 0 >> def\n"
+              "/CMapName /Adobe-Identity-UCS def\n"
+              "/CMapType 2 def\n"
+              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+  unsigned n = f->sub.num_glyphs;
+  /* ranges: consecutive glyphs with consecutive characters, within one
+   * high byte on both sides */
+  unsigned nchar = 0, nrange = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    /* pass 0 counts, pass 1 writes: bfchar first, then bfrange */
+    for (int kind = 0; kind < 2; kind++) {
+      unsigned total = kind ? nrange : nchar, done = 0, block = 0;
+      for (unsigned g = 0; g < n;) {
+        if (sub_cp[g] == NO_CP) {
+          g++;
+          continue;
+        }
+        unsigned e = g + 1;
+        while (e < n && sub_cp[e] != NO_CP && sub_cp[e] == sub_cp[e - 1] + 1 &&
+               (e >> 8) == (g >> 8) && (sub_cp[e] >> 8) == (sub_cp[g] >> 8))
+          e++;
+        bool is_range = e - g >= 2;
+        if (!is_range)
+          e = g + 1;
+        if (pass == 0) {
+          if (kind == 0)
+            nchar += !is_range;
+          else
+            nrange += is_range;
+        } else if (is_range == (kind == 1)) {
+          if (block == 0) {
+            unsigned left = total - done;
+            block = left < 100 ? left : 100;
+            buf_int(b, block);
+            buf_puts(b, kind ? " beginbfrange\n" : " beginbfchar\n");
+          }
+          buf_putc(b, '<');
+          buf_hex4(b, g);
+          if (kind) {
+            buf_puts(b, "> <");
+            buf_hex4(b, e - 1);
+          }
+          buf_puts(b, "> <");
+          buf_hex4(b, sub_cp[g]);
+          buf_puts(b, ">\n");
+          done++;
+          if (--block == 0)
+            buf_puts(b, kind ? "endbfrange\n" : "endbfchar\n");
+        }
+        g = e;
+      }
+    }
+  }
+  buf_puts(b, "endcmap\n"
+              "CMapName currentdict /CMap defineresource pop\n"
+              "end\n"
+              "end\n");
+}
+
+/* Subsets face fi and builds its Type0 font. */
+static bool make_font(writer *w, int face) {
+  face_use *f = &w->faces[face];
+  HPDF_Doc pdf = w->pdf;
+  const zp_face_info *fi = zp_font_face(w->fs, face);
+  int errors = zp_diag_errors(w->d);
+  uint16_t *gids = NULL;
+  uint32_t *sub_cp = NULL;
+  unsigned char *z = NULL;
+  bool ok = false;
+
+  gids = malloc(sizeof *gids * f->ngids);
+  if (!gids) {
+    w->b.oom = true;
+    goto done;
+  }
+  size_t k = 0;
+  for (unsigned g = 0; g < f->num_glyphs; g++)
+    if (f->cp[g] != NO_CP)
+      gids[k++] = (uint16_t)g;
+  if (!zp_font_subset(w->fs, face, gids, k, &f->sub, w->d)) {
+    zp_error(w->d, at(w), "cannot write the PDF: subsetting %s failed",
+             fi->psname);
+    goto done;
+  }
+  f->has_sub = true;
+
+  sub_cp = malloc(sizeof *sub_cp * (f->sub.num_glyphs ? f->sub.num_glyphs : 1));
+  if (!sub_cp) {
+    w->b.oom = true;
+    goto done;
+  }
+  for (unsigned g = 0; g < f->sub.num_glyphs; g++)
+    sub_cp[g] = NO_CP;
+  for (size_t i = 0; i < k; i++) {
+    unsigned ng = f->sub.new_gid[gids[i]];
+    if ((ng == 0 && gids[i] != 0) || ng >= f->sub.num_glyphs) {
+      zp_error(
+          w->d, at(w),
+          "cannot write the PDF: glyph %u of %s is missing from its subset",
+          (unsigned)gids[i], fi->psname);
+      goto done;
+    }
+    if (sub_cp[ng] == NO_CP)
+      sub_cp[ng] = f->cp[gids[i]];
+  }
+
+  char tag[7], base[160];
+  subset_tag(fi->psname, f, tag);
+  snprintf(base, sizeof base, "%s+%.120s", tag, fi->psname);
+  snprintf(f->res, sizeof f->res, "F%d", face + 1);
+
+  HPDF_STATUS ret = HPDF_OK;
+  /* the font file, compressed once here */
+  HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+  if (!file)
+    goto done;
+  uLongf zlen = compressBound((uLong)f->sub.size);
+  z = malloc(zlen);
+  if (!z) {
+    w->b.oom = true;
+    goto done;
+  }
+  if (compress2(z, &zlen, f->sub.data, (uLong)f->sub.size, 6) != Z_OK) {
+    zp_error(w->d, at(w),
+             "cannot write the PDF: compressing the font %s failed", base);
+    goto done;
+  }
+  ret |= HPDF_Stream_Write(file->stream, z, (HPDF_UINT)zlen);
+  ret |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)f->sub.size);
+  file->write_fn = write_flate_filter;
+
+  HPDF_Dict desc = new_indirect_dict(pdf);
+  if (!desc)
+    goto done;
+  ret |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+  ret |= HPDF_Dict_AddName(desc, "FontName", base);
+  ret |= HPDF_Dict_AddNumber(desc, "Flags", 4); /* symbolic */
+  HPDF_Array bbox = HPDF_Array_New(pdf->mmgr);
+  ret |= HPDF_Dict_Add(desc, "FontBBox", bbox);
+  for (int i = 0; i < 4 && bbox; i++)
+    ret |= HPDF_Array_AddNumber(bbox, fi->bbox[i]);
+  ret |= HPDF_Dict_AddNumber(desc, "ItalicAngle", 0);
+  ret |= HPDF_Dict_AddNumber(desc, "Ascent", fi->ascent);
+  ret |= HPDF_Dict_AddNumber(desc, "Descent", fi->descent);
+  ret |= HPDF_Dict_AddNumber(desc, "CapHeight",
+                             fi->cap_height ? fi->cap_height : fi->ascent);
+  ret |= HPDF_Dict_AddNumber(desc, "StemV", 80);
+  ret |= HPDF_Dict_Add(desc, "FontFile2", file);
+  if (ret != HPDF_OK)
+    goto done;
+
+  HPDF_Dict cid = new_indirect_dict(pdf);
+  if (!cid)
+    goto done;
+  ret |= HPDF_Dict_AddName(cid, "Type", "Font");
+  ret |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+  ret |= HPDF_Dict_AddName(cid, "BaseFont", base);
+  HPDF_Dict csi = HPDF_Dict_New(pdf->mmgr);
+  ret |= HPDF_Dict_Add(cid, "CIDSystemInfo", csi);
+  if (!csi)
+    goto done;
+  ret |=
+      HPDF_Dict_Add(csi, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
+  ret |= HPDF_Dict_Add(csi, "Ordering",
+                       HPDF_String_New(pdf->mmgr, "Identity", NULL));
+  ret |= HPDF_Dict_AddNumber(csi, "Supplement", 0);
+  ret |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
+  ret |= HPDF_Dict_AddNumber(cid, "DW", 1000);
+  HPDF_Array wa = width_array(pdf, &f->sub);
+  if (!wa)
+    goto done;
+  if (HPDF_Array_Items(wa))
+    ret |= HPDF_Dict_Add(cid, "W", wa);
+  else
+    HPDF_Array_Free(wa);
+  ret |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+  if (ret != HPDF_OK)
+    goto done;
+
+  HPDF_Dict tu = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+  if (!tu)
+    goto done;
+  tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  w->b.n = 0;
+  tounicode_cmap(f, sub_cp, &w->b);
+  if (w->b.oom)
+    goto done;
+  ret |= HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)w->b.p,
+                           (HPDF_UINT)w->b.n);
+
+  HPDF_Dict font = new_indirect_dict(pdf);
+  if (!font)
+    goto done;
+  ret |= HPDF_Dict_AddName(font, "Type", "Font");
+  ret |= HPDF_Dict_AddName(font, "Subtype", "Type0");
+  ret |= HPDF_Dict_AddName(font, "BaseFont", base);
+  ret |= HPDF_Dict_AddName(font, "Encoding", "Identity-H");
+  HPDF_Array desc_fonts = HPDF_Array_New(pdf->mmgr);
+  ret |= HPDF_Dict_Add(font, "DescendantFonts", desc_fonts);
+  if (desc_fonts)
+    ret |= HPDF_Array_Add(desc_fonts, cid);
+  ret |= HPDF_Dict_Add(font, "ToUnicode", tu);
+  if (ret != HPDF_OK)
+    goto done;
+  f->font = font;
+  ok = true;
+done:
+  free(gids);
+  free(sub_cp);
+  free(z);
+  if (!ok && zp_diag_errors(w->d) == errors)
+    return fail(w, "building a font");
+  return ok;
+}
+
+/* ---- page content ------------------------------------------------------- */
+
+/* One run: one text object, one TJ. */
+static void put_run(writer *w, const zp_dl_run *r) {
+  face_use *f = &w->faces[r->face];
+  buf *b = &w->b;
+  const zp_dl_glyph *g = r->glyphs;
+  double size = r->size;
+  if (r->bold) {
+    buf_puts(b, "q 2 Tr ");
+    buf_num(b, size * 0.03);
+    buf_puts(b, " w ");
+  }
+  buf_puts(b, "BT /");
+  buf_puts(b, f->res);
+  buf_putc(b, ' ');
+  buf_num(b, size);
+  buf_puts(b, " Tf ");
+  buf_num(b, g[0].x);
+  buf_putc(b, ' ');
+  buf_num(b, r->y);
+  buf_puts(b, " Td [<");
+  /* pen: where the viewer's pen is, given what was written so far */
+  double pen = llround(g[0].x * 1000.0) / 1000.0;
+  for (uint32_t i = 0; i < r->n; i++) {
+    unsigned sg = f->sub.new_gid[g[i].gid];
+    buf_hex4(b, sg);
+    if (i + 1 == r->n)
+      break;
+    double adv = f->sub.widths[sg];
+    /* in 1/1000 em, to 2 decimals: the positions are floats, whose noise
+     * shows in a third decimal */
+    double a = adv - (g[i + 1].x - pen) * 1000.0 / size;
+    long long ac = llround(a * 100.0);
+    if (ac != 0) {
+      buf_puts(b, "> ");
+      buf_num(b, (double)ac / 100.0);
+      buf_puts(b, " <");
+      pen += (adv - (double)ac / 100.0) * size / 1000.0;
+    } else {
+      pen += adv * size / 1000.0;
+    }
+  }
+  buf_puts(b, ">] TJ ET");
+  buf_puts(b, r->bold ? " Q\n" : "\n");
+  w->page_faces[r->face] = true;
+}
+
+static int cmp_rule(const void *a, const void *b) {
+  const zp_dl_rule *x = *(const zp_dl_rule *const *)a;
+  const zp_dl_rule *y = *(const zp_dl_rule *const *)b;
+  if (x->width != y->width)
+    return x->width < y->width ? -1 : 1;
+  return 0;
+}
+
+/* The rules of a page, grouped by width (stable: the list order within a
+ * width). */
+static bool put_rules(writer *w, const zp_dl_page *p) {
+  size_t n = 0;
+  for (const zp_dl_rule *r = p->rules; r; r = r->next)
+    n++;
+  if (!n)
+    return true;
+  const zp_dl_rule **v = malloc(sizeof *v * n);
+  if (!v) {
+    w->b.oom = true;
+    return false;
+  }
+  n = 0;
+  for (const zp_dl_rule *r = p->rules; r; r = r->next)
+    v[n++] = r;
+  /* insertion sort keeps equal widths in list order; rules per page are few
+   * but use a merge of qsort runs only if this ever shows in profiles */
+  for (size_t i = 1; i < n; i++) {
+    const zp_dl_rule *x = v[i];
+    size_t j = i;
+    while (j > 0 && cmp_rule(&v[j - 1], &x) > 0) {
+      v[j] = v[j - 1];
+      j--;
+    }
+    v[j] = x;
+  }
+  buf *b = &w->b;
+  buf_puts(b, "q 0 J 0 G\n");
+  for (size_t i = 0; i < n; i++) {
+    if (i == 0 || v[i]->width != v[i - 1]->width) {
+      if (i)
+        buf_puts(b, "S\n");
+      buf_num(b, v[i]->width);
+      buf_puts(b, " w\n");
+    }
+    buf_num(b, v[i]->x0);
+    buf_putc(b, ' ');
+    buf_num(b, v[i]->y0);
+    buf_puts(b, " m ");
+    buf_num(b, v[i]->x1);
+    buf_putc(b, ' ');
+    buf_num(b, v[i]->y1);
+    buf_puts(b, " l\n");
+  }
+  buf_puts(b, "S\nQ\n");
+  free(v);
+  return true;
+}
+
+static bool write_page(writer *w, const zp_dl_page *p, HPDF_Page page) {
+  HPDF_STATUS ret = HPDF_OK;
+  ret |= HPDF_Page_SetWidth(page, p->width);
+  ret |= HPDF_Page_SetHeight(page, p->height);
+  if (ret != HPDF_OK)
+    return fail(w, "setting the page size");
+  w->b.n = 0;
+  memset(w->page_faces, 0, sizeof *w->page_faces * (size_t)w->nfaces);
+  if (!put_rules(w, p))
+    return fail(w, "drawing rules");
+  for (const zp_dl_run *r = p->runs; r; r = r->next)
+    if (r->n)
+      put_run(w, r);
+  if (w->b.oom)
+    return fail(w, "writing the page content");
+  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+  if (w->b.n && HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)w->b.p,
+                                  (HPDF_UINT)w->b.n) != HPDF_OK)
+    return fail(w, "writing the page content");
+
+  bool any = false;
+  for (int i = 0; i < w->nfaces; i++)
+    any |= w->page_faces[i];
+  if (!any)
+    return true;
+  HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+  HPDF_Dict fonts = HPDF_Dict_New(w->pdf->mmgr);
+  if (!res || !fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK)
+    return fail(w, "adding the page's font resources");
+  attr->fonts = fonts;
+  for (int i = 0; i < w->nfaces; i++)
+    if (w->page_faces[i])
+      ret |= HPDF_Dict_Add(fonts, w->faces[i].res, w->faces[i].font);
+  if (ret != HPDF_OK)
+    return fail(w, "adding the page's font resources");
+  return true;
+}
+
+/* ---- Info and outlines ----------------------------------------------------
+ */
+
+/* Decodes one UTF-8 character at *s (advancing it); malformed input gives
+ * U+FFFD. */
+static uint32_t utf8_next(const unsigned char **s) {
+  const unsigned char *p = *s;
+  uint32_t c = *p++;
+  int k = c < 0x80                ? 0
+          : c >= 0xC2 && c < 0xE0 ? 1
+          : c >= 0xE0 && c < 0xF0 ? 2
+          : c >= 0xF0 && c < 0xF5 ? 3
+                                  : -1;
+  if (k < 0) {
+    *s = p;
+    return 0xFFFD;
+  }
+  if (k)
+    c &= 0x3F >> k;
+  for (int i = 0; i < k; i++) {
+    if ((*p & 0xC0) != 0x80) {
+      *s = p;
+      return 0xFFFD;
+    }
+    c = (c << 6) | (*p++ & 0x3F);
+  }
+  *s = p;
+  if ((k == 2 && c < 0x800) || (k == 3 && (c < 0x10000 || c > 0x10FFFF)) ||
+      (c >= 0xD800 && c < 0xE000))
+    return 0xFFFD;
+  return c;
+}
+
+/* A PDF text string for the UTF-8 s: printable ASCII as a literal string,
+ * anything else as UTF-16BE with a byte order mark.  NULL when out of
+ * memory (libharu has recorded the error). */
+static void *text_string(writer *w, const char *s) {
+  bool ascii = true;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p >= 0x7F)
+      ascii = false;
+  if (ascii)
+    return HPDF_String_New(w->pdf->mmgr, s, NULL);
+  size_t len = strlen(s);
+  unsigned char *u = malloc(2 + len * 4);
+  if (!u) {
+    w->b.oom = true;
+    return NULL;
+  }
+  size_t n = 0;
+  u[n++] = 0xFE;
+  u[n++] = 0xFF;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    uint32_t c = utf8_next(&p);
+    if (c >= 0x10000) {
+      uint32_t v = c - 0x10000;
+      uint32_t hi = 0xD800 | (v >> 10), lo = 0xDC00 | (v & 0x3FF);
+      u[n++] = (unsigned char)(hi >> 8);
+      u[n++] = (unsigned char)hi;
+      c = lo;
+    }
+    u[n++] = (unsigned char)(c >> 8);
+    u[n++] = (unsigned char)c;
+  }
+  HPDF_Binary bin = HPDF_Binary_New(w->pdf->mmgr, u, (HPDF_UINT)n);
+  free(u);
+  return bin;
+}
+
+/* "YYYY-MM-DD" to "D:YYYYMMDD000000Z"; false when malformed. */
+static bool pdf_date(const char *s, char out[18]) {
+  static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    return false;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+      return false;
+  int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'),
+      d = (s[8] - '0') * 10 + (s[9] - '0');
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+      (m == 2 && d == 29 && !leap))
+    return false;
+  memcpy(out, "D:", 2);
+  memcpy(out + 2, s, 4);
+  memcpy(out + 6, s + 5, 2);
+  memcpy(out + 8, s + 8, 2);
+  memcpy(out + 10, "000000Z", 8);
+  return true;
+}
+
+static bool write_info(writer *w) {
+  static const struct {
+    HPDF_InfoType type;
+    const char *key;
+    size_t off;
+  } attrs[] = {
+      {HPDF_INFO_TITLE, "Title", offsetof(zp_dl, title)},
+      {HPDF_INFO_AUTHOR, "Author", offsetof(zp_dl, author)},
+      {HPDF_INFO_SUBJECT, "Subject", offsetof(zp_dl, subject)},
+      {HPDF_INFO_KEYWORDS, "Keywords", offsetof(zp_dl, keywords)},
+      {HPDF_INFO_CREATOR, "Creator", offsetof(zp_dl, creator)},
+  };
+  for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+    const char *v = *(const char *const *)((const char *)w->dl + attrs[i].off);
+    if (!v)
+      continue;
+    /* libharu makes the Info dictionary; the value is then replaced by a
+     * properly encoded string (libharu would write the UTF-8 bytes raw) */
+    if (HPDF_SetInfoAttr(w->pdf, attrs[i].type, "") != HPDF_OK || !w->pdf->info)
+      return fail(w, "setting the document information");
+    void *s = text_string(w, v);
+    if (!s || HPDF_Dict_Add(w->pdf->info, attrs[i].key, s) != HPDF_OK)
+      return fail(w, "setting the document information");
+  }
+  if (w->dl->date) {
+    char date[18];
+    if (!pdf_date(w->dl->date, date)) {
+      zp_error(w->d, at(w),
+               "cannot write the PDF: the date \"%s\" is not YYYY-MM-DD",
+               w->dl->date);
+      return false;
+    }
+    if (HPDF_SetInfoAttr(w->pdf, HPDF_INFO_CREATOR, w->dl->creator ? "" : "") !=
+        HPDF_OK)
+      return fail(w, "setting the document date");
+    if (!w->dl->creator)
+      HPDF_Dict_RemoveElement(w->pdf->info, "Creator");
+    else if (HPDF_Dict_Add(w->pdf->info, "Creator",
+                           text_string(w, w->dl->creator)) != HPDF_OK)
+      return fail(w, "setting the document date");
+    if (HPDF_Dict_Add(w->pdf->info, "CreationDate",
+                      HPDF_String_New(w->pdf->mmgr, date, NULL)) != HPDF_OK ||
+        HPDF_Dict_Add(w->pdf->info, "ModDate",
+                      HPDF_String_New(w->pdf->mmgr, date, NULL)) != HPDF_OK)
+      return fail(w, "setting the document date");
+  }
+  return true;
+}
+
+#define MAX_OUTLINE_LEVEL 16
+
+static bool write_outlines(writer *w, HPDF_Page *pages, int npages) {
+  if (!w->dl->outlines)
+    return true;
+  HPDF_Encoder utf8 = NULL;
+  if (HPDF_UseUTFEncodings(w->pdf) != HPDF_OK ||
+      !(utf8 = HPDF_GetEncoder(w->pdf, "UTF-8")))
+    return fail(w, "loading the UTF-8 encoder");
+  HPDF_Outline last[MAX_OUTLINE_LEVEL + 1] = {0};
+  for (const zp_dl_outline *o = w->dl->outlines; o; o = o->next) {
+    if (o->page < 0 || o->page >= npages || !o->title || !isfinite(o->y)) {
+      zp_error(w->d, at(w),
+               "cannot write the PDF: the bookmark \"%s\" points to page %d of "
+               "%d",
+               o->title ? o->title : "", o->page + 1, npages);
+      return false;
+    }
+    int lv = o->level < 1                   ? 1
+             : o->level > MAX_OUTLINE_LEVEL ? MAX_OUTLINE_LEVEL
+                                            : o->level;
+    HPDF_Outline parent = NULL;
+    for (int k = lv - 1; k >= 1 && !parent; k--)
+      parent = last[k];
+    HPDF_Outline ol = HPDF_CreateOutline(w->pdf, parent, o->title, utf8);
+    if (!ol)
+      return fail(w, "adding a bookmark");
+    /* libharu's encoder knows only the BMP: write anything else ourselves */
+    bool bmp = true;
+    for (const unsigned char *p = (const unsigned char *)o->title; *p;)
+      if (utf8_next(&p) > 0xFFFF)
+        bmp = false;
+    if (!bmp && HPDF_Dict_Add(ol, "Title", text_string(w, o->title)) != HPDF_OK)
+      return fail(w, "adding a bookmark");
+    last[lv] = ol;
+    for (int k = lv + 1; k <= MAX_OUTLINE_LEVEL; k++)
+      last[k] = NULL;
+    /* [page /XYZ left top null]: null keeps the reader's zoom */
+    HPDF_Destination dst = HPDF_Page_CreateDestination(pages[o->page]);
+    if (!dst ||
+        HPDF_Destination_SetXYZ(dst, 0, o->y < 0 ? 0 : o->y, 1) != HPDF_OK)
+      return fail(w, "adding a bookmark's destination");
+    HPDF_Array_Clear(dst);
+    HPDF_STATUS ret = HPDF_Array_Add(dst, pages[o->page]);
+    ret |= HPDF_Array_AddName(dst, "XYZ");
+    ret |= HPDF_Array_AddNumber(dst, 0);
+    ret |= HPDF_Array_AddReal(dst, o->y < 0 ? 0 : o->y);
+    ret |= HPDF_Array_Add(dst, HPDF_Null_New(w->pdf->mmgr));
+    ret |= HPDF_Outline_SetDestination(ol, dst);
+    if (lv == 1)
+      ret |= HPDF_Outline_SetOpened(ol, HPDF_TRUE);
+    if (ret != HPDF_OK)
+      return fail(w, "adding a bookmark's destination");
+  }
+  if (HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK)
+    return fail(w, "showing the bookmarks");
+  return true;
+}
+
+/* ---- entry point -------------------------------------------------------- */
+
+bool zp_pdf_write(const zp_dl *dl, zp_fontset *fs, const char *path,
+                  zp_diag *d) {
+  writer w = {.dl = dl, .fs = fs, .path = path, .d = d};
+  HPDF_Page *pages = NULL;
+  bool ok = false;
+  int npages = 0;
+
+  w.nfaces = zp_font_face_count(fs);
+  w.faces = calloc(w.nfaces ? (size_t)w.nfaces : 1, sizeof *w.faces);
+  w.page_faces = calloc(w.nfaces ? (size_t)w.nfaces : 1, sizeof *w.page_faces);
+  for (const zp_dl_page *p = dl->pages; p; p = p->next)
+    npages++;
+  pages = calloc(npages ? (size_t)npages : 1, sizeof *pages);
+  if (!w.faces || !w.page_faces || !pages) {
+    w.b.oom = true;
+    fail(&w, "allocating");
+    goto done;
+  }
+  if (!npages) {
+    zp_error(d, at(&w), "cannot write the PDF: the document has no pages");
+    goto done;
+  }
+  if (!collect(&w))
+    goto done;
+
+  w.pdf = HPDF_New(on_hpdf_error, &w.err);
+  if (!w.pdf) {
+    fail(&w, "creating the document");
+    goto done;
+  }
+  if (HPDF_SetCompressionMode(w.pdf, HPDF_COMP_ALL) != HPDF_OK) {
+    fail(&w, "setting compression");
+    goto done;
+  }
+  if (!write_info(&w))
+    goto done;
+  for (int i = 0; i < w.nfaces; i++)
+    if (w.faces[i].ngids && !make_font(&w, i))
+      goto done;
+  int pno = 0;
+  for (const zp_dl_page *p = dl->pages; p; p = p->next, pno++) {
+    pages[pno] = HPDF_AddPage(w.pdf);
+    if (!pages[pno]) {
+      fail(&w, "adding a page");
+      goto done;
+    }
+    if (!write_page(&w, p, pages[pno]))
+      goto done;
+  }
+  if (!write_outlines(&w, pages, npages))
+    goto done;
+  errno = 0;
+  if (HPDF_SaveToFile(w.pdf, path) != HPDF_OK) {
+    w.sys_errno = errno;
+    fail(&w, "saving");
+    goto done;
+  }
+  ok = true;
+done:
+  if (w.pdf)
+    HPDF_Free(w.pdf);
+  if (w.faces)
+    for (int i = 0; i < w.nfaces; i++) {
+      free(w.faces[i].cp);
+      if (w.faces[i].has_sub)
+        zp_subset_free(&w.faces[i].sub);
+    }
+  free(w.faces);
+  free(w.page_faces);
+  free(pages);
+  free(w.b.p);
+  return ok;
+}
