@@ -121,6 +121,9 @@ struct zp_fontset {
 
 /* ---- small helpers ------------------------------------------------------ */
 
+/* Reports running out of memory. */
+static void oom(zp_diag *d) { zp_error(d, NOLOC, "out of memory"); }
+
 static char *xstrdup(const char *s) {
   size_t n = strlen(s) + 1;
   char *p = malloc(n);
@@ -165,14 +168,18 @@ static bool grow(void *arr, int *cap, int need, size_t elem) {
 zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
   zp_fontset *fs = calloc(1, sizeof *fs);
   size_t n = 0;
-  if (!fs)
-    goto oom;
+  if (!fs) {
+    oom(d);
+    goto fail;
+  }
   fs->gb = calloc(1, sizeof *fs->gb);
   while (user_dirs && user_dirs[n])
     n++;
   fs->user_dirs = calloc(n + 1, sizeof *fs->user_dirs);
-  if (!fs->gb || !fs->user_dirs)
-    goto oom;
+  if (!fs->gb || !fs->user_dirs) {
+    oom(d);
+    goto fail;
+  }
   if (FT_Init_FreeType(&fs->ft) != 0) {
     fs->ft = NULL;
     zp_error(d, NOLOC, "cannot initialise FreeType");
@@ -204,8 +211,6 @@ zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
               "fontconfig cannot read this font directory");
   }
   return fs;
-oom:
-  zp_error(d, NOLOC, "out of memory");
 fail:
   zp_fontset_free(fs);
   return NULL;
@@ -398,8 +403,11 @@ static int open_face(zp_fontset *fs, const char *file, int index,
     goto done;
   }
   f = calloc(1, sizeof *f);
-  if (!f || !grow(&fs->faces, &fs->capfaces, fs->nfaces + 1, sizeof *fs->faces))
-    goto oom;
+  if (!f ||
+      !grow(&fs->faces, &fs->capfaces, fs->nfaces + 1, sizeof *fs->faces)) {
+    oom(d);
+    goto done;
+  }
   f->ft = ft;
   f->info.index = index;
   f->info.user = in_user_dir(fs, file);
@@ -408,16 +416,16 @@ static int open_face(zp_fontset *fs, const char *file, int index,
   f->info.file = xstrdup(file);
   const char *ps = FT_Get_Postscript_Name(ft);
   f->info.psname = ps_name_ok(ps) ? xstrdup(ps) : synth_ps_name(file, index);
-  if (!f->info.family || !f->info.style || !f->info.file || !f->info.psname)
-    goto oom;
+  if (!f->info.family || !f->info.style || !f->info.file || !f->info.psname) {
+    oom(d);
+    goto done;
+  }
   face_metrics(f);
   fs->faces[fs->nfaces] = f;
   rc = fs->nfaces++;
   f = NULL;
   ft = NULL;
   goto done;
-oom:
-  zp_error(d, FLOC(file), "out of memory");
 done:
   if (f) {
     free((char *)f->info.family);
@@ -528,8 +536,10 @@ int zp_font_role(zp_fontset *fs, const char *name, const char *const *families,
   while (families && families[nfam])
     nfam++;
   chain = malloc(((size_t)nfam + 1) * sizeof *chain);
-  if (!chain)
-    goto oom;
+  if (!chain) {
+    oom(d);
+    goto done;
+  }
   int n = 0;
   for (int i = 0; i < nfam; i++) {
     int f = find_family(fs, families[i], d);
@@ -577,8 +587,10 @@ int zp_font_role(zp_fontset *fs, const char *name, const char *const *families,
   }
   r = calloc(1, sizeof *r);
   if (!r || !(r->name = xstrdup(name)) ||
-      !grow(&fs->roles, &fs->caproles, fs->nroles + 1, sizeof *fs->roles))
-    goto oom;
+      !grow(&fs->roles, &fs->caproles, fs->nroles + 1, sizeof *fs->roles)) {
+    oom(d);
+    goto done;
+  }
   r->chain = chain;
   r->n = n;
   chain = NULL;
@@ -586,8 +598,6 @@ int zp_font_role(zp_fontset *fs, const char *name, const char *const *families,
   r = NULL;
   rc = fs->nroles++;
   goto done;
-oom:
-  zp_error(d, NOLOC, "out of memory");
 done:
   if (r) {
     free(r->name);
@@ -789,8 +799,10 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
   zp_loc loc = {f->info.file, 0, 0};
   unsigned ng = f->info.num_glyphs;
   want = calloc(ng ? ng : 1, 1);
-  if (!want)
-    goto oom;
+  if (!want) {
+    oom(d);
+    goto done;
+  }
   for (size_t i = 0; i < n; i++) {
     if (gids[i] >= ng) {
       zp_error(d, loc, "font subset: glyph %u is not in the face (%u glyphs)",
@@ -807,8 +819,10 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
   }
   hf = hb_face_create(blob, (unsigned)f->info.index);
   in = hb_subset_input_create_or_fail();
-  if (!in)
-    goto oom;
+  if (!in) {
+    oom(d);
+    goto done;
+  }
   hb_set_t *gs = hb_subset_input_glyph_set(in);
   for (unsigned g = 0; g < ng; g++)
     if (want[g])
@@ -843,7 +857,9 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
     start += count;
   }
   /* keep the name records of every language */
-  hb_set_invert(hb_subset_input_set(in, HB_SUBSET_SETS_NAME_LANG_ID));
+  hb_set_t *langs = hb_subset_input_set(in, HB_SUBSET_SETS_NAME_LANG_ID);
+  hb_set_clear(langs);
+  hb_set_invert(langs);
   hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE |
                                     HB_SUBSET_FLAGS_NAME_LEGACY);
   plan = hb_subset_plan_create_or_fail(hf, in);
@@ -860,8 +876,10 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
   unsigned sng = hb_face_get_glyph_count(sub);
   out->new_gid = calloc(ng ? ng : 1, sizeof *out->new_gid);
   out->widths = calloc(sng ? sng : 1, sizeof *out->widths);
-  if (!out->new_gid || !out->widths)
-    goto oom;
+  if (!out->new_gid || !out->widths) {
+    oom(d);
+    goto done;
+  }
   for (unsigned g = 0; g < ng; g++) {
     hb_codepoint_t nw = hb_map_get(map, g);
     if (nw == HB_MAP_VALUE_INVALID || nw >= sng)
@@ -877,15 +895,15 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
     goto done;
   }
   out->data = malloc(len);
-  if (!out->data)
-    goto oom;
+  if (!out->data) {
+    oom(d);
+    goto done;
+  }
   memcpy(out->data, data, len);
   out->size = len;
   out->num_glyphs = sng;
   ok = true;
   goto done;
-oom:
-  zp_error(d, NOLOC, "out of memory");
 done:
   if (!ok)
     zp_subset_free(out);
