@@ -42,7 +42,10 @@ static int teardown(void **state) {
 /* Removes a temporary font directory and the fontconfig cache that the
  * font set wrote for it (fontconfig caches application font directories). */
 static void remove_font_dir(const char *dir) {
-  FcDirCacheUnlink((const FcChar8 *)dir, NULL);
+  FcConfig *fc = FcInitLoadConfig();
+  assert_non_null(fc);
+  FcDirCacheUnlink((const FcChar8 *)dir, fc);
+  FcConfigDestroy(fc);
   assert_int_equal(rmdir(dir), 0);
 }
 
