@@ -38,14 +38,15 @@
  * Strictness levels (zp_break_rules):
  *  - BASIC (default): line-start prohibited are the closing brackets and
  *    quotes, 、，。．：；！？, ·・, …‥, —―⸺⸻, ％‰‱℃℉°′″¢, the
- *    iteration marks 々〻ゝゞヽヾ, 〃, ASCII , . ; : ! ? ) ] } %;
+ *    iteration marks 々〻ゝゞヽヾ, 〃, the wave dashes 〜～ (a range
+ *    "5～10" never puts ～ first), ASCII , . ; : ! ? ) ] } %;
  *    line-end prohibited are the opening brackets and quotes, ASCII ( [ {,
  *    and the currency prefixes $ £ ¥ ￥ ＄ ￡ €.
  *  - STRICT: BASIC plus, at line start, the small kana ぁぃぅぇぉっゃゅょゎ
- *    ゕゖァィゥェォッャュョヮヵヶㇰ–ㇿｧ–ｯ, the prolonged sound marks ーｰ, and
- *    the wave dashes 〜～ (a range "10～20" never puts ～ first).
+ *    ゕゖァィゥェォッャュョヮヵヶㇰ–ㇿｧ–ｯ and the prolonged sound marks ーｰ.
  *  - LOOSE: BASIC minus, at line start, the postfixes ％‰‱℃℉°′″¢ %, the
- *    iteration marks, the middle dots ·・‧ and the dashes / ellipses (a ——
+ *    iteration marks, the wave dashes, the middle dots ·・‧ and the
+ *    dashes / ellipses (a ——
  *    or …… may begin a line, it is still never split); at line end the
  *    currency prefixes.  The number rule (3) holds at every level, so
  *    "95%" or "¥100" still never break.
@@ -113,17 +114,19 @@ static const uint32_t postfix_marks[] = {
 static const uint32_t iteration_marks[] = {0x3005, 0x303B, 0x309D,
                                            0x309E, 0x30FD, 0x30FE};
 
+/* Wave dashes (a range 5～10 never puts ～ first; Word zh-CN list). */
+static bool is_wave(uint32_t c) { return c == 0x301C || c == 0xFF5E; }
+
 static const uint32_t currency_prefix[] = {
     '$',    0x00A3,          /* £ */ 0x00A5, /* ¥ */ 0xFFE5, /* ￥ */
     0xFF04, /* ＄ */ 0xFFE1, /* ￡ */ 0x20AC /* € */};
 
 static bool is_small_kana(uint32_t c) {
   static const uint32_t k[] = {
-      0x3041, 0x3043,          0x3045,         0x3047,         0x3049, 0x3063,
-      0x3083, 0x3085,          0x3087,         0x308E,         0x3095, 0x3096,
-      0x30A1, 0x30A3,          0x30A5,         0x30A7,         0x30A9, 0x30C3,
-      0x30E3, 0x30E5,          0x30E7,         0x30EE,         0x30F5, 0x30F6,
-      0x30FC, /* ー */ 0xFF70, /* ｰ */ 0x301C, /* 〜 */ 0xFF5E /* ～ */};
+      0x3041, 0x3043, 0x3045, 0x3047, 0x3049,         0x3063, 0x3083,
+      0x3085, 0x3087, 0x308E, 0x3095, 0x3096,         0x30A1, 0x30A3,
+      0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3,         0x30E5, 0x30E7,
+      0x30EE, 0x30F5, 0x30F6, 0x30FC, /* ー */ 0xFF70 /* ｰ */};
   return in_list(c, k, COUNT(k)) || (c >= 0x31F0 && c <= 0x31FF) ||
          (c >= 0xFF67 && c <= 0xFF6F);
 }
@@ -160,7 +163,7 @@ bool zp_brk_no_start(uint32_t c, zp_break_rules rules) {
   if (rules == ZP_BREAK_LOOSE)
     return false;
   return zp_brk_punct(c) == ZP_PUNCT_MIDDLE || is_dash_ellipsis(c) ||
-         in_list(c, postfix_marks, COUNT(postfix_marks)) ||
+         is_wave(c) || in_list(c, postfix_marks, COUNT(postfix_marks)) ||
          in_list(c, iteration_marks, COUNT(iteration_marks));
 }
 
@@ -377,7 +380,7 @@ void zp_brk_opportunities(const uint32_t *cp, size_t n, zp_break_rules rules,
      * begin a line, as clreq and CSS line-break: loose do (numbers are
      * bound again below). */
     if (brk[i] == ZP_BRK_NO && rules == ZP_BREAK_LOOSE && a != b &&
-        (is_dash_ellipsis(b) ||
+        (is_dash_ellipsis(b) || is_wave(b) ||
          in_list(b, iteration_marks, COUNT(iteration_marks)) ||
          in_list(b, postfix_marks, COUNT(postfix_marks))) &&
         !is_dash_ellipsis(a) && a != ' ' && !zp_brk_no_end(a, rules))

@@ -21,13 +21,13 @@ enum { ZP_BRK_MUST = 0, ZP_BRK_ALLOW = 1, ZP_BRK_NO = 2 };
 
 /* Strictness (zp_break_rules, see brk.c for the full lists):
  *  - ZP_BREAK_BASIC: never at a line start the closing brackets and quotes,
- *    、，。．：；！？, ·・, …‥, —―⸺⸻, ％‰‱℃℉°′″¢, 々〻ゝゞヽヾ 〃 and ASCII
+ *    、，。．：；！？, ·・, …‥, —―⸺⸻, ％‰‱℃℉°′″¢, 々〻ゝゞヽヾ 〃, 〜～ and ASCII
  *    , . ; : ! ? ) ] } %; never at a line end the opening brackets and
  *    quotes, ASCII ( [ { and the currency prefixes $ £ ¥ ￥ ＄ ￡ €.
- *  - ZP_BREAK_STRICT: BASIC, and also no small kana, ー or 〜～ at a start.
+ *  - ZP_BREAK_STRICT: BASIC, and also no small kana or ー at a start.
  *  - ZP_BREAK_LOOSE: BASIC, but a line may start with a postfix (％‰℃°...),
- *    an iteration mark, a middle dot, a —— or a …… (never split), and end
- *    with a currency prefix.
+ *    an iteration mark, a wave dash, a middle dot, a —— or a …… (never
+ *    split), and end with a currency prefix.
  * At every level: ——/…… never split, a number never parted from its sign,
  * percent or unit (18,335.56万元, 99.66%, ≥95%, 2023 年), no break inside
  * a run of ASCII graphic characters except after a hyphen.  A newline
