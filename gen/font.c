@@ -265,14 +265,16 @@ void zp_fontset_free(zp_fontset *fs) {
 
 /* ---- opening faces ------------------------------------------------------ */
 
-static bool in_user_dir(const zp_fontset *fs, const char *file) {
+/* The rank of the first user directory holding file (0 for the first
+ * directory given), or INT_MAX when file is not in any. */
+static int user_rank(const zp_fontset *fs, const char *file) {
   for (int i = 0; fs->user_dirs[i]; i++) {
     size_t n = strlen(fs->user_dirs[i]);
     if (strncmp(file, fs->user_dirs[i], n) == 0 &&
         (file[n] == '/' || (n > 0 && fs->user_dirs[i][n - 1] == '/')))
-      return true;
+      return i;
   }
-  return false;
+  return INT_MAX;
 }
 
 /* A PostScript name usable as a PDF name: printable ASCII, no spaces or
@@ -410,7 +412,7 @@ static int open_face(zp_fontset *fs, const char *file, int index,
   }
   f->ft = ft;
   f->info.index = index;
-  f->info.user = in_user_dir(fs, file);
+  f->info.user = user_rank(fs, file) != INT_MAX;
   f->info.family = xstrdup(family);
   f->info.style = xstrdup(style ? style : "Regular");
   f->info.file = xstrdup(file);
@@ -442,15 +444,15 @@ done:
 typedef struct cand {
   const char *file, *family, *style;
   int index, weight, slant;
-  bool user;
+  int user; /* user_rank() */
 } cand;
 
-/* Order: user directories first, then the face closest to a regular
- * upright weight, then by file and index (deterministic). */
+/* Order: user directories first (in the order given), then the face closest to
+ * a regular upright weight, then by file and index (deterministic). */
 static int cand_cmp(const void *a, const void *b) {
   const cand *x = a, *y = b;
   if (x->user != y->user)
-    return x->user ? -1 : 1;
+    return x->user < y->user ? -1 : 1;
   if ((x->slant != 0) != (y->slant != 0))
     return x->slant ? 1 : -1;
   int dx = abs(x->weight - FC_WEIGHT_REGULAR);
@@ -508,7 +510,7 @@ static int find_family(zp_fontset *fs, const char *family, zp_diag *d) {
       x->weight = FC_WEIGHT_REGULAR;
     if (FcPatternGetInteger(p, FC_SLANT, 0, &x->slant) != FcResultMatch)
       x->slant = FC_SLANT_ROMAN;
-    x->user = in_user_dir(fs, x->file);
+    x->user = user_rank(fs, x->file);
     n++;
   }
   qsort(c, (size_t)n, sizeof *c, cand_cmp);

@@ -295,6 +295,24 @@ static void test_user_dir_wins(void **state) {
   assert_int_equal(zp_diag_errors(d), 0);
   zp_fontset_free(fs);
 
+  /* two user directories with the family: the first given wins */
+  char dir2[] = "/tmp/zpfontXXXXXX";
+  assert_non_null(mkdtemp(dir2));
+  char link2[sizeof dir2 + 32];
+  snprintf(link2, sizeof link2, "%s/zenhei-copy.ttc", dir2);
+  assert_int_equal(symlink(link, link2), 0);
+  for (int order = 0; order < 2; order++) {
+    const char *const two[] = {order ? dir : dir2, order ? dir2 : dir, NULL};
+    fs = zp_fontset_new(two, d);
+    r = zp_font_role(fs, "hei", fam, d);
+    assert_true(r >= 0);
+    zp_font_role_chain(fs, r, &chain);
+    assert_string_equal(zp_font_face(fs, chain[0])->file, order ? link : link2);
+    zp_fontset_free(fs);
+  }
+  unlink(link2);
+  remove_font_dir(dir2);
+
   /* a missing user directory is a warning, not a failure */
   const char *const bad[] = {"/nonexistent/zp-fonts", NULL};
   fs = zp_fontset_new(bad, d);
