@@ -21,9 +21,10 @@ enum { ZP_BRK_MUST = 0, ZP_BRK_ALLOW = 1, ZP_BRK_NO = 2 };
 
 /* Strictness (zp_break_rules, see brk.c for the full lists):
  *  - ZP_BREAK_BASIC: never at a line start the closing brackets and quotes,
- *    、，。．：；！？, ·・, …‥, —―⸺⸻, ％‰‱℃℉°′″¢, 々〻ゝゞヽヾ 〃, 〜～ and ASCII
- *    , . ; : ! ? ) ] } %; never at a line end the opening brackets and
- *    quotes, ASCII ( [ { and the currency prefixes $ £ ¥ ￥ ＄ ￡ €.
+ *    、，。．：；！？, ·・, …‥, —―⸺⸻, ％‰‱℃℉°′″¢,
+ *    々〻ゝゞヽヾ 〃, 〜～ and ASCII , . ; : ! ? ) ] } %;
+ *    never at a line end the opening brackets and quotes, ASCII ( [ { and
+ *    the currency prefixes $ £ ¥ ￥ ＄ ￡ €.
  *  - ZP_BREAK_STRICT: BASIC, and also no small kana or ー at a start.
  *  - ZP_BREAK_LOOSE: BASIC, but a line may start with a postfix (％‰℃°...),
  *    an iteration mark, a wave dash, a middle dot, a —— or a …… (never
@@ -86,7 +87,12 @@ size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
  *    min(adv - em/2, em/2) -- it is kept, and the saving is added to
  *    endsqueeze[line]; otherwise the line ends at an earlier opportunity.
  *  - Emergency: when no opportunity fits (a unit wider than the line), the
- *    line takes as many code points as fit, at least one.
+ *    line ends at the last place that fits, preferring after a space, then
+ *    a place the basic kinsoku lists allow (not before ， % . etc.), then
+ *    any code point boundary; at least one code point per line.
+ *  - zp_brk_fit keeps the opportunities on the stack up to 2048 code points
+ *    and mallocs n bytes once above that (freed before it returns); if that
+ *    fails it still fits the text, with every boundary as an opportunity.
  *  - A trailing newline gives no empty last line ("a\n" is one line). */
 size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
                       size_t n, int32_t em, int32_t first, int32_t measure,
