@@ -243,7 +243,20 @@ static bool collect(writer *w) {
                    pno + 1, (unsigned)g->cp);
           return false;
         }
-        if (g->gid >= f->num_glyphs || !isfinite(g->x)) {
+        if (g->cp >= 0xD800 && g->cp < 0xE000) {
+          zp_error(w->d, loc,
+                   "cannot write the PDF: page %d contains the surrogate "
+                   "U+%04X, which is not a character",
+                   pno + 1, (unsigned)g->cp);
+          return false;
+        }
+        if (!isfinite(g->x)) {
+          zp_error(w->d, loc,
+                   "cannot write the PDF: page %d has a glyph at x = %g",
+                   pno + 1, (double)g->x);
+          return false;
+        }
+        if (g->gid >= f->num_glyphs) {
           zp_error(w->d, loc,
                    "cannot write the PDF: page %d draws glyph %u of face %u "
                    "(%s), which has %u glyphs",
@@ -807,26 +820,27 @@ static bool pdf_date(const char *s, char out[18]) {
 
 static bool write_info(writer *w) {
   static const struct {
-    HPDF_InfoType type;
     const char *key;
     size_t off;
   } attrs[] = {
-      {HPDF_INFO_TITLE, "Title", offsetof(zp_dl, title)},
-      {HPDF_INFO_AUTHOR, "Author", offsetof(zp_dl, author)},
-      {HPDF_INFO_SUBJECT, "Subject", offsetof(zp_dl, subject)},
-      {HPDF_INFO_KEYWORDS, "Keywords", offsetof(zp_dl, keywords)},
-      {HPDF_INFO_CREATOR, "Creator", offsetof(zp_dl, creator)},
+      {"Title", offsetof(zp_dl, title)},
+      {"Author", offsetof(zp_dl, author)},
+      {"Subject", offsetof(zp_dl, subject)},
+      {"Keywords", offsetof(zp_dl, keywords)},
+      {"Creator", offsetof(zp_dl, creator)},
   };
+  /* libharu made the Info dictionary (with /Producer) in HPDF_New; the
+   * values go in through the object layer, because HPDF_SetInfoAttr would
+   * write the UTF-8 bytes raw */
+  HPDF_Dict info = w->pdf->info;
+  if (!info)
+    return fail(w, "finding the document information dictionary");
   for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
     const char *v = *(const char *const *)((const char *)w->dl + attrs[i].off);
     if (!v)
       continue;
-    /* libharu makes the Info dictionary; the value is then replaced by a
-     * properly encoded string (libharu would write the UTF-8 bytes raw) */
-    if (HPDF_SetInfoAttr(w->pdf, attrs[i].type, "") != HPDF_OK || !w->pdf->info)
-      return fail(w, "setting the document information");
     void *s = text_string(w, v);
-    if (!s || HPDF_Dict_Add(w->pdf->info, attrs[i].key, s) != HPDF_OK)
+    if (!s || HPDF_Dict_Add(info, attrs[i].key, s) != HPDF_OK)
       return fail(w, "setting the document information");
   }
   if (w->dl->date) {
@@ -837,17 +851,9 @@ static bool write_info(writer *w) {
                w->dl->date);
       return false;
     }
-    if (HPDF_SetInfoAttr(w->pdf, HPDF_INFO_CREATOR, w->dl->creator ? "" : "") !=
-        HPDF_OK)
-      return fail(w, "setting the document date");
-    if (!w->dl->creator)
-      HPDF_Dict_RemoveElement(w->pdf->info, "Creator");
-    else if (HPDF_Dict_Add(w->pdf->info, "Creator",
-                           text_string(w, w->dl->creator)) != HPDF_OK)
-      return fail(w, "setting the document date");
-    if (HPDF_Dict_Add(w->pdf->info, "CreationDate",
+    if (HPDF_Dict_Add(info, "CreationDate",
                       HPDF_String_New(w->pdf->mmgr, date, NULL)) != HPDF_OK ||
-        HPDF_Dict_Add(w->pdf->info, "ModDate",
+        HPDF_Dict_Add(info, "ModDate",
                       HPDF_String_New(w->pdf->mmgr, date, NULL)) != HPDF_OK)
       return fail(w, "setting the document date");
   }
@@ -881,20 +887,24 @@ static bool write_outlines(writer *w, HPDF_Page *pages, int npages) {
     HPDF_Outline ol = HPDF_CreateOutline(w->pdf, parent, o->title, utf8);
     if (!ol)
       return fail(w, "adding a bookmark");
-    /* libharu's encoder knows only the BMP: write anything else ourselves */
-    bool bmp = true;
-    for (const unsigned char *p = (const unsigned char *)o->title; *p;)
-      if (utf8_next(&p) > 0xFFFF)
-        bmp = false;
-    if (!bmp && HPDF_Dict_Add(ol, "Title", text_string(w, o->title)) != HPDF_OK)
+    /* libharu's encoder knows only the BMP and well-formed UTF-8: write
+     * anything else ourselves */
+    bool plain = true;
+    for (const unsigned char *p = (const unsigned char *)o->title; *p;) {
+      uint32_t c = utf8_next(&p);
+      if (c > 0xFFFF || c == 0xFFFD)
+        plain = false;
+    }
+    if (!plain &&
+        HPDF_Dict_Add(ol, "Title", text_string(w, o->title)) != HPDF_OK)
       return fail(w, "adding a bookmark");
     last[lv] = ol;
     for (int k = lv + 1; k <= MAX_OUTLINE_LEVEL; k++)
       last[k] = NULL;
-    /* [page /XYZ left top null]: null keeps the reader's zoom */
+    /* [page /XYZ left top null], built here: HPDF_Destination_SetXYZ
+     * insists on a zoom factor, and null keeps the reader's */
     HPDF_Destination dst = HPDF_Page_CreateDestination(pages[o->page]);
-    if (!dst ||
-        HPDF_Destination_SetXYZ(dst, 0, o->y < 0 ? 0 : o->y, 1) != HPDF_OK)
+    if (!dst)
       return fail(w, "adding a bookmark's destination");
     HPDF_Array_Clear(dst);
     HPDF_STATUS ret = HPDF_Array_Add(dst, pages[o->page]);
