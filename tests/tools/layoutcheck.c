@@ -74,7 +74,7 @@ int main(int argc, char **argv) {
       perror(argv[a]);
       return 2;
     }
-    char buf[65536], prev_text[65536] = "";
+    char buf[65536], prev_text[65536] = "", prev_tag[64] = "";
     int prev_last = 1, ln = 0;
     double pitch = 0;
     while (fgets(buf, sizeof buf, f)) {
@@ -84,9 +84,15 @@ int main(int argc, char **argv) {
         pitch = num(buf, "pitch=");
         continue;
       }
-      if (strncmp(buf, "  line ", 7) != 0)
+      if (strncmp(buf, "  line", 6) != 0)
         continue;
       lines++;
+      /* the line's owner: a cell "cell=R,C", a caption, or the body */
+      char tag[64] = "";
+      sscanf(buf + 6, " cell=%63s", tag);
+      if (strncmp(buf, "  line caption", 14) == 0)
+        strcpy(tag, "caption");
+      int same_owner = strcmp(tag, prev_tag) == 0;
       const char *text = strstr(buf, " text=");
       text = text ? text + 6 : "";
       int first = strstr(buf, " first") != NULL;
@@ -104,7 +110,7 @@ int main(int argc, char **argv) {
         FIND("line starts with a prohibited U+%04X", c0);
       if (!last && cn && in_set(cn, no_end))
         FIND("line ends with a prohibited U+%04X", cn);
-      if (!first && !prev_last) {
+      if (!first && !prev_last && same_owner) {
         unsigned p0, pn, pn1;
         ends(prev_text, &p0, &pn, &pn1);
         int prev_num = isdig(pn) || ((pn == ',' || pn == '.') && isdig(pn1));
@@ -127,6 +133,7 @@ int main(int argc, char **argv) {
           FIND("off the grid: top %.2f is not a multiple of %.3f", top, pitch);
       }
       snprintf(prev_text, sizeof prev_text, "%s", text);
+      snprintf(prev_tag, sizeof prev_tag, "%s", tag);
       prev_last = last;
     }
     fclose(f);
