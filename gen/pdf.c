@@ -631,57 +631,51 @@ static void put_run(writer *w, const zp_dl_run *r) {
   w->page_faces[r->face] = true;
 }
 
+typedef struct rule_ref {
+  const zp_dl_rule *r;
+  size_t index; /* in the page's list: keeps the sort stable */
+} rule_ref;
+
 static int cmp_rule(const void *a, const void *b) {
-  const zp_dl_rule *x = *(const zp_dl_rule *const *)a;
-  const zp_dl_rule *y = *(const zp_dl_rule *const *)b;
-  if (x->width != y->width)
-    return x->width < y->width ? -1 : 1;
-  return 0;
+  const rule_ref *x = a, *y = b;
+  if (x->r->width != y->r->width)
+    return x->r->width < y->r->width ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* The rules of a page, grouped by width (stable: the list order within a
- * width). */
+/* The rules of a page, grouped by width (the list order within a width),
+ * in their own graphics state. */
 static bool put_rules(writer *w, const zp_dl_page *p) {
   size_t n = 0;
   for (const zp_dl_rule *r = p->rules; r; r = r->next)
     n++;
   if (!n)
     return true;
-  const zp_dl_rule **v = malloc(sizeof *v * n);
+  rule_ref *v = malloc(sizeof *v * n);
   if (!v) {
     w->b.oom = true;
     return false;
   }
   n = 0;
-  for (const zp_dl_rule *r = p->rules; r; r = r->next)
-    v[n++] = r;
-  /* insertion sort keeps equal widths in list order; rules per page are few
-   * but use a merge of qsort runs only if this ever shows in profiles */
-  for (size_t i = 1; i < n; i++) {
-    const zp_dl_rule *x = v[i];
-    size_t j = i;
-    while (j > 0 && cmp_rule(&v[j - 1], &x) > 0) {
-      v[j] = v[j - 1];
-      j--;
-    }
-    v[j] = x;
-  }
+  for (const zp_dl_rule *r = p->rules; r; r = r->next, n++)
+    v[n] = (rule_ref){r, n};
+  qsort(v, n, sizeof *v, cmp_rule);
   buf *b = &w->b;
   buf_puts(b, "q 0 J 0 G\n");
   for (size_t i = 0; i < n; i++) {
-    if (i == 0 || v[i]->width != v[i - 1]->width) {
+    if (i == 0 || v[i].r->width != v[i - 1].r->width) {
       if (i)
         buf_puts(b, "S\n");
-      buf_num(b, v[i]->width);
+      buf_num(b, v[i].r->width);
       buf_puts(b, " w\n");
     }
-    buf_num(b, v[i]->x0);
+    buf_num(b, v[i].r->x0);
     buf_putc(b, ' ');
-    buf_num(b, v[i]->y0);
+    buf_num(b, v[i].r->y0);
     buf_puts(b, " m ");
-    buf_num(b, v[i]->x1);
+    buf_num(b, v[i].r->x1);
     buf_putc(b, ' ');
-    buf_num(b, v[i]->y1);
+    buf_num(b, v[i].r->y1);
     buf_puts(b, " l\n");
   }
   buf_puts(b, "S\nQ\n");

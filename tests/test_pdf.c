@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "dlist.h"
 #include "font.h"
@@ -253,6 +254,65 @@ static void test_glyph_positions(void **state) {
   free(out);
 }
 
+/* The page content streams, inflated and joined (malloc'd). */
+static char *contents(const char *raw, size_t len) {
+  size_t cap = 1 << 20, n = 0;
+  char *out = malloc(cap);
+  assert_non_null(out);
+  const char *end = raw + len, *p = raw;
+  while ((p = memmem(p, (size_t)(end - p), "stream\r\n", 8))) {
+    p += 8;
+    const char *e = memmem(p, (size_t)(end - p), "\nendstream", 10);
+    assert_non_null(e);
+    uLongf zn = (uLongf)(cap - n - 1);
+    if (uncompress((Bytef *)out + n, &zn, (const Bytef *)p, (uLong)(e - p)) ==
+            Z_OK &&
+        memmem(out + n, zn, " Tf ", 4))
+      n += zn;
+    p = e;
+  }
+  out[n] = 0;
+  return out;
+}
+
+static int count(const char *s, const char *needle) {
+  int k = 0;
+  for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+    k++;
+  return k;
+}
+
+/* The operators written: one TJ per run, kerning to the display list's
+ * positions, synthesised bold in its own graphics state, rules by width. */
+static void test_content_stream(void **state) {
+  fixture *f = *state;
+  char path[128];
+  write_sample(f, "cs.pdf", path, sizeof path);
+  size_t len;
+  char *raw = slurp(path, &len);
+  char *c = contents(raw, len);
+  /* 7 runs, one text object and one TJ each */
+  assert_int_equal(count(c, "BT "), 7);
+  assert_int_equal(count(c, "] TJ ET"), 7);
+  /* graphics state balanced */
+  assert_int_equal(count(c, "q "), count(c, "Q\n"));
+  /* bold: 22 pt, line width 22 * 0.03 */
+  if (!strstr(c, "q 2 Tr 0.66 w BT /F2 22 Tf 90 760 Td [<"))
+    fail_msg("no bold run in:\n%s", c);
+  /* the gap: 据 at 116, 编 at 300: 1000 - (300 - 116) * 1000 / 16 */
+  assert_non_null(strstr(c, "> -10500 <"));
+  /* 0.4 pt extra per character at 16 pt: -25 between every glyph */
+  assert_true(count(c, "> -25 <") >= 13);
+  /* rules: thin ones first, each width once */
+  const char *thin =
+      strstr(c, "0.5 w\n90 560 m 505 560 l\n90 530 m 90 590 l\nS\n");
+  const char *thick =
+      strstr(c, "1 w\n90 590 m 505 590 l\n90 530 m 505 530 l\nS\n");
+  assert_true(thin && thick && thin < thick);
+  free(c);
+  free(raw);
+}
+
 static void test_fonts(void **state) {
   fixture *f = *state;
   char path[128];
@@ -484,6 +544,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_text_extracts),
       cmocka_unit_test(test_glyph_positions),
+      cmocka_unit_test(test_content_stream),
       cmocka_unit_test(test_fonts),
       cmocka_unit_test(test_info),
       cmocka_unit_test(test_outlines),
