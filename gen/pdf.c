@@ -158,13 +158,12 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *user) {
 /* Reports a failure of step what; always returns false. */
 static bool fail(writer *w, const char *what) {
   zp_loc loc = at(w);
-  if (w->err.code == HPDF_FILE_OPEN_ERROR)
-    zp_error(w->d, loc,
-             "cannot write the PDF: %s: cannot open the file for writing%s%s",
-             what, w->sys_errno ? ": " : "",
-             w->sys_errno ? strerror(w->sys_errno) : "");
-  else if (w->err.code == HPDF_FILE_IO_ERROR)
-    zp_error(w->d, loc, "cannot write the PDF: %s: write error", what);
+  if (w->err.code == HPDF_FILE_OPEN_ERROR || w->err.code == HPDF_FILE_IO_ERROR)
+    zp_error(
+        w->d, loc, "cannot write the PDF: %s%s%s",
+        w->err.code == HPDF_FILE_OPEN_ERROR ? "cannot open the file for writing"
+                                            : "write error",
+        w->sys_errno ? ": " : "", w->sys_errno ? strerror(w->sys_errno) : "");
   else if (w->err.code)
     zp_error(w->d, loc,
              "cannot write the PDF: %s failed (libharu error 0x%04X, detail "
