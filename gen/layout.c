@@ -247,6 +247,10 @@ static double advance_scale(const ctx *c, const zp_style *st) {
   return st->size;
 }
 
+/* Latin letters, digits and their punctuation: no justification space
+ * inside a run of them. */
+static bool narrow(uint32_t cp) { return cp > 0x20 && cp < 0x2000; }
+
 /* Fits n characters with the given measures; returns the line count. */
 static size_t fit(ctx *c, const zp_style *st, size_t n, int32_t em,
                   int32_t first, int32_t measure) {
@@ -371,9 +375,20 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
     natural -= c->endsq[k];
     float slack = lm - natural / 1000.0f;
     float gap = 0;
+    /* Slack goes between characters, but not inside a run of Latin
+     * letters or digits ("99.66%" stays whole), unless the line has no
+     * other place for it. */
+    size_t gaps = 0;
+    bool all_gaps = false;
     if (r->align == ZP_ALIGN_JUSTIFY && !l->last && !hard && cnt > 1 &&
         slack > 0) {
-      gap = slack / (float)(cnt - 1);
+      for (size_t i = start; i + 1 < e; i++)
+        gaps += !(narrow(c->cp[i]) && narrow(c->cp[i + 1]));
+      if (gaps == 0) {
+        gaps = cnt - 1;
+        all_gaps = true;
+      }
+      gap = slack / (float)gaps;
       l->justified = true;
     }
     float off = 0;
@@ -393,10 +408,12 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
       g->x = x - (zp_brk_punct(g->cp) == ZP_PUNCT_OPEN
                       ? c->squeeze[i] / 1000.0f
                       : 0);
-      x += c->adv[i] / 1000.0f + gap;
+      x += c->adv[i] / 1000.0f;
+      if (i + 1 < e && (all_gaps || !(narrow(c->cp[i]) && narrow(c->cp[i + 1]))))
+        x += gap;
     }
     l->n = cnt;
-    l->width = cnt ? x - gap - off - c->endsq[k] / 1000.0f : 0;
+    l->width = cnt ? x - off - c->endsq[k] / 1000.0f : 0;
     start = end;
   }
   return true;
