@@ -595,6 +595,20 @@ static void put_run(writer *w, const zp_dl_run *r) {
     buf_num(b, size * 0.03);
     buf_puts(b, " w ");
   }
+  /* A run whose glyphs are spread (justification) carries its text as
+   * ActualText, so that extraction and copy do not see the spreading as
+   * spaces. */
+  bool spread = false;
+  for (uint32_t i = 0; i + 1 < r->n && !spread; i++) {
+    double adv = f->sub.widths[f->sub.new_gid[g[i].gid]] * size / 1000.0;
+    spread = g[i + 1].x - g[i].x - adv > size * 0.05;
+  }
+  if (spread) {
+    buf_puts(b, "/Span <</ActualText <FEFF");
+    for (uint32_t i = 0; i < r->n; i++)
+      buf_hex4(b, g[i].cp);
+    buf_puts(b, ">>> BDC ");
+  }
   buf_puts(b, "BT /");
   buf_puts(b, f->res);
   buf_putc(b, ' ');
@@ -626,6 +640,8 @@ static void put_run(writer *w, const zp_dl_run *r) {
     }
   }
   buf_puts(b, ">] TJ ET");
+  if (spread)
+    buf_puts(b, " EMC");
   buf_puts(b, r->bold ? " Q\n" : "\n");
   w->page_faces[r->face] = true;
 }
