@@ -595,14 +595,17 @@ static void put_run(writer *w, const zp_dl_run *r) {
     buf_num(b, size * 0.03);
     buf_puts(b, " w ");
   }
-  /* A run whose glyphs are spread (justification) carries its text as
-   * ActualText, so that extraction and copy do not see the spreading as
-   * spaces. */
-  bool spread = false;
-  for (uint32_t i = 0; i + 1 < r->n && !spread; i++) {
+  /* A run whose glyphs are spread by justification (gaps up to an em)
+   * carries its text as ActualText, so that extraction and copy do not see
+   * the spreading as spaces. */
+  bool spread = false, wide = false;
+  for (uint32_t i = 0; i + 1 < r->n; i++) {
     double adv = f->sub.widths[f->sub.new_gid[g[i].gid]] * size / 1000.0;
-    spread = g[i + 1].x - g[i].x - adv > size * 0.05;
+    double gap = g[i + 1].x - g[i].x - adv;
+    spread |= gap > size * 0.05;
+    wide |= gap > size; /* a real gap, not justification */
   }
+  spread &= !wide;
   if (spread) {
     buf_puts(b, "/Span <</ActualText <FEFF");
     for (uint32_t i = 0; i < r->n; i++)
