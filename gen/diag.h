@@ -33,8 +33,8 @@ void zp_diag_set_strict(zp_diag *d, bool strict);
 void zp_diag_report(zp_diag *d, zp_severity sev, zp_loc loc, const char *fmt,
                     ...) __attribute__((format(printf, 4, 5)));
 
-#define zp_error(d, loc, ...) zp_diag_report((d), ZP_ERROR, (loc), __VA_ARGS__)
-#define zp_warn(d, loc, ...) zp_diag_report((d), ZP_WARNING, (loc), __VA_ARGS__)
+#define zp_error(d, ...) zp_diag_report((d), ZP_ERROR, __VA_ARGS__)
+#define zp_warn(d, ...) zp_diag_report((d), ZP_WARNING, __VA_ARGS__)
 
 /* Number of errors (warnings included under strict mode) so far. */
 int zp_diag_errors(const zp_diag *d);

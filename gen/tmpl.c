@@ -1,0 +1,290 @@
+/* tmpl.c — see tmpl.h. */
+#include "tmpl.h"
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const char zp_schema_rng[];
+
+#define ZP_MAX_INCLUDE_DEPTH 16
+
+typedef struct loader {
+  zp_template *t;
+  zp_diag *d;
+  xmlRelaxNGPtr schema;
+  const char *stack[ZP_MAX_INCLUDE_DEPTH]; /* files being loaded */
+  int depth;
+  int ntop, captop;
+} loader;
+
+/* libxml2's structured errors, as our diagnostics. */
+static void on_error(void *data, xmlErrorPtr e) {
+  loader *l = data;
+  if (!e || e->level == XML_ERR_NONE)
+    return;
+  char msg[1024];
+  snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
+  size_t n = strlen(msg);
+  while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+    msg[--n] = 0;
+  zp_loc loc = {e->file ? zp_arena_strdup(l->t->arena, e->file)
+                        : l->stack[l->depth - 1],
+                e->line, e->int2};
+  if (e->level == XML_ERR_WARNING)
+    zp_warn(l->d, loc, "%s", msg);
+  else
+    zp_error(l->d, loc, "%s", msg);
+}
+
+static const char *intern(loader *l, const xmlChar *s) {
+  return zp_arena_strdup(l->t->arena, (const char *)s);
+}
+
+/* Converts an element and its content. */
+static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file) {
+  zp_tnode *n = zp_arena_alloc(l->t->arena, sizeof *n);
+  if (!n)
+    return NULL;
+  n->name = intern(l, x->name);
+  n->loc = (zp_loc){file, (int)xmlGetLineNo(x), 0};
+  int na = 0;
+  for (xmlAttrPtr a = x->properties; a; a = a->next)
+    na++;
+  n->attrs = zp_arena_alloc(l->t->arena, sizeof(zp_tattr) * (size_t)(na + 1));
+  for (xmlAttrPtr a = x->properties; a; a = a->next) {
+    xmlChar *v = xmlNodeListGetString(x->doc, a->children, 1);
+    n->attrs[n->nattrs++] = (zp_tattr){intern(l, a->name),
+                                       intern(l, v ? v : BAD_CAST "")};
+    xmlFree(v);
+  }
+  zp_tnode **tail = &n->child;
+  for (xmlNodePtr c = x->children; c; c = c->next) {
+    zp_tnode *k = NULL;
+    if (c->type == XML_ELEMENT_NODE) {
+      k = convert(l, c, file);
+    } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      k = zp_arena_alloc(l->t->arena, sizeof *k);
+      if (k) {
+        k->text = intern(l, c->content ? c->content : BAD_CAST "");
+        k->loc = (zp_loc){file, (int)xmlGetLineNo(c), 0};
+      }
+    } else {
+      continue;
+    }
+    if (!k)
+      return NULL;
+    *tail = k;
+    tail = &k->next;
+  }
+  return n;
+}
+
+static bool add_top(loader *l, const zp_tnode *n) {
+  if (l->ntop == l->captop) {
+    int cap = l->captop ? l->captop * 2 : 32;
+    const zp_tnode **v = zp_arena_alloc(l->t->arena, sizeof *v * (size_t)cap);
+    if (!v)
+      return false;
+    if (l->ntop)
+      memcpy(v, l->t->top, sizeof *v * (size_t)l->ntop);
+    l->t->top = v;
+    l->captop = cap;
+  }
+  l->t->top[l->ntop++] = n;
+  l->t->ntop = l->ntop;
+  return true;
+}
+
+static bool load_file(loader *l, const char *path, zp_loc from,
+                      bool stylesheet);
+
+/* Gathers the top-level elements of a loaded root, following includes. */
+static bool gather(loader *l, const zp_tnode *root, const char *path) {
+  bool ok = true;
+  for (const zp_tnode *c = root->child; c; c = c->next) {
+    if (!c->name)
+      continue;
+    if (strcmp(c->name, "include") == 0) {
+      const char *href = zp_tmpl_attr(c, "href");
+      char *full;
+      const char *slash = strrchr(path, '/');
+      if (href[0] == '/' || !slash)
+        full = zp_arena_strdup(l->t->arena, href);
+      else
+        full = zp_arena_printf(l->t->arena, "%.*s/%s", (int)(slash - path),
+                               path, href);
+      ok &= load_file(l, full, c->loc, true);
+    } else {
+      ok &= add_top(l, c);
+    }
+  }
+  return ok;
+}
+
+static bool load_file(loader *l, const char *path, zp_loc from,
+                      bool stylesheet) {
+  for (int i = 0; i < l->depth; i++)
+    if (strcmp(l->stack[i], path) == 0) {
+      zp_error(l->d, from, "include cycle: \"%s\" includes itself", path);
+      return false;
+    }
+  if (l->depth == ZP_MAX_INCLUDE_DEPTH) {
+    zp_error(l->d, from, "includes nested deeper than %d",
+             ZP_MAX_INCLUDE_DEPTH);
+    return false;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    if (from.file)
+      zp_error(l->d, from, "cannot read the included file \"%s\"", path);
+    else
+      zp_error(l->d, (zp_loc){path, 0, 0}, "cannot read the template");
+    return false;
+  }
+  fclose(f);
+  l->stack[l->depth++] = path;
+  bool ok = false;
+  xmlDocPtr doc = NULL;
+  xmlRelaxNGValidCtxtPtr v = NULL;
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (!ctxt)
+    goto done;
+  xmlSetStructuredErrorFunc(l, on_error);
+  doc = xmlCtxtReadFile(ctxt, path, NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOENT | XML_PARSE_NOCDATA);
+  if (!doc)
+    goto done;
+  v = xmlRelaxNGNewValidCtxt(l->schema);
+  if (!v)
+    goto done;
+  xmlRelaxNGSetValidStructuredErrors(v, on_error, l);
+  if (xmlRelaxNGValidateDoc(v, doc) != 0)
+    goto done;
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  const char *want = stylesheet ? "stylesheet" : "template";
+  if (strcmp((const char *)root->name, want) != 0) {
+    zp_error(l->d, (zp_loc){path, (int)xmlGetLineNo(root), 0},
+             "expected a <%s> here, found <%s>", want,
+             (const char *)root->name);
+    goto done;
+  }
+  const char *file = zp_arena_strdup(l->t->arena, path);
+  zp_tnode *n = convert(l, root, file);
+  if (!n)
+    goto done;
+  ok = gather(l, n, path);
+done:
+  xmlSetStructuredErrorFunc(NULL, NULL);
+  if (v)
+    xmlRelaxNGFreeValidCtxt(v);
+  if (doc)
+    xmlFreeDoc(doc);
+  if (ctxt)
+    xmlFreeParserCtxt(ctxt);
+  l->depth--;
+  return ok;
+}
+
+zp_template *zp_tmpl_load(const char *path, zp_diag *d) {
+  loader l = {0};
+  zp_template *ret = NULL;
+  xmlRelaxNGParserCtxtPtr pc = NULL;
+  zp_arena *a = zp_arena_new();
+  if (!a)
+    return NULL;
+  l.t = zp_arena_alloc(a, sizeof *l.t);
+  l.d = d;
+  l.t->arena = a;
+  l.t->path = zp_arena_strdup(a, path);
+  l.stack[l.depth++] = "zpgen.rng";
+  pc = xmlRelaxNGNewMemParserCtxt(zp_schema_rng, (int)strlen(zp_schema_rng));
+  if (pc) {
+    xmlSetStructuredErrorFunc(&l, on_error);
+    l.schema = xmlRelaxNGParse(pc);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+  }
+  l.depth = 0;
+  if (!l.schema) {
+    zp_error(d, (zp_loc){"zpgen.rng", 0, 0}, "the built-in schema is broken");
+    goto done;
+  }
+  if (load_file(&l, l.t->path, (zp_loc){0}, false))
+    ret = l.t;
+done:
+  if (l.schema)
+    xmlRelaxNGFree(l.schema);
+  if (pc)
+    xmlRelaxNGFreeParserCtxt(pc);
+  if (!ret)
+    zp_arena_free(a);
+  return ret;
+}
+
+void zp_tmpl_free(zp_template *t) {
+  if (t)
+    zp_arena_free(t->arena);
+}
+
+const char *zp_tmpl_attr(const zp_tnode *n, const char *name) {
+  for (int i = 0; i < n->nattrs; i++)
+    if (strcmp(n->attrs[i].name, name) == 0)
+      return n->attrs[i].value;
+  return NULL;
+}
+
+const zp_doc_role *zp_tmpl_roles(const zp_template *t) {
+  int n = 0;
+  for (int i = 0; i < t->ntop; i++)
+    if (strcmp(t->top[i]->name, "fonts") == 0)
+      for (const zp_tnode *r = t->top[i]->child; r; r = r->next)
+        n += r->name != NULL;
+  if (n == 0)
+    return NULL;
+  zp_doc_role *roles = zp_arena_alloc(t->arena, sizeof *roles * (size_t)(n + 1));
+  if (!roles)
+    return NULL;
+  int k = 0;
+  for (int i = 0; i < t->ntop; i++) {
+    if (strcmp(t->top[i]->name, "fonts") != 0)
+      continue;
+    for (const zp_tnode *r = t->top[i]->child; r; r = r->next) {
+      if (!r->name)
+        continue;
+      int nf = 0;
+      for (const zp_tnode *f = r->child; f; f = f->next)
+        nf += f->name != NULL;
+      const char **fams =
+          zp_arena_alloc(t->arena, sizeof *fams * (size_t)(nf + 1));
+      if (!fams)
+        return NULL;
+      int j = 0;
+      for (const zp_tnode *f = r->child; f; f = f->next) {
+        if (!f->name)
+          continue;
+        const char *txt = f->child && f->child->text ? f->child->text : "";
+        while (*txt == ' ' || *txt == '\n' || *txt == '\t')
+          txt++;
+        char *s = zp_arena_strdup(t->arena, txt);
+        size_t len = strlen(s);
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' ||
+                       s[len - 1] == '\t'))
+          s[--len] = 0;
+        fams[j++] = s;
+      }
+      /* a later definition of a role replaces an earlier one */
+      const char *name = zp_tmpl_attr(r, "name");
+      int at = k;
+      for (int q = 0; q < k; q++)
+        if (strcmp(roles[q].name, name) == 0)
+          at = q;
+      roles[at] = (zp_doc_role){name, fams};
+      if (at == k)
+        k++;
+    }
+  }
+  roles[k].name = NULL;
+  return roles;
+}
