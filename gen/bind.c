@@ -1,0 +1,1220 @@
+/* bind.c — see bind.h. */
+#include "bind.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+
+#define MM (72.0 / 25.4)
+#define MAX_VARS 64
+#define MAX_LEVELS 8
+#define MAX_USE_DEPTH 32
+#define MAX_STYLES 128
+
+typedef struct var {
+  const char *name;
+  const zp_json *val;
+  long iter; /* which iteration of its loop: for merged cells */
+} var;
+
+typedef struct level {
+  const char *format, *prefix, *suffix, *heading_style, *item_style;
+  bool outline;
+} level;
+
+typedef struct named_style {
+  const char *name;
+  const zp_tnode *node;
+  zp_style *resolved;
+  bool resolving;
+} named_style;
+
+/* A growable text buffer. */
+typedef struct sbuf {
+  char *s;
+  size_t n, cap;
+} sbuf;
+
+/* A merged cell being extended down: template cell + loop iteration. */
+typedef struct span_rec {
+  const zp_tnode *node;
+  long iter;
+  zp_cell *cell;
+  int col;
+} span_rec;
+
+typedef struct binder {
+  const zp_template *t;
+  const zp_json_doc *data;
+  zp_diag *d;
+  zp_doc *doc;
+  zp_arena *a;
+  var vars[MAX_VARS];
+  int nvars;
+  long iters;
+  int counters[MAX_LEVELS + 1];
+  int depth;
+  level levels[MAX_LEVELS + 1];
+  named_style styles[MAX_STYLES];
+  int nstyles;
+  int use_depth;
+  int tables;
+  zp_block *tail;
+  double line_pitch; /* the page grid's, for "line" lengths */
+  zp_loc data_loc;   /* of the first field of the text being built */
+  int errors;
+} binder;
+
+/* ---- small helpers ---- */
+
+static void sb_put(sbuf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 256;
+    while (cap < b->n + n + 1)
+      cap *= 2;
+    char *p = realloc(b->s, cap);
+    if (!p)
+      return;
+    b->s = p;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, s, n);
+  b->n += n;
+  b->s[b->n] = 0;
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+static zp_loc data_loc(const binder *b, const zp_json *v) {
+  return (zp_loc){b->data->file, v->line, v->col};
+}
+
+static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
+
+/* A length: "37mm", "1.5cm", "16pt", "2em", "1line", "0".  em is the size
+ * of an em in pt.  Returns false when malformed. */
+static bool parse_length(const char *s, double em, double line, double *out) {
+  char *end;
+  double v = strtod(s, &end);
+  if (end == s)
+    return false;
+  while (*end == ' ')
+    end++;
+  if (strcmp(end, "mm") == 0)
+    v *= MM;
+  else if (strcmp(end, "cm") == 0)
+    v *= 10 * MM;
+  else if (strcmp(end, "pt") == 0 || (*end == 0 && v == 0))
+    ;
+  else if (strcmp(end, "em") == 0)
+    v *= em;
+  else if (strcmp(end, "line") == 0 || strcmp(end, "lines") == 0)
+    v *= line;
+  else
+    return false;
+  *out = v;
+  return true;
+}
+
+/* A font size: a 号 name or a number of pt. */
+static bool parse_size(const char *s, double *out) {
+  static const struct {
+    const char *name;
+    double pt;
+  } hao[] = {{"初号", 42},   {"小初", 36},   {"一号", 26}, {"小一", 24},
+             {"二号", 22},   {"小二", 18},   {"三号", 16}, {"小三", 15},
+             {"四号", 14},   {"小四", 12},   {"五号", 10.5}, {"小五", 9},
+             {"六号", 7.5},  {"小六", 6.5},  {"七号", 5.5}, {"八号", 5}};
+  for (size_t i = 0; i < sizeof hao / sizeof *hao; i++)
+    if (strcmp(s, hao[i].name) == 0) {
+      *out = hao[i].pt;
+      return true;
+    }
+  char *end;
+  double v = strtod(s, &end);
+  if (end == s || v <= 0 || (*end && strcmp(end, "pt") != 0))
+    return false;
+  *out = v;
+  return true;
+}
+
+/* ---- data paths ---- */
+
+/* Resolves a path ("budget.by_source[1].name", or from a loop variable).
+ * On failure returns NULL and sets *near to the deepest node found and
+ * *missing to the part not found. */
+static const zp_json *resolve(binder *b, const char *path, const zp_json **near,
+                              char *missing, size_t msize) {
+  const zp_json *cur = b->data->root;
+  const char *p = path;
+  /* first segment: a loop variable, innermost first */
+  size_t seg = strcspn(p, ".[");
+  for (int i = b->nvars - 1; i >= 0; i--)
+    if (strlen(b->vars[i].name) == seg &&
+        strncmp(b->vars[i].name, p, seg) == 0) {
+      cur = b->vars[i].val;
+      p += seg;
+      break;
+    }
+  *near = cur;
+  while (*p) {
+    if (*p == '.')
+      p++;
+    if (*p == '[') {
+      char *end;
+      long idx = strtol(p + 1, &end, 10);
+      if (*end != ']') {
+        snprintf(missing, msize, "%s", p);
+        return NULL;
+      }
+      const zp_json *next = zp_json_at(cur, (size_t)idx);
+      if (!next) {
+        snprintf(missing, msize, "[%ld]", idx);
+        *near = cur;
+        return NULL;
+      }
+      cur = next;
+      p = end + 1;
+      continue;
+    }
+    seg = strcspn(p, ".[");
+    char key[256];
+    snprintf(key, sizeof key, "%.*s", (int)seg, p);
+    const zp_json *next = zp_json_get(cur, key);
+    if (!next) {
+      snprintf(missing, msize, "%s", key);
+      *near = cur;
+      return NULL;
+    }
+    cur = next;
+    p += seg;
+  }
+  return cur;
+}
+
+static void report_missing(binder *b, const zp_tnode *n, const char *path,
+                           const zp_json *near, const char *missing,
+                           const char *expected) {
+  char jp[256];
+  zp_json_path(near, jp, sizeof jp);
+  const char *what = near->type == ZP_JSON_OBJECT  ? "object"
+                     : near->type == ZP_JSON_ARRAY ? "array"
+                                                   : "value";
+  if (near->type == ZP_JSON_OBJECT || near->type == ZP_JSON_ARRAY)
+    zp_error(b->d, n->loc,
+             "data has no \"%s\" (%s:%d:%d: %s %s has no %s \"%s\"); "
+             "expected %s",
+             path, b->data->file, near->line, near->col, what, jp,
+             near->type == ZP_JSON_ARRAY ? "element" : "member", missing,
+             expected);
+  else
+    zp_error(b->d, n->loc,
+             "data has no \"%s\" (%s:%d:%d: %s is a %s, not an object); "
+             "expected %s",
+             path, b->data->file, near->line, near->col, jp,
+             zp_json_type_name(near->type), expected);
+}
+
+static void report_type(binder *b, const zp_tnode *n, const char *path,
+                        const zp_json *v, const char *expected) {
+  char jp[256];
+  zp_json_path(v, jp, sizeof jp);
+  zp_error(b->d, n->loc, "\"%s\" (%s, %s:%d:%d) is a %s; expected %s", path,
+           jp, b->data->file, v->line, v->col, zp_json_type_name(v->type),
+           expected);
+}
+
+/* ---- fields ---- */
+
+/* Formats value v with formatter fmt (may be NULL) into out. */
+static bool format_value(binder *b, const zp_tnode *n, const char *path,
+                         const zp_json *v, const char *fmt, const char *arg,
+                         sbuf *out) {
+  char buf[256];
+  int places = arg && *arg ? atoi(arg) : -1;
+  if (!fmt || !*fmt) {
+    switch (v->type) {
+    case ZP_JSON_STRING:
+      sb_puts(out, v->string);
+      return true;
+    case ZP_JSON_NUMBER:
+      sb_puts(out, v->raw);
+      return true;
+    case ZP_JSON_NULL:
+      return true;
+    default:
+      report_type(b, n, path, v, "a string or a number");
+      return false;
+    }
+  }
+  bool number = strcmp(fmt, "money") == 0 || strcmp(fmt, "percent") == 0 ||
+                strcmp(fmt, "int") == 0 || strcmp(fmt, "num") == 0 ||
+                strcmp(fmt, "cn") == 0 || strcmp(fmt, "cn-digits") == 0;
+  if (number) {
+    if (v->type != ZP_JSON_NUMBER) {
+      char exp[64];
+      snprintf(exp, sizeof exp, "a number for |%s", fmt);
+      report_type(b, n, path, v, exp);
+      return false;
+    }
+    bool ok = true;
+    if (strcmp(fmt, "money") == 0)
+      ok = zp_fmt_decimal(v->raw, places < 0 ? 2 : places, true, buf,
+                          sizeof buf);
+    else if (strcmp(fmt, "percent") == 0) {
+      ok = zp_fmt_decimal(v->raw, places < 0 ? zp_fmt_places(v->raw) : places,
+                          false, buf, sizeof buf);
+      strcat(buf, "%");
+    } else if (strcmp(fmt, "int") == 0)
+      ok = zp_fmt_decimal(v->raw, 0, false, buf, sizeof buf);
+    else if (strcmp(fmt, "num") == 0)
+      ok = zp_fmt_decimal(v->raw, places < 0 ? zp_fmt_places(v->raw) : places,
+                          false, buf, sizeof buf);
+    else if (strcmp(fmt, "cn") == 0)
+      ok = v->number == floor(v->number) && zp_fmt_cn((long)v->number, buf,
+                                                        sizeof buf);
+    else
+      ok = v->number == floor(v->number) &&
+           zp_fmt_cn_digits((long)v->number, buf, sizeof buf);
+    if (!ok) {
+      report_type(b, n, path, v, "a number the formatter can write");
+      return false;
+    }
+    sb_puts(out, buf);
+    return true;
+  }
+  if (strcmp(fmt, "date") == 0) {
+    if (v->type != ZP_JSON_STRING || !zp_fmt_date(v->string, buf, sizeof buf)) {
+      report_type(b, n, path, v, "a date \"YYYY-MM-DD\" for |date");
+      return false;
+    }
+    sb_puts(out, buf);
+    return true;
+  }
+  zp_error(b->d, n->loc,
+           "unknown formatter \"%s\"; known: money, percent, int, num, date, "
+           "cn, cn-digits",
+           fmt);
+  return false;
+}
+
+static char *trim(char *s) {
+  while (*s == ' ')
+    s++;
+  size_t n = strlen(s);
+  while (n && s[n - 1] == ' ')
+    s[--n] = 0;
+  return s;
+}
+
+/* One field "{…}" (without the braces) into out. */
+static void field(binder *b, const zp_tnode *n, const char *spec, size_t len,
+                  sbuf *out) {
+  char buf[512];
+  snprintf(buf, sizeof buf, "%.*s", (int)len, spec);
+  char *dflt = NULL;
+  char *q = strstr(buf, "??");
+  if (q) {
+    *q = 0;
+    dflt = trim(q + 2);
+    size_t dl = strlen(dflt);
+    if (dl >= 2 && dflt[0] == '\'' && dflt[dl - 1] == '\'') {
+      dflt[dl - 1] = 0;
+      dflt++;
+    }
+  }
+  char *path = trim(buf);
+  char *fmt = strchr(path, '|'), *arg = NULL;
+  if (fmt) {
+    *fmt++ = 0;
+    fmt = trim(fmt);
+    arg = strchr(fmt, ':');
+    if (arg)
+      *arg++ = 0;
+  }
+  path = trim(path);
+  bool optional = false;
+  size_t pl = strlen(path);
+  if (pl && path[pl - 1] == '?') {
+    path[--pl] = 0;
+    optional = true;
+  }
+  const zp_json *near;
+  char missing[256];
+  const zp_json *v = resolve(b, path, &near, missing, sizeof missing);
+  if (!v || (v->type == ZP_JSON_NULL && dflt)) {
+    if (dflt) {
+      sb_puts(out, dflt);
+      return;
+    }
+    if (optional)
+      return;
+    char exp[96];
+    snprintf(exp, sizeof exp, "%s%s", fmt ? "a value for |" : "a value",
+             fmt ? fmt : "");
+    report_missing(b, n, path, near, missing, exp);
+    return;
+  }
+  if (!b->data_loc.file)
+    b->data_loc = data_loc(b, v);
+  format_value(b, n, path, v, fmt, arg, out);
+}
+
+/* Expands a text with fields.  Line breaks with the indentation after
+ * them are dropped (Chinese has no spaces between lines). */
+static void expand(binder *b, const zp_tnode *n, const char *s, sbuf *out) {
+  while (*s) {
+    if (*s == '{' && s[1] == '{') {
+      sb_put(out, "{", 1);
+      s += 2;
+    } else if (*s == '}' && s[1] == '}') {
+      sb_put(out, "}", 1);
+      s += 2;
+    } else if (*s == '{') {
+      const char *e = strchr(s, '}');
+      if (!e) {
+        zp_error(b->d, n->loc, "a field \"{\" is not closed: %s", s);
+        return;
+      }
+      field(b, n, s + 1, (size_t)(e - s - 1), out);
+      s = e + 1;
+    } else if (*s == '\n' || *s == '\r') {
+      s++;
+      while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    } else {
+      sb_put(out, s, 1);
+      s++;
+    }
+  }
+}
+
+/* An attribute's value with its fields expanded, in the doc's arena. */
+static const char *attr_text(binder *b, const zp_tnode *n, const char *name) {
+  const char *v = zp_tmpl_attr(n, name);
+  if (!v)
+    return NULL;
+  sbuf s = {0};
+  expand(b, n, v, &s);
+  const char *r = zp_arena_strdup(b->a, s.s ? s.s : "");
+  free(s.s);
+  return r;
+}
+
+/* ---- conditions and loops ---- */
+
+static bool truthy(const zp_json *v) {
+  if (!v)
+    return false;
+  switch (v->type) {
+  case ZP_JSON_NULL:
+    return false;
+  case ZP_JSON_BOOL:
+    return v->boolean;
+  case ZP_JSON_STRING:
+    return v->length > 0;
+  case ZP_JSON_ARRAY:
+  case ZP_JSON_OBJECT:
+    return v->length > 0;
+  default:
+    return true;
+  }
+}
+
+static bool test(binder *b, const zp_tnode *n) {
+  const zp_json *near;
+  char missing[256];
+  const zp_json *v =
+      resolve(b, zp_tmpl_attr(n, "test"), &near, missing, sizeof missing);
+  bool t = truthy(v);
+  return yes(zp_tmpl_attr(n, "not")) ? !t : t;
+}
+
+/* The array a <for> iterates, or NULL after an error. */
+static const zp_json *loop_array(binder *b, const zp_tnode *n) {
+  const char *path = zp_tmpl_attr(n, "each");
+  const zp_json *near;
+  char missing[256];
+  const zp_json *v = resolve(b, path, &near, missing, sizeof missing);
+  if (!v) {
+    report_missing(b, n, path, near, missing, "an array for <for each>");
+    return NULL;
+  }
+  if (v->type != ZP_JSON_ARRAY) {
+    report_type(b, n, path, v, "an array for <for each>");
+    return NULL;
+  }
+  return v;
+}
+
+static bool push(binder *b, const zp_tnode *n, const char *name,
+                 const zp_json *v) {
+  if (b->nvars == MAX_VARS) {
+    zp_error(b->d, n->loc, "loops and macros nested deeper than %d",
+             MAX_VARS);
+    return false;
+  }
+  b->vars[b->nvars++] = (var){name, v, ++b->iters};
+  return true;
+}
+
+/* ---- inline content ---- */
+
+static void inline_content(binder *b, const zp_tnode *first, sbuf *out);
+
+static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
+  if (!c->name) {
+    expand(b, c, c->text, out);
+  } else if (strcmp(c->name, "br") == 0) {
+    sb_put(out, "\n", 1);
+  } else if (strcmp(c->name, "for") == 0) {
+    const zp_json *arr = loop_array(b, c);
+    if (!arr)
+      return;
+    const char *sep = zp_tmpl_attr(c, "sep");
+    const char *as = zp_tmpl_attr(c, "as");
+    for (const zp_json *e = arr->child; e; e = e->next) {
+      if (e != arr->child && sep)
+        sb_puts(out, sep);
+      if (!push(b, c, as, e))
+        return;
+      inline_content(b, c->child, out);
+      b->nvars--;
+    }
+  } else if (strcmp(c->name, "if") == 0) {
+    bool t = test(b, c);
+    bool in_else = false;
+    for (const zp_tnode *k = c->child; k; k = k->next) {
+      if (k->name && strcmp(k->name, "else") == 0) {
+        in_else = true;
+        continue;
+      }
+      if (t != in_else)
+        inline_node(b, k, out);
+    }
+  }
+}
+
+static void inline_content(binder *b, const zp_tnode *first, sbuf *out) {
+  for (const zp_tnode *c = first; c; c = c->next)
+    inline_node(b, c, out);
+}
+
+/* The text of a p, item or cell, trimmed, in the doc's arena. */
+static const char *content_text(binder *b, const zp_tnode *n,
+                                const char *prefix) {
+  sbuf s = {0};
+  if (prefix)
+    sb_puts(&s, prefix);
+  b->data_loc = (zp_loc){0};
+  inline_content(b, n->child, &s);
+  char *t = s.s ? s.s : "";
+  while (*t == ' ' || *t == '\t')
+    t++;
+  size_t len = strlen(t);
+  while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+    len--;
+  const char *r = zp_arena_strndup(b->a, t, len);
+  free(s.s);
+  return r;
+}
+
+/* ---- styles ---- */
+
+static named_style *find_style(binder *b, const char *name) {
+  for (int i = b->nstyles - 1; i >= 0; i--)
+    if (strcmp(b->styles[i].name, name) == 0)
+      return &b->styles[i];
+  return NULL;
+}
+
+/* The attribute of a style, looked up along its parents. */
+static const char *style_attr(binder *b, const zp_tnode *n, const char *key) {
+  for (int guard = 0; n && guard < MAX_STYLES; guard++) {
+    const char *v = zp_tmpl_attr(n, key);
+    if (v)
+      return v;
+    const char *parent = zp_tmpl_attr(n, "parent");
+    named_style *p = parent ? find_style(b, parent) : NULL;
+    n = p ? p->node : NULL;
+  }
+  return NULL;
+}
+
+static void length_attr(binder *b, const zp_tnode *n, const char *key,
+                        double em, double *out) {
+  const char *v = style_attr(b, n, key);
+  if (v && !parse_length(v, em, b->line_pitch, out))
+    zp_error(b->d, n->loc,
+             "style \"%s\": %s=\"%s\" is not a length (mm, cm, pt, em, line)",
+             zp_tmpl_attr(n, "name"), key, v);
+}
+
+/* A style by name, resolved; NULL with an error at n when unknown. */
+static const zp_style *get_style(binder *b, const char *name,
+                                 const zp_tnode *at) {
+  named_style *ns = find_style(b, name);
+  if (!ns) {
+    zp_error(b->d, at->loc, "unknown style \"%s\"", name);
+    return NULL;
+  }
+  if (ns->resolved)
+    return ns->resolved;
+  if (ns->resolving) {
+    zp_error(b->d, ns->node->loc, "style \"%s\" inherits from itself", name);
+    return NULL;
+  }
+  ns->resolving = true;
+  const zp_tnode *n = ns->node;
+  /* check the parent chain exists and has no cycle */
+  const char *parent = zp_tmpl_attr(n, "parent");
+  if (parent && !get_style(b, parent, n)) {
+    ns->resolving = false;
+    return NULL;
+  }
+  zp_style *s = zp_arena_alloc(b->a, sizeof *s);
+  s->name = ns->name;
+  const char *v = style_attr(b, n, "font");
+  s->role = v ? v : "song";
+  s->size = 16;
+  if ((v = style_attr(b, n, "size")) && !parse_size(v, &s->size))
+    zp_error(b->d, n->loc,
+             "style \"%s\": size=\"%s\" is neither a 号 size (三号, 小四 …) "
+             "nor pt",
+             name, v);
+  double em = s->size;
+  length_attr(b, n, "first-indent", em, &s->first_indent);
+  length_attr(b, n, "left-indent", em, &s->left_indent);
+  length_attr(b, n, "right-indent", em, &s->right_indent);
+  length_attr(b, n, "space-before", em, &s->space_before);
+  length_attr(b, n, "space-after", em, &s->space_after);
+  if ((v = style_attr(b, n, "line-pitch"))) {
+    if (strcmp(v, "grid") == 0)
+      s->grid = true;
+    else
+      length_attr(b, n, "line-pitch", em, &s->line_pitch);
+  }
+  s->align = ZP_ALIGN_LEFT;
+  if ((v = style_attr(b, n, "align")))
+    s->align = strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
+               : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
+               : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
+                                           : ZP_ALIGN_LEFT;
+  s->bold = yes(style_attr(b, n, "bold"));
+  s->keep_with_next = yes(style_attr(b, n, "keep-with-next"));
+  s->balance = yes(style_attr(b, n, "balance"));
+  s->page_break_before = yes(style_attr(b, n, "page-break-before"));
+  s->widows = (v = style_attr(b, n, "widows")) ? atoi(v) : 2;
+  s->orphans = (v = style_attr(b, n, "orphans")) ? atoi(v) : 2;
+  s->rules = ZP_BREAK_BASIC;
+  if ((v = style_attr(b, n, "breaks")))
+    s->rules = strcmp(v, "strict") == 0  ? ZP_BREAK_STRICT
+               : strcmp(v, "loose") == 0 ? ZP_BREAK_LOOSE
+                                         : ZP_BREAK_BASIC;
+  if ((v = style_attr(b, n, "latin-space")))
+    s->latin_space = atof(v);
+  ns->resolved = s;
+  ns->resolving = false;
+  return s;
+}
+
+/* ---- blocks ---- */
+
+static zp_block *add_block(binder *b, zp_block_kind kind, const zp_tnode *n) {
+  zp_block *blk = zp_arena_alloc(b->a, sizeof *blk);
+  if (!blk)
+    return NULL;
+  blk->kind = kind;
+  blk->loc = n->loc;
+  if (b->tail)
+    b->tail->next = blk;
+  else
+    b->doc->first = blk;
+  b->tail = blk;
+  return blk;
+}
+
+/* The number of level lv in its format, with prefix and suffix. */
+static const char *number_text(binder *b, int lv) {
+  const level *L = &b->levels[lv];
+  char num[64];
+  int c = b->counters[lv];
+  if (L->format && strcmp(L->format, "cn") == 0)
+    zp_fmt_cn(c, num, sizeof num);
+  else if (L->format && strcmp(L->format, "lower-alpha") == 0)
+    snprintf(num, sizeof num, "%c", 'a' + (c - 1) % 26);
+  else
+    snprintf(num, sizeof num, "%d", c);
+  return zp_arena_printf(b->a, "%s%s%s", L->prefix ? L->prefix : "", num,
+                         L->suffix ? L->suffix : "");
+}
+
+static void count(binder *b, int lv) {
+  b->counters[lv]++;
+  for (int i = lv + 1; i <= MAX_LEVELS; i++)
+    b->counters[i] = 0;
+}
+
+static void blocks(binder *b, const zp_tnode *first);
+static void table(binder *b, const zp_tnode *n);
+
+static void block(binder *b, const zp_tnode *n) {
+  if (!n->name)
+    return; /* whitespace between blocks */
+  const char *name = n->name;
+  if (strcmp(name, "p") == 0 || strcmp(name, "item") == 0) {
+    bool item = name[0] == 'i';
+    int lv = b->depth + 1;
+    if (item && lv > MAX_LEVELS) {
+      zp_error(b->d, n->loc, "an item deeper than %d levels", MAX_LEVELS);
+      return;
+    }
+    const char *sname = zp_tmpl_attr(n, "style");
+    if (!sname)
+      sname = item && b->levels[lv].item_style ? b->levels[lv].item_style
+                                                : "body";
+    const zp_style *st = get_style(b, sname, n);
+    const char *prefix = NULL;
+    if (item) {
+      count(b, lv);
+      prefix = number_text(b, lv);
+    }
+    const char *text = content_text(b, n, prefix);
+    zp_block *blk = add_block(b, ZP_BLOCK_PARAGRAPH, n);
+    if (!blk || !st)
+      return;
+    blk->style = st;
+    blk->text = text;
+    blk->data_loc = b->data_loc;
+  } else if (strcmp(name, "section") == 0) {
+    int lv = b->depth + 1;
+    if (lv > MAX_LEVELS) {
+      zp_error(b->d, n->loc, "sections nested deeper than %d", MAX_LEVELS);
+      return;
+    }
+    if (yes(zp_tmpl_attr(n, "new-page")))
+      add_block(b, ZP_BLOCK_PAGE_BREAK, n);
+    b->data_loc = (zp_loc){0};
+    const char *title = attr_text(b, n, "title");
+    zp_loc dl = b->data_loc;
+    const char *num = "";
+    if (!zp_tmpl_attr(n, "number") || yes(zp_tmpl_attr(n, "number"))) {
+      count(b, lv);
+      num = number_text(b, lv);
+    }
+    const char *sname = zp_tmpl_attr(n, "style");
+    if (!sname)
+      sname = b->levels[lv].heading_style ? b->levels[lv].heading_style
+                                          : "body";
+    const zp_style *st = get_style(b, sname, n);
+    zp_block *blk = add_block(b, ZP_BLOCK_HEADING, n);
+    if (blk && st) {
+      blk->style = st;
+      blk->text = zp_arena_printf(b->a, "%s%s", num, title);
+      blk->level = lv;
+      blk->outline = b->levels[lv].outline;
+      blk->data_loc = dl;
+    }
+    b->depth++;
+    blocks(b, n->child);
+    b->depth--;
+  } else if (strcmp(name, "for") == 0) {
+    const zp_json *arr = loop_array(b, n);
+    if (!arr)
+      return;
+    for (const zp_json *e = arr->child; e; e = e->next) {
+      if (!push(b, n, zp_tmpl_attr(n, "as"), e))
+        return;
+      blocks(b, n->child);
+      b->nvars--;
+    }
+  } else if (strcmp(name, "if") == 0) {
+    bool t = test(b, n);
+    bool in_else = false;
+    for (const zp_tnode *k = n->child; k; k = k->next) {
+      if (k->name && strcmp(k->name, "else") == 0) {
+        in_else = true;
+        continue;
+      }
+      if (t != in_else)
+        block(b, k);
+    }
+  } else if (strcmp(name, "use") == 0) {
+    const char *mname = zp_tmpl_attr(n, "name");
+    const zp_tnode *def = NULL;
+    for (int i = 0; i < b->t->ntop; i++)
+      if (strcmp(b->t->top[i]->name, "define") == 0 &&
+          strcmp(zp_tmpl_attr(b->t->top[i], "name"), mname) == 0)
+        def = b->t->top[i];
+    if (!def) {
+      zp_error(b->d, n->loc, "no <define name=\"%s\">", mname);
+      return;
+    }
+    if (b->use_depth == MAX_USE_DEPTH) {
+      zp_error(b->d, n->loc, "macros nested deeper than %d", MAX_USE_DEPTH);
+      return;
+    }
+    /* parameters: name="path", evaluated here, bound for the macro */
+    int saved = b->nvars;
+    var params[16];
+    int np = 0;
+    for (int i = 0; i < n->nattrs && np < 16; i++) {
+      if (strcmp(n->attrs[i].name, "name") == 0)
+        continue;
+      const zp_json *near;
+      char missing[256];
+      const zp_json *v = resolve(b, n->attrs[i].value, &near, missing,
+                                 sizeof missing);
+      if (!v) {
+        report_missing(b, n, n->attrs[i].value, near, missing,
+                       "a value for the macro's parameter");
+        return;
+      }
+      params[np++] = (var){n->attrs[i].name, v, 0};
+    }
+    for (int i = 0; i < np; i++)
+      if (!push(b, n, params[i].name, params[i].val))
+        break;
+    b->use_depth++;
+    blocks(b, def->child);
+    b->use_depth--;
+    b->nvars = saved;
+  } else if (strcmp(name, "page-break") == 0) {
+    add_block(b, ZP_BLOCK_PAGE_BREAK, n);
+  } else if (strcmp(name, "table") == 0) {
+    table(b, n);
+  }
+}
+
+static void blocks(binder *b, const zp_tnode *first) {
+  for (const zp_tnode *c = first; c; c = c->next)
+    block(b, c);
+}
+
+/* ---- tables ---- */
+
+typedef struct tbuild {
+  zp_table *t;
+  zp_row *rows;
+  int nrows, cap;
+  int *busy; /* per column: last row covered by an explicit rowspan */
+  span_rec *spans;
+  int nspans, capspans;
+  const zp_style *cell_style, *head_style;
+} tbuild;
+
+static span_rec *span_find(tbuild *tb, const zp_tnode *node) {
+  for (int i = tb->nspans - 1; i >= 0; i--)
+    if (tb->spans[i].node == node)
+      return &tb->spans[i];
+  return NULL;
+}
+
+static long var_iter(binder *b, const char *name) {
+  for (int i = b->nvars - 1; i >= 0; i--)
+    if (strcmp(b->vars[i].name, name) == 0)
+      return b->vars[i].iter;
+  return -1;
+}
+
+static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
+  zp_table *t = tb->t;
+  if (tb->nrows == tb->cap) {
+    int cap = tb->cap ? tb->cap * 2 : 64;
+    zp_row *r = realloc(tb->rows, sizeof *r * (size_t)cap);
+    if (!r)
+      return;
+    tb->rows = r;
+    tb->cap = cap;
+  }
+  int r = tb->nrows;
+  zp_row *row = &tb->rows[tb->nrows++];
+  memset(row, 0, sizeof *row);
+  row->header = header;
+  int ncells = 0;
+  for (const zp_tnode *c = n->child; c; c = c->next)
+    ncells += c->name != NULL;
+  row->cells = zp_arena_alloc(b->a, sizeof(zp_cell) * (size_t)(ncells + 1));
+  int col = 0;
+  for (const zp_tnode *c = n->child; c; c = c->next) {
+    if (!c->name)
+      continue;
+    while (col < t->ncols && tb->busy[col] >= r)
+      col++;
+    const char *v;
+    int colspan = (v = zp_tmpl_attr(c, "colspan")) ? atoi(v) : 1;
+    int rowspan = (v = zp_tmpl_attr(c, "rowspan")) ? atoi(v) : 1;
+    if (col + colspan > t->ncols) {
+      zp_error(b->d, c->loc, "this row has more cells than the table's %d "
+               "columns", t->ncols);
+      return;
+    }
+    const char *span = zp_tmpl_attr(c, "span");
+    const char *text = content_text(b, c, NULL);
+    zp_loc dl = b->data_loc;
+    if (span) {
+      span_rec *s = span_find(tb, c);
+      long it = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
+      if (it == -1) {
+        zp_error(b->d, c->loc, "span=\"%s\" names no enclosing loop", span);
+        return;
+      }
+      bool cont = s && s->cell &&
+                  (it == -2 ? *text == 0 : s->iter == it);
+      if (cont) {
+        /* the cell above grows down over this row */
+        s->cell->rowspan++;
+        col += colspan;
+        continue;
+      }
+    }
+    zp_cell *cell = &row->cells[row->ncells++];
+    const char *sname = zp_tmpl_attr(c, "style");
+    cell->style = sname ? get_style(b, sname, c)
+                        : header ? tb->head_style
+                                 : tb->cell_style;
+    cell->text = text;
+    cell->col = col;
+    cell->colspan = colspan;
+    cell->rowspan = rowspan;
+    cell->data_loc = dl;
+    cell->align = (v = zp_tmpl_attr(c, "align"))
+                      ? (strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
+                         : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
+                         : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
+                                                     : ZP_ALIGN_LEFT)
+                  : header ? ZP_ALIGN_CENTER
+                           : t->cols[col].align;
+    cell->valign = ZP_VALIGN_MIDDLE;
+    if ((v = zp_tmpl_attr(c, "valign")))
+      cell->valign = strcmp(v, "top") == 0      ? ZP_VALIGN_TOP
+                     : strcmp(v, "bottom") == 0 ? ZP_VALIGN_BOTTOM
+                                                : ZP_VALIGN_MIDDLE;
+    if (rowspan > 1)
+      for (int k = col; k < col + colspan; k++)
+        tb->busy[k] = r + rowspan - 1;
+    if (span) {
+      span_rec *s = span_find(tb, c);
+      if (!s) {
+        if (tb->nspans == tb->capspans) {
+          int cap = tb->capspans ? tb->capspans * 2 : 16;
+          span_rec *ns = realloc(tb->spans, sizeof *ns * (size_t)cap);
+          if (!ns)
+            return;
+          tb->spans = ns;
+          tb->capspans = cap;
+        }
+        s = &tb->spans[tb->nspans++];
+        s->node = c;
+      }
+      s->iter = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
+      s->cell = cell;
+      s->col = col;
+    }
+    col += colspan;
+  }
+}
+
+static void table_rows(binder *b, tbuild *tb, const zp_tnode *first) {
+  for (const zp_tnode *c = first; c; c = c->next) {
+    if (!c->name)
+      continue;
+    if (strcmp(c->name, "row") == 0) {
+      table_row(b, tb, c, false);
+    } else if (strcmp(c->name, "for") == 0) {
+      const zp_json *arr = loop_array(b, c);
+      if (!arr)
+        continue;
+      for (const zp_json *e = arr->child; e; e = e->next) {
+        if (!push(b, c, zp_tmpl_attr(c, "as"), e))
+          return;
+        table_rows(b, tb, c->child);
+        b->nvars--;
+      }
+    } else if (strcmp(c->name, "if") == 0) {
+      bool t = test(b, c);
+      bool in_else = false;
+      for (const zp_tnode *k = c->child; k; k = k->next) {
+        if (k->name && strcmp(k->name, "else") == 0) {
+          in_else = true;
+          continue;
+        }
+        if (t != in_else && k->name)
+          table_rows(b, tb, k);
+      }
+    }
+  }
+}
+
+static void table(binder *b, const zp_tnode *n) {
+  zp_table *t = zp_arena_alloc(b->a, sizeof *t);
+  tbuild tb = {0};
+  tb.t = t;
+  const char *v;
+  tb.cell_style = get_style(b, (v = zp_tmpl_attr(n, "style")) ? v : "td", n);
+  tb.head_style =
+      get_style(b, (v = zp_tmpl_attr(n, "header-style")) ? v : "th", n);
+  for (const zp_tnode *c = n->child; c; c = c->next)
+    t->ncols += c->name && strcmp(c->name, "col") == 0;
+  t->cols = zp_arena_alloc(b->a, sizeof(zp_column) * (size_t)t->ncols);
+  tb.busy = calloc((size_t)t->ncols + 1, sizeof *tb.busy);
+  for (int i = 0; i < t->ncols; i++)
+    tb.busy[i] = -1;
+  double em = tb.cell_style ? tb.cell_style->size : 10.5;
+  int k = 0;
+  for (const zp_tnode *c = n->child; c; c = c->next) {
+    if (!c->name || strcmp(c->name, "col") != 0)
+      continue;
+    zp_column *col = &t->cols[k++];
+    const char *w = zp_tmpl_attr(c, "width");
+    size_t wl = strlen(w);
+    if (strcmp(w, "fit") == 0) {
+      col->kind = ZP_COL_FIT;
+      if ((v = zp_tmpl_attr(c, "min")) &&
+          !parse_length(v, em, b->line_pitch, &col->width))
+        zp_error(b->d, c->loc, "min=\"%s\" is not a length", v);
+    } else if (wl && w[wl - 1] == '*') {
+      col->kind = ZP_COL_PROPORTIONAL;
+      col->width = wl == 1 ? 1 : atof(w);
+      if (col->width <= 0)
+        zp_error(b->d, c->loc, "width=\"%s\": a weight must be positive", w);
+    } else {
+      col->kind = ZP_COL_FIXED;
+      if (!parse_length(w, em, b->line_pitch, &col->width))
+        zp_error(b->d, c->loc,
+                 "width=\"%s\" is not a length, a weight (2*) or fit", w);
+    }
+    v = zp_tmpl_attr(c, "align");
+    col->align = !v                           ? ZP_ALIGN_LEFT
+                 : strcmp(v, "center") == 0   ? ZP_ALIGN_CENTER
+                 : strcmp(v, "right") == 0    ? ZP_ALIGN_RIGHT
+                 : strcmp(v, "justify") == 0  ? ZP_ALIGN_JUSTIFY
+                                              : ZP_ALIGN_LEFT;
+    col->justify = col->align == ZP_ALIGN_JUSTIFY;
+  }
+  for (const zp_tnode *c = n->child; c; c = c->next)
+    if (c->name && strcmp(c->name, "head") == 0)
+      for (const zp_tnode *r = c->child; r; r = r->next)
+        if (r->name) {
+          table_row(b, &tb, r, true);
+          t->header_rows++;
+        }
+  table_rows(b, &tb, n->child);
+  t->nrows = tb.nrows;
+  t->rows = zp_arena_alloc(b->a, sizeof(zp_row) * (size_t)(tb.nrows + 1));
+  if (t->rows && tb.nrows)
+    memcpy(t->rows, tb.rows, sizeof(zp_row) * (size_t)tb.nrows);
+  free(tb.rows);
+  free(tb.busy);
+  free(tb.spans);
+  /* caption */
+  const char *cap = attr_text(b, n, "caption");
+  if (cap) {
+    b->tables++;
+    if (yes(zp_tmpl_attr(n, "number")))
+      cap = zp_arena_printf(b->a, "表%d：%s", b->tables, cap);
+    t->caption = cap;
+    t->caption_style = get_style(
+        b, (v = zp_tmpl_attr(n, "caption-style")) ? v : "caption", n);
+  }
+  t->continued = zp_tmpl_attr(n, "continued");
+  t->rule_width = 0.5;
+  if ((v = zp_tmpl_attr(n, "rule")) &&
+      !parse_length(v, em, b->line_pitch, &t->rule_width))
+    zp_error(b->d, n->loc, "rule=\"%s\" is not a length", v);
+  if ((v = zp_tmpl_attr(n, "frame")) &&
+      !parse_length(v, em, b->line_pitch, &t->frame_width))
+    zp_error(b->d, n->loc, "frame=\"%s\" is not a length", v);
+  t->pad_top = t->pad_bottom = 2;
+  t->pad_left = t->pad_right = 3;
+  if ((v = zp_tmpl_attr(n, "padding"))) {
+    char a1[32] = "", a2[32] = "";
+    int got = sscanf(v, "%31s %31s", a1, a2);
+    double pv = 0, ph = 0;
+    if (got < 1 || !parse_length(a1, em, b->line_pitch, &pv) ||
+        (got == 2 && !parse_length(a2, em, b->line_pitch, &ph)))
+      zp_error(b->d, n->loc, "padding=\"%s\": one or two lengths", v);
+    t->pad_top = t->pad_bottom = pv;
+    t->pad_left = t->pad_right = got == 2 ? ph : pv;
+  }
+  t->min_split_lines = (v = zp_tmpl_attr(n, "min-split-lines")) ? atoi(v) : 2;
+  zp_block *blk = add_block(b, ZP_BLOCK_TABLE, n);
+  if (!blk)
+    return;
+  blk->table = t;
+  blk->style = tb.cell_style;
+  blk->text = "";
+}
+
+/* ---- the style sheet: page, folio, numbering, info ---- */
+
+static void page_setup(binder *b, const zp_tnode *n) {
+  zp_page_setup *p = &b->doc->page;
+  const char *v;
+  if ((v = zp_tmpl_attr(n, "paper"))) {
+    static const struct {
+      const char *name;
+      double w, h;
+    } papers[] = {{"A4", 210, 297}, {"A3", 297, 420}, {"A5", 148, 210},
+                  {"B5", 176, 250}};
+    bool found = false;
+    for (size_t i = 0; i < sizeof papers / sizeof *papers; i++)
+      if (strcmp(v, papers[i].name) == 0) {
+        p->width = papers[i].w * MM;
+        p->height = papers[i].h * MM;
+        found = true;
+      }
+    double w, h;
+    if (!found && sscanf(v, "%lfmm×%lfmm", &w, &h) == 2) {
+      p->width = w * MM;
+      p->height = h * MM;
+      found = true;
+    }
+    if (!found)
+      zp_error(b->d, n->loc,
+               "paper=\"%s\": expected A4, A3, A5, B5 or WIDTHmm×HEIGHTmm", v);
+  }
+  if ((v = zp_tmpl_attr(n, "orientation"))) {
+    bool land = strcmp(v, "landscape") == 0;
+    if (land != (p->width > p->height)) {
+      double t = p->width;
+      p->width = p->height;
+      p->height = t;
+    }
+  }
+  static const char *const keys[] = {"margin-top", "margin-bottom",
+                                     "margin-left", "margin-right"};
+  double *vals[] = {&p->margin_top, &p->margin_bottom, &p->margin_left,
+                    &p->margin_right};
+  for (int i = 0; i < 4; i++)
+    if ((v = zp_tmpl_attr(n, keys[i])) &&
+        !parse_length(v, 16, 0, vals[i]))
+      zp_error(b->d, n->loc, "%s=\"%s\" is not a length", keys[i], v);
+  if ((v = zp_tmpl_attr(n, "grid-lines")))
+    p->grid_lines = atoi(v);
+  if ((v = zp_tmpl_attr(n, "grid-chars")))
+    p->grid_chars = atoi(v);
+  if ((v = zp_tmpl_attr(n, "line-pitch")) &&
+      !parse_length(v, 16, 0, &p->line_pitch))
+    zp_error(b->d, n->loc, "line-pitch=\"%s\" is not a length", v);
+  if ((v = zp_tmpl_attr(n, "char-pitch")) &&
+      !parse_length(v, 16, 0, &p->char_pitch))
+    zp_error(b->d, n->loc, "char-pitch=\"%s\" is not a length", v);
+}
+
+static void sheet(binder *b) {
+  zp_doc *doc = b->doc;
+  /* defaults: LAYOUT.md's page */
+  doc->page = (zp_page_setup){210 * MM, 297 * MM, 37 * MM, 35 * MM, 28 * MM,
+                              26 * MM, 22, 28, 0, 0};
+  doc->folio = (zp_folio){ZP_FOLIO_CENTER, "- {n} -", "song", 14, 7 * MM, 0,
+                          true};
+  const zp_tnode *folio = NULL;
+  for (int i = 0; i < b->t->ntop; i++) {
+    const zp_tnode *n = b->t->top[i];
+    if (strcmp(n->name, "page") == 0) {
+      page_setup(b, n);
+    } else if (strcmp(n->name, "style") == 0) {
+      if (b->nstyles == MAX_STYLES) {
+        zp_error(b->d, n->loc, "more than %d styles", MAX_STYLES);
+        continue;
+      }
+      b->styles[b->nstyles++] =
+          (named_style){zp_tmpl_attr(n, "name"), n, NULL, false};
+    } else if (strcmp(n->name, "numbering") == 0) {
+      for (const zp_tnode *l = n->child; l; l = l->next) {
+        if (!l->name)
+          continue;
+        int k = atoi(zp_tmpl_attr(l, "n"));
+        if (k < 1 || k > MAX_LEVELS) {
+          zp_error(b->d, l->loc, "numbering levels go from 1 to %d",
+                   MAX_LEVELS);
+          continue;
+        }
+        const char *o = zp_tmpl_attr(l, "outline");
+        b->levels[k] = (level){zp_tmpl_attr(l, "format"),
+                               zp_tmpl_attr(l, "prefix"),
+                               zp_tmpl_attr(l, "suffix"),
+                               zp_tmpl_attr(l, "heading-style"),
+                               zp_tmpl_attr(l, "item-style"),
+                               o ? yes(o) : k <= 2};
+      }
+    } else if (strcmp(n->name, "folio") == 0) {
+      folio = n;
+    }
+  }
+  const zp_page_setup *p = &doc->page;
+  b->line_pitch = p->line_pitch > 0 ? p->line_pitch
+                  : p->grid_lines > 0
+                      ? (p->height - p->margin_top - p->margin_bottom) /
+                            p->grid_lines
+                      : 29;
+  if (folio) {
+    const char *v;
+    if ((v = zp_tmpl_attr(folio, "position")))
+      doc->folio.pos = strcmp(v, "outer") == 0    ? ZP_FOLIO_OUTER
+                       : strcmp(v, "center") == 0 ? ZP_FOLIO_CENTER
+                                                  : ZP_FOLIO_NONE;
+    if ((v = zp_tmpl_attr(folio, "format")))
+      doc->folio.format = v;
+    if ((v = zp_tmpl_attr(folio, "style"))) {
+      const zp_style *st = get_style(b, v, folio);
+      if (st) {
+        doc->folio.role = st->role;
+        doc->folio.size = st->size;
+      }
+    }
+    if ((v = zp_tmpl_attr(folio, "below")) &&
+        !parse_length(v, doc->folio.size, b->line_pitch, &doc->folio.below))
+      zp_error(b->d, folio->loc, "below=\"%s\" is not a length", v);
+    if ((v = zp_tmpl_attr(folio, "indent")) &&
+        !parse_length(v, doc->folio.size, b->line_pitch, &doc->folio.indent))
+      zp_error(b->d, folio->loc, "indent=\"%s\" is not a length", v);
+    if ((v = zp_tmpl_attr(folio, "first-page")))
+      doc->folio.first_page = yes(v);
+  }
+  doc->roles = zp_tmpl_roles(b->t);
+}
+
+static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
+
+zp_doc *zp_bind(const zp_template *t, const zp_json_doc *data, zp_diag *d) {
+  binder b = {0};
+  zp_arena *a = zp_arena_new();
+  if (!a)
+    return NULL;
+  b.t = t;
+  b.data = data;
+  b.d = d;
+  b.a = a;
+  b.doc = zp_arena_alloc(a, sizeof *b.doc);
+  b.doc->arena = a;
+  int errors = zp_diag_errors(d);
+  sheet(&b);
+  for (int i = 0; i < t->ntop; i++) {
+    const zp_tnode *n = t->top[i];
+    if (strcmp(n->name, "info") == 0) {
+      b.doc->title = nonempty(attr_text(&b, n, "title"));
+      b.doc->author = nonempty(attr_text(&b, n, "author"));
+      b.doc->subject = nonempty(attr_text(&b, n, "subject"));
+      b.doc->keywords = nonempty(attr_text(&b, n, "keywords"));
+      b.doc->date = nonempty(attr_text(&b, n, "date"));
+    } else if (strcmp(n->name, "body") == 0) {
+      blocks(&b, n->child);
+    }
+  }
+  if (zp_diag_errors(d) > errors) {
+    zp_arena_free(a);
+    return NULL;
+  }
+  return b.doc;
+}
+
+void zp_doc_free(zp_doc *doc) {
+  if (doc)
+    zp_arena_free(doc->arena);
+}
