@@ -201,19 +201,17 @@ static void report_missing(binder *b, const zp_tnode *n, const char *path,
                            const char *expected) {
   char jp[256];
   zp_json_path(near, jp, sizeof jp);
-  const char *what = near->type == ZP_JSON_OBJECT  ? "object"
-                     : near->type == ZP_JSON_ARRAY ? "array"
-                                                   : "value";
-  if (near->type == ZP_JSON_OBJECT || near->type == ZP_JSON_ARRAY)
+  bool arr = near->type == ZP_JSON_ARRAY;
+  if (near->type == ZP_JSON_OBJECT || arr)
     zp_error(b->d, n->loc,
-             "data has no \"%s\" (%s:%d:%d: %s %s has no %s \"%s\"); "
-             "expected %s",
-             path, b->data->file, near->line, near->col, what, jp,
-             near->type == ZP_JSON_ARRAY ? "element" : "member", missing,
-             expected);
+             "missing data %s%s%s%s for {%s}: %s:%d:%d: this %s has no %s "
+             "\"%s\"; expected %s",
+             jp, arr ? "" : ".", missing, arr ? "" : "", path, b->data->file,
+             near->line, near->col, arr ? "array" : "object",
+             arr ? "element" : "member", missing, expected);
   else
     zp_error(b->d, n->loc,
-             "data has no \"%s\" (%s:%d:%d: %s is a %s, not an object); "
+             "missing data for {%s}: %s:%d:%d: %s is a %s, not an object; "
              "expected %s",
              path, b->data->file, near->line, near->col, jp,
              zp_json_type_name(near->type), expected);
@@ -223,9 +221,10 @@ static void report_type(binder *b, const zp_tnode *n, const char *path,
                         const zp_json *v, const char *expected) {
   char jp[256];
   zp_json_path(v, jp, sizeof jp);
-  zp_error(b->d, n->loc, "\"%s\" (%s, %s:%d:%d) is a %s; expected %s", path,
-           jp, b->data->file, v->line, v->col, zp_json_type_name(v->type),
-           expected);
+  zp_error(b->d, n->loc, "wrong type of data %s for {%s}: %s:%d:%d: a %s; "
+           "expected %s",
+           jp, path, b->data->file, v->line, v->col,
+           zp_json_type_name(v->type), expected);
 }
 
 /* ---- fields ---- */
@@ -354,8 +353,10 @@ static void field(binder *b, const zp_tnode *n, const char *spec, size_t len,
     if (optional)
       return;
     char exp[96];
-    snprintf(exp, sizeof exp, "%s%s", fmt ? "a value for |" : "a value",
-             fmt ? fmt : "");
+    bool num = fmt && strcmp(fmt, "date") != 0;
+    snprintf(exp, sizeof exp, "%s%s%s",
+             !fmt ? "a string or a number" : num ? "a number" : "a date",
+             fmt ? " for |" : "", fmt ? fmt : "");
     report_missing(b, n, path, near, missing, exp);
     return;
   }

@@ -135,6 +135,7 @@ typedef struct zp_folio {
 typedef struct zp_doc_role {
   const char *name;
   const char *const *families; /* NULL-terminated */
+  zp_loc loc;                  /* where the template defines it */
 } zp_doc_role;
 
 typedef struct zp_doc {

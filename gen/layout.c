@@ -846,11 +846,11 @@ static bool draw_frame(ctx *c, const tlayout *tl, float top, float bottom) {
 /* Ends the current page in the middle of a table. */
 static bool draw_frame_and_emit(ctx *c, const tlayout *tl, float top,
                                 float bottom, size_t *start, size_t i) {
-  if (!draw_frame(c, tl, top, bottom))
+  if (!draw_frame(c, tl, top, bottom) || !emit_page(c, *start, i))
     return false;
   if (c->dump)
     fprintf(c->dump, "  table continues on the next page\n");
-  return emit_page(c, *start, i);
+  return true;
 }
 
 /* Places a table from *y on the current page (whose lines start at
@@ -1136,31 +1136,8 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
                      false);
 }
 
-/* Emits lines [from, to), placed, and the pending table parts as a page. */
-static bool emit_page(ctx *c, size_t from, size_t to) {
-  const zp_page_setup *ps = &c->doc->page;
-  zp_dl_page *p = zp_dl_add_page(c->dl, (float)ps->width, (float)ps->height);
-  if (!p)
-    return false;
-  int pno = c->dl->npages;
-  if (c->dump)
-    fprintf(c->dump, "page %d %.2fx%.2f pitch=%.3f\n", pno, ps->width,
-            ps->height, c->pitch);
-  bool table_done = false;
-  for (size_t i = from; i < to; i++) {
-    line *l = &c->lines.v[i];
-    if (l->tbl) {
-      table_done = true;
-    } else {
-      if (!draw_line(c, p, l, l->top, ""))
-        return false;
-      if (l->first && l->blk->outline && l->blk->level > 0 &&
-          !zp_dl_add_outline(c->dl, l->blk->level, l->blk->text, pno - 1,
-                             p->height - c->block_top - l->top))
-        return false;
-    }
-  }
-  (void)table_done;
+/* Draws what a table left for this page. */
+static bool flush_pending(ctx *c, zp_dl_page *p) {
   for (tdraw *d = c->pending; d; d = d->next) {
     if (d->l) {
       char tag[64] = " caption";
@@ -1176,6 +1153,36 @@ static bool emit_page(ctx *c, size_t from, size_t to) {
     }
   }
   c->pending = c->pending_tail = NULL;
+  return true;
+}
+
+/* Emits lines [from, to), placed, and the pending table parts as a page,
+ * in reading order: a table's parts where its place holder stands. */
+static bool emit_page(ctx *c, size_t from, size_t to) {
+  const zp_page_setup *ps = &c->doc->page;
+  zp_dl_page *p = zp_dl_add_page(c->dl, (float)ps->width, (float)ps->height);
+  if (!p)
+    return false;
+  int pno = c->dl->npages;
+  if (c->dump)
+    fprintf(c->dump, "page %d %.2fx%.2f pitch=%.3f\n", pno, ps->width,
+            ps->height, c->pitch);
+  for (size_t i = from; i < to; i++) {
+    line *l = &c->lines.v[i];
+    if (l->tbl) {
+      if (!flush_pending(c, p))
+        return false;
+      continue;
+    }
+    if (!draw_line(c, p, l, l->top, ""))
+      return false;
+    if (l->first && l->blk->outline && l->blk->level > 0 &&
+        !zp_dl_add_outline(c->dl, l->blk->level, l->blk->text, pno - 1,
+                           p->height - c->block_top - l->top))
+      return false;
+  }
+  if (!flush_pending(c, p))
+    return false;
   return emit_folio(c, p, pno);
 }
 
@@ -1239,7 +1246,11 @@ bool zp_layout_define_roles(const zp_doc *doc, zp_fontset *fs, zp_diag *d) {
   bool ok = true;
   if (doc->roles && doc->roles[0].name) {
     for (const zp_doc_role *r = doc->roles; r->name; r++)
-      ok &= zp_font_role(fs, r->name, r->families, d) >= 0;
+      if (zp_font_role(fs, r->name, r->families, d) < 0) {
+        zp_diag_report(d, ZP_NOTE, r->loc, "font role \"%s\" is defined here",
+                       r->name);
+        ok = false;
+      }
   } else {
     for (const zp_role_def *r = zp_font_default_roles(); r->name; r++)
       ok &= zp_font_role(fs, r->name, r->families, d) >= 0;

@@ -271,7 +271,11 @@ static int fonts_cmd(const opts *o, zp_diag *d) {
   const zp_doc_role *roles = t ? zp_tmpl_roles(t) : NULL;
   if (roles && roles[0].name) {
     for (const zp_doc_role *r = roles; r->name; r++)
-      ok &= zp_font_role(fs, r->name, r->families, d) >= 0;
+      if (zp_font_role(fs, r->name, r->families, d) < 0) {
+        zp_diag_report(d, ZP_NOTE, r->loc, "font role \"%s\" is defined here",
+                       r->name);
+        ok = false;
+      }
   } else {
     for (const zp_role_def *r = zp_font_default_roles(); r->name; r++)
       ok &= zp_font_role(fs, r->name, r->families, d) >= 0;

@@ -280,7 +280,7 @@ const zp_doc_role *zp_tmpl_roles(const zp_template *t) {
       for (int q = 0; q < k; q++)
         if (strcmp(roles[q].name, name) == 0)
           at = q;
-      roles[at] = (zp_doc_role){name, fams};
+      roles[at] = (zp_doc_role){name, fams, r->loc};
       if (at == k)
         k++;
     }

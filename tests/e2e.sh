@@ -29,7 +29,7 @@ for s in $SAMPLES; do
   title=$(sed -n 's/.*"title": *"\([^"]*\)".*/\1/p' data/$name.json | head -1)
   check "$name: pdfinfo shows the Chinese title" 'grep -q "^Title: *$title" "$T/info.txt"'
   check "$name: pdfinfo clean" '! grep -qiE "error|warning" "$T/info.txt"'
-  pdftotext "$out" "$T/$name.txt" 2>"$T/pdftotext.err"
+  pdftotext -raw "$out" "$T/$name.txt" 2>"$T/pdftotext.err"
   check "$name: pdftotext clean" '[ ! -s "$T/pdftotext.err" ]'
   check "$name: every text of the data appears, in order" \
     'build/tools/textcheck data/$name.json "$T/$name.txt" >"$T/tc.txt" || { cat "$T/tc.txt"; false; }'
@@ -57,9 +57,9 @@ expect_fail() {
 TPL=templates/dept-self-eval-report.xml
 DATA=data/liwan-agri-2023.json
 printf '{\n  "meta": {\n    "title": "x",\n  }\n}\n' >"$T/malformed.json"
-expect_fail "malformed JSON" 1 "malformed.json:4:3: error" render --template $TPL --data "$T/malformed.json" -o "$T/bad.pdf"
+expect_fail "malformed JSON" 1 "malformed.json:3:17: error: malformed JSON" render --template $TPL --data "$T/malformed.json" -o "$T/bad.pdf"
 sed 's/"rate": *[0-9.]*,//' $DATA >"$T/norate.json"
-expect_fail "missing field" 1 'dept-self-eval-report.xml:[0-9]+.*budget\.rate.*norate.json:[0-9]+:[0-9]+' \
+expect_fail "missing field" 1 'dept-self-eval-report.xml:[0-9]+: error: missing data .*budget\.rate .*norate.json:[0-9]+:[0-9]+.*expected a number' \
   render --template $TPL --data "$T/norate.json" -o "$T/bad.pdf"
 sed 's/"total": *\([0-9.]*\)/"total": "\1"/' $DATA >"$T/wrongtype.json"
 expect_fail "wrong type" 1 'dept-self-eval-report.xml:[0-9]+.*budget\.total.*wrongtype.json:[0-9]+:[0-9]+.*number' \

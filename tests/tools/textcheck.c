@@ -10,6 +10,7 @@
  * named in the SKIP list (meta data the report does not print) are skipped.
  * Prints each string not found; exits 1 if any.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,48 @@ static char *squeeze(const char *s) {
 
 static int failures, checked;
 
+/* Is v inside a member named "table"? */
+static bool in_table(const zp_json *v) {
+  for (const zp_json *p = v; p; p = p->parent)
+    if (p->key && strcmp(p->key, "table") == 0)
+      return true;
+  return false;
+}
+
+/* Can s be found as at most 6 pieces of 3 bytes or more, each after the
+ * previous one? */
+static bool pieces(const char *text, const char *s) {
+  const char *at = text;
+  size_t len = strlen(s);
+  for (int piece = 0; piece < 6 && len; piece++) {
+    /* the longest prefix of s found at or after at */
+    size_t best = 0;
+    const char *where = NULL;
+    size_t lo = len < 3 ? len : 3, hi = len;
+    char *buf = malloc(len + 1);
+    while (lo <= hi) {
+      size_t mid = (lo + hi) / 2;
+      memcpy(buf, s, mid);
+      buf[mid] = 0;
+      const char *h = strstr(at, buf);
+      if (h) {
+        best = mid;
+        where = h;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    free(buf);
+    if (!best)
+      return false;
+    at = where + best;
+    s += best;
+    len -= best;
+  }
+  return len == 0;
+}
+
 static void walk(const zp_json *v, const char *text, const char **at) {
   if (v->key)
     for (int i = 0; skip[i]; i++)
@@ -56,7 +99,17 @@ static void walk(const zp_json *v, const char *text, const char **at) {
         return;
   if (v->type == ZP_JSON_STRING) {
     char *s = squeeze(v->string);
-    if (*s) {
+    if (*s && in_table(v)) {
+      /* a cell: its text may be split over pages, so it is looked for
+       * in pieces, in order, anywhere in the text */
+      checked++;
+      if (!pieces(text, s)) {
+        char path[256];
+        printf("MISSING %s (line %d): %s\n", zp_json_path(v, path, sizeof path),
+               v->line, v->string);
+        failures++;
+      }
+    } else if (*s) {
       checked++;
       const char *hit = strstr(*at, s);
       if (!hit) {
