@@ -125,10 +125,10 @@ static bool parse_size(const char *s, double *out) {
   static const struct {
     const char *name;
     double pt;
-  } hao[] = {{"初号", 42},   {"小初", 36},   {"一号", 26}, {"小一", 24},
-             {"二号", 22},   {"小二", 18},   {"三号", 16}, {"小三", 15},
-             {"四号", 14},   {"小四", 12},   {"五号", 10.5}, {"小五", 9},
-             {"六号", 7.5},  {"小六", 6.5},  {"七号", 5.5}, {"八号", 5}};
+  } hao[] = {{"初号", 42},  {"小初", 36},  {"一号", 26},   {"小一", 24},
+             {"二号", 22},  {"小二", 18},  {"三号", 16},   {"小三", 15},
+             {"四号", 14},  {"小四", 12},  {"五号", 10.5}, {"小五", 9},
+             {"六号", 7.5}, {"小六", 6.5}, {"七号", 5.5},  {"八号", 5}};
   for (size_t i = 0; i < sizeof hao / sizeof *hao; i++)
     if (strcmp(s, hao[i].name) == 0) {
       *out = hao[i].pt;
@@ -221,10 +221,11 @@ static void report_type(binder *b, const zp_tnode *n, const char *path,
                         const zp_json *v, const char *expected) {
   char jp[256];
   zp_json_path(v, jp, sizeof jp);
-  zp_error(b->d, n->loc, "wrong type of data %s for {%s}: %s:%d:%d: a %s; "
+  zp_error(b->d, n->loc,
+           "wrong type of data %s for {%s}: %s:%d:%d: a %s; "
            "expected %s",
-           jp, path, b->data->file, v->line, v->col,
-           zp_json_type_name(v->type), expected);
+           jp, path, b->data->file, v->line, v->col, zp_json_type_name(v->type),
+           expected);
 }
 
 /* ---- fields ---- */
@@ -274,8 +275,8 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
       ok = zp_fmt_decimal(v->raw, places < 0 ? zp_fmt_places(v->raw) : places,
                           false, buf, sizeof buf);
     else if (strcmp(fmt, "cn") == 0)
-      ok = v->number == floor(v->number) && zp_fmt_cn((long)v->number, buf,
-                                                        sizeof buf);
+      ok = v->number == floor(v->number) &&
+           zp_fmt_cn((long)v->number, buf, sizeof buf);
     else
       ok = v->number == floor(v->number) &&
            zp_fmt_cn_digits((long)v->number, buf, sizeof buf);
@@ -355,7 +356,9 @@ static void field(binder *b, const zp_tnode *n, const char *spec, size_t len,
     char exp[96];
     bool num = fmt && strcmp(fmt, "date") != 0;
     snprintf(exp, sizeof exp, "%s%s%s",
-             !fmt ? "a string or a number" : num ? "a number" : "a date",
+             !fmt  ? "a string or a number"
+             : num ? "a number"
+                   : "a date",
              fmt ? " for |" : "", fmt ? fmt : "");
     report_missing(b, n, path, near, missing, exp);
     return;
@@ -455,8 +458,7 @@ static const zp_json *loop_array(binder *b, const zp_tnode *n) {
 static bool push(binder *b, const zp_tnode *n, const char *name,
                  const zp_json *v) {
   if (b->nvars == MAX_VARS) {
-    zp_error(b->d, n->loc, "loops and macros nested deeper than %d",
-             MAX_VARS);
+    zp_error(b->d, n->loc, "loops and macros nested deeper than %d", MAX_VARS);
     return false;
   }
   b->vars[b->nvars++] = (var){name, v, ++b->iters};
@@ -676,8 +678,8 @@ static void block(binder *b, const zp_tnode *n) {
     }
     const char *sname = zp_tmpl_attr(n, "style");
     if (!sname)
-      sname = item && b->levels[lv].item_style ? b->levels[lv].item_style
-                                                : "body";
+      sname =
+          item && b->levels[lv].item_style ? b->levels[lv].item_style : "body";
     const zp_style *st = get_style(b, sname, n);
     const char *prefix = NULL;
     if (item) {
@@ -709,8 +711,8 @@ static void block(binder *b, const zp_tnode *n) {
     }
     const char *sname = zp_tmpl_attr(n, "style");
     if (!sname)
-      sname = b->levels[lv].heading_style ? b->levels[lv].heading_style
-                                          : "body";
+      sname =
+          b->levels[lv].heading_style ? b->levels[lv].heading_style : "body";
     const zp_style *st = get_style(b, sname, n);
     zp_block *blk = add_block(b, ZP_BLOCK_HEADING, n);
     if (blk && st) {
@@ -768,8 +770,8 @@ static void block(binder *b, const zp_tnode *n) {
         continue;
       const zp_json *near;
       char missing[256];
-      const zp_json *v = resolve(b, n->attrs[i].value, &near, missing,
-                                 sizeof missing);
+      const zp_json *v =
+          resolve(b, n->attrs[i].value, &near, missing, sizeof missing);
       if (!v) {
         report_missing(b, n, n->attrs[i].value, near, missing,
                        "a value for the macro's parameter");
@@ -850,8 +852,10 @@ static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
     int colspan = (v = zp_tmpl_attr(c, "colspan")) ? atoi(v) : 1;
     int rowspan = (v = zp_tmpl_attr(c, "rowspan")) ? atoi(v) : 1;
     if (col + colspan > t->ncols) {
-      zp_error(b->d, c->loc, "this row has more cells than the table's %d "
-               "columns", t->ncols);
+      zp_error(b->d, c->loc,
+               "this row has more cells than the table's %d "
+               "columns",
+               t->ncols);
       return;
     }
     const char *span = zp_tmpl_attr(c, "span");
@@ -864,8 +868,7 @@ static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
         zp_error(b->d, c->loc, "span=\"%s\" names no enclosing loop", span);
         return;
       }
-      bool cont = s && s->cell &&
-                  (it == -2 ? *text == 0 : s->iter == it);
+      bool cont = s && s->cell && (it == -2 ? *text == 0 : s->iter == it);
       if (cont) {
         /* the cell above grows down over this row */
         s->cell->rowspan++;
@@ -875,9 +878,9 @@ static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
     }
     zp_cell *cell = &row->cells[row->ncells++];
     const char *sname = zp_tmpl_attr(c, "style");
-    cell->style = sname ? get_style(b, sname, c)
-                        : header ? tb->head_style
-                                 : tb->cell_style;
+    cell->style = sname    ? get_style(b, sname, c)
+                  : header ? tb->head_style
+                           : tb->cell_style;
     cell->text = text;
     cell->col = col;
     cell->colspan = colspan;
@@ -990,11 +993,11 @@ static void table(binder *b, const zp_tnode *n) {
                  "width=\"%s\" is not a length, a weight (2*) or fit", w);
     }
     v = zp_tmpl_attr(c, "align");
-    col->align = !v                           ? ZP_ALIGN_LEFT
-                 : strcmp(v, "center") == 0   ? ZP_ALIGN_CENTER
-                 : strcmp(v, "right") == 0    ? ZP_ALIGN_RIGHT
-                 : strcmp(v, "justify") == 0  ? ZP_ALIGN_JUSTIFY
-                                              : ZP_ALIGN_LEFT;
+    col->align = !v                          ? ZP_ALIGN_LEFT
+                 : strcmp(v, "center") == 0  ? ZP_ALIGN_CENTER
+                 : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
+                 : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
+                                             : ZP_ALIGN_LEFT;
     col->justify = col->align == ZP_ALIGN_JUSTIFY;
   }
   for (const zp_tnode *c = n->child; c; c = c->next)
@@ -1019,8 +1022,8 @@ static void table(binder *b, const zp_tnode *n) {
     if (yes(zp_tmpl_attr(n, "number")))
       cap = zp_arena_printf(b->a, "表%d：%s", b->tables, cap);
     t->caption = cap;
-    t->caption_style = get_style(
-        b, (v = zp_tmpl_attr(n, "caption-style")) ? v : "caption", n);
+    t->caption_style =
+        get_style(b, (v = zp_tmpl_attr(n, "caption-style")) ? v : "caption", n);
   }
   t->continued = zp_tmpl_attr(n, "continued");
   t->rule_width = 0.5;
@@ -1060,8 +1063,8 @@ static void page_setup(binder *b, const zp_tnode *n) {
     static const struct {
       const char *name;
       double w, h;
-    } papers[] = {{"A4", 210, 297}, {"A3", 297, 420}, {"A5", 148, 210},
-                  {"B5", 176, 250}};
+    } papers[] = {
+        {"A4", 210, 297}, {"A3", 297, 420}, {"A5", 148, 210}, {"B5", 176, 250}};
     bool found = false;
     for (size_t i = 0; i < sizeof papers / sizeof *papers; i++)
       if (strcmp(v, papers[i].name) == 0) {
@@ -1092,8 +1095,7 @@ static void page_setup(binder *b, const zp_tnode *n) {
   double *vals[] = {&p->margin_top, &p->margin_bottom, &p->margin_left,
                     &p->margin_right};
   for (int i = 0; i < 4; i++)
-    if ((v = zp_tmpl_attr(n, keys[i])) &&
-        !parse_length(v, 16, 0, vals[i]))
+    if ((v = zp_tmpl_attr(n, keys[i])) && !parse_length(v, 16, 0, vals[i]))
       zp_error(b->d, n->loc, "%s=\"%s\" is not a length", keys[i], v);
   if ((v = zp_tmpl_attr(n, "grid-lines")))
     p->grid_lines = atoi(v);
@@ -1111,9 +1113,9 @@ static void sheet(binder *b) {
   zp_doc *doc = b->doc;
   /* defaults: LAYOUT.md's page */
   doc->page = (zp_page_setup){210 * MM, 297 * MM, 37 * MM, 35 * MM, 28 * MM,
-                              26 * MM, 22, 28, 0, 0};
-  doc->folio = (zp_folio){ZP_FOLIO_CENTER, "- {n} -", "song", 14, 7 * MM, 0,
-                          true};
+                              26 * MM,  22,       28,      0,       0};
+  doc->folio =
+      (zp_folio){ZP_FOLIO_CENTER, "- {n} -", "song", 14, 7 * MM, 0, true};
   const zp_tnode *folio = NULL;
   for (int i = 0; i < b->t->ntop; i++) {
     const zp_tnode *n = b->t->top[i];
@@ -1137,23 +1139,21 @@ static void sheet(binder *b) {
           continue;
         }
         const char *o = zp_tmpl_attr(l, "outline");
-        b->levels[k] = (level){zp_tmpl_attr(l, "format"),
-                               zp_tmpl_attr(l, "prefix"),
-                               zp_tmpl_attr(l, "suffix"),
-                               zp_tmpl_attr(l, "heading-style"),
-                               zp_tmpl_attr(l, "item-style"),
-                               o ? yes(o) : k <= 2};
+        b->levels[k] = (level){
+            zp_tmpl_attr(l, "format"),     zp_tmpl_attr(l, "prefix"),
+            zp_tmpl_attr(l, "suffix"),     zp_tmpl_attr(l, "heading-style"),
+            zp_tmpl_attr(l, "item-style"), o ? yes(o) : k <= 2};
       }
     } else if (strcmp(n->name, "folio") == 0) {
       folio = n;
     }
   }
   const zp_page_setup *p = &doc->page;
-  b->line_pitch = p->line_pitch > 0 ? p->line_pitch
-                  : p->grid_lines > 0
-                      ? (p->height - p->margin_top - p->margin_bottom) /
-                            p->grid_lines
-                      : 29;
+  b->line_pitch =
+      p->line_pitch > 0 ? p->line_pitch
+      : p->grid_lines > 0
+          ? (p->height - p->margin_top - p->margin_bottom) / p->grid_lines
+          : 29;
   if (folio) {
     const char *v;
     if ((v = zp_tmpl_attr(folio, "position")))

@@ -36,8 +36,8 @@ zp_dl_page *zp_dl_add_page(zp_dl *dl, float width, float height) {
   return p;
 }
 
-zp_dl_run *zp_dl_add_run(zp_dl *dl, zp_dl_page *page, uint16_t face,
-                         float size, float y, uint32_t n) {
+zp_dl_run *zp_dl_add_run(zp_dl *dl, zp_dl_page *page, uint16_t face, float size,
+                         float y, uint32_t n) {
   zp_dl_run *r = zp_arena_alloc(dl->arena, sizeof *r);
   if (!r)
     return NULL;

@@ -22,9 +22,9 @@ typedef struct zp_dl_glyph {
 /* Glyphs of one face and size on one baseline. */
 typedef struct zp_dl_run {
   uint16_t face;
-  bool bold;    /* synthesise bold (fill + stroke) */
-  float size;   /* pt */
-  float y;      /* baseline, pt from the page's bottom edge */
+  bool bold;  /* synthesise bold (fill + stroke) */
+  float size; /* pt */
+  float y;    /* baseline, pt from the page's bottom edge */
   uint32_t n;
   zp_dl_glyph *glyphs;
   struct zp_dl_run *next;
@@ -69,8 +69,8 @@ void zp_dl_free(zp_dl *dl);
 zp_dl_page *zp_dl_add_page(zp_dl *dl, float width, float height);
 
 /* Appends a run of n glyphs; the caller fills run->glyphs[0..n-1]. */
-zp_dl_run *zp_dl_add_run(zp_dl *dl, zp_dl_page *page, uint16_t face,
-                         float size, float y, uint32_t n);
+zp_dl_run *zp_dl_add_run(zp_dl *dl, zp_dl_page *page, uint16_t face, float size,
+                         float y, uint32_t n);
 
 zp_dl_rule *zp_dl_add_rule(zp_dl *dl, zp_dl_page *page, float x0, float y0,
                            float x1, float y1, float width);

@@ -28,21 +28,21 @@ typedef enum { ZP_BREAK_STRICT, ZP_BREAK_BASIC, ZP_BREAK_LOOSE } zp_break_rules;
 /* A resolved style.  Lengths in pt. */
 typedef struct zp_style {
   const char *name;
-  const char *role;     /* font role: "song", "hei", ... */
-  double size;          /* font size */
-  double first_indent;  /* extra indent of a paragraph's first line */
+  const char *role;    /* font role: "song", "hei", ... */
+  double size;         /* font size */
+  double first_indent; /* extra indent of a paragraph's first line */
   double left_indent, right_indent;
   zp_align align;
-  double line_pitch;    /* baseline to baseline; 0: the page grid's */
-  bool grid;            /* lines on the page grid, characters at its pitch */
+  double line_pitch; /* baseline to baseline; 0: the page grid's */
+  bool grid;         /* lines on the page grid, characters at its pitch */
   double space_before, space_after;
-  bool bold;            /* synthesised when the face has no bold */
-  bool keep_with_next;  /* never last on a page */
-  bool balance;         /* balanced lines (titles) */
+  bool bold;           /* synthesised when the face has no bold */
+  bool keep_with_next; /* never last on a page */
+  bool balance;        /* balanced lines (titles) */
   bool page_break_before;
-  int widows, orphans;  /* least lines at a page top / bottom; 1: no rule */
+  int widows, orphans; /* least lines at a page top / bottom; 1: no rule */
   zp_break_rules rules;
-  double latin_space;   /* extra space between Han and Latin/digits, em */
+  double latin_space; /* extra space between Han and Latin/digits, em */
 } zp_style;
 
 typedef struct zp_table zp_table;
@@ -58,11 +58,11 @@ typedef struct zp_block zp_block;
 struct zp_block {
   zp_block_kind kind;
   const zp_style *style;
-  const char *text;  /* UTF-8; headings include their number "一、" */
-  int level;         /* heading level, 1 = 一、; 0 for other blocks */
-  bool outline;      /* make a bookmark of it */
-  zp_loc loc;        /* the template element that made it */
-  zp_loc data_loc;   /* the data value its text came from, if one did */
+  const char *text;      /* UTF-8; headings include their number "一、" */
+  int level;             /* heading level, 1 = 一、; 0 for other blocks */
+  bool outline;          /* make a bookmark of it */
+  zp_loc loc;            /* the template element that made it */
+  zp_loc data_loc;       /* the data value its text came from, if one did */
   const zp_table *table; /* ZP_BLOCK_TABLE */
   zp_block *next;
 };
@@ -73,15 +73,15 @@ typedef enum { ZP_COL_FIXED, ZP_COL_PROPORTIONAL, ZP_COL_FIT } zp_col_kind;
 
 typedef struct zp_column {
   zp_col_kind kind;
-  double width;     /* FIXED: pt; PROPORTIONAL: weight; FIT: minimum pt */
-  zp_align align;   /* default alignment of the column's cells */
-  bool justify;     /* justify wrapped lines in this column */
+  double width;   /* FIXED: pt; PROPORTIONAL: weight; FIT: minimum pt */
+  zp_align align; /* default alignment of the column's cells */
+  bool justify;   /* justify wrapped lines in this column */
 } zp_column;
 
 typedef struct zp_cell {
   const char *text; /* UTF-8; may be "" */
   const zp_style *style;
-  int col;          /* first column */
+  int col; /* first column */
   int colspan, rowspan;
   zp_align align;
   zp_valign valign;
@@ -91,7 +91,7 @@ typedef struct zp_cell {
 typedef struct zp_row {
   zp_cell *cells;
   int ncells;
-  bool header;      /* repeats on every page */
+  bool header; /* repeats on every page */
 } zp_row;
 
 struct zp_table {
@@ -99,14 +99,14 @@ struct zp_table {
   zp_column *cols;
   zp_row *rows;
   int nrows;
-  int header_rows;          /* the first header_rows rows are the header */
-  const char *caption;      /* NULL: none */
+  int header_rows;     /* the first header_rows rows are the header */
+  const char *caption; /* NULL: none */
   const zp_style *caption_style;
-  const char *continued;    /* suffix for continued captions, "（续）", or NULL */
-  double rule_width;        /* cell rules, pt (0.5) */
-  double frame_width;       /* outer frame, pt (0 = same as rules) */
+  const char *continued; /* suffix for continued captions, "（续）", or NULL */
+  double rule_width;     /* cell rules, pt (0.5) */
+  double frame_width;    /* outer frame, pt (0 = same as rules) */
   double pad_top, pad_bottom, pad_left, pad_right;
-  int min_split_lines;      /* least lines on each side of a split row */
+  int min_split_lines; /* least lines on each side of a split row */
 };
 
 /* ---- the page ---- */
@@ -115,20 +115,20 @@ typedef struct zp_page_setup {
   double width, height; /* pt, orientation applied */
   double margin_top, margin_bottom, margin_left, margin_right;
   int grid_lines, grid_chars; /* 22 × 28; 0 = no grid */
-  double line_pitch;  /* pt; derived from grid_lines when 0 */
-  double char_pitch;  /* pt; derived from grid_chars when 0 */
+  double line_pitch;          /* pt; derived from grid_lines when 0 */
+  double char_pitch;          /* pt; derived from grid_chars when 0 */
 } zp_page_setup;
 
 typedef enum { ZP_FOLIO_NONE, ZP_FOLIO_OUTER, ZP_FOLIO_CENTER } zp_folio_pos;
 
 typedef struct zp_folio {
-  zp_folio_pos pos;    /* OUTER: odd pages right, even pages left */
-  const char *format;  /* "— {n} —", "{n}" is the number */
+  zp_folio_pos pos;   /* OUTER: odd pages right, even pages left */
+  const char *format; /* "— {n} —", "{n}" is the number */
   const char *role;
-  double size;         /* pt */
-  double below;        /* pt from the text block's bottom to the folio's top */
-  double indent;       /* pt in from the text block's edge (OUTER) */
-  bool first_page;     /* number the first page too */
+  double size;     /* pt */
+  double below;    /* pt from the text block's bottom to the folio's top */
+  double indent;   /* pt in from the text block's edge (OUTER) */
+  bool first_page; /* number the first page too */
 } zp_folio;
 
 /* A font role as the template defines it. */
@@ -143,7 +143,7 @@ typedef struct zp_doc {
   zp_page_setup page;
   zp_folio folio;
   const char *title, *author, *subject, *keywords; /* PDF Info, may be NULL */
-  const char *date; /* "YYYY-MM-DD" or NULL */
+  const char *date;                                /* "YYYY-MM-DD" or NULL */
   const zp_doc_role *roles; /* terminated by a NULL name; may be NULL */
   zp_block *first;
 } zp_doc;

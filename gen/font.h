@@ -32,19 +32,19 @@ typedef struct zp_glyph {
 
 /* What a face is. */
 typedef struct zp_face_info {
-  const char *family;    /* "AR PL SungtiL GB" */
-  const char *style;     /* "Regular" */
-  const char *psname;    /* PostScript name, ASCII, no spaces */
-  const char *file;      /* absolute path */
-  int index;             /* face index inside a .ttc */
-  bool user;             /* found in a user fonts/ directory */
-  bool bold;             /* the face itself is bold */
+  const char *family; /* "AR PL SungtiL GB" */
+  const char *style;  /* "Regular" */
+  const char *psname; /* PostScript name, ASCII, no spaces */
+  const char *file;   /* absolute path */
+  int index;          /* face index inside a .ttc */
+  bool user;          /* found in a user fonts/ directory */
+  bool bold;          /* the face itself is bold */
   unsigned num_glyphs;
   unsigned units_per_em;
   /* in 1/1000 em: */
   int ascent, descent, cap_height, bbox[4];
-  unsigned hanzi;   /* code points of U+4E00..U+9FFF covered */
-  unsigned gb2312;  /* of the 6,763 GB2312 hanzi, how many are covered */
+  unsigned hanzi;     /* code points of U+4E00..U+9FFF covered */
+  unsigned gb2312;    /* of the 6,763 GB2312 hanzi, how many are covered */
   unsigned cmap_size; /* code points in the cmap */
 } zp_face_info;
 
@@ -97,11 +97,11 @@ bool zp_font_covers(zp_fontset *fs, int face, uint32_t cp);
 typedef struct zp_subset {
   unsigned char *data; /* the subset TrueType file (malloc'd) */
   size_t size;
-  unsigned num_glyphs;  /* glyphs in the subset, .notdef is 0 */
-  uint16_t *new_gid;    /* indexed by original gid: its gid in the subset,
-                           0 when not kept (malloc'd, num_glyphs of the
-                           original face entries) */
-  uint16_t *widths;     /* indexed by subset gid: advance, 1/1000 em */
+  unsigned num_glyphs; /* glyphs in the subset, .notdef is 0 */
+  uint16_t *new_gid;   /* indexed by original gid: its gid in the subset,
+                          0 when not kept (malloc'd, num_glyphs of the
+                          original face entries) */
+  uint16_t *widths;    /* indexed by subset gid: advance, 1/1000 em */
 } zp_subset;
 
 /* Subsets face to the n glyphs gids (original ids; duplicates allowed;

@@ -27,15 +27,15 @@ typedef enum {
 typedef struct zp_json zp_json;
 struct zp_json {
   zp_json_type type;
-  int line, col;       /* where the value starts */
-  const char *key;     /* member name when inside an object, else NULL */
-  bool boolean;        /* ZP_JSON_BOOL */
-  double number;       /* ZP_JSON_NUMBER */
-  const char *raw;     /* ZP_JSON_NUMBER: the token as written, "18335.56" */
-  const char *string;  /* ZP_JSON_STRING: UTF-8, NUL-terminated */
-  size_t length;       /* ZP_JSON_STRING: bytes; ARRAY/OBJECT: members */
-  zp_json *child;      /* ARRAY/OBJECT: first member */
-  zp_json *next;       /* next sibling */
+  int line, col;      /* where the value starts */
+  const char *key;    /* member name when inside an object, else NULL */
+  bool boolean;       /* ZP_JSON_BOOL */
+  double number;      /* ZP_JSON_NUMBER */
+  const char *raw;    /* ZP_JSON_NUMBER: the token as written, "18335.56" */
+  const char *string; /* ZP_JSON_STRING: UTF-8, NUL-terminated */
+  size_t length;      /* ZP_JSON_STRING: bytes; ARRAY/OBJECT: members */
+  zp_json *child;     /* ARRAY/OBJECT: first member */
+  zp_json *next;      /* next sibling */
   const zp_json *parent;
 };
 

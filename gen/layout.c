@@ -45,9 +45,9 @@ typedef struct line {
   float width;   /* from the first glyph's origin to the last's advance */
   float height;  /* the line's pitch */
   float space_before;
-  uint8_t brk;   /* before this line: BRK_ALLOW / NEVER / FORCE */
-  bool last;     /* last line of its block */
-  bool first;    /* first line of its block */
+  uint8_t brk; /* before this line: BRK_ALLOW / NEVER / FORCE */
+  bool last;   /* last line of its block */
+  bool first;  /* first line of its block */
   bool justified;
   bool grid;
   bool bold;
@@ -135,9 +135,11 @@ static size_t utf8_decode(const char *s, uint32_t *out) {
   size_t n = 0;
   while (*p) {
     uint32_t c = *p;
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                                         : (c >> 3) == 30       ? 4
-                                                                : 0;
+    int len = c < 0x80         ? 1
+              : (c >> 5) == 6  ? 2
+              : (c >> 4) == 14 ? 3
+              : (c >> 3) == 30 ? 4
+                               : 0;
     if (len == 0) {
       out[n++] = 0xFFFD;
       p++;
@@ -276,8 +278,10 @@ static size_t measure_text(ctx *c, const zp_style *st, const char *text,
                            zp_loc loc, zp_loc data_loc, int32_t *em_out) {
   int role = zp_font_role_find(c->fs, st->role);
   if (role < 0) {
-    zp_error(c->d, loc, "style \"%s\" uses font role \"%s\", which is not "
-             "defined", st->name, st->role);
+    zp_error(c->d, loc,
+             "style \"%s\" uses font role \"%s\", which is not "
+             "defined",
+             st->name, st->role);
     return (size_t)-1;
   }
   if (!grow_scratch(c, strlen(text) + 1))
@@ -363,8 +367,8 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
     while (e > start && (c->cp[e - 1] == '\n' || c->cp[e - 1] == 0x2028 ||
                          c->cp[e - 1] == ' '))
       e--;
-    bool hard = end > start &&
-                (c->cp[end - 1] == '\n' || c->cp[end - 1] == 0x2028);
+    bool hard =
+        end > start && (c->cp[end - 1] == '\n' || c->cp[end - 1] == 0x2028);
     uint32_t cnt = (uint32_t)(e - start);
     l->g = cnt ? zp_arena_alloc(c->arena, cnt * sizeof *l->g) : NULL;
     if (cnt && !l->g)
@@ -405,11 +409,11 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
       g->face = c->gl[i].face;
       g->gid = c->gl[i].gid;
       /* an opening mark squeezed on its blank (left) half */
-      g->x = x - (zp_brk_punct(g->cp) == ZP_PUNCT_OPEN
-                      ? c->squeeze[i] / 1000.0f
-                      : 0);
+      g->x = x - (zp_brk_punct(g->cp) == ZP_PUNCT_OPEN ? c->squeeze[i] / 1000.0f
+                                                       : 0);
       x += c->adv[i] / 1000.0f;
-      if (i + 1 < e && (all_gaps || !(narrow(c->cp[i]) && narrow(c->cp[i + 1]))))
+      if (i + 1 < e &&
+          (all_gaps || !(narrow(c->cp[i]) && narrow(c->cp[i + 1]))))
         x += gap;
     }
     l->n = cnt;
@@ -447,8 +451,8 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
     } else if (b->kind == ZP_BLOCK_HEADING) {
       l->brk = BRK_NEVER;
     } else {
-      l->brk = ((int)k < orphans || (int)(nl - k) < widows) ? BRK_NEVER
-                                                            : BRK_ALLOW;
+      l->brk =
+          ((int)k < orphans || (int)(nl - k) < widows) ? BRK_NEVER : BRK_ALLOW;
     }
   }
   return true;
@@ -510,8 +514,7 @@ static bool pend(ctx *c, tdraw *d) {
   return true;
 }
 
-static bool pend_rule(ctx *c, float x0, float y0, float x1, float y1,
-                      float w) {
+static bool pend_rule(ctx *c, float x0, float y0, float x1, float y1, float w) {
   tdraw d = {0};
   d.x0 = x0;
   d.y0 = y0;
@@ -533,9 +536,9 @@ static bool pend_line(ctx *c, const line *l, float top, const tcell *cell) {
 static bool caption_lines(ctx *c, const zp_table *t, const zp_block *b,
                           const char *text, line **out, int *n, float *h) {
   lvec v = {0};
-  shape_req r = {t->caption_style, text,          b->loc, b->data_loc,
-                 c->block_left,    c->block_w,    0,      ZP_ALIGN_CENTER,
-                 true};
+  shape_req r = {
+      t->caption_style, text, b->loc,          b->data_loc, c->block_left,
+      c->block_w,       0,    ZP_ALIGN_CENTER, true};
   bool ok = shape(c, &r, &v);
   *n = 0;
   *h = 0;
@@ -740,9 +743,8 @@ static tlayout *table_prepare(ctx *c, const zp_block *b) {
 
 /* Draws lines [from, from + n) of a cell into a fragment whose box is
  * [top, bottom); valign applies when all the cell's remaining lines show. */
-static bool draw_cell_text(ctx *c, const tlayout *tl, const tcell *tc,
-                           int from, int n, float top, float bottom,
-                           bool align) {
+static bool draw_cell_text(ctx *c, const tlayout *tl, const tcell *tc, int from,
+                           int n, float top, float bottom, bool align) {
   const zp_table *t = tl->t;
   float inner = bottom - top - (float)(t->pad_top + t->pad_bottom);
   float used = (float)n * tc->pitch;
@@ -784,8 +786,7 @@ static bool close_span(ctx *c, const tlayout *tl, tcell *tc, float bottom,
   int fitn = lines_fitting(tl, tc, bottom - tc->frag_top);
   int n = rest <= fitn ? rest : fitn;
   if (!draw_box(c, tl, tc->x, tc->w, tc->frag_top, bottom) ||
-      !draw_cell_text(c, tl, tc, tc->done, n, tc->frag_top, bottom,
-                      n == rest))
+      !draw_cell_text(c, tl, tc, tc->done, n, tc->frag_top, bottom, n == rest))
     return false;
   tc->done += n;
   tc->open = false;
@@ -1079,7 +1080,7 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
             "style=%s align=%c%s%s%s%s face=%s text=",
             tag, c->block_top + base, top, l->left, l->width, l->measure,
             l->size, l->st->name, "lcrj"[l->st->align],
-            l->grid ? " grid" : "", l->justified ? " just" : "",
+            l -> grid ? " grid" : "", l->justified ? " just" : "",
             l->first ? " first" : "", l->last ? " last" : "",
             face_names(c, l->g, l->n, faces, sizeof faces));
     dump_text(c->dump, l->g, l->n);
@@ -1127,13 +1128,12 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
   /* below: from the text block's bottom to the top of the folio's em box */
   float base = c->block_top + c->block_h + (float)f->below + size * 0.88f;
   if (c->dump) {
-    fprintf(c->dump, "  folio x=%.2f y=%.2f w=%.2f size=%.1f text=", left,
-            base, x, size);
+    fprintf(c->dump, "  folio x=%.2f y=%.2f w=%.2f size=%.1f text=", left, base,
+            x, size);
     dump_text(c->dump, g, (uint32_t)n);
     fputc('\n', c->dump);
   }
-  return emit_glyphs(c, p, g, (uint32_t)n, left, p->height - base, size,
-                     false);
+  return emit_glyphs(c, p, g, (uint32_t)n, left, p->height - base, size, false);
 }
 
 /* Draws what a table left for this page. */

@@ -366,8 +366,9 @@ int main(int argc, char **argv) {
   int rc;
   if (strcmp(cmd, "render") == 0) {
     if (!o.template_path || !o.data_path || !o.output) {
-      fprintf(stderr, "zpgen render: --template, --data and --output are "
-                      "required\n%s",
+      fprintf(stderr,
+              "zpgen render: --template, --data and --output are "
+              "required\n%s",
               usage);
       rc = EXIT_USAGE;
     } else {

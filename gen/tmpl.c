@@ -56,8 +56,8 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file) {
   n->attrs = zp_arena_alloc(l->t->arena, sizeof(zp_tattr) * (size_t)(na + 1));
   for (xmlAttrPtr a = x->properties; a; a = a->next) {
     xmlChar *v = xmlNodeListGetString(x->doc, a->children, 1);
-    n->attrs[n->nattrs++] = (zp_tattr){intern(l, a->name),
-                                       intern(l, v ? v : BAD_CAST "")};
+    n->attrs[n->nattrs++] =
+        (zp_tattr){intern(l, a->name), intern(l, v ? v : BAD_CAST "")};
     xmlFree(v);
   }
   zp_tnode **tail = &n->child;
@@ -243,7 +243,8 @@ const zp_doc_role *zp_tmpl_roles(const zp_template *t) {
         n += r->name != NULL;
   if (n == 0)
     return NULL;
-  zp_doc_role *roles = zp_arena_alloc(t->arena, sizeof *roles * (size_t)(n + 1));
+  zp_doc_role *roles =
+      zp_arena_alloc(t->arena, sizeof *roles * (size_t)(n + 1));
   if (!roles)
     return NULL;
   int k = 0;
@@ -269,8 +270,8 @@ const zp_doc_role *zp_tmpl_roles(const zp_template *t) {
           txt++;
         char *s = zp_arena_strdup(t->arena, txt);
         size_t len = strlen(s);
-        while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' ||
-                       s[len - 1] == '\t'))
+        while (len &&
+               (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\t'))
           s[--len] = 0;
         fams[j++] = s;
       }

@@ -46,8 +46,8 @@ static int setup(void **state) {
   p->margin_right = 26 * MM;
   p->grid_lines = 22;
   p->grid_chars = 28;
-  f->doc.folio = (zp_folio){ZP_FOLIO_OUTER, "— {n} —", "song", 14, 7 * MM,
-                            14, true};
+  f->doc.folio =
+      (zp_folio){ZP_FOLIO_OUTER, "— {n} —", "song", 14, 7 * MM, 14, true};
   f->body = (zp_style){.name = "body",
                        .role = "song",
                        .size = 16,
@@ -222,7 +222,7 @@ static zp_table *table(fixture *f, int nrows, int tall, bool merged) {
   h->ncells = 3;
   h->cells = zp_arena_alloc(f->a, 3 * sizeof *h->cells);
   for (int c = 0; c < 3; c++)
-    h->cells[c] = (zp_cell){heads[c], &f->head,        c, 1, 1,
+    h->cells[c] = (zp_cell){heads[c],        &f->head,         c,  1, 1,
                             ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
   for (int r = 1; r <= nrows; r++) {
     zp_row *row = &t->rows[r];
@@ -230,16 +230,25 @@ static zp_table *table(fixture *f, int nrows, int tall, bool merged) {
     row->cells = zp_arena_alloc(f->a, 3 * sizeof *row->cells);
     int k = 0;
     if (!merged || first)
-      row->cells[k++] =
-          (zp_cell){"产出指标", &f->cell, 0, 1, merged ? nrows : 1,
-                    ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
-    row->cells[k++] =
-        (zp_cell){zp_arena_printf(f->a, "第%d行", r), &f->cell, 1, 1, 1,
-                  ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
-    row->cells[k++] = (zp_cell){r == 2 ? hanzi(f, tall) : "完成", &f->cell,
-                                2,          1,
-                                1,          ZP_ALIGN_JUSTIFY,
-                                ZP_VALIGN_MIDDLE, {0}};
+      row->cells[k++] = (zp_cell){
+          "产出指标",      &f->cell,         0,  1, merged ? nrows : 1,
+          ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
+    row->cells[k++] = (zp_cell){zp_arena_printf(f->a, "第%d行", r),
+                                &f->cell,
+                                1,
+                                1,
+                                1,
+                                ZP_ALIGN_CENTER,
+                                ZP_VALIGN_MIDDLE,
+                                {0}};
+    row->cells[k++] = (zp_cell){r == 2 ? hanzi(f, tall) : "完成",
+                                &f->cell,
+                                2,
+                                1,
+                                1,
+                                ZP_ALIGN_JUSTIFY,
+                                ZP_VALIGN_MIDDLE,
+                                {0}};
     row->ncells = k;
   }
   return t;
@@ -349,8 +358,7 @@ static void missing_glyph_warns(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(grid_28_by_22, setup, teardown),
-      cmocka_unit_test_setup_teardown(heading_keeps_with_next, setup,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(heading_keeps_with_next, setup, teardown),
       cmocka_unit_test_setup_teardown(widows_and_orphans, setup, teardown),
       cmocka_unit_test_setup_teardown(table_header_repeats, setup, teardown),
       cmocka_unit_test_setup_teardown(table_row_splits, setup, teardown),

@@ -114,8 +114,8 @@ int main(int argc, char **argv) {
         unsigned p0, pn, pn1;
         ends(prev_text, &p0, &pn, &pn1);
         int prev_num = isdig(pn) || ((pn == ',' || pn == '.') && isdig(pn1));
-        if (prev_num && (isdig(c0) || in_set(c0, units) || c0 == '.' ||
-                         c0 == ','))
+        if (prev_num &&
+            (isdig(c0) || in_set(c0, units) || c0 == '.' || c0 == ','))
           FIND("number split from the line before");
         if ((pn == 0x2265 || pn == 0x2264 || pn == '+' || pn == '-') &&
             isdig(c0))
