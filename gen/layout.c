@@ -470,7 +470,8 @@ typedef struct tcell {
   /* pagination state */
   int done;       /* lines already drawn */
   float frag_top; /* top of the open fragment on this page */
-  bool open;
+  bool open;      /* a fragment is open on this page */
+  bool live;      /* a span among the running ones */
 } tcell;
 
 typedef struct trow {
@@ -886,6 +887,8 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
   float body_top = *y;
   int r = hr;
   int progress = 0; /* lines or rows placed on this page since its top */
+  tcell *run[64];   /* the spans running over the current row */
+  int nrun = 0;
   while (r < t->nrows) {
     trow *row = &tl->rows[r];
     /* the height this row still needs: its remaining single-row cells */
@@ -905,9 +908,10 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
     /* open the spans that start here */
     for (int k = 0; k < row->n; k++) {
       tcell *tc = row->cells[k];
-      if (tc->rowspan > 1 && !tc->open) {
-        tc->open = true;
+      if (tc->rowspan > 1 && !tc->live && nrun < 64) {
+        tc->live = tc->open = true;
         tc->frag_top = *y;
+        run[nrun++] = tc;
       }
     }
     float avail = H - *y;
@@ -949,8 +953,8 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
       }
       if (!any) {
         /* move the row to the next page; spans starting here go along */
-        for (int k = 0; k < tl->ncells; k++) {
-          tcell *tc = &tl->cells[k];
+        for (int k = 0; k < nrun; k++) {
+          tcell *tc = run[k];
           if (tc->open && tc->row == r)
             tc->open = false;
           else if (tc->open && !close_span(c, tl, tc, *y, false))
@@ -980,19 +984,26 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
     *y += rowh;
     progress++;
     /* close the spans that end here */
-    if (!split)
-      for (int k = 0; k < tl->ncells; k++) {
-        tcell *tc = &tl->cells[k];
-        if (tc->open && tc->row + tc->rowspan - 1 == r &&
-            !close_span(c, tl, tc, *y, true))
-          return false;
+    if (!split) {
+      int keep = 0;
+      for (int k = 0; k < nrun; k++) {
+        tcell *tc = run[k];
+        if (tc->row + tc->rowspan - 1 == r) {
+          if (tc->open && !close_span(c, tl, tc, *y, true))
+            return false;
+          tc->live = false;
+        } else {
+          run[keep++] = tc;
+        }
       }
+      nrun = keep;
+    }
     if (!split) {
       r++;
       continue;
     }
-    for (int k = 0; k < tl->ncells; k++)
-      if (tl->cells[k].open && !close_span(c, tl, &tl->cells[k], *y, false))
+    for (int k = 0; k < nrun; k++)
+      if (run[k]->open && !close_span(c, tl, run[k], *y, false))
         return false;
     if (!draw_frame_and_emit(c, tl, frame_top, *y, start, i))
       return false;
@@ -1008,12 +1019,9 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
       return false;
     body_top = *y;
     /* spans still running reopen under the header */
-    for (int k = 0; k < tl->ncells; k++) {
-      tcell *tc = &tl->cells[k];
-      if (tc->rowspan > 1 && tc->row <= r && tc->row + tc->rowspan - 1 >= r) {
-        tc->open = true;
-        tc->frag_top = *y;
-      }
+    for (int k = 0; k < nrun; k++) {
+      run[k]->open = true;
+      run[k]->frag_top = *y;
     }
   }
   (void)body_top;
