@@ -221,10 +221,12 @@ static void report_type(binder *b, const zp_tnode *n, const char *path,
                         const zp_json *v, const char *expected) {
   char jp[256];
   zp_json_path(v, jp, sizeof jp);
+  static const char *const article[] = {"null",     "a boolean", "a number",
+                                        "a string", "an array",  "an object"};
   zp_error(b->d, n->loc,
-           "wrong type of data %s for {%s}: %s:%d:%d: a %s; "
+           "wrong type of data %s for {%s}: %s:%d:%d: %s; "
            "expected %s",
-           jp, path, b->data->file, v->line, v->col, zp_json_type_name(v->type),
+           jp, path, b->data->file, v->line, v->col, article[v->type],
            expected);
 }
 

@@ -1,0 +1,262 @@
+/* test_bind.c — template + data → document tree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bind.h"
+
+static char dir[256];
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(dir, sizeof dir, "/tmp/zp-bind-XXXXXX");
+  return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  return system(cmd);
+}
+
+/* The style sheet every test template starts from. */
+static const char sheet[] =
+    "<template xmlns=\"urn:zpgen:template:1\">\n"
+    "<style name=\"body\" size=\"三号\" first-indent=\"2em\"/>\n"
+    "<style name=\"h\" parent=\"body\" font=\"hei\" keep-with-next=\"yes\"/>\n"
+    "<style name=\"td\" size=\"五号\"/><style name=\"th\" parent=\"td\"/>"
+    "<style name=\"caption\" font=\"hei\"/>\n"
+    "<numbering>\n"
+    "<level n=\"1\" format=\"cn\" suffix=\"、\" heading-style=\"h\"/>\n"
+    "<level n=\"2\" format=\"cn\" prefix=\"（\" suffix=\"）\" "
+    "heading-style=\"h\"/>\n"
+    "<level n=\"3\" format=\"decimal\" suffix=\".\" heading-style=\"h\"/>\n"
+    "<level n=\"4\" format=\"decimal\" prefix=\"（\" suffix=\"）\" "
+    "heading-style=\"h\"/>\n"
+    "</numbering>\n";
+
+typedef struct result {
+  zp_diag *d;
+  zp_template *t;
+  zp_json_doc *j;
+  zp_doc *doc;
+} result;
+
+/* Binds "sheet + defs + <body>body</body>" to json; the template's line 1
+ * is the sheet's first line. */
+static result bind(const char *defs, const char *body, const char *json) {
+  char tpath[300], jpath[300];
+  snprintf(tpath, sizeof tpath, "%s/t.xml", dir);
+  snprintf(jpath, sizeof jpath, "%s/d.json", dir);
+  FILE *f = fopen(tpath, "w");
+  fprintf(f, "%s%s<body>\n%s\n</body></template>\n", sheet, defs, body);
+  fclose(f);
+  f = fopen(jpath, "w");
+  fputs(json, f);
+  fclose(f);
+  result r = {0};
+  r.d = zp_diag_new(getenv("ZP_DEBUG") ? stderr : NULL);
+  r.t = zp_tmpl_load(tpath, r.d);
+  r.j = zp_json_load_file(jpath, r.d);
+  if (!r.t || !r.j) {
+    fprintf(stderr, "%s", zp_diag_last(r.d));
+    fail();
+  }
+  r.doc = zp_bind(r.t, r.j, r.d);
+  return r;
+}
+
+static void done(result *r) {
+  zp_doc_free(r->doc);
+  zp_json_free(r->j);
+  zp_tmpl_free(r->t);
+  zp_diag_free(r->d);
+}
+
+/* The texts of the blocks, joined by "|". */
+static const char *texts(const zp_doc *doc) {
+  static char buf[4096];
+  buf[0] = 0;
+  for (const zp_block *b = doc->first; b; b = b->next) {
+    if (buf[0])
+      strcat(buf, "|");
+    strcat(buf, b->kind == ZP_BLOCK_PAGE_BREAK ? "<pb>"
+                : b->kind == ZP_BLOCK_TABLE    ? "<table>"
+                                               : b->text);
+  }
+  return buf;
+}
+
+static void numbering_ladder_and_shared_counters(void **state) {
+  (void)state;
+  result r =
+      bind("",
+           "<section title=\"基本情况\">\n"
+           "  <section title=\"{s}\">\n"
+           "    <for each=\"items\" as=\"i\"><item>{i}</item></for>\n"
+           "    <section title=\"职能转变\"><item>甲</item><item>乙</item>"
+           "</section>\n"
+           "  </section>\n"
+           "  <section title=\"收支\"/>\n"
+           "</section>\n"
+           "<section title=\"综合评价\"><section title=\"结论\"/></section>",
+           "{\"s\": \"部门职能\", \"items\": [\"统筹\", \"推动\"]}");
+  assert_non_null(r.doc);
+  assert_string_equal(texts(r.doc),
+                      "一、基本情况|（一）部门职能|1.统筹|2.推动|3.职能转变|"
+                      "（1）甲|（2）乙|（二）收支|二、综合评价|（一）结论");
+  const zp_block *h = r.doc->first;
+  assert_int_equal(h->kind, ZP_BLOCK_HEADING);
+  assert_int_equal(h->level, 1);
+  assert_true(h->outline);
+  assert_int_equal(h->style->first_indent, 32); /* 2em of 三号, inherited */
+  assert_true(h->style->keep_with_next);
+  done(&r);
+}
+
+static void fields_formatters_loops_and_conditions(void **state) {
+  (void)state;
+  result r = bind(
+      "",
+      "<p>预算{b.total|money}万元，完成{b.rate|percent}，{b.n|int}项，"
+      "{b.y|cn-digits}年第{b.k|cn}期，{b.d|date}。</p>\n"
+      "<p><for each=\"b.src\" as=\"s\" sep=\"，\">{s.name}{s.v|money:1}</for>"
+      "。</p>\n"
+      "<p>{b.none ?? '无'}{b.none?}{{x}}</p>\n"
+      "<if test=\"b.src\"><p>有</p><else/><p>没有</p></if>\n"
+      "<if test=\"b.empty\"><p>有</p><else/><p>没有</p></if>\n"
+      "<if test=\"b.none\" not=\"yes\"><p>缺</p></if>",
+      "{\"b\": {\"total\": 18335.556, \"rate\": 99.66, \"n\": 12.0, "
+      "\"y\": 2023, \"k\": 12, \"d\": \"2024-03-01\", \"empty\": [], "
+      "\"src\": [{\"name\": \"一般\", \"v\": 1.25}, {\"name\": \"基金\", "
+      "\"v\": 16}]}}");
+  assert_non_null(r.doc);
+  assert_string_equal(
+      texts(r.doc), "预算18,335.56万元，完成99.66%，12项，二〇二三年第十二期，"
+                    "2024年3月1日。|一般1.3，基金16.0。|无{x}|有|没有|缺");
+  assert_int_equal(r.doc->first->data_loc.line, 1);
+  done(&r);
+}
+
+static void macros_recurse(void **state) {
+  (void)state;
+  result r = bind("<define name=\"sec\"><section title=\"{s.title}\">"
+                  "<if test=\"s.sections\"><for each=\"s.sections\" as=\"x\">"
+                  "<use name=\"sec\" s=\"x\"/></for></if></section></define>\n",
+                  "<use name=\"sec\" s=\"root\"/>",
+                  "{\"root\": {\"title\": \"甲\", \"sections\": [{\"title\": "
+                  "\"乙\", \"sections\": [{\"title\": \"丙\"}]}, {\"title\": "
+                  "\"丁\"}]}}");
+  assert_non_null(r.doc);
+  assert_string_equal(texts(r.doc), "一、甲|（一）乙|1.丙|（二）丁");
+  done(&r);
+}
+
+static void missing_field_names_everything(void **state) {
+  (void)state;
+  result r = bind("", "<p>完成{budget.rate|percent}</p>",
+                  "{\n  \"budget\": {\n    \"total\": 1\n  }\n}");
+  assert_null(r.doc);
+  /* template file:line, JSON path, data line:col, what was expected */
+  assert_true(zp_diag_contains(r.d, "t.xml:12: error: missing data "
+                                    "$.budget.rate for {budget.rate}"));
+  assert_true(zp_diag_contains(r.d, "d.json:2:13: this object has no member "
+                                    "\"rate\"; expected a number for "
+                                    "|percent"));
+  done(&r);
+}
+
+static void wrong_types_are_errors(void **state) {
+  (void)state;
+  result r = bind("",
+                  "<p>{a.total|money}</p>\n"
+                  "<for each=\"a\" as=\"x\"><p>{x}</p></for>\n"
+                  "<p>{a}</p>\n"
+                  "<p>{a.total|nosuch}</p>",
+                  "{\"a\": {\"total\": \"1,50.42\"}}");
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "t.xml:12: error: wrong type of data "
+                                    "$.a.total for {a.total}: "));
+  assert_true(zp_diag_contains(r.d, "a string; expected a number for |money"));
+  assert_true(zp_diag_contains(r.d, "t.xml:14: error: wrong type of data $.a "
+                                    "for {a}"));
+  assert_true(zp_diag_contains(r.d, "expected an array for <for each>"));
+  assert_true(zp_diag_contains(r.d, "t.xml:15: error:"));
+  assert_true(zp_diag_contains(r.d, "t.xml:13: error: wrong type of data $.a "
+                                    "for {a}: "));
+  assert_true(zp_diag_contains(r.d, "an object; expected an array"));
+  assert_true(zp_diag_contains(r.d, "unknown formatter \"nosuch\""));
+  done(&r);
+}
+
+static void styles_errors(void **state) {
+  (void)state;
+  result r = bind("<style name=\"loop1\" parent=\"loop2\"/>"
+                  "<style name=\"loop2\" parent=\"loop1\"/>\n",
+                  "<p style=\"loop1\">x</p><p style=\"nosuch\">y</p>", "{}");
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "inherits from itself"));
+  assert_true(zp_diag_contains(r.d, "unknown style \"nosuch\""));
+  done(&r);
+}
+
+static void tables_merge_cells_from_the_data(void **state) {
+  (void)state;
+  result r = bind(
+      "",
+      "<table caption=\"{cap}\" number=\"yes\" continued=\"（续）\">"
+      "<col width=\"20mm\" align=\"center\"/><col width=\"2*\"/>"
+      "<col width=\"fit\" min=\"10mm\" align=\"right\"/>"
+      "<head><row><cell>一级</cell><cell>二级</cell><cell>分</cell></row>"
+      "</head>"
+      "<for each=\"rows\" as=\"a\"><for each=\"a.c\" as=\"b\"><row>"
+      "<cell span=\"a\">{a.n}</cell><cell span=\"blank\">{b.n}</cell>"
+      "<cell>{b.s|num}</cell></row></for></for></table>",
+      "{\"cap\": \"评分表\", \"rows\": [{\"n\": \"甲\", \"c\": [{\"n\": \"x\","
+      " \"s\": 1}, {\"n\": \"\", \"s\": 2}, {\"n\": \"y\", \"s\": 3}]}, "
+      "{\"n\": \"乙\", \"c\": [{\"n\": \"z\", \"s\": 4}]}]}");
+  assert_non_null(r.doc);
+  const zp_table *t = r.doc->first->table;
+  assert_non_null(t);
+  assert_string_equal(t->caption, "表1：评分表");
+  assert_string_equal(t->continued, "（续）");
+  assert_int_equal(t->ncols, 3);
+  assert_int_equal(t->cols[0].kind, ZP_COL_FIXED);
+  assert_int_equal(t->cols[1].kind, ZP_COL_PROPORTIONAL);
+  assert_int_equal(t->cols[2].kind, ZP_COL_FIT);
+  assert_int_equal(t->header_rows, 1);
+  assert_int_equal(t->nrows, 5);
+  /* 甲 spans its three rows; the blank name merges into x above */
+  assert_string_equal(t->rows[1].cells[0].text, "甲");
+  assert_int_equal(t->rows[1].cells[0].rowspan, 3);
+  assert_int_equal(t->rows[1].cells[1].rowspan, 2);
+  assert_int_equal(t->rows[2].ncells, 1);
+  assert_int_equal(t->rows[2].cells[0].col, 2);
+  assert_string_equal(t->rows[2].cells[0].text, "2");
+  assert_int_equal(t->rows[3].ncells, 2); /* y, 3 */
+  assert_int_equal(t->rows[3].cells[0].col, 1);
+  assert_string_equal(t->rows[4].cells[0].text, "乙");
+  assert_int_equal(t->rows[4].cells[0].rowspan, 1);
+  done(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(numbering_ladder_and_shared_counters),
+      cmocka_unit_test(fields_formatters_loops_and_conditions),
+      cmocka_unit_test(macros_recurse),
+      cmocka_unit_test(missing_field_names_everything),
+      cmocka_unit_test(wrong_types_are_errors),
+      cmocka_unit_test(styles_errors),
+      cmocka_unit_test(tables_merge_cells_from_the_data),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

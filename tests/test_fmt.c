@@ -1,0 +1,100 @@
+/* test_fmt.c — formatters: rounding at the halves, grouping, numerals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "fmt.h"
+
+static const char *dec(const char *in, int places, bool group) {
+  static char out[128];
+  if (!zp_fmt_decimal(in, places, group, out, sizeof out))
+    return "(false)";
+  return out;
+}
+
+static void decimal_rounds_half_up(void **state) {
+  (void)state;
+  assert_string_equal(dec("0.125", 2, false), "0.13");
+  assert_string_equal(dec("2.675", 2, false), "2.68"); /* binary gives 2.67 */
+  assert_string_equal(dec("0.005", 2, false), "0.01");
+  assert_string_equal(dec("0.0049", 2, false), "0.00");
+  assert_string_equal(dec("-0.125", 2, false), "-0.13");
+  assert_string_equal(dec("-0.001", 2, false), "0.00"); /* no "-0.00" */
+  assert_string_equal(dec("99.995", 2, false), "100.00");
+  assert_string_equal(dec("9.5", 0, false), "10");
+  assert_string_equal(dec("16", 2, false), "16.00");
+  assert_string_equal(dec("0", 2, false), "0.00");
+}
+
+static void decimal_groups_thousands(void **state) {
+  (void)state;
+  assert_string_equal(dec("18335.56", 2, true), "18,335.56");
+  assert_string_equal(dec("234060587.05", 2, true), "234,060,587.05");
+  assert_string_equal(dec("999.999", 2, true), "1,000.00");
+  assert_string_equal(dec("100", 0, true), "100");
+  assert_string_equal(dec("-1234567", 0, true), "-1,234,567");
+}
+
+static void decimal_rejects_non_numbers(void **state) {
+  (void)state;
+  assert_string_equal(dec("1e3", 2, false), "(false)");
+  assert_string_equal(dec("12a", 2, false), "(false)");
+  assert_string_equal(dec("", 2, false), "(false)");
+  assert_string_equal(dec("1,000", 2, false), "(false)");
+}
+
+static void places_and_doubles(void **state) {
+  (void)state;
+  assert_int_equal(zp_fmt_places("99.66"), 2);
+  assert_int_equal(zp_fmt_places("16"), 0);
+  char b[64];
+  zp_fmt_double(0.1 + 0.2, b, sizeof b);
+  assert_string_equal(b, "0.3");
+  zp_fmt_double(-0.0, b, sizeof b);
+  assert_string_equal(b, "0");
+}
+
+static void chinese_numerals(void **state) {
+  (void)state;
+  char b[64];
+  static const struct {
+    long n;
+    const char *s;
+  } cases[] = {{1, "一"},         {10, "十"},        {11, "十一"},
+               {20, "二十"},      {21, "二十一"},    {100, "一百"},
+               {105, "一百零五"}, {110, "一百一十"}, {1001, "一千零一"},
+               {0, "零"}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    assert_true(zp_fmt_cn(cases[i].n, b, sizeof b));
+    assert_string_equal(b, cases[i].s);
+  }
+  assert_false(zp_fmt_cn(-1, b, sizeof b));
+  assert_true(zp_fmt_cn_digits(2023, b, sizeof b));
+  assert_string_equal(b, "二〇二三");
+}
+
+static void dates(void **state) {
+  (void)state;
+  char b[64];
+  assert_true(zp_fmt_date("2024-03-01", b, sizeof b));
+  assert_string_equal(b, "2024年3月1日");
+  assert_true(zp_fmt_date("2024-02-29", b, sizeof b));
+  assert_false(zp_fmt_date("2023-02-29", b, sizeof b));
+  assert_false(zp_fmt_date("2023-13-01", b, sizeof b));
+  assert_false(zp_fmt_date("2023-1-1", b, sizeof b));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(decimal_rounds_half_up),
+      cmocka_unit_test(decimal_groups_thousands),
+      cmocka_unit_test(decimal_rejects_non_numbers),
+      cmocka_unit_test(places_and_doubles),
+      cmocka_unit_test(chinese_numerals),
+      cmocka_unit_test(dates),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
