@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calc.h"
 #include "fmt.h"
 
 #define MM (72.0 / 25.4)
@@ -67,6 +68,10 @@ typedef struct binder {
   double line_pitch; /* the page grid's, for "line" lengths */
   zp_loc data_loc;   /* of the first field of the text being built */
   int errors;
+  zp_bind_opts opts;
+  zp_calc_band bands[16];
+  int nbands;
+  int findings; /* checks that failed */
 } binder;
 
 /* ---- small helpers ---- */
@@ -314,10 +319,16 @@ static char *trim(char *s) {
 }
 
 /* One field "{…}" (without the braces) into out. */
+static void computed(binder *b, const zp_tnode *n, char *spec, sbuf *out);
+
 static void field(binder *b, const zp_tnode *n, const char *spec, size_t len,
                   sbuf *out) {
   char buf[512];
   snprintf(buf, sizeof buf, "%.*s", (int)len, spec);
+  if (buf[0] == '=') {
+    computed(b, n, buf + 1, out);
+    return;
+  }
   char *dflt = NULL;
   char *q = strstr(buf, "??");
   if (q) {
@@ -409,6 +420,281 @@ static const char *attr_text(binder *b, const zp_tnode *n, const char *name) {
   const char *r = zp_arena_strdup(b->a, s.s ? s.s : "");
   free(s.s);
   return r;
+}
+
+/* ---- computed values ---- */
+
+/* Sums the numbers that path reaches from cur; [*] runs over arrays. */
+static void sum_walk(const zp_json *cur, const char *p, double *sum, int *count,
+                     bool *bad) {
+  if (!cur)
+    return;
+  if (*p == '.')
+    p++;
+  if (!*p) {
+    if (cur->type == ZP_JSON_NUMBER) {
+      *sum += cur->number;
+      (*count)++;
+    } else if (cur->type != ZP_JSON_NULL) {
+      *bad = true;
+    }
+    return;
+  }
+  if (p[0] == '[' && p[1] == '*' && p[2] == ']') {
+    if (cur->type != ZP_JSON_ARRAY) {
+      *bad = true;
+      return;
+    }
+    for (const zp_json *e = cur->child; e; e = e->next)
+      sum_walk(e, p + 3, sum, count, bad);
+    return;
+  }
+  if (*p == '[') {
+    char *end;
+    long i = strtol(p + 1, &end, 10);
+    if (*end == ']')
+      sum_walk(zp_json_at(cur, (size_t)i), end + 1, sum, count, bad);
+    return;
+  }
+  size_t seg = strcspn(p, ".[");
+  char key[256];
+  snprintf(key, sizeof key, "%.*s", (int)seg, p);
+  sum_walk(zp_json_get(cur, key), p + seg, sum, count, bad);
+}
+
+static zp_calc_status lookup(void *ctx, const char *path, size_t len, bool many,
+                             double *out, char *err, size_t errsize) {
+  binder *b = ctx;
+  char p[512];
+  snprintf(p, sizeof p, "%.*s", (int)len, path);
+  if (many && strstr(p, "[*]")) {
+    /* the first segment: a loop variable or the root */
+    const zp_json *cur = b->data->root;
+    const char *rest = p;
+    size_t seg = strcspn(p, ".[");
+    for (int i = b->nvars - 1; i >= 0; i--)
+      if (strlen(b->vars[i].name) == seg &&
+          strncmp(b->vars[i].name, p, seg) == 0) {
+        cur = b->vars[i].val;
+        rest = p + seg;
+        break;
+      }
+    double sum = 0;
+    int count = 0;
+    bool bad = false;
+    sum_walk(cur, rest, &sum, &count, &bad);
+    if (bad) {
+      snprintf(err, errsize, "%s reaches values that are not numbers", p);
+      return ZP_CALC_TYPE;
+    }
+    if (count == 0) {
+      snprintf(err, errsize, "%s reaches no numbers in the data", p);
+      return ZP_CALC_MISSING;
+    }
+    *out = sum;
+    return ZP_CALC_OK;
+  }
+  const zp_json *near;
+  char missing[256];
+  const zp_json *v = resolve(b, p, &near, missing, sizeof missing);
+  if (!v || v->type == ZP_JSON_NULL) {
+    char jp[256];
+    zp_json_path(near, jp, sizeof jp);
+    snprintf(err, errsize, "the data has no %s (%s:%d:%d: %s has no \"%s\")", p,
+             b->data->file, near->line, near->col, jp, v ? "value" : missing);
+    return ZP_CALC_MISSING;
+  }
+  if (v->type != ZP_JSON_NUMBER) {
+    snprintf(err, errsize, "%s (%s:%d:%d) is not a number", p, b->data->file,
+             v->line, v->col);
+    return ZP_CALC_TYPE;
+  }
+  *out = v->number;
+  return ZP_CALC_OK;
+}
+
+/* Evaluates an expression at template node n; false after an error. */
+static bool calc(binder *b, const zp_tnode *n, const char *expr, double *num,
+                 const char **text) {
+  zp_calc_env env = {lookup, b, b->bands, b->nbands};
+  char err[512];
+  if (!zp_calc_eval(expr, &env, num, text, err, sizeof err)) {
+    zp_error(b->d, n->loc, "cannot compute {=%s}: %s", expr, err);
+    return false;
+  }
+  return true;
+}
+
+/* A computed field "{=EXPR|fmt:arg}". */
+static void computed(binder *b, const zp_tnode *n, char *spec, sbuf *out) {
+  char *fmt = strrchr(spec, '|'), *arg = NULL;
+  if (fmt) {
+    *fmt++ = 0;
+    fmt = trim(fmt);
+    arg = strchr(fmt, ':');
+    if (arg)
+      *arg++ = 0;
+  }
+  double v;
+  const char *text;
+  if (!calc(b, n, spec, &v, &text))
+    return;
+  if (text) {
+    sb_puts(out, text);
+    return;
+  }
+  char raw[64], shown[96];
+  zp_fmt_double(v, raw, sizeof raw);
+  if (!fmt) {
+    /* up to two decimals, trailing zeros dropped */
+    zp_fmt_decimal(raw, 2, false, shown, sizeof shown);
+    char *dot = strchr(shown, '.');
+    if (dot) {
+      char *e = shown + strlen(shown) - 1;
+      while (e > dot && *e == '0')
+        *e-- = 0;
+      if (e == dot)
+        *e = 0;
+    }
+    sb_puts(out, shown);
+    return;
+  }
+  zp_json tmp = {0};
+  tmp.type = ZP_JSON_NUMBER;
+  tmp.number = v;
+  tmp.raw = raw;
+  format_value(b, n, spec, &tmp, fmt, arg, out);
+}
+
+/* ---- checks ---- */
+
+static void finding(binder *b, const zp_tnode *n, const zp_json *v,
+                    const char *stated, const char *computed_text,
+                    const char *what) {
+  const char *rule = zp_tmpl_attr(n, "rule");
+  const char *sev = zp_tmpl_attr(n, "severity");
+  bool warn =
+      (sev && strcmp(sev, "warning") == 0) || b->opts.inconsistent_as_warnings;
+  char jp[256];
+  zp_json_path(v, jp, sizeof jp);
+  b->findings++;
+  zp_diag_report(b->d, warn ? ZP_WARNING : ZP_ERROR, data_loc(b, v),
+                 "%s: stated %s, %s %s; rule: %s (%s:%d)", jp, stated, what,
+                 computed_text, rule ? rule : "(none given)", n->loc.file,
+                 n->loc.line);
+}
+
+static void check(binder *b, const zp_tnode *n) {
+  const char *path = zp_tmpl_attr(n, "value");
+  const zp_json *near;
+  char missing[256];
+  const zp_json *v = resolve(b, path, &near, missing, sizeof missing);
+  if (!v || v->type == ZP_JSON_NULL)
+    return; /* nothing stated, nothing to check */
+  const char *e;
+  double c;
+  const char *text;
+  if ((e = zp_tmpl_attr(n, "grade"))) {
+    if (!calc(b, n, zp_arena_printf(b->a, "grade(%s)", e), &c, &text))
+      return;
+    if (v->type != ZP_JSON_STRING || strcmp(v->string, text) != 0) {
+      char score[64];
+      zp_fmt_double(c, score, sizeof score);
+      finding(b, n, v, v->type == ZP_JSON_STRING ? v->string : "(not text)",
+              zp_arena_printf(b->a, "%s for a score of %s", text, score),
+              "the bands give");
+    }
+    return;
+  }
+  if (v->type != ZP_JSON_NUMBER) {
+    report_type(b, n, path, v, "a number for <check>");
+    return;
+  }
+  const char *attr = (e = zp_tmpl_attr(n, "equals")) ? "equals"
+                     : (e = zp_tmpl_attr(n, "max"))  ? "max"
+                     : (e = zp_tmpl_attr(n, "min"))  ? "min"
+                                                     : NULL;
+  if (!attr) {
+    zp_error(b->d, n->loc, "<check> needs equals, max, min or grade");
+    return;
+  }
+  if (!calc(b, n, e, &c, &text))
+    return;
+  const char *pl = zp_tmpl_attr(n, "places");
+  int places = pl ? atoi(pl) : zp_fmt_places(v->raw);
+  char raw[64], cs[96], ss[96];
+  zp_fmt_double(c, raw, sizeof raw);
+  zp_fmt_decimal(raw, places, false, cs, sizeof cs);
+  zp_fmt_decimal(v->raw, places, false, ss, sizeof ss);
+  double cv = strtod(cs, NULL), sv = strtod(ss, NULL);
+  if (attr[0] == 'e' && strcmp(cs, ss) != 0)
+    finding(b, n, v, v->raw, cs, "computed");
+  else if (attr[1] == 'a' && sv > cv)
+    finding(b, n, v, v->raw, cs, "more than the maximum");
+  else if (attr[1] == 'i' && sv < cv)
+    finding(b, n, v, v->raw, cs, "less than the minimum");
+}
+
+/* Numbers written as text with broken thousands grouping ("1,50.42"). */
+static void grouping_walk(binder *b, const zp_json *v) {
+  if (v->type == ZP_JSON_STRING) {
+    const char *s = v->string;
+    while (*s) {
+      if (!(*s >= '0' && *s <= '9')) {
+        s++;
+        continue;
+      }
+      const char *e = s;
+      bool comma = false;
+      while ((*e >= '0' && *e <= '9') || *e == ',' || *e == '.') {
+        comma |= *e == ',';
+        e++;
+      }
+      while (e > s && (e[-1] == ',' || e[-1] == '.'))
+        e--; /* a comma or stop ending the number belongs to the text */
+      if (comma) {
+        /* groups: 1-3 digits, then exactly 3 between commas, no comma
+         * after the decimal point */
+        bool ok = true;
+        int group = 0, groups = 0;
+        bool frac = false;
+        for (const char *q = s; q < e; q++) {
+          if (*q == ',') {
+            ok &= !frac && ((groups == 0 && group >= 1 && group <= 3) ||
+                            (groups > 0 && group == 3));
+            groups++;
+            group = 0;
+          } else if (*q == '.') {
+            ok &= !frac && (groups == 0 || group == 3);
+            frac = true;
+            group = 0;
+          } else {
+            group++;
+          }
+        }
+        if (!frac)
+          ok &= group == 3;
+        if (!ok) {
+          char jp[256];
+          zp_json_path(v, jp, sizeof jp);
+          bool whole = s == v->string && *e == 0;
+          b->findings++;
+          zp_diag_report(b->d,
+                         whole && !b->opts.inconsistent_as_warnings
+                             ? ZP_ERROR
+                             : ZP_WARNING,
+                         data_loc(b, v),
+                         "%s: \"%.*s\" has broken digit grouping; rule: "
+                         "thousands are separated by commas every three "
+                         "digits (1,234,567.89)",
+                         jp, (int)(e - s), s);
+        }
+      }
+      s = e > s ? e : s + 1;
+    }
+  }
+  for (const zp_json *c = v->child; c; c = c->next)
+    grouping_walk(b, c);
 }
 
 /* ---- conditions and loops ---- */
@@ -788,6 +1074,8 @@ static void block(binder *b, const zp_tnode *n) {
     blocks(b, def->child);
     b->use_depth--;
     b->nvars = saved;
+  } else if (strcmp(name, "check") == 0) {
+    check(b, n);
   } else if (strcmp(name, "page-break") == 0) {
     add_block(b, ZP_BLOCK_PAGE_BREAK, n);
   } else if (strcmp(name, "table") == 0) {
@@ -1148,6 +1436,19 @@ static void sheet(binder *b) {
       }
     } else if (strcmp(n->name, "folio") == 0) {
       folio = n;
+    } else if (strcmp(n->name, "grades") == 0) {
+      b->nbands = 0;
+      for (const zp_tnode *g = n->child; g; g = g->next)
+        if (g->name && b->nbands < 16)
+          b->bands[b->nbands++] = (zp_calc_band){atof(zp_tmpl_attr(g, "min")),
+                                                 zp_tmpl_attr(g, "label")};
+      /* highest band first */
+      for (int i = 1; i < b->nbands; i++)
+        for (int j = i; j > 0 && b->bands[j].min > b->bands[j - 1].min; j--) {
+          zp_calc_band t = b->bands[j];
+          b->bands[j] = b->bands[j - 1];
+          b->bands[j - 1] = t;
+        }
     }
   }
   const zp_page_setup *p = &doc->page;
@@ -1186,7 +1487,14 @@ static void sheet(binder *b) {
 static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
 
 zp_doc *zp_bind(const zp_template *t, const zp_json_doc *data, zp_diag *d) {
+  zp_bind_opts o = {0};
+  return zp_bind_with(t, data, &o, d);
+}
+
+zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
+                     const zp_bind_opts *opts, zp_diag *d) {
   binder b = {0};
+  b.opts = *opts;
   zp_arena *a = zp_arena_new();
   if (!a)
     return NULL;
@@ -1198,6 +1506,7 @@ zp_doc *zp_bind(const zp_template *t, const zp_json_doc *data, zp_diag *d) {
   b.doc->arena = a;
   int errors = zp_diag_errors(d);
   sheet(&b);
+  grouping_walk(&b, data->root);
   for (int i = 0; i < t->ntop; i++) {
     const zp_tnode *n = t->top[i];
     if (strcmp(n->name, "info") == 0) {

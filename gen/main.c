@@ -44,6 +44,8 @@ enum {
 static const char usage[] =
     "usage: zpgen render --template T.xml --data D.json --output OUT.pdf\n"
     "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
+    "                    [--allow-inconsistent]\n"
+    "       zpgen check --template T.xml --data D.json\n"
     "       zpgen fonts [--template T.xml] [--fonts DIR]...\n"
     "       zpgen --help | --version\n"
     "\n"
@@ -54,18 +56,23 @@ static const char usage[] =
     "                      fonts/ beside the template's directory)\n"
     "         --strict     warnings (a character no font has) are errors\n"
     "         --dump-layout FILE  writes a plain-text dump of every page\n"
+    "         --allow-inconsistent  figures that fail the template's checks\n"
+    "                      are warnings, and the PDF is written\n"
+    "check    reports every figure of the data that fails the template's\n"
+    "         checks (rates, totals, scores, grades, digit grouping) and\n"
+    "         every missing or mistyped field, without rendering.\n"
     "fonts    lists each font role, the face it resolved to, its file and\n"
     "         its coverage.\n"
     "\n"
-    "exit status: 0 success; 1 bad data or template (or a warning under\n"
-    "--strict); 2 usage error; 3 a file could not be read or written, or a\n"
-    "font could not be found.\n";
+    "exit status: 0 success; 1 bad data or template, an inconsistent figure\n"
+    "(or a warning under --strict); 2 usage error; 3 a file could not be\n"
+    "read or written, or a font could not be found.\n";
 
 typedef struct opts {
   const char *template_path, *data_path, *output, *dump;
   const char *fonts[16];
   int nfonts;
-  bool strict;
+  bool strict, allow_inconsistent;
 } opts;
 
 static bool is_dir(const char *p) {
@@ -172,7 +179,8 @@ static int render(const opts *o, zp_diag *d) {
   data = zp_json_load_file(o->data_path, d);
   if (!t || !data)
     goto done;
-  doc = zp_bind(t, data, d);
+  zp_bind_opts bo = {o->allow_inconsistent};
+  doc = zp_bind_with(t, data, &bo, d);
   if (!doc)
     goto done;
   char datebuf[32];
@@ -247,6 +255,30 @@ done:
   return rc;
 }
 
+/* Binds without rendering: every data error and failed check. */
+static int check_cmd(const opts *o, zp_diag *d) {
+  if (!readable(o->template_path, "template", d) ||
+      !readable(o->data_path, "data", d))
+    return EXIT_IO;
+  int rc = EXIT_INPUT;
+  zp_template *t = zp_tmpl_load(o->template_path, d);
+  zp_json_doc *data = zp_json_load_file(o->data_path, d);
+  zp_doc *doc = NULL;
+  if (t && data) {
+    zp_bind_opts bo = {false};
+    doc = zp_bind_with(t, data, &bo, d);
+    if (doc && zp_diag_errors(d) == 0)
+      rc = EXIT_OK;
+  }
+  fprintf(stderr, "%s: %d error%s, %d warning%s\n", o->data_path,
+          zp_diag_errors(d), zp_diag_errors(d) == 1 ? "" : "s",
+          zp_diag_warnings(d), zp_diag_warnings(d) == 1 ? "" : "s");
+  zp_doc_free(doc);
+  zp_json_free(data);
+  zp_tmpl_free(t);
+  return rc;
+}
+
 static int fonts_cmd(const opts *o, zp_diag *d) {
   char dirbuf[4096];
   const char *dirs[24];
@@ -312,6 +344,7 @@ int main(int argc, char **argv) {
       {"fonts", required_argument, NULL, 'f'},
       {"strict", no_argument, NULL, 's'},
       {"dump-layout", required_argument, NULL, 'L'},
+      {"allow-inconsistent", no_argument, NULL, 'A'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
@@ -337,6 +370,9 @@ int main(int argc, char **argv) {
       break;
     case 'L':
       o.dump = optarg;
+      break;
+    case 'A':
+      o.allow_inconsistent = true;
       break;
     case 'h':
       fputs(usage, stdout);
@@ -373,6 +409,14 @@ int main(int argc, char **argv) {
       rc = EXIT_USAGE;
     } else {
       rc = render(&o, d);
+    }
+  } else if (strcmp(cmd, "check") == 0) {
+    if (!o.template_path || !o.data_path) {
+      fprintf(stderr, "zpgen check: --template and --data are required\n%s",
+              usage);
+      rc = EXIT_USAGE;
+    } else {
+      rc = check_cmd(&o, d);
     }
   } else if (strcmp(cmd, "fonts") == 0) {
     rc = fonts_cmd(&o, d);
