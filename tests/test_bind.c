@@ -248,6 +248,101 @@ static void tables_merge_cells_from_the_data(void **state) {
   done(&r);
 }
 
+static void checks_pass_and_fail(void **state) {
+  (void)state;
+  static const char defs[] =
+      "<grades><band min=\"90\" label=\"优\"/><band min=\"80\" label=\"良\"/>"
+      "<band min=\"60\" label=\"中\"/><band min=\"0\" "
+      "label=\"差\"/></grades>\n";
+  static const char body[] =
+      "<check value=\"rate\" equals=\"ratio(exe, bud)\" rule=\"完成率\"/>\n"
+      "<check value=\"total\" equals=\"sum(parts[*].v)\" rule=\"合计\"/>\n"
+      "<check value=\"score\" max=\"weight\" rule=\"得分不超过分值\"/>\n"
+      "<check value=\"score\" min=\"0\" rule=\"得分不为负\"/>\n"
+      "<check value=\"grade\" grade=\"score\" rule=\"等级\"/>\n"
+      "<check value=\"none\" equals=\"1\" rule=\"跳过\"/>";
+  /* all consistent: 63.4711… rounds to the stated 63.47 */
+  result r = bind(defs, body,
+                  "{\"rate\": 63.47, \"exe\": 22295.25, \"bud\": 35126.07, "
+                  "\"total\": 6, \"parts\": [{\"v\": 1}, {\"v\": 5}, "
+                  "{\"v\": null}], \"score\": 89.99, \"weight\": 100, "
+                  "\"grade\": \"良\", \"none\": null}");
+  assert_non_null(r.doc);
+  assert_int_equal(zp_diag_errors(r.d), 0);
+  done(&r);
+  /* every rule broken */
+  r = bind(defs, body,
+           "{\"rate\": 63.48, \"exe\": 22295.25, \"bud\": 35126.07, "
+           "\"total\": 7, \"parts\": [{\"v\": 1}, {\"v\": 5}], "
+           "\"score\": 101, \"weight\": 100, \"grade\": \"良\"}");
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "d.json:1:10: error: $.rate: stated "
+                                    "63.48, computed 63.47; rule: 完成率"));
+  assert_true(zp_diag_contains(r.d, "$.total: stated 7, computed 6; rule: "
+                                    "合计"));
+  assert_true(zp_diag_contains(r.d, "$.score: stated 101, more than the "
+                                    "maximum 100; rule: 得分不超过分值"));
+  assert_true(zp_diag_contains(r.d, "$.grade: stated 良, the bands give 优"));
+  assert_int_equal(zp_diag_errors(r.d), 4);
+  done(&r);
+  r = bind(defs, body,
+           "{\"rate\": 63.47, \"exe\": 22295.25, \"bud\": 35126.07, "
+           "\"total\": 6, \"parts\": [{\"v\": 6}], \"score\": -1, "
+           "\"weight\": 100, \"grade\": \"差\"}");
+  assert_true(zp_diag_contains(r.d, "$.score: stated -1, less than the "
+                                    "minimum 0; rule: 得分不为负"));
+  assert_int_equal(zp_diag_errors(r.d), 1);
+  done(&r);
+}
+
+static void checks_round_half_up_to_the_stated_places(void **state) {
+  (void)state;
+  /* 1 ÷ 8 = 12.5 %: stated to 0 places it is 13, not 12 */
+  result r =
+      bind("", "<check value=\"r\" equals=\"ratio(1, 8)\"/>", "{\"r\": 13}");
+  assert_int_equal(zp_diag_errors(r.d), 0);
+  done(&r);
+  r = bind("", "<check value=\"r\" equals=\"ratio(1, 8)\"/>", "{\"r\": 12}");
+  assert_int_equal(zp_diag_errors(r.d), 1);
+  done(&r);
+  /* 0.125 to 2 places is 0.13 */
+  r = bind("", "<check value=\"r\" equals=\"1 / 8\"/>", "{\"r\": 0.13}");
+  assert_int_equal(zp_diag_errors(r.d), 0);
+  done(&r);
+  r = bind("", "<check value=\"r\" equals=\"1 / 8\" places=\"3\"/>",
+           "{\"r\": 0.13}");
+  assert_int_equal(zp_diag_errors(r.d), 1);
+  done(&r);
+}
+
+static void broken_digit_grouping(void **state) {
+  (void)state;
+  result r = bind("", "<p>x</p>",
+                  "{\"ok\": [\"18,335.56\", \"234,060,587.05\", \"1,000\", "
+                  "\"共1,582.43万元，\", \"1，2\"], \"bad1\": \"1,50.42\", "
+                  "\"bad2\": \"944,9330\", \"bad3\": \"约12,34万元\"}");
+  assert_true(zp_diag_contains(r.d, "$.bad1: \"1,50.42\" has broken digit "
+                                    "grouping"));
+  assert_true(zp_diag_contains(r.d, "$.bad2: \"944,9330\""));
+  assert_true(zp_diag_contains(r.d, "warning: $.bad3: \"12,34\""));
+  assert_int_equal(zp_diag_errors(r.d), 2); /* whole numbers: errors */
+  assert_int_equal(zp_diag_warnings(r.d), 1);
+  done(&r);
+}
+
+static void computed_fields(void **state) {
+  (void)state;
+  result r = bind("<grades><band min=\"90\" label=\"优\"/>"
+                  "<band min=\"0\" label=\"差\"/></grades>\n",
+                  "<p>{=sum(s[*].v)}|{=sum(s[*].v)|money}|{=ratio(a, b)|"
+                  "percent:2}|{=grade(sum(s[*].v))}|{=a / 3}</p>",
+                  "{\"s\": [{\"v\": 45.5}, {\"v\": 45.81}], \"a\": 22295.25, "
+                  "\"b\": 35126.07}");
+  assert_non_null(r.doc);
+  assert_string_equal(texts(r.doc), "91.31|91.31|63.47%|优|7431.75");
+  done(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -257,6 +352,10 @@ int main(void) {
       cmocka_unit_test(wrong_types_are_errors),
       cmocka_unit_test(styles_errors),
       cmocka_unit_test(tables_merge_cells_from_the_data),
+      cmocka_unit_test(checks_pass_and_fail),
+      cmocka_unit_test(checks_round_half_up_to_the_stated_places),
+      cmocka_unit_test(broken_digit_grouping),
+      cmocka_unit_test(computed_fields),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
