@@ -16,13 +16,13 @@ typedef struct loader {
   zp_diag *d;
   xmlRelaxNGPtr schema;
   const char *stack[ZP_MAX_INCLUDE_DEPTH]; /* files being loaded */
+  const char *real[ZP_MAX_INCLUDE_DEPTH];  /* their canonical paths */
   int depth;
   int ntop, captop;
 } loader;
 
 /* libxml2's structured errors, as our diagnostics. */
-static void on_error(void *data, xmlErrorPtr e) {
-  loader *l = data;
+static void report_xml_error(loader *l, const xmlError *e) {
   if (!e || e->level == XML_ERR_NONE)
     return;
   char msg[1024];
@@ -30,13 +30,25 @@ static void on_error(void *data, xmlErrorPtr e) {
   size_t n = strlen(msg);
   while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
     msg[--n] = 0;
-  zp_loc loc = {e->file ? zp_arena_strdup(l->t->arena, e->file)
-                        : l->stack[l->depth - 1],
+  zp_loc loc = {e->file    ? zp_arena_strdup(l->t->arena, e->file)
+                : l->depth ? l->stack[l->depth - 1]
+                           : "zpgen.rng",
                 e->line, e->int2};
   if (e->level == XML_ERR_WARNING)
     zp_warn(l->d, loc, "%s", msg);
   else
     zp_error(l->d, loc, "%s", msg);
+}
+
+/* Handler of the RELAX NG contexts: data is the loader. */
+static void on_error(void *data, xmlErrorPtr e) { report_xml_error(data, e); }
+
+/* Handler of a parser context (its sax->serror): libxml2 passes the
+ * context's userData, which is the context itself; the loader is in its
+ * _private.  No global handler is installed. */
+static void on_parse_error(void *data, xmlErrorPtr e) {
+  xmlParserCtxtPtr ctxt = data;
+  report_xml_error(ctxt->_private, e);
 }
 
 static const char *intern(loader *l, const xmlChar *s) {
@@ -71,6 +83,12 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file) {
         k->text = intern(l, c->content ? c->content : BAD_CAST "");
         k->loc = (zp_loc){file, (int)xmlGetLineNo(c), 0};
       }
+    } else if (c->type == XML_ENTITY_REF_NODE) {
+      zp_error(l->d, (zp_loc){file, (int)xmlGetLineNo(c), 0},
+               "the entity &%s; is not expanded (templates read no DTD); "
+               "write the character itself or a &#x…; reference",
+               (const char *)c->name);
+      return NULL;
     } else {
       continue;
     }
@@ -126,8 +144,12 @@ static bool gather(loader *l, const zp_tnode *root, const char *path) {
 
 static bool load_file(loader *l, const char *path, zp_loc from,
                       bool stylesheet) {
+  /* the same file under another spelling ("a/../b.xml") is the same */
+  char *real = realpath(path, NULL);
+  const char *key = zp_arena_strdup(l->t->arena, real ? real : path);
+  free(real);
   for (int i = 0; i < l->depth; i++)
-    if (strcmp(l->stack[i], path) == 0) {
+    if (strcmp(l->real[i], key) == 0) {
       zp_error(l->d, from, "include cycle: \"%s\" includes itself", path);
       return false;
     }
@@ -145,16 +167,18 @@ static bool load_file(loader *l, const char *path, zp_loc from,
     return false;
   }
   fclose(f);
+  l->real[l->depth] = key;
   l->stack[l->depth++] = path;
   bool ok = false;
   xmlDocPtr doc = NULL;
   xmlRelaxNGValidCtxtPtr v = NULL;
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-  if (!ctxt)
+  if (!ctxt || !ctxt->sax)
     goto done;
-  xmlSetStructuredErrorFunc(l, on_error);
-  doc = xmlCtxtReadFile(ctxt, path, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOENT | XML_PARSE_NOCDATA);
+  ctxt->_private = l;
+  ctxt->sax->serror = on_parse_error;
+  /* no network, no entity expansion (so no external entities are read) */
+  doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
   if (!doc)
     goto done;
   v = xmlRelaxNGNewValidCtxt(l->schema);
@@ -177,7 +201,6 @@ static bool load_file(loader *l, const char *path, zp_loc from,
     goto done;
   ok = gather(l, n, path);
 done:
-  xmlSetStructuredErrorFunc(NULL, NULL);
   if (v)
     xmlRelaxNGFreeValidCtxt(v);
   if (doc)
@@ -199,14 +222,11 @@ zp_template *zp_tmpl_load(const char *path, zp_diag *d) {
   l.d = d;
   l.t->arena = a;
   l.t->path = zp_arena_strdup(a, path);
-  l.stack[l.depth++] = "zpgen.rng";
   pc = xmlRelaxNGNewMemParserCtxt(zp_schema_rng, (int)strlen(zp_schema_rng));
   if (pc) {
-    xmlSetStructuredErrorFunc(&l, on_error);
+    xmlRelaxNGSetParserStructuredErrors(pc, on_error, &l);
     l.schema = xmlRelaxNGParse(pc);
-    xmlSetStructuredErrorFunc(NULL, NULL);
   }
-  l.depth = 0;
   if (!l.schema) {
     zp_error(d, (zp_loc){"zpgen.rng", 0, 0}, "the built-in schema is broken");
     goto done;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libxml/xmlerror.h>
 
 #include "tmpl.h"
 
@@ -166,6 +167,114 @@ static void a_stylesheet_is_not_a_template(void **state) {
   zp_diag_free(d);
 }
 
+/* A caller's own libxml2 handler is neither called nor replaced. */
+static int foreign_calls;
+static void foreign_handler(void *data, xmlErrorPtr e) {
+  (void)data;
+  (void)e;
+  foreign_calls++;
+}
+
+static void leaves_no_global_error_handler(void **state) {
+  (void)state;
+  const char *p = put("mal2.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                                  "  <body><p>x</body>\n"
+                                  "</template>\n");
+  int marker = 0;
+  xmlSetStructuredErrorFunc(&marker, foreign_handler);
+  zp_diag *d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_true(zp_diag_contains(d, "mal2.xml:2:"));
+  assert_int_equal(foreign_calls, 0);
+  assert_ptr_equal(xmlStructuredError, foreign_handler);
+  assert_ptr_equal(xmlStructuredErrorContext, &marker);
+  xmlSetStructuredErrorFunc(NULL, NULL);
+  zp_diag_free(d);
+}
+
+/* The same file spelt differently is still a cycle. */
+static void include_cycle_through_another_spelling(void **state) {
+  (void)state;
+  put("c.xml", "<stylesheet xmlns=\"urn:zpgen:template:1\">\n"
+               "  <include href=\"./d.xml\"/>\n"
+               "</stylesheet>\n");
+  /* d.xml names its own directory through .. */
+  char text[512];
+  const char *base = strrchr(dir, '/') + 1;
+  snprintf(text, sizeof text,
+           "<stylesheet xmlns=\"urn:zpgen:template:1\">\n"
+           "  <style name=\"x\"/>\n"
+           "  <include href=\"../%s/c.xml\"/>\n"
+           "</stylesheet>\n",
+           base);
+  put("d.xml", text);
+  const char *p = put("cyc2.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                                  "  <include href=\"c.xml\"/>\n"
+                                  "  <body/>\n"
+                                  "</template>\n");
+  zp_diag *d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_true(zp_diag_contains(d, "d.xml:3: error: include cycle"));
+  assert_false(zp_diag_contains(d, "deeper"));
+  zp_diag_free(d);
+}
+
+/* Entities are not expanded: no DTD, no external files read. */
+static void entities_are_refused(void **state) {
+  (void)state;
+  const char *p = put("ent.xml", "<?xml version=\"1.0\"?>\n"
+                                 "<!DOCTYPE template [\n"
+                                 "  <!ENTITY secret SYSTEM \"/etc/passwd\">\n"
+                                 "]>\n"
+                                 "<template xmlns=\"urn:zpgen:template:1\">\n"
+                                 "  <body><p>&secret;</p></body>\n"
+                                 "</template>\n");
+  zp_diag *d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_true(zp_diag_contains(d, "ent.xml:6: error: the entity &secret;"));
+  zp_diag_free(d);
+  /* character references are fine */
+  p = put("chr.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                     "  <body><p>&#x4E00;&lt;</p></body>\n"
+                     "</template>\n");
+  d = zp_diag_new(stderr);
+  zp_template *t = load(p, d);
+  assert_non_null(t);
+  const zp_tnode *body = t->top[t->ntop - 1];
+  const zp_tnode *para = body->child;
+  while (para && !para->name)
+    para = para->next;
+  assert_non_null(para);
+  assert_string_equal(para->child->text, "一<");
+  zp_tmpl_free(t);
+  zp_diag_free(d);
+}
+
+/* The fixtures in tests/bad/ that the end-to-end tests reuse. */
+static void bad_fixtures(void **state) {
+  (void)state;
+  static const struct {
+    const char *file, *want;
+  } cases[] = {
+      {"misspelt-element.xml", "misspelt-element.xml:5: error:"},
+      {"misspelt-attribute.xml", "misspelt-attribute.xml:5: error:"},
+      {"malformed.xml", "malformed.xml:5:"},
+      {"missing-include.xml", "missing-include.xml:3: error: cannot read "
+                              "the included file"},
+      {"include-cycle.xml", "include-cycle-b.xml:3: error: include cycle"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/bad/%s", root(), cases[i].file);
+    zp_diag *d = zp_diag_new(NULL);
+    zp_template *t = load(path, d);
+    if (t || !zp_diag_contains(d, cases[i].want))
+      fail_msg("%s: wanted \"%s\", got \"%s\"", cases[i].file, cases[i].want,
+               zp_diag_last(d));
+    zp_diag_free(d);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(loads_the_report_template),
@@ -174,6 +283,10 @@ int main(void) {
       cmocka_unit_test(malformed_xml_has_line_and_column),
       cmocka_unit_test(includes_resolve_relative_and_detect_cycles),
       cmocka_unit_test(a_stylesheet_is_not_a_template),
+      cmocka_unit_test(leaves_no_global_error_handler),
+      cmocka_unit_test(include_cycle_through_another_spelling),
+      cmocka_unit_test(entities_are_refused),
+      cmocka_unit_test(bad_fixtures),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
