@@ -249,6 +249,16 @@ static double advance_scale(const ctx *c, const zp_style *st) {
   return st->size;
 }
 
+static bool is_han(uint32_t cp) {
+  return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         cp == 0x3007;
+}
+
+static bool is_alnum(uint32_t cp) {
+  return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
+         (cp >= 'a' && cp <= 'z');
+}
+
 /* Latin letters, digits and their punctuation: no justification space
  * inside a run of them. */
 static bool narrow(uint32_t cp) { return cp > 0x20 && cp < 0x2000; }
@@ -312,6 +322,16 @@ static size_t measure_text(ctx *c, const zp_style *st, const char *text,
   zp_brk_compress(c->cp, c->adv, n, em, c->squeeze);
   for (size_t i = 0; i < n; i++)
     c->adv[i] -= c->squeeze[i];
+  /* optional space between Han and Latin letters or digits */
+  if (st->latin_space > 0) {
+    int32_t extra = (int32_t)lround(st->latin_space * em);
+    for (size_t i = 0; i + 1 < n; i++) {
+      bool a = is_han(c->cp[i]), b = is_han(c->cp[i + 1]);
+      bool la = is_alnum(c->cp[i]), lb = is_alnum(c->cp[i + 1]);
+      if ((a && lb) || (la && b))
+        c->adv[i] += extra;
+    }
+  }
   *em_out = em;
   return n;
 }
