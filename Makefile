@@ -67,13 +67,22 @@ build/san-tests/%: tests/%.c build/libzp-san.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -o $@ $< build/libzp-san.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
+# sample name : table caption whose pages (the table's first page and every
+# page it continues on) are also shown as PNGs
+TABLE_PNGS := lihu-2023:表4
+
 samples/%.pdf: bin/zpgen
-	@mkdir -p samples
+	@mkdir -p samples build
 	tpl=$$(echo "$(SAMPLES)" | tr ' ' '\n' | grep "^$*:" | cut -d: -f2); \
 	  SOURCE_DATE_EPOCH=0 ./bin/zpgen render --template templates/$$tpl.xml \
-	    --data data/$*.json --output $@
+	    --data data/$*.json --output $@ --dump-layout build/$*.dump
 	pdftoppm -r 60 -png -f 1 -l 1 $@ samples/$*-p
 	@mv samples/$*-p-*1.png samples/$*-page1.png
+	@cap=$$(echo "$(TABLE_PNGS)" | tr ' ' '\n' | grep "^$*:" | cut -d: -f2); \
+	  [ -z "$$cap" ] || for p in $$(awk -v c="text=$$cap" \
+	    '/^page / { n = $$2 } index($$0, c) { print n }' build/$*.dump | sort -nu); do \
+	    pdftoppm -r 60 -png -f $$p -l $$p $@ samples/$*-table; \
+	    mv samples/$*-table-*$$p.png samples/$*-$$cap-page$$p.png; done
 
 samples: bin/zpgen
 	@rm -f $(SAMPLE_PDFS)
