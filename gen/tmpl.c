@@ -19,17 +19,213 @@ typedef struct loader {
   const char *real[ZP_MAX_INCLUDE_DEPTH];  /* their canonical paths */
   int depth;
   int ntop, captop;
+  xmlDocPtr schema_doc; /* the schema as a tree, for hints; parsed lazily */
 } loader;
+
+static void on_parse_error(void *data, xmlErrorPtr e);
+
+/* ---- hints for schema errors: what the schema allows where ---- */
+
+static bool is_rng(xmlNodePtr n, const char *name) {
+  return n->type == XML_ELEMENT_NODE &&
+         strcmp((const char *)n->name, name) == 0;
+}
+
+static bool name_is(xmlNodePtr n, const char *name) {
+  xmlChar *v = xmlGetProp(n, BAD_CAST "name");
+  bool eq = v && strcmp((const char *)v, name) == 0;
+  xmlFree(v);
+  return eq;
+}
+
+/* Appends the names of the elements (want "element") or attributes (want
+ * "attribute") that the pattern under n allows directly, following refs
+ * but not entering child elements, to buf as "<a>, <b>" or "a, b". */
+static void collect(xmlDocPtr schema, xmlNodePtr n, const char *want, char *buf,
+                    size_t size, int depth) {
+  if (depth > 32)
+    return;
+  for (xmlNodePtr c = n->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE)
+      continue;
+    if (is_rng(c, "element") || is_rng(c, "attribute")) {
+      xmlChar *nm = xmlGetProp(c, BAD_CAST "name");
+      if (nm && strcmp((const char *)c->name, want) == 0) {
+        char item[128];
+        snprintf(item, sizeof item, want[0] == 'e' ? "<%s>" : "%s",
+                 (const char *)nm);
+        /* once each: "<p>" must not match "<page>", so compare with the
+         * separators around it */
+        char padded[140];
+        snprintf(padded, sizeof padded, " %s,", item);
+        char hay[1200];
+        snprintf(hay, sizeof hay, " %s,", buf);
+        if (!strstr(hay, padded) && strlen(buf) + strlen(item) + 3 < size)
+          snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+                   *buf ? ", " : "", item);
+      }
+      xmlFree(nm);
+    } else if (is_rng(c, "ref")) {
+      xmlChar *target = xmlGetProp(c, BAD_CAST "name");
+      for (xmlNodePtr d = xmlDocGetRootElement(schema)->children; target && d;
+           d = d->next)
+        if (is_rng(d, "define") && name_is(d, (const char *)target))
+          collect(schema, d, want, buf, size, depth + 1);
+      xmlFree(target);
+    } else {
+      collect(schema, c, want, buf, size, depth + 1);
+    }
+  }
+}
+
+/* Appends the <value>s allowed for the attribute attr under pattern n
+ * (following refs, not entering child elements) to buf as "a, b". */
+static void collect_values(xmlDocPtr schema, xmlNodePtr n, const char *attr,
+                           bool inside, char *buf, size_t size, int depth) {
+  if (depth > 32)
+    return;
+  for (xmlNodePtr c = n->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE || is_rng(c, "element"))
+      continue;
+    if (is_rng(c, "attribute")) {
+      if (!inside && name_is(c, attr))
+        collect_values(schema, c, attr, true, buf, size, depth + 1);
+    } else if (inside && is_rng(c, "value")) {
+      xmlChar *v = xmlNodeGetContent(c);
+      if (v && strlen(buf) + strlen((const char *)v) + 3 < size)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+                 *buf ? ", " : "", (const char *)v);
+      xmlFree(v);
+    } else if (is_rng(c, "data") && inside) {
+      xmlChar *t = xmlGetProp(c, BAD_CAST "type");
+      if (t && strlen(buf) + strlen((const char *)t) + 6 < size)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%sa %s",
+                 *buf ? ", " : "", (const char *)t);
+      xmlFree(t);
+    } else if (is_rng(c, "ref")) {
+      xmlChar *target = xmlGetProp(c, BAD_CAST "name");
+      for (xmlNodePtr d = xmlDocGetRootElement(schema)->children; target && d;
+           d = d->next)
+        if (is_rng(d, "define") && name_is(d, (const char *)target))
+          collect_values(schema, d, attr, inside, buf, size, depth + 1);
+      xmlFree(target);
+    } else {
+      collect_values(schema, c, attr, inside, buf, size, depth + 1);
+    }
+  }
+}
+
+/* Finds the schema's one definition of the element named name (NULL when
+ * there is none, or several: then a hint could mislead). */
+static xmlNodePtr find_element(xmlNodePtr n, const char *name, int *count,
+                               xmlNodePtr found) {
+  for (xmlNodePtr c = n->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE)
+      continue;
+    if (is_rng(c, "element") && name_is(c, name)) {
+      (*count)++;
+      found = c;
+    }
+    found = find_element(c, name, count, found);
+  }
+  return found;
+}
+
+/* What the schema allows in (want "element") or on (want "attribute") the
+ * element named name, or as the values of its attribute named want, into
+ * buf; "" when it cannot tell. */
+static void allowed(loader *l, const char *name, const char *want, char *buf,
+                    size_t size) {
+  buf[0] = 0;
+  if (!l->schema_doc) {
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt || !ctxt->sax) {
+      xmlFreeParserCtxt(ctxt);
+      return;
+    }
+    ctxt->_private = l;
+    ctxt->sax->serror = on_parse_error;
+    l->schema_doc =
+        xmlCtxtReadMemory(ctxt, zp_schema_rng, (int)strlen(zp_schema_rng),
+                          "zpgen.rng", NULL, XML_PARSE_NONET);
+    xmlFreeParserCtxt(ctxt);
+    if (!l->schema_doc)
+      return;
+  }
+  int count = 0;
+  xmlNodePtr def =
+      find_element(xmlDocGetRootElement(l->schema_doc), name, &count, NULL);
+  if (count != 1)
+    return;
+  if (strcmp(want, "element") == 0 || strcmp(want, "attribute") == 0)
+    collect(l->schema_doc, def, want, buf, size, 0);
+  else /* the values of the attribute named want */
+    collect_values(l->schema_doc, def, want, false, buf, size, 0);
+}
+
+/* libxml2's schema messages with what would have been allowed:
+ * "Did not expect element paragraf there; <body> allows <p>, <item>, …". */
+static void add_hint(loader *l, const xmlError *e, char *msg, size_t size) {
+  if (e->domain != XML_FROM_RELAXNGV || !e->node ||
+      ((xmlNodePtr)e->node)->type != XML_ELEMENT_NODE)
+    return;
+  xmlNodePtr node = e->node;
+  const char *name = (const char *)node->name;
+  char list[1024] = "", what[200] = "";
+  char attr[64];
+  if (strncmp(msg, "Did not expect element ", 23) == 0 ||
+      strncmp(msg, "Expecting element ", 18) == 0 ||
+      strncmp(msg, "Expecting an element", 20) == 0) {
+    /* the message is about node or one of its children */
+    xmlNodePtr parent = node;
+    if (strstr(msg, name) && node->parent &&
+        node->parent->type == XML_ELEMENT_NODE &&
+        !strstr(msg, (const char *)node->parent->name))
+      parent = node->parent;
+    allowed(l, (const char *)parent->name, "element", list, sizeof list);
+    if (strncmp(msg, "Expecting an element", 20) == 0)
+      snprintf(msg, size, "<%s> is incomplete: an element is missing",
+               (const char *)parent->name);
+    snprintf(what, sizeof what, "<%s> allows", (const char *)parent->name);
+  } else if (sscanf(msg, "Invalid attribute %63s for element", attr) == 1) {
+    allowed(l, name, attr, list, sizeof list);
+    if (*list) { /* a known attribute with a value not allowed */
+      snprintf(
+          msg, size, "%s=\"%s\" is not allowed on <%s>", attr,
+          xmlHasProp(node, BAD_CAST attr)
+              ? (const char *)xmlHasProp(node, BAD_CAST attr)->children->content
+              : "",
+          name);
+      snprintf(what, sizeof what, "%s takes", attr);
+    } else {
+      allowed(l, name, "attribute", list, sizeof list);
+      snprintf(what, sizeof what, "<%s> takes", name);
+    }
+  } else if (strstr(msg, "failed to validate attributes")) {
+    allowed(l, name, "attribute", list, sizeof list);
+    snprintf(msg, size, "<%s> lacks a required attribute or has a wrong one",
+             name);
+    snprintf(what, sizeof what, "<%s> takes", name);
+  } else {
+    return;
+  }
+  size_t n = strlen(msg);
+  if (*list)
+    snprintf(msg + n, size - n, "; %.150s %.800s", what, list);
+  else if (strstr(what, "allows"))
+    snprintf(msg + n, size - n, "; %.150s no elements", what);
+}
 
 /* libxml2's structured errors, as our diagnostics. */
 static void report_xml_error(loader *l, const xmlError *e) {
   if (!e || e->level == XML_ERR_NONE)
     return;
-  char msg[1024];
+  char msg[2048];
   snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
   size_t n = strlen(msg);
   while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
     msg[--n] = 0;
+  add_hint(l, e, msg, sizeof msg);
   zp_loc loc = {e->file    ? zp_arena_strdup(l->t->arena, e->file)
                 : l->depth ? l->stack[l->depth - 1]
                            : "zpgen.rng",
@@ -234,6 +430,8 @@ zp_template *zp_tmpl_load(const char *path, zp_diag *d) {
   if (load_file(&l, l.t->path, (zp_loc){0}, false))
     ret = l.t;
 done:
+  if (l.schema_doc)
+    xmlFreeDoc(l.schema_doc);
   if (l.schema)
     xmlRelaxNGFree(l.schema);
   if (pc)

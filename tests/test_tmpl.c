@@ -275,6 +275,54 @@ static void bad_fixtures(void **state) {
   }
 }
 
+/* Schema errors say what would have been allowed there. */
+static void schema_errors_list_what_is_allowed(void **state) {
+  (void)state;
+  static const struct {
+    const char *text, *want;
+  } cases[] = {
+      {"<template xmlns=\"urn:zpgen:template:1\">\n"
+       "  <body>\n"
+       "    <paragraf/>\n"
+       "  </body>\n"
+       "</template>\n",
+       ":3: error: Did not expect element paragraf there; <body> allows <p>, "
+       "<item>, <section>"},
+      {"<template xmlns=\"urn:zpgen:template:1\">\n"
+       "  <body><p styel=\"x\">x</p></body>\n"
+       "</template>\n",
+       ":2: error: Invalid attribute styel for element p; <p> takes style"},
+      {"<template xmlns=\"urn:zpgen:template:1\">\n"
+       "  <style name=\"x\" align=\"middle\"/>\n"
+       "  <body/>\n"
+       "</template>\n",
+       ":2: error: align=\"middle\" is not allowed on <style>; align takes "
+       "left, center, right, justify"},
+      {"<template xmlns=\"urn:zpgen:template:1\">\n"
+       "  <body>\n"
+       "    <section/>\n"
+       "  </body>\n"
+       "</template>\n",
+       ":3: error: <section> lacks a required attribute or has a wrong one; "
+       "<section> takes title,"},
+      {"<template xmlns=\"urn:zpgen:template:1\">\n"
+       "  <style name=\"x\"/>\n"
+       "</template>\n",
+       ":1: error: <template> is incomplete: an element is missing; "
+       "<template> allows <include>"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *p = put("hint.xml", cases[i].text);
+    zp_diag *d = zp_diag_new(NULL);
+    zp_template *t = load(p, d);
+    char want[600];
+    snprintf(want, sizeof want, "hint.xml%s", cases[i].want);
+    if (t || !zp_diag_contains(d, want))
+      fail_msg("case %zu: wanted \"%s\", got \"%s\"", i, want, zp_diag_last(d));
+    zp_diag_free(d);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(loads_the_report_template),
@@ -287,6 +335,7 @@ int main(void) {
       cmocka_unit_test(include_cycle_through_another_spelling),
       cmocka_unit_test(entities_are_refused),
       cmocka_unit_test(bad_fixtures),
+      cmocka_unit_test(schema_errors_list_what_is_allowed),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
