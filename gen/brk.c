@@ -435,9 +435,10 @@ static bool is_newline(uint32_t c) {
          c == 0x2028 || c == 0x2029;
 }
 
-/* Saving of setting cp (advance adv) at half width at the end of a line. */
-static int32_t pushin_saving(uint32_t c, int32_t adv, int32_t em) {
-  if (zp_brk_punct(c) != ZP_PUNCT_CLOSE || (int64_t)adv * 10 < (int64_t)em * 9)
+int32_t zp_brk_pushin_saving(uint32_t c, int32_t adv, int32_t em) {
+  zp_punct k = zp_brk_punct(c);
+  if ((k != ZP_PUNCT_CLOSE && k != ZP_PUNCT_OPEN) ||
+      (int64_t)adv * 10 < (int64_t)em * 9)
     return 0;
   int32_t s = adv - em / 2;
   return s > em / 2 ? em / 2 : s;
@@ -486,11 +487,13 @@ size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
     bool have_best = false;
     size_t best = s, end = s;
     int32_t best_sq = 0, sq = 0;
+    int64_t cap = 0; /* what the marks of s..i can give by compression */
     size_t i = s;
     for (;; i++) {
       uint32_t c = cp[i];
       if (!is_newline(c)) {
         w += adv[i];
+        cap += zp_brk_pushin_saving(c, adv[i], em);
         if (c != ' ') {
           wt = w;
           last = i;
@@ -498,23 +501,20 @@ size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
       }
       bool must = brk[i] == ZP_BRK_MUST || i + 1 == n;
       if (must || brk[i] == ZP_BRK_ALLOW) {
-        bool fits = true;
-        int32_t save = 0;
-        if (wt > m) {
-          save = pushin_saving(cp[last], adv[last], em);
-          fits = save > 0 && wt - save <= m;
-        }
-        if (fits) {
+        /* push in (one character's worth at most): compress the line's
+         * marks before pushing out */
+        if (wt - cap <= m && wt - m <= em) {
           have_best = true;
           best = i;
-          best_sq = wt > m ? save : 0;
+          best_sq = wt > m ? (int32_t)(wt - m) : 0;
         }
         if (must)
           break;
       }
-      if (wt > m + slack)
+      if (wt - cap > m + slack)
         break; /* no later opportunity can fit */
     }
+    (void)last;
     if (have_best) {
       end = best;
       sq = best_sq;

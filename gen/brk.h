@@ -4,8 +4,9 @@
  * clreq rules and the Word zh-CN kinsoku lists of LAYOUT.md: no prohibited
  * character at a line start or end, two-em marks (——, ……) never split, a
  * number never parted from its unit, sign or percent, Latin words broken
- * only at spaces or hyphens.  Line fitting pushes in (sets a line-final
- * full-width mark at half width) before pushing out.  libunibreak's types
+ * only at spaces or hyphens.  Line fitting pushes in (compresses the
+ * line's full-width marks toward half width, the line-final one first)
+ * before pushing out.  libunibreak's types
  * never leave brk.c.
  */
 #ifndef ZP_BRK_H
@@ -65,11 +66,17 @@ void zp_brk_compress(const uint32_t *cp, const int32_t *adv, size_t n,
 /* Fits text into lines.  adv[i]: advance of cp[i] (squeeze already taken
  * off); em: one em in the same units; first: width of the first line;
  * measure: width of the others.  Writes the end (one past the last index)
- * of each line into ends (room for n entries) and, for lines ending in a
- * full-width closing mark that had to be set at half width to fit (pushed
- * in), adds the saving to endsqueeze[line] (room for n entries, zeroed by
- * the caller).  A unit wider than a whole line is broken where it must be,
+ * of each line into ends (room for n entries).  Push in before push out: a
+ * line may overflow by what its full-width marks give when compressed to
+ * half width (zp_brk_pushin_saving); the overflow to take up is added to
+ * endsqueeze[line] (room for n entries, zeroed by the caller), and the
+ * caller compresses the line's marks by that much, the line-final mark
+ * first.  A unit wider than a whole line is broken where it must be,
  * and never loses text.  Returns the number of lines (0 for n == 0). */
+/* What compressing cp (advance adv) to half width gives: up to em/2 for a
+ * full-width opening or closing mark not already compressed, else 0. */
+int32_t zp_brk_pushin_saving(uint32_t cp, int32_t adv, int32_t em);
+
 size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
                   int32_t first, int32_t measure, zp_break_rules rules,
                   size_t *ends, int32_t *endsqueeze);
@@ -82,9 +89,9 @@ size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
  *    do not count against the measure; a newline (U+000A, U+000D, U+2028,
  *    U+2029, ...) belongs to the line it ends and counts zero width.
  *  - Push in before push out: if a line ending at an opportunity overflows
- *    by no more than what its last (non-space) code point saves when set at
- *    half width -- a ZP_PUNCT_CLOSE mark with adv >= 0.9 em saves
- *    min(adv - em/2, em/2) -- it is kept, and the saving is added to
+ *    by no more than what its full-width marks save when set at half width
+ *    (zp_brk_pushin_saving: an opening or closing mark with adv >= 0.9 em
+ *    saves min(adv - em/2, em/2)), it is kept, and the overflow is added to
  *    endsqueeze[line]; otherwise the line ends at an earlier opportunity.
  *  - Emergency: when no opportunity fits (a unit wider than the line), the
  *    line ends at the last place that fits, preferring after a space, then

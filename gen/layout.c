@@ -393,10 +393,19 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
     l->g = cnt ? zp_arena_alloc(c->arena, cnt * sizeof *l->g) : NULL;
     if (cnt && !l->g)
       return false;
+    /* pushed in: compress the line's marks, the line-final one first */
+    int32_t need = c->endsq[k];
+    for (size_t i = e; i-- > start && need > 0;) {
+      int32_t give = zp_brk_pushin_saving(c->cp[i], c->adv[i], em);
+      if (give > need)
+        give = need;
+      c->adv[i] -= give;
+      c->squeeze[i] += give;
+      need -= give;
+    }
     int64_t natural = 0;
     for (size_t i = start; i < e; i++)
       natural += c->adv[i];
-    natural -= c->endsq[k];
     float slack = lm - natural / 1000.0f;
     float gap = 0;
     /* Slack goes between characters, but not inside a run of Latin
@@ -437,7 +446,7 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
         x += gap;
     }
     l->n = cnt;
-    l->width = cnt ? x - off - c->endsq[k] / 1000.0f : 0;
+    l->width = cnt ? x - off : 0;
     start = end;
   }
   return true;

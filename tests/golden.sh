@@ -37,6 +37,39 @@ for c in $CASES; do
     fail=$((fail + 1)); echo "FAIL: $name: layout checker findings"
   fi
 done
+# The grid of GB/T 9704 on the first sample: a full body line of hanzi holds
+# 28 characters -- 27 only when the next line begins with a unit longer than
+# one em that could not be pushed in (a number, or a character with a
+# closing mark after it) -- a full page 22 lines, and no page more.
+d=tests/golden/liwan-agri-2023.dump
+if LC_ALL=C awk '
+  function check_short(next_text) {
+    # the unit that was pushed out: digits, or a character and a mark
+    if (next_text ~ /^[0-9]/) return
+    if (substr(next_text, 4, 3) ~ /^(\342\200\235|\343\200\213|\357\274\214|\343\200\201|\343\200\202|\357\274\211)/) return
+    bad++; print "short line: " short
+  }
+  /^page / { if (n > max) max = n; n = 0 }
+  /^  line / && / grid/ {
+    n++
+    t = $0; sub(/.* text=/, "", t)
+    if (short != "") { check_short(t); short = "" }
+  }
+  /style=body/ && / just/ && /x=79.37 / {
+    if (t !~ /[ -~]/) {
+      full++
+      if (length(t) == 81) short = t
+      else if (length(t) != 84) { bad++; print "not 28: " t }
+    }
+  }
+  END { if (n > max) max = n
+        printf "grid: %d full lines of hanzi, %d off the grid; at most %d lines a page\n", full, bad, max
+        exit !(full > 0 && bad == 0 && max == 22) }' "$d"; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1)); echo "FAIL: the first sample is off the 28 x 22 grid"
+fi
+
 # The checker itself must catch each kind of fault in a crafted dump:
 # a line ending with an opening bracket, one starting with a comma, a number
 # split from its fraction, a sign split from its number, an unjustified
