@@ -158,3 +158,90 @@ bool zp_fmt_date(const char *iso, char *out, size_t size) {
   snprintf(out, size, "%d年%d月%d日", y, m, d);
   return true;
 }
+
+bool zp_fmt_known(const char *name) {
+  return zp_fmt_numeric(name) || (name && strcmp(name, "date") == 0);
+}
+
+bool zp_fmt_numeric(const char *name) {
+  static const char *const numeric[] = {"money", "percent", "num",
+                                        "int",   "cn",      "cn-digits"};
+  for (size_t i = 0; name && i < sizeof numeric / sizeof *numeric; i++)
+    if (strcmp(name, numeric[i]) == 0)
+      return true;
+  return false;
+}
+
+/* Decimals "0" … "12", or -1. */
+static int places_arg(const char *arg) {
+  if (!arg || !*arg || strlen(arg) > 2)
+    return -1;
+  for (const char *p = arg; *p; p++)
+    if (*p < '0' || *p > '9')
+      return -1;
+  int n = atoi(arg);
+  return n <= 12 ? n : -1;
+}
+
+const char *zp_fmt_check_arg(const char *name, const char *arg) {
+  if (!arg)
+    return NULL;
+  if (strcmp(name, "money") == 0 || strcmp(name, "percent") == 0 ||
+      strcmp(name, "num") == 0)
+    return places_arg(arg) < 0 ? "the argument is a number of decimals, 0 to 12"
+                               : NULL;
+  if (strcmp(name, "int") == 0)
+    return strcmp(arg, ",") == 0
+               ? NULL
+               : "the argument is \",\" (thousands separators) or none";
+  return "this formatter takes no argument";
+}
+
+/* An integer written as raw ("21", "21.0"), or false. */
+static bool integer_of(const char *raw, long *out) {
+  char buf[64];
+  if (!zp_fmt_decimal(raw, 0, false, buf, sizeof buf))
+    return false;
+  char whole[64];
+  if (!zp_fmt_decimal(raw, 12, false, whole, sizeof whole))
+    return false;
+  /* no fraction: all decimals zero */
+  const char *dot = strchr(whole, '.');
+  for (const char *p = dot ? dot + 1 : ""; *p; p++)
+    if (*p != '0')
+      return false;
+  char *end;
+  long v = strtol(buf, &end, 10);
+  if (*end || strlen(buf) > 15)
+    return false;
+  *out = v;
+  return true;
+}
+
+bool zp_fmt_number(const char *name, const char *arg, const char *raw,
+                   char *out, size_t size) {
+  if (!zp_fmt_numeric(name) || zp_fmt_check_arg(name, arg) || !raw)
+    return false;
+  int places = places_arg(arg);
+  if (strcmp(name, "money") == 0)
+    return zp_fmt_decimal(raw, places < 0 ? 2 : places, true, out, size);
+  if (strcmp(name, "percent") == 0) {
+    if (!zp_fmt_decimal(raw, places < 0 ? zp_fmt_places(raw) : places, false,
+                        out, size) ||
+        strlen(out) + 2 > size)
+      return false;
+    strcat(out, "%");
+    return true;
+  }
+  if (strcmp(name, "num") == 0)
+    return zp_fmt_decimal(raw, places < 0 ? zp_fmt_places(raw) : places, false,
+                          out, size);
+  if (strcmp(name, "int") == 0)
+    return zp_fmt_decimal(raw, 0, arg != NULL, out, size);
+  long n;
+  if (!integer_of(raw, &n))
+    return false;
+  if (strcmp(name, "cn") == 0)
+    return zp_fmt_cn(n, out, size);
+  return zp_fmt_cn_digits(n, out, size);
+}

@@ -33,4 +33,37 @@ bool zp_fmt_cn_digits(long n, char *out, size_t size);
 /* "2024-03-01" → "2024年3月1日"; false when not a valid date. */
 bool zp_fmt_date(const char *iso, char *out, size_t size);
 
+/* ---- the formatters of template fields ({path|name:arg}) ----
+ *
+ *   money[:N]    N decimals (2), thousands separated: 234,060,587.05
+ *   percent[:N]  value in percent units, decimals as written or N: 99.66%
+ *   num[:N]      as written, or rounded to N decimals; no separators
+ *   int[:,]      rounded to an integer; with ",", thousands separated
+ *   cn           Chinese numeral of an integer 0…99999: 二十一
+ *   cn-digits    digit by digit: 二〇二三
+ *   date         a string "YYYY-MM-DD": 2024年3月1日
+ *
+ * Shared by the template loader (which rejects unknown names and bad
+ * arguments), the binder and checking tools. */
+
+/* The names, for messages. */
+#define ZP_FMT_NAMES "money, percent, num, int, cn, cn-digits, date"
+
+/* True when name is one of the formatters above. */
+bool zp_fmt_known(const char *name);
+
+/* True when the formatter takes a number (all but date). */
+bool zp_fmt_numeric(const char *name);
+
+/* NULL when arg (may be NULL: none) is a valid argument of the known
+ * formatter name, else a static explanation ("decimals from 0 to 12"). */
+const char *zp_fmt_check_arg(const char *name, const char *arg);
+
+/* Formats the number written as raw (a JSON number's text, "18335.56")
+ * with the numeric formatter name and its argument (NULL: none) into out.
+ * Returns false when the formatter is not numeric, the argument is bad, or
+ * the number is out of the formatter's range (cn of 2.5 or of -1). */
+bool zp_fmt_number(const char *name, const char *arg, const char *raw,
+                   char *out, size_t size);
+
 #endif

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -87,6 +88,76 @@ static void dates(void **state) {
   assert_false(zp_fmt_date("2023-1-1", b, sizeof b));
 }
 
+static const char *num(const char *name, const char *arg, const char *raw) {
+  static char out[128];
+  if (!zp_fmt_number(name, arg, raw, out, sizeof out))
+    return "(false)";
+  return out;
+}
+
+static void field_formatters(void **state) {
+  (void)state;
+  /* money: two decimals and separators by default */
+  assert_string_equal(num("money", NULL, "234060587.05"), "234,060,587.05");
+  assert_string_equal(num("money", NULL, "0.125"), "0.13");
+  assert_string_equal(num("money", NULL, "2.675"), "2.68");
+  assert_string_equal(num("money", NULL, "0.005"), "0.01");
+  assert_string_equal(num("money", NULL, "-1234.5"), "-1,234.50");
+  assert_string_equal(num("money", NULL, "0"), "0.00");
+  assert_string_equal(num("money", "0", "1234.5"), "1,235");
+  assert_string_equal(num("money", "4", "1.5"), "1.5000");
+  /* percent: decimals as written unless given */
+  assert_string_equal(num("percent", NULL, "99.66"), "99.66%");
+  assert_string_equal(num("percent", NULL, "100"), "100%");
+  assert_string_equal(num("percent", "1", "99.666"), "99.7%");
+  assert_string_equal(num("percent", "2", "99.665"), "99.67%");
+  assert_string_equal(num("percent", "0", "-0.4"), "0%");
+  /* num: as written, no separators */
+  assert_string_equal(num("num", NULL, "1234567.891"), "1234567.891");
+  assert_string_equal(num("num", "2", "19.995"), "20.00");
+  /* int: no separators unless asked */
+  assert_string_equal(num("int", NULL, "1234.5"), "1235");
+  assert_string_equal(num("int", ",", "1234567.49"), "1,234,567");
+  assert_string_equal(num("int", NULL, "-2.5"), "-3");
+  /* Chinese numerals of integers only */
+  assert_string_equal(num("cn", NULL, "21"), "二十一");
+  assert_string_equal(num("cn", NULL, "105.0"), "一百零五");
+  assert_string_equal(num("cn", NULL, "2.5"), "(false)");
+  assert_string_equal(num("cn", NULL, "-1"), "(false)");
+  assert_string_equal(num("cn", NULL, "100000"), "(false)");
+  assert_string_equal(num("cn-digits", NULL, "2023"), "二〇二三");
+  /* not numeric, bad arguments */
+  assert_string_equal(num("date", NULL, "2023"), "(false)");
+  assert_string_equal(num("money", "x", "1"), "(false)");
+  assert_string_equal(num("money", "13", "1"), "(false)");
+  assert_string_equal(num("money", NULL, "abc"), "(false)");
+}
+
+static void formatter_names_and_arguments(void **state) {
+  (void)state;
+  static const char *const known[] = {"money", "percent",   "num", "int",
+                                      "cn",    "cn-digits", "date"};
+  for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+    assert_true(zp_fmt_known(known[i]));
+    assert_non_null(strstr(ZP_FMT_NAMES, known[i]));
+  }
+  assert_false(zp_fmt_known("Money"));
+  assert_false(zp_fmt_known("cn-digit"));
+  assert_false(zp_fmt_known(""));
+  assert_false(zp_fmt_known(NULL));
+  assert_true(zp_fmt_numeric("cn"));
+  assert_false(zp_fmt_numeric("date"));
+  assert_null(zp_fmt_check_arg("money", NULL));
+  assert_null(zp_fmt_check_arg("money", "0"));
+  assert_null(zp_fmt_check_arg("percent", "12"));
+  assert_non_null(zp_fmt_check_arg("percent", "-1"));
+  assert_non_null(zp_fmt_check_arg("num", ""));
+  assert_null(zp_fmt_check_arg("int", ","));
+  assert_non_null(zp_fmt_check_arg("int", "2"));
+  assert_non_null(zp_fmt_check_arg("date", "long"));
+  assert_non_null(zp_fmt_check_arg("cn", "1"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(decimal_rounds_half_up),
@@ -95,6 +166,8 @@ int main(void) {
       cmocka_unit_test(places_and_doubles),
       cmocka_unit_test(chinese_numerals),
       cmocka_unit_test(dates),
+      cmocka_unit_test(field_formatters),
+      cmocka_unit_test(formatter_names_and_arguments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
