@@ -207,13 +207,22 @@ static void report_missing(binder *b, const zp_tnode *n, const char *path,
   char jp[256];
   zp_json_path(near, jp, sizeof jp);
   bool arr = near->type == ZP_JSON_ARRAY;
+  /* a first name that is neither in the data nor a variable: perhaps a
+   * loop variable used outside its loop, or misspelt */
+  size_t first = strcspn(path, ".[");
+  bool var_hint = near == b->data->root && strlen(missing) == first &&
+                  strncmp(path, missing, first) == 0;
   if (near->type == ZP_JSON_OBJECT || arr)
     zp_error(b->d, n->loc,
              "missing data %s%s%s%s for {%s}: %s:%d:%d: this %s has no %s "
-             "\"%s\"; expected %s",
+             "\"%s\"%s%s%s; expected %s",
              jp, arr ? "" : ".", missing, arr ? "" : "", path, b->data->file,
              near->line, near->col, arr ? "array" : "object",
-             arr ? "element" : "member", missing, expected);
+             arr ? "element" : "member", missing,
+             var_hint ? ", and no enclosing <for as> or macro parameter is "
+                        "named \""
+                      : "",
+             var_hint ? missing : "", var_hint ? "\"" : "", expected);
   else
     zp_error(b->d, n->loc,
              "missing data for {%s}: %s:%d:%d: %s is a %s, not an object; "
@@ -384,6 +393,9 @@ static void field(binder *b, const zp_tnode *n, const char *spec, size_t len,
 /* Expands a text with fields.  Line breaks with the indentation after
  * them are dropped (Chinese has no spaces between lines). */
 static void expand(binder *b, const zp_tnode *n, const char *s, sbuf *out) {
+  /* errors name the line of the field itself: n's loc is where the text
+   * starts */
+  zp_tnode at = *n;
   while (*s) {
     if (*s == '{' && s[1] == '{') {
       sb_put(out, "{", 1);
@@ -397,12 +409,13 @@ static void expand(binder *b, const zp_tnode *n, const char *s, sbuf *out) {
         zp_error(b->d, n->loc, "a field \"{\" is not closed: %s", s);
         return;
       }
-      field(b, n, s + 1, (size_t)(e - s - 1), out);
+      field(b, &at, s + 1, (size_t)(e - s - 1), out);
+      for (const char *q = s; q < e; q++)
+        at.loc.line += *q == '\n';
       s = e + 1;
     } else if (*s == '\n' || *s == '\r') {
-      s++;
       while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
+        at.loc.line += *s++ == '\n';
     } else {
       sb_put(out, s, 1);
       s++;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 extern const char zp_schema_rng[];
 
 #define ZP_MAX_INCLUDE_DEPTH 16
@@ -20,6 +22,7 @@ typedef struct loader {
   int depth;
   int ntop, captop;
   xmlDocPtr schema_doc; /* the schema as a tree, for hints; parsed lazily */
+  bool bad;             /* a malformed field was reported */
 } loader;
 
 static void on_parse_error(void *data, xmlErrorPtr e);
@@ -251,8 +254,212 @@ static const char *intern(loader *l, const xmlChar *s) {
   return zp_arena_strdup(l->t->arena, (const char *)s);
 }
 
-/* Converts an element and its content. */
-static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file) {
+/* ---- fields ---- */
+
+static const char *skip_space(const char *s, const char *end) {
+  while (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+    s++;
+  return s;
+}
+
+static const char *trim_end(const char *s, const char *end) {
+  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+                     end[-1] == '\r'))
+    end--;
+  return end;
+}
+
+/* A path: names separated by dots, each followed by any number of [N]. */
+static bool path_ok(const char *p) {
+  bool name = false;
+  while (*p) {
+    if (*p == '.') {
+      if (!name)
+        return false;
+      name = false;
+      p++;
+    } else if (*p == '[') {
+      if (!name)
+        return false;
+      p++;
+      if (*p < '0' || *p > '9')
+        return false;
+      while (*p >= '0' && *p <= '9')
+        p++;
+      if (*p++ != ']')
+        return false;
+    } else if (*p == ']' || *p == ' ' || *p == '\t' || *p == '\n' ||
+               *p == '{' || *p == '|' || *p == '?' || *p == '\'' || *p == ':' ||
+               *p == '}') {
+      return false;
+    } else {
+      name = true;
+      p++;
+    }
+  }
+  return name;
+}
+
+/* Parses one field's spec (between the braces) into f; false after an
+ * error reported at f->loc. */
+static bool parse_field(zp_arena *a, const char *b, const char *e, zp_tfield *f,
+                        zp_diag *d) {
+  b = skip_space(b, e);
+  e = trim_end(b, e);
+  const char *shown = zp_arena_strndup(a, b, (size_t)(e - b));
+  if (b < e && *b == '=') {
+    /* {=EXPR|fmt:arg}: the formatter after the last bar */
+    const char *bar = NULL;
+    for (const char *q = b; q < e; q++)
+      if (*q == '|')
+        bar = q;
+    const char *xe = bar ? trim_end(b + 1, bar) : e;
+    f->expr = zp_arena_strndup(a, skip_space(b + 1, xe),
+                               (size_t)(xe - skip_space(b + 1, xe)));
+    if (!*f->expr) {
+      zp_error(d, f->loc, "the computed field {%s} has no expression", shown);
+      return false;
+    }
+    b = bar ? bar : e;
+  } else {
+    /* {path ?? 'default'} */
+    const char *dq = NULL;
+    for (const char *q = b; q + 1 < e; q++)
+      if (q[0] == '?' && q[1] == '?') {
+        dq = q;
+        break;
+      }
+    const char *pe = dq ? trim_end(b, dq) : e;
+    if (dq) {
+      const char *v = skip_space(dq + 2, e);
+      const char *ve = e;
+      if (ve - v >= 2 && *v == '\'' && ve[-1] == '\'') {
+        v++;
+        ve--;
+      }
+      f->dflt = zp_arena_strndup(a, v, (size_t)(ve - v));
+    }
+    const char *bar = NULL;
+    for (const char *q = b; q < pe && !bar; q++)
+      if (*q == '|')
+        bar = q;
+    const char *path_end = trim_end(b, bar ? bar : pe);
+    if (path_end > b && path_end[-1] == '?') {
+      f->optional = true;
+      path_end = trim_end(b, path_end - 1);
+    }
+    f->path = zp_arena_strndup(a, b, (size_t)(path_end - b));
+    if (!*f->path) {
+      zp_error(d, f->loc, "the field {%s} names no data", shown);
+      return false;
+    }
+    if (!path_ok(f->path)) {
+      zp_error(d, f->loc,
+               "the field {%s}: \"%s\" is not a path (names separated by "
+               "dots, [N] for array elements: budget.by_source[0].name)",
+               shown, f->path);
+      return false;
+    }
+    b = bar ? bar : pe;
+    e = pe;
+  }
+  if (b < e && *b == '|') {
+    const char *fb = skip_space(b + 1, e);
+    const char *colon = NULL;
+    for (const char *q = fb; q < e && !colon; q++)
+      if (*q == ':')
+        colon = q;
+    const char *fe = trim_end(fb, colon ? colon : e);
+    f->fmt = zp_arena_strndup(a, fb, (size_t)(fe - fb));
+    if (colon) {
+      const char *ab = skip_space(colon + 1, e);
+      f->arg = zp_arena_strndup(a, ab, (size_t)(trim_end(ab, e) - ab));
+    }
+    if (!zp_fmt_known(f->fmt)) {
+      zp_error(d, f->loc, "unknown formatter \"%s\" in {%s}; known: %s", f->fmt,
+               shown, ZP_FMT_NAMES);
+      return false;
+    }
+    const char *why = zp_fmt_check_arg(f->fmt, f->arg);
+    if (why) {
+      zp_error(d, f->loc, "{%s}: %s for |%s", shown, why, f->fmt);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
+                          const zp_tfield **fields, int *n, zp_diag *d) {
+  *fields = NULL;
+  *n = 0;
+  int count = 0;
+  for (const char *p = text; *p; p++)
+    count += *p == '{';
+  if (count == 0)
+    return true;
+  zp_tfield *v = zp_arena_alloc(a, sizeof *v * (size_t)count);
+  if (!v)
+    return false;
+  bool ok = true;
+  int line = loc.line;
+  for (const char *p = text; *p;) {
+    if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+      p += 2;
+      continue;
+    }
+    if (*p == '\n')
+      line++;
+    if (*p != '{') {
+      p++;
+      continue;
+    }
+    zp_loc at = {loc.file, line, 0};
+    const char *close = strchr(p, '}');
+    const char *nl = strchr(p, '\n');
+    if (!close) {
+      zp_error(d, at,
+               "the field \"%.20s…\" is not closed by \"}\" (write {{ "
+               "for a literal brace)",
+               p);
+      return false;
+    }
+    zp_tfield *f = &v[*n];
+    *f = (zp_tfield){.loc = at,
+                     .start = (size_t)(p - text),
+                     .end = (size_t)(close + 1 - text)};
+    if (parse_field(a, p + 1, close, f, d))
+      (*n)++;
+    else
+      ok = false;
+    for (; nl && nl < close; nl = strchr(nl + 1, '\n'))
+      line++;
+    p = close + 1;
+  }
+  if (*n)
+    *fields = v;
+  return ok;
+}
+
+/* Attributes holding text with fields. */
+static bool field_attr(const char *elem, const char *attr) {
+  return (strcmp(elem, "section") == 0 && strcmp(attr, "title") == 0) ||
+         (strcmp(elem, "table") == 0 && strcmp(attr, "caption") == 0) ||
+         strcmp(elem, "info") == 0;
+}
+
+static int newlines(const xmlChar *s) {
+  int n = 0;
+  for (; s && *s; s++)
+    n += *s == '\n';
+  return n;
+}
+
+/* Converts an element and its content.  *end is set to the line where the
+ * element's content ends, so that a following text knows where it starts
+ * (libxml2 gives a text node the line where the parser first flushed it,
+ * which is the end of a short text). */
+static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file, int *end) {
   zp_tnode *n = zp_arena_alloc(l->t->arena, sizeof *n);
   if (!n)
     return NULL;
@@ -262,30 +469,46 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file) {
   for (xmlAttrPtr a = x->properties; a; a = a->next)
     na++;
   n->attrs = zp_arena_alloc(l->t->arena, sizeof(zp_tattr) * (size_t)(na + 1));
+  if (!n->attrs)
+    return NULL;
   for (xmlAttrPtr a = x->properties; a; a = a->next) {
     xmlChar *v = xmlNodeListGetString(x->doc, a->children, 1);
-    n->attrs[n->nattrs++] =
-        (zp_tattr){intern(l, a->name), intern(l, v ? v : BAD_CAST "")};
+    zp_tattr *at = &n->attrs[n->nattrs++];
+    *at =
+        (zp_tattr){intern(l, a->name), intern(l, v ? v : BAD_CAST ""), NULL, 0};
     xmlFree(v);
+    if (field_attr(n->name, at->name) &&
+        !zp_tmpl_parse_fields(l->t->arena, at->value, n->loc, &at->fields,
+                              &at->nfields, l->d))
+      l->bad = true;
   }
+  int pos = n->loc.line; /* where the next child starts */
+  bool fonts = strcmp(n->name, "family") == 0;
   zp_tnode **tail = &n->child;
   for (xmlNodePtr c = x->children; c; c = c->next) {
     zp_tnode *k = NULL;
     if (c->type == XML_ELEMENT_NODE) {
-      k = convert(l, c, file);
+      k = convert(l, c, file, &pos);
     } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
       k = zp_arena_alloc(l->t->arena, sizeof *k);
       if (k) {
         k->text = intern(l, c->content ? c->content : BAD_CAST "");
-        k->loc = (zp_loc){file, (int)xmlGetLineNo(c), 0};
+        k->loc = (zp_loc){file, pos, 0};
+        if (!fonts && !zp_tmpl_parse_fields(l->t->arena, k->text, k->loc,
+                                            &k->fields, &k->nfields, l->d))
+          l->bad = true;
+        pos += newlines(c->content);
       }
     } else if (c->type == XML_ENTITY_REF_NODE) {
-      zp_error(l->d, (zp_loc){file, (int)xmlGetLineNo(c), 0},
+      zp_error(l->d, (zp_loc){file, pos, 0},
                "the entity &%s; is not expanded (templates read no DTD); "
                "write the character itself or a &#x…; reference",
                (const char *)c->name);
       return NULL;
     } else {
+      /* comments, processing instructions: only move the position */
+      int at = (int)xmlGetLineNo(c);
+      pos = at > pos ? at : pos + newlines(c->content);
       continue;
     }
     if (!k)
@@ -293,6 +516,7 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file) {
     *tail = k;
     tail = &k->next;
   }
+  *end = pos;
   return n;
 }
 
@@ -392,8 +616,9 @@ static bool load_file(loader *l, const char *path, zp_loc from,
     goto done;
   }
   const char *file = zp_arena_strdup(l->t->arena, path);
-  zp_tnode *n = convert(l, root, file);
-  if (!n)
+  int end = 0;
+  zp_tnode *n = convert(l, root, file, &end);
+  if (!n || l->bad)
     goto done;
   ok = gather(l, n, path);
 done:

@@ -13,11 +13,33 @@
 #ifndef ZP_TMPL_H
 #define ZP_TMPL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "diag.h"
 #include "doc.h"
 
+/* A field of a text or attribute, parsed when the template is loaded:
+ *   {path}  {path|fmt}  {path|fmt:arg}  {path?}  {path ?? 'default'}
+ *   {=EXPR|fmt:arg}   (a computed value, see calc.h)
+ * The loader has already rejected unclosed braces, empty paths, unknown
+ * formatters and bad formatter arguments, with the field's file:line. */
+typedef struct zp_tfield {
+  const char *path;  /* "budget.by_source[0].name"; NULL when computed */
+  const char *expr;  /* the expression of {=EXPR}, else NULL */
+  const char *fmt;   /* formatter name ("money") or NULL */
+  const char *arg;   /* its argument ("2") or NULL */
+  const char *dflt;  /* {path ?? 'x'}: "x"; else NULL */
+  bool optional;     /* {path?} */
+  zp_loc loc;        /* file and line of the field itself */
+  size_t start, end; /* bytes of "{…}" in the text or attribute value */
+} zp_tfield;
+
 typedef struct zp_tattr {
   const char *name, *value;
+  const zp_tfield *fields; /* the fields of a field attribute (section
+                              title, table caption, info); else NULL */
+  int nfields;
 } zp_tattr;
 
 typedef struct zp_tnode zp_tnode;
@@ -26,7 +48,10 @@ struct zp_tnode {
   const char *text; /* a text node's text */
   zp_tattr *attrs;
   int nattrs;
-  zp_loc loc; /* file and line of the element */
+  zp_loc loc; /* file and line of the element; of a text node, the line
+                 where the text starts */
+  const zp_tfield *fields; /* a text node's fields, in order */
+  int nfields;
   zp_tnode *child, *next;
 };
 
@@ -42,6 +67,14 @@ typedef struct zp_template {
  * with zp_tmpl_free(). */
 zp_template *zp_tmpl_load(const char *path, zp_diag *d);
 void zp_tmpl_free(zp_template *t);
+
+/* Parses the fields of text (fields in braces, {{ and }} as literal
+ * braces) whose first line is loc.line, into the arena.  Sets *fields and
+ * *n (NULL and 0 when there are none).  Reports each malformed field
+ * (unclosed, empty path, unknown formatter, bad argument) at its own line
+ * and returns false if there was one. */
+bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
+                          const zp_tfield **fields, int *n, zp_diag *d);
 
 /* An attribute's value, or NULL. */
 const char *zp_tmpl_attr(const zp_tnode *n, const char *name);

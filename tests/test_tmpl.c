@@ -323,6 +323,100 @@ static void schema_errors_list_what_is_allowed(void **state) {
   }
 }
 
+/* Fields are parsed when the template is loaded: malformed ones are
+ * template errors at the field's own line, whatever the data. */
+static void fields_are_checked_when_loading(void **state) {
+  (void)state;
+  const char *p = put("fields.xml",
+                      "<template xmlns=\"urn:zpgen:template:1\">\n"
+                      "  <info title=\"{meta.title|bogus}\"/>\n" /* 2 */
+                      "  <body>\n"
+                      "    <p>一{a|money:x}\n"                           /* 4 */
+                      "       二{b|percent:1}{c|int:,}{d?}{e ?? '无'}\n" /* 5 */
+                      "       三{}</p>\n"                                /* 6 */
+                      "    <section title=\"{x..y}\"/>\n"                /* 7 */
+                      "    <p>{{literal}} {=sum(a[*].b)|money}</p>\n"    /* 8 */
+                      "    <p>{cn|cn:2}</p>\n"                           /* 9 */
+                      "    <p>{open</p>\n" /* 10 */
+                      "  </body>\n"
+                      "</template>\n");
+  zp_diag *d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_true(zp_diag_contains(d, "fields.xml:2: error: unknown formatter "
+                                  "\"bogus\" in {meta.title|bogus}; known: "
+                                  "money, percent"));
+  assert_true(zp_diag_contains(d, "fields.xml:4: error: {a|money:x}: the "
+                                  "argument is a number of decimals"));
+  assert_true(zp_diag_contains(d, "fields.xml:6: error: the field {} names "
+                                  "no data"));
+  assert_true(zp_diag_contains(d, "fields.xml:7: error: the field {x..y}: "
+                                  "\"x..y\" is not a path"));
+  assert_true(zp_diag_contains(d, "fields.xml:9: error: {cn|cn:2}: this "
+                                  "formatter takes no argument"));
+  assert_true(zp_diag_contains(d, "fields.xml:10: error: the field \"{open"));
+  assert_false(zp_diag_contains(d, "fields.xml:5:"));
+  assert_false(zp_diag_contains(d, "fields.xml:8:"));
+  assert_int_equal(zp_diag_errors(d), 6);
+  zp_diag_free(d);
+}
+
+/* The parsed fields, and the lines of texts and fields. */
+static void fields_are_parsed(void **state) {
+  (void)state;
+  const char *p = put(
+      "parsed.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                    "  <body>\n"
+                    "    <section title=\"{s.title ?? '部门职能'}\">\n"
+                    "      <p>按资金来源分，\n" /* 4 */
+                    "        <for each=\"b.by_source\" as=\"s\" sep=\"，\">"
+                    "{s.name}支出{s.amount|money:2}万元</for>\n"         /* 5 */
+                    "        {meta.date?}{=ratio(b.x, b.y)|percent:1}\n" /* 6 */
+                    "      </p>\n"
+                    "    </section>\n"
+                    "  </body>\n"
+                    "</template>\n");
+  zp_diag *d = zp_diag_new(stderr);
+  zp_template *t = load(p, d);
+  assert_non_null(t);
+  const zp_tnode *body = t->top[t->ntop - 1];
+  const zp_tnode *sec = body->child;
+  while (!sec->name)
+    sec = sec->next;
+  assert_int_equal(sec->attrs[0].nfields, 1);
+  const zp_tfield *f = &sec->attrs[0].fields[0];
+  assert_string_equal(f->path, "s.title");
+  assert_string_equal(f->dflt, "部门职能");
+  assert_null(f->fmt);
+  assert_int_equal(f->loc.line, 3);
+  const zp_tnode *para = sec->child;
+  while (!para->name)
+    para = para->next;
+  const zp_tnode *text1 = para->child;
+  assert_int_equal(text1->loc.line, 4);
+  assert_int_equal(text1->nfields, 0);
+  const zp_tnode *loop = text1->next;
+  assert_string_equal(loop->name, "for");
+  assert_int_equal(loop->loc.line, 5);
+  const zp_tnode *in = loop->child;
+  assert_int_equal(in->nfields, 2);
+  assert_string_equal(in->fields[1].path, "s.amount");
+  assert_string_equal(in->fields[1].fmt, "money");
+  assert_string_equal(in->fields[1].arg, "2");
+  assert_int_equal(in->fields[1].start, strlen("{s.name}支出"));
+  const zp_tnode *text2 = loop->next;
+  assert_int_equal(text2->loc.line, 5); /* starts after </for> */
+  assert_int_equal(text2->nfields, 2);
+  assert_string_equal(text2->fields[0].path, "meta.date");
+  assert_true(text2->fields[0].optional);
+  assert_int_equal(text2->fields[0].loc.line, 6);
+  assert_null(text2->fields[1].path);
+  assert_string_equal(text2->fields[1].expr, "ratio(b.x, b.y)");
+  assert_string_equal(text2->fields[1].fmt, "percent");
+  assert_string_equal(text2->fields[1].arg, "1");
+  zp_tmpl_free(t);
+  zp_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(loads_the_report_template),
@@ -336,6 +430,8 @@ int main(void) {
       cmocka_unit_test(entities_are_refused),
       cmocka_unit_test(bad_fixtures),
       cmocka_unit_test(schema_errors_list_what_is_allowed),
+      cmocka_unit_test(fields_are_checked_when_loading),
+      cmocka_unit_test(fields_are_parsed),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
