@@ -23,7 +23,7 @@ SAN_OBJS := $(patsubst gen/%.c,build/san/%.o,$(SRCS)) build/san/schema.o
 TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
 # sample name : template
-SAMPLES := liwan-agri-2023:dept-self-eval-report lihu-2023:dept-self-eval-report
+SAMPLES := liwan-agri-2023:dept-self-eval-report lihu-2023:dept-self-eval-report panyu-agri-2021-table:dept-self-eval-table
 SAMPLE_PDFS := $(foreach s,$(SAMPLES),samples/$(word 1,$(subst :, ,$(s))).pdf)
 
 .PHONY: all samples test unit e2e golden san check-format format install clean bench

@@ -251,7 +251,6 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
                          const zp_json *v, const char *fmt, const char *arg,
                          sbuf *out) {
   char buf[256];
-  int places = arg && *arg ? atoi(arg) : -1;
   if (!fmt || !*fmt) {
     switch (v->type) {
     case ZP_JSON_STRING:
@@ -267,37 +266,20 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
       return false;
     }
   }
-  bool number = strcmp(fmt, "money") == 0 || strcmp(fmt, "percent") == 0 ||
-                strcmp(fmt, "int") == 0 || strcmp(fmt, "num") == 0 ||
-                strcmp(fmt, "cn") == 0 || strcmp(fmt, "cn-digits") == 0;
-  if (number) {
+  if (zp_fmt_numeric(fmt)) {
     if (v->type != ZP_JSON_NUMBER) {
       char exp[64];
       snprintf(exp, sizeof exp, "a number for |%s", fmt);
       report_type(b, n, path, v, exp);
       return false;
     }
-    bool ok = true;
-    if (strcmp(fmt, "money") == 0)
-      ok = zp_fmt_decimal(v->raw, places < 0 ? 2 : places, true, buf,
-                          sizeof buf);
-    else if (strcmp(fmt, "percent") == 0) {
-      ok = zp_fmt_decimal(v->raw, places < 0 ? zp_fmt_places(v->raw) : places,
-                          false, buf, sizeof buf);
-      strcat(buf, "%");
-    } else if (strcmp(fmt, "int") == 0)
-      ok = zp_fmt_decimal(v->raw, 0, false, buf, sizeof buf);
-    else if (strcmp(fmt, "num") == 0)
-      ok = zp_fmt_decimal(v->raw, places < 0 ? zp_fmt_places(v->raw) : places,
-                          false, buf, sizeof buf);
-    else if (strcmp(fmt, "cn") == 0)
-      ok = v->number == floor(v->number) &&
-           zp_fmt_cn((long)v->number, buf, sizeof buf);
-    else
-      ok = v->number == floor(v->number) &&
-           zp_fmt_cn_digits((long)v->number, buf, sizeof buf);
-    if (!ok) {
-      report_type(b, n, path, v, "a number the formatter can write");
+    /* the shared formatters (fmt.h), on the number's text as written */
+    if (!zp_fmt_number(fmt, arg && *arg ? arg : NULL, v->raw, buf,
+                       sizeof buf)) {
+      char exp[96];
+      snprintf(exp, sizeof exp, "a number |%s can write%s", fmt,
+               strncmp(fmt, "cn", 2) == 0 ? " (an integer 0…99999)" : "");
+      report_type(b, n, path, v, exp);
       return false;
     }
     sb_puts(out, buf);
@@ -1189,13 +1171,16 @@ static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
     cell->colspan = colspan;
     cell->rowspan = rowspan;
     cell->data_loc = dl;
-    cell->align = (v = zp_tmpl_attr(c, "align"))
-                      ? (strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
-                         : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
-                         : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
-                                                     : ZP_ALIGN_LEFT)
-                  : header ? ZP_ALIGN_CENTER
-                           : t->cols[col].align;
+    /* alignment: the cell's own, its style's, centred in a header, the
+     * column's */
+    v = zp_tmpl_attr(c, "align");
+    cell->align = v ? (strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
+                       : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
+                       : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
+                                                   : ZP_ALIGN_LEFT)
+                  : sname && cell->style ? cell->style->align
+                  : header               ? ZP_ALIGN_CENTER
+                                         : t->cols[col].align;
     cell->valign = ZP_VALIGN_MIDDLE;
     if ((v = zp_tmpl_attr(c, "valign")))
       cell->valign = strcmp(v, "top") == 0      ? ZP_VALIGN_TOP

@@ -435,10 +435,16 @@ static bool is_newline(uint32_t c) {
          c == 0x2028 || c == 0x2029;
 }
 
-int32_t zp_brk_pushin_saving(uint32_t c, int32_t adv, int32_t em) {
-  zp_punct k = zp_brk_punct(c);
-  if ((k != ZP_PUNCT_CLOSE && k != ZP_PUNCT_OPEN) ||
-      (int64_t)adv * 10 < (int64_t)em * 9)
+/* Pause and stop marks: the ones compressed inside a line to push in. */
+static bool pause_mark(uint32_t c) {
+  return c == 0x3001 || c == 0xFF0C || c == 0x3002 || c == 0xFF0E ||
+         c == 0xFF1B || c == 0xFF1A || c == 0xFF01 || c == 0xFF1F;
+}
+
+int32_t zp_brk_pushin_saving(uint32_t c, int32_t adv, int32_t em, bool final) {
+  if ((int64_t)adv * 10 < (int64_t)em * 9)
+    return 0;
+  if (final ? zp_brk_punct(c) != ZP_PUNCT_CLOSE : !pause_mark(c))
     return 0;
   int32_t s = adv - em / 2;
   return s > em / 2 ? em / 2 : s;
@@ -493,7 +499,6 @@ size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
       uint32_t c = cp[i];
       if (!is_newline(c)) {
         w += adv[i];
-        cap += zp_brk_pushin_saving(c, adv[i], em);
         if (c != ' ') {
           wt = w;
           last = i;
@@ -501,9 +506,11 @@ size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
       }
       bool must = brk[i] == ZP_BRK_MUST || i + 1 == n;
       if (must || brk[i] == ZP_BRK_ALLOW) {
-        /* push in (one character's worth at most): compress the line's
-         * marks before pushing out */
-        if (wt - cap <= m && wt - m <= em) {
+        /* push in (one character's worth at most): the line-final mark,
+         * then the pause marks inside the line, before pushing out */
+        int64_t give =
+            cap + zp_brk_pushin_saving(cp[last], adv[last], em, true);
+        if (wt - give <= m && wt - m <= em) {
           have_best = true;
           best = i;
           best_sq = wt > m ? (int32_t)(wt - m) : 0;
@@ -513,8 +520,10 @@ size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
       }
       if (wt - cap > m + slack)
         break; /* no later opportunity can fit */
+      /* cp[i] is inside the line from now on */
+      if (!is_newline(c) && c != ' ')
+        cap += zp_brk_pushin_saving(c, adv[i], em, false);
     }
-    (void)last;
     if (have_best) {
       end = best;
       sq = best_sq;

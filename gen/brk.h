@@ -73,9 +73,11 @@ void zp_brk_compress(const uint32_t *cp, const int32_t *adv, size_t n,
  * caller compresses the line's marks by that much, the line-final mark
  * first.  A unit wider than a whole line is broken where it must be,
  * and never loses text.  Returns the number of lines (0 for n == 0). */
-/* What compressing cp (advance adv) to half width gives: up to em/2 for a
- * full-width opening or closing mark not already compressed, else 0. */
-int32_t zp_brk_pushin_saving(uint32_t cp, int32_t adv, int32_t em);
+/* What compressing cp (advance adv) to half width gives when pushing in:
+ * up to em/2 for a full-width mark not already compressed -- at the end of
+ * a line (final) any closing mark, inside it only the pause and stop marks
+ * 、，。．；：！？ (brackets and quotes keep their width) -- else 0. */
+int32_t zp_brk_pushin_saving(uint32_t cp, int32_t adv, int32_t em, bool final);
 
 size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
                   int32_t first, int32_t measure, zp_break_rules rules,
@@ -89,9 +91,9 @@ size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
  *    do not count against the measure; a newline (U+000A, U+000D, U+2028,
  *    U+2029, ...) belongs to the line it ends and counts zero width.
  *  - Push in before push out: if a line ending at an opportunity overflows
- *    by no more than what its full-width marks save when set at half width
- *    (zp_brk_pushin_saving: an opening or closing mark with adv >= 0.9 em
- *    saves min(adv - em/2, em/2)), it is kept, and the overflow is added to
+ *    by no more than one em and than what its marks save when set at half
+ *    width (zp_brk_pushin_saving: the line-final closing mark, and the
+ *    pause marks inside the line), it is kept, and the overflow is added to
  *    endsqueeze[line]; otherwise the line ends at an earlier opportunity.
  *  - Emergency: when no opportunity fits (a unit wider than the line), the
  *    line ends at the last place that fits, preferring after a space, then

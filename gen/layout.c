@@ -51,6 +51,8 @@ typedef struct line {
   bool justified;
   bool grid;
   bool bold;
+  zp_align align;            /* as set (a cell's, not its style's) */
+  bool hard;                 /* ends at a hard line break */
   float top;                 /* pt from the text block's top, once placed */
   const struct tlayout *tbl; /* a table's place holder in the line list */
 } line;
@@ -375,6 +377,7 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
     l->height = pitch;
     l->grid = st->grid;
     l->bold = st->bold;
+    l->align = r->align;
     l->first = k == 0;
     l->last = k + 1 >= nl;
     float lm = k == 0 ? first_measure : measure;
@@ -389,6 +392,7 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
       e--;
     bool hard =
         end > start && (c->cp[end - 1] == '\n' || c->cp[end - 1] == 0x2028);
+    l->hard = hard;
     uint32_t cnt = (uint32_t)(e - start);
     l->g = cnt ? zp_arena_alloc(c->arena, cnt * sizeof *l->g) : NULL;
     if (cnt && !l->g)
@@ -396,7 +400,7 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
     /* pushed in: compress the line's marks, the line-final one first */
     int32_t need = c->endsq[k];
     for (size_t i = e; i-- > start && need > 0;) {
-      int32_t give = zp_brk_pushin_saving(c->cp[i], c->adv[i], em);
+      int32_t give = zp_brk_pushin_saving(c->cp[i], c->adv[i], em, i + 1 == e);
       if (give > need)
         give = need;
       c->adv[i] -= give;
@@ -501,6 +505,7 @@ typedef struct tcell {
   float frag_top; /* top of the open fragment on this page */
   bool open;      /* a fragment is open on this page */
   bool live;      /* a span among the running ones */
+  bool whole;     /* its text was shown whole in some fragment */
 } tcell;
 
 typedef struct trow {
@@ -812,17 +817,28 @@ static int lines_fitting(const tlayout *tl, const tcell *tc, float h) {
 /* Closes the open fragment of a spanning cell at bottom. */
 static bool close_span(ctx *c, const tlayout *tl, tcell *tc, float bottom,
                        bool ends) {
-  int rest = tc->nlines - tc->done;
+  /* A fragment that holds the whole text shows it whole (again, on every
+   * page the span runs onto).  One that cannot shows the start of it and
+   * the next page shows it whole again; only the span's last fragment,
+   * when the text was never shown whole, continues where the previous
+   * fragment stopped, so that no text is lost. */
   int fitn = lines_fitting(tl, tc, bottom - tc->frag_top);
-  int n = rest <= fitn ? rest : fitn;
+  int from = 0, n;
+  if (tc->nlines <= fitn) {
+    n = tc->nlines;
+    tc->whole = true;
+  } else if (ends && !tc->whole) {
+    from = tc->done;
+    n = tc->nlines - from < fitn ? tc->nlines - from : fitn;
+  } else {
+    n = fitn;
+  }
   if (!draw_box(c, tl, tc->x, tc->w, tc->frag_top, bottom) ||
-      !draw_cell_text(c, tl, tc, tc->done, n, tc->frag_top, bottom, n == rest))
+      !draw_cell_text(c, tl, tc, from, n, tc->frag_top, bottom,
+                      from + n == tc->nlines && from == 0))
     return false;
-  tc->done += n;
+  tc->done = from + n;
   tc->open = false;
-  /* shown whole: a continuation on the next page shows it again */
-  if (!ends && tc->done >= tc->nlines)
-    tc->done = 0;
   return true;
 }
 
@@ -968,7 +984,16 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
         take[k] = n;
         any |= n > 0;
       }
-      if (!any && progress == 0) {
+      /* a cell with text left and nothing on this page: the rest of the
+       * row would stand here without it, so the row moves on */
+      bool starved = false;
+      for (int k = 0; k < row->n && k < 64; k++)
+        starved |= row->cells[k]->rowspan == 1 && take[k] == 0 &&
+                   row->cells[k]->nlines > row->cells[k]->done;
+      bool fresh = progress == 0 && *start == i;
+      if (starved && !fresh)
+        any = false;
+      if (!any && fresh) {
         /* nothing would fit even on a fresh page: take what fits */
         for (int k = 0; k < row->n && k < 64; k++) {
           const tcell *tc = row->cells[k];
@@ -1114,11 +1139,11 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
     char faces[512];
     fprintf(c->dump,
             "  line%s y=%.2f top=%.2f x=%.2f w=%.2f m=%.2f size=%.1f "
-            "style=%s align=%c%s%s%s%s face=%s text=",
+            "style=%s align=%c%s%s%s%s%s face=%s text=",
             tag, c->block_top + base, top, l->left, l->width, l->measure,
-            l->size, l->st->name, "lcrj"[l->st->align],
-            l -> grid ? " grid" : "", l->justified ? " just" : "",
-            l->first ? " first" : "", l->last ? " last" : "",
+            l->size, l->st->name, "lcrj"[l->align], l -> grid ? " grid" : "",
+            l->justified ? " just" : "", l->first ? " first" : "",
+            l->last ? " last" : "", l->hard ? " hard" : "",
             face_names(c, l->g, l->n, faces, sizeof faces));
     dump_text(c->dump, l->g, l->n);
     fputc('\n', c->dump);

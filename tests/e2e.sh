@@ -15,6 +15,8 @@ SAMPLES=$(sed -n 's/^SAMPLES := //p' Makefile)
 for s in $SAMPLES; do
   name=${s%%:*} tpl=${s#*:}
   out=$T/$name.pdf
+  cells=""  # a form is all tables: its texts may come in any order
+  case $tpl in *table*) cells=--cells ;; esac
   SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
     --output "$out" 2>"$T/$name.err"
   check "$name renders" '[ $? -eq 0 ] && [ -s "$out" ]'
@@ -32,7 +34,7 @@ for s in $SAMPLES; do
   pdftotext -raw "$out" "$T/$name.txt" 2>"$T/pdftotext.err"
   check "$name: pdftotext clean" '[ ! -s "$T/pdftotext.err" ]'
   check "$name: every text of the data appears, in order" \
-    'build/tools/textcheck data/$name.json "$T/$name.txt" >"$T/tc.txt" || { cat "$T/tc.txt"; false; }'
+    'build/tools/textcheck $cells data/$name.json "$T/$name.txt" >"$T/tc.txt" || { cat "$T/tc.txt"; false; }'
   SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
     --output "$T/again.pdf" 2>/dev/null
   check "$name: two renders are byte-identical" 'cmp -s "$out" "$T/again.pdf"'

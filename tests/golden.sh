@@ -38,7 +38,7 @@ for c in $CASES; do
   fi
 done
 # The grid of GB/T 9704 on the first sample: a full body line of hanzi holds
-# 28 characters -- 27 only when the next line begins with a unit longer than
+# 28 characters (more where marks are compressed) -- 27 only when the next line begins with a unit longer than
 # one em that could not be pushed in (a number, or a character with a
 # closing mark after it) -- a full page 22 lines, and no page more.
 d=tests/golden/liwan-agri-2023.dump
@@ -59,7 +59,7 @@ if LC_ALL=C awk '
     if (t !~ /[ -~]/) {
       full++
       if (length(t) == 81) short = t
-      else if (length(t) != 84) { bad++; print "not 28: " t }
+      else if (length(t) < 84) { bad++; print "short of 28: " t }
     }
   }
   END { if (n > max) max = n

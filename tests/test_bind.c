@@ -146,6 +146,29 @@ static void fields_formatters_loops_and_conditions(void **state) {
   done(&r);
 }
 
+/* The formatters' arguments and ranges, through the binder. */
+static void formatter_arguments_and_ranges(void **state) {
+  (void)state;
+  result r = bind("",
+                  "<p>{x.big|int:,}|{x.big|int}|{x.big|money:0}|"
+                  "{x.r|percent:1}|{x.half|money}</p>",
+                  "{\"x\": {\"big\": 1234567.5, \"r\": 99.95, "
+                  "\"half\": 2.675}}");
+  assert_non_null(r.doc);
+  assert_string_equal(texts(r.doc), "1,234,568|1234568|1,234,568|100.0%|2.68");
+  done(&r);
+  r = bind("", "<p>{x.k|cn}</p>\n<p>{x.y|cn-digits}</p>",
+           "{\"x\": {\"k\": 2.5, \"y\": -3}}");
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "t.xml:12: error: wrong type of data "
+                                    "$.x.k for {x.k}"));
+  assert_true(zp_diag_contains(r.d, "expected a number |cn can write (an "
+                                    "integer 0…99999)"));
+  assert_true(zp_diag_contains(r.d, "t.xml:13: error: wrong type of data "
+                                    "$.x.y for {x.y}"));
+  done(&r);
+}
+
 static void macros_recurse(void **state) {
   (void)state;
   result r = bind("<define name=\"sec\"><section title=\"{s.title}\">"
@@ -377,6 +400,7 @@ int main(void) {
       cmocka_unit_test(missing_field_names_everything),
       cmocka_unit_test(wrong_types_are_errors),
       cmocka_unit_test(errors_name_the_fields_own_line),
+      cmocka_unit_test(formatter_arguments_and_ranges),
       cmocka_unit_test(styles_errors),
       cmocka_unit_test(tables_merge_cells_from_the_data),
       cmocka_unit_test(checks_pass_and_fail),

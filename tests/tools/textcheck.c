@@ -1,13 +1,16 @@
 /* textcheck — does every text of the data appear in the PDF's text, in
  * order?
  *
- *   textcheck DATA.json TEXT.txt
+ *   textcheck [--cells] DATA.json TEXT.txt
  *
  * TEXT.txt is pdftotext's output.  White space is removed from both sides
  * and folios ("— 3 —", "- 3 -") are dropped from the text, so a paragraph
  * that crosses a page still matches.  Every string value of the data is
  * looked for, in the data's order, each after the previous match; members
  * named in the SKIP list (meta data the report does not print) are skipped.
+ * Texts inside a member named "table" are table cells: they may be split
+ * over pages and are looked for in pieces, anywhere; --cells treats every
+ * text so (a form that is all tables).
  * Prints each string not found; exits 1 if any.
  */
 #include <stdbool.h>
@@ -49,6 +52,7 @@ static char *squeeze(const char *s) {
 }
 
 static int failures, checked;
+static bool all_cells;
 
 /* Is v inside a member named "table"? */
 static bool in_table(const zp_json *v) {
@@ -99,7 +103,7 @@ static void walk(const zp_json *v, const char *text, const char **at) {
         return;
   if (v->type == ZP_JSON_STRING) {
     char *s = squeeze(v->string);
-    if (*s && in_table(v)) {
+    if (*s && (all_cells || in_table(v))) {
       /* a cell: its text may be split over pages, so it is looked for
        * in pieces, in order, anywhere in the text */
       checked++;
@@ -129,8 +133,13 @@ static void walk(const zp_json *v, const char *text, const char **at) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 4 && strcmp(argv[1], "--cells") == 0) {
+    all_cells = true;
+    argv++;
+    argc--;
+  }
   if (argc != 3) {
-    fprintf(stderr, "usage: textcheck DATA.json TEXT.txt\n");
+    fprintf(stderr, "usage: textcheck [--cells] DATA.json TEXT.txt\n");
     return 2;
   }
   zp_diag *d = zp_diag_new(stderr);
