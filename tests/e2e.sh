@@ -79,6 +79,41 @@ cp "$T/liwan-agri-2023.pdf" "$T/bad.pdf" 2>/dev/null && {
   $ZPGEN render --template $TPL --data "$T/malformed.json" -o "$T/bad.pdf" 2>/dev/null
   check "a failed render keeps the old file" 'cmp -s "$T/bad.pdf" "$T/liwan-agri-2023.pdf"'
   rm -f "$T/bad.pdf"; }
+# The 自评表's figures: each broken figure in a copy of the data is found by
+# `zpgen check` with its JSON path and line, and the render refuses it.
+# broken NAME LINE SED PATTERN: the copy, and what the report must say
+TTPL=templates/dept-self-eval-table.xml
+TDATA=data/panyu-agri-2021-table.json
+broken() {
+  b_name=$1 b_line=$2 b_edit=$3 b_pat=$4
+  sed "${b_line}s/$b_edit" $TDATA >"$T/$b_name.json"
+  expect_fail "check: $b_name" 1 "$b_name.json:$b_line:[0-9]+: error: $b_pat" \
+    check --template $TTPL --data "$T/$b_name.json"
+  expect_fail "render refuses: $b_name" 1 "$b_name.json:$b_line:[0-9]+: error: $b_pat" \
+    render --template $TTPL --data "$T/$b_name.json" -o "$T/bad.pdf"
+}
+broken rate 40 '63.47/63.57/' '\$\.budget\.by_source\[0\]\.rate: stated 63\.57, computed 63\.47'
+broken over 118 '1.05/3.05/' '\$\.indicators\[0\]\.children\[0\]\.children\[0\]\.score: stated 3\.05, more than the maximum 2'
+broken negative 118 '1.05/-1.05/' 'score: stated -1\.05, less than the minimum 0\.00'
+broken weights 111 '16/17/' '\$\.indicators\[0\]\.children\[0\]\.weight: stated 17, computed 16\.00'
+broken total 495 '91.31/92.31/' '\$\.total\.score: stated 92\.31, computed 91\.31'
+sed '18s/增长率6%/增长率1,50.42%/' $TDATA >"$T/grouping.json"
+$ZPGEN check --template $TTPL --data "$T/grouping.json" >/dev/null 2>"$T/g.err"
+check "check: broken digit grouping in text is a warning" \
+  'grep -q "grouping.json:18:[0-9]*: warning: \$\.goal\.target: \"1,50.42\" has broken digit grouping" "$T/g.err"'
+sed '495s/91.31/"91,31"/' $TDATA >"$T/grouped.json"
+expect_fail "check: a number written as text with broken grouping" 1 \
+  'grouped.json:495:[0-9]+: error: \$\.total\.score: "91,31" has broken digit grouping' \
+  check --template $TTPL --data "$T/grouped.json"
+SOURCE_DATE_EPOCH=0 $ZPGEN render --allow-inconsistent --template $TTPL \
+  --data "$T/rate.json" -o "$T/allowed.pdf" 2>"$T/allowed.err"
+check "--allow-inconsistent renders, with warnings" \
+  '[ -s "$T/allowed.pdf" ] && grep -q "warning: \$\.budget\.by_source\[0\]\.rate" "$T/allowed.err"'
+check "the published figures pass every check" \
+  '$ZPGEN check --template $TTPL --data $TDATA 2>&1 | grep -q ": 0 errors, 0 warnings"'
+check "总分 shown is the computed sum of the 得分" \
+  'pdftotext -raw "$T/panyu-agri-2021-table.pdf" - | tr -d " \n" | grep -q "总分10091.31"'
+
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'
 check "--version" '$ZPGEN --version | grep -q "^zpgen "'
