@@ -1449,12 +1449,16 @@ static void sheet(binder *b) {
         }
     }
   }
-  const zp_page_setup *p = &doc->page;
-  b->line_pitch =
-      p->line_pitch > 0 ? p->line_pitch
-      : p->grid_lines > 0
-          ? (p->height - p->margin_top - p->margin_bottom) / p->grid_lines
-          : 29;
+  /* the grid's pitches, resolved: text block ÷ grid counts (225mm/22,
+   * 156mm/28 on the official page) */
+  zp_page_setup *p = &doc->page;
+  if (p->line_pitch <= 0 && p->grid_lines > 0)
+    p->line_pitch =
+        (p->height - p->margin_top - p->margin_bottom) / p->grid_lines;
+  if (p->char_pitch <= 0 && p->grid_chars > 0)
+    p->char_pitch =
+        (p->width - p->margin_left - p->margin_right) / p->grid_chars;
+  b->line_pitch = p->line_pitch > 0 ? p->line_pitch : 29;
   if (folio) {
     const char *v;
     if ((v = zp_tmpl_attr(folio, "position")))

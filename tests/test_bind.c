@@ -1,4 +1,5 @@
 /* test_bind.c — template + data → document tree. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -392,6 +393,89 @@ static void errors_name_the_fields_own_line(void **state) {
   done(&r);
 }
 
+/* The report template with official.xml: page, grid pitches, folio, roles,
+ * info, styles resolved through inheritance. */
+static void official_sheet_resolves(void **state) {
+  (void)state;
+  const char *root = getenv("ZP_ROOT") ? getenv("ZP_ROOT") : ".";
+  char tpath[600], jpath[300];
+  snprintf(tpath, sizeof tpath, "%s/t2.xml", dir);
+  snprintf(jpath, sizeof jpath, "%s/d2.json", dir);
+  FILE *f = fopen(tpath, "w");
+  assert_non_null(f);
+  fprintf(f,
+          "<template xmlns=\"urn:zpgen:template:1\">\n"
+          "<include href=\"%s/templates/official.xml\"/>\n"
+          "<info title=\"{m.title}\" author=\"{m.dept}\" "
+          "subject=\"{m.year}年度报告\" date=\"{m.date?}\"/>\n"
+          "<body><p style=\"title\">{m.title}</p>\n"
+          "<section title=\"基本情况\"><p>正文</p></section></body>\n"
+          "</template>\n",
+          root);
+  fclose(f);
+  f = fopen(jpath, "w");
+  fputs("{\"m\": {\"title\": \"报告\", \"dept\": \"某局\", \"year\": 2023}}",
+        f);
+  fclose(f);
+  zp_diag *d = zp_diag_new(stderr);
+  zp_template *t = zp_tmpl_load(tpath, d);
+  assert_non_null(t);
+  zp_json_doc *j = zp_json_load_file(jpath, d);
+  assert_non_null(j);
+  zp_doc *doc = zp_bind(t, j, d);
+  assert_non_null(doc);
+  const double mm = 72.0 / 25.4;
+  assert_true(fabs(doc->page.width - 210 * mm) < 0.01);
+  assert_true(fabs(doc->page.height - 297 * mm) < 0.01);
+  assert_true(fabs(doc->page.margin_top - 37 * mm) < 0.01);
+  assert_true(fabs(doc->page.margin_left - 28 * mm) < 0.01);
+  assert_int_equal(doc->page.grid_lines, 22);
+  assert_int_equal(doc->page.grid_chars, 28);
+  assert_true(fabs(doc->page.line_pitch - 225 * mm / 22) < 0.01);
+  assert_true(fabs(doc->page.char_pitch - 156 * mm / 28) < 0.01);
+  assert_int_equal(doc->folio.pos, ZP_FOLIO_OUTER);
+  assert_string_equal(doc->folio.format, "— {n} —");
+  assert_string_equal(doc->folio.role, "song");
+  assert_true(fabs(doc->folio.size - 14) < 1e-9);
+  assert_true(fabs(doc->folio.below - 7 * mm) < 0.01);
+  assert_true(fabs(doc->folio.indent - 14) < 1e-9); /* 1em of 四号 */
+  assert_true(doc->folio.first_page);
+  assert_string_equal(doc->title, "报告");
+  assert_string_equal(doc->author, "某局");
+  assert_string_equal(doc->subject, "2023年度报告");
+  assert_null(doc->date); /* {m.date?} absent: unset */
+  assert_non_null(doc->roles);
+  int nroles = 0;
+  for (const zp_doc_role *r = doc->roles; r->name; r++)
+    nroles++;
+  assert_int_equal(nroles, 5);
+  /* title: 二号, centred, bold, from base: 仿宋's grid pitch, justify */
+  const zp_block *title = doc->first;
+  assert_string_equal(title->style->name, "title");
+  assert_string_equal(title->style->role, "title");
+  assert_true(fabs(title->style->size - 22) < 1e-9);
+  assert_int_equal(title->style->align, ZP_ALIGN_CENTER);
+  assert_true(title->style->bold && title->style->balance);
+  assert_true(fabs(title->style->space_after - 225 * mm / 22) < 0.01);
+  const zp_block *h = title->next;
+  assert_int_equal(h->kind, ZP_BLOCK_HEADING);
+  assert_string_equal(h->text, "一、基本情况");
+  assert_true(h->outline);
+  assert_string_equal(h->style->role, "hei");
+  assert_true(h->style->grid);
+  assert_true(h->style->keep_with_next);
+  const zp_block *body = h->next;
+  assert_string_equal(body->style->name, "body");
+  assert_string_equal(body->style->role, "fangsong");
+  assert_true(fabs(body->style->first_indent - 32) < 1e-9); /* 2em 三号 */
+  assert_int_equal(body->style->align, ZP_ALIGN_JUSTIFY);
+  assert_int_equal(body->style->rules, ZP_BREAK_BASIC);
+  zp_doc_free(doc);
+  zp_json_free(j);
+  zp_tmpl_free(t);
+  zp_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -401,6 +485,7 @@ int main(void) {
       cmocka_unit_test(wrong_types_are_errors),
       cmocka_unit_test(errors_name_the_fields_own_line),
       cmocka_unit_test(formatter_arguments_and_ranges),
+      cmocka_unit_test(official_sheet_resolves),
       cmocka_unit_test(styles_errors),
       cmocka_unit_test(tables_merge_cells_from_the_data),
       cmocka_unit_test(checks_pass_and_fail),
