@@ -300,118 +300,87 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
   return false;
 }
 
-static char *trim(char *s) {
-  while (*s == ' ')
-    s++;
-  size_t n = strlen(s);
-  while (n && s[n - 1] == ' ')
-    s[--n] = 0;
-  return s;
-}
+/* One field, parsed by the template loader, into out; errors at the
+ * field's own line. */
+static void computed_value(binder *b, const zp_tnode *n, const char *spec,
+                           const char *fmt, const char *arg, sbuf *out);
 
-/* One field "{…}" (without the braces) into out. */
-static void computed(binder *b, const zp_tnode *n, char *spec, sbuf *out);
-
-static void field(binder *b, const zp_tnode *n, const char *spec, size_t len,
-                  sbuf *out) {
-  char buf[512];
-  snprintf(buf, sizeof buf, "%.*s", (int)len, spec);
-  if (buf[0] == '=') {
-    computed(b, n, buf + 1, out);
+static void field(binder *b, const zp_tnode *n, const zp_tfield *f, sbuf *out) {
+  zp_tnode at = *n;
+  at.loc = f->loc;
+  if (f->expr) {
+    computed_value(b, &at, f->expr, f->fmt, f->arg, out);
     return;
-  }
-  char *dflt = NULL;
-  char *q = strstr(buf, "??");
-  if (q) {
-    *q = 0;
-    dflt = trim(q + 2);
-    size_t dl = strlen(dflt);
-    if (dl >= 2 && dflt[0] == '\'' && dflt[dl - 1] == '\'') {
-      dflt[dl - 1] = 0;
-      dflt++;
-    }
-  }
-  char *path = trim(buf);
-  char *fmt = strchr(path, '|'), *arg = NULL;
-  if (fmt) {
-    *fmt++ = 0;
-    fmt = trim(fmt);
-    arg = strchr(fmt, ':');
-    if (arg)
-      *arg++ = 0;
-  }
-  path = trim(path);
-  bool optional = false;
-  size_t pl = strlen(path);
-  if (pl && path[pl - 1] == '?') {
-    path[--pl] = 0;
-    optional = true;
   }
   const zp_json *near;
   char missing[256];
-  const zp_json *v = resolve(b, path, &near, missing, sizeof missing);
-  if (!v || (v->type == ZP_JSON_NULL && dflt)) {
-    if (dflt) {
-      sb_puts(out, dflt);
+  const zp_json *v = resolve(b, f->path, &near, missing, sizeof missing);
+  if (!v || (v->type == ZP_JSON_NULL && f->dflt)) {
+    if (f->dflt) {
+      sb_puts(out, f->dflt);
       return;
     }
-    if (optional)
+    if (f->optional)
       return;
     char exp[96];
-    bool num = fmt && strcmp(fmt, "date") != 0;
+    bool num = f->fmt && zp_fmt_numeric(f->fmt);
     snprintf(exp, sizeof exp, "%s%s%s",
-             !fmt  ? "a string or a number"
-             : num ? "a number"
-                   : "a date",
-             fmt ? " for |" : "", fmt ? fmt : "");
-    report_missing(b, n, path, near, missing, exp);
+             !f->fmt ? "a string or a number"
+             : num   ? "a number"
+                     : "a date",
+             f->fmt ? " for |" : "", f->fmt ? f->fmt : "");
+    report_missing(b, &at, f->path, near, missing, exp);
     return;
   }
   if (!b->data_loc.file)
     b->data_loc = data_loc(b, v);
-  format_value(b, n, path, v, fmt, arg, out);
+  format_value(b, &at, f->path, v, f->fmt, f->arg, out);
 }
 
-/* Expands a text with fields.  Line breaks with the indentation after
- * them are dropped (Chinese has no spaces between lines). */
-static void expand(binder *b, const zp_tnode *n, const char *s, sbuf *out) {
-  /* errors name the line of the field itself: n's loc is where the text
-   * starts */
-  zp_tnode at = *n;
+/* Expands text s with its fields (parsed by the loader, in order).  {{ and
+ * }} are braces; a line break with the indentation after it is dropped
+ * (Chinese has no spaces between lines).  Literal runs are copied whole. */
+static void expand(binder *b, const zp_tnode *n, const char *s,
+                   const zp_tfield *fields, int nfields, sbuf *out) {
+  const char *base = s;
+  int k = 0;
   while (*s) {
-    if (*s == '{' && s[1] == '{') {
-      sb_put(out, "{", 1);
+    if (k < nfields && (size_t)(s - base) == fields[k].start) {
+      field(b, n, &fields[k], out);
+      s = base + fields[k].end;
+      k++;
+    } else if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
+      sb_put(out, s, 1);
       s += 2;
-    } else if (*s == '}' && s[1] == '}') {
-      sb_put(out, "}", 1);
-      s += 2;
-    } else if (*s == '{') {
-      const char *e = strchr(s, '}');
-      if (!e) {
-        zp_error(b->d, n->loc, "a field \"{\" is not closed: %s", s);
-        return;
-      }
-      field(b, &at, s + 1, (size_t)(e - s - 1), out);
-      for (const char *q = s; q < e; q++)
-        at.loc.line += *q == '\n';
-      s = e + 1;
     } else if (*s == '\n' || *s == '\r') {
       while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        at.loc.line += *s++ == '\n';
+        s++;
     } else {
-      sb_put(out, s, 1);
-      s++;
+      size_t run = 1 + strcspn(s + 1, "{}\n\r");
+      if (k < nfields && (size_t)(s - base) + run > fields[k].start)
+        run = fields[k].start - (size_t)(s - base);
+      sb_put(out, s, run);
+      s += run;
     }
   }
 }
 
 /* An attribute's value with its fields expanded, in the doc's arena. */
 static const char *attr_text(binder *b, const zp_tnode *n, const char *name) {
-  const char *v = zp_tmpl_attr(n, name);
-  if (!v)
+  const zp_tattr *a = NULL;
+  for (int i = 0; i < n->nattrs && !a; i++)
+    if (strcmp(n->attrs[i].name, name) == 0)
+      a = &n->attrs[i];
+  if (!a)
     return NULL;
+  const zp_tfield *fields = a->fields;
+  int nfields = a->nfields;
+  /* an attribute the loader does not parse: parse it here */
+  if (!fields && strchr(a->value, '{') &&
+      !zp_tmpl_parse_fields(b->a, a->value, n->loc, &fields, &nfields, b->d))
+    return "";
   sbuf s = {0};
-  expand(b, n, v, &s);
+  expand(b, n, a->value, fields, nfields, &s);
   const char *r = zp_arena_strdup(b->a, s.s ? s.s : "");
   free(s.s);
   return r;
@@ -521,15 +490,9 @@ static bool calc(binder *b, const zp_tnode *n, const char *expr, double *num,
 }
 
 /* A computed field "{=EXPR|fmt:arg}". */
-static void computed(binder *b, const zp_tnode *n, char *spec, sbuf *out) {
-  char *fmt = strrchr(spec, '|'), *arg = NULL;
-  if (fmt) {
-    *fmt++ = 0;
-    fmt = trim(fmt);
-    arg = strchr(fmt, ':');
-    if (arg)
-      *arg++ = 0;
-  }
+/* A computed field's value: expression spec, formatter fmt (or NULL). */
+static void computed_value(binder *b, const zp_tnode *n, const char *spec,
+                           const char *fmt, const char *arg, sbuf *out) {
   double v;
   const char *text;
   if (!calc(b, n, spec, &v, &text))
@@ -754,7 +717,7 @@ static void inline_content(binder *b, const zp_tnode *first, sbuf *out);
 
 static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
   if (!c->name) {
-    expand(b, c, c->text, out);
+    expand(b, c, c->text, c->fields, c->nfields, out);
   } else if (strcmp(c->name, "br") == 0) {
     sb_put(out, "\n", 1);
   } else if (strcmp(c->name, "for") == 0) {
