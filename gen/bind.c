@@ -804,11 +804,46 @@ static void length_attr(binder *b, const zp_tnode *n, const char *key,
 }
 
 /* A style by name, resolved; NULL with an error at n when unknown. */
+/* The attributes that name a style. */
+static const char *const style_refs[] = {"style",         "parent",
+                                         "heading-style", "item-style",
+                                         "header-style",  "caption-style"};
+
+/* True when n names style name in one of its attributes (so that
+ * check_style_refs has reported it if it is unknown). */
+static bool names_style(const zp_tnode *n, const char *name) {
+  if (!n->name || strcmp(n->name, "use") == 0)
+    return false;
+  for (size_t i = 0; i < sizeof style_refs / sizeof *style_refs; i++) {
+    const char *v = zp_tmpl_attr(n, style_refs[i]);
+    if (v && strcmp(v, name) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* Reports every style name that n and its content refer to and no <style>
+ * defines, whatever the data (a <use>'s attributes are parameters). */
+static void check_style_refs(binder *b, const zp_tnode *n) {
+  if (!n->name)
+    return;
+  if (strcmp(n->name, "use") != 0)
+    for (size_t i = 0; i < sizeof style_refs / sizeof *style_refs; i++) {
+      const char *v = zp_tmpl_attr(n, style_refs[i]);
+      if (v && !find_style(b, v))
+        zp_error(b->d, n->loc, "unknown style \"%s\" (%s of <%s>)", v,
+                 style_refs[i], n->name);
+    }
+  for (const zp_tnode *c = n->child; c; c = c->next)
+    check_style_refs(b, c);
+}
+
 static const zp_style *get_style(binder *b, const char *name,
                                  const zp_tnode *at) {
   named_style *ns = find_style(b, name);
   if (!ns) {
-    zp_error(b->d, at->loc, "unknown style \"%s\"", name);
+    if (!names_style(at, name)) /* else reported by check_style_refs */
+      zp_error(b->d, at->loc, "unknown style \"%s\"", name);
     return NULL;
   }
   if (ns->resolved)
@@ -1471,6 +1506,8 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   b.doc->arena = a;
   int errors = zp_diag_errors(d);
   sheet(&b);
+  for (int i = 0; i < t->ntop; i++)
+    check_style_refs(&b, t->top[i]);
   grouping_walk(&b, data->root);
   for (int i = 0; i < t->ntop; i++) {
     const zp_tnode *n = t->top[i];

@@ -227,6 +227,22 @@ static void styles_errors(void **state) {
   assert_true(zp_diag_contains(r.d, "inherits from itself"));
   assert_true(zp_diag_contains(r.d, "unknown style \"nosuch\""));
   done(&r);
+  /* unknown names are template errors whatever the data: also in a loop
+   * that never runs and a branch never taken, each reported once */
+  r = bind("<style name=\"orphan\" parent=\"nobody\"/>\n",
+           "<for each=\"none\" as=\"x\"><p style=\"gone\">{x}</p></for>\n"
+           "<if test=\"none\"><section title=\"t\" style=\"lost\"/></if>\n"
+           "<p style=\"orphan\">y</p>",
+           "{\"none\": []}");
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "t.xml:11: error: unknown style "
+                                    "\"nobody\" (parent of <style>)"));
+  assert_true(zp_diag_contains(r.d, "t.xml:13: error: unknown style \"gone\" "
+                                    "(style of <p>)"));
+  assert_true(zp_diag_contains(r.d, "t.xml:14: error: unknown style \"lost\" "
+                                    "(style of <section>)"));
+  assert_int_equal(zp_diag_errors(r.d), 3);
+  done(&r);
 }
 
 static void tables_merge_cells_from_the_data(void **state) {
