@@ -492,6 +492,44 @@ static void official_sheet_resolves(void **state) {
   zp_diag_free(d);
 }
 
+/* The fixtures in tests/bad/ that load but do not bind. */
+static void bad_fixtures_bind(void **state) {
+  (void)state;
+  const char *root = getenv("ZP_ROOT") ? getenv("ZP_ROOT") : ".";
+  static const struct {
+    const char *file, *want;
+  } cases[] = {
+      {"unknown-style.xml", "unknown-style.xml:5: error: unknown style "
+                            "\"titel\" (style of <p>)"},
+      {"style-cycle.xml", "style-cycle.xml:4: error: style \"a\" inherits "
+                          "from itself"},
+      {"loop-variable-outside.xml",
+       "loop-variable-outside.xml:8: error: missing data $.s for {s.title}: "
+       "data.json:1:1: this object has no member \"s\", and no enclosing "
+       "<for as> or macro parameter is named \"s\"; expected a string or a "
+       "number"},
+  };
+  static const char json[] =
+      "{\"meta\": {\"title\": \"标题\"}, "
+      "\"basic\": {\"sections\": [{\"title\": \"概况\"}]}}";
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/tests/bad/%s", root, cases[i].file);
+    zp_diag *d = zp_diag_new(NULL);
+    zp_template *t = zp_tmpl_load(path, d);
+    zp_json_doc *j = zp_json_parse(json, strlen(json), "data.json", d);
+    assert_non_null(t);
+    assert_non_null(j);
+    zp_doc *doc = zp_bind(t, j, d);
+    if (doc || !zp_diag_contains(d, cases[i].want))
+      fail_msg("%s: wanted \"%s\", got \"%s\"", cases[i].file, cases[i].want,
+               zp_diag_last(d));
+    zp_json_free(j);
+    zp_tmpl_free(t);
+    zp_diag_free(d);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -502,6 +540,7 @@ int main(void) {
       cmocka_unit_test(errors_name_the_fields_own_line),
       cmocka_unit_test(formatter_arguments_and_ranges),
       cmocka_unit_test(official_sheet_resolves),
+      cmocka_unit_test(bad_fixtures_bind),
       cmocka_unit_test(styles_errors),
       cmocka_unit_test(tables_merge_cells_from_the_data),
       cmocka_unit_test(checks_pass_and_fail),

@@ -262,6 +262,8 @@ static void bad_fixtures(void **state) {
       {"missing-include.xml", "missing-include.xml:3: error: cannot read "
                               "the included file"},
       {"include-cycle.xml", "include-cycle-b.xml:3: error: include cycle"},
+      {"unknown-formatter.xml", "unknown-formatter.xml:6: error: unknown "
+                                "formatter \"percnet\""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char path[512];
