@@ -219,6 +219,29 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size) {
     snprintf(msg + n, size - n, "; %.150s no elements", what);
 }
 
+static int count_newlines(const xmlChar *s) {
+  int n = 0;
+  for (; s && *s; s++)
+    n += *s == '\n';
+  return n;
+}
+
+/* The line of an element.  libxml2 keeps lines up to 65535 in the node;
+ * past that (with XML_PARSE_BIG_LINES) only text nodes know theirs: the
+ * line where the parser flushed them, the end of a short text.  So an
+ * element's line is where its first child text starts, or where the text
+ * after it starts. */
+static int line_of(xmlNodePtr n) {
+  if (n->line < 65535)
+    return n->line;
+  xmlNodePtr t = n->children && n->children->type == XML_TEXT_NODE ? n->children
+                 : n->next && n->next->type == XML_TEXT_NODE       ? n->next
+                                                                   : NULL;
+  if (t && t->line == 65535 && t->psvi)
+    return (int)(ptrdiff_t)t->psvi - count_newlines(t->content);
+  return (int)xmlGetLineNo(n);
+}
+
 /* libxml2's structured errors, as our diagnostics. */
 static void report_xml_error(loader *l, const xmlError *e) {
   if (!e || e->level == XML_ERR_NONE)
@@ -229,10 +252,16 @@ static void report_xml_error(loader *l, const xmlError *e) {
   while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
     msg[--n] = 0;
   add_hint(l, e, msg, sizeof msg);
+  /* libxml2 caps a node's line at 65535; xmlGetLineNo knows better */
+  int line = e->line;
+  if (line >= 65535 && e->node)
+    line = ((xmlNodePtr)e->node)->type == XML_ELEMENT_NODE
+               ? line_of(e->node)
+               : (int)xmlGetLineNo((xmlNodePtr)e->node);
   zp_loc loc = {e->file    ? zp_arena_strdup(l->t->arena, e->file)
                 : l->depth ? l->stack[l->depth - 1]
                            : "zpgen.rng",
-                e->line, e->int2};
+                line, e->int2};
   if (e->level == XML_ERR_WARNING)
     zp_warn(l->d, loc, "%s", msg);
   else
@@ -448,13 +477,6 @@ static bool field_attr(const char *elem, const char *attr) {
          strcmp(elem, "info") == 0;
 }
 
-static int newlines(const xmlChar *s) {
-  int n = 0;
-  for (; s && *s; s++)
-    n += *s == '\n';
-  return n;
-}
-
 /* Converts an element and its content.  *end is set to the line where the
  * element's content ends, so that a following text knows where it starts
  * (libxml2 gives a text node the line where the parser first flushed it,
@@ -464,7 +486,7 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file, int *end) {
   if (!n)
     return NULL;
   n->name = intern(l, x->name);
-  n->loc = (zp_loc){file, (int)xmlGetLineNo(x), 0};
+  n->loc = (zp_loc){file, line_of(x), 0};
   int na = 0;
   for (xmlAttrPtr a = x->properties; a; a = a->next)
     na++;
@@ -497,7 +519,7 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file, int *end) {
         if (!fonts && !zp_tmpl_parse_fields(l->t->arena, k->text, k->loc,
                                             &k->fields, &k->nfields, l->d))
           l->bad = true;
-        pos += newlines(c->content);
+        pos += count_newlines(c->content);
       }
     } else if (c->type == XML_ENTITY_REF_NODE) {
       zp_error(l->d, (zp_loc){file, pos, 0},
@@ -508,7 +530,7 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file, int *end) {
     } else {
       /* comments, processing instructions: only move the position */
       int at = (int)xmlGetLineNo(c);
-      pos = at > pos ? at : pos + newlines(c->content);
+      pos = at > pos ? at : pos + count_newlines(c->content);
       continue;
     }
     if (!k)
@@ -598,7 +620,9 @@ static bool load_file(loader *l, const char *path, zp_loc from,
   ctxt->_private = l;
   ctxt->sax->serror = on_parse_error;
   /* no network, no entity expansion (so no external entities are read) */
-  doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+  doc = xmlCtxtReadFile(ctxt, path, NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                            XML_PARSE_BIG_LINES);
   if (!doc)
     goto done;
   v = xmlRelaxNGNewValidCtxt(l->schema);

@@ -419,6 +419,25 @@ static void fields_are_parsed(void **state) {
   zp_diag_free(d);
 }
 
+/* Line numbers past 65535 are exact. */
+static void big_line_numbers(void **state) {
+  (void)state;
+  char path[512];
+  snprintf(path, sizeof path, "%s/big.xml", dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("<template xmlns=\"urn:zpgen:template:1\">\n<body>\n", f);
+  for (int i = 0; i < 70000; i++)
+    fputs("<p>x</p>\n", f);
+  fputs("<paragraf/>\n</body>\n</template>\n", f);
+  fclose(f);
+  zp_diag *d = zp_diag_new(NULL);
+  assert_null(load(path, d));
+  assert_true(zp_diag_contains(d, "big.xml:70003: error: Did not expect "
+                                  "element paragraf"));
+  zp_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(loads_the_report_template),
@@ -434,6 +453,7 @@ int main(void) {
       cmocka_unit_test(schema_errors_list_what_is_allowed),
       cmocka_unit_test(fields_are_checked_when_loading),
       cmocka_unit_test(fields_are_parsed),
+      cmocka_unit_test(big_line_numbers),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
