@@ -684,6 +684,22 @@ static bool test(binder *b, const zp_tnode *n) {
   return yes(zp_tmpl_attr(n, "not")) ? !t : t;
 }
 
+/* The children of <if> n in the branch its test selects: [*from, *to). */
+static void if_branch(binder *b, const zp_tnode *n, const zp_tnode **from,
+                      const zp_tnode **to) {
+  const zp_tnode *els = NULL;
+  for (const zp_tnode *k = n->child; k && !els; k = k->next)
+    if (k->name && strcmp(k->name, "else") == 0)
+      els = k;
+  if (test(b, n)) {
+    *from = n->child;
+    *to = els;
+  } else {
+    *from = els ? els->next : NULL;
+    *to = NULL;
+  }
+}
+
 /* The array a <for> iterates, or NULL after an error. */
 static const zp_json *loop_array(binder *b, const zp_tnode *n) {
   const char *path = zp_tmpl_attr(n, "each");
@@ -735,16 +751,10 @@ static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
       b->nvars--;
     }
   } else if (strcmp(c->name, "if") == 0) {
-    bool t = test(b, c);
-    bool in_else = false;
-    for (const zp_tnode *k = c->child; k; k = k->next) {
-      if (k->name && strcmp(k->name, "else") == 0) {
-        in_else = true;
-        continue;
-      }
-      if (t != in_else)
-        inline_node(b, k, out);
-    }
+    const zp_tnode *from, *to;
+    if_branch(b, c, &from, &to);
+    for (const zp_tnode *k = from; k != to; k = k->next)
+      inline_node(b, k, out);
   }
 }
 
@@ -1017,16 +1027,10 @@ static void block(binder *b, const zp_tnode *n) {
       b->nvars--;
     }
   } else if (strcmp(name, "if") == 0) {
-    bool t = test(b, n);
-    bool in_else = false;
-    for (const zp_tnode *k = n->child; k; k = k->next) {
-      if (k->name && strcmp(k->name, "else") == 0) {
-        in_else = true;
-        continue;
-      }
-      if (t != in_else)
-        block(b, k);
-    }
+    const zp_tnode *from, *to;
+    if_branch(b, n, &from, &to);
+    for (const zp_tnode *k = from; k != to; k = k->next)
+      block(b, k);
   } else if (strcmp(name, "use") == 0) {
     const char *mname = zp_tmpl_attr(n, "name");
     const zp_tnode *def = NULL;
@@ -1209,8 +1213,10 @@ static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
   }
 }
 
-static void table_rows(binder *b, tbuild *tb, const zp_tnode *first) {
-  for (const zp_tnode *c = first; c; c = c->next) {
+/* The rows of the template nodes [first, stop). */
+static void table_rows(binder *b, tbuild *tb, const zp_tnode *first,
+                       const zp_tnode *stop) {
+  for (const zp_tnode *c = first; c != stop; c = c->next) {
     if (!c->name)
       continue;
     if (strcmp(c->name, "row") == 0) {
@@ -1222,20 +1228,13 @@ static void table_rows(binder *b, tbuild *tb, const zp_tnode *first) {
       for (const zp_json *e = arr->child; e; e = e->next) {
         if (!push(b, c, zp_tmpl_attr(c, "as"), e))
           return;
-        table_rows(b, tb, c->child);
+        table_rows(b, tb, c->child, NULL);
         b->nvars--;
       }
     } else if (strcmp(c->name, "if") == 0) {
-      bool t = test(b, c);
-      bool in_else = false;
-      for (const zp_tnode *k = c->child; k; k = k->next) {
-        if (k->name && strcmp(k->name, "else") == 0) {
-          in_else = true;
-          continue;
-        }
-        if (t != in_else && k->name)
-          table_rows(b, tb, k);
-      }
+      const zp_tnode *from, *to;
+      if_branch(b, c, &from, &to);
+      table_rows(b, tb, from, to);
     }
   }
 }
@@ -1293,7 +1292,7 @@ static void table(binder *b, const zp_tnode *n) {
           table_row(b, &tb, r, true);
           t->header_rows++;
         }
-  table_rows(b, &tb, n->child);
+  table_rows(b, &tb, n->child, NULL);
   t->nrows = tb.nrows;
   t->rows = zp_arena_alloc(b->a, sizeof(zp_row) * (size_t)(tb.nrows + 1));
   if (t->rows && tb.nrows)

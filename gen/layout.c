@@ -1304,10 +1304,11 @@ static bool paginate(ctx *c) {
   return true;
 }
 
-bool zp_layout_define_roles(const zp_doc *doc, zp_fontset *fs, zp_diag *d) {
+bool zp_layout_define_roles(const zp_doc_role *roles, zp_fontset *fs,
+                            zp_diag *d) {
   bool ok = true;
-  if (doc->roles && doc->roles[0].name) {
-    for (const zp_doc_role *r = doc->roles; r->name; r++)
+  if (roles && roles[0].name) {
+    for (const zp_doc_role *r = roles; r->name; r++)
       if (zp_font_role(fs, r->name, r->families, d) < 0) {
         zp_diag_report(d, ZP_NOTE, r->loc, "font role \"%s\" is defined here",
                        r->name);

@@ -29,8 +29,10 @@ typedef struct zp_layout_opts {
 zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
                  zp_diag *d);
 
-/* Defines in fs every role of doc->roles, or the built-in roles when the
- * document defines none.  Returns false when a role cannot be resolved. */
-bool zp_layout_define_roles(const zp_doc *doc, zp_fontset *fs, zp_diag *d);
+/* Defines in fs every role of roles (a template's, NULL-name terminated),
+ * or the built-in roles when roles is NULL or empty.  Returns false when a
+ * role cannot be resolved (with a note where the template defines it). */
+bool zp_layout_define_roles(const zp_doc_role *roles, zp_fontset *fs,
+                            zp_diag *d);
 
 #endif

@@ -188,7 +188,7 @@ static int render(const opts *o, zp_diag *d) {
     doc->date = epoch_date(datebuf, sizeof datebuf);
   font_dirs(o, dirs, dirbuf, sizeof dirbuf);
   fs = zp_fontset_new(dirs, d);
-  if (!fs || !zp_layout_define_roles(doc, fs, d)) {
+  if (!fs || !zp_layout_define_roles(doc->roles, fs, d)) {
     rc = EXIT_IO;
     goto done;
   }
@@ -288,9 +288,8 @@ static int fonts_cmd(const opts *o, zp_diag *d) {
     return EXIT_IO;
   int rc = EXIT_OK;
   zp_template *t = NULL;
-  zp_doc *doc = NULL;
   if (o->template_path) {
-    /* the template's own roles: bind it against an empty data object */
+    /* the roles the template defines */
     t = zp_tmpl_load(o->template_path, d);
     if (!t) {
       rc = EXIT_INPUT;
@@ -299,19 +298,7 @@ static int fonts_cmd(const opts *o, zp_diag *d) {
   }
   for (int i = 0; dirs[i]; i++)
     printf("user font directory: %s\n", dirs[i]);
-  bool ok = true;
-  const zp_doc_role *roles = t ? zp_tmpl_roles(t) : NULL;
-  if (roles && roles[0].name) {
-    for (const zp_doc_role *r = roles; r->name; r++)
-      if (zp_font_role(fs, r->name, r->families, d) < 0) {
-        zp_diag_report(d, ZP_NOTE, r->loc, "font role \"%s\" is defined here",
-                       r->name);
-        ok = false;
-      }
-  } else {
-    for (const zp_role_def *r = zp_font_default_roles(); r->name; r++)
-      ok &= zp_font_role(fs, r->name, r->families, d) >= 0;
-  }
+  bool ok = zp_layout_define_roles(t ? zp_tmpl_roles(t) : NULL, fs, d);
   for (int r = 0; r < zp_font_role_count(fs); r++) {
     const uint16_t *chain;
     int n = zp_font_role_chain(fs, r, &chain);
@@ -330,7 +317,6 @@ static int fonts_cmd(const opts *o, zp_diag *d) {
   if (!ok)
     rc = EXIT_IO;
 done:
-  zp_doc_free(doc);
   zp_tmpl_free(t);
   zp_fontset_free(fs);
   return rc;

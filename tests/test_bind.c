@@ -530,6 +530,26 @@ static void bad_fixtures_bind(void **state) {
   }
 }
 
+/* An <if> inside a table yields the rows of its branch, each once. */
+static void table_if_rows(void **state) {
+  (void)state;
+  result r = bind("",
+                  "<table><col width=\"1*\"/>"
+                  "<if test=\"yes\"><row><cell>甲</cell></row>"
+                  "<row><cell>乙</cell></row><else/><row><cell>丙</cell></row>"
+                  "</if><if test=\"no\"><row><cell>丁</cell></row><else/>"
+                  "<row><cell>戊</cell></row><row><cell>己</cell></row></if>"
+                  "</table>",
+                  "{\"yes\": true, \"no\": false}");
+  assert_non_null(r.doc);
+  const zp_table *t = r.doc->first->table;
+  assert_int_equal(t->nrows, 4);
+  const char *want[] = {"甲", "乙", "戊", "己"};
+  for (int i = 0; i < 4; i++)
+    assert_string_equal(t->rows[i].cells[0].text, want[i]);
+  done(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -543,6 +563,7 @@ int main(void) {
       cmocka_unit_test(bad_fixtures_bind),
       cmocka_unit_test(styles_errors),
       cmocka_unit_test(tables_merge_cells_from_the_data),
+      cmocka_unit_test(table_if_rows),
       cmocka_unit_test(checks_pass_and_fail),
       cmocka_unit_test(checks_round_half_up_to_the_stated_places),
       cmocka_unit_test(broken_digit_grouping),
