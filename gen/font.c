@@ -764,6 +764,12 @@ int zp_font_face_count(const zp_fontset *fs) { return fs->nfaces; }
 const zp_face_info *zp_font_face(const zp_fontset *fs, int i) {
   if (i < 0 || i >= fs->nfaces)
     return NULL;
+  return &fs->faces[i]->info;
+}
+
+const zp_face_info *zp_font_face_coverage(const zp_fontset *fs, int i) {
+  if (i < 0 || i >= fs->nfaces)
+    return NULL;
   face *f = fs->faces[i];
   if (!f->counted)
     face_count(fs->gb, f);

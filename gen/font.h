@@ -86,9 +86,12 @@ int zp_font_role_chain(const zp_fontset *fs, int role, const uint16_t **faces);
  * lookup of a code point (a per-role cache). */
 bool zp_font_glyph(zp_fontset *fs, int role, uint32_t cp, zp_glyph *out);
 
-/* Number of faces opened so far, and what each is. */
+/* Number of faces opened so far, and what each is.  zp_font_face leaves
+ * the coverage counts (hanzi, gb2312, cmap_size) at 0: they walk the whole
+ * cmap, so only zp_font_face_coverage fills them (once per face). */
 int zp_font_face_count(const zp_fontset *fs);
 const zp_face_info *zp_font_face(const zp_fontset *fs, int face);
+const zp_face_info *zp_font_face_coverage(const zp_fontset *fs, int face);
 
 /* Does face cover cp? */
 bool zp_font_covers(zp_fontset *fs, int face, uint32_t cp);

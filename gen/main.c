@@ -304,7 +304,7 @@ static int fonts_cmd(const opts *o, zp_diag *d) {
     int n = zp_font_role_chain(fs, r, &chain);
     printf("%s:\n", zp_font_role_name(fs, r));
     for (int k = 0; k < n; k++) {
-      const zp_face_info *f = zp_font_face(fs, chain[k]);
+      const zp_face_info *f = zp_font_face_coverage(fs, chain[k]);
       printf("  %s %s (%s)  %s#%d%s\n", k == 0 ? "face    " : "fallback",
              f->family, f->style, f->file, f->index,
              f->user ? "  [user fonts]" : "");
