@@ -315,7 +315,7 @@ static void field(binder *b, const zp_tnode *n, const zp_tfield *f, sbuf *out) {
   const zp_json *near;
   char missing[256];
   const zp_json *v = resolve(b, f->path, &near, missing, sizeof missing);
-  if (!v || (v->type == ZP_JSON_NULL && f->dflt)) {
+  if (!v || (v->type == ZP_JSON_NULL && (f->dflt || f->optional))) {
     if (f->dflt) {
       sb_puts(out, f->dflt);
       return;
@@ -521,6 +521,9 @@ static void computed_value(binder *b, const zp_tnode *n, const char *spec,
   tmp.type = ZP_JSON_NUMBER;
   tmp.number = v;
   tmp.raw = raw;
+  /* a computed number has no stated decimals: two unless told */
+  if (!arg && (strcmp(fmt, "percent") == 0 || strcmp(fmt, "num") == 0))
+    arg = "2";
   format_value(b, n, spec, &tmp, fmt, arg, out);
 }
 
@@ -999,6 +1002,10 @@ static void block(binder *b, const zp_tnode *n) {
     if (!zp_tmpl_attr(n, "number") || yes(zp_tmpl_attr(n, "number"))) {
       count(b, lv);
       num = number_text(b, lv);
+    } else {
+      /* unnumbered, it still starts the numbering below it afresh */
+      for (int i = lv + 1; i <= MAX_LEVELS; i++)
+        b->counters[i] = 0;
     }
     const char *sname = zp_tmpl_attr(n, "style");
     if (!sname)
@@ -1455,7 +1462,9 @@ static void sheet(binder *b) {
   if (p->char_pitch <= 0 && p->grid_chars > 0)
     p->char_pitch =
         (p->width - p->margin_left - p->margin_right) / p->grid_chars;
-  b->line_pitch = p->line_pitch > 0 ? p->line_pitch : 29;
+  if (p->line_pitch <= 0)
+    p->line_pitch = 28.95; /* Word's fixed pitch of the official grid */
+  b->line_pitch = p->line_pitch;
   if (folio) {
     const char *v;
     if ((v = zp_tmpl_attr(folio, "position")))

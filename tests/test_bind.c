@@ -550,6 +550,23 @@ static void table_if_rows(void **state) {
   done(&r);
 }
 
+/* Review findings: computed percents default to 2 decimals; "?" covers
+ * null; an unnumbered section restarts the numbering below it. */
+static void optional_null_and_unnumbered_sections(void **state) {
+  (void)state;
+  result r = bind("",
+                  "<p>{=ratio(a, b)|percent}|{n?|money}|{n ?? '无'}</p>\n"
+                  "<section title=\"甲\"><item>一</item><item>二</item>"
+                  "</section>\n"
+                  "<section title=\"附\" number=\"no\"><item>三</item>"
+                  "</section>",
+                  "{\"a\": 22295.25, \"b\": 35126.07, \"n\": null}");
+  assert_non_null(r.doc);
+  assert_string_equal(texts(r.doc),
+                      "63.47%||无|一、甲|（一）一|（二）二|附|（一）三");
+  done(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -564,6 +581,7 @@ int main(void) {
       cmocka_unit_test(styles_errors),
       cmocka_unit_test(tables_merge_cells_from_the_data),
       cmocka_unit_test(table_if_rows),
+      cmocka_unit_test(optional_null_and_unnumbered_sections),
       cmocka_unit_test(checks_pass_and_fail),
       cmocka_unit_test(checks_round_half_up_to_the_stated_places),
       cmocka_unit_test(broken_digit_grouping),
