@@ -205,6 +205,9 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size) {
       snprintf(what, sizeof what, "<%s> takes", name);
     }
   } else if (strstr(msg, "failed to validate attributes")) {
+    /* libxml2 may point at another node: the message names the element */
+    if (sscanf(msg, "Element %63s failed", attr) == 1)
+      name = attr;
     allowed(l, name, "attribute", list, sizeof list);
     snprintf(msg, size, "<%s> lacks a required attribute or has a wrong one",
              name);

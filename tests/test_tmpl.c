@@ -438,8 +438,23 @@ static void big_line_numbers(void **state) {
   zp_diag_free(d);
 }
 
+/* A missing required attribute names the element that lacks it. */
+static void missing_attribute_names_its_element(void **state) {
+  (void)state;
+  const char *p = put("nosec.xml", "<template xmlns=\"urn:zpgen:template:1\">"
+                                   "<body>\n<section>\n<p>x</p></section>"
+                                   "</body></template>\n");
+  zp_diag *d = zp_diag_new(NULL);
+  assert_null(zp_tmpl_load(p, d));
+  assert_true(zp_diag_contains(d, "nosec.xml:2: error: <section> lacks a "
+                                  "required attribute"));
+  assert_true(zp_diag_contains(d, "<section> takes title"));
+  zp_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(missing_attribute_names_its_element),
       cmocka_unit_test(loads_the_report_template),
       cmocka_unit_test(misspelt_element_names_file_and_line),
       cmocka_unit_test(misspelt_attribute_names_file_and_line),
