@@ -355,6 +355,45 @@ static void missing_glyph_warns(void **state) {
   zp_dl_free(dl);
 }
 
+/* A caption and header never stand alone at a page's foot: when no body
+ * row fits under them, the table starts on the next page. */
+static void table_caption_and_header_never_alone(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 0;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 20)); /* 20 lines */
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  b->table = table(f, 3, 10, false);
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  const char *p2 = strstr(f->dump, "page 2 ");
+  assert_non_null(p2);
+  /* the caption is on page 2, not on page 1 */
+  assert_true(strstr(f->dump, "text=表1：测试表\n") > p2);
+  zp_dl_free(dl);
+}
+
+/* A heavier outer frame is drawn around the table's part on each page. */
+static void table_frame(void **state) {
+  fixture *f = *state;
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  zp_table *t = table(f, 60, 10, false);
+  t->frame_width = 1.5;
+  b->table = t;
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_true(dl->npages >= 2);
+  for (const zp_dl_page *p = dl->pages; p; p = p->next) {
+    int thin = 0, heavy = 0;
+    for (const zp_dl_rule *r = p->rules; r; r = r->next) {
+      thin += r->width == 0.5f;
+      heavy += r->width == 1.5f;
+    }
+    assert_true(thin > 0);
+    assert_int_equal(heavy, 4);
+  }
+  zp_dl_free(dl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(grid_28_by_22, setup, teardown),
@@ -367,6 +406,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(table_cell_taller_than_page, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(missing_glyph_warns, setup, teardown),
+      cmocka_unit_test_setup_teardown(table_caption_and_header_never_alone,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(table_frame, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
