@@ -13,7 +13,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igen -Ibuild/gen \
-  -DZP_VERSION='"$(VERSION)"' -DZP_DATADIR='"$(PREFIX)/share/zpgen"'
+  -DZP_VERSION='"$(VERSION)"'
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS := $(filter-out gen/main.c,$(wildcard gen/*.c))

@@ -30,9 +30,6 @@
 #ifndef ZP_VERSION
 #define ZP_VERSION "dev"
 #endif
-#ifndef ZP_DATADIR
-#define ZP_DATADIR "/usr/local/share/zpgen"
-#endif
 
 enum {
   EXIT_OK = 0,
@@ -80,38 +77,58 @@ static bool is_dir(const char *p) {
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The user font directories, most preferred first, those that exist. */
-static void font_dirs(const opts *o, const char **dirs, char *buf,
-                      size_t size) {
-  int n = 0;
-  for (int i = 0; i < o->nfonts && n < 20; i++)
-    if (is_dir(o->fonts[i]))
-      dirs[n++] = o->fonts[i];
+/* Storage for the user font directories' names. */
+typedef struct dir_list {
+  const char *dirs[24]; /* NULL-terminated */
+  int n;
+  char env[2048], beside_template[4096], installed[4096];
+} dir_list;
+
+static void add_dir(dir_list *l, const char *d) {
+  if (l->n < 23 && is_dir(d))
+    l->dirs[l->n++] = d;
+  l->dirs[l->n] = NULL;
+}
+
+/* The user font directories, most preferred first, those that exist:
+ * --fonts, $ZPGEN_FONTS, fonts/ beside the template's directory, ./fonts,
+ * and an installed zpgen's PREFIX/share/zpgen/fonts. */
+static void font_dirs(const opts *o, dir_list *l) {
+  l->n = 0;
+  l->dirs[0] = NULL;
+  for (int i = 0; i < o->nfonts; i++)
+    add_dir(l, o->fonts[i]);
   const char *env = getenv("ZPGEN_FONTS");
-  size_t used = 0;
   if (env && *env) {
-    snprintf(buf, size, "%s", env);
-    used = strlen(buf) + 1;
-    for (char *s = strtok(buf, ":"); s && n < 20; s = strtok(NULL, ":"))
-      if (is_dir(s))
-        dirs[n++] = s;
+    snprintf(l->env, sizeof l->env, "%s", env);
+    char *save = NULL;
+    for (char *s = strtok_r(l->env, ":", &save); s;
+         s = strtok_r(NULL, ":", &save))
+      add_dir(l, s);
   }
-  if (o->template_path && used < size) {
-    char *t = buf + used;
-    snprintf(t, size - used, "%s", o->template_path);
-    char *slash = strrchr(t, '/');
+  if (o->template_path) {
+    const char *slash = strrchr(o->template_path, '/');
     if (slash)
-      snprintf(slash, size - used - (size_t)(slash - t), "/../fonts");
+      snprintf(l->beside_template, sizeof l->beside_template, "%.*s/../fonts",
+               (int)(slash - o->template_path), o->template_path);
     else
-      snprintf(t, size - used, "../fonts");
-    if (is_dir(t) && n < 20)
-      dirs[n++] = t;
+      snprintf(l->beside_template, sizeof l->beside_template, "../fonts");
+    add_dir(l, l->beside_template);
   }
-  if (is_dir("fonts") && n < 20)
-    dirs[n++] = "fonts";
-  if (is_dir(ZP_DATADIR "/fonts") && n < 20)
-    dirs[n++] = ZP_DATADIR "/fonts";
-  dirs[n] = NULL;
+  add_dir(l, "fonts");
+  /* PREFIX/bin/zpgen beside PREFIX/share/zpgen/fonts */
+  char exe[2048];
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len > 0) {
+    exe[len] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = 0;
+      snprintf(l->installed, sizeof l->installed, "%s/../share/zpgen/fonts",
+               exe);
+      add_dir(l, l->installed);
+    }
+  }
 }
 
 static bool readable(const char *path, const char *what, zp_diag *d) {
@@ -167,8 +184,7 @@ static int render(const opts *o, zp_diag *d) {
   zp_dl *dl = NULL;
   FILE *dump = NULL;
   char tmp[4096] = "";
-  char dirbuf[4096];
-  const char *dirs[24];
+  dir_list dl_fonts;
 
   if (!readable(o->template_path, "template", d) ||
       !readable(o->data_path, "data", d)) {
@@ -186,7 +202,8 @@ static int render(const opts *o, zp_diag *d) {
   char datebuf[32];
   if (!doc->date)
     doc->date = epoch_date(datebuf, sizeof datebuf);
-  font_dirs(o, dirs, dirbuf, sizeof dirbuf);
+  font_dirs(o, &dl_fonts);
+  const char *const *dirs = dl_fonts.dirs;
   fs = zp_fontset_new(dirs, d);
   if (!fs || !zp_layout_define_roles(doc->roles, fs, d)) {
     rc = EXIT_IO;
@@ -280,9 +297,9 @@ static int check_cmd(const opts *o, zp_diag *d) {
 }
 
 static int fonts_cmd(const opts *o, zp_diag *d) {
-  char dirbuf[4096];
-  const char *dirs[24];
-  font_dirs(o, dirs, dirbuf, sizeof dirbuf);
+  dir_list dl_fonts;
+  font_dirs(o, &dl_fonts);
+  const char *const *dirs = dl_fonts.dirs;
   zp_fontset *fs = zp_fontset_new(dirs, d);
   if (!fs)
     return EXIT_IO;
