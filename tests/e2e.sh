@@ -118,6 +118,13 @@ expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'
 check "--version" '$ZPGEN --version | grep -q "^zpgen "'
 check "fonts lists each role" '$ZPGEN fonts | grep -q "^song:"'
+# make install with PREFIX and DESTDIR
+if [ "$ZPGEN" = bin/zpgen ]; then
+  make -s install PREFIX=/opt/zp DESTDIR="$T/inst" >/dev/null 2>&1
+  check "make install PREFIX=/opt/zp DESTDIR=…" \
+    '[ -x "$T/inst/opt/zp/bin/zpgen" ] && [ -f "$T/inst/opt/zp/share/zpgen/templates/official.xml" ] &&
+     "$T/inst/opt/zp/bin/zpgen" fonts | grep -q "share/zpgen/fonts"'
+fi
 
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]
