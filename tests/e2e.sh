@@ -114,6 +114,16 @@ check "the published figures pass every check" \
 check "总分 shown is the computed sum of the 得分" \
   'pdftotext -raw "$T/panyu-agri-2021-table.pdf" - | tr -d " \n" | grep -q "总分10091.31"'
 
+# A character no face has: a warning naming where it came from; an error
+# (and no PDF) under --strict.
+sed 's/"title": "广州市荔湾区农业农村局/"title": "\xee\x80\x80广州市荔湾区农业农村局/' $DATA >"$T/pua.json"
+$ZPGEN render --template $TPL --data "$T/pua.json" -o "$T/pua.pdf" 2>"$T/pua.err"
+pua_rc=$?
+check "a character no font has is a warning with its location" \
+  '[ $pua_rc -eq 0 ] && [ -s "$T/pua.pdf" ] && grep -q "dept-self-eval-report.xml:[0-9]*: warning: no face of font role .* has U+E000 .*pua.json:[0-9]*:[0-9]*" "$T/pua.err"'
+expect_fail "--strict makes it an error" 1 "error: no face of font role" \
+  render --strict --template $TPL --data "$T/pua.json" -o "$T/bad.pdf"
+
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'
 check "--version" '$ZPGEN --version | grep -q "^zpgen "'
