@@ -1299,6 +1299,20 @@ static void table(binder *b, const zp_tnode *n) {
           table_row(b, &tb, r, true);
           t->header_rows++;
         }
+  /* a header cell's rowspan stops at the header's last row */
+  for (int r = 0; r < tb.nrows; r++)
+    for (int k = 0; k < tb.rows[r].ncells; k++) {
+      zp_cell *cell = &tb.rows[r].cells[k];
+      if (r + cell->rowspan > t->header_rows) {
+        zp_warn(b->d, n->loc,
+                "a header cell's rowspan reaches into the body; it stops at "
+                "the header's last row");
+        cell->rowspan = t->header_rows - r;
+      }
+    }
+  for (int k = 0; k < t->ncols; k++)
+    if (tb.busy[k] >= t->header_rows)
+      tb.busy[k] = t->header_rows - 1;
   table_rows(b, &tb, n->child, NULL);
   t->nrows = tb.nrows;
   t->rows = zp_arena_alloc(b->a, sizeof(zp_row) * (size_t)(tb.nrows + 1));

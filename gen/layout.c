@@ -505,13 +505,13 @@ typedef struct tcell {
   float frag_top; /* top of the open fragment on this page */
   bool open;      /* a fragment is open on this page */
   bool live;      /* a span among the running ones */
-  bool whole;     /* its text was shown whole in some fragment */
 } tcell;
 
 typedef struct trow {
   tcell **cells; /* the cells that start in this row */
   int n;
   float height; /* natural height */
+  bool started; /* split: part of it is on an earlier page */
 } trow;
 
 typedef struct tlayout {
@@ -640,6 +640,31 @@ static void column_widths(ctx *c, tlayout *tl) {
     }
   }
   float rest = total - fixed - fits;
+  if (weights > 0 && fits > 0) {
+    /* fitted columns leave the proportional ones at least 2 em each of
+     * the cell size */
+    int nprop = 0;
+    for (int i = 0; i < t->ncols; i++)
+      nprop += t->cols[i].kind == ZP_COL_PROPORTIONAL;
+    float reserve = (float)nprop * (2 * 10.5f + pads);
+    if (rest < reserve) {
+      float room = total - fixed - reserve, minsum = 0;
+      for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].kind == ZP_COL_FIT)
+          minsum += (float)t->cols[i].width;
+      for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].kind == ZP_COL_FIT) {
+          float min = (float)t->cols[i].width;
+          float w = room > minsum
+                        ? min + (room - minsum) * (tl->colw[i] - min) /
+                                    (fits - minsum + 0.001f)
+                        : min;
+          fits += w - tl->colw[i];
+          tl->colw[i] = w;
+        }
+      rest = total - fixed - fits;
+    }
+  }
   if (weights > 0) {
     for (int i = 0; i < t->ncols; i++)
       if (t->cols[i].kind == ZP_COL_PROPORTIONAL)
@@ -817,29 +842,31 @@ static int lines_fitting(const tlayout *tl, const tcell *tc, float h) {
 /* Closes the open fragment of a spanning cell at bottom. */
 static bool close_span(ctx *c, const tlayout *tl, tcell *tc, float bottom,
                        bool ends) {
-  /* A fragment that holds the whole text shows it whole (again, on every
-   * page the span runs onto).  One that cannot shows the start of it and
-   * the next page shows it whole again; only the span's last fragment,
-   * when the text was never shown whole, continues where the previous
-   * fragment stopped, so that no text is lost. */
+  /* A fragment that can hold the whole text shows it whole (again, on
+   * every page the span runs onto).  Until the text has been shown
+   * completely, a smaller fragment continues it where the previous one
+   * stopped; afterwards a smaller fragment repeats what fits of its start.
+   * The placer makes a span's last fragment tall enough for the rest, so
+   * no text is lost. */
+  tc->open = false;
+  if (bottom - tc->frag_top < ZP_EPS)
+    return true; /* nothing of the span on this page */
   int fitn = lines_fitting(tl, tc, bottom - tc->frag_top);
   int from = 0, n;
   if (tc->nlines <= fitn) {
     n = tc->nlines;
-    tc->whole = true;
-  } else if (ends && !tc->whole) {
+    tc->done = tc->nlines;
+  } else if (tc->done < tc->nlines) {
     from = tc->done;
     n = tc->nlines - from < fitn ? tc->nlines - from : fitn;
+    tc->done += n;
   } else {
     n = fitn;
   }
-  if (!draw_box(c, tl, tc->x, tc->w, tc->frag_top, bottom) ||
-      !draw_cell_text(c, tl, tc, from, n, tc->frag_top, bottom,
-                      from + n == tc->nlines && from == 0))
-    return false;
-  tc->done = from + n;
-  tc->open = false;
-  return true;
+  (void)ends;
+  return draw_box(c, tl, tc->x, tc->w, tc->frag_top, bottom) &&
+         draw_cell_text(c, tl, tc, from, n, tc->frag_top, bottom,
+                        from == 0 && n == tc->nlines);
 }
 
 /* Draws a caption's lines at y; returns the new y. */
@@ -852,30 +879,31 @@ static bool draw_caption(ctx *c, const line *ls, int n, float *y) {
   return true;
 }
 
-/* Draws the header rows at y (never split). */
+/* Draws the header rows at y (never split; a rowspan stops at the
+ * header's last row). */
 static bool draw_header(ctx *c, tlayout *tl, float *y) {
   const zp_table *t = tl->t;
+  int hr = t->header_rows < t->nrows ? t->header_rows : t->nrows;
   float top = *y;
-  float rowtop[64];
-  for (int r = 0; r < t->header_rows && r < t->nrows && r < 63; r++) {
-    rowtop[r] = *y;
-    *y += tl->rows[r].height;
-  }
-  for (int r = 0; r < t->header_rows && r < t->nrows && r < 63; r++)
+  for (int r = 0; r < hr; r++)
     for (int k = 0; k < tl->rows[r].n; k++) {
       const tcell *tc = tl->rows[r].cells[k];
-      float ctop = rowtop[r], cbot = ctop;
-      for (int q = r; q < r + tc->rowspan && q < t->nrows; q++)
+      float ctop = top, cbot;
+      for (int q = 0; q < r; q++)
+        ctop += tl->rows[q].height;
+      cbot = ctop;
+      for (int q = r; q < r + tc->rowspan && q < hr; q++)
         cbot += tl->rows[q].height;
       if (!draw_box(c, tl, tc->x, tc->w, ctop, cbot) ||
           !draw_cell_text(c, tl, tc, 0, tc->nlines, ctop, cbot, true))
         return false;
     }
-  (void)top;
+  *y = top + tl->header_h;
   return true;
 }
 
 static bool emit_page(ctx *c, size_t from, size_t to);
+static float table_first_need(const tlayout *tl);
 
 /* The heavier outer frame of one page's part of a table. */
 static bool draw_frame(ctx *c, const tlayout *tl, float top, float bottom) {
@@ -900,25 +928,69 @@ static bool draw_frame_and_emit(ctx *c, const tlayout *tl, float top,
   return true;
 }
 
+/* The height row r still needs from y: its own cells' remaining lines,
+ * and the rest of the text of every span ending in it. */
+static float row_need(const tlayout *tl, int r, float y, tcell *const *run,
+                      int nrun) {
+  const zp_table *t = tl->t;
+  const trow *row = &tl->rows[r];
+  float pads = (float)(t->pad_top + t->pad_bottom);
+  float need = row->started ? 0 : row->height;
+  for (int k = 0; k < row->n; k++) {
+    const tcell *tc = row->cells[k];
+    if (tc->rowspan == 1 && tc->nlines > tc->done &&
+        cell_height(tl, tc, tc->done) > need)
+      need = cell_height(tl, tc, tc->done);
+  }
+  for (int k = 0; k < nrun; k++) {
+    const tcell *tc = run[k];
+    if (tc->row + tc->rowspan - 1 == r && tc->done < tc->nlines) {
+      float span =
+          tc->frag_top + pads + (float)(tc->nlines - tc->done) * tc->pitch - y;
+      if (span > need)
+        need = span;
+    }
+  }
+  return need;
+}
+
 /* Places a table from *y on the current page (whose lines start at
  * *start; the table's place holder is line i), emitting pages as it
- * needs. */
+ * needs.  Every page it starts shows at least one line of the table's
+ * body, so it always ends. */
 static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
                         float *y) {
   const zp_table *t = tl->t;
   float H = c->block_h;
   int hr = t->header_rows < t->nrows ? t->header_rows : t->nrows;
   int min_split = t->min_split_lines > 0 ? t->min_split_lines : 1;
-  float frame_top = *y;
-  bool first_page = true;
-  /* a caption and header never alone at a page's foot */
-  float first_need = tl->caption_h + tl->header_h;
-  if (hr < t->nrows) {
-    float r0 = tl->rows[hr].height;
-    float some = (float)(t->pad_top + t->pad_bottom) + 2 * 14.0f;
-    first_need += r0 < some ? r0 : some;
+  float pads = (float)(t->pad_top + t->pad_bottom);
+  /* the caption and header must leave room for a line of the body */
+  float pitch = 0;
+  int maxcells = 1;
+  for (int k = 0; k < tl->ncells; k++)
+    if (tl->cells[k].pitch > pitch)
+      pitch = tl->cells[k].pitch;
+  for (int r = 0; r < t->nrows; r++)
+    if (tl->rows[r].n > maxcells)
+      maxcells = tl->rows[r].n;
+  float head = tl->header_h +
+               (tl->caption_h > tl->contcap_h ? tl->caption_h : tl->contcap_h);
+  if (hr < t->nrows && head + pads + pitch > H + ZP_EPS) {
+    zp_error(c->d, tl->blk->loc,
+             "this table's caption and header rows (%.0f pt) leave no room "
+             "for its body on a page (%.0f pt)",
+             head, H);
+    return false;
   }
-  if (*y > 0 && *y + first_need > H + ZP_EPS) {
+  int *take = zp_arena_alloc(c->arena, sizeof(int) * (size_t)maxcells);
+  tcell **run =
+      zp_arena_alloc(c->arena, sizeof(tcell *) * (size_t)(tl->ncells + 1));
+  if (!take || !run)
+    return false;
+  int nrun = 0;
+  /* a caption and header never alone at a page's foot */
+  if (*y > 0 && *y + table_first_need(tl) > H + ZP_EPS) {
     if (!emit_page(c, *start, i))
       return false;
     *start = i;
@@ -926,119 +998,40 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
   }
   if (!draw_caption(c, tl->caption, tl->ncaption, y))
     return false;
-  frame_top = *y;
+  float frame_top = *y;
   if (!draw_header(c, tl, y))
     return false;
-  float body_top = *y;
   int r = hr;
-  int progress = 0; /* lines or rows placed on this page since its top */
-  tcell *run[64];   /* the spans running over the current row */
-  int nrun = 0;
+  int progress = 0; /* rows or lines placed on this page */
   while (r < t->nrows) {
     trow *row = &tl->rows[r];
-    /* the height this row still needs: its remaining single-row cells */
-    float need = row->height;
-    bool started = false;
-    for (int k = 0; k < row->n; k++)
-      if (row->cells[k]->rowspan == 1 && row->cells[k]->done > 0)
-        started = true;
-    if (started) {
-      need = (float)(t->pad_top + t->pad_bottom) + 12;
-      for (int k = 0; k < row->n; k++) {
-        const tcell *tc = row->cells[k];
-        if (tc->rowspan == 1 && cell_height(tl, tc, tc->done) > need)
-          need = cell_height(tl, tc, tc->done);
-      }
-    }
     /* open the spans that start here */
     for (int k = 0; k < row->n; k++) {
       tcell *tc = row->cells[k];
-      if (tc->rowspan > 1 && !tc->live && nrun < 64) {
+      if (tc->rowspan > 1 && !tc->live) {
         tc->live = tc->open = true;
         tc->frag_top = *y;
         run[nrun++] = tc;
       }
     }
+    float need = row_need(tl, r, *y, run, nrun);
     float avail = H - *y;
-    float rowh = need;
-    bool split = false;
-    int take[64];
-    if (need > avail + ZP_EPS) {
-      /* split the row: each cell shows what fits, keeping min_split lines
-       * on each side when it can */
-      bool any = false;
-      for (int k = 0; k < row->n && k < 64; k++) {
-        const tcell *tc = row->cells[k];
-        take[k] = 0;
+    bool fresh = progress == 0 && *start == i;
+    if (need <= avail + ZP_EPS) {
+      /* the whole (rest of the) row */
+      for (int k = 0; k < row->n; k++) {
+        tcell *tc = row->cells[k];
         if (tc->rowspan != 1)
           continue;
         int rest = tc->nlines - tc->done;
-        int fitn = lines_fitting(tl, tc, avail);
-        int n = rest <= fitn ? rest : fitn;
-        if (n < rest && (n < min_split || rest - n < min_split))
-          n = rest - min_split >= min_split && rest - min_split < n
-                  ? rest - min_split
-                  : (n < min_split ? 0 : n);
-        if (n < rest && rest - n < min_split)
-          n = 0;
-        take[k] = n;
-        any |= n > 0;
-      }
-      /* a cell with text left and nothing on this page: the rest of the
-       * row would stand here without it, so the row moves on */
-      bool starved = false;
-      for (int k = 0; k < row->n && k < 64; k++)
-        starved |= row->cells[k]->rowspan == 1 && take[k] == 0 &&
-                   row->cells[k]->nlines > row->cells[k]->done;
-      bool fresh = progress == 0 && *start == i;
-      if (starved && !fresh)
-        any = false;
-      if (!any && fresh) {
-        /* nothing would fit even on a fresh page: take what fits */
-        for (int k = 0; k < row->n && k < 64; k++) {
-          const tcell *tc = row->cells[k];
-          int rest = tc->nlines - tc->done;
-          int fitn = lines_fitting(tl, tc, avail);
-          take[k] = tc->rowspan == 1 ? (rest <= fitn ? rest : fitn) : 0;
-          if (tc->rowspan == 1 && take[k] == 0 && rest > 0)
-            take[k] = 1; /* a line taller than the page: it still goes */
-          any |= take[k] > 0;
-        }
-      }
-      if (!any) {
-        /* move the row to the next page; spans starting here go along */
-        for (int k = 0; k < nrun; k++) {
-          tcell *tc = run[k];
-          if (tc->open && tc->row == r)
-            tc->open = false;
-          else if (tc->open && !close_span(c, tl, tc, *y, false))
-            return false;
-        }
-        if (!draw_frame_and_emit(c, tl, frame_top, *y, start, i))
+        if (!draw_box(c, tl, tc->x, tc->w, *y, *y + need) ||
+            !draw_cell_text(c, tl, tc, tc->done, rest, *y, *y + need,
+                            tc->done == 0))
           return false;
-        goto new_page;
+        tc->done += rest;
       }
-      split = true;
-      rowh = avail;
-    }
-    /* draw the single-row cells of this row (or their slice) */
-    for (int k = 0; k < row->n; k++) {
-      tcell *tc = row->cells[k];
-      if (tc->rowspan != 1)
-        continue;
-      int rest = tc->nlines - tc->done;
-      int n = split ? take[k] : rest;
-      float bottom = *y + rowh;
-      if (!draw_box(c, tl, tc->x, tc->w, *y, bottom) ||
-          !draw_cell_text(c, tl, tc, tc->done, n, *y, bottom,
-                          !split && tc->done == 0))
-        return false;
-      tc->done += n;
-    }
-    *y += rowh;
-    progress++;
-    /* close the spans that end here */
-    if (!split) {
+      *y += need;
+      progress++;
       int keep = 0;
       for (int k = 0; k < nrun; k++) {
         tcell *tc = run[k];
@@ -1051,35 +1044,81 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
         }
       }
       nrun = keep;
-    }
-    if (!split) {
       r++;
       continue;
     }
-    for (int k = 0; k < nrun; k++)
-      if (run[k]->open && !close_span(c, tl, run[k], *y, false))
-        return false;
+    /* split the row: each cell shows what fits, keeping min_split lines on
+     * each side when it can */
+    bool any = false, starved = false;
+    for (int k = 0; k < row->n; k++) {
+      const tcell *tc = row->cells[k];
+      take[k] = 0;
+      if (tc->rowspan != 1)
+        continue;
+      int rest = tc->nlines - tc->done;
+      int fitn = lines_fitting(tl, tc, avail);
+      int n = rest <= fitn ? rest : fitn;
+      if (n < rest && (n < min_split || rest - n < min_split)) {
+        n = rest - min_split;
+        if (n > fitn)
+          n = fitn;
+        if (n < min_split)
+          n = 0;
+      }
+      if (fresh && n == 0 && rest > 0)
+        n = fitn > 0 ? (rest <= fitn ? rest : fitn) : 1;
+      take[k] = n;
+      any |= n > 0;
+      starved |= n == 0 && rest > 0;
+    }
+    /* spans ending here continue on this page too */
+    for (int k = 0; k < nrun; k++) {
+      const tcell *tc = run[k];
+      if (tc->open && tc->done < tc->nlines &&
+          lines_fitting(tl, tc, H - tc->frag_top) > 0)
+        any = true;
+    }
+    if (!fresh && (starved || !any)) {
+      /* move the row to the next page; spans starting here go along */
+      for (int k = 0; k < nrun; k++) {
+        tcell *tc = run[k];
+        if (tc->open && tc->row == r)
+          tc->open = false;
+        else if (tc->open && !close_span(c, tl, tc, *y, false))
+          return false;
+      }
+    } else {
+      for (int k = 0; k < row->n; k++) {
+        tcell *tc = row->cells[k];
+        if (tc->rowspan != 1)
+          continue;
+        if (!draw_box(c, tl, tc->x, tc->w, *y, H) ||
+            !draw_cell_text(c, tl, tc, tc->done, take[k], *y, H, false))
+          return false;
+        tc->done += take[k];
+      }
+      row->started = true;
+      *y = H;
+      for (int k = 0; k < nrun; k++)
+        if (run[k]->open && !close_span(c, tl, run[k], *y, false))
+          return false;
+    }
     if (!draw_frame_and_emit(c, tl, frame_top, *y, start, i))
       return false;
-  new_page:
     *start = i;
     *y = 0;
-    first_page = false;
     progress = 0;
     if (!draw_caption(c, tl->contcap, tl->ncontcap, y))
       return false;
     frame_top = *y;
     if (!draw_header(c, tl, y))
       return false;
-    body_top = *y;
     /* spans still running reopen under the header */
     for (int k = 0; k < nrun; k++) {
       run[k]->open = true;
       run[k]->frag_top = *y;
     }
   }
-  (void)body_top;
-  (void)first_page;
   return draw_frame(c, tl, frame_top, *y);
 }
 

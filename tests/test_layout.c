@@ -394,6 +394,111 @@ static void table_frame(void **state) {
   zp_dl_free(dl);
 }
 
+/* A table of one 30 mm column (and a second for content when two): the
+ * first column's cell of row 1 spans all body rows. */
+static zp_table *span_table(fixture *f, int nrows, const char *span_text,
+                            bool second, const char *head_text) {
+  zp_table *t = zp_arena_alloc(f->a, sizeof *t);
+  t->ncols = second ? 2 : 1;
+  t->cols = zp_arena_alloc(f->a, 2 * sizeof *t->cols);
+  t->cols[0] = (zp_column){ZP_COL_FIXED, 30 * MM, ZP_ALIGN_CENTER, false};
+  t->cols[1] = (zp_column){ZP_COL_PROPORTIONAL, 1, ZP_ALIGN_LEFT, false};
+  t->nrows = nrows + 1;
+  t->header_rows = 1;
+  t->rows = zp_arena_alloc(f->a, (size_t)t->nrows * sizeof *t->rows);
+  t->rule_width = 0.5;
+  t->pad_top = t->pad_bottom = 2;
+  t->pad_left = t->pad_right = 3;
+  t->min_split_lines = 2;
+  zp_row *h = &t->rows[0];
+  h->ncells = t->ncols;
+  h->cells = zp_arena_alloc(f->a, 2 * sizeof *h->cells);
+  for (int c = 0; c < t->ncols; c++)
+    h->cells[c] = (zp_cell){c ? "内容" : head_text, &f->head,         c,  1, 1,
+                            ZP_ALIGN_CENTER,        ZP_VALIGN_MIDDLE, {0}};
+  for (int r = 1; r <= nrows; r++) {
+    zp_row *row = &t->rows[r];
+    row->cells = zp_arena_alloc(f->a, 2 * sizeof *row->cells);
+    int k = 0;
+    if (r == 1)
+      row->cells[k++] =
+          (zp_cell){span_text,       &f->cell,         0,  1, nrows,
+                    ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
+    if (second)
+      row->cells[k++] = (zp_cell){zp_arena_printf(f->a, "第%d行", r),
+                                  &f->cell,
+                                  1,
+                                  1,
+                                  1,
+                                  ZP_ALIGN_LEFT,
+                                  ZP_VALIGN_MIDDLE,
+                                  {0}};
+    row->ncells = k;
+  }
+  return t;
+}
+
+/* The texts of a cell's fragments, joined in the dump's order. */
+static char *cell_text(const char *dump, const char *tag) {
+  char *joined = calloc(1, strlen(dump) + 1);
+  for (const char *p = dump; (p = strstr(p, tag));) {
+    const char *t = strstr(p, "text=") + 5;
+    const char *e = strchr(t, '\n');
+    strncat(joined, t, (size_t)(e - t));
+    p = e;
+  }
+  return joined;
+}
+
+/* A merged cell's text survives every way a page break can cut its span:
+ * after a few rows, at its last row, and over several pages. */
+static void table_span_text_complete(void **state) {
+  fixture *f = *state;
+  static const int fills[] = {0, 10, 17, 19, 20, 21};
+  static const int chars[] = {40, 200, 1500};
+  for (size_t i = 0; i < sizeof fills / sizeof *fills; i++)
+    for (size_t j = 0; j < sizeof chars / sizeof *chars; j++) {
+      f->doc.first = f->last = NULL;
+      if (fills[i])
+        add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * fills[i]));
+      zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+      char *text = hanzi(f, chars[j]);
+      b->table = span_table(f, 6, text, true, "一级");
+      zp_dl *dl = run(f);
+      assert_non_null(dl);
+      char *got = cell_text(f->dump, "cell=1,0 ");
+      if (!strstr(got, text))
+        fail_msg("fill %d, %d chars: the merged text is incomplete", fills[i],
+                 chars[j]);
+      free(got);
+      zp_dl_free(dl);
+    }
+}
+
+/* Rows whose only cell is a span taller than a page: the table ends. */
+static void table_span_only_rows_end(void **state) {
+  fixture *f = *state;
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  char *text = hanzi(f, 3000);
+  b->table = span_table(f, 2, text, false, "一级");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_true(dl->npages >= 2 && dl->npages < 20);
+  char *got = cell_text(f->dump, "cell=1,0 ");
+  assert_non_null(strstr(got, text));
+  free(got);
+  zp_dl_free(dl);
+}
+
+/* A header taller than a page is an error, not an endless table. */
+static void table_header_taller_than_page(void **state) {
+  fixture *f = *state;
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  b->table = span_table(f, 3, "甲", true, hanzi(f, 900));
+  assert_null(run(f));
+  assert_true(zp_diag_contains(f->d, "leave no room for its body"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(grid_28_by_22, setup, teardown),
@@ -409,6 +514,12 @@ int main(void) {
       cmocka_unit_test_setup_teardown(table_caption_and_header_never_alone,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(table_frame, setup, teardown),
+      cmocka_unit_test_setup_teardown(table_span_text_complete, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(table_span_only_rows_end, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(table_header_taller_than_page, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
