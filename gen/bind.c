@@ -46,6 +46,7 @@ typedef struct span_rec {
   long iter;
   zp_cell *cell;
   int col;
+  int last_row; /* the last row the cell covers so far */
 } span_rec;
 
 typedef struct binder {
@@ -72,6 +73,7 @@ typedef struct binder {
   zp_calc_band bands[16];
   int nbands;
   int findings; /* checks that failed */
+  bool aborted; /* a runaway macro: stop binding */
 } binder;
 
 /* ---- small helpers ---- */
@@ -423,6 +425,10 @@ static void sum_walk(const zp_json *cur, const char *p, double *sum, int *count,
   size_t seg = strcspn(p, ".[");
   char key[256];
   snprintf(key, sizeof key, "%.*s", (int)seg, p);
+  if (cur->type != ZP_JSON_OBJECT && cur->type != ZP_JSON_NULL) {
+    *bad = true; /* a member of something that is not an object */
+    return;
+  }
   sum_walk(zp_json_get(cur, key), p + seg, sum, count, bad);
 }
 
@@ -501,11 +507,14 @@ static void computed_value(binder *b, const zp_tnode *n, const char *spec,
     sb_puts(out, text);
     return;
   }
-  char raw[64], shown[96];
+  char raw[512], shown[512];
   zp_fmt_double(v, raw, sizeof raw);
   if (!fmt) {
     /* up to two decimals, trailing zeros dropped */
-    zp_fmt_decimal(raw, 2, false, shown, sizeof shown);
+    if (!zp_fmt_decimal(raw, 2, false, shown, sizeof shown)) {
+      zp_error(b->d, n->loc, "{=%s} is too large to write (%g)", spec, v);
+      return;
+    }
     char *dot = strchr(shown, '.');
     if (dot) {
       char *e = shown + strlen(shown) - 1;
@@ -581,19 +590,36 @@ static void check(binder *b, const zp_tnode *n) {
   }
   if (!calc(b, n, e, &c, &text))
     return;
+  /* the stated figure as decimal text (a stated "1e2" is 100) */
+  char stated[512], raw[512], cs[512], ss[512];
+  if (strpbrk(v->raw, "eE"))
+    zp_fmt_double(v->number, stated, sizeof stated);
+  else
+    snprintf(stated, sizeof stated, "%s", v->raw);
   const char *pl = zp_tmpl_attr(n, "places");
-  int places = pl ? atoi(pl) : zp_fmt_places(v->raw);
-  char raw[64], cs[96], ss[96];
+  int places = pl ? atoi(pl) : zp_fmt_places(stated);
+  if (places > 12) {
+    zp_error(b->d, n->loc,
+             "<check> compares at most 12 decimals; %s has %d "
+             "(give places=\"N\")",
+             path, places);
+    return;
+  }
   zp_fmt_double(c, raw, sizeof raw);
-  zp_fmt_decimal(raw, places, false, cs, sizeof cs);
-  zp_fmt_decimal(v->raw, places, false, ss, sizeof ss);
-  double cv = strtod(cs, NULL), sv = strtod(ss, NULL);
+  if (!zp_fmt_decimal(raw, places, false, cs, sizeof cs) ||
+      !zp_fmt_decimal(stated, places, false, ss, sizeof ss)) {
+    zp_error(b->d, n->loc, "<check> cannot compare %s with %s: too large",
+             v->raw, raw);
+    return;
+  }
+  /* equals: both rounded to the stated decimals; max and min: the stated
+   * figure against the exact bound */
   if (attr[0] == 'e' && strcmp(cs, ss) != 0)
     finding(b, n, v, v->raw, cs, "computed");
-  else if (attr[1] == 'a' && sv > cv)
-    finding(b, n, v, v->raw, cs, "more than the maximum");
-  else if (attr[1] == 'i' && sv < cv)
-    finding(b, n, v, v->raw, cs, "less than the minimum");
+  else if (attr[1] == 'a' && v->number > c + 1e-9)
+    finding(b, n, v, v->raw, raw, "more than the maximum");
+  else if (attr[1] == 'i' && v->number < c - 1e-9)
+    finding(b, n, v, v->raw, raw, "less than the minimum");
 }
 
 /* Numbers written as text with broken thousands grouping ("1,50.42"). */
@@ -940,12 +966,21 @@ static const char *number_text(binder *b, int lv) {
   const level *L = &b->levels[lv];
   char num[64];
   int c = b->counters[lv];
-  if (L->format && strcmp(L->format, "cn") == 0)
-    zp_fmt_cn(c, num, sizeof num);
-  else if (L->format && strcmp(L->format, "lower-alpha") == 0)
-    snprintf(num, sizeof num, "%c", 'a' + (c - 1) % 26);
-  else
+  if (L->format && strcmp(L->format, "cn") == 0) {
+    if (!zp_fmt_cn(c, num, sizeof num))
+      snprintf(num, sizeof num, "%d", c); /* past 九万九千九百九十九 */
+  } else if (L->format && strcmp(L->format, "lower-alpha") == 0) {
+    /* a … z, aa, ab … */
+    char rev[16];
+    int k = 0;
+    for (int v = c; v > 0 && k < 15; v = (v - 1) / 26)
+      rev[k++] = (char)('a' + (v - 1) % 26);
+    for (int i = 0; i < k; i++)
+      num[i] = rev[k - 1 - i];
+    num[k] = 0;
+  } else {
     snprintf(num, sizeof num, "%d", c);
+  }
   return zp_arena_printf(b->a, "%s%s%s", L->prefix ? L->prefix : "", num,
                          L->suffix ? L->suffix : "");
 }
@@ -1050,14 +1085,22 @@ static void block(binder *b, const zp_tnode *n) {
       return;
     }
     if (b->use_depth == MAX_USE_DEPTH) {
-      zp_error(b->d, n->loc, "macros nested deeper than %d", MAX_USE_DEPTH);
+      zp_error(b->d, n->loc,
+               "macros nested deeper than %d (does \"%s\" call itself "
+               "without end?)",
+               MAX_USE_DEPTH, mname);
+      b->aborted = true; /* a branching recursion would go on for ages */
       return;
     }
     /* parameters: name="path", evaluated here, bound for the macro */
     int saved = b->nvars;
     var params[16];
     int np = 0;
-    for (int i = 0; i < n->nattrs && np < 16; i++) {
+    if (n->nattrs > 17) {
+      zp_error(b->d, n->loc, "<use> takes at most 16 parameters");
+      return;
+    }
+    for (int i = 0; i < n->nattrs; i++) {
       if (strcmp(n->attrs[i].name, "name") == 0)
         continue;
       const zp_json *near;
@@ -1088,7 +1131,7 @@ static void block(binder *b, const zp_tnode *n) {
 }
 
 static void blocks(binder *b, const zp_tnode *first) {
-  for (const zp_tnode *c = first; c; c = c->next)
+  for (const zp_tnode *c = first; c && !b->aborted; c = c->next)
     block(b, c);
 }
 
@@ -1162,10 +1205,14 @@ static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
         zp_error(b->d, c->loc, "span=\"%s\" names no enclosing loop", span);
         return;
       }
-      bool cont = s && s->cell && (it == -2 ? *text == 0 : s->iter == it);
+      /* it continues the cell above: same iteration (or blank), and that
+       * cell reaches down to the row just above this one */
+      bool cont = s && s->cell && s->last_row == r - 1 &&
+                  (it == -2 ? *text == 0 : s->iter == it);
       if (cont) {
         /* the cell above grows down over this row */
         s->cell->rowspan++;
+        s->last_row = r;
         col += colspan;
         continue;
       }
@@ -1212,6 +1259,7 @@ static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
         s = &tb->spans[tb->nspans++];
         s->node = c;
       }
+      s->last_row = r;
       s->iter = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
       s->cell = cell;
       s->col = col;
@@ -1470,6 +1518,19 @@ static void sheet(binder *b) {
   /* the grid's pitches, resolved: text block ÷ grid counts (225mm/22,
    * 156mm/28 on the official page) */
   zp_page_setup *p = &doc->page;
+  if (p->width < 72 || p->height < 72 || p->width > 14400 ||
+      p->height > 14400 || p->width - p->margin_left - p->margin_right < 36 ||
+      p->height - p->margin_top - p->margin_bottom < 36 || p->margin_left < 0 ||
+      p->margin_right < 0 || p->margin_top < 0 || p->margin_bottom < 0) {
+    const zp_tnode *pg = NULL;
+    for (int i = 0; i < b->t->ntop; i++)
+      if (strcmp(b->t->top[i]->name, "page") == 0)
+        pg = b->t->top[i];
+    zp_error(b->d, pg ? pg->loc : (zp_loc){b->t->path, 0, 0},
+             "the page (%.0f × %.0f mm) with its margins leaves no text "
+             "block of at least 12.7 mm each way",
+             p->width / MM, p->height / MM);
+  }
   if (p->line_pitch <= 0 && p->grid_lines > 0)
     p->line_pitch =
         (p->height - p->margin_top - p->margin_bottom) / p->grid_lines;

@@ -77,8 +77,11 @@ static int args(parser *ps, double *v, const char **raw, size_t *rawlen) {
       *rawlen = (size_t)(path_end(ps->p) - ps->p);
     }
     double x = expr(ps);
-    if (n < 16)
-      v[n++] = x;
+    if (n == 16) {
+      fail(ps, "%s", "a function takes at most 16 arguments");
+      return n;
+    }
+    v[n++] = x;
     ws(ps);
     if (*ps->p == ',') {
       ps->p++;
@@ -122,6 +125,10 @@ static double call(parser *ps, const char *name, size_t len) {
   if (strcmp(fname, "round") == 0) {
     if (n != 2) {
       fail(ps, "%s() takes two arguments", fname);
+      return 0;
+    }
+    if (v[1] < 0 || v[1] > 12 || v[1] != floor(v[1])) {
+      fail(ps, "%s", "round() takes 0 to 12 decimals");
       return 0;
     }
     return zp_calc_round(v[0], (int)v[1]);
@@ -189,10 +196,17 @@ static double factor(parser *ps) {
     return -factor(ps);
   }
   if ((*s >= '0' && *s <= '9') || *s == '.') {
-    char *end;
-    double v = strtod(s, &end);
-    ps->p = end;
-    return v;
+    /* a plain decimal number: digits, a point, digits */
+    const char *e = s;
+    while (*e >= '0' && *e <= '9')
+      e++;
+    if (*e == '.')
+      for (e++; *e >= '0' && *e <= '9'; e++)
+        ;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*s", (int)(e - s < 63 ? e - s : 63), s);
+    ps->p = e;
+    return strtod(buf, NULL);
   }
   if (!name_char(*s)) {
     fail(ps, *s ? "unexpected \"%s\"" : "an expression ends too soon%s", s);
@@ -250,6 +264,8 @@ bool zp_calc_eval(const char *text, const zp_calc_env *env, double *num,
   ws(&ps);
   if (!ps.failed && *ps.p)
     fail(&ps, "unexpected \"%s\"", ps.p);
+  if (!ps.failed && !isfinite(v))
+    fail(&ps, "%s", "the result is not a finite number");
   if (ps.failed)
     return false;
   *num = v;

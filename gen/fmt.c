@@ -146,10 +146,14 @@ bool zp_fmt_cn_digits(long n, char *out, size_t size) {
 }
 
 bool zp_fmt_date(const char *iso, char *out, size_t size) {
-  int y, m, d;
-  char tail;
-  if (sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-      strlen(iso) != 10 || m < 1 || m > 12 || d < 1)
+  /* exactly DDDD-DD-DD */
+  if (strlen(iso) != 10 || iso[4] != '-' || iso[7] != '-')
+    return false;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (iso[i] < '0' || iso[i] > '9'))
+      return false;
+  int y = atoi(iso), m = atoi(iso + 5), d = atoi(iso + 8);
+  if (m < 1 || m > 12 || d < 1)
     return false;
   static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -132,6 +132,12 @@ static void font_dirs(const opts *o, dir_list *l) {
 }
 
 static bool readable(const char *path, const char *what, zp_diag *d) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    zp_error(d, (zp_loc){path, 0, 0}, "cannot read the %s: it is a directory",
+             what);
+    return false;
+  }
   FILE *f = fopen(path, "rb");
   if (!f) {
     zp_error(d, (zp_loc){path, 0, 0}, "cannot read the %s: %s", what,
@@ -140,6 +146,38 @@ static bool readable(const char *path, const char *what, zp_diag *d) {
   }
   fclose(f);
   return true;
+}
+
+/* The file an output path names: a symbolic link's target (so that the
+ * link stays a link), else the path itself. */
+static const char *output_target(const char *path, char *buf, size_t size) {
+  struct stat st;
+  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+    ssize_t n = readlink(path, buf, size - 1);
+    if (n > 0) {
+      buf[n] = 0;
+      const char *slash = strrchr(path, '/');
+      if (buf[0] != '/' && slash) { /* relative to the link's directory */
+        size_t dir = (size_t)(slash - path) + 1, len = (size_t)n;
+        if (dir + len + 1 > size)
+          return path;
+        memmove(buf + dir, buf, len + 1);
+        memcpy(buf, path, dir);
+      }
+      return buf;
+    }
+  }
+  return path;
+}
+
+/* Mode for a new output file: an existing file's, else 0666 less umask. */
+static mode_t output_mode(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0)
+    return st.st_mode & 07777;
+  mode_t u = umask(0);
+  umask(u);
+  return 0666 & ~u;
 }
 
 /* YYYY-MM-DD from $SOURCE_DATE_EPOCH, or NULL. */
@@ -183,7 +221,7 @@ static int render(const opts *o, zp_diag *d) {
   zp_fontset *fs = NULL;
   zp_dl *dl = NULL;
   FILE *dump = NULL;
-  char tmp[4096] = "";
+  char tmp[4200] = "";
   dir_list dl_fonts;
 
   if (!readable(o->template_path, "template", d) ||
@@ -226,11 +264,13 @@ static int render(const opts *o, zp_diag *d) {
 
   /* a temporary file beside the output (or in $TMPDIR for stdout) */
   bool to_stdout = strcmp(o->output, "-") == 0;
+  char linkbuf[4096];
+  const char *target = output_target(o->output, linkbuf, sizeof linkbuf);
   if (to_stdout) {
     const char *td = getenv("TMPDIR");
     snprintf(tmp, sizeof tmp, "%s/zpgen-XXXXXX", td && *td ? td : "/tmp");
   } else {
-    snprintf(tmp, sizeof tmp, "%s.XXXXXX", o->output);
+    snprintf(tmp, sizeof tmp, "%s.XXXXXX", target);
   }
   int fd = mkstemp(tmp);
   if (fd < 0) {
@@ -251,7 +291,7 @@ static int render(const opts *o, zp_diag *d) {
       zp_error(d, (zp_loc){"<stdout>", 0, 0}, "cannot write the output");
     goto done;
   }
-  if (chmod(tmp, 0644) != 0 || rename(tmp, o->output) != 0) {
+  if (chmod(tmp, output_mode(target)) != 0 || rename(tmp, target) != 0) {
     zp_error(d, (zp_loc){o->output, 0, 0}, "cannot write the output: %s",
              strerror(errno));
     rc = EXIT_IO;

@@ -365,7 +365,8 @@ static bool parse_field(zp_arena *a, const char *b, const char *e, zp_tfield *f,
     if (dq) {
       const char *v = skip_space(dq + 2, e);
       const char *ve = e;
-      if (ve - v >= 2 && *v == '\'' && ve[-1] == '\'') {
+      if (ve - v >= 2 &&
+          ((*v == '\'' && ve[-1] == '\'') || (*v == '"' && ve[-1] == '"'))) {
         v++;
         ve--;
       }

@@ -68,6 +68,8 @@ expect_fail "wrong type" 1 'dept-self-eval-report.xml:[0-9]+.*budget\.total.*wro
   render --template $TPL --data "$T/wrongtype.json" -o "$T/bad.pdf"
 expect_fail "unknown template element" 1 'misspelt-element.xml:[0-9]+.*paragraf' \
   render --template tests/bad/misspelt-element.xml --data $DATA -o "$T/bad.pdf"
+expect_fail "a directory as the data" 3 "error: cannot read the data: it is a directory" \
+  render --template $TPL --data "$T" -o "$T/bad.pdf"
 expect_fail "missing data file" 3 "nonexistent.json: error: cannot read" \
   render --template $TPL --data "$T/nonexistent.json" -o "$T/bad.pdf"
 expect_fail "missing font" 3 'font role "nosuch"' \
@@ -94,7 +96,7 @@ broken() {
 }
 broken rate 40 '63.47/63.57/' '\$\.budget\.by_source\[0\]\.rate: stated 63\.57, computed 63\.47'
 broken over 118 '1.05/3.05/' '\$\.indicators\[0\]\.children\[0\]\.children\[0\]\.score: stated 3\.05, more than the maximum 2'
-broken negative 118 '1.05/-1.05/' '.*score: stated -1\.05, less than the minimum 0\.00'
+broken negative 118 '1.05/-1.05/' '.*score: stated -1\.05, less than the minimum 0;'
 broken weights 111 '16/17/' '\$\.indicators\[0\]\.children\[0\]\.weight: stated 17, computed 16\.00'
 broken total 495 '91.31/92.31/' '\$\.total\.score: stated 92\.31, computed 91\.31'
 sed '18s/增长率6%/增长率1,50.42%/' $TDATA >"$T/grouping.json"
@@ -123,6 +125,14 @@ check "a character no font has is a warning with its location" \
   '[ $pua_rc -eq 0 ] && [ -s "$T/pua.pdf" ] && grep -q "dept-self-eval-report.xml:[0-9]*: warning: no face of font role .* has U+E000 .*pua.json:[0-9]*:[0-9]*" "$T/pua.err"'
 expect_fail "--strict makes it an error" 1 "error: no face of font role" \
   render --strict --template $TPL --data "$T/pua.json" -o "$T/bad.pdf"
+
+# Writing over an existing file keeps its mode, and a link stays a link.
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data $DATA -o "$T/mode.pdf" 2>/dev/null
+chmod 600 "$T/mode.pdf"
+ln -s mode.pdf "$T/link.pdf"
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data $DATA -o "$T/link.pdf" 2>/dev/null
+check "an existing output keeps its mode; a symlink stays a link" \
+  '[ "$(stat -c %a "$T/mode.pdf")" = 600 ] && [ -L "$T/link.pdf" ] && [ -s "$T/mode.pdf" ]'
 
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'

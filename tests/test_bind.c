@@ -567,6 +567,51 @@ static void optional_null_and_unnumbered_sections(void **state) {
   done(&r);
 }
 
+/* Review findings: runaway macros stop; non-finite or huge computed values
+ * are errors; max/min compare with the exact bound; a stated number with
+ * an exponent or too many decimals; merged cells only over adjacent rows. */
+static void review_findings(void **state) {
+  (void)state;
+  result r = bind("<define name=\"m\"><use name=\"m\"/><use name=\"m\"/>"
+                  "</define>\n",
+                  "<use name=\"m\"/>", "{}");
+  assert_null(r.doc);
+  assert_true(zp_diag_errors(r.d) < 5); /* stops, not 2^32 messages */
+  assert_true(zp_diag_contains(r.d, "call itself without end"));
+  done(&r);
+  r = bind("", "<p>{=h * h}</p>", "{\"h\": 1e200}");
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "not a finite number"));
+  done(&r);
+  r = bind("",
+           "<check value=\"s\" max=\"w\" rule=\"max\"/>"
+           "<check value=\"t\" min=\"u\" rule=\"min\"/>"
+           "<check value=\"e\" equals=\"100\" rule=\"e\"/>",
+           "{\"s\": 15, \"w\": 14.5, \"t\": 0, \"u\": 0.4, \"e\": 1e2}");
+  assert_true(zp_diag_contains(r.d, "$.s: stated 15, more than the maximum "
+                                    "14.5"));
+  assert_true(zp_diag_contains(r.d, "$.t: stated 0, less than the minimum "
+                                    "0.4"));
+  assert_int_equal(zp_diag_errors(r.d), 2); /* 1e2 equals 100 */
+  done(&r);
+  r = bind("", "<check value=\"x\" equals=\"1\"/>",
+           "{\"x\": 63.4691822880000}");
+  assert_true(zp_diag_contains(r.d, "at most 12 decimals"));
+  done(&r);
+  r = bind("",
+           "<table><col width=\"1*\"/><col width=\"1*\"/>"
+           "<for each=\"xs\" as=\"a\"><for each=\"a.k\" as=\"k\">"
+           "<row><cell span=\"a\">{a.n}</cell><cell>{k}</cell></row>"
+           "<row><cell colspan=\"2\">注{k}</cell></row></for></for></table>",
+           "{\"xs\": [{\"n\": \"A\", \"k\": [\"a1\", \"a2\"]}]}");
+  assert_non_null(r.doc);
+  const zp_table *t = r.doc->first->table;
+  assert_int_equal(t->nrows, 4);
+  assert_int_equal(t->rows[0].cells[0].rowspan, 1); /* not over the note */
+  assert_string_equal(t->rows[2].cells[0].text, "A");
+  done(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -582,6 +627,7 @@ int main(void) {
       cmocka_unit_test(tables_merge_cells_from_the_data),
       cmocka_unit_test(table_if_rows),
       cmocka_unit_test(optional_null_and_unnumbered_sections),
+      cmocka_unit_test(review_findings),
       cmocka_unit_test(checks_pass_and_fail),
       cmocka_unit_test(checks_round_half_up_to_the_stated_places),
       cmocka_unit_test(broken_digit_grouping),

@@ -110,6 +110,12 @@ static void errors(void **state) {
   assert_non_null(strstr(error_of("1 +"), "ends too soon"));
   assert_non_null(strstr(error_of("1 2"), "unexpected \"2\""));
   assert_string_equal(error_of("round(1)"), "round() takes two arguments");
+  assert_string_equal(error_of("round(2.5, 100)"),
+                      "round() takes 0 to 12 decimals");
+  assert_string_equal(
+      error_of("max(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17)"),
+      "a function takes at most 16 arguments");
+  assert_non_null(strstr(error_of("0x10"), "unexpected \"x10\""));
 }
 
 int main(void) {

@@ -86,6 +86,9 @@ static void dates(void **state) {
   assert_false(zp_fmt_date("2023-02-29", b, sizeof b));
   assert_false(zp_fmt_date("2023-13-01", b, sizeof b));
   assert_false(zp_fmt_date("2023-1-1", b, sizeof b));
+  assert_false(zp_fmt_date("2024-+3-01", b, sizeof b));
+  assert_false(zp_fmt_date("-001-03-01", b, sizeof b));
+  assert_false(zp_fmt_date("2024- 3-01", b, sizeof b));
 }
 
 static const char *num(const char *name, const char *arg, const char *raw) {
