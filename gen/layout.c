@@ -87,31 +87,29 @@ typedef struct ctx {
   size_t nmissing, capmissing;
 } ctx;
 
+/* Resizes *p to cap elements of size bytes; false (and *p kept) when out
+ * of memory. */
+static bool regrow(void *p, size_t cap, size_t size) {
+  void **pp = p;
+  void *np = realloc(*pp, cap * size);
+  if (!np)
+    return false;
+  *pp = np;
+  return true;
+}
+
 static bool grow_scratch(ctx *c, size_t n) {
   if (n <= c->cap)
     return true;
   size_t cap = c->cap ? c->cap : 256;
   while (cap < n)
     cap *= 2;
-  uint32_t *cp = realloc(c->cp, cap * sizeof *cp);
-  if (cp)
-    c->cp = cp;
-  int32_t *adv = realloc(c->adv, cap * sizeof *adv);
-  if (adv)
-    c->adv = adv;
-  int32_t *sq = realloc(c->squeeze, cap * sizeof *sq);
-  if (sq)
-    c->squeeze = sq;
-  int32_t *es = realloc(c->endsq, cap * sizeof *es);
-  if (es)
-    c->endsq = es;
-  zp_glyph *gl = realloc(c->gl, cap * sizeof *gl);
-  if (gl)
-    c->gl = gl;
-  size_t *ends = realloc(c->ends, cap * sizeof *ends);
-  if (ends)
-    c->ends = ends;
-  if (!cp || !adv || !sq || !es || !gl || !ends)
+  if (!regrow(&c->cp, cap, sizeof *c->cp) ||
+      !regrow(&c->adv, cap, sizeof *c->adv) ||
+      !regrow(&c->squeeze, cap, sizeof *c->squeeze) ||
+      !regrow(&c->endsq, cap, sizeof *c->endsq) ||
+      !regrow(&c->gl, cap, sizeof *c->gl) ||
+      !regrow(&c->ends, cap, sizeof *c->ends))
     return false;
   c->cap = cap;
   return true;

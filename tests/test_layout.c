@@ -121,6 +121,18 @@ static int count(const char *hay, const char *needle) {
   return n;
 }
 
+/* The texts of a cell's fragments, joined in the dump's order. */
+static char *cell_text(const char *dump, const char *tag) {
+  char *joined = calloc(1, strlen(dump) + 1);
+  for (const char *p = dump; (p = strstr(p, tag));) {
+    const char *t = strstr(p, "text=") + 5;
+    const char *e = strchr(t, '\n');
+    strncat(joined, t, (size_t)(e - t));
+    p = e;
+  }
+  return joined;
+}
+
 /* A paragraph of n hanzi from a real sentence, repeated. */
 static char *hanzi(fixture *f, int n) {
   static const char src[] = "区农业农村局贯彻落实党中央省委关于三农工作方针政策"
@@ -297,13 +309,7 @@ static void table_row_splits(void **state) {
   assert_true(before >= 2);
   assert_true(after >= 2);
   /* the text put back together is the cell's text */
-  char *joined = calloc(1, 8192);
-  for (const char *p = f->dump; (p = strstr(p, "cell=2,2 "));) {
-    const char *t = strstr(p, "text=") + 5;
-    const char *e = strchr(t, '\n');
-    strncat(joined, t, (size_t)(e - t));
-    p = e;
-  }
+  char *joined = cell_text(f->dump, "cell=2,2 ");
   assert_string_equal(joined, hanzi(f, 600));
   free(joined);
   zp_dl_free(dl);
@@ -332,14 +338,9 @@ static void table_cell_taller_than_page(void **state) {
   zp_dl *dl = run(f);
   assert_non_null(dl);
   assert_true(dl->npages >= 3);
-  int glyphs = 0;
-  for (const char *p = f->dump; (p = strstr(p, "cell=2,2 "));) {
-    const char *t = strstr(p, "text=") + 5;
-    const char *e = strchr(t, '\n');
-    glyphs += (int)(e - t) / 3;
-    p = e;
-  }
-  assert_int_equal(glyphs, 6000);
+  char *joined = cell_text(f->dump, "cell=2,2 ");
+  assert_string_equal(joined, hanzi(f, 6000));
+  free(joined);
   zp_dl_free(dl);
 }
 
@@ -436,18 +437,6 @@ static zp_table *span_table(fixture *f, int nrows, const char *span_text,
     row->ncells = k;
   }
   return t;
-}
-
-/* The texts of a cell's fragments, joined in the dump's order. */
-static char *cell_text(const char *dump, const char *tag) {
-  char *joined = calloc(1, strlen(dump) + 1);
-  for (const char *p = dump; (p = strstr(p, tag));) {
-    const char *t = strstr(p, "text=") + 5;
-    const char *e = strchr(t, '\n');
-    strncat(joined, t, (size_t)(e - t));
-    p = e;
-  }
-  return joined;
 }
 
 /* A merged cell's text survives every way a page break can cut its span:
