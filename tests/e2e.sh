@@ -30,6 +30,9 @@ for s in $SAMPLES; do
   pdfinfo "$out" >"$T/info.txt" 2>&1
   title=$(sed -n 's/.*"title": *"\([^"]*\)".*/\1/p' data/$name.json | head -1)
   check "$name: pdfinfo shows the Chinese title" 'grep -q "^Title: *$title" "$T/info.txt"'
+  dept=$(sed -n 's/.*"department": *"\([^"]*\)".*/\1/p' data/$name.json | head -1)
+  check "$name: pdfinfo shows the department as author, and a Chinese subject" \
+    'grep -q "^Author: *$dept" "$T/info.txt" && grep -q "^Subject: *.*[自年]" "$T/info.txt"'
   check "$name: pdfinfo clean" '! grep -qiE "error|warning" "$T/info.txt"'
   pdftotext -raw "$out" "$T/$name.txt" 2>"$T/pdftotext.err"
   check "$name: pdftotext clean" '[ ! -s "$T/pdftotext.err" ]'
