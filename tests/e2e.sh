@@ -46,6 +46,13 @@ for s in $SAMPLES; do
   check "$name: -o - writes the same PDF to stdout" 'cmp -s "$out" "$T/stdout.pdf"'
 done
 
+# Bookmarks from the headings, nested: 一、 at the top, （一） under it.
+check "bookmarks follow the headings, nested by level" \
+  'SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/dept-self-eval-report.xml \
+     --data data/liwan-agri-2023.json -o "$T/o.pdf" 2>/dev/null &&
+   pdftohtml -xml -i -stdout "$T/o.pdf" 2>/dev/null | tr -d "\n" |
+   grep -q "<outline><item page=\"1\">一、基本情况</item><outline><item page=\"1\">（一）部门职能</item>"'
+
 # Bad inputs: a clear message, a non-zero exit, and no output file.
 # expect_fail NAME EXIT PATTERN ARGS...
 expect_fail() {
