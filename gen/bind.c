@@ -1161,6 +1161,131 @@ static long var_iter(binder *b, const char *name) {
   return -1;
 }
 
+/* One <cell> of row r at *colp (advanced past it); false after an error
+ * that ends the row. */
+static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
+                     const zp_tnode *c, int *colp, bool header) {
+  zp_table *t = tb->t;
+  int col = *colp;
+  while (col < t->ncols && tb->busy[col] >= r)
+    col++;
+  const char *v;
+  int colspan = (v = zp_tmpl_attr(c, "colspan")) ? atoi(v) : 1;
+  int rowspan = (v = zp_tmpl_attr(c, "rowspan")) ? atoi(v) : 1;
+  if (col + colspan > t->ncols) {
+    zp_error(b->d, c->loc,
+             "this row has more cells than the table's %d "
+             "columns",
+             t->ncols);
+    return false;
+  }
+  const char *span = zp_tmpl_attr(c, "span");
+  const char *text = content_text(b, c, NULL);
+  zp_loc dl = b->data_loc;
+  if (span) {
+    span_rec *s = span_find(tb, c);
+    long it = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
+    if (it == -1) {
+      zp_error(b->d, c->loc, "span=\"%s\" names no enclosing loop", span);
+      return false;
+    }
+    /* it continues the cell above: same iteration (or blank), and that
+     * cell reaches down to the row just above this one */
+    bool cont = s && s->cell && s->last_row == r - 1 &&
+                (it == -2 ? *text == 0 : s->iter == it);
+    if (cont) {
+      /* the cell above grows down over this row */
+      s->cell->rowspan++;
+      s->last_row = r;
+      *colp = col + colspan;
+      return true;
+      return true;
+    }
+  }
+  zp_cell *cell = &row->cells[row->ncells++];
+  const char *sname = zp_tmpl_attr(c, "style");
+  cell->style = sname    ? get_style(b, sname, c)
+                : header ? tb->head_style
+                         : tb->cell_style;
+  cell->text = text;
+  cell->col = col;
+  cell->colspan = colspan;
+  cell->rowspan = rowspan;
+  cell->data_loc = dl;
+  /* alignment: the cell's own, its style's, centred in a header, the
+   * column's */
+  v = zp_tmpl_attr(c, "align");
+  cell->align = v ? (strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
+                     : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
+                     : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
+                                                 : ZP_ALIGN_LEFT)
+                : sname && cell->style ? cell->style->align
+                : header               ? ZP_ALIGN_CENTER
+                                       : t->cols[col].align;
+  cell->valign = ZP_VALIGN_MIDDLE;
+  if ((v = zp_tmpl_attr(c, "valign")))
+    cell->valign = strcmp(v, "top") == 0      ? ZP_VALIGN_TOP
+                   : strcmp(v, "bottom") == 0 ? ZP_VALIGN_BOTTOM
+                                              : ZP_VALIGN_MIDDLE;
+  if (rowspan > 1)
+    for (int k = col; k < col + colspan; k++)
+      tb->busy[k] = r + rowspan - 1;
+  if (span) {
+    span_rec *s = span_find(tb, c);
+    if (!s) {
+      if (tb->nspans == tb->capspans) {
+        int cap = tb->capspans ? tb->capspans * 2 : 16;
+        span_rec *ns = realloc(tb->spans, sizeof *ns * (size_t)cap);
+        if (!ns)
+          return false;
+        tb->spans = ns;
+        tb->capspans = cap;
+      }
+      s = &tb->spans[tb->nspans++];
+      s->node = c;
+    }
+    s->last_row = r;
+    s->iter = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
+    s->cell = cell;
+    s->col = col;
+  }
+  *colp = col + colspan;
+  return true;
+}
+
+/* The cells of the template nodes [first, stop): <cell>s, and <for> and
+ * <if> around them. */
+static bool row_cells(binder *b, tbuild *tb, zp_row *row, int r,
+                      const zp_tnode *first, const zp_tnode *stop, int *col,
+                      bool header) {
+  for (const zp_tnode *c = first; c != stop; c = c->next) {
+    if (!c->name)
+      continue;
+    if (strcmp(c->name, "cell") == 0) {
+      if (!row_cell(b, tb, row, r, c, col, header))
+        return false;
+    } else if (strcmp(c->name, "for") == 0) {
+      const zp_json *arr = loop_array(b, c);
+      if (!arr)
+        return false;
+      for (const zp_json *e = arr->child; e; e = e->next) {
+        if (!push(b, c, zp_tmpl_attr(c, "as"), e))
+          return false;
+        bool ok = row_cells(b, tb, row, r, c->child, NULL, col, header);
+        b->nvars--;
+        if (!ok)
+          return false;
+      }
+    } else if (strcmp(c->name, "if") == 0) {
+      const zp_tnode *from, *to;
+      if_branch(b, c, &from, &to);
+      if (!row_cells(b, tb, row, r, from, to, col, header))
+        return false;
+    }
+  }
+  return true;
+}
+
 static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
   zp_table *t = tb->t;
   if (tb->nrows == tb->cap) {
@@ -1175,97 +1300,10 @@ static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
   zp_row *row = &tb->rows[tb->nrows++];
   memset(row, 0, sizeof *row);
   row->header = header;
-  int ncells = 0;
-  for (const zp_tnode *c = n->child; c; c = c->next)
-    ncells += c->name != NULL;
-  row->cells = zp_arena_alloc(b->a, sizeof(zp_cell) * (size_t)(ncells + 1));
+  /* a cell takes a column at least: no more cells than columns */
+  row->cells = zp_arena_alloc(b->a, sizeof(zp_cell) * (size_t)(t->ncols + 1));
   int col = 0;
-  for (const zp_tnode *c = n->child; c; c = c->next) {
-    if (!c->name)
-      continue;
-    while (col < t->ncols && tb->busy[col] >= r)
-      col++;
-    const char *v;
-    int colspan = (v = zp_tmpl_attr(c, "colspan")) ? atoi(v) : 1;
-    int rowspan = (v = zp_tmpl_attr(c, "rowspan")) ? atoi(v) : 1;
-    if (col + colspan > t->ncols) {
-      zp_error(b->d, c->loc,
-               "this row has more cells than the table's %d "
-               "columns",
-               t->ncols);
-      return;
-    }
-    const char *span = zp_tmpl_attr(c, "span");
-    const char *text = content_text(b, c, NULL);
-    zp_loc dl = b->data_loc;
-    if (span) {
-      span_rec *s = span_find(tb, c);
-      long it = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
-      if (it == -1) {
-        zp_error(b->d, c->loc, "span=\"%s\" names no enclosing loop", span);
-        return;
-      }
-      /* it continues the cell above: same iteration (or blank), and that
-       * cell reaches down to the row just above this one */
-      bool cont = s && s->cell && s->last_row == r - 1 &&
-                  (it == -2 ? *text == 0 : s->iter == it);
-      if (cont) {
-        /* the cell above grows down over this row */
-        s->cell->rowspan++;
-        s->last_row = r;
-        col += colspan;
-        continue;
-      }
-    }
-    zp_cell *cell = &row->cells[row->ncells++];
-    const char *sname = zp_tmpl_attr(c, "style");
-    cell->style = sname    ? get_style(b, sname, c)
-                  : header ? tb->head_style
-                           : tb->cell_style;
-    cell->text = text;
-    cell->col = col;
-    cell->colspan = colspan;
-    cell->rowspan = rowspan;
-    cell->data_loc = dl;
-    /* alignment: the cell's own, its style's, centred in a header, the
-     * column's */
-    v = zp_tmpl_attr(c, "align");
-    cell->align = v ? (strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
-                       : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
-                       : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
-                                                   : ZP_ALIGN_LEFT)
-                  : sname && cell->style ? cell->style->align
-                  : header               ? ZP_ALIGN_CENTER
-                                         : t->cols[col].align;
-    cell->valign = ZP_VALIGN_MIDDLE;
-    if ((v = zp_tmpl_attr(c, "valign")))
-      cell->valign = strcmp(v, "top") == 0      ? ZP_VALIGN_TOP
-                     : strcmp(v, "bottom") == 0 ? ZP_VALIGN_BOTTOM
-                                                : ZP_VALIGN_MIDDLE;
-    if (rowspan > 1)
-      for (int k = col; k < col + colspan; k++)
-        tb->busy[k] = r + rowspan - 1;
-    if (span) {
-      span_rec *s = span_find(tb, c);
-      if (!s) {
-        if (tb->nspans == tb->capspans) {
-          int cap = tb->capspans ? tb->capspans * 2 : 16;
-          span_rec *ns = realloc(tb->spans, sizeof *ns * (size_t)cap);
-          if (!ns)
-            return;
-          tb->spans = ns;
-          tb->capspans = cap;
-        }
-        s = &tb->spans[tb->nspans++];
-        s->node = c;
-      }
-      s->last_row = r;
-      s->iter = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
-      s->cell = cell;
-      s->col = col;
-    }
-    col += colspan;
-  }
+  row_cells(b, tb, row, r, n->child, NULL, &col, header);
 }
 
 /* The rows of the template nodes [first, stop). */

@@ -612,6 +612,37 @@ static void review_findings(void **state) {
   done(&r);
 }
 
+/* Cells from a loop and a condition inside a row. */
+static void row_cells_from_loops(void **state) {
+  (void)state;
+  result r = bind("",
+                  "<table><col width=\"1*\"/><col width=\"1*\"/>"
+                  "<col width=\"1*\"/><col width=\"1*\"/>"
+                  "<row><cell>预算</cell><for each=\"xs\" as=\"x\">"
+                  "<cell>{x|money}</cell></for><if test=\"more\">"
+                  "<cell>多</cell><else/><cell>无</cell></if></row>"
+                  "<row><for each=\"xs\" as=\"x\"><for each=\"xs\" as=\"y\">"
+                  "<cell>{x}{y}</cell></for></for></row></table>",
+                  "{\"xs\": [1, 2], \"more\": false}");
+  assert_non_null(r.doc);
+  const zp_table *t = r.doc->first->table;
+  assert_int_equal(t->rows[0].ncells, 4);
+  assert_string_equal(t->rows[0].cells[1].text, "1.00");
+  assert_int_equal(t->rows[0].cells[2].col, 2);
+  assert_string_equal(t->rows[0].cells[3].text, "无");
+  assert_int_equal(t->rows[1].ncells, 4);
+  assert_string_equal(t->rows[1].cells[3].text, "22");
+  done(&r);
+  /* more cells than columns is an error, not an overflow */
+  r = bind("",
+           "<table><col width=\"1*\"/><row><for each=\"xs\" as=\"x\">"
+           "<cell>{x}</cell></for></row></table>",
+           "{\"xs\": [1, 2, 3]}");
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "more cells than the table's 1 columns"));
+  done(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -628,6 +659,7 @@ int main(void) {
       cmocka_unit_test(table_if_rows),
       cmocka_unit_test(optional_null_and_unnumbered_sections),
       cmocka_unit_test(review_findings),
+      cmocka_unit_test(row_cells_from_loops),
       cmocka_unit_test(checks_pass_and_fail),
       cmocka_unit_test(checks_round_half_up_to_the_stated_places),
       cmocka_unit_test(broken_digit_grouping),
