@@ -1176,11 +1176,12 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
     char faces[512];
     fprintf(c->dump,
             "  line%s y=%.2f top=%.2f x=%.2f w=%.2f m=%.2f size=%.1f "
-            "style=%s align=%c%s%s%s%s%s face=%s text=",
+            "style=%s align=%c%s%s%s%s%s%s face=%s text=",
             tag, c->block_top + base, top, l->left, l->width, l->measure,
             l->size, l->st->name, "lcrj"[l->align], l -> grid ? " grid" : "",
             l->justified ? " just" : "", l->first ? " first" : "",
             l->last ? " last" : "", l->hard ? " hard" : "",
+            l->blk && l->last && l->st->keep_with_next ? " keep" : "",
             face_names(c, l->g, l->n, faces, sizeof faces));
     dump_text(c->dump, l->g, l->n);
     fputc('\n', c->dump);

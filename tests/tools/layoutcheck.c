@@ -10,7 +10,9 @@
  *   - a justified style's line, other than a paragraph's last or one ending
  *     at a hard line break, that is not set to the full measure within
  *     0.1 pt;
- *   - a line of a grid style whose top is off the page's line grid.
+ *   - a line of a grid style whose top is off the page's line grid;
+ *   - a page that ends with a line that keeps with the next (a heading's
+ *     " keep") or with a table's caption.
  * The prohibition lists are LAYOUT.md's, kept here on purpose apart from
  * the line breaker's own tables: this is the independent check.
  * Prints "layoutcheck: N findings in M lines"; exits 1 when N > 0.
@@ -78,16 +80,26 @@ int main(int argc, char **argv) {
     char buf[65536], prev_text[65536] = "", prev_tag[64] = "";
     int prev_last = 1, ln = 0;
     double pitch = 0;
+    int last_keep = 0; /* the page's last line so far keeps with the next */
     while (fgets(buf, sizeof buf, f)) {
       ln++;
       buf[strcspn(buf, "\n")] = 0;
       if (strncmp(buf, "page ", 5) == 0) {
+        if (last_keep) {
+          printf("%s:%d: the page before ends with a line that keeps with "
+                 "the next\n",
+                 argv[a], ln);
+          findings++;
+        }
+        last_keep = 0;
         pitch = num(buf, "pitch=");
         continue;
       }
       if (strncmp(buf, "  line", 6) != 0)
         continue;
       lines++;
+      last_keep = strstr(buf, " keep ") != NULL ||
+                  strncmp(buf, "  line caption", 14) == 0;
       /* the line's owner: a cell "cell=R,C", a caption, or the body */
       char tag[64] = "";
       sscanf(buf + 6, " cell=%63s", tag);
