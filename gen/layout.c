@@ -1314,6 +1314,8 @@ static bool paginate(ctx *c) {
     float top = i > start ? y + l->space_before : 0;
     if (l->grid)
       top = ceilf(top / c->pitch - ZP_EPS) * c->pitch;
+    if (top < ZP_EPS)
+      top = 0; /* not -0 */
     if (top + l->height > c->block_h + ZP_EPS && i > start) {
       size_t j = i;
       while (j > start && j > floor && v[j].brk == BRK_NEVER)
