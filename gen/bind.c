@@ -45,7 +45,6 @@ typedef struct span_rec {
   const zp_tnode *node;
   long iter;
   zp_cell *cell;
-  int col;
   int last_row; /* the last row the cell covers so far */
 } span_rec;
 
@@ -101,6 +100,14 @@ static zp_loc data_loc(const binder *b, const zp_json *v) {
 }
 
 static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
+
+/* left | center | right | justify (the schema allows no other value). */
+static zp_align parse_align(const char *v) {
+  return strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
+         : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
+         : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
+                                     : ZP_ALIGN_LEFT;
+}
 
 /* A length: "37mm", "1.5cm", "16pt", "2em", "1line", "0".  em is the size
  * of an em in pt.  Returns false when malformed. */
@@ -216,11 +223,11 @@ static void report_missing(binder *b, const zp_tnode *n, const char *path,
                   strncmp(path, missing, first) == 0;
   if (near->type == ZP_JSON_OBJECT || arr)
     zp_error(b->d, n->loc,
-             "missing data %s%s%s%s for {%s}: %s:%d:%d: this %s has no %s "
+             "missing data %s%s%s for {%s}: %s:%d:%d: this %s has no %s "
              "\"%s\"%s%s%s; expected %s",
-             jp, arr ? "" : ".", missing, arr ? "" : "", path, b->data->file,
-             near->line, near->col, arr ? "array" : "object",
-             arr ? "element" : "member", missing,
+             jp, arr ? "" : ".", missing, path, b->data->file, near->line,
+             near->col, arr ? "array" : "object", arr ? "element" : "member",
+             missing,
              var_hint ? ", and no enclosing <for as> or macro parameter is "
                         "named \""
                       : "",
@@ -923,10 +930,7 @@ static const zp_style *get_style(binder *b, const char *name,
   }
   s->align = ZP_ALIGN_LEFT;
   if ((v = style_attr(b, n, "align")))
-    s->align = strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
-               : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
-               : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
-                                           : ZP_ALIGN_LEFT;
+    s->align = parse_align(v);
   s->bold = yes(style_attr(b, n, "bold"));
   s->keep_with_next = yes(style_attr(b, n, "keep-with-next"));
   s->balance = yes(style_attr(b, n, "balance"));
@@ -1215,10 +1219,7 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
   /* alignment: the cell's own, its style's, centred in a header, the
    * column's */
   v = zp_tmpl_attr(c, "align");
-  cell->align = v ? (strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
-                     : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
-                     : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
-                                                 : ZP_ALIGN_LEFT)
+  cell->align = v                      ? parse_align(v)
                 : sname && cell->style ? cell->style->align
                 : header               ? ZP_ALIGN_CENTER
                                        : t->cols[col].align;
@@ -1247,7 +1248,6 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
     s->last_row = r;
     s->iter = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
     s->cell = cell;
-    s->col = col;
   }
   *colp = col + colspan;
   return true;
@@ -1371,12 +1371,7 @@ static void table(binder *b, const zp_tnode *n) {
                  "width=\"%s\" is not a length, a weight (2*) or fit", w);
     }
     v = zp_tmpl_attr(c, "align");
-    col->align = !v                          ? ZP_ALIGN_LEFT
-                 : strcmp(v, "center") == 0  ? ZP_ALIGN_CENTER
-                 : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
-                 : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
-                                             : ZP_ALIGN_LEFT;
-    col->justify = col->align == ZP_ALIGN_JUSTIFY;
+    col->align = v ? parse_align(v) : ZP_ALIGN_LEFT;
   }
   for (const zp_tnode *c = n->child; c; c = c->next)
     if (c->name && strcmp(c->name, "head") == 0)

@@ -74,8 +74,8 @@ typedef enum { ZP_COL_FIXED, ZP_COL_PROPORTIONAL, ZP_COL_FIT } zp_col_kind;
 typedef struct zp_column {
   zp_col_kind kind;
   double width;   /* FIXED: pt; PROPORTIONAL: weight; FIT: minimum pt */
-  zp_align align; /* default alignment of the column's cells */
-  bool justify;   /* justify wrapped lines in this column */
+  zp_align align; /* default alignment of the column's cells (JUSTIFY:
+                     wrapped lines set to the full width) */
 } zp_column;
 
 typedef struct zp_cell {

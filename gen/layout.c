@@ -118,10 +118,8 @@ static bool grow_scratch(ctx *c, size_t n) {
 static line *new_line(lvec *v) {
   if (v->n == v->cap) {
     size_t cap = v->cap ? v->cap * 2 : 64;
-    line *l = realloc(v->v, cap * sizeof *l);
-    if (!l)
+    if (!regrow(&v->v, cap, sizeof *v->v))
       return NULL;
-    v->v = l;
     v->cap = cap;
   }
   line *l = &v->v[v->n++];
@@ -193,10 +191,8 @@ static bool already_missing(ctx *c, uint32_t cp) {
       return true;
   if (c->nmissing == c->capmissing) {
     size_t cap = c->capmissing ? c->capmissing * 2 : 16;
-    uint32_t *m = realloc(c->missing, cap * sizeof *m);
-    if (!m)
+    if (!regrow(&c->missing, cap, sizeof *c->missing))
       return true;
-    c->missing = m;
     c->capmissing = cap;
   }
   c->missing[c->nmissing++] = cp;
@@ -838,8 +834,7 @@ static int lines_fitting(const tlayout *tl, const tcell *tc, float h) {
 }
 
 /* Closes the open fragment of a spanning cell at bottom. */
-static bool close_span(ctx *c, const tlayout *tl, tcell *tc, float bottom,
-                       bool ends) {
+static bool close_span(ctx *c, const tlayout *tl, tcell *tc, float bottom) {
   /* A fragment that can hold the whole text shows it whole (again, on
    * every page the span runs onto).  Until the text has been shown
    * completely, a smaller fragment continues it where the previous one
@@ -861,7 +856,6 @@ static bool close_span(ctx *c, const tlayout *tl, tcell *tc, float bottom,
   } else {
     n = fitn;
   }
-  (void)ends;
   return draw_box(c, tl, tc->x, tc->w, tc->frag_top, bottom) &&
          draw_cell_text(c, tl, tc, from, n, tc->frag_top, bottom,
                         from == 0 && n == tc->nlines);
@@ -1034,7 +1028,7 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
       for (int k = 0; k < nrun; k++) {
         tcell *tc = run[k];
         if (tc->row + tc->rowspan - 1 == r) {
-          if (tc->open && !close_span(c, tl, tc, *y, true))
+          if (tc->open && !close_span(c, tl, tc, *y))
             return false;
           tc->live = false;
         } else {
@@ -1082,7 +1076,7 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
         tcell *tc = run[k];
         if (tc->open && tc->row == r)
           tc->open = false;
-        else if (tc->open && !close_span(c, tl, tc, *y, false))
+        else if (tc->open && !close_span(c, tl, tc, *y))
           return false;
       }
     } else {
@@ -1098,7 +1092,7 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
       row->started = true;
       *y = H;
       for (int k = 0; k < nrun; k++)
-        if (run[k]->open && !close_span(c, tl, run[k], *y, false))
+        if (run[k]->open && !close_span(c, tl, run[k], *y))
           return false;
     }
     if (!draw_frame_and_emit(c, tl, frame_top, *y, start, i))

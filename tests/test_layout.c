@@ -215,9 +215,9 @@ static zp_table *table(fixture *f, int nrows, int tall, bool merged) {
   zp_table *t = zp_arena_alloc(f->a, sizeof *t);
   t->ncols = 3;
   t->cols = zp_arena_alloc(f->a, 3 * sizeof *t->cols);
-  t->cols[0] = (zp_column){ZP_COL_FIXED, 30 * MM, ZP_ALIGN_CENTER, false};
-  t->cols[1] = (zp_column){ZP_COL_PROPORTIONAL, 1, ZP_ALIGN_CENTER, false};
-  t->cols[2] = (zp_column){ZP_COL_PROPORTIONAL, 3, ZP_ALIGN_JUSTIFY, true};
+  t->cols[0] = (zp_column){ZP_COL_FIXED, 30 * MM, ZP_ALIGN_CENTER};
+  t->cols[1] = (zp_column){ZP_COL_PROPORTIONAL, 1, ZP_ALIGN_CENTER};
+  t->cols[2] = (zp_column){ZP_COL_PROPORTIONAL, 3, ZP_ALIGN_JUSTIFY};
   t->nrows = nrows + 1;
   t->header_rows = 1;
   t->rows = zp_arena_alloc(f->a, (size_t)t->nrows * sizeof *t->rows);
@@ -402,8 +402,8 @@ static zp_table *span_table(fixture *f, int nrows, const char *span_text,
   zp_table *t = zp_arena_alloc(f->a, sizeof *t);
   t->ncols = second ? 2 : 1;
   t->cols = zp_arena_alloc(f->a, 2 * sizeof *t->cols);
-  t->cols[0] = (zp_column){ZP_COL_FIXED, 30 * MM, ZP_ALIGN_CENTER, false};
-  t->cols[1] = (zp_column){ZP_COL_PROPORTIONAL, 1, ZP_ALIGN_LEFT, false};
+  t->cols[0] = (zp_column){ZP_COL_FIXED, 30 * MM, ZP_ALIGN_CENTER};
+  t->cols[1] = (zp_column){ZP_COL_PROPORTIONAL, 1, ZP_ALIGN_LEFT};
   t->nrows = nrows + 1;
   t->header_rows = 1;
   t->rows = zp_arena_alloc(f->a, (size_t)t->nrows * sizeof *t->rows);
