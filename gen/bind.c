@@ -849,6 +849,23 @@ static void length_attr(binder *b, const zp_tnode *n, const char *key,
              zp_tmpl_attr(n, "name"), key, v);
 }
 
+/* An indent: in pt, and, when given in em, also in em (*em_out, else 0),
+ * so that layout can make "2em" exactly two cells on the grid. */
+static void indent_attr(binder *b, const zp_tnode *n, const char *key,
+                        double em, double *out, double *em_out) {
+  length_attr(b, n, key, em, out);
+  const char *v = style_attr(b, n, key);
+  char *end;
+  double k = v ? strtod(v, &end) : 0;
+  *em_out = 0;
+  if (v && end != v) {
+    while (*end == ' ')
+      end++;
+    if (strcmp(end, "em") == 0)
+      *em_out = k;
+  }
+}
+
 /* A style by name, resolved; NULL with an error at n when unknown. */
 /* The attributes that name a style. */
 static const char *const style_refs[] = {"style",         "parent",
@@ -917,9 +934,9 @@ static const zp_style *get_style(binder *b, const char *name,
              "nor pt",
              name, v);
   double em = s->size;
-  length_attr(b, n, "first-indent", em, &s->first_indent);
-  length_attr(b, n, "left-indent", em, &s->left_indent);
-  length_attr(b, n, "right-indent", em, &s->right_indent);
+  indent_attr(b, n, "first-indent", em, &s->first_indent, &s->first_indent_em);
+  indent_attr(b, n, "left-indent", em, &s->left_indent, &s->left_indent_em);
+  indent_attr(b, n, "right-indent", em, &s->right_indent, &s->right_indent_em);
   length_attr(b, n, "space-before", em, &s->space_before);
   length_attr(b, n, "space-after", em, &s->space_after);
   if ((v = style_attr(b, n, "line-pitch"))) {
@@ -944,6 +961,11 @@ static const zp_style *get_style(binder *b, const char *name,
                                          : ZP_BREAK_BASIC;
   if ((v = style_attr(b, n, "latin-space")))
     s->latin_space = atof(v);
+  s->fit = ZP_FIT_WORD;
+  if ((v = style_attr(b, n, "fit")) && strcmp(v, "push-in") == 0)
+    s->fit = ZP_FIT_PUSHIN;
+  s->bind_units = yes(style_attr(b, n, "bind-units"));
+  s->squeeze_pairs = yes(style_attr(b, n, "squeeze-pairs"));
   ns->resolved = s;
   ns->resolving = false;
   return s;
@@ -1526,9 +1548,11 @@ static void sheet(binder *b) {
           continue;
         }
         const char *o = zp_tmpl_attr(l, "outline");
+        /* prefix and suffix may take fields from the data's root (a
+         * bureau's ladder: 1. or 1、) */
         b->levels[k] = (level){
-            zp_tmpl_attr(l, "format"),     zp_tmpl_attr(l, "prefix"),
-            zp_tmpl_attr(l, "suffix"),     zp_tmpl_attr(l, "heading-style"),
+            zp_tmpl_attr(l, "format"),     attr_text(b, l, "prefix"),
+            attr_text(b, l, "suffix"),     zp_tmpl_attr(l, "heading-style"),
             zp_tmpl_attr(l, "item-style"), o ? yes(o) : k <= 2};
       }
     } else if (strcmp(n->name, "folio") == 0) {

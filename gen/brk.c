@@ -10,12 +10,14 @@
  *     after a line-end-prohibited one (lists below, per strictness level).
  *  2. Inseparable marks: no break between two identical dashes / ellipses
  *     (——, ……, ⸺⸺, ――, ‥‥).
- *  3. Numbers: a number stays with its sign, its percent and its unit.  A
- *     number is a run of digits (ASCII or full width) with the separators
- *     , . ， ． between two digits.  Bound to it are: the one sign right
- *     before it (see is_sign: ≥ ≤ ＜ ＞ < > ± + - ＋ － × ÷ ¥ ￥ $ ＄ £ ￡
- *     €), a postfix right after it (% ％ ‰ ‱ ℃ ℉ ° ′ ″ and the squared unit
- *     signs ㎡ ㎞ ㎏ …), or else, after at most one ASCII space, a Han unit:
+ *  3. Numbers: a number stays with its sign and its percent, and with
+ *     bind_units also with its Han unit (Word lets the unit begin the next
+ *     line: 765|批次, 18,257.09|万元).  A number is a run of digits (ASCII
+ *     or full width) with the separators , . ， ． between two digits.
+ *     Bound to it are: the one sign right before it (see is_sign: ≥ ≤ ＜ ＞
+ *     < > ± + - ＋ － × ÷ ¥ ￥ $ ＄ £ ￡ €), a postfix right after it (% ％ ‰
+ *     ‱ ℃ ℉ ° ′ ″ and the squared unit signs ㎡ ㎞ ㎏ …), or else (with
+ *     bind_units), after at most one ASCII space, a Han unit:
  *       [多|余] [万|亿|千|百] [多|余] UNIT
  *     where UNIT is the longest of the multi-character units
  *       平方公里 平方千米 平方米 立方米 平方 公里 公斤 千克 千米 小时 分钟
@@ -33,7 +35,10 @@
  *     ≤5个, 500 多万元, 7 万余平方米 never break inside.
  *  4. Latin words: inside a run of ASCII graphic characters (U+0021–U+007E)
  *     a break is allowed only after a hyphen-minus ("PM2.5", "GDP", a URL
- *     never break inside; "long-term" may break after the hyphen).
+ *     never break inside; "long-term" may break after the hyphen).  With
+ *     ascii_breaks, a break after an operator (+ - * / = < > ^ | ÷ ×) or
+ *     before an opening bracket inside such a run is ZP_BRK_WEAK: taken
+ *     only when the line would otherwise be gappy.
  *
  * Strictness levels (zp_break_rules):
  *  - BASIC (default): line-start prohibited are the closing brackets and
@@ -129,6 +134,26 @@ static bool is_small_kana(uint32_t c) {
       0x30EE, 0x30F5, 0x30F6, 0x30FC, /* ー */ 0xFF70 /* ｰ */};
   return in_list(c, k, COUNT(k)) || (c >= 0x31F0 && c <= 0x31FF) ||
          (c >= 0xFF67 && c <= 0xFF6F);
+}
+
+bool zp_brk_wide(uint32_t c) {
+  /* East Asian Wide and Fullwidth, and the Ambiguous characters a Chinese
+   * text sets wide (“ ” ‘ ’ — … · ° ± × ÷ ‰ ℃ ≤ ≥ ...) */
+  static const uint32_t r[][2] = {
+      {0x1100, 0x115F},   {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF},
+      {0x4E00, 0x9FFF},   {0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF},
+      {0xFE10, 0xFE19},   {0xFE30, 0xFE6F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6},
+      {0x20000, 0x3FFFD}, {0x00A7, 0x00A8}, {0x00B0, 0x00B1}, {0x00B7, 0x00B7},
+      {0x00D7, 0x00D7},   {0x00F7, 0x00F7}, {0x2010, 0x2010}, {0x2013, 0x2016},
+      {0x2018, 0x2019},   {0x201C, 0x201D}, {0x2020, 0x2022}, {0x2024, 0x2027},
+      {0x2030, 0x2030},   {0x2032, 0x2033}, {0x203B, 0x203B}, {0x2103, 0x2103},
+      {0x2109, 0x2109},   {0x2116, 0x2116}, {0x2121, 0x2122}, {0x2160, 0x217F},
+      {0x2190, 0x2199},   {0x2200, 0x22FF}, {0x2460, 0x24FF}, {0x2500, 0x25FF},
+      {0x2E3A, 0x2E3B}};
+  for (size_t i = 0; i < COUNT(r); i++)
+    if (c >= r[i][0] && c <= r[i][1])
+      return true;
+  return false;
 }
 
 zp_punct zp_brk_punct(uint32_t cp) {
@@ -309,8 +334,9 @@ static size_t match_unit(const uint32_t *cp, size_t n) {
   return p;
 }
 
-/* Forbids the breaks inside every number-with-unit run. */
-static void bind_numbers(const uint32_t *cp, size_t n, char *brk) {
+/* Forbids the breaks inside every number with its sign and postfix (and
+ * with units, its Han unit). */
+static void bind_numbers(const uint32_t *cp, size_t n, bool units, char *brk) {
   size_t i = 0;
   while (i < n) {
     if (!is_digit(cp[i])) {
@@ -337,7 +363,7 @@ static void bind_numbers(const uint32_t *cp, size_t n, char *brk) {
     } else if (j + 1 < n &&
                (is_num_postfix(cp[j + 1]) || is_squared_unit(cp[j + 1])))
       to = j + 1;
-    else {
+    else if (units) {
       size_t k = j + 1;
       if (k < n && cp[k] == ' ')
         k++;
@@ -362,10 +388,35 @@ static void bind_latin(const uint32_t *cp, size_t n, char *brk) {
   }
 }
 
-void zp_brk_opportunities(const uint32_t *cp, size_t n, zp_break_rules rules,
+bool zp_brk_formula_char(uint32_t c) {
+  return (c > 0x20 && c < 0x7F) || c == 0x00F7 || c == 0x00D7;
+}
+
+static bool is_operator(uint32_t c) {
+  return c == '+' || c == '-' || c == '*' || c == '/' || c == '=' ||
+         c == '<' || c == '>' || c == '^' || c == '|' || c == 0x00F7 ||
+         c == 0x00D7;
+}
+
+/* Marks the weak breaks inside formula runs (see the file comment, 4). */
+static void weak_breaks(const uint32_t *cp, size_t n, zp_break_rules rules,
+                        char *brk) {
+  for (size_t i = 0; i + 1 < n; i++) {
+    uint32_t a = cp[i], b = cp[i + 1];
+    if (brk[i] != ZP_BRK_NO || !zp_brk_formula_char(a) || !zp_brk_formula_char(b))
+      continue;
+    bool at = is_operator(a) ? !is_operator(b)
+                             : (b == '(' || b == '[' || b == '{');
+    if (at && !zp_brk_no_start(b, rules) && !zp_brk_no_end(a, rules))
+      brk[i] = ZP_BRK_WEAK;
+  }
+}
+
+void zp_brk_opportunities(const uint32_t *cp, size_t n, const zp_brk_opts *o,
                           char *brk) {
   if (n == 0)
     return;
+  zp_break_rules rules = o->rules;
   pthread_once(&brk_once, brk_init);
   _Static_assert(sizeof(utf32_t) == sizeof(uint32_t), "utf32_t");
   _Static_assert(LINEBREAK_MUSTBREAK == ZP_BRK_MUST &&
@@ -399,8 +450,10 @@ void zp_brk_opportunities(const uint32_t *cp, size_t n, zp_break_rules rules,
         (a == b && is_dash_ellipsis(a)))
       brk[i] = ZP_BRK_NO;
   }
-  bind_numbers(cp, n, brk);
+  bind_numbers(cp, n, o->bind_units, brk);
   bind_latin(cp, n, brk);
+  if (o->ascii_breaks)
+    weak_breaks(cp, n, rules, brk);
   brk[n - 1] = ZP_BRK_MUST;
 }
 
@@ -481,56 +534,173 @@ static size_t emergency_end(const uint32_t *cp, const int32_t *adv, size_t s,
   return any;
 }
 
+/* One line of ZP_FIT_PUSHIN starting at s, measure m: returns its last
+ * index; *sq gets its overflow. */
+static size_t pushin_line(const uint32_t *cp, const int32_t *adv,
+                          const char *brk, size_t s, size_t n, int32_t em,
+                          int64_t m, int32_t *sq) {
+  const int64_t slack = em > 0 ? em / 2 : 0;
+  int64_t w = 0, wt = 0; /* width of s..i; without trailing spaces */
+  size_t last = s;       /* last non-space code point */
+  bool have_best = false;
+  size_t best = s;
+  int32_t best_sq = 0;
+  int64_t cap = 0; /* what the marks of s..i can give by compression */
+  size_t i = s;
+  for (;; i++) {
+    uint32_t c = cp[i];
+    if (!is_newline(c)) {
+      w += adv[i];
+      if (c != ' ') {
+        wt = w;
+        last = i;
+      }
+    }
+    bool must = brk[i] == ZP_BRK_MUST || i + 1 == n;
+    if (must || brk[i] == ZP_BRK_ALLOW) {
+      /* push in (one character's worth at most): the line-final mark,
+       * then the pause marks inside the line, before pushing out */
+      int64_t give = cap + zp_brk_pushin_saving(cp[last], adv[last], em, true);
+      if (wt - give <= m && wt - m <= em) {
+        have_best = true;
+        best = i;
+        best_sq = wt > m ? (int32_t)(wt - m) : 0;
+      }
+      if (must)
+        break;
+    }
+    if (wt - cap > m + slack)
+      break; /* no later opportunity can fit */
+    /* cp[i] is inside the line from now on */
+    if (!is_newline(c) && c != ' ')
+      cap += zp_brk_pushin_saving(c, adv[i], em, false);
+  }
+  if (have_best) {
+    *sq = best_sq;
+    return best;
+  }
+  *sq = 0;
+  return emergency_end(cp, adv, s, i, m);
+}
+
+/* What a full-width mark inside a line gives when Word pushes the line in:
+ * half an em for an opening or closing mark at (nearly) full width. */
+static int32_t inside_saving(uint32_t c, int32_t adv, int32_t em) {
+  zp_punct p = zp_brk_punct(c);
+  if ((p != ZP_PUNCT_OPEN && p != ZP_PUNCT_CLOSE) ||
+      (int64_t)adv * 10 < (int64_t)em * 9)
+    return 0;
+  int32_t s = adv - em / 2;
+  return s > em / 2 ? em / 2 : s;
+}
+
+/* How many of the last code points of cp[from..to) are the final marks a
+ * pushed-in line keeps at full width: its trailing closing marks, two at
+ * most. */
+static size_t final_marks(const uint32_t *cp, size_t from, size_t to) {
+  size_t k = 0;
+  while (k < 2 && to - k > from &&
+         zp_brk_punct(cp[to - k - 1]) == ZP_PUNCT_CLOSE)
+    k++;
+  return k;
+}
+
+/* No justification gap between two of these (as layout's narrow()). */
+static bool narrow(uint32_t c) { return c > 0x20 && c < 0x2000; }
+
+static int64_t span_width(const uint32_t *cp, const int32_t *adv, size_t from,
+                          size_t to) {
+  while (to > from && (cp[to - 1] == ' ' || is_newline(cp[to - 1])))
+    to--;
+  int64_t w = 0;
+  for (size_t k = from; k < to; k++)
+    if (!is_newline(cp[k]))
+      w += adv[k];
+  return w;
+}
+
+/* With ascii_breaks: the line s..end, justified, would spread more than
+ * half an em into each gap; the furthest weak opportunity in (end, last]
+ * (last: the end of the longest prefix that fits) ends it instead. */
+static size_t avoid_gaps(const uint32_t *cp, const int32_t *adv,
+                         const char *brk, size_t s, size_t end, size_t last,
+                         int32_t em, int64_t m) {
+  size_t gaps = 0;
+  for (size_t k = s; k < end; k++)
+    gaps += !(narrow(cp[k]) && narrow(cp[k + 1]));
+  if (gaps == 0)
+    gaps = end - s;
+  if (m - span_width(cp, adv, s, end + 1) <= (int64_t)gaps * (em / 2))
+    return end;
+  for (size_t k = last; k > end; k--)
+    if (brk[k] == ZP_BRK_WEAK)
+      return k;
+  return end;
+}
+
+/* One line of ZP_FIT_WORD starting at s, measure m: returns its last index;
+ * *sq gets its overflow (pushed in). */
+static size_t word_line(const uint32_t *cp, const int32_t *adv,
+                        const char *brk, size_t s, size_t n, int32_t em,
+                        int64_t m, const zp_brk_opts *o, int32_t *sq) {
+  int64_t w = 0;
+  size_t p = s; /* the last code point of the longest prefix that fits */
+  for (size_t i = s; i < n; i++) {
+    uint32_t c = cp[i];
+    if (!is_newline(c)) {
+      w += adv[i];
+      if (c != ' ' && w > m && i > s)
+        break;
+    }
+    p = i;
+    if (brk[i] == ZP_BRK_MUST)
+      break;
+  }
+  *sq = 0;
+  if (brk[p] == ZP_BRK_MUST || p + 1 == n)
+    return p;
+  if (brk[p] == ZP_BRK_ALLOW)
+    return o->ascii_breaks ? avoid_gaps(cp, adv, brk, s, p, p, em, m) : p;
+  size_t q = p + 1; /* the first code point that does not fit */
+  if (zp_brk_punct(cp[q]) == ZP_PUNCT_CLOSE) {
+    /* push in: keep it, and at most one more closing mark */
+    size_t e = q;
+    if (brk[e] != ZP_BRK_ALLOW && brk[e] != ZP_BRK_MUST && e + 1 < n &&
+        zp_brk_punct(cp[e + 1]) == ZP_PUNCT_CLOSE)
+      e++;
+    if (brk[e] == ZP_BRK_ALLOW || brk[e] == ZP_BRK_MUST) {
+      size_t inside = e + 1 - final_marks(cp, s, e + 1);
+      int64_t cap = 0;
+      for (size_t k = s; k < inside; k++)
+        cap += inside_saving(cp[k], adv[k], em);
+      int64_t over = span_width(cp, adv, s, e + 1) - m;
+      if (over <= cap) {
+        *sq = over > 0 ? (int32_t)over : 0;
+        return e;
+      }
+    }
+  }
+  /* push out: the last opportunity before */
+  for (size_t k = p; k-- > s;)
+    if (brk[k] == ZP_BRK_ALLOW)
+      return o->ascii_breaks ? avoid_gaps(cp, adv, brk, s, k, p, em, m) : k;
+  for (size_t k = p; k-- > s;)
+    if (brk[k] == ZP_BRK_WEAK)
+      return k;
+  return emergency_end(cp, adv, s, q, m);
+}
+
 size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
                       size_t n, int32_t em, int32_t first, int32_t measure,
-                      size_t *ends, int32_t *endsqueeze) {
+                      const zp_brk_opts *o, size_t *ends,
+                      int32_t *endsqueeze) {
   size_t nl = 0, s = 0;
-  const int64_t slack = em > 0 ? em / 2 : 0;
   while (s < n) {
     int64_t m = nl == 0 ? first : measure;
-    int64_t w = 0, wt = 0; /* width of s..i; without trailing spaces */
-    size_t last = s;       /* last non-space code point */
-    bool have_best = false;
-    size_t best = s, end = s;
-    int32_t best_sq = 0, sq = 0;
-    int64_t cap = 0; /* what the marks of s..i can give by compression */
-    size_t i = s;
-    for (;; i++) {
-      uint32_t c = cp[i];
-      if (!is_newline(c)) {
-        w += adv[i];
-        if (c != ' ') {
-          wt = w;
-          last = i;
-        }
-      }
-      bool must = brk[i] == ZP_BRK_MUST || i + 1 == n;
-      if (must || brk[i] == ZP_BRK_ALLOW) {
-        /* push in (one character's worth at most): the line-final mark,
-         * then the pause marks inside the line, before pushing out */
-        int64_t give =
-            cap + zp_brk_pushin_saving(cp[last], adv[last], em, true);
-        if (wt - give <= m && wt - m <= em) {
-          have_best = true;
-          best = i;
-          best_sq = wt > m ? (int32_t)(wt - m) : 0;
-        }
-        if (must)
-          break;
-      }
-      if (wt - cap > m + slack)
-        break; /* no later opportunity can fit */
-      /* cp[i] is inside the line from now on */
-      if (!is_newline(c) && c != ' ')
-        cap += zp_brk_pushin_saving(c, adv[i], em, false);
-    }
-    if (have_best) {
-      end = best;
-      sq = best_sq;
-    } else {
-      end = emergency_end(cp, adv, s, i, m);
-      sq = 0;
-    }
+    int32_t sq = 0;
+    size_t end = o->fit == ZP_FIT_PUSHIN
+                     ? pushin_line(cp, adv, brk, s, n, em, m, &sq)
+                     : word_line(cp, adv, brk, s, n, em, m, o, &sq);
     ends[nl] = end + 1;
     endsqueeze[nl] += sq;
     nl++;
@@ -539,8 +709,24 @@ size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
   return nl;
 }
 
+void zp_brk_squeeze_line(const uint32_t *cp, int32_t *adv, int32_t *squeeze,
+                         size_t from, size_t to, int32_t em, int32_t need,
+                         zp_fit fit) {
+  size_t inside = fit == ZP_FIT_PUSHIN ? to : to - final_marks(cp, from, to);
+  for (size_t i = inside; i-- > from && need > 0;) {
+    int32_t give = fit == ZP_FIT_PUSHIN
+                       ? zp_brk_pushin_saving(cp[i], adv[i], em, i + 1 == to)
+                       : inside_saving(cp[i], adv[i], em);
+    if (give > need)
+      give = need;
+    adv[i] -= give;
+    squeeze[i] += give;
+    need -= give;
+  }
+}
+
 size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
-                  int32_t first, int32_t measure, zp_break_rules rules,
+                  int32_t first, int32_t measure, const zp_brk_opts *o,
                   size_t *ends, int32_t *endsqueeze) {
   if (n == 0)
     return 0;
@@ -555,8 +741,8 @@ size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
       memset(brk, ZP_BRK_ALLOW, k);
       brk[k - 1] = ZP_BRK_MUST;
       size_t l = zp_brk_fit_brk(cp + done, adv + done, brk, k, em,
-                                nl == 0 ? first : measure, measure, ends + nl,
-                                endsqueeze + nl);
+                                nl == 0 ? first : measure, measure, o,
+                                ends + nl, endsqueeze + nl);
       for (size_t j = 0; j < l; j++)
         ends[nl + j] += done;
       nl += l;
@@ -564,9 +750,9 @@ size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
     }
     return nl;
   }
-  zp_brk_opportunities(cp, n, rules, brk);
+  zp_brk_opportunities(cp, n, o, brk);
   size_t nl =
-      zp_brk_fit_brk(cp, adv, brk, n, em, first, measure, ends, endsqueeze);
+      zp_brk_fit_brk(cp, adv, brk, n, em, first, measure, o, ends, endsqueeze);
   if (brk != local)
     free(brk);
   return nl;

@@ -25,6 +25,16 @@ typedef enum { ZP_VALIGN_TOP, ZP_VALIGN_MIDDLE, ZP_VALIGN_BOTTOM } zp_valign;
 /* Line-breaking strictness (clreq): strict, basic (the default), loose. */
 typedef enum { ZP_BREAK_STRICT, ZP_BREAK_BASIC, ZP_BREAK_LOOSE } zp_break_rules;
 
+/* How a line that does not fit is resolved (brk.h):
+ *  - ZP_FIT_WORD (the default): as the bureaus' Word on the grid: the
+ *    longest prefix that fits; push in only to keep a character that may
+ *    not start a line, taking the overflow from the marks inside the line;
+ *    otherwise push out.
+ *  - ZP_FIT_PUSHIN: clreq's "push in before push out": the line-final mark
+ *    and the pause marks inside the line are compressed whenever that lets
+ *    the line keep one more unit (the behaviour before Word's model). */
+typedef enum { ZP_FIT_WORD, ZP_FIT_PUSHIN } zp_fit;
+
 /* A resolved style.  Lengths in pt. */
 typedef struct zp_style {
   const char *name;
@@ -42,7 +52,13 @@ typedef struct zp_style {
   bool page_break_before;
   int widows, orphans; /* least lines at a page top / bottom; 1: no rule */
   zp_break_rules rules;
+  zp_fit fit;
+  bool bind_units;    /* a number stays with its Han unit (2023年, 765批次) */
+  bool squeeze_pairs; /* adjacent full-width marks take 1.5 em (。” ）、) */
   double latin_space; /* extra space between Han and Latin/digits, em */
+  /* the indents as given in em (0 when given in other units): on the grid
+   * an em is one character cell, so "2em" is exactly two cells */
+  double first_indent_em, left_indent_em, right_indent_em;
 } zp_style;
 
 typedef struct zp_table zp_table;

@@ -21,6 +21,7 @@
 #include FT_TRUETYPE_TABLES_H
 #include FT_TRUETYPE_TAGS_H
 #include FT_ADVANCES_H
+#include FT_OUTLINE_H
 
 #include <hb-subset.h>
 #include <hb.h>
@@ -94,8 +95,13 @@ typedef struct role {
 typedef struct face {
   zp_face_info info;
   FT_Face ft;
-  bool counted; /* hanzi, gb2312, cmap_size computed */
+  bool counted;    /* hanzi, gb2312, cmap_size computed */
+  int16_t (*ink)[2]; /* per gid: ink extent (zp_font_ink), or INK_UNKNOWN /
+                        INK_NONE in [0]; allocated on first use */
 } face;
+
+#define INK_UNKNOWN INT16_MIN
+#define INK_NONE INT16_MAX
 
 /* GB2312 hanzi as a bitmap over U+4E00..U+9FFF, computed on first use. */
 #define HAN_FIRST 0x4E00u
@@ -241,6 +247,7 @@ void zp_fontset_free(zp_fontset *fs) {
     face *f = fs->faces[i];
     if (f->ft)
       FT_Done_Face(f->ft);
+    free(f->ink);
     free((char *)f->info.family);
     free((char *)f->info.style);
     free((char *)f->info.psname);
@@ -765,6 +772,46 @@ const zp_face_info *zp_font_face(const zp_fontset *fs, int i) {
   if (i < 0 || i >= fs->nfaces)
     return NULL;
   return &fs->faces[i]->info;
+}
+
+bool zp_font_ink(zp_fontset *fs, int face_id, unsigned gid, int *x0,
+                 int *x1) {
+  if (face_id < 0 || face_id >= fs->nfaces)
+    return false;
+  face *f = fs->faces[face_id];
+  if (gid >= f->info.num_glyphs)
+    return false;
+  if (!f->ink) {
+    f->ink = malloc((size_t)f->info.num_glyphs * sizeof *f->ink);
+    if (!f->ink)
+      return false;
+    for (unsigned g = 0; g < f->info.num_glyphs; g++)
+      f->ink[g][0] = INK_UNKNOWN;
+  }
+  int16_t *e = f->ink[gid];
+  if (e[0] == INK_UNKNOWN) {
+    e[0] = INK_NONE;
+    FT_Face ft = f->ft;
+    if (FT_Load_Glyph(ft, gid,
+                      FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING |
+                          FT_LOAD_NO_BITMAP) == 0 &&
+        ft->glyph->format == FT_GLYPH_FORMAT_OUTLINE &&
+        ft->glyph->outline.n_points > 0) {
+      FT_BBox box;
+      FT_Outline_Get_CBox(&ft->glyph->outline, &box);
+      int a = to_milli(box.xMin, f->info.units_per_em);
+      int b = to_milli(box.xMax, f->info.units_per_em);
+      if (a > -30000 && b < 30000 && a <= b) {
+        e[0] = (int16_t)a;
+        e[1] = (int16_t)b;
+      }
+    }
+  }
+  if (e[0] == INK_NONE)
+    return false;
+  *x0 = e[0];
+  *x1 = e[1];
+  return true;
 }
 
 const zp_face_info *zp_font_face_coverage(const zp_fontset *fs, int i) {

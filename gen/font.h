@@ -93,6 +93,13 @@ int zp_font_face_count(const zp_fontset *fs);
 const zp_face_info *zp_font_face(const zp_fontset *fs, int face);
 const zp_face_info *zp_font_face_coverage(const zp_fontset *fs, int face);
 
+/* The horizontal extent of glyph gid's ink in face (its outline's control
+ * box), in 1/1000 em from the glyph's origin: *x0 the left, *x1 the right
+ * edge.  Returns false when the glyph has no outline (a space) or cannot be
+ * loaded.  Read once per glyph: the first call for a face allocates a
+ * table of num_glyphs entries, freed with the set. */
+bool zp_font_ink(zp_fontset *fs, int face, unsigned gid, int *x0, int *x1);
+
 /* Does face cover cp? */
 bool zp_font_covers(zp_fontset *fs, int face, uint32_t cp);
 

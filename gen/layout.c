@@ -53,6 +53,8 @@ typedef struct line {
   bool bold;
   zp_align align;            /* as set (a cell's, not its style's) */
   bool hard;                 /* ends at a hard line break */
+  bool squeezed;             /* a mark of it is compressed (dump: ink) */
+  bool weak;                 /* ends inside a formula run (a weak break) */
   float top;                 /* pt from the text block's top, once placed */
   const struct tlayout *tbl; /* a table's place holder in the line list */
 } line;
@@ -237,12 +239,15 @@ static float snap_space(const ctx *c, const zp_style *st, double space) {
   return ceilf((float)space / c->pitch - ZP_EPS) * c->pitch;
 }
 
-/* The characters of a style are set at the grid's character pitch when the
- * style is on the grid and its size is near the pitch. */
+/* The characters of a style are set in the grid's character cells (at its
+ * character pitch) when the style is on the grid and its size is near the
+ * pitch. */
+static bool on_cells(const ctx *c, const zp_style *st) {
+  return st->grid && c->char_pitch > 0 && st->size <= c->char_pitch * 1.1;
+}
+
 static double advance_scale(const ctx *c, const zp_style *st) {
-  if (st->grid && c->char_pitch > 0 && st->size <= c->char_pitch * 1.1)
-    return c->char_pitch;
-  return st->size;
+  return on_cells(c, st) ? c->char_pitch : st->size;
 }
 
 static bool is_han(uint32_t cp) {
@@ -259,12 +264,20 @@ static bool is_alnum(uint32_t cp) {
  * inside a run of them. */
 static bool narrow(uint32_t cp) { return cp > 0x20 && cp < 0x2000; }
 
-/* Fits n characters with the given measures; returns the line count. */
+/* Fits n characters with the given measures; returns the line count.
+ * Weak breaks in formula runs only off the grid (narrow cells). */
 static size_t fit(ctx *c, const zp_style *st, size_t n, int32_t em,
                   int32_t first, int32_t measure) {
   memset(c->endsq, 0, n * sizeof *c->endsq);
-  return zp_brk_fit(c->cp, c->adv, n, em, first, measure, st->rules, c->ends,
+  zp_brk_opts o = {st->rules, st->fit, st->bind_units, !st->grid};
+  return zp_brk_fit(c->cp, c->adv, n, em, first, measure, &o, c->ends,
                     c->endsq);
+}
+
+/* An indent given in pt and, when given in em, in em: on the grid's cells
+ * an em is exactly one cell. */
+static float indent(const ctx *c, const zp_style *st, double pt, double em) {
+  return (float)(em != 0 && on_cells(c, st) ? em * c->char_pitch : pt);
 }
 
 /* How a text is to be set. */
@@ -294,6 +307,7 @@ static size_t measure_text(ctx *c, const zp_style *st, const char *text,
     return (size_t)-1;
   size_t n = utf8_decode(text, c->cp);
   double scale = advance_scale(c, st);
+  bool cells = on_cells(c, st);
   int32_t em = (int32_t)lround(scale * 1000);
   for (size_t i = 0; i < n; i++) {
     uint32_t cp = c->cp[i];
@@ -313,9 +327,17 @@ static size_t measure_text(ctx *c, const zp_style *st, const char *text,
     }
     if (!zp_font_glyph(c->fs, role, cp, &c->gl[i]))
       report_missing(c, loc, data_loc, st->role, cp);
-    c->adv[i] = (int32_t)lround(c->gl[i].advance * scale);
+    /* on the grid's cells: a wide character one cell, others half, a
+     * space a quarter (LAYOUT.md); else the face's advance */
+    c->adv[i] = !cells                ? (int32_t)lround(c->gl[i].advance * scale)
+                : zp_brk_wide(cp)     ? em
+                : cp == ' '           ? em / 4
+                                      : em / 2;
   }
-  zp_brk_compress(c->cp, c->adv, n, em, c->squeeze);
+  if (st->squeeze_pairs)
+    zp_brk_compress(c->cp, c->adv, n, em, c->squeeze);
+  else
+    memset(c->squeeze, 0, n * sizeof *c->squeeze);
   for (size_t i = 0; i < n; i++)
     c->adv[i] -= c->squeeze[i];
   /* optional space between Han and Latin letters or digits */
@@ -330,6 +352,40 @@ static size_t measure_text(ctx *c, const zp_style *st, const char *text,
   }
   *em_out = em;
   return n;
+}
+
+/* Where glyph i's origin sits from the start of its box, 1/1000 pt.  A
+ * glyph narrower than its grid cell (a curly quote in a Hei face) sits at
+ * the cell's end if it opens, its start if it closes, else centred.  A
+ * compressed mark loses only blank: its lost width is taken from both
+ * sides so that the blank left on each side of its ink is equal (never
+ * from the ink), read from the face's outline; a mark whose ink cannot be
+ * read loses its blank half by its class. */
+static int32_t glyph_offset(ctx *c, const zp_style *st, size_t i) {
+  int32_t sq = c->squeeze[i], box = c->adv[i] + sq;
+  double size = st->size;
+  int32_t natural = (int32_t)lround(c->gl[i].advance * size);
+  zp_punct p = zp_brk_punct(c->cp[i]);
+  int32_t lead = 0;
+  if (on_cells(c, st) && natural < box)
+    lead = p == ZP_PUNCT_OPEN    ? box - natural
+           : p == ZP_PUNCT_CLOSE ? 0
+                                 : (box - natural) / 2;
+  if (sq <= 0)
+    return lead;
+  int x0, x1;
+  double cut;
+  if (zp_font_ink(c->fs, c->gl[i].face, c->gl[i].gid, &x0, &x1)) {
+    double left = lead + x0 * size, right = box - (lead + x1 * size);
+    cut = (sq + left - right) / 2;
+  } else {
+    cut = p == ZP_PUNCT_OPEN ? sq : p == ZP_PUNCT_CLOSE ? 0 : sq / 2.0;
+  }
+  if (cut < 0)
+    cut = 0;
+  if (cut > sq)
+    cut = sq;
+  return lead - (int32_t)lround(cut);
 }
 
 /* Sets a text into lines appended to out (positions, justification; no
@@ -391,16 +447,12 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
     l->g = cnt ? zp_arena_alloc(c->arena, cnt * sizeof *l->g) : NULL;
     if (cnt && !l->g)
       return false;
-    /* pushed in: compress the line's marks, the line-final one first */
-    int32_t need = c->endsq[k];
-    for (size_t i = e; i-- > start && need > 0;) {
-      int32_t give = zp_brk_pushin_saving(c->cp[i], c->adv[i], em, i + 1 == e);
-      if (give > need)
-        give = need;
-      c->adv[i] -= give;
-      c->squeeze[i] += give;
-      need -= give;
-    }
+    /* pushed in: compress the line's marks */
+    if (c->endsq[k] > 0)
+      zp_brk_squeeze_line(c->cp, c->adv, c->squeeze, start, e, em,
+                          c->endsq[k], st->fit);
+    l->weak = end < n && zp_brk_formula_char(c->cp[end - 1]) &&
+              zp_brk_formula_char(c->cp[end]);
     int64_t natural = 0;
     for (size_t i = start; i < e; i++)
       natural += c->adv[i];
@@ -435,9 +487,8 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
       g->cp = c->cp[i];
       g->face = c->gl[i].face;
       g->gid = c->gl[i].gid;
-      /* an opening mark squeezed on its blank (left) half */
-      g->x = x - (zp_brk_punct(g->cp) == ZP_PUNCT_OPEN ? c->squeeze[i] / 1000.0f
-                                                       : 0);
+      g->x = x + glyph_offset(c, st, i) / 1000.0f;
+      l->squeezed |= c->squeeze[i] > 0;
       x += c->adv[i] / 1000.0f;
       if (i + 1 < e &&
           (all_gaps || !(narrow(c->cp[i]) && narrow(c->cp[i + 1]))))
@@ -455,13 +506,15 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
                        float space_before) {
   const zp_style *st = b->style;
   size_t from = c->lines.n;
+  float li = indent(c, st, st->left_indent, st->left_indent_em);
+  float ri = indent(c, st, st->right_indent, st->right_indent_em);
   shape_req r = {st,
                  b->text,
                  b->loc,
                  b->data_loc,
-                 c->block_left + (float)st->left_indent,
-                 c->block_w - (float)(st->left_indent + st->right_indent),
-                 (float)st->first_indent,
+                 c->block_left + li,
+                 c->block_w - (li + ri),
+                 indent(c, st, st->first_indent, st->first_indent_em),
                  st->align,
                  st->balance};
   if (!shape(c, &r, &c->lines))
@@ -1159,6 +1212,24 @@ static const char *face_names(ctx *c, const lglyph *g, uint32_t n, char *buf,
   return buf;
 }
 
+/* "ink=x0:x1,..." : each glyph's ink extent in pt from the page's left
+ * edge ("-" for one without ink), for the checker's clearance rule. */
+static void dump_ink(ctx *c, const line *l) {
+  fputs("ink=", c->dump);
+  for (uint32_t i = 0; i < l->n; i++) {
+    const lglyph *g = &l->g[i];
+    int x0, x1;
+    if (i)
+      fputc(',', c->dump);
+    if (zp_font_ink(c->fs, g->face, g->gid, &x0, &x1))
+      fprintf(c->dump, "%.2f:%.2f", l->left + g->x + x0 * l->size / 1000.0f,
+              l->left + g->x + x1 * l->size / 1000.0f);
+    else
+      fputc('-', c->dump);
+  }
+  fputc(' ', c->dump);
+}
+
 /* Draws a line whose box starts at top (pt from the block's top). */
 static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
                       const char *tag) {
@@ -1170,13 +1241,17 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
     char faces[512];
     fprintf(c->dump,
             "  line%s y=%.2f top=%.2f x=%.2f w=%.2f m=%.2f size=%.1f "
-            "style=%s align=%c%s%s%s%s%s%s face=%s text=",
+            "style=%s align=%c%s%s%s%s%s%s%s face=%s ",
             tag, c->block_top + base, top, l->left, l->width, l->measure,
             l->size, l->st->name, "lcrj"[l->align], l -> grid ? " grid" : "",
             l->justified ? " just" : "", l->first ? " first" : "",
             l->last ? " last" : "", l->hard ? " hard" : "",
             l->blk && l->last && l->st->keep_with_next ? " keep" : "",
+            l->weak ? " weak" : "",
             face_names(c, l->g, l->n, faces, sizeof faces));
+    if (l->squeezed)
+      dump_ink(c, l);
+    fputs("text=", c->dump);
     dump_text(c->dump, l->g, l->n);
     fputc('\n', c->dump);
   }
