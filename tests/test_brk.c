@@ -107,6 +107,8 @@ static bool model_wide(uint32_t c) {
 }
 
 static int32_t model_adv(uint32_t c) {
+  if (c == ' ')
+    return EM / 4; /* a typed space: a quarter cell on the grid */
   if (c == 0x2E3A)
     return 2 * EM; /* ⸺ */
   if (c == 0x2E3B)
@@ -114,14 +116,29 @@ static int32_t model_adv(uint32_t c) {
   return model_wide(c) ? EM : EM / 2;
 }
 
-/* Natural advances, compression, squeezed advances. */
-static void model_advances(const uint32_t *cp, size_t n, int32_t *adv,
-                           int32_t *sq) {
+/* Natural advances, compression (squeeze-pairs only), squeezed
+ * advances. */
+static void model_advances(const uint32_t *cp, size_t n, bool pairs,
+                           int32_t *adv, int32_t *sq) {
   for (size_t i = 0; i < n; i++)
     adv[i] = model_adv(cp[i]);
-  zp_brk_compress(cp, adv, n, EM, sq);
+  if (pairs)
+    zp_brk_compress(cp, adv, n, EM, sq);
+  else
+    memset(sq, 0, n * sizeof *sq);
   for (size_t i = 0; i < n; i++)
     adv[i] -= sq[i];
+}
+
+/* The default (Word) options at a strictness level. */
+static zp_brk_opts word(zp_break_rules rules) {
+  return (zp_brk_opts){rules, ZP_FIT_WORD, false, false};
+}
+
+/* The behaviour before Word's model: push in before push out, numbers
+ * bound to their units (pair squeeze is the caller's). */
+static zp_brk_opts classic(zp_break_rules rules) {
+  return (zp_brk_opts){rules, ZP_FIT_PUSHIN, true, false};
 }
 
 /* Width of cp[from..to) under adv, trailing spaces and newlines excluded. */
@@ -176,21 +193,47 @@ static bool run_case(const char *file, int lineno, char *line) {
     return false;
   }
   *f3++ = 0;
-  zp_break_rules rules = ZP_BREAK_BASIC;
-  char *slash = strchr(f1, '/');
-  if (slash) {
-    *slash++ = 0;
-    if (!strcmp(slash, "strict"))
-      rules = ZP_BREAK_STRICT;
-    else if (!strcmp(slash, "loose"))
-      rules = ZP_BREAK_LOOSE;
-    else if (strcmp(slash, "basic")) {
-      printf("%s:%d: unknown rules '%s'\n", file, lineno, slash);
+  /* WIDTH[/OPTION]...: strict, basic, loose; push-in, units, pairs,
+   * ascii; classic = push-in/units/pairs */
+  zp_brk_opts bo = word(ZP_BREAK_BASIC);
+  bool pairs = false;
+  for (char *opt = strchr(f1, '/'); opt;) {
+    *opt++ = 0;
+    char *next = strchr(opt, '/');
+    if (next)
+      *next = 0;
+    if (!strcmp(opt, "strict"))
+      bo.rules = ZP_BREAK_STRICT;
+    else if (!strcmp(opt, "loose"))
+      bo.rules = ZP_BREAK_LOOSE;
+    else if (!strcmp(opt, "basic"))
+      bo.rules = ZP_BREAK_BASIC;
+    else if (!strcmp(opt, "push-in"))
+      bo.fit = ZP_FIT_PUSHIN;
+    else if (!strcmp(opt, "units"))
+      bo.bind_units = true;
+    else if (!strcmp(opt, "pairs"))
+      pairs = true;
+    else if (!strcmp(opt, "ascii"))
+      bo.ascii_breaks = true;
+    else if (!strcmp(opt, "classic")) {
+      bo.fit = ZP_FIT_PUSHIN;
+      bo.bind_units = pairs = true;
+    } else {
+      printf("%s:%d: unknown option '%s'\n", file, lineno, opt);
       return false;
     }
+    if (next)
+      *next = '/';
+    opt = next;
   }
-  double wem = strtod(f1, NULL);
+  /* WIDTH or FIRST,REST: the first line's width and the others' */
+  char *comma;
+  double wem = strtod(f1, &comma), wfirst = wem;
+  if (*comma == ',')
+    wem = strtod(comma + 1, NULL);
   int32_t measure = (int32_t)(wem * EM + 0.5);
+  int32_t first = (int32_t)(wfirst * EM + 0.5);
   unescape(f2);
   unescape(f3);
 
@@ -214,9 +257,9 @@ static bool run_case(const char *file, int lineno, char *line) {
   static int32_t adv[4096], sq[4096], endsq[4096];
   static size_t ends[4096];
   size_t n = utf8_decode(f2, strlen(f2), cp, 4096);
-  model_advances(cp, n, adv, sq);
+  model_advances(cp, n, pairs, adv, sq);
   memset(endsq, 0, sizeof endsq);
-  size_t nl = zp_brk_fit(cp, adv, n, EM, measure, measure, rules, ends, endsq);
+  size_t nl = zp_brk_fit(cp, adv, n, EM, first, measure, &bo, ends, endsq);
 
   static char got[8192];
   o = got;
@@ -230,6 +273,21 @@ static bool run_case(const char *file, int lineno, char *line) {
       utf8_put(&o, cp[k]);
   }
   *o = 0;
+  if (getenv("BREAK_CASES_GOT")) { /* to rewrite cases: the lines as set */
+    printf("GOT\t%d\t", lineno);
+    for (const char *p = got; *p; p++) {
+      if (*p == '\n')
+        fputs("\\n", stdout);
+      else if (*p == '\\')
+        fputs("\\\\", stdout);
+      else if (!strncmp(p, "\xE2\x80\xA8", 3)) {
+        fputs("\\u2028", stdout);
+        p += 2;
+      } else
+        putchar(*p);
+    }
+    putchar('\n');
+  }
   if (strcmp(got, f3)) {
     printf("%s:%d: width %s em\n  input:    %s\n  expected: %s\n  got:      "
            "%s\n",
@@ -276,11 +334,11 @@ static void test_conformance(void **state) {
 
 /* Break string of s: for each code point, the code point followed by
  * '/' (allow), '!' (must) or nothing (no break). */
-static void brk_string(const char *s, zp_break_rules rules, char *out) {
+static void brk_string(const char *s, const zp_brk_opts *opts, char *out) {
   uint32_t cp[512];
   char brk[512];
   size_t n = utf8_decode(s, strlen(s), cp, 512);
-  zp_brk_opportunities(cp, n, rules, brk);
+  zp_brk_opportunities(cp, n, opts, brk);
   char *o = out;
   for (size_t i = 0; i < n; i++) {
     utf8_put(&o, cp[i]);
@@ -288,18 +346,33 @@ static void brk_string(const char *s, zp_break_rules rules, char *out) {
       *o++ = '/';
     else if (brk[i] == ZP_BRK_MUST)
       *o++ = '!';
+    else if (brk[i] == ZP_BRK_WEAK)
+      *o++ = '~';
     else
       assert_int_equal(brk[i], ZP_BRK_NO);
   }
   *o = 0;
 }
 
-static void check_brk(const char *in, zp_break_rules rules, const char *want) {
+static void check_brk_o(const char *in, const zp_brk_opts *o,
+                        const char *want) {
   char got[2048];
-  brk_string(in, rules, got);
+  brk_string(in, o, got);
   if (strcmp(got, want))
     printf("  input %s\n  want  %s\n  got   %s\n", in, want, got);
   assert_string_equal(got, want);
+}
+
+/* With the default options at a level. */
+static void check_brk(const char *in, zp_break_rules rules, const char *want) {
+  zp_brk_opts o = word(rules);
+  check_brk_o(in, &o, want);
+}
+
+/* With numbers bound to their units. */
+static void check_units(const char *in, const char *want) {
+  zp_brk_opts o = classic(ZP_BREAK_BASIC);
+  check_brk_o(in, &o, want);
 }
 
 static void test_opportunities_han(void **state) {
@@ -316,23 +389,41 @@ static void test_opportunities_han(void **state) {
 
 static void test_opportunities_numbers(void **state) {
   (void)state;
-  check_brk("数18,335.56万元，", ZP_BREAK_BASIC, "数/18,335.56万元，!");
+  /* Word: a number is whole with its sign and percent; its Han unit may
+   * begin the next line (765|批次, 18,257.09|万元, seed 000) */
+  check_brk("数18,335.56万元，", ZP_BREAK_BASIC, "数/18,335.56/万/元，!");
   check_brk("预算数 18,335.56 万元，执", ZP_BREAK_BASIC,
-            "预/算/数 /18,335.56 万元，/执!");
+            "预/算/数 /18,335.56 /万/元，/执!");
+  check_brk("区内 765 批次农产品", ZP_BREAK_BASIC,
+            "区/内 /765 /批/次/农/产/品!");
   check_brk("完成预算99.66%。", ZP_BREAK_BASIC, "完/成/预/算/99.66%。!");
   check_brk("群众安全感≥95%", ZP_BREAK_BASIC, "群/众/安/全/感/≥95%!");
   check_brk("社工站＋5%", ZP_BREAK_BASIC, "社/工/站/＋5%!");
-  check_brk("2023年度", ZP_BREAK_BASIC, "2023年度!");
-  check_brk("≤5个村", ZP_BREAK_BASIC, "≤5个/村!");
-  check_brk("社会捐款 500 多万元用于", ZP_BREAK_BASIC,
+  check_brk("2023年度", ZP_BREAK_BASIC, "2023/年/度!");
+  check_brk("１２３４个", ZP_BREAK_BASIC, "１２３４/个!");
+  check_brk("温度25℃高", ZP_BREAK_BASIC, "温/度/25℃/高!");
+}
+
+/* The bind-units option: a number stays with its Han unit. */
+static void test_opportunities_units(void **state) {
+  (void)state;
+  check_units("数18,335.56万元，", "数/18,335.56万元，!");
+  check_units("预算数 18,335.56 万元，执",
+            "预/算/数 /18,335.56 万元，/执!");
+  check_units("完成预算99.66%。", "完/成/预/算/99.66%。!");
+  check_units("群众安全感≥95%", "群/众/安/全/感/≥95%!");
+  check_units("社工站＋5%", "社/工/站/＋5%!");
+  check_units("2023年度", "2023年度!");
+  check_units("≤5个村", "≤5个/村!");
+  check_units("社会捐款 500 多万元用于",
             "社/会/捐/款 /500 多万元/用/于!");
-  check_brk("面积 7 万余平方米，", ZP_BREAK_BASIC, "面/积 /7 万余平方米，!");
-  check_brk("清理河流长度38.9公里", ZP_BREAK_BASIC,
+  check_units("面积 7 万余平方米，", "面/积 /7 万余平方米，!");
+  check_units("清理河流长度38.9公里",
             "清/理/河/流/长/度/38.9公里!");
-  check_brk("1、统筹", ZP_BREAK_BASIC, "1、/统/筹!");
-  check_brk("１２３４个", ZP_BREAK_BASIC, "１２３４个!");
+  check_units("1、统筹", "1、/统/筹!");
+  check_units("１２３４个", "１２３４个!");
   /* a number not followed by a unit binds nothing after it */
-  check_brk("1农业", ZP_BREAK_BASIC, "1/农/业!");
+  check_units("1农业", "1/农/业!");
 }
 
 static void test_opportunities_latin(void **state) {
@@ -342,7 +433,8 @@ static void test_opportunities_latin(void **state) {
   check_brk("http://www.gov.cn/a/b.html", ZP_BREAK_BASIC,
             "http://www.gov.cn/a/b.html!");
   check_brk("long-term plan", ZP_BREAK_BASIC, "long-/term /plan!");
-  check_brk("（2023-2025年）", ZP_BREAK_BASIC, "（2023-2025年）!");
+  check_brk("（2023-2025年）", ZP_BREAK_BASIC, "（2023-2025/年）!");
+  check_units("（2023-2025年）", "（2023-2025年）!");
 }
 
 static void test_opportunities_marks(void **state) {
@@ -376,9 +468,10 @@ static void test_opportunities_edges(void **state) {
   (void)state;
   char brk[1] = {7};
   uint32_t one = 0x4E00;
-  zp_brk_opportunities(&one, 0, ZP_BREAK_BASIC, brk); /* n == 0: nothing */
+  zp_brk_opts o = word(ZP_BREAK_BASIC);
+  zp_brk_opportunities(&one, 0, &o, brk); /* n == 0: nothing */
   assert_int_equal(brk[0], 7);
-  zp_brk_opportunities(&one, 1, ZP_BREAK_BASIC, brk);
+  zp_brk_opportunities(&one, 1, &o, brk);
   assert_int_equal(brk[0], ZP_BRK_MUST);
 }
 
@@ -462,15 +555,32 @@ static void test_compress(void **state) {
 
 /* ---- fitting ------------------------------------------------------------ */
 
-static size_t fit_model(const char *s, double wem, uint32_t *cp, int32_t *adv,
-                        size_t *ends, int32_t *endsq, size_t *pn) {
+/* Fits s in wem em with the options o (pair squeeze with classic ones). */
+static size_t fit_with(const zp_brk_opts *o, const char *s, double wem,
+                       uint32_t *cp, int32_t *adv, size_t *ends,
+                       int32_t *endsq, size_t *pn) {
   static int32_t sq[1024];
   size_t n = utf8_decode(s, strlen(s), cp, 1024);
-  model_advances(cp, n, adv, sq);
+  model_advances(cp, n, o->fit == ZP_FIT_PUSHIN, adv, sq);
   memset(endsq, 0, n * sizeof *endsq);
   *pn = n;
   int32_t m = (int32_t)(wem * EM);
-  return zp_brk_fit(cp, adv, n, EM, m, m, ZP_BREAK_BASIC, ends, endsq);
+  return zp_brk_fit(cp, adv, n, EM, m, m, o, ends, endsq);
+}
+
+/* With the default options. */
+static size_t fit_model(const char *s, double wem, uint32_t *cp, int32_t *adv,
+                        size_t *ends, int32_t *endsq, size_t *pn) {
+  zp_brk_opts o = word(ZP_BREAK_BASIC);
+  return fit_with(&o, s, wem, cp, adv, ends, endsq, pn);
+}
+
+/* With the classic options (push in before push out). */
+static size_t fit_classic(const char *s, double wem, uint32_t *cp,
+                          int32_t *adv, size_t *ends, int32_t *endsq,
+                          size_t *pn) {
+  zp_brk_opts o = classic(ZP_BREAK_BASIC);
+  return fit_with(&o, s, wem, cp, adv, ends, endsq, pn);
 }
 
 static void test_fit_empty(void **state) {
@@ -479,8 +589,8 @@ static void test_fit_empty(void **state) {
   int32_t adv[1] = {0};
   size_t ends[1] = {99};
   int32_t endsq[1] = {0};
-  assert_int_equal(
-      zp_brk_fit(cp, adv, 0, EM, 1000, 1000, ZP_BREAK_BASIC, ends, endsq), 0);
+  zp_brk_opts o = word(ZP_BREAK_BASIC);
+  assert_int_equal(zp_brk_fit(cp, adv, 0, EM, 1000, 1000, &o, ends, endsq), 0);
   assert_int_equal(ends[0], 99);
 }
 
@@ -534,6 +644,91 @@ static void test_fit_must(void **state) {
   assert_int_equal(ends[0], 3);
 }
 
+/* ZP_FIT_WORD, the default: push in only to keep a closing mark, from the
+ * marks inside the line; never to let an ordinary character in. */
+static void test_fit_word(void **state) {
+  (void)state;
+  uint32_t cp[64];
+  int32_t adv[64], endsq[64];
+  size_t ends[64], n;
+  /* Ten Han fill 10 em; the ， after them has no mark inside the line to
+   * take the overflow from: 十， is pushed out. */
+  size_t nl =
+      fit_model("一二三四五六七八九十，一二", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 9);
+  assert_int_equal(endsq[0], 0);
+  /* One mark inside gives half an em: not enough for a whole one. */
+  nl = fit_model("一，三四五六七八九十，一二", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 9);
+  /* Two marks inside give one em: the ， is kept at full width. */
+  nl = fit_model("一，三，五六七八九十，一二", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(nl, 2);
+  assert_int_equal(ends[0], 11);
+  assert_int_equal(endsq[0], EM);
+  /* The classic fit keeps 1， at half width; Word pushes 1， out, since a
+   * digit's break is allowed before it. */
+  nl = fit_model("一二三四五六七八九1，一二", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 9);
+  assert_int_equal(endsq[0], 0);
+  nl = fit_classic("一二三四五六七八九1，一二", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 11);
+  /* Never a mark compressed to let an ordinary character in. */
+  nl = fit_model("一，三，五六七八九十一二", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 10);
+  assert_int_equal(endsq[0], 0);
+  nl = fit_classic("一，三，五六七八九十一二", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 11);
+  /* 。” : the closing mark and one more are kept when the marks inside
+   * give both ems (four marks), else pushed out with the character before */
+  nl = fit_model("一，三，五，七，九十。”一", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 12);
+  assert_int_equal(endsq[0], 2 * EM);
+  nl = fit_model("一，三，五六七八九十。”一", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 9);
+  /* A middle dot or a percent sign may not start a line either, but has no
+   * blank half to give: pushed out, never in. */
+  nl = fit_model("一，三，五六七八九十·一", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 9);
+  /* The overflow comes from the marks inside, the last first, half an em
+   * each; the kept mark keeps its width. */
+  nl = fit_model("一，三，五，七八九十，一", 10, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 11);
+  assert_int_equal(endsq[0], EM);
+  int32_t sq[64] = {0};
+  zp_brk_squeeze_line(cp, adv, sq, 0, 11, EM, endsq[0], ZP_FIT_WORD);
+  assert_int_equal(sq[10], 0);      /* the kept ， */
+  assert_int_equal(sq[5], EM / 2);  /* the last inside */
+  assert_int_equal(sq[3], EM / 2);
+  assert_int_equal(sq[1], 0);       /* not needed */
+  assert_int_equal(adv[5], EM / 2);
+}
+
+/* ascii_breaks: a formula run may break after an operator or before a
+ * bracket, but only when the line would otherwise be gappy. */
+static void test_fit_weak(void **state) {
+  (void)state;
+  zp_brk_opts o = word(ZP_BREAK_BASIC);
+  o.ascii_breaks = true;
+  check_brk_o("得分=[100%-90%]÷[1+2]", &o,
+              "得/分/=~[100%-~90%]/÷/[1+~2]!");
+  o.ascii_breaks = false;
+  check_brk_o("得分=[100%-90%]÷[1+2]", &o, "得/分/=[100%-90%]/÷/[1+2]!");
+  uint32_t cp[64];
+  int32_t adv[64], endsq[64];
+  size_t ends[64], n;
+  o.ascii_breaks = true;
+  /* 8 em: 某部门得分 (5 em) then the 5-em unit [100%-90%]: without weak
+   * breaks the line would hold 5 em, 3 em of gaps over 4 gaps */
+  size_t nl = fit_with(&o, "某部门得分[100%-90%]", 8, cp, adv, ends, endsq, &n);
+  assert_int_equal(nl, 2);
+  assert_int_equal(ends[0], 11); /* 某部门得分[100%- */
+  /* a line that is not gappy keeps the unit whole */
+  nl = fit_with(&o, "某部门得分有的[100%-90%]", 8, cp, adv, ends, endsq, &n);
+  assert_int_equal(ends[0], 7);
+}
+
+/* ZP_FIT_PUSHIN (the push-in option): the line-final mark and the pause
+ * marks inside the line give their blank half to keep one more unit. */
 static void test_fit_pushin(void **state) {
   (void)state;
   uint32_t cp[64];
@@ -542,41 +737,40 @@ static void test_fit_pushin(void **state) {
   /* Ten Han then ，in 10 em: even at half width the comma overflows, so
    * 十， is pushed out. */
   size_t nl =
-      fit_model("一二三四五六七八九十，一二", 10, cp, adv, ends, endsq, &n);
+      fit_classic("一二三四五六七八九十，一二", 10, cp, adv, ends, endsq, &n);
   assert_int_equal(nl, 2);
   assert_int_equal(ends[0], 9);
   assert_int_equal(endsq[0], 0);
   /* Nine Han and a digit (9.5 em) then ，: pushed in at half width. */
-  nl = fit_model("一二三四五六七八九1，一二", 10, cp, adv, ends, endsq, &n);
+  nl = fit_classic("一二三四五六七八九1，一二", 10, cp, adv, ends, endsq, &n);
   assert_int_equal(nl, 2);
   assert_int_equal(ends[0], 11);
   assert_int_equal(endsq[0], EM / 2);
   assert_int_equal(endsq[1], 0);
   /* 。” after ten Han: 。 is already squeezed, ” pushed in would still
    * overflow by 1 em: 十。” goes to the next line. */
-  nl = fit_model("一二三四五六七八九十。”一二", 10, cp, adv, ends, endsq, &n);
+  nl = fit_classic("一二三四五六七八九十。”一二", 10, cp, adv, ends, endsq, &n);
   assert_int_equal(nl, 2);
   assert_int_equal(ends[0], 9);
   assert_int_equal(endsq[0], 0);
   /* Within 11 em: 。 (0.5) and ” (1, pushed in to 0.5) fit. */
-  nl = fit_model("一二三四五六七八九十。”一二", 11, cp, adv, ends, endsq, &n);
+  nl = fit_classic("一二三四五六七八九十。”一二", 11, cp, adv, ends, endsq, &n);
   assert_int_equal(ends[0], 12);
   assert_int_equal(endsq[0], EM / 2);
   /* A mark narrower than 0.9 em is not pushed in. */
+  zp_brk_opts o = classic(ZP_BREAK_BASIC);
   n = utf8_decode("一二三四五六七八九1，一", strlen("一二三四五六七八九1，一"),
                   cp, 64);
   for (size_t i = 0; i < n; i++)
     adv[i] = model_adv(cp[i]);
   adv[10] = 600;
   memset(endsq, 0, sizeof endsq);
-  nl =
-      zp_brk_fit(cp, adv, n, EM, 10 * EM, 10 * EM, ZP_BREAK_BASIC, ends, endsq);
+  nl = zp_brk_fit(cp, adv, n, EM, 10 * EM, 10 * EM, &o, ends, endsq);
   assert_int_equal(ends[0], 9);
   assert_int_equal(endsq[0], 0);
   /* The saving is capped at half an em, whatever the advance. */
   adv[10] = 1500;
-  nl =
-      zp_brk_fit(cp, adv, n, EM, 10 * EM, 10 * EM, ZP_BREAK_BASIC, ends, endsq);
+  nl = zp_brk_fit(cp, adv, n, EM, 10 * EM, 10 * EM, &o, ends, endsq);
   assert_int_equal(ends[0], 9);
 }
 
@@ -588,7 +782,8 @@ static void test_fit_brk_direct(void **state) {
   char brk[6] = {ZP_BRK_ALLOW, ZP_BRK_NO,    ZP_BRK_ALLOW,
                  ZP_BRK_NO,    ZP_BRK_ALLOW, ZP_BRK_NO};
   size_t ends[6];
-  size_t nl = zp_brk_fit_brk(cp, adv, brk, 6, 10, 3, 9, ends, endsq);
+  zp_brk_opts o = word(ZP_BREAK_BASIC);
+  size_t nl = zp_brk_fit_brk(cp, adv, brk, 6, 10, 3, 9, &o, ends, endsq);
   assert_int_equal(nl, 3); /* first line 3 units: "a"; then "bc", "def" */
   assert_int_equal(ends[0], 1);
   assert_int_equal(ends[1], 3);
@@ -634,14 +829,17 @@ static void test_fit_linear(void **state) {
     for (size_t j = 0; j < k && n < cap; j++)
       cp[n++] = tmp[j];
   }
-  model_advances(cp, n, adv, sq);
-  int32_t m = 20 * EM;
-  size_t nl = zp_brk_fit(cp, adv, n, EM, m, m, ZP_BREAK_BASIC, ends, endsq);
-  assert_true(nl > n / 25);
-  size_t prev = 0;
   char *brk = malloc(n);
   assert_non_null(brk);
-  zp_brk_opportunities(cp, n, ZP_BREAK_BASIC, brk);
+  for (int f = 0; f < 2; f++) {
+  zp_brk_opts o = f ? classic(ZP_BREAK_BASIC) : word(ZP_BREAK_BASIC);
+  model_advances(cp, n, f == 1, adv, sq);
+  int32_t m = 20 * EM;
+  memset(endsq, 0, cap * sizeof *endsq);
+  size_t nl = zp_brk_fit(cp, adv, n, EM, m, m, &o, ends, endsq);
+  assert_true(nl > n / 25);
+  size_t prev = 0;
+  zp_brk_opportunities(cp, n, &o, brk);
   for (size_t l = 0; l < nl; l++) {
     assert_true(ends[l] > prev);
     assert_true(ends[l] <= n);
@@ -652,6 +850,7 @@ static void test_fit_linear(void **state) {
     prev = ends[l];
   }
   assert_int_equal(prev, n);
+  }
   free(brk);
   free(cp);
   free(adv);
@@ -665,6 +864,7 @@ int main(void) {
       cmocka_unit_test(test_conformance),
       cmocka_unit_test(test_opportunities_han),
       cmocka_unit_test(test_opportunities_numbers),
+      cmocka_unit_test(test_opportunities_units),
       cmocka_unit_test(test_opportunities_latin),
       cmocka_unit_test(test_opportunities_marks),
       cmocka_unit_test(test_opportunities_edges),
@@ -673,6 +873,8 @@ int main(void) {
       cmocka_unit_test(test_fit_empty),
       cmocka_unit_test(test_fit_emergency_digits),
       cmocka_unit_test(test_fit_must),
+      cmocka_unit_test(test_fit_word),
+      cmocka_unit_test(test_fit_weak),
       cmocka_unit_test(test_fit_pushin),
       cmocka_unit_test(test_fit_brk_direct),
       cmocka_unit_test(test_fit_linear),

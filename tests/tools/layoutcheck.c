@@ -6,7 +6,15 @@
  *   - a line that starts with a character prohibited at a line start, or
  *     ends with one prohibited at a line end;
  *   - a number split across two lines of a paragraph (digits, their
- *     separators, sign, percent or unit parted);
+ *     separators, sign or percent parted -- a Han unit may begin the next
+ *     line, as in Word), except at a weak break;
+ *   - a break inside a run of ASCII (a formula, a URL, a number) other
+ *     than after a hyphen, unless the dump marks the line before " weak"
+ *     (off the grid only, after an operator or before an opening
+ *     bracket);
+ *   - in a line with a compressed mark (the dump's "ink=" extents), a
+ *     punctuation mark whose ink comes closer to its neighbour's than
+ *     0.05 em (—— and …… excepted: they join);
  *   - a justified style's line, other than a paragraph's last or one ending
  *     at a hard line break, that is not set to the full measure within
  *     0.1 pt;
@@ -25,9 +33,6 @@
 static const char no_start[] =
     "、，。．：；！？）］｝〕】〗》〉」』”’·…—％‰℃°,.;:!?)]}%";
 static const char no_end[] = "（［｛〔【〖《〈「『“‘$£¥￥([{";
-static const char units[] = "%％‰万元亿年月日个次人户项家所批份件条台辆名场"
-                            "期天米吨倍岁篇本套株头只座间处宗起余";
-
 static unsigned decode(const char **s) {
   const unsigned char *p = (const unsigned char *)*s;
   unsigned c = *p;
@@ -38,6 +43,68 @@ static unsigned decode(const char **s) {
     c = (c << 6) | (p[i] & 0x3F);
   *s += len;
   return c;
+}
+
+static const char units[] = "%％‰";
+/* operators after which, and brackets before which, a weak break may fall */
+static const char operators[] = "+-*/=<>^|÷×";
+static const char openers[] = "([{";
+
+/* Least ink clearance next to a punctuation mark, in em. */
+#define CLEARANCE 0.05
+
+static int is_ascii_graphic(unsigned c) {
+  return (c > 0x20 && c < 0x7F) || c == 0xF7 || c == 0xD7;
+}
+
+/* A mark, not a letter, digit or hanzi (for the clearance rule). */
+static int is_mark(unsigned c) {
+  if (c < 0x80)
+    return !((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
+  return (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
+         (c >= 0xFF00 && c <= 0xFF65) || c == 0xB7;
+}
+
+/* Checks the ink extents of a line ("ink=a:b,-,c:d ..."); returns the
+ * number of findings printed. */
+static int check_ink(const char *file, int ln, const char *line,
+                     const char *text) {
+  const char *p = strstr(line, " ink=");
+  if (!p || p > text)
+    return 0;
+  p += 5;
+  double size = 0;
+  const char *sz = strstr(line, " size=");
+  if (sz)
+    size = atof(sz + 6);
+  int found = 0;
+  double prev_r = NAN;
+  unsigned prev_c = 0;
+  const char *t = text;
+  while (*p && *p != ' ' && *t) {
+    unsigned c = decode(&t);
+    double l = NAN, r = NAN;
+    if (*p == '-')
+      p++;
+    else {
+      l = strtod(p, (char **)&p);
+      if (*p == ':')
+        r = strtod(p + 1, (char **)&p);
+    }
+    if (*p == ',')
+      p++;
+    int joined = c == prev_c && (c == 0x2014 || c == 0x2026);
+    if (!isnan(l) && !isnan(prev_r) && (is_mark(c) || is_mark(prev_c)) &&
+        !joined && l - prev_r < CLEARANCE * size) {
+      printf("%s:%d: ink of U+%04X and U+%04X %.2f pt apart (less than "
+             "%.2f em): %s\n",
+             file, ln, prev_c, c, l - prev_r, CLEARANCE, text);
+      found++;
+    }
+    prev_r = isnan(r) ? NAN : r;
+    prev_c = c;
+  }
+  return found;
 }
 
 static int in_set(unsigned c, const char *set) {
@@ -78,7 +145,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     char buf[65536], prev_text[65536] = "", prev_tag[64] = "";
-    int prev_last = 1, ln = 0;
+    int prev_last = 1, prev_weak = 0, prev_grid = 0, ln = 0;
     double pitch = 0;
     int last_keep = 0; /* the page's last line so far keeps with the next */
     while (fgets(buf, sizeof buf, f)) {
@@ -127,13 +194,24 @@ int main(int argc, char **argv) {
         unsigned p0, pn, pn1;
         ends(prev_text, &p0, &pn, &pn1);
         int prev_num = isdig(pn) || ((pn == ',' || pn == '.') && isdig(pn1));
-        if (prev_num &&
+        if (!prev_weak && prev_num &&
             (isdig(c0) || in_set(c0, units) || c0 == '.' || c0 == ','))
           FIND("number split from the line before");
-        if ((pn == 0x2265 || pn == 0x2264 || pn == '+' || pn == '-') &&
+        if (!prev_weak && (pn == 0x2265 || pn == 0x2264 || pn == '+' ||
+                           pn == '-') &&
             isdig(c0))
           FIND("sign split from its number");
+        if (is_ascii_graphic(pn) && is_ascii_graphic(c0) && pn != '-') {
+          if (!prev_weak)
+            FIND("break inside a run of ASCII");
+          else if (prev_grid)
+            FIND("weak break on the grid");
+          else if (!in_set(pn, operators) && !in_set(c0, openers))
+            FIND("weak break neither after an operator nor before a "
+                 "bracket");
+        }
       }
+      findings += check_ink(argv[a], ln, buf, text);
       int hard = strstr(buf, " hard ") != NULL; /* ends at a line break */
       if (strstr(buf, "align=j") && !last && !hard) {
         double w = num(buf, " w="), m = num(buf, " m=");
@@ -146,6 +224,8 @@ int main(int argc, char **argv) {
         if (fabs(k - round(k)) * pitch > 0.05)
           FIND("off the grid: top %.2f is not a multiple of %.3f", top, pitch);
       }
+      prev_weak = strstr(buf, " weak ") != NULL;
+      prev_grid = strstr(buf, " grid") != NULL && strstr(buf, " grid") < text;
       snprintf(prev_text, sizeof prev_text, "%s", text);
       snprintf(prev_tag, sizeof prev_tag, "%s", tag);
       prev_last = last;
