@@ -393,9 +393,8 @@ bool zp_brk_formula_char(uint32_t c) {
 }
 
 static bool is_operator(uint32_t c) {
-  return c == '+' || c == '-' || c == '*' || c == '/' || c == '=' ||
-         c == '<' || c == '>' || c == '^' || c == '|' || c == 0x00F7 ||
-         c == 0x00D7;
+  return c == '+' || c == '-' || c == '*' || c == '/' || c == '=' || c == '<' ||
+         c == '>' || c == '^' || c == '|' || c == 0x00F7 || c == 0x00D7;
 }
 
 /* Marks the weak breaks inside formula runs (see the file comment, 4). */
@@ -403,10 +402,11 @@ static void weak_breaks(const uint32_t *cp, size_t n, zp_break_rules rules,
                         char *brk) {
   for (size_t i = 0; i + 1 < n; i++) {
     uint32_t a = cp[i], b = cp[i + 1];
-    if (brk[i] != ZP_BRK_NO || !zp_brk_formula_char(a) || !zp_brk_formula_char(b))
+    if (brk[i] != ZP_BRK_NO || !zp_brk_formula_char(a) ||
+        !zp_brk_formula_char(b))
       continue;
-    bool at = is_operator(a) ? !is_operator(b)
-                             : (b == '(' || b == '[' || b == '{');
+    bool at =
+        is_operator(a) ? !is_operator(b) : (b == '(' || b == '[' || b == '{');
     if (at && !zp_brk_no_start(b, rules) && !zp_brk_no_end(a, rules))
       brk[i] = ZP_BRK_WEAK;
   }
@@ -619,9 +619,11 @@ static int64_t span_width(const uint32_t *cp, const int32_t *adv, size_t from,
   return w;
 }
 
-/* With ascii_breaks: the line s..end, justified, would spread more than
- * half an em into each gap; the furthest weak opportunity in (end, last]
- * (last: the end of the longest prefix that fits) ends it instead. */
+/* With ascii_breaks: when the line s..end, justified, would spread more
+ * than a quarter em into each gap (the gap then shows as wider than half
+ * an em between the inks: a gappy line), the furthest weak opportunity in
+ * (end, last] (last: the end of the longest prefix that fits) ends it
+ * instead. */
 static size_t avoid_gaps(const uint32_t *cp, const int32_t *adv,
                          const char *brk, size_t s, size_t end, size_t last,
                          int32_t em, int64_t m) {
@@ -630,7 +632,7 @@ static size_t avoid_gaps(const uint32_t *cp, const int32_t *adv,
     gaps += !(narrow(cp[k]) && narrow(cp[k + 1]));
   if (gaps == 0)
     gaps = end - s;
-  if (m - span_width(cp, adv, s, end + 1) <= (int64_t)gaps * (em / 2))
+  if (m - span_width(cp, adv, s, end + 1) <= (int64_t)gaps * (em / 4))
     return end;
   for (size_t k = last; k > end; k--)
     if (brk[k] == ZP_BRK_WEAK)
@@ -640,9 +642,9 @@ static size_t avoid_gaps(const uint32_t *cp, const int32_t *adv,
 
 /* One line of ZP_FIT_WORD starting at s, measure m: returns its last index;
  * *sq gets its overflow (pushed in). */
-static size_t word_line(const uint32_t *cp, const int32_t *adv,
-                        const char *brk, size_t s, size_t n, int32_t em,
-                        int64_t m, const zp_brk_opts *o, int32_t *sq) {
+static size_t word_line(const uint32_t *cp, const int32_t *adv, const char *brk,
+                        size_t s, size_t n, int32_t em, int64_t m,
+                        const zp_brk_opts *o, int32_t *sq) {
   int64_t w = 0;
   size_t p = s; /* the last code point of the longest prefix that fits */
   for (size_t i = s; i < n; i++) {
@@ -692,8 +694,7 @@ static size_t word_line(const uint32_t *cp, const int32_t *adv,
 
 size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
                       size_t n, int32_t em, int32_t first, int32_t measure,
-                      const zp_brk_opts *o, size_t *ends,
-                      int32_t *endsqueeze) {
+                      const zp_brk_opts *o, size_t *ends, int32_t *endsqueeze) {
   size_t nl = 0, s = 0;
   while (s < n) {
     int64_t m = nl == 0 ? first : measure;

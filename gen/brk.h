@@ -28,8 +28,8 @@ typedef struct zp_brk_opts {
   zp_fit fit;           /* ZP_FIT_WORD or ZP_FIT_PUSHIN */
   bool bind_units;      /* a number never parted from its Han unit */
   bool ascii_breaks;    /* ZP_BRK_WEAK opportunities, used when a line would
-                           otherwise stretch more than half an em between
-                           characters (narrow cells, off the grid) */
+                           otherwise stretch more than a quarter em into
+                           each gap (narrow cells, off the grid) */
 } zp_brk_opts;
 
 /* Strictness (zp_break_rules, see brk.c for the full lists):
@@ -111,7 +111,7 @@ size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
  *    an opening mark), the line ends at the last earlier opportunity (push
  *    out).  Never a mark compressed to let an ordinary character in, never
  *    hanging punctuation.  With ascii_breaks, a line whose slack would
- *    exceed half an em per gap ends instead at the furthest fitting WEAK
+ *    exceed a quarter em per gap ends instead at the furthest fitting WEAK
  *    opportunity, if there is one.
  *  - ZP_FIT_PUSHIN: a line ending at an opportunity is kept if it
  *    overflows by no more than one em and than what its marks save at half

@@ -53,7 +53,7 @@ typedef struct zp_style {
   int widows, orphans; /* least lines at a page top / bottom; 1: no rule */
   zp_break_rules rules;
   zp_fit fit;
-  bool bind_units;    /* a number stays with its Han unit (2023年, 765批次) */
+  bool bind_units; /* a number stays with its Han unit (2023年, 765批次) */
   bool squeeze_pairs; /* adjacent full-width marks take 1.5 em (。” ）、) */
   double latin_space; /* extra space between Han and Latin/digits, em */
   /* the indents as given in em (0 when given in other units): on the grid

@@ -95,7 +95,7 @@ typedef struct role {
 typedef struct face {
   zp_face_info info;
   FT_Face ft;
-  bool counted;    /* hanzi, gb2312, cmap_size computed */
+  bool counted;      /* hanzi, gb2312, cmap_size computed */
   int16_t (*ink)[2]; /* per gid: ink extent (zp_font_ink), or INK_UNKNOWN /
                         INK_NONE in [0]; allocated on first use */
 } face;
@@ -774,8 +774,7 @@ const zp_face_info *zp_font_face(const zp_fontset *fs, int i) {
   return &fs->faces[i]->info;
 }
 
-bool zp_font_ink(zp_fontset *fs, int face_id, unsigned gid, int *x0,
-                 int *x1) {
+bool zp_font_ink(zp_fontset *fs, int face_id, unsigned gid, int *x0, int *x1) {
   if (face_id < 0 || face_id >= fs->nfaces)
     return false;
   face *f = fs->faces[face_id];

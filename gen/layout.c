@@ -329,10 +329,10 @@ static size_t measure_text(ctx *c, const zp_style *st, const char *text,
       report_missing(c, loc, data_loc, st->role, cp);
     /* on the grid's cells: a wide character one cell, others half, a
      * space a quarter (LAYOUT.md); else the face's advance */
-    c->adv[i] = !cells                ? (int32_t)lround(c->gl[i].advance * scale)
-                : zp_brk_wide(cp)     ? em
-                : cp == ' '           ? em / 4
-                                      : em / 2;
+    c->adv[i] = !cells            ? (int32_t)lround(c->gl[i].advance * scale)
+                : zp_brk_wide(cp) ? em
+                : cp == ' '       ? em / 4
+                                  : em / 2;
   }
   if (st->squeeze_pairs)
     zp_brk_compress(c->cp, c->adv, n, em, c->squeeze);
@@ -449,8 +449,8 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
       return false;
     /* pushed in: compress the line's marks */
     if (c->endsq[k] > 0)
-      zp_brk_squeeze_line(c->cp, c->adv, c->squeeze, start, e, em,
-                          c->endsq[k], st->fit);
+      zp_brk_squeeze_line(c->cp, c->adv, c->squeeze, start, e, em, c->endsq[k],
+                          st->fit);
     l->weak = end < n && zp_brk_formula_char(c->cp[end - 1]) &&
               zp_brk_formula_char(c->cp[end]);
     int64_t natural = 0;

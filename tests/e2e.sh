@@ -1,6 +1,7 @@
 #!/bin/sh
 # End-to-end tests: render every sample, check the PDF with poppler-utils,
-# and feed bad inputs.  Needs $ZPGEN (the binary) and build/tools/textcheck.
+# and feed bad inputs.  Needs $ZPGEN (the binary) and build/tools/textcheck
+# and seedbreaks.
 set -u
 ZPGEN=${ZPGEN:-bin/zpgen}
 T=$(mktemp -d)
@@ -52,6 +53,18 @@ check "bookmarks follow the headings, nested by level" \
      --data data/liwan-agri-2023.json -o "$T/o.pdf" 2>/dev/null &&
    pdftohtml -xml -i -stdout "$T/o.pdf" 2>/dev/null | tr -d "\n" |
    grep -q "<outline><item page=\"1\">一、基本情况</item><outline><item page=\"1\">（一）部门职能</item>"'
+
+# Lines broken where the bureau's Word broke them: the 荔湾 sample against
+# its publication (tests/seeds/liwan-agri-2023.txt, each line a printed
+# line), LAYOUT.md's reference measure; the figures are printed.
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/dept-self-eval-report.xml \
+  --data data/liwan-agri-2023.json -o "$T/lw.pdf" --dump-layout "$T/lw.dump" 2>/dev/null
+build/tools/seedbreaks --min 90 --max-over 6 tests/seeds/liwan-agri-2023.txt \
+  "$T/lw.dump" >"$T/sb.txt"
+sb=$?
+sed 's/^/  /' "$T/sb.txt"
+check "the 荔湾 sample reproduces >= 90 % of the publication's breaks, <= 6 % of full lines over 28 cells" \
+  '[ $sb -eq 0 ]'
 
 # Bad inputs: a clear message, a non-zero exit, and no output file.
 # expect_fail NAME EXIT PATTERN ARGS...

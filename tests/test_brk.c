@@ -408,18 +408,15 @@ static void test_opportunities_numbers(void **state) {
 static void test_opportunities_units(void **state) {
   (void)state;
   check_units("数18,335.56万元，", "数/18,335.56万元，!");
-  check_units("预算数 18,335.56 万元，执",
-            "预/算/数 /18,335.56 万元，/执!");
+  check_units("预算数 18,335.56 万元，执", "预/算/数 /18,335.56 万元，/执!");
   check_units("完成预算99.66%。", "完/成/预/算/99.66%。!");
   check_units("群众安全感≥95%", "群/众/安/全/感/≥95%!");
   check_units("社工站＋5%", "社/工/站/＋5%!");
   check_units("2023年度", "2023年度!");
   check_units("≤5个村", "≤5个/村!");
-  check_units("社会捐款 500 多万元用于",
-            "社/会/捐/款 /500 多万元/用/于!");
+  check_units("社会捐款 500 多万元用于", "社/会/捐/款 /500 多万元/用/于!");
   check_units("面积 7 万余平方米，", "面/积 /7 万余平方米，!");
-  check_units("清理河流长度38.9公里",
-            "清/理/河/流/长/度/38.9公里!");
+  check_units("清理河流长度38.9公里", "清/理/河/流/长/度/38.9公里!");
   check_units("1、统筹", "1、/统/筹!");
   check_units("１２３４个", "１２３４个!");
   /* a number not followed by a unit binds nothing after it */
@@ -557,8 +554,8 @@ static void test_compress(void **state) {
 
 /* Fits s in wem em with the options o (pair squeeze with classic ones). */
 static size_t fit_with(const zp_brk_opts *o, const char *s, double wem,
-                       uint32_t *cp, int32_t *adv, size_t *ends,
-                       int32_t *endsq, size_t *pn) {
+                       uint32_t *cp, int32_t *adv, size_t *ends, int32_t *endsq,
+                       size_t *pn) {
   static int32_t sq[1024];
   size_t n = utf8_decode(s, strlen(s), cp, 1024);
   model_advances(cp, n, o->fit == ZP_FIT_PUSHIN, adv, sq);
@@ -576,9 +573,8 @@ static size_t fit_model(const char *s, double wem, uint32_t *cp, int32_t *adv,
 }
 
 /* With the classic options (push in before push out). */
-static size_t fit_classic(const char *s, double wem, uint32_t *cp,
-                          int32_t *adv, size_t *ends, int32_t *endsq,
-                          size_t *pn) {
+static size_t fit_classic(const char *s, double wem, uint32_t *cp, int32_t *adv,
+                          size_t *ends, int32_t *endsq, size_t *pn) {
   zp_brk_opts o = classic(ZP_BREAK_BASIC);
   return fit_with(&o, s, wem, cp, adv, ends, endsq, pn);
 }
@@ -696,10 +692,10 @@ static void test_fit_word(void **state) {
   assert_int_equal(endsq[0], EM);
   int32_t sq[64] = {0};
   zp_brk_squeeze_line(cp, adv, sq, 0, 11, EM, endsq[0], ZP_FIT_WORD);
-  assert_int_equal(sq[10], 0);      /* the kept ， */
-  assert_int_equal(sq[5], EM / 2);  /* the last inside */
+  assert_int_equal(sq[10], 0);     /* the kept ， */
+  assert_int_equal(sq[5], EM / 2); /* the last inside */
   assert_int_equal(sq[3], EM / 2);
-  assert_int_equal(sq[1], 0);       /* not needed */
+  assert_int_equal(sq[1], 0); /* not needed */
   assert_int_equal(adv[5], EM / 2);
 }
 
@@ -709,8 +705,7 @@ static void test_fit_weak(void **state) {
   (void)state;
   zp_brk_opts o = word(ZP_BREAK_BASIC);
   o.ascii_breaks = true;
-  check_brk_o("得分=[100%-90%]÷[1+2]", &o,
-              "得/分/=~[100%-~90%]/÷/[1+~2]!");
+  check_brk_o("得分=[100%-90%]÷[1+2]", &o, "得/分/=~[100%-~90%]/÷/[1+~2]!");
   o.ascii_breaks = false;
   check_brk_o("得分=[100%-90%]÷[1+2]", &o, "得/分/=[100%-90%]/÷/[1+2]!");
   uint32_t cp[64];
@@ -832,24 +827,24 @@ static void test_fit_linear(void **state) {
   char *brk = malloc(n);
   assert_non_null(brk);
   for (int f = 0; f < 2; f++) {
-  zp_brk_opts o = f ? classic(ZP_BREAK_BASIC) : word(ZP_BREAK_BASIC);
-  model_advances(cp, n, f == 1, adv, sq);
-  int32_t m = 20 * EM;
-  memset(endsq, 0, cap * sizeof *endsq);
-  size_t nl = zp_brk_fit(cp, adv, n, EM, m, m, &o, ends, endsq);
-  assert_true(nl > n / 25);
-  size_t prev = 0;
-  zp_brk_opportunities(cp, n, &o, brk);
-  for (size_t l = 0; l < nl; l++) {
-    assert_true(ends[l] > prev);
-    assert_true(ends[l] <= n);
-    int64_t w = line_width(cp, adv, prev, ends[l]) - endsq[l];
-    assert_true(w <= m);
-    assert_true(brk[ends[l] - 1] != ZP_BRK_NO); /* a real opportunity */
-    assert_false(zp_brk_no_start(cp[prev], ZP_BREAK_BASIC) && prev > 0);
-    prev = ends[l];
-  }
-  assert_int_equal(prev, n);
+    zp_brk_opts o = f ? classic(ZP_BREAK_BASIC) : word(ZP_BREAK_BASIC);
+    model_advances(cp, n, f == 1, adv, sq);
+    int32_t m = 20 * EM;
+    memset(endsq, 0, cap * sizeof *endsq);
+    size_t nl = zp_brk_fit(cp, adv, n, EM, m, m, &o, ends, endsq);
+    assert_true(nl > n / 25);
+    size_t prev = 0;
+    zp_brk_opportunities(cp, n, &o, brk);
+    for (size_t l = 0; l < nl; l++) {
+      assert_true(ends[l] > prev);
+      assert_true(ends[l] <= n);
+      int64_t w = line_width(cp, adv, prev, ends[l]) - endsq[l];
+      assert_true(w <= m);
+      assert_true(brk[ends[l] - 1] != ZP_BRK_NO); /* a real opportunity */
+      assert_false(zp_brk_no_start(cp[prev], ZP_BREAK_BASIC) && prev > 0);
+      prev = ends[l];
+    }
+    assert_int_equal(prev, n);
   }
   free(brk);
   free(cp);
