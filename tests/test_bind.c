@@ -96,6 +96,41 @@ static const char *texts(const zp_doc *doc) {
   return buf;
 }
 
+/* A numbering level's prefix and suffix may come from the data (the
+ * bureau's ladder: 1. or 1、), and the line-breaking options and em
+ * indents of a style are resolved. */
+static void level_suffix_from_data_and_fit_options(void **state) {
+  (void)state;
+  result r = bind("<numbering><level n=\"1\" format=\"decimal\" "
+                  "suffix=\"{m.suffix ?? '.'}\" heading-style=\"h\"/>"
+                  "</numbering>\n"
+                  "<style name=\"old\" parent=\"body\" fit=\"push-in\" "
+                  "bind-units=\"yes\" squeeze-pairs=\"yes\" "
+                  "left-indent=\"1em\"/>\n",
+                  "<section title=\"甲\"><p style=\"old\">正文</p></section>"
+                  "<section title=\"乙\"/>",
+                  "{\"m\": {\"suffix\": \"、\"}}");
+  assert_non_null(r.doc);
+  assert_string_equal(texts(r.doc), "1、甲|正文|2、乙");
+  const zp_style *h = r.doc->first->style, *old = r.doc->first->next->style;
+  assert_int_equal(h->fit, ZP_FIT_WORD); /* the default */
+  assert_false(h->bind_units);
+  assert_false(h->squeeze_pairs);
+  assert_true(fabs(h->first_indent_em - 2) < 1e-9);
+  assert_true(fabs(h->first_indent - 32) < 1e-9);
+  assert_int_equal(old->fit, ZP_FIT_PUSHIN);
+  assert_true(old->bind_units && old->squeeze_pairs);
+  assert_true(fabs(old->left_indent_em - 1) < 1e-9);
+  done(&r);
+  /* without the member, the default after ?? */
+  r = bind("<numbering><level n=\"1\" format=\"decimal\" "
+           "suffix=\"{m.suffix ?? '.'}\" heading-style=\"h\"/></numbering>",
+           "<section title=\"甲\"/>", "{\"m\": {}}");
+  assert_non_null(r.doc);
+  assert_string_equal(texts(r.doc), "1.甲");
+  done(&r);
+}
+
 static void numbering_ladder_and_shared_counters(void **state) {
   (void)state;
   result r =
@@ -646,6 +681,7 @@ static void row_cells_from_loops(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
+      cmocka_unit_test(level_suffix_from_data_and_fit_options),
       cmocka_unit_test(fields_formatters_loops_and_conditions),
       cmocka_unit_test(macros_recurse),
       cmocka_unit_test(missing_field_names_everything),

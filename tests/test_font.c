@@ -192,6 +192,30 @@ static void test_hanzi_advance(void **state) {
   assert_true(g.advance > 0 && g.advance < 1000);
 }
 
+/* A glyph's ink extent from its outline: AR PL SungtiL GB sets 。 in the
+ * left half of its em (0.248-0.449 em), （ on the right; a space has no
+ * ink; a gid out of range is refused. */
+static void test_ink(void **state) {
+  fixture *f = *state;
+  int song = role_of(f, "song");
+  zp_glyph g;
+  int x0 = -1, x1 = -1;
+  assert_true(zp_font_glyph(f->fs, song, 0x3002, &g));
+  assert_string_equal(zp_font_face(f->fs, g.face)->family, "AR PL SungtiL GB");
+  assert_true(zp_font_ink(f->fs, g.face, g.gid, &x0, &x1));
+  assert_int_equal(x0, 248);
+  assert_int_equal(x1, 449);
+  assert_true(zp_font_ink(f->fs, g.face, g.gid, &x0, &x1)); /* cached */
+  assert_int_equal(x0, 248);
+  assert_true(zp_font_glyph(f->fs, song, 0xFF08, &g));
+  assert_true(zp_font_ink(f->fs, g.face, g.gid, &x0, &x1));
+  assert_true(x0 > 500 && x1 < 1000);
+  assert_true(zp_font_glyph(f->fs, song, ' ', &g));
+  assert_false(zp_font_ink(f->fs, g.face, g.gid, &x0, &x1));
+  assert_false(zp_font_ink(f->fs, g.face, 1u << 30, &x0, &x1));
+  assert_false(zp_font_ink(f->fs, 999, 1, &x0, &x1));
+}
+
 static void test_fallback(void **state) {
   fixture *f = *state;
   int song = role_of(f, "song");
@@ -518,6 +542,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_case_insensitive_family, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_hanzi_advance, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ink, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fallback, setup, teardown),
       cmocka_unit_test_setup_teardown(test_missing_everywhere, setup, teardown),
       cmocka_unit_test_setup_teardown(test_astral_resolved, setup, teardown),

@@ -4,6 +4,7 @@
  * with the system's fonts, and checked through the display list and the
  * layout dump.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,6 +169,77 @@ static void grid_28_by_22(void **state) {
   double pitch = 156 * MM / 28;
   assert_true(r->glyphs[27].x + pitch - right < 0.1);
   assert_true(r->glyphs[27].x + pitch - right > -0.1);
+  zp_dl_free(dl);
+}
+
+/* "2em" on the grid is two character cells (2 × 15.79 pt), not 2 × 16 pt,
+ * and the first line then holds exactly 26 hanzi. */
+static void grid_indent_is_two_cells(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 32;
+  f->body.first_indent_em = 2;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 60));
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  double pitch = 156 * MM / 28, left = 28 * MM;
+  const zp_dl_run *r = dl->pages->runs;
+  assert_int_equal(r->n, 26);
+  assert_true(fabs(r->glyphs[0].x - (left + 2 * pitch)) < 0.01);
+  assert_int_equal(r->next->n, 28);
+  assert_true(fabs(r->next->glyphs[0].x - left) < 0.01);
+  zp_dl_free(dl);
+}
+
+/* On the grid an ASCII letter or digit takes half a cell and a typed space
+ * a quarter, whatever the face's advances: 56 digits fill a line. */
+static void grid_widths(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 0;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body,
+      "12345678901234567890123456789012345678901234567890123456 甲乙");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  double pitch = 156 * MM / 28;
+  const zp_dl_run *r = dl->pages->runs;
+  assert_true(fabs(r->glyphs[1].x - r->glyphs[0].x - pitch / 2) < 0.01);
+  /* the 56 digits are one unit wider than the line: broken where they
+   * must; a space after them is a quarter cell */
+  assert_non_null(strstr(f->dump, "text=12345678901234567890123456789012"));
+  zp_dl_free(dl);
+}
+
+/* Word's push-in: a line of 28 cells whose next character is ， keeps it
+ * when two marks inside give half a cell each; a compressed mark loses
+ * blank on both sides of its ink, never ink: its ink keeps a clearance from
+ * both neighbours' (AR PL SungtiL GB's 。 sits at 0.25-0.45 em). */
+static void pushin_compresses_blank_only(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 0;
+  /* 28 cells: 12 hanzi 。 7 hanzi 。 7 hanzi, then ， */
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body,
+      "区农业农村局贯彻落实党中。央省委关于三农。作方针政策和决，按照市委");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  const zp_dl_run *r = dl->pages->runs;
+  assert_int_equal(r->n, 29); /* the ， kept at the line's end */
+  assert_non_null(strstr(f->dump, " ink="));
+  double pitch = 156 * MM / 28, size = 16;
+  for (int k = 0; k < 2; k++) {
+    int i = k == 0 ? 12 : 20; /* the two 。 */
+    assert_int_equal(r->glyphs[i].cp, 0x3002);
+    /* the ink (0.248-0.449 em of the glyph) between its neighbours' inks:
+     * each neighbour's box ends / starts one compressed half cell away */
+    double ink_l = r->glyphs[i].x + 0.248 * size;
+    double ink_r = r->glyphs[i].x + 0.449 * size;
+    double box_l = r->glyphs[i - 1].x + pitch, box_r = r->glyphs[i + 1].x;
+    assert_true(fabs(box_r - box_l - pitch / 2) < 0.02);
+    /* the blank left on each side is the same */
+    assert_true(fabs((ink_l - box_l) - (box_r - ink_r)) < 0.05);
+    assert_true(ink_l - box_l > 0.1 * size);
+  }
+  /* the final ， keeps its full cell: the line ends at the right edge */
+  double right = 210 * MM - 26 * MM;
+  assert_true(fabs(r->glyphs[28].x + pitch - right) < 0.1);
   zp_dl_free(dl);
 }
 
@@ -491,6 +563,11 @@ static void table_header_taller_than_page(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(grid_28_by_22, setup, teardown),
+      cmocka_unit_test_setup_teardown(grid_indent_is_two_cells, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(grid_widths, setup, teardown),
+      cmocka_unit_test_setup_teardown(pushin_compresses_blank_only, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(heading_keeps_with_next, setup, teardown),
       cmocka_unit_test_setup_teardown(widows_and_orphans, setup, teardown),
       cmocka_unit_test_setup_teardown(table_header_repeats, setup, teardown),
