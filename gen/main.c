@@ -21,9 +21,11 @@
 #include "diag.h"
 #include "dlist.h"
 #include "doc.h"
+#include "file.h"
 #include "font.h"
 #include "json.h"
 #include "layout.h"
+#include "out.h"
 #include "pdf.h"
 #include "tmpl.h"
 
@@ -131,53 +133,14 @@ static void font_dirs(const opts *o, dir_list *l) {
   }
 }
 
+/* Checks that path is a regular file that can be read (without blocking on
+ * a FIFO or a device), before any work is done on it. */
 static bool readable(const char *path, const char *what, zp_diag *d) {
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    zp_error(d, (zp_loc){path, 0, 0}, "cannot read the %s: it is a directory",
-             what);
+  int fd = zp_file_open(path, what, (zp_loc){0}, d);
+  if (fd < 0)
     return false;
-  }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    zp_error(d, (zp_loc){path, 0, 0}, "cannot read the %s: %s", what,
-             strerror(errno));
-    return false;
-  }
-  fclose(f);
+  close(fd);
   return true;
-}
-
-/* The file an output path names: a symbolic link's target (so that the
- * link stays a link), else the path itself. */
-static const char *output_target(const char *path, char *buf, size_t size) {
-  struct stat st;
-  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-    ssize_t n = readlink(path, buf, size - 1);
-    if (n > 0) {
-      buf[n] = 0;
-      const char *slash = strrchr(path, '/');
-      if (buf[0] != '/' && slash) { /* relative to the link's directory */
-        size_t dir = (size_t)(slash - path) + 1, len = (size_t)n;
-        if (dir + len + 1 > size)
-          return path;
-        memmove(buf + dir, buf, len + 1);
-        memcpy(buf, path, dir);
-      }
-      return buf;
-    }
-  }
-  return path;
-}
-
-/* Mode for a new output file: an existing file's, else 0666 less umask. */
-static mode_t output_mode(const char *path) {
-  struct stat st;
-  if (stat(path, &st) == 0)
-    return st.st_mode & 07777;
-  mode_t u = umask(0);
-  umask(u);
-  return 0666 & ~u;
 }
 
 /* YYYY-MM-DD from $SOURCE_DATE_EPOCH, or NULL. */
@@ -197,22 +160,6 @@ static const char *epoch_date(char *buf, size_t size) {
   return buf;
 }
 
-static int copy_to_stdout(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return EXIT_IO;
-  char buf[65536];
-  size_t n;
-  int rc = EXIT_OK;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-    if (fwrite(buf, 1, n, stdout) != n)
-      rc = EXIT_IO;
-  if (fflush(stdout) != 0)
-    rc = EXIT_IO;
-  fclose(f);
-  return rc;
-}
-
 static int render(const opts *o, zp_diag *d) {
   int rc = EXIT_INPUT;
   zp_template *t = NULL;
@@ -220,12 +167,18 @@ static int render(const opts *o, zp_diag *d) {
   zp_doc *doc = NULL;
   zp_fontset *fs = NULL;
   zp_dl *dl = NULL;
-  FILE *dump = NULL;
-  char tmp[4200] = "";
+  zp_out *out = NULL, *dump = NULL;
   dir_list dl_fonts;
 
   if (!readable(o->template_path, "template", d) ||
       !readable(o->data_path, "data", d)) {
+    rc = EXIT_IO;
+    goto done;
+  }
+  /* the outputs first: a target that cannot be written fails at once, and
+   * from here on a signal removes their temporary files */
+  out = zp_out_open(o->output, "output", d);
+  if (!out || (o->dump && !(dump = zp_out_open(o->dump, "layout dump", d)))) {
     rc = EXIT_IO;
     goto done;
   }
@@ -247,63 +200,31 @@ static int render(const opts *o, zp_diag *d) {
     rc = EXIT_IO;
     goto done;
   }
-  if (o->dump) {
-    dump = fopen(o->dump, "w");
-    if (!dump) {
-      zp_error(d, (zp_loc){o->dump, 0, 0}, "cannot write the layout dump: %s",
-               strerror(errno));
-      rc = EXIT_IO;
-      goto done;
-    }
-  }
-  zp_layout_opts lo = {dump};
+  zp_layout_opts lo = {dump ? zp_out_stream(dump) : NULL};
   dl = zp_layout(doc, fs, &lo, d);
   if (!dl || zp_diag_errors(d) > 0)
     goto done;
   dl->creator = "zpgen " ZP_VERSION;
-
-  /* a temporary file beside the output (or in $TMPDIR for stdout) */
-  bool to_stdout = strcmp(o->output, "-") == 0;
-  char linkbuf[4096];
-  const char *target = output_target(o->output, linkbuf, sizeof linkbuf);
-  if (to_stdout) {
-    const char *td = getenv("TMPDIR");
-    snprintf(tmp, sizeof tmp, "%s/zpgen-XXXXXX", td && *td ? td : "/tmp");
-  } else {
-    snprintf(tmp, sizeof tmp, "%s.XXXXXX", target);
+  if (dump) {
+    bool ok = zp_out_commit(dump, d);
+    dump = NULL;
+    if (!ok) {
+      rc = EXIT_IO;
+      goto done;
+    }
   }
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    zp_error(d, (zp_loc){o->output, 0, 0}, "cannot write the output: %s",
-             strerror(errno));
-    tmp[0] = 0;
+  /* the PDF is built in memory and written when complete: standard output
+   * never gets half a document */
+  if (!zp_pdf_write_stream(dl, fs, zp_out_stream(out), o->output, d)) {
     rc = EXIT_IO;
     goto done;
   }
-  close(fd);
-  if (!zp_pdf_write(dl, fs, tmp, d)) {
-    rc = EXIT_IO;
-    goto done;
-  }
-  if (to_stdout) {
-    rc = copy_to_stdout(tmp);
-    if (rc != EXIT_OK)
-      zp_error(d, (zp_loc){"<stdout>", 0, 0}, "cannot write the output");
-    goto done;
-  }
-  if (chmod(tmp, output_mode(target)) != 0 || rename(tmp, target) != 0) {
-    zp_error(d, (zp_loc){o->output, 0, 0}, "cannot write the output: %s",
-             strerror(errno));
-    rc = EXIT_IO;
-    goto done;
-  }
-  tmp[0] = 0;
-  rc = EXIT_OK;
+  bool ok = zp_out_commit(out, d);
+  out = NULL;
+  rc = ok ? EXIT_OK : EXIT_IO;
 done:
-  if (tmp[0])
-    unlink(tmp);
-  if (dump)
-    fclose(dump);
+  zp_out_abort(dump);
+  zp_out_abort(out);
   zp_dl_free(dl);
   zp_fontset_free(fs);
   zp_doc_free(doc);
@@ -450,7 +371,19 @@ int main(int argc, char **argv) {
               "required\n%s",
               usage);
       rc = EXIT_USAGE;
+    } else if (o.dump && (zp_out_same_file(o.dump, o.output) ||
+                          zp_out_same_file(o.dump, o.template_path) ||
+                          zp_out_same_file(o.dump, o.data_path))) {
+      fprintf(stderr,
+              "zpgen render: --dump-layout \"%s\" names the %s; give the "
+              "dump a file of its own\n",
+              o.dump,
+              zp_out_same_file(o.dump, o.output)          ? "output"
+              : zp_out_same_file(o.dump, o.template_path) ? "template"
+                                                          : "data file");
+      rc = EXIT_USAGE;
     } else {
+      zp_out_signals();
       rc = render(&o, d);
     }
   } else if (strcmp(cmd, "check") == 0) {

@@ -937,9 +937,27 @@ static bool write_outlines(writer *w, HPDF_Page *pages, int npages) {
 
 /* ---- entry point -------------------------------------------------------- */
 
-bool zp_pdf_write(const zp_dl *dl, zp_fontset *fs, const char *path,
-                  zp_diag *d) {
-  writer w = {.dl = dl, .fs = fs, .path = path, .d = d};
+/* Copies the document saved in libharu's memory stream to out. */
+static bool copy_saved(writer *w, FILE *out) {
+  HPDF_BYTE chunk[65536];
+  for (;;) {
+    HPDF_UINT32 n = sizeof chunk;
+    HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, chunk, &n);
+    if (n > 0 && fwrite(chunk, 1, n, out) != n) {
+      zp_error(w->d, at(w), "cannot write the PDF: %s", strerror(errno));
+      return false;
+    }
+    if (st == HPDF_STREAM_EOF)
+      return true;
+    if (st != HPDF_OK)
+      return fail(w, "saving");
+  }
+}
+
+/* Writes dl to the file path, or (path NULL) to out, naming it name. */
+static bool write_doc(const zp_dl *dl, zp_fontset *fs, const char *path,
+                      FILE *out, const char *name, zp_diag *d) {
+  writer w = {.dl = dl, .fs = fs, .path = name, .d = d};
   HPDF_Page *pages = NULL;
   bool ok = false;
   int npages = 0;
@@ -989,7 +1007,14 @@ bool zp_pdf_write(const zp_dl *dl, zp_fontset *fs, const char *path,
   if (!write_outlines(&w, pages, npages))
     goto done;
   errno = 0;
-  if (HPDF_SaveToFile(w.pdf, path) != HPDF_OK) {
+  if (!path) {
+    if (HPDF_SaveToStream(w.pdf) != HPDF_OK) {
+      fail(&w, "saving");
+      goto done;
+    }
+    if (!copy_saved(&w, out))
+      goto done;
+  } else if (HPDF_SaveToFile(w.pdf, path) != HPDF_OK) {
     w.sys_errno = errno;
     fail(&w, "saving");
     goto done;
@@ -1009,4 +1034,14 @@ done:
   free(pages);
   free(w.b.p);
   return ok;
+}
+
+bool zp_pdf_write(const zp_dl *dl, zp_fontset *fs, const char *path,
+                  zp_diag *d) {
+  return write_doc(dl, fs, path, NULL, path, d);
+}
+
+bool zp_pdf_write_stream(const zp_dl *dl, zp_fontset *fs, FILE *out,
+                         const char *name, zp_diag *d) {
+  return write_doc(dl, fs, NULL, out, name, d);
 }

@@ -4,9 +4,11 @@
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "fmt.h"
 
 extern const char zp_schema_rng[];
@@ -604,15 +606,19 @@ static bool load_file(loader *l, const char *path, zp_loc from,
              ZP_MAX_INCLUDE_DEPTH);
     return false;
   }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    if (from.file)
-      zp_error(l->d, from, "cannot read the included file \"%s\"", path);
-    else
-      zp_error(l->d, (zp_loc){path, 0, 0}, "cannot read the template");
+  /* read here, a regular file only (a FIFO or a device would block),
+   * and parsed from memory: libxml2 opens no file itself */
+  char *text = NULL;
+  size_t len = 0;
+  if (!zp_file_read(path, from.file ? "included file" : "template", from, &text,
+                    &len, l->d))
+    return false;
+  if (len > INT_MAX) {
+    zp_error(l->d, from.file ? from : (zp_loc){path, 0, 0},
+             "the template \"%s\" is too large", path);
+    free(text);
     return false;
   }
-  fclose(f);
   l->real[l->depth] = key;
   l->stack[l->depth++] = path;
   bool ok = false;
@@ -624,9 +630,9 @@ static bool load_file(loader *l, const char *path, zp_loc from,
   ctxt->_private = l;
   ctxt->sax->serror = on_parse_error;
   /* no network, no entity expansion (so no external entities are read) */
-  doc = xmlCtxtReadFile(ctxt, path, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOCDATA |
-                            XML_PARSE_BIG_LINES);
+  doc = xmlCtxtReadMemory(ctxt, text, (int)len, path, NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                              XML_PARSE_BIG_LINES);
   if (!doc)
     goto done;
   v = xmlRelaxNGNewValidCtxt(l->schema);
@@ -656,6 +662,7 @@ done:
     xmlFreeDoc(doc);
   if (ctxt)
     xmlFreeParserCtxt(ctxt);
+  free(text);
   l->depth--;
   return ok;
 }
