@@ -7,6 +7,7 @@
  * a small open-addressing table above U+FFFF. */
 #include "font.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <iconv.h>
 #include <limits.h>
@@ -14,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
@@ -24,6 +28,8 @@
 
 #include <hb-subset.h>
 #include <hb.h>
+
+#include "file.h"
 
 #define NOLOC ((zp_loc){NULL, 0, 0})
 #define FLOC(f) ((zp_loc){(f), 0, 0})
@@ -94,6 +100,8 @@ typedef struct role {
 typedef struct face {
   zp_face_info info;
   FT_Face ft;
+  void *map; /* the file, mapped; FreeType and hb-subset read it */
+  size_t map_size;
   bool counted; /* hanzi, gb2312, cmap_size computed */
 } face;
 
@@ -165,6 +173,75 @@ static bool grow(void *arr, int *cap, int need, size_t elem) {
 
 /* ---- font set ----------------------------------------------------------- */
 
+#define MAX_DIR_DEPTH 8
+
+/* Does the tree under dir hold anything but regular files and directories
+ * (a FIFO, a device, a socket), which fontconfig's scan would open and
+ * block on?  Warns about each, naming it. */
+static bool has_special(const char *dir, int depth, zp_diag *d) {
+  bool found = false;
+  DIR *dp = depth < MAX_DIR_DEPTH ? opendir(dir) : NULL;
+  if (!dp)
+    return false;
+  struct dirent *e;
+  while ((e = readdir(dp)) != NULL) {
+    if (e->d_name[0] == '.' &&
+        (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+      continue;
+    char path[PATH_MAX];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
+            (int)sizeof path ||
+        stat(path, &st) != 0)
+      continue; /* fontconfig cannot open it either */
+    if (S_ISDIR(st.st_mode))
+      found |= has_special(path, depth + 1, d);
+    else if (!S_ISREG(st.st_mode)) {
+      zp_warn(d, FLOC(path), "not a font file: it is %s; skipped",
+              zp_file_kind(st.st_mode));
+      found = true;
+    }
+  }
+  closedir(dp);
+  return found;
+}
+
+/* Adds the regular files under dir one by one (recursively). */
+static void add_files(zp_fontset *fs, const char *dir, int depth) {
+  DIR *dp = depth < MAX_DIR_DEPTH ? opendir(dir) : NULL;
+  if (!dp)
+    return;
+  struct dirent *e;
+  while ((e = readdir(dp)) != NULL) {
+    if (e->d_name[0] == '.' &&
+        (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+      continue;
+    char path[PATH_MAX];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
+            (int)sizeof path ||
+        stat(path, &st) != 0)
+      continue;
+    if (S_ISDIR(st.st_mode))
+      add_files(fs, path, depth + 1);
+    else if (S_ISREG(st.st_mode))
+      FcConfigAppFontAddFile(fs->fc, (const FcChar8 *)path);
+  }
+  closedir(dp);
+}
+
+/* Adds a user font directory (absolute) to the configuration: as a
+ * directory (scanned by fontconfig, with its cache) when it holds only
+ * regular files and directories, else file by file, leaving out what
+ * fontconfig would block on. */
+static void add_user_dir(zp_fontset *fs, const char *dir, const char *given,
+                         zp_diag *d) {
+  if (has_special(dir, 0, d))
+    add_files(fs, dir, 0);
+  else if (!FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)dir))
+    zp_warn(d, FLOC(given), "fontconfig cannot read this font directory");
+}
+
 zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
   zp_fontset *fs = calloc(1, sizeof *fs);
   size_t n = 0;
@@ -206,9 +283,7 @@ zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
       continue;
     }
     fs->user_dirs[k++] = dir;
-    if (!FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)dir))
-      zp_warn(d, FLOC(user_dirs[i]),
-              "fontconfig cannot read this font directory");
+    add_user_dir(fs, dir, user_dirs[i], d);
   }
   return fs;
 fail:
@@ -241,6 +316,8 @@ void zp_fontset_free(zp_fontset *fs) {
     face *f = fs->faces[i];
     if (f->ft)
       FT_Done_Face(f->ft);
+    if (f->map)
+      munmap(f->map, f->map_size);
     free((char *)f->info.family);
     free((char *)f->info.style);
     free((char *)f->info.psname);
@@ -382,11 +459,36 @@ static int open_face(zp_fontset *fs, const char *file, int index,
   int rc = -1;
   FT_Face ft = NULL;
   face *f = NULL;
+  void *map = NULL;
+  size_t map_size = 0;
   if (fs->nfaces >= UINT16_MAX) {
     zp_error(d, FLOC(file), "too many font faces");
     goto done;
   }
-  if (FT_New_Face(fs->ft, file, index, &ft) != 0) {
+  /* a regular file only, opened without blocking, and mapped once */
+  int fd = zp_file_open(file, "font file", NOLOC, NULL);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0 ||
+      (uintmax_t)st.st_size > SIZE_MAX ||
+      (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) ==
+          MAP_FAILED) {
+    const char *kind = NULL;
+    int e = errno;
+    if (stat(file, &st) == 0)
+      kind = zp_file_kind(st.st_mode);
+    zp_warn(d, FLOC(file), "font file skipped: %s%s", kind ? "it is " : "",
+            kind                         ? kind
+            : fd >= 0 && st.st_size == 0 ? "it is empty"
+                                         : strerror(e));
+    map = NULL;
+    if (fd >= 0)
+      close(fd);
+    reject(fs, key);
+    goto done;
+  }
+  map_size = (size_t)st.st_size;
+  close(fd);
+  if (FT_New_Memory_Face(fs->ft, map, (FT_Long)map_size, index, &ft) != 0) {
     ft = NULL;
     zp_warn(d, FLOC(file),
             "font face #%d cannot be opened by FreeType; skipped", index);
@@ -411,6 +513,8 @@ static int open_face(zp_fontset *fs, const char *file, int index,
     goto done;
   }
   f->ft = ft;
+  f->map = map;
+  f->map_size = map_size;
   f->info.index = index;
   f->info.user = user_rank(fs, file) != INT_MAX;
   f->info.family = xstrdup(family);
@@ -427,6 +531,7 @@ static int open_face(zp_fontset *fs, const char *file, int index,
   rc = fs->nfaces++;
   f = NULL;
   ft = NULL;
+  map = NULL;
   goto done;
 done:
   if (f) {
@@ -438,6 +543,8 @@ done:
   }
   if (ft)
     FT_Done_Face(ft);
+  if (map)
+    munmap(map, map_size);
   return rc;
 }
 
@@ -820,8 +927,9 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
     want[gids[i]] = 1;
   }
   want[0] = 1;
-  blob = hb_blob_create_from_file_or_fail(f->info.file);
-  if (!blob) {
+  blob = hb_blob_create_or_fail((const char *)f->map, (unsigned)f->map_size,
+                                HB_MEMORY_MODE_READONLY, NULL, NULL);
+  if (!blob || f->map_size > UINT_MAX) {
     zp_error(d, loc, "cannot read the font file for subsetting");
     goto done;
   }

@@ -27,6 +27,8 @@ struct zp_out {
   char *target; /* the file replaced: the end of the link chain */
   char *temp;   /* NULL for stdout */
   FILE *f;
+  int fd;   /* under f (a cookie stream), -1 when closed */
+  int err;  /* errno of the first failed write, or 0 */
   int slot; /* in the registry, -1 for none */
 };
 
@@ -208,6 +210,34 @@ static void out_free(zp_out *o) {
   free(o);
 }
 
+/* The temporary file's stream writes through these, which keep the first
+ * write error's errno (stdio forgets it). */
+static ssize_t cookie_write(void *cookie, const char *buf, size_t size) {
+  zp_out *o = cookie;
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = write(o->fd, buf + done, size - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      if (!o->err)
+        o->err = n < 0 ? errno : EIO;
+      return done ? (ssize_t)done : -1;
+    }
+    done += (size_t)n;
+  }
+  return (ssize_t)done;
+}
+
+static int cookie_close(void *cookie) {
+  zp_out *o = cookie;
+  int rc = o->fd >= 0 ? close(o->fd) : 0;
+  if (rc != 0 && !o->err)
+    o->err = errno;
+  o->fd = -1;
+  return rc;
+}
+
 /* Takes o's temporary file out of the registry (signals blocked). */
 static void deregister(zp_out *o) {
   if (o->slot >= 0) {
@@ -228,6 +258,7 @@ zp_out *zp_out_open(const char *path, const char *what, zp_diag *d) {
     goto done;
   }
   o->slot = -1;
+  o->fd = -1;
   if (strcmp(path, "-") == 0) {
     o->f = stdout;
     ok = true;
@@ -295,10 +326,13 @@ zp_out *zp_out_open(const char *path, const char *what, zp_diag *d) {
   memcpy(live[slot].path, o->temp, strlen(o->temp) + 1);
   live[slot].used = 1;
   o->slot = slot;
-  o->f = fdopen(fd, "wb");
+  o->fd = fd;
+  o->f = fopencookie(
+      o, "wb", (cookie_io_functions_t){NULL, cookie_write, NULL, cookie_close});
   if (!o->f) {
     zp_error(d, loc, "cannot write the %s: %s", what, strerror(errno));
     close(fd);
+    o->fd = -1;
     goto done;
   }
   ok = true;
@@ -343,17 +377,16 @@ bool zp_out_commit(zp_out *o, zp_diag *d) {
     out_free(o);
     return ok;
   }
-  errno = 0;
-  bool wrote = !ferror(o->f) && fflush(o->f) == 0;
-  int e = errno;
-  if (wrote && (fchmod(fileno(o->f), target_mode(o->target)) != 0 ||
-                fsync(fileno(o->f)) != 0)) {
+  bool wrote = fflush(o->f) == 0 && !ferror(o->f) && !o->err;
+  int e = o->err;
+  if (wrote &&
+      (fchmod(o->fd, target_mode(o->target)) != 0 || fsync(o->fd) != 0)) {
     wrote = false;
     e = errno;
   }
   if (fclose(o->f) != 0 && wrote) {
     wrote = false;
-    e = errno;
+    e = o->err ? o->err : errno;
   }
   o->f = NULL;
   sigset_t old;
