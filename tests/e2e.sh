@@ -259,6 +259,33 @@ check "the next render removes the dead processes' leftovers of its output only"
   '[ "$(ls -A "$T/sig" | sort | tr "\n" " ")" = ".other.pdf.zpgen-tmp.999999999.abcdef .out.pdf.zpgen-tmp.$$.abcdef out.pdf " ] &&
    cmp -s "$T/sig/out.pdf" "$good"'
 
+# Fonts: a damaged face in a fonts directory is skipped with a warning
+# naming its file, and the role falls back (to the installed face of the
+# same family); a face whose outlines are damaged is detected by loading
+# the glyphs.  The faces are small subsets made here and damaged on purpose.
+# damaged NAME TAG MODE PATTERN: renders with the damaged face, exit 0
+damaged() {
+  d_pat=$4
+  rm -rf "$T/dfonts" "$T/dmg.pdf" && mkdir -p "$T/dfonts"
+  build/tools/fontdamage "AR PL SungtiL GB" $DATA "$T/dfonts/sungti-small.ttf" $2 "$3" 2>"$T/dmg.err" &&
+    XDG_CACHE_HOME=$T/fccache SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data $DATA --fonts "$T/dfonts" \
+      -o "$T/dmg.pdf" 2>"$T/dmg.err"
+  rc=$?
+  check "damaged font, $1: exit 0, a warning naming the file, the text intact" \
+    '[ $rc -eq 0 ] && grep -qE "dfonts/sungti-small.ttf: warning: font face #0 \(AR PL SungtiL GB\) $d_pat" "$T/dmg.err" &&
+     pdftotext -raw "$T/dmg.pdf" "$T/dmg.txt" && build/tools/textcheck data/liwan-agri-2023.json "$T/dmg.txt" >/dev/null ||
+     { cat "$T/dmg.err"; false; }'
+}
+damaged "empty outlines (glyf)" glyf zero "cannot be used: glyph [0-9]+ \(U\+[0-9A-F]+\): its outline is empty"
+damaged "garbage outlines (glyf)" glyf noise "cannot be used: glyph [0-9]+ \(U\+[0-9A-F]+\): FreeType cannot load"
+damaged "broken offsets (loca)" loca ff "cannot be used: glyph .*: its outline is empty"
+damaged "broken advances (hmtx)" hmtx ff "cannot be used: glyph .*: its advance is out of range"
+damaged "no character map (cmap)" cmap zero "cannot be used: it has no usable Unicode character map"
+damaged "a damaged head" head noise "cannot be used: "
+damaged "a damaged maxp" maxp ff "cannot be used: "
+damaged "one damaged glyph, 荔" glyf chars:荔 "is damaged: glyph [0-9]+ \(U\+8354\): FreeType cannot load its outline; the face is skipped"
+rm -rf "$T/dfonts"
+
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'
 check "--version" '$ZPGEN --version | grep -q "^zpgen "'
