@@ -67,13 +67,21 @@ static const zp_role_def default_roles[] = {
 
 const zp_role_def *zp_font_default_roles(void) { return default_roles; }
 
+/* Faces for characters above U+FFFF (CJK Extension B and beyond, found in
+ * people's and places' names) that no face of a role's chain has: every
+ * role falls back to them last.  Opened on first need. */
+static const char *const astral_families[] = {"HanaMinB", "HanaMinA",
+                                              "BabelStone Han", NULL};
+#define MAX_ASTRAL 4
+
 /* The Debian package of each free family, for the error message. */
 static const struct {
   const char *family, *package;
 } free_packages[] = {{"AR PL SungtiL GB", "fonts-arphic-gbsn00lp"},
                      {"AR PL KaitiM GB", "fonts-arphic-gkai00mp"},
                      {"AR PL UMing CN", "fonts-arphic-uming"},
-                     {"WenQuanYi Zen Hei", "fonts-wqy-zenhei"}};
+                     {"WenQuanYi Zen Hei", "fonts-wqy-zenhei"},
+                     {"HanaMinB", "fonts-hanazono"}};
 
 /* ---- types -------------------------------------------------------------- */
 
@@ -127,7 +135,10 @@ struct zp_fontset {
   char **rejected; /* "file#index" of faces that cannot be used */
   int nrejected, caprejected;
   gbset *gb;
-  zp_diag *d; /* for warnings found while looking glyphs up */
+  zp_diag *d;             /* for warnings found while looking glyphs up */
+  int astral[MAX_ASTRAL]; /* faces of astral_families found */
+  int nastral;
+  bool astral_done; /* looked for */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -901,6 +912,18 @@ static bool glyph_sound(zp_fontset *fs, face *f, unsigned g, uint32_t cp) {
   return f->gstate[g] == 1;
 }
 
+/* Finds the faces of astral_families, once. */
+static void open_astral(zp_fontset *fs) {
+  if (fs->astral_done)
+    return;
+  fs->astral_done = true;
+  for (int i = 0; astral_families[i] && fs->nastral < MAX_ASTRAL; i++) {
+    int f = find_family(fs, astral_families[i], fs->d);
+    if (f >= 0)
+      fs->astral[fs->nastral++] = f;
+  }
+}
+
 static entry resolve(zp_fontset *fs, const role *r, uint32_t cp) {
   for (int k = 0; k < r->n; k++) {
     face *f = fs->faces[r->chain[k]];
@@ -909,6 +932,17 @@ static entry resolve(zp_fontset *fs, const role *r, uint32_t cp) {
     FT_UInt g = FT_Get_Char_Index(f->ft, cp);
     if (g != 0 && g <= UINT16_MAX && glyph_sound(fs, f, g, cp))
       return (entry){r->chain[k], (uint16_t)g, advance_of(f, g), 1};
+  }
+  /* above the BMP: the supplementary-plane faces */
+  if (cp > 0xFFFF) {
+    open_astral(fs);
+    for (int k = 0; k < fs->nastral; k++) {
+      face *f = fs->faces[fs->astral[k]];
+      FT_UInt g = f->broken ? 0 : FT_Get_Char_Index(f->ft, cp);
+      if (g != 0 && g <= UINT16_MAX && glyph_sound(fs, f, g, cp))
+        return (entry){(uint16_t)fs->astral[k], (uint16_t)g, advance_of(f, g),
+                       1};
+    }
   }
   /* none: the .notdef of the first sound face */
   int k = 0;

@@ -107,6 +107,17 @@ static void buf_hex4(buf *b, unsigned v) {
   buf_put(b, s, 4);
 }
 
+/* A character in UTF-16BE hex: four digits, or eight (a surrogate pair)
+ * above U+FFFF. */
+static void buf_utf16(buf *b, uint32_t cp) {
+  if (cp > 0xFFFF) {
+    uint32_t v = cp - 0x10000;
+    buf_hex4(b, 0xD800 | (v >> 10));
+    cp = 0xDC00 | (v & 0x3FF);
+  }
+  buf_hex4(b, cp);
+}
+
 /* ---- state -----------------------------------------------------------------
  */
 
@@ -235,10 +246,10 @@ static bool collect(writer *w) {
       }
       for (uint32_t i = 0; i < r->n; i++) {
         const zp_dl_glyph *g = &r->glyphs[i];
-        if (g->cp > 0xFFFF) {
+        if (g->cp > 0x10FFFF) {
           zp_error(w->d, loc,
-                   "cannot write the PDF: page %d contains U+%04X; characters "
-                   "above U+FFFF are not supported",
+                   "cannot write the PDF: page %d contains U+%04X, which is "
+                   "not a character",
                    pno + 1, (unsigned)g->cp);
           return false;
         }
@@ -385,8 +396,10 @@ static void tounicode_cmap(const face_use *f, const uint32_t *sub_cp, buf *b) {
           continue;
         }
         unsigned e = g + 1;
+        /* (a character above U+FFFF is a surrogate pair: a bfchar) */
         while (e < n && sub_cp[e] != NO_CP && sub_cp[e] == sub_cp[e - 1] + 1 &&
-               (e >> 8) == (g >> 8) && (sub_cp[e] >> 8) == (sub_cp[g] >> 8))
+               sub_cp[e] <= 0xFFFF && (e >> 8) == (g >> 8) &&
+               (sub_cp[e] >> 8) == (sub_cp[g] >> 8))
           e++;
         bool is_range = e - g >= 2;
         if (!is_range)
@@ -410,7 +423,7 @@ static void tounicode_cmap(const face_use *f, const uint32_t *sub_cp, buf *b) {
             buf_hex4(b, e - 1);
           }
           buf_puts(b, "> <");
-          buf_hex4(b, sub_cp[g]);
+          buf_utf16(b, sub_cp[g]);
           buf_puts(b, ">\n");
           done++;
           if (--block == 0)
@@ -609,7 +622,7 @@ static void put_run(writer *w, const zp_dl_run *r) {
   if (spread) {
     buf_puts(b, "/Span <</ActualText <FEFF");
     for (uint32_t i = 0; i < r->n; i++)
-      buf_hex4(b, g[i].cp);
+      buf_utf16(b, g[i].cp);
     buf_puts(b, ">>> BDC ");
   }
   buf_puts(b, "BT /");

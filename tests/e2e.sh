@@ -286,6 +286,29 @@ damaged "a damaged maxp" maxp ff "cannot be used: "
 damaged "one damaged glyph, 荔" glyf chars:荔 "is damaged: glyph [0-9]+ \(U\+8354\): FreeType cannot load its outline; the face is skipped"
 rm -rf "$T/dfonts"
 
+# Characters above U+FFFF (CJK Extension B: 𠀋 U+2000B, 𠂇 U+20087) render
+# through the fallback chain (HanaMinB last) and copy out correctly, in the
+# title, the bookmarks and in justified body text (ActualText); one that no
+# face has (U+30000, Extension G) is a warning like any missing glyph.
+sed -e 's/"title": "广州市荔湾区农业农村局/"title": "𠀋𠂇广州市荔湾区农业农村局/' \
+    -e 's/区农业农村局贯彻落实/区农业农村局𠀋贯彻𠂇落实/' $DATA >"$T/astral.json"
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data "$T/astral.json" -o "$T/astral.pdf" 2>"$T/astral.err"
+rc=$?
+check "U+2000B renders: exit 0, no diagnostics, HanaMinB embedded" \
+  '[ $rc -eq 0 ] && [ ! -s "$T/astral.err" ] && pdffonts "$T/astral.pdf" | grep -q "+HanaMinB .*CID TrueType .*yes yes yes"'
+pdftotext -raw "$T/astral.pdf" "$T/astral.txt" 2>"$T/astral.err"
+check "U+2000B copies out: pdftotext gives every text, 𠀋 and 𠂇 included" \
+  '[ ! -s "$T/astral.err" ] && grep -q "^𠀋𠂇广州市荔湾区农业农村局" "$T/astral.txt" &&
+   build/tools/textcheck "$T/astral.json" "$T/astral.txt" >/dev/null'
+check "U+2000B in the document title (Info)" 'pdfinfo "$T/astral.pdf" | grep -q "^Title: *𠀋𠂇广州市"'
+sed 's/"title": "广州市荔湾区农业农村局/"title": "\xf0\xb0\x80\x80广州市荔湾区农业农村局/' $DATA >"$T/extg.json"
+$ZPGEN render --template $TPL --data "$T/extg.json" -o "$T/extg.pdf" 2>"$T/extg.err"
+rc=$?
+check "U+30000, which no face has: a warning with its location, the PDF written" \
+  '[ $rc -eq 0 ] && [ -s "$T/extg.pdf" ] && grep -q "warning: no face of font role .* has U+30000 .*extg.json:[0-9]*:[0-9]*" "$T/extg.err"'
+expect_fail "U+30000 under --strict" 1 "error: no face of font role .* U\+30000" \
+  render --strict --template $TPL --data "$T/extg.json" -o "$T/bad.pdf"
+
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'
 check "--version" '$ZPGEN --version | grep -q "^zpgen "'
