@@ -160,6 +160,48 @@ static const char *epoch_date(char *buf, size_t size) {
   return buf;
 }
 
+/* What input (or the output) path names, or NULL: "the template", ... */
+static const char *names_input(const char *path, const opts *o,
+                               const zp_template *t, bool is_dump, char *buf,
+                               size_t size) {
+  if (is_dump && zp_out_same_file(path, o->output))
+    return "the output";
+  if (zp_out_same_file(path, o->template_path))
+    return "the template";
+  if (zp_out_same_file(path, o->data_path))
+    return "the data file";
+  for (int i = 1; t && i < t->nfiles; i++)
+    if (zp_out_same_file(path, t->files[i])) {
+      snprintf(buf, size, "the included file \"%s\"", t->files[i]);
+      return buf;
+    }
+  return NULL;
+}
+
+/* The output and the dump must not overwrite an input (nor each other):
+ * false with a usage message when one does.  t: the loaded template, for
+ * its includes (NULL before loading). */
+static bool outputs_distinct(const opts *o, const zp_template *t) {
+  char buf[4200];
+  const char *what;
+  if (strcmp(o->output, "-") != 0 &&
+      (what = names_input(o->output, o, t, false, buf, sizeof buf))) {
+    fprintf(stderr,
+            "zpgen render: --output \"%s\" names %s; the output must be a "
+            "file of its own\n",
+            o->output, what);
+    return false;
+  }
+  if (o->dump && (what = names_input(o->dump, o, t, true, buf, sizeof buf))) {
+    fprintf(stderr,
+            "zpgen render: --dump-layout \"%s\" names %s; give the dump a "
+            "file of its own\n",
+            o->dump, what);
+    return false;
+  }
+  return true;
+}
+
 static int render(const opts *o, zp_diag *d) {
   int rc = EXIT_INPUT;
   zp_template *t = NULL;
@@ -183,6 +225,10 @@ static int render(const opts *o, zp_diag *d) {
     goto done;
   }
   t = zp_tmpl_load(o->template_path, d);
+  if (t && !outputs_distinct(o, t)) { /* an include named as an output */
+    rc = EXIT_USAGE;
+    goto done;
+  }
   data = zp_json_load_file(o->data_path, d);
   if (!t || !data)
     goto done;
@@ -371,16 +417,7 @@ int main(int argc, char **argv) {
               "required\n%s",
               usage);
       rc = EXIT_USAGE;
-    } else if (o.dump && (zp_out_same_file(o.dump, o.output) ||
-                          zp_out_same_file(o.dump, o.template_path) ||
-                          zp_out_same_file(o.dump, o.data_path))) {
-      fprintf(stderr,
-              "zpgen render: --dump-layout \"%s\" names the %s; give the "
-              "dump a file of its own\n",
-              o.dump,
-              zp_out_same_file(o.dump, o.output)          ? "output"
-              : zp_out_same_file(o.dump, o.template_path) ? "template"
-                                                          : "data file");
+    } else if (!outputs_distinct(&o, NULL)) {
       rc = EXIT_USAGE;
     } else {
       zp_out_signals();

@@ -77,6 +77,11 @@ void zp_out_signals(void) {
     sigfillset(&sa.sa_mask); /* one handler at a time */
     sigaction(handled[i], &sa, NULL);
   }
+  /* over a file size limit, a write fails (and is reported) instead of
+   * killing the process with its temporary files */
+  struct sigaction old;
+  if (sigaction(SIGXFSZ, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 static void block(sigset_t *old) {

@@ -34,7 +34,9 @@ typedef struct zp_out zp_out;
 
 /* Installs the signal handlers that remove the live temporary files, for
  * each of SIGINT, SIGTERM, SIGHUP and SIGPIPE not ignored at startup (an
- * ignored signal, as under nohup, stays ignored).  Idempotent. */
+ * ignored signal, as under nohup, stays ignored); and ignores SIGXFSZ, so
+ * that a file size limit makes a write fail with EFBIG (reported) rather
+ * than kill the process.  Idempotent. */
 void zp_out_signals(void);
 
 /* Starts writing path ("-": standard output).  what names the file in

@@ -23,6 +23,7 @@ typedef struct loader {
   const char *real[ZP_MAX_INCLUDE_DEPTH];  /* their canonical paths */
   int depth;
   int ntop, captop;
+  int capfiles;
   xmlDocPtr schema_doc; /* the schema as a tree, for hints; parsed lazily */
   bool bad;             /* a malformed field was reported */
 } loader;
@@ -567,6 +568,22 @@ static bool add_top(loader *l, const zp_tnode *n) {
 static bool load_file(loader *l, const char *path, zp_loc from,
                       bool stylesheet);
 
+/* Records a file read, for zp_template.files. */
+static bool add_file(loader *l, const char *path) {
+  zp_template *t = l->t;
+  if (t->nfiles == l->capfiles) {
+    int cap = l->capfiles ? l->capfiles * 2 : 8;
+    const char **v = zp_arena_alloc(t->arena, sizeof *v * (size_t)cap);
+    if (!v)
+      return false;
+    if (t->nfiles)
+      memcpy(v, t->files, sizeof *v * (size_t)t->nfiles);
+    t->files = v;
+    l->capfiles = cap;
+  }
+  return (t->files[t->nfiles++] = zp_arena_strdup(t->arena, path)) != NULL;
+}
+
 /* Gathers the top-level elements of a loaded root, following includes. */
 static bool gather(loader *l, const zp_tnode *root, const char *path) {
   bool ok = true;
@@ -613,9 +630,11 @@ static bool load_file(loader *l, const char *path, zp_loc from,
   if (!zp_file_read(path, from.file ? "included file" : "template", from, &text,
                     &len, l->d))
     return false;
-  if (len > INT_MAX) {
+  if (len > INT_MAX || !add_file(l, path)) {
     zp_error(l->d, from.file ? from : (zp_loc){path, 0, 0},
-             "the template \"%s\" is too large", path);
+             len > INT_MAX ? "the template \"%s\" is too large"
+                           : "out of memory reading \"%s\"",
+             path);
     free(text);
     return false;
   }

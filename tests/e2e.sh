@@ -158,6 +158,13 @@ expect_fail "a directory as the template" 3 "error: cannot read the template: it
 mkdir -p "$T/inc" && cp tests/bad/missing-include.xml "$T/inc/t.xml" && mkfifo "$T/inc/no-such-sheet.xml"
 expect_fail "a FIFO as an include" 1 't.xml:3: error: cannot read the included file ".*no-such-sheet.xml": it is a FIFO' \
   render --template "$T/inc/t.xml" --data $DATA -o "$T/bad.pdf"
+mkdir "$T/inc/dir" && sed 's/no-such-sheet.xml/dir/' tests/bad/missing-include.xml >"$T/inc/d.xml"
+expect_fail "a directory as an include: its file:line first" 1 '^[^ ]*d.xml:3: error: cannot read the included file ".*dir": it is a directory' \
+  render --template "$T/inc/d.xml" --data $DATA -o "$T/bad.pdf"
+printf '<?xml version="1.0"?>\n<!DOCTYPE template SYSTEM "%s">\n<template xmlns="urn:zpgen:template:1" version="1"><body><p>x</p></body></template>\n' \
+  "$T/fifo" >"$T/inc/dtd.xml"
+timeout 20 $ZPGEN render --template "$T/inc/dtd.xml" --data $DATA -o "$T/bad.pdf" >/dev/null 2>&1
+check "a DOCTYPE naming a FIFO is not read (no hang)" '[ $? -ne 124 ] && [ ! -e "$T/bad.pdf" ]'
 mkdir -p "$T/fdir" && mkfifo "$T/fdir/x.ttf"
 timeout 20 $ZPGEN fonts --fonts "$T/fdir" >"$T/f.out" 2>"$T/f.err"
 check "a FIFO in a fonts directory is skipped with a warning, not opened" \
@@ -200,14 +207,23 @@ expect_fail "--dump-layout naming the data" 2 "names the data file" \
 expect_fail "--dump-layout naming the template" 2 "names the template" \
   render --template $TPL --data $DATA -o "$T/bad.pdf" --dump-layout "./$TPL"
 check "the output named as the dump is intact" 'cmp -s "$T/keep.pdf" "$good"'
+cp $DATA "$T/data-copy.json"
+expect_fail "--output naming the data" 2 'output ".*data-copy.json" names the data file' \
+  render --template $TPL --data "$T/data-copy.json" -o "$T/data-copy.json"
+check "the data named as the output is intact" 'cmp -s "$T/data-copy.json" $DATA'
+cp templates/official.xml "$T/official.orig"
+expect_fail "--dump-layout naming an included file" 2 'dump-layout "templates/official.xml" names the included file' \
+  render --template $TPL --data $DATA -o "$T/bad.pdf" --dump-layout templates/official.xml
+check "the included file is intact, no temporary file beside it" \
+  'cmp -s templates/official.xml "$T/official.orig" && ! ls -a templates | grep -q zpgen-tmp'
 # a file size limit of 40 KB: the dump (80 KB) cannot be written
 (trap '' XFSZ; ulimit -f 80; exec $ZPGEN render --template $TPL --data $DATA -o "$T/keep.pdf" \
   --dump-layout "$T/d.txt") 2>"$T/d.err"
 rc=$?
 check "a write error on the dump is reported, exit 3" \
   '[ $rc -eq 3 ] && grep -q "d.txt: error: cannot write the layout dump: File too large" "$T/d.err" && [ ! -e "$T/d.txt" ]'
-# a write error on the output (323 KB) keeps the old file
-(trap '' XFSZ; ulimit -f 400; exec $ZPGEN render --template $TPL --data $DATA -o "$T/keep.pdf") 2>"$T/o.err"
+# a write error on the output (323 KB) keeps the old file (SIGXFSZ ignored)
+(ulimit -f 400; exec $ZPGEN render --template $TPL --data $DATA -o "$T/keep.pdf") 2>"$T/o.err"
 rc=$?
 check "a write error on the output is reported, exit 3, the old file kept" \
   '[ $rc -eq 3 ] && grep -qE "keep.pdf: error: cannot write the (output|PDF): File too large" "$T/o.err" && cmp -s "$T/keep.pdf" "$good"'
