@@ -924,6 +924,12 @@ static void open_astral(zp_fontset *fs) {
   }
 }
 
+int zp_font_astral_faces(zp_fontset *fs, const int **faces) {
+  open_astral(fs);
+  *faces = fs->astral;
+  return fs->nastral;
+}
+
 static entry resolve(zp_fontset *fs, const role *r, uint32_t cp) {
   for (int k = 0; k < r->n; k++) {
     face *f = fs->faces[r->chain[k]];

@@ -95,6 +95,12 @@ int zp_font_role_chain(const zp_fontset *fs, int role, const uint16_t **faces);
  * Constant time after the first lookup of a code point (a per-role cache). */
 bool zp_font_glyph(zp_fontset *fs, int role, uint32_t cp, zp_glyph *out);
 
+/* The faces every role falls back to, last, for a character above U+FFFF
+ * that no face of its chain has (HanaMinB, HanaMinA, BabelStone Han: those
+ * installed; opened now if not yet).  Returns their number and points
+ * *faces at their indices (owned by the font set). */
+int zp_font_astral_faces(zp_fontset *fs, const int **faces);
+
 /* Number of faces opened so far, and what each is.  zp_font_face leaves
  * the coverage counts (hanzi, gb2312, cmap_size) at 0: they walk the whole
  * cmap, so only zp_font_face_coverage fills them (once per face). */

@@ -55,6 +55,9 @@ static const char usage[] =
     "                      fonts/ beside the template's directory)\n"
     "         --strict     warnings (a character no font has) are errors\n"
     "         --dump-layout FILE  writes a plain-text dump of every page\n"
+    "         The output and the dump are regular files (or links to one,\n"
+    "         or new), never an input; each is written to a temporary\n"
+    "         file beside it and renamed when complete.\n"
     "         --allow-inconsistent  figures that fail the template's checks\n"
     "                      are warnings, and the PDF is written\n"
     "check    reports every figure of the data that fails the template's\n"
@@ -337,6 +340,15 @@ static int fonts_cmd(const opts *o, zp_diag *d) {
              f->num_glyphs, f->cmap_size, f->hanzi, f->gb2312,
              f->bold ? ", bold" : "");
     }
+  }
+  const int *astral;
+  int na = zp_font_astral_faces(fs, &astral);
+  if (na)
+    printf("above U+FFFF (every role, last):\n");
+  for (int k = 0; k < na; k++) {
+    const zp_face_info *f = zp_font_face(fs, astral[k]);
+    printf("  fallback %s (%s)  %s#%d%s\n", f->family, f->style, f->file,
+           f->index, f->user ? "  [user fonts]" : "");
   }
   if (!ok)
     rc = EXIT_IO;
