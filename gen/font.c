@@ -650,6 +650,9 @@ static int open_face(zp_fontset *fs, const char *file, int index,
     reject(fs, key);
     goto done;
   }
+  /* the checks touched pages all over the file: give them back (a clean
+   * file mapping; what FreeType needs later is read again) */
+  madvise(map, map_size, MADV_DONTNEED);
   f = calloc(1, sizeof *f);
   if (!f ||
       !grow(&fs->faces, &fs->capfaces, fs->nfaces + 1, sizeof *fs->faces)) {
@@ -1268,6 +1271,8 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
   out->size = len;
   out->num_glyphs = sng;
   ok = true;
+  /* as after opening: the pages hb-subset read go back */
+  madvise(f->map, f->map_size, MADV_DONTNEED);
 done:
   if (!ok)
     zp_subset_free(out);
