@@ -110,9 +110,10 @@ typedef struct face {
   FT_Face ft;
   void *map; /* the file, mapped; FreeType and hb-subset read it */
   size_t map_size;
-  uint8_t *gstate; /* by gid: 0 not checked, 1 sound, 2 damaged */
-  bool broken;     /* a damaged glyph was found: skipped from then on */
-  bool counted;    /* hanzi, gb2312, cmap_size computed */
+  uint8_t *gstate;   /* by gid: G_UNCHECKED, G_SOUND, G_DAMAGED, G_BLANK */
+  bool broken;       /* a damaged glyph was found: skipped from then on */
+  bool warned_blank; /* about a blank glyph for a character with ink */
+  bool counted;      /* hanzi, gb2312, cmap_size computed */
 } face;
 
 /* GB2312 hanzi as a bitmap over U+4E00..U+9FFF, computed on first use. */
@@ -471,32 +472,52 @@ static bool expect_ink(uint32_t cp) {
          !(cp >= 0x20D0 && cp <= 0x20FF) && cp != 0x3000 &&
          !(cp >= 0x302A && cp <= 0x302F) && cp != 0x3099 && cp != 0x309A &&
          !(cp >= 0xFE00 && cp <= 0xFE0F) && !(cp >= 0xFE20 && cp <= 0xFE2F) &&
-         cp != 0xFEFF && !(cp >= 0xE0000 && cp <= 0xE0FFF);
+         cp != 0xFEFF && !(cp >= 0xE0000 && cp <= 0xE0FFF) && cp != 0x2800 &&
+         cp != 0x3164 && cp != 0x115F && cp != 0x1160 &&
+         cp != 0xFFA0; /* blank by design: braille blank, Hangul fillers */
 }
 
-/* Checks glyph gid of ft (standing for cp) by loading its outline: NULL
- * when sound, else what is wrong (a static string). */
-static const char *glyph_fault(FT_Face ft, unsigned gid, uint32_t cp) {
+/* What loading a glyph's outline found (face.gstate). */
+enum { G_UNCHECKED, G_SOUND, G_DAMAGED, G_BLANK };
+
+/* Checks glyph gid of ft by loading its outline: G_SOUND; G_DAMAGED (it
+ * does not load, or its advance or points are far out of range: the face
+ * is damaged); or G_BLANK (it loads but is empty or has no advance: wrong
+ * for a character with ink, see expect_ink).  *why: what is wrong (a
+ * static string). */
+static int glyph_check(FT_Face ft, unsigned gid, const char **why) {
   if (FT_Load_Glyph(ft, gid,
                     FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING |
-                        FT_LOAD_IGNORE_TRANSFORM | FT_LOAD_NO_BITMAP) != 0)
-    return "FreeType cannot load its outline";
+                        FT_LOAD_IGNORE_TRANSFORM | FT_LOAD_NO_BITMAP) != 0) {
+    *why = "FreeType cannot load its outline";
+    return G_DAMAGED;
+  }
   FT_GlyphSlot g = ft->glyph;
-  long limit = 4L * (ft->units_per_EM ? ft->units_per_EM : 1000);
-  if (g->format != FT_GLYPH_FORMAT_OUTLINE)
-    return "it is not an outline";
-  if (g->metrics.horiAdvance > limit || g->metrics.horiAdvance < 0)
-    return "its advance is out of range";
+  long limit = 8L * (ft->units_per_EM ? ft->units_per_EM : 1000);
+  if (g->format != FT_GLYPH_FORMAT_OUTLINE) {
+    *why = "it is not an outline";
+    return G_DAMAGED;
+  }
+  if (g->metrics.horiAdvance > limit || g->metrics.horiAdvance < 0) {
+    *why = "its advance is out of range";
+    return G_DAMAGED;
+  }
   for (int i = 0; i < g->outline.n_points; i++)
     if (labs(g->outline.points[i].x) > limit ||
-        labs(g->outline.points[i].y) > limit)
-      return "its outline lies far outside the em square";
-  if (expect_ink(cp) &&
-      (g->outline.n_points == 0 || g->outline.n_contours == 0))
-    return "its outline is empty";
-  if (expect_ink(cp) && g->metrics.horiAdvance == 0)
-    return "its advance is zero";
-  return NULL;
+        labs(g->outline.points[i].y) > limit) {
+      *why = "its outline lies far outside the em square";
+      return G_DAMAGED;
+    }
+  if (g->outline.n_points == 0 || g->outline.n_contours == 0) {
+    *why = "its outline is empty";
+    return G_BLANK;
+  }
+  if (g->metrics.horiAdvance == 0) {
+    *why = "its advance is zero";
+    return G_BLANK;
+  }
+  *why = NULL;
+  return G_SOUND;
 }
 
 /* Characters whose glyphs are checked when a face is opened (those the
@@ -544,7 +565,8 @@ static const char *face_fault(FT_Face ft, const void *data, size_t size,
     FT_UInt g = FT_Get_Char_Index(ft, probe_cps[i]);
     if (g == 0 || g >= ng)
       continue;
-    why = glyph_fault(ft, g, probe_cps[i]);
+    if (glyph_check(ft, g, &why) == G_SOUND)
+      why = NULL;
     if (why) {
       snprintf(buf, bufsize, "glyph %u (U+%04X): %s", g, (unsigned)probe_cps[i],
                why);
@@ -895,24 +917,35 @@ int zp_font_role_chain(const zp_fontset *fs, int role, const uint16_t **faces) {
 
 /* ---- glyph lookup ------------------------------------------------------- */
 
-/* Is glyph g of face f (for cp) sound?  Checked once per glyph; the
- * first damaged glyph marks the face broken, with a warning. */
+/* Is glyph g of face f sound for cp?  Checked once per glyph.  The first
+ * damaged glyph marks the face broken, with a warning (its later lookups
+ * fall back); a blank glyph for a character with ink falls back alone
+ * (warned once per face). */
 static bool glyph_sound(zp_fontset *fs, face *f, unsigned g, uint32_t cp) {
   if (g >= f->info.num_glyphs)
     return false;
-  if (f->gstate[g] == 0) {
-    const char *why = glyph_fault(f->ft, g, cp);
-    f->gstate[g] = why ? 2 : 1;
-    if (why && !f->broken) {
-      f->broken = true;
-      zp_warn(fs->d, FLOC(f->info.file),
-              "font face #%d (%s) is damaged: glyph %u (U+%04X): %s; the face "
-              "is skipped from here on, its roles fall back to their next "
-              "face",
-              f->info.index, f->info.family, g, (unsigned)cp, why);
-    }
+  const char *why = NULL;
+  if (f->gstate[g] == G_UNCHECKED)
+    f->gstate[g] = (uint8_t)glyph_check(f->ft, g, &why);
+  else if (f->gstate[g] != G_SOUND)
+    glyph_check(f->ft, g, &why); /* again, for the message */
+  if (f->gstate[g] == G_DAMAGED && !f->broken) {
+    f->broken = true;
+    zp_warn(fs->d, FLOC(f->info.file),
+            "font face #%d (%s) is damaged: glyph %u (U+%04X): %s; the face "
+            "is skipped from here on, its roles fall back to their next face",
+            f->info.index, f->info.family, g, (unsigned)cp, why);
   }
-  return f->gstate[g] == 1;
+  if (f->gstate[g] == G_BLANK && expect_ink(cp)) {
+    if (!f->warned_blank)
+      zp_warn(fs->d, FLOC(f->info.file),
+              "font face #%d (%s) has a blank glyph %u (U+%04X): %s; such "
+              "characters are set from the role's next face",
+              f->info.index, f->info.family, g, (unsigned)cp, why);
+    f->warned_blank = true;
+    return false;
+  }
+  return f->gstate[g] != G_DAMAGED;
 }
 
 /* Finds the faces of astral_families, once. */

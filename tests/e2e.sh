@@ -252,7 +252,8 @@ killed() {
 }
 for sig in TERM:143 INT:130 HUP:129; do
   killed ${sig%:*}
-  [ $rc -eq 0 ] && killed ${sig%:*}  # the render won the race: once more
+  # the render won the race: once more, from the old output
+  [ $rc -eq 0 ] && cp "$good" "$T/sig/out.pdf" && killed ${sig%:*}
   check "SIG${sig%:*} during a render: exit ${sig#*:}, no temporary file, the old output intact" \
     '[ $rc -eq ${sig#*:} ] && [ "$(ls -A "$T/sig")" = out.pdf ] && cmp -s "$T/sig/out.pdf" "$good"'
 done
@@ -264,6 +265,7 @@ check "-o - | head -c 10: the PDF's first bytes, death by SIGPIPE, nothing left 
 # kill -9 leaves a temporary file named after the output and the PID; the
 # next render to the same output removes it (a live PID's is kept)
 killed KILL
+[ $rc -eq 0 ] && cp "$good" "$T/sig/out.pdf" && killed KILL
 left=$(ls -A "$T/sig" | grep "^\.out\.pdf\.zpgen-tmp\.$pid\.......$")
 check "kill -9: the leftover is recognisable by its name, the old output intact" \
   '[ $rc -eq 137 ] && [ -n "$left" ] && cmp -s "$T/sig/out.pdf" "$good"'
@@ -300,6 +302,7 @@ damaged "no character map (cmap)" cmap zero "cannot be used: it has no usable Un
 damaged "a damaged head" head noise "cannot be used: "
 damaged "a damaged maxp" maxp ff "cannot be used: "
 damaged "one damaged glyph, 荔" glyf chars:荔 "is damaged: glyph [0-9]+ \(U\+8354\): FreeType cannot load its outline; the face is skipped"
+damaged "one blank glyph, 荔" glyf blank:荔 "has a blank glyph [0-9]+ \(U\+8354\): its outline is empty; such characters are set from the role's next face"
 rm -rf "$T/dfonts"
 
 # Characters above U+FFFF (CJK Extension B: 𠀋 U+2000B, 𠂇 U+20087) render

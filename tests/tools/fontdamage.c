@@ -10,6 +10,7 @@
  *   noise  pseudo-random bytes (the same every run)
  *   chars:TEXT  (glyf only) the glyphs of the characters of TEXT become
  *          0xFF bytes, the rest of the face stays sound
+ *   blank:TEXT  (glyf only) those glyphs become zero bytes: empty outlines
  * The face keeps FAMILY's name, so in a user fonts directory it wins over
  * the installed face.  Exits 1 on failure, with a message.
  */
@@ -49,10 +50,11 @@ static unsigned table_at(const unsigned char *p, const char *tag) {
   return 0;
 }
 
-/* Fills the glyf data of the characters of text (in the subset) with 0xFF
- * bytes. */
+/* Fills the glyf data of the characters of text (in the subset) with the
+ * byte fill. */
 static bool damage_glyphs(zp_subset *sub, unsigned glyf, unsigned glyf_len,
-                          zp_fontset *fs, int role, const char *text) {
+                          zp_fontset *fs, int role, const char *text,
+                          int fill) {
   unsigned char *p = sub->data;
   unsigned head = table_at(p, "head"), loca = table_at(p, "loca");
   if (!head || !loca)
@@ -74,7 +76,7 @@ static bool damage_glyphs(zp_subset *sub, unsigned glyf, unsigned glyf_len,
     }
     if (b <= a || b > glyf_len)
       return false;
-    memset(p + glyf + a, 0xFF, b - a);
+    memset(p + glyf + a, fill, b - a);
   }
   return true;
 }
@@ -131,8 +133,9 @@ int main(int argc, char **argv) {
     unsigned off = be32(p + 12 + 16 * i + 8), tlen = be32(p + 12 + 16 * i + 12);
     if ((size_t)off + tlen > sub.size)
       goto done;
-    if (strncmp(mode, "chars:", 6) == 0) {
-      if (!damage_glyphs(&sub, off, tlen, fs, role, mode + 6))
+    if (strncmp(mode, "chars:", 6) == 0 || strncmp(mode, "blank:", 6) == 0) {
+      if (!damage_glyphs(&sub, off, tlen, fs, role, mode + 6,
+                         mode[0] == 'c' ? 0xFF : 0))
         goto done;
       continue;
     }
