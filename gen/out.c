@@ -258,12 +258,14 @@ zp_out *zp_out_open(const char *path, const char *what, zp_diag *d) {
   bool ok = false;
   sigset_t old;
   bool blocked = false;
+  if (o) {
+    o->slot = -1;
+    o->fd = -1;
+  }
   if (!o || !(o->name = xstrdup(path)) || !(o->what = xstrdup(what))) {
     zp_error(d, loc, "cannot write the %s: out of memory", what);
     goto done;
   }
-  o->slot = -1;
-  o->fd = -1;
   if (strcmp(path, "-") == 0) {
     o->f = stdout;
     ok = true;
