@@ -189,72 +189,90 @@ static bool grow(void *arr, int *cap, int need, size_t elem) {
 /* ---- font set ----------------------------------------------------------- */
 
 #define MAX_DIR_DEPTH 8
+#define MAX_DIR_ENTRIES 20000
+#define MAX_DIR_WARNINGS 10
 
-/* Does the tree under dir hold anything but regular files and directories
- * (a FIFO, a device, a socket), which fontconfig's scan would open and
- * block on?  Warns about each, naming it. */
-static bool has_special(const char *dir, int depth, zp_diag *d) {
+/* A walk over a user font directory's tree. */
+typedef struct walk {
+  zp_diag *d;
+  int budget; /* entries left to look at */
+  int warned; /* files warned about */
+} walk;
+
+/* Warns that path is left out (at most MAX_DIR_WARNINGS times a walk). */
+static void skip_warn(walk *w, const char *path, const char *why) {
+  if (w->warned++ < MAX_DIR_WARNINGS)
+    zp_warn(w->d, FLOC(path), "not a font file: %s; skipped", why);
+}
+
+/* Looks at each entry of the tree under dir as fontconfig's scan would (it
+ * skips names starting with a dot) and calls add (when not NULL) with each
+ * regular file that may be a font.  Returns true when the tree holds
+ * something fontconfig must not open: a FIFO, a device or a socket (it
+ * would block), an empty file (an empty file is no font, and some, as in
+ * /proc, block when read), or more than MAX_DIR_ENTRIES entries; each is
+ * warned about when add is not NULL (the second walk). */
+static bool walk_dir(walk *w, const char *dir, int depth, zp_fontset *fs,
+                     bool add) {
   bool found = false;
   DIR *dp = depth < MAX_DIR_DEPTH ? opendir(dir) : NULL;
   if (!dp)
     return false;
   struct dirent *e;
   while ((e = readdir(dp)) != NULL) {
-    if (e->d_name[0] == '.' &&
-        (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+    if (e->d_name[0] == '.')
       continue;
+    if (w->budget-- <= 0) {
+      if (add && w->budget == -1)
+        zp_warn(w->d, FLOC(dir),
+                "font directory tree too large: only its first %d entries "
+                "are used",
+                MAX_DIR_ENTRIES);
+      found = true;
+      break;
+    }
     char path[PATH_MAX];
     struct stat st;
     if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
             (int)sizeof path ||
         stat(path, &st) != 0)
       continue; /* fontconfig cannot open it either */
-    if (S_ISDIR(st.st_mode))
-      found |= has_special(path, depth + 1, d);
-    else if (!S_ISREG(st.st_mode)) {
-      zp_warn(d, FLOC(path), "not a font file: it is %s; skipped",
-              zp_file_kind(st.st_mode));
+    if (S_ISDIR(st.st_mode)) {
+      found |= walk_dir(w, path, depth + 1, fs, add);
+    } else if (!S_ISREG(st.st_mode)) {
+      char why[64];
+      snprintf(why, sizeof why, "it is %s", zp_file_kind(st.st_mode));
+      if (add)
+        skip_warn(w, path, why);
       found = true;
+    } else if (st.st_size == 0) {
+      if (add)
+        skip_warn(w, path, "it is empty");
+      found = true;
+    } else if (add) {
+      FcConfigAppFontAddFile(fs->fc, (const FcChar8 *)path);
     }
   }
   closedir(dp);
   return found;
 }
 
-/* Adds the regular files under dir one by one (recursively). */
-static void add_files(zp_fontset *fs, const char *dir, int depth) {
-  DIR *dp = depth < MAX_DIR_DEPTH ? opendir(dir) : NULL;
-  if (!dp)
-    return;
-  struct dirent *e;
-  while ((e = readdir(dp)) != NULL) {
-    if (e->d_name[0] == '.' &&
-        (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
-      continue;
-    char path[PATH_MAX];
-    struct stat st;
-    if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
-            (int)sizeof path ||
-        stat(path, &st) != 0)
-      continue;
-    if (S_ISDIR(st.st_mode))
-      add_files(fs, path, depth + 1);
-    else if (S_ISREG(st.st_mode))
-      FcConfigAppFontAddFile(fs->fc, (const FcChar8 *)path);
-  }
-  closedir(dp);
-}
-
 /* Adds a user font directory (absolute) to the configuration: as a
  * directory (scanned by fontconfig, with its cache) when it holds only
- * regular files and directories, else file by file, leaving out what
- * fontconfig would block on. */
+ * regular font-sized files and directories, else file by file, leaving
+ * out (with a warning) what fontconfig would block on. */
 static void add_user_dir(zp_fontset *fs, const char *dir, const char *given,
                          zp_diag *d) {
-  if (has_special(dir, 0, d))
-    add_files(fs, dir, 0);
-  else if (!FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)dir))
+  walk w = {d, MAX_DIR_ENTRIES, 0};
+  if (walk_dir(&w, dir, 0, fs, false)) {
+    w = (walk){d, MAX_DIR_ENTRIES, 0};
+    walk_dir(&w, dir, 0, fs, true);
+    if (w.warned > MAX_DIR_WARNINGS)
+      zp_warn(d, FLOC(given), "%d more files of this font directory skipped",
+              w.warned - MAX_DIR_WARNINGS);
+  } else if (!FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)dir)) {
     zp_warn(d, FLOC(given), "fontconfig cannot read this font directory");
+  }
 }
 
 zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {

@@ -165,10 +165,15 @@ printf '<?xml version="1.0"?>\n<!DOCTYPE template SYSTEM "%s">\n<template xmlns=
   "$T/fifo" >"$T/inc/dtd.xml"
 timeout 20 $ZPGEN render --template "$T/inc/dtd.xml" --data $DATA -o "$T/bad.pdf" >/dev/null 2>&1
 check "a DOCTYPE naming a FIFO is not read (no hang)" '[ $? -ne 124 ] && [ ! -e "$T/bad.pdf" ]'
-mkdir -p "$T/fdir" && mkfifo "$T/fdir/x.ttf"
+mkdir -p "$T/fdir/sub" && mkfifo "$T/fdir/x.ttf" && ln -s /dev/zero "$T/fdir/sub/zero.ttf" && : >"$T/fdir/empty.ttf"
 timeout 20 $ZPGEN fonts --fonts "$T/fdir" >"$T/f.out" 2>"$T/f.err"
-check "a FIFO in a fonts directory is skipped with a warning, not opened" \
-  '[ $? -eq 0 ] && grep -q "fdir/x.ttf: warning: not a font file: it is a FIFO; skipped" "$T/f.err" && grep -q "^song:" "$T/f.out"'
+check "a FIFO, a device or an empty file in a fonts directory is skipped with a warning, not opened" \
+  '[ $? -eq 0 ] && grep -q "fdir/x.ttf: warning: not a font file: it is a FIFO; skipped" "$T/f.err" &&
+   grep -q "sub/zero.ttf: warning: not a font file: it is a character device; skipped" "$T/f.err" &&
+   grep -q "empty.ttf: warning: not a font file: it is empty; skipped" "$T/f.err" && grep -q "^song:" "$T/f.out"'
+timeout 20 $ZPGEN fonts --fonts /proc >/dev/null 2>"$T/f.err"
+check "/proc as a fonts directory: no hang, the warnings bounded" \
+  '[ $? -eq 0 ] && [ $(wc -l <"$T/f.err") -le 12 ]'
 
 # The output: a regular file or a link chain to one, never a device, a FIFO
 # or a directory.
