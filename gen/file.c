@@ -72,9 +72,8 @@ int zp_file_open(const char *path, const char *what, zp_loc from, zp_diag *d) {
     errno = EINVAL;
     return -1;
   }
-  int fl = fcntl(fd, F_GETFL);
-  if (fl >= 0)
-    (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  /* the descriptor stays non-blocking: no matter for a regular file, and
+   * one that would block all the same (/proc/kmsg) fails instead */
   return fd;
 }
 

@@ -24,10 +24,11 @@ const char *zp_file_kind(unsigned mode);
  * blocks.  what names the file's role in a message ("template", "data",
  * "font file"; NULL: "cannot read: WHY"); from, when from.file is set, is where
  * the file was named (an include's element): the error is then reported there,
- * naming path. Returns a file descriptor (close-on-exec, blocking mode
- * restored; the caller closes it), or -1 with an error reported to d (d may be
- * NULL: then nothing is reported and errno tells why; EINVAL for a file that is
- * not regular). */
+ * naming path. Returns a file descriptor (close-on-exec and non-blocking:
+ * a regular file that would block on reading, as /proc/kmsg, fails with
+ * EAGAIN instead; the caller closes it), or -1 with an error reported to d (d
+ * may be NULL: then nothing is reported and errno tells why; EINVAL for a file
+ * that is not regular). */
 int zp_file_open(const char *path, const char *what, zp_loc from, zp_diag *d);
 
 /* The same as a stdio stream ("rb"); the caller fcloses it.  NULL with an
