@@ -7,6 +7,7 @@
  * a small open-addressing table above U+FFFF. */
 #include "font.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <iconv.h>
 #include <limits.h>
@@ -14,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
@@ -25,6 +29,8 @@
 
 #include <hb-subset.h>
 #include <hb.h>
+
+#include "file.h"
 
 #define NOLOC ((zp_loc){NULL, 0, 0})
 #define FLOC(f) ((zp_loc){(f), 0, 0})
@@ -62,13 +68,21 @@ static const zp_role_def default_roles[] = {
 
 const zp_role_def *zp_font_default_roles(void) { return default_roles; }
 
+/* Faces for characters above U+FFFF (CJK Extension B and beyond, found in
+ * people's and places' names) that no face of a role's chain has: every
+ * role falls back to them last.  Opened on first need. */
+static const char *const astral_families[] = {"HanaMinB", "HanaMinA",
+                                              "BabelStone Han", NULL};
+#define MAX_ASTRAL 4
+
 /* The Debian package of each free family, for the error message. */
 static const struct {
   const char *family, *package;
 } free_packages[] = {{"AR PL SungtiL GB", "fonts-arphic-gbsn00lp"},
                      {"AR PL KaitiM GB", "fonts-arphic-gkai00mp"},
                      {"AR PL UMing CN", "fonts-arphic-uming"},
-                     {"WenQuanYi Zen Hei", "fonts-wqy-zenhei"}};
+                     {"WenQuanYi Zen Hei", "fonts-wqy-zenhei"},
+                     {"HanaMinB", "fonts-hanazono"}};
 
 /* ---- types -------------------------------------------------------------- */
 
@@ -95,6 +109,11 @@ typedef struct role {
 typedef struct face {
   zp_face_info info;
   FT_Face ft;
+  void *map; /* the file, mapped; FreeType and hb-subset read it */
+  size_t map_size;
+  uint8_t *gstate;   /* by gid: G_UNCHECKED, G_SOUND, G_DAMAGED, G_BLANK */
+  bool broken;       /* a damaged glyph was found: skipped from then on */
+  bool warned_blank; /* about a blank glyph for a character with ink */
   bool counted;      /* hanzi, gb2312, cmap_size computed */
   int16_t (*ink)[2]; /* per gid: ink extent (zp_font_ink), or INK_UNKNOWN /
                         INK_NONE in [0]; allocated on first use */
@@ -123,6 +142,10 @@ struct zp_fontset {
   char **rejected; /* "file#index" of faces that cannot be used */
   int nrejected, caprejected;
   gbset *gb;
+  zp_diag *d;             /* for warnings found while looking glyphs up */
+  int astral[MAX_ASTRAL]; /* faces of astral_families found */
+  int nastral;
+  bool astral_done; /* looked for */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -171,6 +194,93 @@ static bool grow(void *arr, int *cap, int need, size_t elem) {
 
 /* ---- font set ----------------------------------------------------------- */
 
+#define MAX_DIR_DEPTH 8
+#define MAX_DIR_ENTRIES 20000
+#define MAX_DIR_WARNINGS 10
+
+/* A walk over a user font directory's tree. */
+typedef struct walk {
+  zp_diag *d;
+  int budget; /* entries left to look at */
+  int warned; /* files warned about */
+} walk;
+
+/* Warns that path is left out (at most MAX_DIR_WARNINGS times a walk). */
+static void skip_warn(walk *w, const char *path, const char *why) {
+  if (w->warned++ < MAX_DIR_WARNINGS)
+    zp_warn(w->d, FLOC(path), "not a font file: %s; skipped", why);
+}
+
+/* Looks at each entry of the tree under dir as fontconfig's scan would (it
+ * skips names starting with a dot) and calls add (when not NULL) with each
+ * regular file that may be a font.  Returns true when the tree holds
+ * something fontconfig must not open: a FIFO, a device or a socket (it
+ * would block), an empty file (an empty file is no font, and some, as in
+ * /proc, block when read), or more than MAX_DIR_ENTRIES entries; each is
+ * warned about when add is not NULL (the second walk). */
+static bool walk_dir(walk *w, const char *dir, int depth, zp_fontset *fs,
+                     bool add) {
+  bool found = false;
+  DIR *dp = depth < MAX_DIR_DEPTH ? opendir(dir) : NULL;
+  if (!dp)
+    return false;
+  struct dirent *e;
+  while ((e = readdir(dp)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    if (w->budget-- <= 0) {
+      if (add && w->budget == -1)
+        zp_warn(w->d, FLOC(dir),
+                "font directory tree too large: only its first %d entries "
+                "are used",
+                MAX_DIR_ENTRIES);
+      found = true;
+      break;
+    }
+    char path[PATH_MAX];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
+            (int)sizeof path ||
+        stat(path, &st) != 0)
+      continue; /* fontconfig cannot open it either */
+    if (S_ISDIR(st.st_mode)) {
+      found |= walk_dir(w, path, depth + 1, fs, add);
+    } else if (!S_ISREG(st.st_mode)) {
+      char why[64];
+      snprintf(why, sizeof why, "it is %s", zp_file_kind(st.st_mode));
+      if (add)
+        skip_warn(w, path, why);
+      found = true;
+    } else if (st.st_size == 0) {
+      if (add)
+        skip_warn(w, path, "it is empty");
+      found = true;
+    } else if (add) {
+      FcConfigAppFontAddFile(fs->fc, (const FcChar8 *)path);
+    }
+  }
+  closedir(dp);
+  return found;
+}
+
+/* Adds a user font directory (absolute) to the configuration: as a
+ * directory (scanned by fontconfig, with its cache) when it holds only
+ * regular font-sized files and directories, else file by file, leaving
+ * out (with a warning) what fontconfig would block on. */
+static void add_user_dir(zp_fontset *fs, const char *dir, const char *given,
+                         zp_diag *d) {
+  walk w = {d, MAX_DIR_ENTRIES, 0};
+  if (walk_dir(&w, dir, 0, fs, false)) {
+    w = (walk){d, MAX_DIR_ENTRIES, 0};
+    walk_dir(&w, dir, 0, fs, true);
+    if (w.warned > MAX_DIR_WARNINGS)
+      zp_warn(d, FLOC(given), "%d more files of this font directory skipped",
+              w.warned - MAX_DIR_WARNINGS);
+  } else if (!FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)dir)) {
+    zp_warn(d, FLOC(given), "fontconfig cannot read this font directory");
+  }
+}
+
 zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
   zp_fontset *fs = calloc(1, sizeof *fs);
   size_t n = 0;
@@ -178,6 +288,7 @@ zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
     oom(d);
     goto fail;
   }
+  fs->d = d;
   fs->gb = calloc(1, sizeof *fs->gb);
   while (user_dirs && user_dirs[n])
     n++;
@@ -212,9 +323,7 @@ zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
       continue;
     }
     fs->user_dirs[k++] = dir;
-    if (!FcConfigAppFontAddDir(fs->fc, (const FcChar8 *)dir))
-      zp_warn(d, FLOC(user_dirs[i]),
-              "fontconfig cannot read this font directory");
+    add_user_dir(fs, dir, user_dirs[i], d);
   }
   return fs;
 fail:
@@ -247,6 +356,9 @@ void zp_fontset_free(zp_fontset *fs) {
     face *f = fs->faces[i];
     if (f->ft)
       FT_Done_Face(f->ft);
+    if (f->map)
+      munmap(f->map, f->map_size);
+    free(f->gstate);
     free(f->ink);
     free((char *)f->info.family);
     free((char *)f->info.style);
@@ -374,6 +486,143 @@ static void face_metrics(face *f) {
   in->bbox[3] = to_milli(ft->bbox.yMax, upem);
 }
 
+/* ---- is a face sound? ---------------------------------------------------- */
+
+/* Does cp normally have ink and an advance?  Not spaces, controls, format
+ * characters or combining marks, whose glyphs may be empty. */
+static bool expect_ink(uint32_t cp) {
+  return cp > 0x20 && !(cp >= 0x7F && cp <= 0xA0) && cp != 0xAD &&
+         !(cp >= 0x300 && cp <= 0x36F) && !(cp >= 0x1AB0 && cp <= 0x1AFF) &&
+         !(cp >= 0x1DC0 && cp <= 0x1DFF) && !(cp >= 0x2000 && cp <= 0x206F) &&
+         !(cp >= 0x20D0 && cp <= 0x20FF) && cp != 0x3000 &&
+         !(cp >= 0x302A && cp <= 0x302F) && cp != 0x3099 && cp != 0x309A &&
+         !(cp >= 0xFE00 && cp <= 0xFE0F) && !(cp >= 0xFE20 && cp <= 0xFE2F) &&
+         cp != 0xFEFF && !(cp >= 0xE0000 && cp <= 0xE0FFF) && cp != 0x2800 &&
+         cp != 0x3164 && cp != 0x115F && cp != 0x1160 &&
+         cp != 0xFFA0; /* blank by design: braille blank, Hangul fillers */
+}
+
+/* What loading a glyph's outline found (face.gstate). */
+enum { G_UNCHECKED, G_SOUND, G_DAMAGED, G_BLANK };
+
+/* Checks glyph gid of ft by loading its outline: G_SOUND; G_DAMAGED (it
+ * does not load, or its advance or points are far out of range: the face
+ * is damaged); or G_BLANK (it loads but is empty or has no advance: wrong
+ * for a character with ink, see expect_ink).  *why: what is wrong (a
+ * static string). */
+static int glyph_check(FT_Face ft, unsigned gid, const char **why) {
+  if (FT_Load_Glyph(ft, gid,
+                    FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING |
+                        FT_LOAD_IGNORE_TRANSFORM | FT_LOAD_NO_BITMAP) != 0) {
+    *why = "FreeType cannot load its outline";
+    return G_DAMAGED;
+  }
+  FT_GlyphSlot g = ft->glyph;
+  long limit = 8L * (ft->units_per_EM ? ft->units_per_EM : 1000);
+  if (g->format != FT_GLYPH_FORMAT_OUTLINE) {
+    *why = "it is not an outline";
+    return G_DAMAGED;
+  }
+  if (g->metrics.horiAdvance > limit || g->metrics.horiAdvance < 0) {
+    *why = "its advance is out of range";
+    return G_DAMAGED;
+  }
+  for (int i = 0; i < g->outline.n_points; i++)
+    if (labs(g->outline.points[i].x) > limit ||
+        labs(g->outline.points[i].y) > limit) {
+      *why = "its outline lies far outside the em square";
+      return G_DAMAGED;
+    }
+  if (g->outline.n_points == 0 || g->outline.n_contours == 0) {
+    *why = "its outline is empty";
+    return G_BLANK;
+  }
+  if (g->metrics.horiAdvance == 0) {
+    *why = "its advance is zero";
+    return G_BLANK;
+  }
+  *why = NULL;
+  return G_SOUND;
+}
+
+/* Characters whose glyphs are checked when a face is opened (those the
+ * face has): common hanzi, digits, Latin letters, punctuation. */
+static const uint32_t probe_cps[] = {
+    0x7684, 0x4E00, 0x662F, 0x4E0D, 0x4E86, 0x4EBA, 0x5728, 0x6709,
+    0x4E2D, 0x56FD, 0x5E74, 0x90E8, 0x9884, 0x7B97, 0x7EE9, 0x6548,
+    0x8BC4, 0x4EF7, 0x91D1, 0x989D, 0x9F98, 0x3001, 0x3002, 0xFF0C,
+    '0',    '5',    '9',    'A',    'Z',    'a',    'z',    '%'};
+
+/* Subsets the face in data (size bytes, face index) to the glyphs g < n
+ * with want[g] set, mapping the code points in us (may be NULL) in the
+ * subset's cmap, and checks the result (every table a TrueType font needs
+ * is there, and not empty).  Returns the subset face (the caller destroys
+ * it) and fills new_gid (n entries, may be NULL: the subset gid of each
+ * kept glyph, 0 for the others), or returns NULL with why set. */
+static hb_face_t *run_subset(const void *data, size_t size, int index,
+                             const uint8_t *want, unsigned n, hb_set_t *us,
+                             uint16_t *new_gid, const char **why);
+
+/* Is the face sound enough to be used?  Checks its metrics and character
+ * map, the glyphs of the probe characters, that HarfBuzz reads it as
+ * FreeType does, and (trial) that hb-subset can cut it down.  NULL when it
+ * is, else what is wrong (a static string, or buf). */
+static const char *face_fault(FT_Face ft, const void *data, size_t size,
+                              int index, bool trial, char *buf,
+                              size_t bufsize) {
+  if (ft->units_per_EM < 16 || ft->units_per_EM > 16384)
+    return "its units per em are out of range (damaged 'head' table)";
+  if (ft->num_glyphs < 1)
+    return "it has no glyphs (damaged 'maxp' table)";
+  FT_UInt g0 = 0;
+  if (FT_Select_Charmap(ft, FT_ENCODING_UNICODE) != 0 ||
+      (FT_Get_First_Char(ft, &g0), g0 == 0))
+    return "it has no usable Unicode character map (damaged 'cmap' table)";
+  unsigned ng = (unsigned)ft->num_glyphs;
+  if (ng > 65536)
+    ng = 65536;
+  uint8_t *w = calloc(ng, 1);
+  if (!w)
+    return "out of memory";
+  w[0] = 1;
+  const char *why = NULL;
+  for (size_t i = 0; i < sizeof probe_cps / sizeof *probe_cps && !why; i++) {
+    FT_UInt g = FT_Get_Char_Index(ft, probe_cps[i]);
+    if (g == 0 || g >= ng)
+      continue;
+    if (glyph_check(ft, g, &why) == G_SOUND)
+      why = NULL;
+    if (why) {
+      snprintf(buf, bufsize, "glyph %u (U+%04X): %s", g, (unsigned)probe_cps[i],
+               why);
+      why = buf;
+    }
+    w[g] = 1;
+  }
+  /* HarfBuzz must read the face as FreeType does (its sanitizer rejects
+   * a damaged 'head' or 'maxp' table); a user's face is also cut down for
+   * a trial (installed faces come from packages, and the trial costs about
+   * a millisecond a face) */
+  if (!why) {
+    hb_blob_t *blob =
+        hb_blob_create((const char *)data, size > UINT_MAX ? 0 : (unsigned)size,
+                       HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_t *hf = hb_face_create(blob, (unsigned)index);
+    if (hb_face_get_upem(hf) != ft->units_per_EM)
+      why = "its 'head' table is damaged";
+    else if (hb_face_get_glyph_count(hf) != (unsigned)ft->num_glyphs)
+      why = "its 'maxp' table is damaged";
+    hb_face_destroy(hf);
+    hb_blob_destroy(blob);
+  }
+  if (!why && trial) {
+    hb_face_t *sub = run_subset(data, size, index, w, ng, NULL, NULL, &why);
+    hb_face_destroy(sub);
+  }
+  free(w);
+  return why;
+}
+
 /* Returns the index of the face file#index in the set, opening it if
  * needed; -1 when it cannot be used (warned once per font set). */
 static int open_face(zp_fontset *fs, const char *file, int index,
@@ -389,11 +638,36 @@ static int open_face(zp_fontset *fs, const char *file, int index,
   int rc = -1;
   FT_Face ft = NULL;
   face *f = NULL;
+  void *map = NULL;
+  size_t map_size = 0;
   if (fs->nfaces >= UINT16_MAX) {
     zp_error(d, FLOC(file), "too many font faces");
     goto done;
   }
-  if (FT_New_Face(fs->ft, file, index, &ft) != 0) {
+  /* a regular file only, opened without blocking, and mapped once */
+  int fd = zp_file_open(file, "font file", NOLOC, NULL);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0 ||
+      (uintmax_t)st.st_size > SIZE_MAX ||
+      (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) ==
+          MAP_FAILED) {
+    const char *kind = NULL;
+    int e = errno;
+    if (stat(file, &st) == 0)
+      kind = zp_file_kind(st.st_mode);
+    zp_warn(d, FLOC(file), "font file skipped: %s%s", kind ? "it is " : "",
+            kind                         ? kind
+            : fd >= 0 && st.st_size == 0 ? "it is empty"
+                                         : strerror(e));
+    map = NULL;
+    if (fd >= 0)
+      close(fd);
+    reject(fs, key);
+    goto done;
+  }
+  map_size = (size_t)st.st_size;
+  close(fd);
+  if (FT_New_Memory_Face(fs->ft, map, (FT_Long)map_size, index, &ft) != 0) {
     ft = NULL;
     zp_warn(d, FLOC(file),
             "font face #%d cannot be opened by FreeType; skipped", index);
@@ -411,6 +685,21 @@ static int open_face(zp_fontset *fs, const char *file, int index,
     reject(fs, key);
     goto done;
   }
+  char why[160];
+  const char *fault =
+      face_fault(ft, map, map_size, index, user_rank(fs, file) != INT_MAX, why,
+                 sizeof why);
+  if (fault) {
+    zp_warn(d, FLOC(file),
+            "font face #%d (%s) cannot be used: %s; skipped, its roles fall "
+            "back to their next face",
+            index, family, fault);
+    reject(fs, key);
+    goto done;
+  }
+  /* the checks touched pages all over the file: give them back (a clean
+   * file mapping; what FreeType needs later is read again) */
+  madvise(map, map_size, MADV_DONTNEED);
   f = calloc(1, sizeof *f);
   if (!f ||
       !grow(&fs->faces, &fs->capfaces, fs->nfaces + 1, sizeof *fs->faces)) {
@@ -418,6 +707,8 @@ static int open_face(zp_fontset *fs, const char *file, int index,
     goto done;
   }
   f->ft = ft;
+  f->map = map;
+  f->map_size = map_size;
   f->info.index = index;
   f->info.user = user_rank(fs, file) != INT_MAX;
   f->info.family = xstrdup(family);
@@ -429,14 +720,21 @@ static int open_face(zp_fontset *fs, const char *file, int index,
     oom(d);
     goto done;
   }
+  f->gstate = calloc(ft->num_glyphs > 0 ? (size_t)ft->num_glyphs : 1, 1);
+  if (!f->gstate) {
+    oom(d);
+    goto done;
+  }
   face_metrics(f);
   fs->faces[fs->nfaces] = f;
   rc = fs->nfaces++;
   f = NULL;
   ft = NULL;
+  map = NULL;
   goto done;
 done:
   if (f) {
+    free(f->gstate);
     free((char *)f->info.family);
     free((char *)f->info.style);
     free((char *)f->info.file);
@@ -445,6 +743,8 @@ done:
   }
   if (ft)
     FT_Done_Face(ft);
+  if (map)
+    munmap(map, map_size);
   return rc;
 }
 
@@ -642,15 +942,81 @@ int zp_font_role_chain(const zp_fontset *fs, int role, const uint16_t **faces) {
 
 /* ---- glyph lookup ------------------------------------------------------- */
 
+/* Is glyph g of face f sound for cp?  Checked once per glyph.  The first
+ * damaged glyph marks the face broken, with a warning (its later lookups
+ * fall back); a blank glyph for a character with ink falls back alone
+ * (warned once per face). */
+static bool glyph_sound(zp_fontset *fs, face *f, unsigned g, uint32_t cp) {
+  if (g >= f->info.num_glyphs)
+    return false;
+  const char *why = NULL;
+  if (f->gstate[g] == G_UNCHECKED)
+    f->gstate[g] = (uint8_t)glyph_check(f->ft, g, &why);
+  else if (f->gstate[g] != G_SOUND)
+    glyph_check(f->ft, g, &why); /* again, for the message */
+  if (f->gstate[g] == G_DAMAGED && !f->broken) {
+    f->broken = true;
+    zp_warn(fs->d, FLOC(f->info.file),
+            "font face #%d (%s) is damaged: glyph %u (U+%04X): %s; the face "
+            "is skipped from here on, its roles fall back to their next face",
+            f->info.index, f->info.family, g, (unsigned)cp, why);
+  }
+  if (f->gstate[g] == G_BLANK && expect_ink(cp)) {
+    if (!f->warned_blank)
+      zp_warn(fs->d, FLOC(f->info.file),
+              "font face #%d (%s) has a blank glyph %u (U+%04X): %s; such "
+              "characters are set from the role's next face",
+              f->info.index, f->info.family, g, (unsigned)cp, why);
+    f->warned_blank = true;
+    return false;
+  }
+  return f->gstate[g] != G_DAMAGED;
+}
+
+/* Finds the faces of astral_families, once. */
+static void open_astral(zp_fontset *fs) {
+  if (fs->astral_done)
+    return;
+  fs->astral_done = true;
+  for (int i = 0; astral_families[i] && fs->nastral < MAX_ASTRAL; i++) {
+    int f = find_family(fs, astral_families[i], fs->d);
+    if (f >= 0)
+      fs->astral[fs->nastral++] = f;
+  }
+}
+
+int zp_font_astral_faces(zp_fontset *fs, const int **faces) {
+  open_astral(fs);
+  *faces = fs->astral;
+  return fs->nastral;
+}
+
 static entry resolve(zp_fontset *fs, const role *r, uint32_t cp) {
   for (int k = 0; k < r->n; k++) {
-    const face *f = fs->faces[r->chain[k]];
+    face *f = fs->faces[r->chain[k]];
+    if (f->broken)
+      continue;
     FT_UInt g = FT_Get_Char_Index(f->ft, cp);
-    if (g != 0 && g <= UINT16_MAX)
+    if (g != 0 && g <= UINT16_MAX && glyph_sound(fs, f, g, cp))
       return (entry){r->chain[k], (uint16_t)g, advance_of(f, g), 1};
   }
-  const face *f = fs->faces[r->chain[0]];
-  return (entry){r->chain[0], 0, advance_of(f, 0), 2};
+  /* above the BMP: the supplementary-plane faces */
+  if (cp > 0xFFFF) {
+    open_astral(fs);
+    for (int k = 0; k < fs->nastral; k++) {
+      face *f = fs->faces[fs->astral[k]];
+      FT_UInt g = f->broken ? 0 : FT_Get_Char_Index(f->ft, cp);
+      if (g != 0 && g <= UINT16_MAX && glyph_sound(fs, f, g, cp))
+        return (entry){(uint16_t)fs->astral[k], (uint16_t)g, advance_of(f, g),
+                       1};
+    }
+  }
+  /* none: the .notdef of the first sound face */
+  int k = 0;
+  while (k + 1 < r->n && fs->faces[r->chain[k]]->broken)
+    k++;
+  const face *f = fs->faces[r->chain[k]];
+  return (entry){r->chain[k], 0, advance_of(f, 0), 2};
 }
 
 static uint32_t hi_hash(uint32_t cp) { return cp * 2654435761u; }
@@ -835,62 +1201,37 @@ bool zp_font_covers(zp_fontset *fs, int i, uint32_t cp) {
 static const char keep_tables[][5] = {"glyf", "loca", "head", "hhea", "hmtx",
                                       "maxp", "cvt ", "fpgm", "prep", "cmap",
                                       "name", "OS/2", "post"};
+/* Of those, the ones a subset must have (a damaged one that hb-subset's
+ * sanitizer dropped would embed an unusable font). */
+static const char need_tables[][5] = {"glyf", "loca", "head",
+                                      "hhea", "hmtx", "maxp"};
 
-bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
-                    zp_subset *out, zp_diag *d) {
-  bool ok = false;
-  hb_blob_t *blob = NULL, *res = NULL;
+static hb_face_t *run_subset(const void *data, size_t size, int index,
+                             const uint8_t *want, unsigned n, hb_set_t *us,
+                             uint16_t *new_gid, const char **why) {
+  hb_blob_t *blob = NULL;
   hb_face_t *hf = NULL, *sub = NULL;
   hb_subset_input_t *in = NULL;
   hb_subset_plan_t *plan = NULL;
-  uint8_t *want = NULL;
-  memset(out, 0, sizeof *out);
-  if (face_id < 0 || face_id >= fs->nfaces) {
-    zp_error(d, NOLOC, "font subset: no face %d", face_id);
-    return false;
-  }
-  face *f = fs->faces[face_id];
-  zp_loc loc = {f->info.file, 0, 0};
-  unsigned ng = f->info.num_glyphs;
-  want = calloc(ng ? ng : 1, 1);
-  if (!want) {
-    oom(d);
+  *why = NULL;
+  if (size > UINT_MAX) {
+    *why = "the font file is too large";
     goto done;
   }
-  for (size_t i = 0; i < n; i++) {
-    if (gids[i] >= ng) {
-      zp_error(d, loc, "font subset: glyph %u is not in the face (%u glyphs)",
-               gids[i], ng);
-      goto done;
-    }
-    want[gids[i]] = 1;
-  }
-  want[0] = 1;
-  blob = hb_blob_create_from_file_or_fail(f->info.file);
-  if (!blob) {
-    zp_error(d, loc, "cannot read the font file for subsetting");
-    goto done;
-  }
-  hf = hb_face_create(blob, (unsigned)f->info.index);
+  blob = hb_blob_create_or_fail((const char *)data, (unsigned)size,
+                                HB_MEMORY_MODE_READONLY, NULL, NULL);
   in = hb_subset_input_create_or_fail();
-  if (!in) {
-    oom(d);
+  if (!blob || !in) {
+    *why = "out of memory";
     goto done;
   }
+  hf = hb_face_create(blob, (unsigned)index);
   hb_set_t *gs = hb_subset_input_glyph_set(in);
-  for (unsigned g = 0; g < ng; g++)
+  for (unsigned g = 0; g < n; g++)
     if (want[g])
       hb_set_add(gs, g);
-  /* the code points of the kept glyphs, so that the subset's cmap maps
-   * them (a PDF does not need it, a TrueType loader does) */
-  hb_set_t *us = hb_subset_input_unicode_set(in);
-  FT_UInt gid;
-  FT_ULong cp = FT_Get_First_Char(f->ft, &gid);
-  while (gid != 0) {
-    if (gid < ng && want[gid])
-      hb_set_add(us, (hb_codepoint_t)cp);
-    cp = FT_Get_Next_Char(f->ft, cp, &gid);
-  }
+  if (us)
+    hb_set_union(hb_subset_input_unicode_set(in), us);
   /* drop every table not needed */
   hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
   hb_tag_t tags[64];
@@ -918,29 +1259,99 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
                                     HB_SUBSET_FLAGS_NAME_LEGACY);
   plan = hb_subset_plan_create_or_fail(hf, in);
   if (!plan) {
-    zp_error(d, loc, "hb-subset cannot plan a subset of this face");
+    *why = "hb-subset cannot plan a subset of this face";
     goto done;
   }
   const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
   sub = hb_subset_plan_execute_or_fail(plan);
   if (!sub) {
-    zp_error(d, loc, "hb-subset failed on this face");
+    *why = "hb-subset failed on this face";
     goto done;
   }
   unsigned sng = hb_face_get_glyph_count(sub);
+  if (sng == 0 || sng > 65535)
+    *why = "hb-subset produced a font without glyphs";
+  for (size_t k = 0; k < sizeof need_tables / sizeof *need_tables && !*why;
+       k++) {
+    hb_blob_t *t = hb_face_reference_table(
+        sub, HB_TAG(need_tables[k][0], need_tables[k][1], need_tables[k][2],
+                    need_tables[k][3]));
+    if (hb_blob_get_length(t) == 0)
+      *why = "a table it needs is damaged (hb-subset dropped it)";
+    hb_blob_destroy(t);
+  }
+  for (unsigned g = 0; g < n && new_gid && !*why; g++) {
+    hb_codepoint_t nw = hb_map_get(map, g);
+    new_gid[g] = nw == HB_MAP_VALUE_INVALID || nw >= sng ? 0 : (uint16_t)nw;
+  }
+done:
+  if (*why) {
+    hb_face_destroy(sub);
+    sub = NULL;
+  }
+  hb_subset_plan_destroy(plan);
+  hb_subset_input_destroy(in);
+  hb_face_destroy(hf);
+  hb_blob_destroy(blob);
+  return sub;
+}
+
+bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
+                    zp_subset *out, zp_diag *d) {
+  bool ok = false;
+  hb_face_t *sub = NULL;
+  hb_blob_t *res = NULL;
+  hb_set_t *us = NULL;
+  uint8_t *want = NULL;
+  memset(out, 0, sizeof *out);
+  if (face_id < 0 || face_id >= fs->nfaces) {
+    zp_error(d, NOLOC, "font subset: no face %d", face_id);
+    return false;
+  }
+  face *f = fs->faces[face_id];
+  zp_loc loc = {f->info.file, 0, 0};
+  unsigned ng = f->info.num_glyphs;
+  want = calloc(ng ? ng : 1, 1);
   out->new_gid = calloc(ng ? ng : 1, sizeof *out->new_gid);
-  out->widths = calloc(sng ? sng : 1, sizeof *out->widths);
-  if (!out->new_gid || !out->widths) {
+  us = hb_set_create();
+  if (!want || !out->new_gid || !hb_set_allocation_successful(us)) {
     oom(d);
     goto done;
   }
-  for (unsigned g = 0; g < ng; g++) {
-    hb_codepoint_t nw = hb_map_get(map, g);
-    if (nw == HB_MAP_VALUE_INVALID || nw >= sng)
-      continue;
-    out->new_gid[g] = (uint16_t)nw;
-    out->widths[nw] = advance_of(f, g);
+  for (size_t i = 0; i < n; i++) {
+    if (gids[i] >= ng) {
+      zp_error(d, loc, "font subset: glyph %u is not in the face (%u glyphs)",
+               gids[i], ng);
+      goto done;
+    }
+    want[gids[i]] = 1;
   }
+  want[0] = 1;
+  /* the code points of the kept glyphs, so that the subset's cmap maps
+   * them (a PDF does not need it, a TrueType loader does) */
+  FT_UInt gid;
+  FT_ULong cp = FT_Get_First_Char(f->ft, &gid);
+  while (gid != 0) {
+    if (gid < ng && want[gid])
+      hb_set_add(us, (hb_codepoint_t)cp);
+    cp = FT_Get_Next_Char(f->ft, cp, &gid);
+  }
+  const char *why;
+  sub = run_subset(f->map, f->map_size, f->info.index, want, ng, us,
+                   out->new_gid, &why);
+  if (!sub) {
+    zp_error(d, loc, "font subset: %s", why);
+    goto done;
+  }
+  unsigned sng = hb_face_get_glyph_count(sub);
+  out->widths = calloc(sng, sizeof *out->widths);
+  if (!out->widths) {
+    oom(d);
+    goto done;
+  }
+  for (unsigned g = 0; g < ng; g++)
+    if (out->new_gid[g] || g == 0)
+      out->widths[out->new_gid[g]] = advance_of(f, g);
   res = hb_face_reference_blob(sub);
   unsigned len = 0;
   const char *data = hb_blob_get_data(res, &len);
@@ -957,16 +1368,14 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
   out->size = len;
   out->num_glyphs = sng;
   ok = true;
-  goto done;
+  /* as after opening: the pages hb-subset read go back */
+  madvise(f->map, f->map_size, MADV_DONTNEED);
 done:
   if (!ok)
     zp_subset_free(out);
   hb_blob_destroy(res);
   hb_face_destroy(sub);
-  hb_subset_plan_destroy(plan);
-  hb_subset_input_destroy(in);
-  hb_face_destroy(hf);
-  hb_blob_destroy(blob);
+  hb_set_destroy(us);
   free(want);
   return ok;
 }

@@ -60,13 +60,20 @@ typedef struct zp_role_def {
 const zp_role_def *zp_font_default_roles(void);
 
 /* Creates an empty font set.  user_dirs: NULL-terminated list of
- * directories searched before the system fonts (may be NULL).  Returns NULL
- * on failure (reported). */
+ * directories searched before the system fonts (may be NULL); a FIFO, a
+ * device or a socket in them is skipped with a warning (never opened).
+ * d receives the warnings of later glyph lookups too, so it must outlive
+ * the font set.  Returns NULL on failure (reported). */
 zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d);
 void zp_fontset_free(zp_fontset *fs);
 
 /* Defines (or redefines) a role from a family chain.  Families that are not
  * installed are skipped; faces are opened once and shared between roles.
+ * A face that cannot be used (not a regular file, FreeType cannot open it,
+ * no TrueType outlines, damaged metrics, character map or probe glyphs,
+ * HarfBuzz reads it otherwise, or, for a face of a user directory, a trial
+ * subset fails) is skipped with a warning naming its file, and the family's
+ * next face, or the next family, is used.
  * Returns the role id (>= 0), or -1 with an error when no family of the
  * chain can be found or opened (the message names the role and the
  * families tried, and says where to put a licensed font). */
@@ -81,10 +88,18 @@ const char *zp_font_role_name(const zp_fontset *fs, int role);
 int zp_font_role_chain(const zp_fontset *fs, int role, const uint16_t **faces);
 
 /* Resolves code point cp in role: the first face in the chain that covers
- * it.  Returns false when no face of the chain has it (out gets the first
- * face's .notdef, gid 0, with its advance).  Constant time after the first
- * lookup of a code point (a per-role cache). */
+ * it with a sound glyph.  Each glyph is checked (its outline loaded) once;
+ * a damaged one marks its face broken, with a warning naming the file, and
+ * the face is skipped by every later lookup.  Returns false when no face of the
+ * chain has it (out gets the first face's .notdef, gid 0, with its advance).
+ * Constant time after the first lookup of a code point (a per-role cache). */
 bool zp_font_glyph(zp_fontset *fs, int role, uint32_t cp, zp_glyph *out);
+
+/* The faces every role falls back to, last, for a character above U+FFFF
+ * that no face of its chain has (HanaMinB, HanaMinA, BabelStone Han: those
+ * installed; opened now if not yet).  Returns their number and points
+ * *faces at their indices (owned by the font set). */
+int zp_font_astral_faces(zp_fontset *fs, const int **faces);
 
 /* Number of faces opened so far, and what each is.  zp_font_face leaves
  * the coverage counts (hanzi, gb2312, cmap_size) at 0: they walk the whole

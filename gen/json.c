@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
+
 #define NESTING_LIMIT CJSON_NESTING_LIMIT
 
 /* ---- small text helpers ------------------------------------------------ */
@@ -889,9 +891,10 @@ zp_json_doc *zp_json_load_file(const char *path, zp_diag *d) {
   char *buf = NULL;
   size_t len = 0, cap = 0;
   bool read_ok = false;
-  FILE *f = fopen(path, "rb");
+  /* a regular file only: a FIFO or a device would block or never end */
+  FILE *f = zp_file_fopen(path, NULL, mkloc(NULL, 0, 0), d);
   if (!f)
-    goto cleanup;
+    return NULL; /* reported */
   for (;;) {
     if (cap - len < 3) { /* room for a byte, the sentinel and a NUL */
       size_t ncap = cap ? cap * 2 : 65536;

@@ -252,7 +252,7 @@ static double advance_scale(const ctx *c, const zp_style *st) {
 
 static bool is_han(uint32_t cp) {
   return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         cp == 0x3007;
+         cp == 0x3007 || (cp >= 0x20000 && cp <= 0x323AF); /* Ext B–H */
 }
 
 static bool is_alnum(uint32_t cp) {
@@ -315,15 +315,6 @@ static size_t measure_text(ctx *c, const zp_style *st, const char *text,
       c->gl[i] = (zp_glyph){0, 0, 0};
       c->adv[i] = 0;
       continue;
-    }
-    if (cp > 0xFFFF) {
-      char u[5] = {0};
-      utf8_encode(cp, u);
-      zp_error(c->d, loc,
-               "U+%X \"%s\" is outside the Basic Multilingual Plane, which "
-               "the PDF writer cannot embed",
-               (unsigned)cp, u);
-      return (size_t)-1;
     }
     if (!zp_font_glyph(c->fs, role, cp, &c->gl[i]))
       report_missing(c, loc, data_loc, st->role, cp);

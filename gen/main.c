@@ -21,9 +21,11 @@
 #include "diag.h"
 #include "dlist.h"
 #include "doc.h"
+#include "file.h"
 #include "font.h"
 #include "json.h"
 #include "layout.h"
+#include "out.h"
 #include "pdf.h"
 #include "tmpl.h"
 
@@ -53,6 +55,9 @@ static const char usage[] =
     "                      fonts/ beside the template's directory)\n"
     "         --strict     warnings (a character no font has) are errors\n"
     "         --dump-layout FILE  writes a plain-text dump of every page\n"
+    "         The output and the dump are regular files (or links to one,\n"
+    "         or new), never an input; each is written to a temporary\n"
+    "         file beside it and renamed when complete.\n"
     "         --allow-inconsistent  figures that fail the template's checks\n"
     "                      are warnings, and the PDF is written\n"
     "check    reports every figure of the data that fails the template's\n"
@@ -131,53 +136,14 @@ static void font_dirs(const opts *o, dir_list *l) {
   }
 }
 
+/* Checks that path is a regular file that can be read (without blocking on
+ * a FIFO or a device), before any work is done on it. */
 static bool readable(const char *path, const char *what, zp_diag *d) {
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    zp_error(d, (zp_loc){path, 0, 0}, "cannot read the %s: it is a directory",
-             what);
+  int fd = zp_file_open(path, what, (zp_loc){0}, d);
+  if (fd < 0)
     return false;
-  }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    zp_error(d, (zp_loc){path, 0, 0}, "cannot read the %s: %s", what,
-             strerror(errno));
-    return false;
-  }
-  fclose(f);
+  close(fd);
   return true;
-}
-
-/* The file an output path names: a symbolic link's target (so that the
- * link stays a link), else the path itself. */
-static const char *output_target(const char *path, char *buf, size_t size) {
-  struct stat st;
-  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-    ssize_t n = readlink(path, buf, size - 1);
-    if (n > 0) {
-      buf[n] = 0;
-      const char *slash = strrchr(path, '/');
-      if (buf[0] != '/' && slash) { /* relative to the link's directory */
-        size_t dir = (size_t)(slash - path) + 1, len = (size_t)n;
-        if (dir + len + 1 > size)
-          return path;
-        memmove(buf + dir, buf, len + 1);
-        memcpy(buf, path, dir);
-      }
-      return buf;
-    }
-  }
-  return path;
-}
-
-/* Mode for a new output file: an existing file's, else 0666 less umask. */
-static mode_t output_mode(const char *path) {
-  struct stat st;
-  if (stat(path, &st) == 0)
-    return st.st_mode & 07777;
-  mode_t u = umask(0);
-  umask(u);
-  return 0666 & ~u;
 }
 
 /* YYYY-MM-DD from $SOURCE_DATE_EPOCH, or NULL. */
@@ -197,20 +163,46 @@ static const char *epoch_date(char *buf, size_t size) {
   return buf;
 }
 
-static int copy_to_stdout(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return EXIT_IO;
-  char buf[65536];
-  size_t n;
-  int rc = EXIT_OK;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-    if (fwrite(buf, 1, n, stdout) != n)
-      rc = EXIT_IO;
-  if (fflush(stdout) != 0)
-    rc = EXIT_IO;
-  fclose(f);
-  return rc;
+/* What input (or the output) path names, or NULL: "the template", ... */
+static const char *names_input(const char *path, const opts *o,
+                               const zp_template *t, bool is_dump, char *buf,
+                               size_t size) {
+  if (is_dump && zp_out_same_file(path, o->output))
+    return "the output";
+  if (zp_out_same_file(path, o->template_path))
+    return "the template";
+  if (zp_out_same_file(path, o->data_path))
+    return "the data file";
+  for (int i = 1; t && i < t->nfiles; i++)
+    if (zp_out_same_file(path, t->files[i])) {
+      snprintf(buf, size, "the included file \"%s\"", t->files[i]);
+      return buf;
+    }
+  return NULL;
+}
+
+/* The output and the dump must not overwrite an input (nor each other):
+ * false with a usage message when one does.  t: the loaded template, for
+ * its includes (NULL before loading). */
+static bool outputs_distinct(const opts *o, const zp_template *t) {
+  char buf[4200];
+  const char *what;
+  if (strcmp(o->output, "-") != 0 &&
+      (what = names_input(o->output, o, t, false, buf, sizeof buf))) {
+    fprintf(stderr,
+            "zpgen render: --output \"%s\" names %s; the output must be a "
+            "file of its own\n",
+            o->output, what);
+    return false;
+  }
+  if (o->dump && (what = names_input(o->dump, o, t, true, buf, sizeof buf))) {
+    fprintf(stderr,
+            "zpgen render: --dump-layout \"%s\" names %s; give the dump a "
+            "file of its own\n",
+            o->dump, what);
+    return false;
+  }
+  return true;
 }
 
 static int render(const opts *o, zp_diag *d) {
@@ -220,8 +212,7 @@ static int render(const opts *o, zp_diag *d) {
   zp_doc *doc = NULL;
   zp_fontset *fs = NULL;
   zp_dl *dl = NULL;
-  FILE *dump = NULL;
-  char tmp[4200] = "";
+  zp_out *out = NULL, *dump = NULL;
   dir_list dl_fonts;
 
   if (!readable(o->template_path, "template", d) ||
@@ -229,7 +220,18 @@ static int render(const opts *o, zp_diag *d) {
     rc = EXIT_IO;
     goto done;
   }
+  /* the outputs first: a target that cannot be written fails at once, and
+   * from here on a signal removes their temporary files */
+  out = zp_out_open(o->output, "output", d);
+  if (!out || (o->dump && !(dump = zp_out_open(o->dump, "layout dump", d)))) {
+    rc = EXIT_IO;
+    goto done;
+  }
   t = zp_tmpl_load(o->template_path, d);
+  if (t && !outputs_distinct(o, t)) { /* an include named as an output */
+    rc = EXIT_USAGE;
+    goto done;
+  }
   data = zp_json_load_file(o->data_path, d);
   if (!t || !data)
     goto done;
@@ -247,63 +249,31 @@ static int render(const opts *o, zp_diag *d) {
     rc = EXIT_IO;
     goto done;
   }
-  if (o->dump) {
-    dump = fopen(o->dump, "w");
-    if (!dump) {
-      zp_error(d, (zp_loc){o->dump, 0, 0}, "cannot write the layout dump: %s",
-               strerror(errno));
-      rc = EXIT_IO;
-      goto done;
-    }
-  }
-  zp_layout_opts lo = {dump};
+  zp_layout_opts lo = {dump ? zp_out_stream(dump) : NULL};
   dl = zp_layout(doc, fs, &lo, d);
   if (!dl || zp_diag_errors(d) > 0)
     goto done;
   dl->creator = "zpgen " ZP_VERSION;
-
-  /* a temporary file beside the output (or in $TMPDIR for stdout) */
-  bool to_stdout = strcmp(o->output, "-") == 0;
-  char linkbuf[4096];
-  const char *target = output_target(o->output, linkbuf, sizeof linkbuf);
-  if (to_stdout) {
-    const char *td = getenv("TMPDIR");
-    snprintf(tmp, sizeof tmp, "%s/zpgen-XXXXXX", td && *td ? td : "/tmp");
-  } else {
-    snprintf(tmp, sizeof tmp, "%s.XXXXXX", target);
+  if (dump) {
+    bool ok = zp_out_commit(dump, d);
+    dump = NULL;
+    if (!ok) {
+      rc = EXIT_IO;
+      goto done;
+    }
   }
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    zp_error(d, (zp_loc){o->output, 0, 0}, "cannot write the output: %s",
-             strerror(errno));
-    tmp[0] = 0;
+  /* the PDF is built in memory and written when complete: standard output
+   * never gets half a document */
+  if (!zp_pdf_write_stream(dl, fs, zp_out_stream(out), o->output, d)) {
     rc = EXIT_IO;
     goto done;
   }
-  close(fd);
-  if (!zp_pdf_write(dl, fs, tmp, d)) {
-    rc = EXIT_IO;
-    goto done;
-  }
-  if (to_stdout) {
-    rc = copy_to_stdout(tmp);
-    if (rc != EXIT_OK)
-      zp_error(d, (zp_loc){"<stdout>", 0, 0}, "cannot write the output");
-    goto done;
-  }
-  if (chmod(tmp, output_mode(target)) != 0 || rename(tmp, target) != 0) {
-    zp_error(d, (zp_loc){o->output, 0, 0}, "cannot write the output: %s",
-             strerror(errno));
-    rc = EXIT_IO;
-    goto done;
-  }
-  tmp[0] = 0;
-  rc = EXIT_OK;
+  bool ok = zp_out_commit(out, d);
+  out = NULL;
+  rc = ok ? EXIT_OK : EXIT_IO;
 done:
-  if (tmp[0])
-    unlink(tmp);
-  if (dump)
-    fclose(dump);
+  zp_out_abort(dump);
+  zp_out_abort(out);
   zp_dl_free(dl);
   zp_fontset_free(fs);
   zp_doc_free(doc);
@@ -370,6 +340,15 @@ static int fonts_cmd(const opts *o, zp_diag *d) {
              f->num_glyphs, f->cmap_size, f->hanzi, f->gb2312,
              f->bold ? ", bold" : "");
     }
+  }
+  const int *astral;
+  int na = zp_font_astral_faces(fs, &astral);
+  if (na)
+    printf("above U+FFFF (every role, last):\n");
+  for (int k = 0; k < na; k++) {
+    const zp_face_info *f = zp_font_face(fs, astral[k]);
+    printf("  fallback %s (%s)  %s#%d%s\n", f->family, f->style, f->file,
+           f->index, f->user ? "  [user fonts]" : "");
   }
   if (!ok)
     rc = EXIT_IO;
@@ -450,7 +429,10 @@ int main(int argc, char **argv) {
               "required\n%s",
               usage);
       rc = EXIT_USAGE;
+    } else if (!outputs_distinct(&o, NULL)) {
+      rc = EXIT_USAGE;
     } else {
+      zp_out_signals();
       rc = render(&o, d);
     }
   } else if (strcmp(cmd, "check") == 0) {

@@ -107,6 +107,17 @@ static void buf_hex4(buf *b, unsigned v) {
   buf_put(b, s, 4);
 }
 
+/* A character in UTF-16BE hex: four digits, or eight (a surrogate pair)
+ * above U+FFFF. */
+static void buf_utf16(buf *b, uint32_t cp) {
+  if (cp > 0xFFFF) {
+    uint32_t v = cp - 0x10000;
+    buf_hex4(b, 0xD800 | (v >> 10));
+    cp = 0xDC00 | (v & 0x3FF);
+  }
+  buf_hex4(b, cp);
+}
+
 /* ---- state -----------------------------------------------------------------
  */
 
@@ -235,10 +246,10 @@ static bool collect(writer *w) {
       }
       for (uint32_t i = 0; i < r->n; i++) {
         const zp_dl_glyph *g = &r->glyphs[i];
-        if (g->cp > 0xFFFF) {
+        if (g->cp > 0x10FFFF) {
           zp_error(w->d, loc,
-                   "cannot write the PDF: page %d contains U+%04X; characters "
-                   "above U+FFFF are not supported",
+                   "cannot write the PDF: page %d contains U+%04X, which is "
+                   "not a character",
                    pno + 1, (unsigned)g->cp);
           return false;
         }
@@ -385,8 +396,10 @@ static void tounicode_cmap(const face_use *f, const uint32_t *sub_cp, buf *b) {
           continue;
         }
         unsigned e = g + 1;
+        /* (a character above U+FFFF is a surrogate pair: a bfchar) */
         while (e < n && sub_cp[e] != NO_CP && sub_cp[e] == sub_cp[e - 1] + 1 &&
-               (e >> 8) == (g >> 8) && (sub_cp[e] >> 8) == (sub_cp[g] >> 8))
+               sub_cp[e] <= 0xFFFF && (e >> 8) == (g >> 8) &&
+               (sub_cp[e] >> 8) == (sub_cp[g] >> 8))
           e++;
         bool is_range = e - g >= 2;
         if (!is_range)
@@ -410,7 +423,7 @@ static void tounicode_cmap(const face_use *f, const uint32_t *sub_cp, buf *b) {
             buf_hex4(b, e - 1);
           }
           buf_puts(b, "> <");
-          buf_hex4(b, sub_cp[g]);
+          buf_utf16(b, sub_cp[g]);
           buf_puts(b, ">\n");
           done++;
           if (--block == 0)
@@ -609,7 +622,7 @@ static void put_run(writer *w, const zp_dl_run *r) {
   if (spread) {
     buf_puts(b, "/Span <</ActualText <FEFF");
     for (uint32_t i = 0; i < r->n; i++)
-      buf_hex4(b, g[i].cp);
+      buf_utf16(b, g[i].cp);
     buf_puts(b, ">>> BDC ");
   }
   buf_puts(b, "BT /");
@@ -937,9 +950,27 @@ static bool write_outlines(writer *w, HPDF_Page *pages, int npages) {
 
 /* ---- entry point -------------------------------------------------------- */
 
-bool zp_pdf_write(const zp_dl *dl, zp_fontset *fs, const char *path,
-                  zp_diag *d) {
-  writer w = {.dl = dl, .fs = fs, .path = path, .d = d};
+/* Copies the document saved in libharu's memory stream to out. */
+static bool copy_saved(writer *w, FILE *out) {
+  HPDF_BYTE chunk[65536];
+  for (;;) {
+    HPDF_UINT32 n = sizeof chunk;
+    HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, chunk, &n);
+    if (n > 0 && fwrite(chunk, 1, n, out) != n) {
+      zp_error(w->d, at(w), "cannot write the PDF: %s", strerror(errno));
+      return false;
+    }
+    if (st == HPDF_STREAM_EOF)
+      return true;
+    if (st != HPDF_OK)
+      return fail(w, "saving");
+  }
+}
+
+/* Writes dl to the file path, or (path NULL) to out, naming it name. */
+static bool write_doc(const zp_dl *dl, zp_fontset *fs, const char *path,
+                      FILE *out, const char *name, zp_diag *d) {
+  writer w = {.dl = dl, .fs = fs, .path = name, .d = d};
   HPDF_Page *pages = NULL;
   bool ok = false;
   int npages = 0;
@@ -989,7 +1020,14 @@ bool zp_pdf_write(const zp_dl *dl, zp_fontset *fs, const char *path,
   if (!write_outlines(&w, pages, npages))
     goto done;
   errno = 0;
-  if (HPDF_SaveToFile(w.pdf, path) != HPDF_OK) {
+  if (!path) {
+    if (HPDF_SaveToStream(w.pdf) != HPDF_OK) {
+      fail(&w, "saving");
+      goto done;
+    }
+    if (!copy_saved(&w, out))
+      goto done;
+  } else if (HPDF_SaveToFile(w.pdf, path) != HPDF_OK) {
     w.sys_errno = errno;
     fail(&w, "saving");
     goto done;
@@ -1009,4 +1047,14 @@ done:
   free(pages);
   free(w.b.p);
   return ok;
+}
+
+bool zp_pdf_write(const zp_dl *dl, zp_fontset *fs, const char *path,
+                  zp_diag *d) {
+  return write_doc(dl, fs, path, NULL, path, d);
+}
+
+bool zp_pdf_write_stream(const zp_dl *dl, zp_fontset *fs, FILE *out,
+                         const char *name, zp_diag *d) {
+  return write_doc(dl, fs, NULL, out, name, d);
 }

@@ -11,6 +11,7 @@
 #define ZP_PDF_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "dlist.h"
@@ -21,5 +22,13 @@
  * naming path when anything fails. */
 bool zp_pdf_write(const zp_dl *dl, zp_fontset *fs, const char *path,
                   zp_diag *d);
+
+/* Writes dl to the stream out (not closed; the caller checks its write
+ * errors on flushing, and makes the file atomic, see out.h).  The document
+ * is built in memory and written only when complete, so a failure writes
+ * nothing.  name is the file's name for messages.  Returns false with an
+ * error naming name when anything fails. */
+bool zp_pdf_write_stream(const zp_dl *dl, zp_fontset *fs, FILE *out,
+                         const char *name, zp_diag *d);
 
 #endif

@@ -4,9 +4,11 @@
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "fmt.h"
 
 extern const char zp_schema_rng[];
@@ -21,6 +23,7 @@ typedef struct loader {
   const char *real[ZP_MAX_INCLUDE_DEPTH];  /* their canonical paths */
   int depth;
   int ntop, captop;
+  int capfiles;
   xmlDocPtr schema_doc; /* the schema as a tree, for hints; parsed lazily */
   bool bad;             /* a malformed field was reported */
 } loader;
@@ -565,6 +568,22 @@ static bool add_top(loader *l, const zp_tnode *n) {
 static bool load_file(loader *l, const char *path, zp_loc from,
                       bool stylesheet);
 
+/* Records a file read, for zp_template.files. */
+static bool add_file(loader *l, const char *path) {
+  zp_template *t = l->t;
+  if (t->nfiles == l->capfiles) {
+    int cap = l->capfiles ? l->capfiles * 2 : 8;
+    const char **v = zp_arena_alloc(t->arena, sizeof *v * (size_t)cap);
+    if (!v)
+      return false;
+    if (t->nfiles)
+      memcpy(v, t->files, sizeof *v * (size_t)t->nfiles);
+    t->files = v;
+    l->capfiles = cap;
+  }
+  return (t->files[t->nfiles++] = zp_arena_strdup(t->arena, path)) != NULL;
+}
+
 /* Gathers the top-level elements of a loaded root, following includes. */
 static bool gather(loader *l, const zp_tnode *root, const char *path) {
   bool ok = true;
@@ -604,15 +623,21 @@ static bool load_file(loader *l, const char *path, zp_loc from,
              ZP_MAX_INCLUDE_DEPTH);
     return false;
   }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    if (from.file)
-      zp_error(l->d, from, "cannot read the included file \"%s\"", path);
-    else
-      zp_error(l->d, (zp_loc){path, 0, 0}, "cannot read the template");
+  /* read here, a regular file only (a FIFO or a device would block),
+   * and parsed from memory: libxml2 opens no file itself */
+  char *text = NULL;
+  size_t len = 0;
+  if (!zp_file_read(path, from.file ? "included file" : "template", from, &text,
+                    &len, l->d))
+    return false;
+  if (len > INT_MAX || !add_file(l, path)) {
+    zp_error(l->d, from.file ? from : (zp_loc){path, 0, 0},
+             len > INT_MAX ? "the template \"%s\" is too large"
+                           : "out of memory reading \"%s\"",
+             path);
+    free(text);
     return false;
   }
-  fclose(f);
   l->real[l->depth] = key;
   l->stack[l->depth++] = path;
   bool ok = false;
@@ -624,9 +649,9 @@ static bool load_file(loader *l, const char *path, zp_loc from,
   ctxt->_private = l;
   ctxt->sax->serror = on_parse_error;
   /* no network, no entity expansion (so no external entities are read) */
-  doc = xmlCtxtReadFile(ctxt, path, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOCDATA |
-                            XML_PARSE_BIG_LINES);
+  doc = xmlCtxtReadMemory(ctxt, text, (int)len, path, NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                              XML_PARSE_BIG_LINES);
   if (!doc)
     goto done;
   v = xmlRelaxNGNewValidCtxt(l->schema);
@@ -656,6 +681,7 @@ done:
     xmlFreeDoc(doc);
   if (ctxt)
     xmlFreeParserCtxt(ctxt);
+  free(text);
   l->depth--;
   return ok;
 }

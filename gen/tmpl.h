@@ -60,6 +60,8 @@ typedef struct zp_template {
   const char *path;
   const zp_tnode **top; /* top-level elements, style sheets first */
   int ntop;
+  const char **files; /* every file read (the template, then its includes) */
+  int nfiles;
 } zp_template;
 
 /* Loads, validates and converts the template at path.  Every problem is

@@ -157,6 +157,195 @@ SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data $DATA -o "$T/link.pdf" 
 check "an existing output keeps its mode; a symlink stays a link" \
   '[ "$(stat -c %a "$T/mode.pdf")" = 600 ] && [ -L "$T/link.pdf" ] && [ -s "$T/mode.pdf" ]'
 
+# Inputs must be regular files: a FIFO, a device or a directory is refused
+# at once (never read, never blocked on), naming it.
+mkfifo "$T/fifo"
+expect_fail "a FIFO as the data" 3 "fifo: error: cannot read the data: it is a FIFO" \
+  render --template $TPL --data "$T/fifo" -o "$T/bad.pdf"
+expect_fail "a FIFO as the template" 3 "fifo: error: cannot read the template: it is a FIFO" \
+  render --template "$T/fifo" --data $DATA -o "$T/bad.pdf"
+expect_fail "a device as the data" 3 "/dev/zero: error: cannot read the data: it is a character device" \
+  render --template $TPL --data /dev/zero -o "$T/bad.pdf"
+expect_fail "a directory as the template" 3 "error: cannot read the template: it is a directory" \
+  render --template "$T" --data $DATA -o "$T/bad.pdf"
+mkdir -p "$T/inc" && cp tests/bad/missing-include.xml "$T/inc/t.xml" && mkfifo "$T/inc/no-such-sheet.xml"
+expect_fail "a FIFO as an include" 1 't.xml:3: error: cannot read the included file ".*no-such-sheet.xml": it is a FIFO' \
+  render --template "$T/inc/t.xml" --data $DATA -o "$T/bad.pdf"
+mkdir "$T/inc/dir" && sed 's/no-such-sheet.xml/dir/' tests/bad/missing-include.xml >"$T/inc/d.xml"
+expect_fail "a directory as an include: its file:line first" 1 '^[^ ]*d.xml:3: error: cannot read the included file ".*dir": it is a directory' \
+  render --template "$T/inc/d.xml" --data $DATA -o "$T/bad.pdf"
+printf '<?xml version="1.0"?>\n<!DOCTYPE template SYSTEM "%s">\n<template xmlns="urn:zpgen:template:1" version="1"><body><p>x</p></body></template>\n' \
+  "$T/fifo" >"$T/inc/dtd.xml"
+timeout 20 $ZPGEN render --template "$T/inc/dtd.xml" --data $DATA -o "$T/bad.pdf" >/dev/null 2>&1
+check "a DOCTYPE naming a FIFO is not read (no hang)" '[ $? -ne 124 ] && [ ! -e "$T/bad.pdf" ]'
+mkdir -p "$T/fdir/sub" && mkfifo "$T/fdir/x.ttf" && ln -s /dev/zero "$T/fdir/sub/zero.ttf" && : >"$T/fdir/empty.ttf"
+timeout 20 $ZPGEN fonts --fonts "$T/fdir" >"$T/f.out" 2>"$T/f.err"
+check "a FIFO, a device or an empty file in a fonts directory is skipped with a warning, not opened" \
+  '[ $? -eq 0 ] && grep -q "fdir/x.ttf: warning: not a font file: it is a FIFO; skipped" "$T/f.err" &&
+   grep -q "sub/zero.ttf: warning: not a font file: it is a character device; skipped" "$T/f.err" &&
+   grep -q "empty.ttf: warning: not a font file: it is empty; skipped" "$T/f.err" && grep -q "^song:" "$T/f.out"'
+timeout 20 $ZPGEN fonts --fonts /proc >/dev/null 2>"$T/f.err"
+check "/proc as a fonts directory: no hang, its empty files' warnings bounded" \
+  '[ $? -eq 0 ] && [ $(grep -c "not a font file" "$T/f.err") -le 10 ]'
+
+# The output: a regular file or a link chain to one, never a device, a FIFO
+# or a directory.
+good=$T/liwan-agri-2023.pdf
+expect_fail "a character device as the output" 3 "/dev/null: error: cannot write the output: it is a character device" \
+  render --template $TPL --data $DATA -o /dev/null
+check "/dev/null is still a character device" '[ -c /dev/null ]'
+expect_fail "a FIFO as the output" 3 "fifo: error: cannot write the output: it is a FIFO" \
+  render --template $TPL --data $DATA -o "$T/fifo"
+check "the FIFO is still a FIFO" '[ -p "$T/fifo" ]'
+expect_fail "a directory as the output" 3 "error: cannot write the output: it is a directory" \
+  render --template $TPL --data $DATA -o "$T/inc"
+ln -s /dev/null "$T/devlink"
+expect_fail "a link to a device as the output" 3 'devlink: error: cannot write the output: its link leads to "/dev/null", which is a character device' \
+  render --template $TPL --data $DATA -o "$T/devlink"
+mkdir -p "$T/chain" && echo old >"$T/chain/end.pdf"
+ln -s end.pdf "$T/chain/mid" && ln -s mid "$T/chain/start"
+ln -s ../chain/new.pdf "$T/chain/dangling"
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data $DATA -o "$T/chain/start" 2>/dev/null &&
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data $DATA -o "$T/chain/dangling" 2>/dev/null
+check "a chain of links is followed to its end, every link kept" \
+  '[ -L "$T/chain/start" ] && [ -L "$T/chain/mid" ] && [ -L "$T/chain/dangling" ] &&
+   cmp -s "$T/chain/end.pdf" "$good" && cmp -s "$T/chain/new.pdf" "$good" &&
+   [ "$(ls -A "$T/chain" | wc -l)" -eq 5 ]'
+
+# --dump-layout may not name the output or an input; its write errors are
+# reported; it is written whole or not at all.
+cp "$good" "$T/keep.pdf"
+expect_fail "--dump-layout naming the output" 2 'dump-layout ".*keep.pdf" names the output' \
+  render --template $TPL --data $DATA -o "$T/keep.pdf" --dump-layout "$T/keep.pdf"
+ln -s keep.pdf "$T/keeplink"
+expect_fail "--dump-layout naming the output through a link" 2 "names the output" \
+  render --template $TPL --data $DATA -o "$T/keep.pdf" --dump-layout "$T/keeplink"
+expect_fail "--dump-layout naming the data" 2 "names the data file" \
+  render --template $TPL --data $DATA -o "$T/bad.pdf" --dump-layout "$DATA"
+expect_fail "--dump-layout naming the template" 2 "names the template" \
+  render --template $TPL --data $DATA -o "$T/bad.pdf" --dump-layout "./$TPL"
+check "the output named as the dump is intact" 'cmp -s "$T/keep.pdf" "$good"'
+cp $DATA "$T/data-copy.json"
+expect_fail "--output naming the data" 2 'output ".*data-copy.json" names the data file' \
+  render --template $TPL --data "$T/data-copy.json" -o "$T/data-copy.json"
+check "the data named as the output is intact" 'cmp -s "$T/data-copy.json" $DATA'
+cp templates/official.xml "$T/official.orig"
+expect_fail "--dump-layout naming an included file" 2 'dump-layout "templates/official.xml" names the included file' \
+  render --template $TPL --data $DATA -o "$T/bad.pdf" --dump-layout templates/official.xml
+check "the included file is intact, no temporary file beside it" \
+  'cmp -s templates/official.xml "$T/official.orig" && ! ls -a templates | grep -q zpgen-tmp'
+# a file size limit of 40 KB: the dump (80 KB) cannot be written
+(trap '' XFSZ; ulimit -f 80; exec $ZPGEN render --template $TPL --data $DATA -o "$T/keep.pdf" \
+  --dump-layout "$T/d.txt") 2>"$T/d.err"
+rc=$?
+check "a write error on the dump is reported, exit 3" \
+  '[ $rc -eq 3 ] && grep -q "d.txt: error: cannot write the layout dump: File too large" "$T/d.err" && [ ! -e "$T/d.txt" ]'
+# a write error on the output (323 KB) keeps the old file (SIGXFSZ ignored)
+(ulimit -f 400; exec $ZPGEN render --template $TPL --data $DATA -o "$T/keep.pdf") 2>"$T/o.err"
+rc=$?
+check "a write error on the output is reported, exit 3, the old file kept" \
+  '[ $rc -eq 3 ] && grep -qE "keep.pdf: error: cannot write the (output|PDF): File too large" "$T/o.err" && cmp -s "$T/keep.pdf" "$good"'
+check "no temporary file is left beside the outputs" \
+  '! ls -a "$T" "$T/chain" | grep -q zpgen-tmp'
+
+# Signals: a render killed by SIGTERM, SIGINT or SIGHUP removes its temporary
+# file and dies of the signal (128 + signal); the old output survives.
+# `-o - | head -c 10` (SIGPIPE) leaves nothing either.  A 1,000-page render.
+mkdir -p "$T/sig" "$T/tmp"
+sh bench/gen-indicators.sh 18000 >"$T/big.json"
+cp "$good" "$T/sig/out.pdf"
+# killed SIGNAL: renders in the background, sends SIGNAL once the temporary
+# file exists, and leaves the exit status in $rc (0: finished first)
+killed() {
+  TMPDIR=$T/tmp env --default-signal=INT $ZPGEN render --template $TPL --data "$T/big.json" \
+    -o "$T/sig/out.pdf" 2>/dev/null &
+  pid=$!
+  i=0
+  while [ $i -lt 500 ] && ! ls -a "$T/sig" | grep -q "^\.out\.pdf\.zpgen-tmp\.$pid\."; do
+    sleep 0.01; i=$((i + 1))
+  done
+  kill -s "$1" $pid
+  { wait $pid; } 2>/dev/null
+  rc=$?
+}
+for sig in TERM:143 INT:130 HUP:129; do
+  killed ${sig%:*}
+  # the render won the race: once more, from the old output
+  [ $rc -eq 0 ] && cp "$good" "$T/sig/out.pdf" && killed ${sig%:*}
+  check "SIG${sig%:*} during a render: exit ${sig#*:}, no temporary file, the old output intact" \
+    '[ $rc -eq ${sig#*:} ] && [ "$(ls -A "$T/sig")" = out.pdf ] && cmp -s "$T/sig/out.pdf" "$good"'
+done
+(TMPDIR=$T/tmp $ZPGEN render --template $TPL --data "$T/big.json" -o - 2>"$T/pipe.err"; echo $? >"$T/pipe.rc") |
+  head -c 10 >"$T/head.out"
+check "-o - | head -c 10: the PDF's first bytes, death by SIGPIPE, nothing left in TMPDIR" \
+  '[ "$(cat "$T/pipe.rc")" -eq 141 ] && [ "$(cat "$T/head.out")" = "%PDF-1.3
+%" ] && [ -z "$(ls -A "$T/tmp")" ] && [ -z "$(ls -A "$T/sig" | grep -v "^out.pdf$")" ]'
+# kill -9 leaves a temporary file named after the output and the PID; the
+# next render to the same output removes it (a live PID's is kept)
+killed KILL
+[ $rc -eq 0 ] && cp "$good" "$T/sig/out.pdf" && killed KILL
+left=$(ls -A "$T/sig" | grep "^\.out\.pdf\.zpgen-tmp\.$pid\.......$")
+check "kill -9: the leftover is recognisable by its name, the old output intact" \
+  '[ $rc -eq 137 ] && [ -n "$left" ] && cmp -s "$T/sig/out.pdf" "$good"'
+: >"$T/sig/.out.pdf.zpgen-tmp.$$.abcdef"             # this shell: alive
+: >"$T/sig/.out.pdf.zpgen-tmp.999999999.abcdef"      # no such process
+: >"$T/sig/.other.pdf.zpgen-tmp.999999999.abcdef"    # another output's
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data $DATA -o "$T/sig/out.pdf" 2>/dev/null
+check "the next render removes the dead processes' leftovers of its output only" \
+  '[ "$(ls -A "$T/sig" | sort | tr "\n" " ")" = ".other.pdf.zpgen-tmp.999999999.abcdef .out.pdf.zpgen-tmp.$$.abcdef out.pdf " ] &&
+   cmp -s "$T/sig/out.pdf" "$good"'
+
+# Fonts: a damaged face in a fonts directory is skipped with a warning
+# naming its file, and the role falls back (to the installed face of the
+# same family); a face whose outlines are damaged is detected by loading
+# the glyphs.  The faces are small subsets made here and damaged on purpose.
+# damaged NAME TAG MODE PATTERN: renders with the damaged face, exit 0
+damaged() {
+  d_pat=$4
+  rm -rf "$T/dfonts" "$T/dmg.pdf" && mkdir -p "$T/dfonts"
+  build/tools/fontdamage "AR PL SungtiL GB" $DATA "$T/dfonts/sungti-small.ttf" $2 "$3" 2>"$T/dmg.err" &&
+    XDG_CACHE_HOME=$T/fccache SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data $DATA --fonts "$T/dfonts" \
+      -o "$T/dmg.pdf" 2>"$T/dmg.err"
+  rc=$?
+  check "damaged font, $1: exit 0, a warning naming the file, the text intact" \
+    '[ $rc -eq 0 ] && grep -qE "dfonts/sungti-small.ttf: warning: font face #0 \(AR PL SungtiL GB\) $d_pat" "$T/dmg.err" &&
+     pdftotext -raw "$T/dmg.pdf" "$T/dmg.txt" && build/tools/textcheck data/liwan-agri-2023.json "$T/dmg.txt" >/dev/null ||
+     { cat "$T/dmg.err"; false; }'
+}
+damaged "empty outlines (glyf)" glyf zero "cannot be used: glyph [0-9]+ \(U\+[0-9A-F]+\): its outline is empty"
+damaged "garbage outlines (glyf)" glyf noise "cannot be used: glyph [0-9]+ \(U\+[0-9A-F]+\): FreeType cannot load"
+damaged "broken offsets (loca)" loca ff "cannot be used: glyph .*: its outline is empty"
+damaged "broken advances (hmtx)" hmtx ff "cannot be used: glyph .*: its advance is out of range"
+damaged "no character map (cmap)" cmap zero "cannot be used: it has no usable Unicode character map"
+damaged "a damaged head" head noise "cannot be used: "
+damaged "a damaged maxp" maxp ff "cannot be used: "
+damaged "one damaged glyph, 荔" glyf chars:荔 "is damaged: glyph [0-9]+ \(U\+8354\): FreeType cannot load its outline; the face is skipped"
+damaged "one blank glyph, 荔" glyf blank:荔 "has a blank glyph [0-9]+ \(U\+8354\): its outline is empty; such characters are set from the role's next face"
+rm -rf "$T/dfonts"
+
+# Characters above U+FFFF (CJK Extension B: 𠀋 U+2000B, 𠂇 U+20087) render
+# through the fallback chain (HanaMinB last) and copy out correctly, in the
+# title, the bookmarks and in justified body text (ActualText); one that no
+# face has (U+30000, Extension G) is a warning like any missing glyph.
+sed -e 's/"title": "广州市荔湾区农业农村局/"title": "𠀋𠂇广州市荔湾区农业农村局/' \
+    -e 's/区农业农村局贯彻落实/区农业农村局𠀋贯彻𠂇落实/' $DATA >"$T/astral.json"
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template $TPL --data "$T/astral.json" -o "$T/astral.pdf" 2>"$T/astral.err"
+rc=$?
+check "U+2000B renders: exit 0, no diagnostics, HanaMinB embedded" \
+  '[ $rc -eq 0 ] && [ ! -s "$T/astral.err" ] && pdffonts "$T/astral.pdf" | grep -q "+HanaMinB .*CID TrueType .*yes yes yes"'
+pdftotext -raw "$T/astral.pdf" "$T/astral.txt" 2>"$T/astral.err"
+check "U+2000B copies out: pdftotext gives every text, 𠀋 and 𠂇 included" \
+  '[ ! -s "$T/astral.err" ] && grep -q "^𠀋𠂇广州市荔湾区农业农村局" "$T/astral.txt" &&
+   build/tools/textcheck "$T/astral.json" "$T/astral.txt" >/dev/null'
+check "U+2000B in the document title (Info)" 'pdfinfo "$T/astral.pdf" | grep -q "^Title: *𠀋𠂇广州市"'
+sed 's/"title": "广州市荔湾区农业农村局/"title": "\xf0\xb0\x80\x80广州市荔湾区农业农村局/' $DATA >"$T/extg.json"
+$ZPGEN render --template $TPL --data "$T/extg.json" -o "$T/extg.pdf" 2>"$T/extg.err"
+rc=$?
+check "U+30000, which no face has: a warning with its location, the PDF written" \
+  '[ $rc -eq 0 ] && [ -s "$T/extg.pdf" ] && grep -q "warning: no face of font role .* has U+30000 .*extg.json:[0-9]*:[0-9]*" "$T/extg.err"'
+expect_fail "U+30000 under --strict" 1 "error: no face of font role .* U\+30000" \
+  render --strict --template $TPL --data "$T/extg.json" -o "$T/bad.pdf"
+
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'
 check "--version" '$ZPGEN --version | grep -q "^zpgen "'

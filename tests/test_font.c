@@ -266,7 +266,9 @@ static void test_astral_resolved(void **state) {
   fixture *f = *state;
   int song = role_of(f, "song");
   /* many code points above U+FFFF go through the high table and stay
-   * consistent with the faces' own coverage */
+   * consistent with the faces' own coverage: the chain's, then the
+   * supplementary-plane fallbacks' (HanaMinB, fonts-hanazono) */
+  unsigned found = 0;
   for (uint32_t cp = 0x20000; cp < 0x20400; cp++) {
     zp_glyph g;
     bool ok = zp_font_glyph(f->fs, song, cp, &g);
@@ -275,11 +277,21 @@ static void test_astral_resolved(void **state) {
     bool any = false;
     for (int i = 0; i < n; i++)
       any |= zp_font_covers(f->fs, chain[i], cp);
-    assert_int_equal(ok, any);
+    if (any || ok)
+      assert_true(ok && zp_font_covers(f->fs, g.face, cp));
+    found += ok;
     zp_glyph g2;
     assert_int_equal(zp_font_glyph(f->fs, song, cp, &g2), ok);
     assert_memory_equal(&g, &g2, sizeof g);
   }
+  assert_int_equal(found, 0x400); /* all of them, in HanaMinB */
+  zp_glyph g;
+  assert_true(zp_font_glyph(f->fs, song, 0x2000B, &g));
+  assert_string_equal(zp_font_face(f->fs, g.face)->family, "HanaMinB");
+  assert_true(g.advance > 900 && g.advance < 1100);
+  /* Extension G: no face has it */
+  assert_false(zp_font_glyph(f->fs, song, 0x30000, &g));
+  assert_int_equal(zp_diag_errors(f->d), 0);
 }
 
 /* ---- user directories --------------------------------------------------- */

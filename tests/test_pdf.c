@@ -466,10 +466,10 @@ static void test_rejects_bad_input(void **state) {
   char path[128];
   snprintf(path, sizeof path, "%s/bad.pdf", f->dir);
   zp_dl *dl = sample(f);
-  /* a character above U+FFFF: an error, never a silent space */
-  dl->pages->runs->glyphs[1].cp = 0x20000;
+  /* beyond U+10FFFF: not a character, an error */
+  dl->pages->runs->glyphs[1].cp = 0x110000;
   assert_false(zp_pdf_write(dl, f->fs, path, f->d));
-  assert_true(zp_diag_contains(f->d, "U+20000"));
+  assert_true(zp_diag_contains(f->d, "U+110000"));
   dl->pages->runs->glyphs[1].cp = 0x4E00;
   /* a face the font set does not have */
   dl->pages->runs->face = 99;
@@ -496,6 +496,35 @@ static void test_outline_astral(void **state) {
   assert_non_null(
       memmem(raw, len, "<FEFF9644D840DC00>", strlen("<FEFF9644D840DC00>")));
   free(raw);
+  zp_dl_free(dl);
+}
+
+/* Characters above U+FFFF (CJK Extension B, in HanaMinB) are drawn and
+ * copy out: ToUnicode and ActualText (a spread run) as surrogate pairs. */
+static void test_text_astral(void **state) {
+  fixture *f = *state;
+  static const char *const ext[] = {"HanaMinB", NULL};
+  int role = zp_font_role(f->fs, "ext", ext, f->d);
+  assert_true(role >= 0);
+  zp_dl *dl = zp_dl_new();
+  zp_dl_page *pg = zp_dl_add_page(dl, A4W, A4H);
+  /* 𠀋𠀎𠀏 spread by 3 pt (justification: ActualText), then one alone */
+  text(f, dl, pg, role, 16, 90, 700,
+       "\xF0\xA0\x80\x8B\xF0\xA0\x80\x8E"
+       "\xF0\xA0\x80\x8F",
+       3, NULL);
+  text(f, dl, pg, role, 16, 90, 650, "\xF0\xA0\x80\x8B", 0, NULL);
+  char path[128];
+  snprintf(path, sizeof path, "%s/astral-text.pdf", f->dir);
+  assert_true(zp_pdf_write(dl, f->fs, path, f->d));
+  char *out = run("pdftotext -raw '%s' -", path);
+  assert_non_null(strstr(out, "\xF0\xA0\x80\x8B\xF0\xA0\x80\x8E\xF0\xA0"
+                              "\x80\x8F\n\xF0\xA0\x80\x8B\n"));
+  free(out);
+  out = run("pdffonts '%s'", path);
+  no_poppler_complaint(out);
+  assert_non_null(strstr(out, "HanaMinB"));
+  free(out);
   zp_dl_free(dl);
 }
 
@@ -552,6 +581,7 @@ int main(void) {
       cmocka_unit_test(test_unwritable),
       cmocka_unit_test(test_rejects_bad_input),
       cmocka_unit_test(test_outline_astral),
+      cmocka_unit_test(test_text_astral),
       cmocka_unit_test(test_speed),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
