@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 CC ?= cc
-PKGS := libxml-2.0 freetype2 fontconfig harfbuzz harfbuzz-subset libcjson libunibreak zlib
+PKGS := libxml-2.0 freetype2 fontconfig harfbuzz harfbuzz-subset libcjson libunibreak libdeflate zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)

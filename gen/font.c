@@ -94,7 +94,9 @@ typedef struct role {
 typedef struct face {
   zp_face_info info;
   FT_Face ft;
-  bool counted; /* hanzi, gb2312, cmap_size computed */
+  bool counted;    /* hanzi, gb2312, cmap_size computed */
+  hb_face_t *prep; /* hb-subset's preprocessed face, kept when asked */
+  hb_set_t *drop;  /* the tables a subset drops, found at the first one */
 } face;
 
 /* GB2312 hanzi as a bitmap over U+4E00..U+9FFF, computed on first use. */
@@ -117,6 +119,7 @@ struct zp_fontset {
   char **rejected; /* "file#index" of faces that cannot be used */
   int nrejected, caprejected;
   gbset *gb;
+  bool keep_prep; /* keep each face's subsetting preparation */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -165,6 +168,44 @@ static bool grow(void *arr, int *cap, int need, size_t elem) {
 
 /* ---- font set ----------------------------------------------------------- */
 
+/* fontconfig's system configuration parses some forty files of XML on every
+ * start (about a quarter of a small render's time).  Family lookups
+ * (FcFontList) need only the font directories and the caches, so unless
+ * the user points fontconfig at a configuration of their own
+ * ($FONTCONFIG_FILE or $FONTCONFIG_PATH), a built-in one with Debian's
+ * default directories and cache directories is loaded instead. */
+static const char minimal_fc_conf[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
+    "<fontconfig>\n"
+    "  <dir>/usr/share/fonts</dir>\n"
+    "  <dir>/usr/local/share/fonts</dir>\n"
+    "  <dir prefix=\"xdg\">fonts</dir>\n"
+    "  <dir>~/.fonts</dir>\n"
+    "  <cachedir>/var/cache/fontconfig</cachedir>\n"
+    "  <cachedir prefix=\"xdg\">fontconfig</cachedir>\n"
+    "  <cachedir>~/.fontconfig</cachedir>\n"
+    "</fontconfig>\n";
+
+/* The configuration to search: the built-in one, or the user's own.  NULL
+ * on failure. */
+static FcConfig *load_config(void) {
+  const char *file = getenv("FONTCONFIG_FILE"),
+             *path = getenv("FONTCONFIG_PATH");
+  if ((file && *file) || (path && *path))
+    return FcInitLoadConfigAndFonts();
+  FcConfig *c = FcConfigCreate();
+  if (!c)
+    return NULL;
+  if (!FcConfigParseAndLoadFromMemory(c, (const FcChar8 *)minimal_fc_conf,
+                                      FcTrue) ||
+      !FcConfigBuildFonts(c)) {
+    FcConfigDestroy(c);
+    return NULL;
+  }
+  return c;
+}
+
 zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
   zp_fontset *fs = calloc(1, sizeof *fs);
   size_t n = 0;
@@ -185,7 +226,7 @@ zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
     zp_error(d, NOLOC, "cannot initialise FreeType");
     goto fail;
   }
-  fs->fc = FcInitLoadConfigAndFonts();
+  fs->fc = load_config();
   if (!fs->fc) {
     zp_error(d, NOLOC, "cannot load the fontconfig configuration");
     goto fail;
@@ -241,6 +282,8 @@ void zp_fontset_free(zp_fontset *fs) {
     face *f = fs->faces[i];
     if (f->ft)
       FT_Done_Face(f->ft);
+    hb_face_destroy(f->prep);
+    hb_set_destroy(f->drop);
     free((char *)f->info.family);
     free((char *)f->info.style);
     free((char *)f->info.psname);
@@ -790,11 +833,69 @@ static const char keep_tables[][5] = {"glyf", "loca", "head", "hhea", "hmtx",
                                       "maxp", "cvt ", "fpgm", "prep", "cmap",
                                       "name", "OS/2", "post"};
 
-bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
-                    zp_subset *out, zp_diag *d) {
+void zp_fontset_keep_subset_prep(zp_fontset *fs, bool keep) {
+  fs->keep_prep = keep;
+}
+
+/* The tables of hf that a subset drops: every one not in keep_tables.
+ * NULL when out of memory. */
+static hb_set_t *tables_to_drop(hb_face_t *hf) {
+  hb_set_t *drop = hb_set_create();
+  if (!hb_set_allocation_successful(drop)) {
+    hb_set_destroy(drop);
+    return NULL;
+  }
+  hb_tag_t tags[64];
+  unsigned total = hb_face_get_table_tags(hf, 0, NULL, NULL);
+  for (unsigned start = 0; start < total;) {
+    unsigned count = sizeof tags / sizeof *tags;
+    hb_face_get_table_tags(hf, start, &count, tags);
+    if (count == 0)
+      break;
+    for (unsigned i = 0; i < count; i++) {
+      bool keep = false;
+      for (size_t k = 0; k < sizeof keep_tables / sizeof *keep_tables; k++)
+        keep |= tags[i] == HB_TAG(keep_tables[k][0], keep_tables[k][1],
+                                  keep_tables[k][2], keep_tables[k][3]);
+      if (!keep)
+        hb_set_add(drop, tags[i]);
+    }
+    start += count;
+  }
+  return drop;
+}
+
+/* The hb face to subset face f from: the kept preprocessed one (made on
+ * first use when the set keeps them), else a new one in *tmp (the caller
+ * destroys it).  Also fills f->drop from the file's table directory (a
+ * preprocessed face does not list its tables).  NULL when the file cannot
+ * be read or memory runs out. */
+static hb_face_t *subset_source(const zp_fontset *fs, face *f,
+                                hb_face_t **tmp) {
+  *tmp = NULL;
+  if (f->prep)
+    return f->prep;
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->info.file);
+  if (!blob)
+    return NULL;
+  hb_face_t *hf = hb_face_create(blob, (unsigned)f->info.index);
+  hb_blob_destroy(blob);
+  if (!f->drop && !(f->drop = tables_to_drop(hf))) {
+    hb_face_destroy(hf);
+    return NULL;
+  }
+  if (!fs->keep_prep)
+    return *tmp = hf;
+  f->prep = hb_subset_preprocess(hf);
+  hb_face_destroy(hf);
+  return f->prep;
+}
+
+bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids,
+                    const uint32_t *cps, size_t n, zp_subset *out, zp_diag *d) {
   bool ok = false;
-  hb_blob_t *blob = NULL, *res = NULL;
-  hb_face_t *hf = NULL, *sub = NULL;
+  hb_blob_t *res = NULL;
+  hb_face_t *hf = NULL, *tmp = NULL, *sub = NULL;
   hb_subset_input_t *in = NULL;
   hb_subset_plan_t *plan = NULL;
   uint8_t *want = NULL;
@@ -820,12 +921,11 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
     want[gids[i]] = 1;
   }
   want[0] = 1;
-  blob = hb_blob_create_from_file_or_fail(f->info.file);
-  if (!blob) {
+  hf = subset_source(fs, f, &tmp);
+  if (!hf) {
     zp_error(d, loc, "cannot read the font file for subsetting");
     goto done;
   }
-  hf = hb_face_create(blob, (unsigned)f->info.index);
   in = hb_subset_input_create_or_fail();
   if (!in) {
     oom(d);
@@ -838,32 +938,11 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
   /* the code points of the kept glyphs, so that the subset's cmap maps
    * them (a PDF does not need it, a TrueType loader does) */
   hb_set_t *us = hb_subset_input_unicode_set(in);
-  FT_UInt gid;
-  FT_ULong cp = FT_Get_First_Char(f->ft, &gid);
-  while (gid != 0) {
-    if (gid < ng && want[gid])
-      hb_set_add(us, (hb_codepoint_t)cp);
-    cp = FT_Get_Next_Char(f->ft, cp, &gid);
-  }
+  for (size_t i = 0; cps && i < n; i++)
+    if (cps[i] <= 0x10FFFF && FT_Get_Char_Index(f->ft, cps[i]) == gids[i])
+      hb_set_add(us, cps[i]);
   /* drop every table not needed */
-  hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-  hb_tag_t tags[64];
-  unsigned total = hb_face_get_table_tags(hf, 0, NULL, NULL);
-  for (unsigned start = 0; start < total;) {
-    unsigned count = sizeof tags / sizeof *tags;
-    hb_face_get_table_tags(hf, start, &count, tags);
-    if (count == 0)
-      break;
-    for (unsigned i = 0; i < count; i++) {
-      bool keep = false;
-      for (size_t k = 0; k < sizeof keep_tables / sizeof *keep_tables; k++)
-        keep |= tags[i] == HB_TAG(keep_tables[k][0], keep_tables[k][1],
-                                  keep_tables[k][2], keep_tables[k][3]);
-      if (!keep)
-        hb_set_add(drop, tags[i]);
-    }
-    start += count;
-  }
+  hb_set_union(hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG), f->drop);
   /* keep the name records of every language */
   hb_set_t *langs = hb_subset_input_set(in, HB_SUBSET_SETS_NAME_LANG_ID);
   hb_set_clear(langs);
@@ -919,8 +998,7 @@ done:
   hb_face_destroy(sub);
   hb_subset_plan_destroy(plan);
   hb_subset_input_destroy(in);
-  hb_face_destroy(hf);
-  hb_blob_destroy(blob);
+  hb_face_destroy(tmp);
   free(want);
   return ok;
 }
