@@ -95,7 +95,9 @@ typedef struct face {
   zp_face_info info;
   FT_Face ft;
   bool counted;    /* hanzi, gb2312, cmap_size computed */
-  hb_face_t *prep; /* hb-subset's preprocessed face, kept when asked */
+  hb_face_t *prep; /* the face kept for subsetting, when asked */
+  bool prepped;    /* prep is hb-subset's preprocessed form */
+  unsigned nsub;   /* subsets made */
   hb_set_t *drop;  /* the tables a subset drops, found at the first one */
 } face;
 
@@ -827,11 +829,13 @@ bool zp_font_covers(zp_fontset *fs, int i, uint32_t cp) {
 
 /* ---- subsetting --------------------------------------------------------- */
 
-/* Tables a PDF CIDFontType2 (and a TrueType loader such as libharu's)
- * needs; every other table is dropped. */
-static const char keep_tables[][5] = {"glyf", "loca", "head", "hhea", "hmtx",
-                                      "maxp", "cvt ", "fpgm", "prep", "cmap",
-                                      "name", "OS/2", "post"};
+/* Tables a PDF CIDFontType2 needs (and cmap, OS/2, post, which some
+ * viewers read); every other table is dropped.  The name table too: a PDF
+ * names the font itself, and hb-subset writes it differently from a
+ * preprocessed face, which would make a worker's bytes differ. */
+static const char keep_tables[][5] = {"glyf", "loca", "head", "hhea",
+                                      "hmtx", "maxp", "cvt ", "fpgm",
+                                      "prep", "cmap", "OS/2", "post"};
 
 void zp_fontset_keep_subset_prep(zp_fontset *fs, bool keep) {
   fs->keep_prep = keep;
@@ -865,16 +869,28 @@ static hb_set_t *tables_to_drop(hb_face_t *hf) {
   return drop;
 }
 
-/* The hb face to subset face f from: the kept preprocessed one (made on
- * first use when the set keeps them), else a new one in *tmp (the caller
- * destroys it).  Also fills f->drop from the file's table directory (a
- * preprocessed face does not list its tables).  NULL when the file cannot
- * be read or memory runs out. */
+/* Subsets of a face before its preparation is made: preprocessing costs
+ * about as much as ten subsets, so a face used by a few reports only is
+ * not worth it. */
+#define PREP_AFTER 3
+
+/* The hb face to subset face f from: when the set keeps preparations, the
+ * face kept open (preprocessed once it has been subset PREP_AFTER times),
+ * else a new one in *tmp (the caller destroys it).  Also fills f->drop from
+ * the file's table directory (a preprocessed face does not list its
+ * tables).  NULL when the file cannot be read or memory runs out. */
 static hb_face_t *subset_source(const zp_fontset *fs, face *f,
                                 hb_face_t **tmp) {
   *tmp = NULL;
-  if (f->prep)
+  if (f->prep && (f->prepped || !fs->keep_prep || f->nsub < PREP_AFTER))
     return f->prep;
+  if (f->prep) { /* the time has come */
+    hb_face_t *pre = hb_subset_preprocess(f->prep);
+    hb_face_destroy(f->prep);
+    f->prep = pre;
+    f->prepped = true;
+    return pre;
+  }
   hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->info.file);
   if (!blob)
     return NULL;
@@ -886,9 +902,7 @@ static hb_face_t *subset_source(const zp_fontset *fs, face *f,
   }
   if (!fs->keep_prep)
     return *tmp = hf;
-  f->prep = hb_subset_preprocess(hf);
-  hb_face_destroy(hf);
-  return f->prep;
+  return f->prep = hf;
 }
 
 bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids,
@@ -922,6 +936,7 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids,
   }
   want[0] = 1;
   hf = subset_source(fs, f, &tmp);
+  f->nsub++;
   if (!hf) {
     zp_error(d, loc, "cannot read the font file for subsetting");
     goto done;
@@ -943,12 +958,7 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids,
       hb_set_add(us, cps[i]);
   /* drop every table not needed */
   hb_set_union(hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG), f->drop);
-  /* keep the name records of every language */
-  hb_set_t *langs = hb_subset_input_set(in, HB_SUBSET_SETS_NAME_LANG_ID);
-  hb_set_clear(langs);
-  hb_set_invert(langs);
-  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE |
-                                    HB_SUBSET_FLAGS_NAME_LEGACY);
+  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
   plan = hb_subset_plan_create_or_fail(hf, in);
   if (!plan) {
     zp_error(d, loc, "hb-subset cannot plan a subset of this face");

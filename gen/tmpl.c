@@ -588,6 +588,28 @@ static bool gather(loader *l, const zp_tnode *root, const char *path) {
   return ok;
 }
 
+/* Adds path to the template's list of files read, once. */
+static bool note_file(zp_template *t, const char *path) {
+  for (int i = 0; i < t->nfiles; i++)
+    if (strcmp(t->files[i], path) == 0)
+      return true;
+  if (t->nfiles == t->capfiles) {
+    int cap = t->capfiles ? t->capfiles * 2 : 8;
+    const char **v = zp_arena_alloc(t->arena, sizeof *v * (size_t)cap);
+    if (!v)
+      return false;
+    if (t->nfiles)
+      memcpy(v, t->files, sizeof *v * (size_t)t->nfiles);
+    t->files = v;
+    t->capfiles = cap;
+  }
+  const char *p = zp_arena_strdup(t->arena, path);
+  if (!p)
+    return false;
+  t->files[t->nfiles++] = p;
+  return true;
+}
+
 static bool load_file(loader *l, const char *path, zp_loc from,
                       bool stylesheet) {
   /* the same file under another spelling ("a/../b.xml") is the same */
@@ -613,6 +635,10 @@ static bool load_file(loader *l, const char *path, zp_loc from,
     return false;
   }
   fclose(f);
+  if (!note_file(l->t, path)) {
+    zp_error(l->d, (zp_loc){path, 0, 0}, "out of memory");
+    return false;
+  }
   l->real[l->depth] = key;
   l->stack[l->depth++] = path;
   bool ok = false;
