@@ -504,6 +504,13 @@ static job *new_job(batch *b, int line) {
   return j;
 }
 
+/* "a number", "an object": a JSON type with its article. */
+static const char *type_phrase(zp_json_type t, char *buf, size_t size) {
+  const char *n = zp_json_type_name(t);
+  snprintf(buf, size, "%s %s", strchr("aeiou", n[0]) ? "an" : "a", n);
+  return buf;
+}
+
 static bool has_ctl(const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)
     if (*p < 0x20 || *p == 0x7F)
@@ -554,7 +561,7 @@ static bool parse_json_line(batch *b, const char *text, size_t len, int line) {
     zp_error(b->d, ((zp_loc){b->manifest, line, r->col}),
              "expected an object {\"id\", \"template\", \"data\", \"output\"}, "
              "found %s",
-             zp_json_type_name(r->type));
+             type_phrase(r->type, (char[32]){0}, 32));
     goto done;
   }
   job *j = new_job(b, line);
@@ -579,7 +586,7 @@ static bool parse_json_line(batch *b, const char *text, size_t len, int line) {
         if (e->type != ZP_JSON_STRING) {
           zp_error(b->d, ((zp_loc){b->manifest, line, e->col}),
                    "\"data\" lists %s; expected file names (strings)",
-                   zp_json_type_name(e->type));
+                   type_phrase(e->type, (char[32]){0}, 32));
           goto done;
         }
         j->data[j->ndata++] = xstrdup(e->string);
@@ -588,7 +595,7 @@ static bool parse_json_line(batch *b, const char *text, size_t len, int line) {
                strcmp(m->key, "output") == 0 || strcmp(m->key, "data") == 0) {
       zp_error(b->d, ((zp_loc){b->manifest, line, m->col}),
                "\"%s\" is %s; expected a string%s", m->key,
-               zp_json_type_name(m->type),
+               type_phrase(m->type, (char[32]){0}, 32),
                strcmp(m->key, "data") == 0 ? " or an array of strings" : "");
       goto done;
     } else {
