@@ -26,7 +26,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 SAMPLES := liwan-agri-2023:dept-self-eval-report lihu-2023:dept-self-eval-report panyu-agri-2021-table:dept-self-eval-table
 SAMPLE_PDFS := $(foreach s,$(SAMPLES),samples/$(word 1,$(subst :, ,$(s))).pdf)
 
-.PHONY: all samples test unit e2e golden san check-format format install clean bench
+.PHONY: all samples test unit e2e golden san check-format format install clean bench bench-peers
 all: bin/zpgen
 
 build/gen/schema.c: templates/zpgen.rng
@@ -114,8 +114,15 @@ check-format:
 format:
 	clang-format -i gen/*.c gen/*.h tests/*.c tests/tools/*.c
 
+# Benchmarks (not tests): one render of each sample and of long tables; a
+# batch of 500 varied reports cold, warm and after a shared-file change.
 bench: bin/zpgen
 	sh bench/run.sh
+	sh bench/batch.sh
+# zpgen against native Typst on the same content (../shared/peers/typst);
+# Typst comes from the npm package @mdxport/linux-x64, installed in build/.
+bench-peers: bin/zpgen
+	python3 bench/peers.py
 
 install: bin/zpgen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zpgen/templates $(DESTDIR)$(PREFIX)/share/zpgen/fonts
