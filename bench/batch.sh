@@ -38,7 +38,7 @@ run() { # LABEL ARGS...
   mem=$(echo "$s" | sed -n 's/.*peak memory per worker \([0-9]*\) KiB.*/\1/p')
   bytes=$(echo "$s" | sed -n 's/.* \([0-9]*\) bytes written.*/\1/p')
   printf "%-34s %5.2f s  %4d rendered  %7s reports/s  %s  %s KiB peak/worker  %s bytes\n" \
-    "$label" "$secs" "$ren" "$(awk -v r="$ren" -v s="$secs" 'BEGIN { printf "%.1f", s > 0 ? r / s : 0 }')" \
+    "$label" "$secs" "$ren" "$(awk -v r="$ren" -v s="$secs" 'BEGIN { printf "%.1f", (s > 0 ? r / s : 0) }')" \
     "$(stats r.jsonl)" "${mem:--}" "${bytes:-0}"
 }
 run "cold"

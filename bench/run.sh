@@ -17,7 +17,8 @@ run() { # name data [template]
   done
   pages=$(pdfinfo "$T/out.pdf" | awk '/^Pages:/ { print $2 }')
   size=$(wc -c <"$T/out.pdf")
-  printf "%-28s %4d pages  %6d ms  %6d KiB peak  %7d bytes  %4d KiB/page\n" "$1" "$pages" "$best" "$mem" "$size" $((mem / pages))
+  printf "%-28s %4d pages  %6d ms  %6d KiB peak  %7d bytes\n" "$1" "$pages" "$best" "$mem" "$size"
+  echo "$pages $best $mem" >"$T/last"
 }
 for s in data/*.json; do
   tpl=$TPL
@@ -27,4 +28,10 @@ done
 for n in 1800 2000 20000; do
   sh bench/gen-indicators.sh $n >"$T/ind$n.json"
   run "indicator table, $n rows" "$T/ind$n.json"
+  cp "$T/last" "$T/last$n"
 done
+# the cost of a page as documents grow: 2,000 rows against 20,000
+read -r p1 t1 m1 <"$T/last2000"
+read -r p2 t2 m2 <"$T/last20000"
+echo "per extra page (112 -> 1,112 pages): $(awk -v a="$t1" -v b="$t2" -v p="$p1" -v q="$p2" 'BEGIN { printf "%.2f", (b - a) / (q - p) }') ms, $(( (m2 - m1) / (p2 - p1) )) KiB"
+

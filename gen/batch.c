@@ -50,6 +50,7 @@
 #define MAX_DATA 16
 #define SIDECAR ".zpgen"
 #define TMP_MARK ".zpgen-tmp."
+#define PREP_MIN_REPORTS 24 /* per worker, to keep subsetting preparations */
 
 static const char usage[] =
     "usage: zpgen batch MANIFEST [options]\n"
@@ -151,6 +152,7 @@ typedef struct batch {
   /* options */
   int nworkers;
   bool force, dry_run, strict, allow_inconsistent, quiet;
+  bool prep; /* workers keep hb-subset preparations */
   const char *report, *dir_template, *output_dir;
   const char *fonts[16];
   int nfonts;
@@ -1258,7 +1260,7 @@ static void worker(batch *b, int in, int out) {
     _exit(EXIT_IO);
   for (int i = 0; i < b->ntpls; i++)
     if (b->tpls[i].fs)
-      zp_fontset_keep_subset_prep(b->tpls[i].fs, true);
+      zp_fontset_keep_subset_prep(b->tpls[i].fs, b->prep);
   int32_t k;
   while (read_all(in, &k, sizeof k) && k >= 0 && k < b->njobs) {
     answer a;
@@ -1354,6 +1356,9 @@ static int cpu_count(void) {
 static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
   int nw = b->nworkers < ntodo ? b->nworkers : ntodo;
   wk *w = xcalloc((size_t)nw, sizeof *w);
+  /* preparing a face costs about ten subsets of it: worth it when each
+   * worker has a few dozen reports to render */
+  b->prep = ntodo / nw >= PREP_MIN_REPORTS;
   struct sigaction sa = {0};
   sa.sa_handler = on_int;
   sigaction(SIGINT, &sa, NULL);

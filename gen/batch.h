@@ -12,7 +12,7 @@
 
 /* Runs `zpgen batch` with argv[0] == "batch".  Returns the exit status: 0
  * every report rendered or skipped; 1 one failed on its data or template;
- * 2 usage or manifest error... see the usage text; 3 one failed on I/O, or
+ * or the manifest is invalid; 2 usage error; 3 one failed on I/O, or
  * the batch was interrupted (worth retrying). */
 int zp_batch_main(int argc, char **argv);
 
