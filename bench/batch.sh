@@ -13,6 +13,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 python3 bench/corpus.py "$N" "$T"
 cd "$T"
+echo "(cpu: user + system of the whole batch; on $(nproc) idle cores the wall time is about cpu / $(nproc))"
 echo "corpus: $N reports ($(ls data | wc -l) data files, $(ls shared | wc -l) shared), $(nproc) cores"
 # every file consistent with its template's checks
 bad=0
@@ -31,14 +32,15 @@ stats() { # REPORT: median and p95 of the rendered reports' ms
 run() { # LABEL ARGS...
   label=$1
   shift
-  $ZPGEN batch manifest.jsonl --quiet --report r.jsonl "$@" 2>err.txt || true
+  /usr/bin/time -f "%U %S" -o cpu.txt $ZPGEN batch manifest.jsonl --quiet --report r.jsonl "$@" 2>err.txt || true
+  cpu=$(awk '{ printf "%.2f", $1 + $2 }' cpu.txt)
   s=$(grep '^zpgen batch: [0-9]* reports' err.txt)
   secs=$(echo "$s" | sed -n 's/.* in \([0-9.]*\) s.*/\1/p')
   ren=$(echo "$s" | sed -n 's/.*: \([0-9]*\) rendered.*/\1/p')
   mem=$(echo "$s" | sed -n 's/.*peak memory per worker \([0-9]*\) KiB.*/\1/p')
   bytes=$(echo "$s" | sed -n 's/.* \([0-9]*\) bytes written.*/\1/p')
-  printf "%-34s %5.2f s  %4d rendered  %7s reports/s  %s  %s KiB peak/worker  %s bytes\n" \
-    "$label" "$secs" "$ren" "$(awk -v r="$ren" -v s="$secs" 'BEGIN { printf "%.1f", (s > 0 ? r / s : 0) }')" \
+  printf "%-34s %5.2f s (cpu %5.2f s)  %4d rendered  %6s reports/s  %s  %s KiB peak/worker  %s bytes\n" \
+    "$label" "$secs" "$cpu" "$ren" "$(awk -v r="$ren" -v s="$secs" 'BEGIN { printf "%.1f", (s > 0 ? r / s : 0) }')" \
     "$(stats r.jsonl)" "${mem:--}" "${bytes:-0}"
 }
 run "cold"

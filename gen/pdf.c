@@ -24,7 +24,7 @@
 /* Every stream is compressed here, once, with libdeflate at this level
  * (zlib format, so /FlateDecode): see README.md "Compression" for the
  * measurements behind the choice. */
-#define ZP_DEFLATE_LEVEL 4
+#define ZP_DEFLATE_LEVEL 1
 
 /* ---- growable byte buffer ------------------------------------------------ */
 
