@@ -982,9 +982,10 @@ static void load_templates(batch *b) {
     zp_diag_set_strict(d, b->strict);
     t->rc = ZP_RENDER_OK;
     struct stat st;
-    if (stat(t->path, &st) != 0 || S_ISDIR(st.st_mode)) {
+    int found = stat(t->path, &st);
+    if (found != 0 || S_ISDIR(st.st_mode)) {
       zp_error(d, ((zp_loc){t->path, 0, 0}), "cannot read the template: %s",
-               S_ISDIR(st.st_mode) ? "it is a directory" : strerror(errno));
+               found != 0 ? strerror(errno) : "it is a directory");
       t->rc = ZP_RENDER_IO;
     } else if (!(t->t = zp_tmpl_load(t->path, d))) {
       t->rc = ZP_RENDER_INPUT;
@@ -1036,6 +1037,12 @@ static const char *what_changed(const char *old, const char *now, char *buf,
       size_t m = strcspn(q, "\n");
       found = m == n && strncmp(p, q, n) == 0;
       q += m + (q[m] ? 1 : 0);
+    }
+    if (!found && (strncmp(p, "input version ", 14) == 0 ||
+                   strncmp(p, "input options ", 14) == 0)) {
+      snprintf(buf, size, "the zpgen %s changed",
+               p[6] == 'v' ? "version" : "options");
+      return buf;
     }
     if (!found) {
       /* "input KIND NAME VALUE": was KIND NAME there at all? */
