@@ -1643,7 +1643,7 @@ int zp_batch_main(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   batch b = {0};
-  b.nworkers = cpu_count();
+  b.nworkers = cpu_count() < 256 ? cpu_count() : 256;
   b.shard_n = 1;
   const char *shard = NULL, *count = NULL;
   int c;
