@@ -26,7 +26,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 SAMPLES := liwan-agri-2023:dept-self-eval-report lihu-2023:dept-self-eval-report panyu-agri-2021-table:dept-self-eval-table
 SAMPLE_PDFS := $(foreach s,$(SAMPLES),samples/$(word 1,$(subst :, ,$(s))).pdf)
 
-.PHONY: all samples test unit e2e golden san check-format format install clean bench bench-peers
+.PHONY: all samples test unit e2e golden san check-format format install clean bench bench-peers slurm-example
 all: bin/zpgen
 
 build/gen/schema.c: templates/zpgen.rng
@@ -123,6 +123,10 @@ bench: bin/zpgen
 # Typst comes from the npm package @mdxport/linux-x64, installed in build/.
 bench-peers: bin/zpgen
 	python3 bench/peers.py
+# The README's Slurm job-array example on a one-node Slurm started for the
+# occasion (slurm-wlm and munge; as root); not part of the tests.
+slurm-example: bin/zpgen
+	sh scripts/slurm-one-node.sh
 
 install: bin/zpgen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zpgen/templates $(DESTDIR)$(PREFIX)/share/zpgen/fonts
