@@ -117,6 +117,7 @@ typedef struct tpl {
   char *path;
   zp_template *t;
   zp_fontset *fs;
+  bool fs_shared; /* fs is an earlier template's (same roles, same dirs) */
   zp_render_dirs dirs;
   int rc;       /* ZP_RENDER_ status of loading it */
   char *diag;   /* its diagnostics when it failed (malloc'd) */
@@ -961,6 +962,32 @@ static bool load_manifest(batch *b) {
 
 /* ---- templates and fingerprints ----------------------------------------- */
 
+/* Do templates a and b define the same font roles (names and families, in
+ * order) and search the same font directories? */
+static bool same_fonts(const tpl *a, const tpl *b) {
+  for (int i = 0; i < 24; i++) {
+    const char *x = a->dirs.dirs[i], *y = b->dirs.dirs[i];
+    if (!x || !y || strcmp(x, y) != 0) {
+      if (x || y)
+        return false;
+      break;
+    }
+  }
+  const zp_doc_role *r = zp_tmpl_roles(a->t), *q = zp_tmpl_roles(b->t);
+  for (;; r++, q++) {
+    if (!r || !q || !r->name || !q->name)
+      return (!r || !r->name) && (!q || !q->name);
+    if (strcmp(r->name, q->name) != 0)
+      return false;
+    const char *const *f = r->families, *const *g = q->families;
+    for (; *f && *g; f++, g++)
+      if (strcmp(*f, *g) != 0)
+        return false;
+    if (*f || *g)
+      return false;
+  }
+}
+
 /* Loads every distinct template once, with its font set; fills its input
  * lines (its files' hashes, the faces its roles use). */
 static void load_templates(batch *b) {
@@ -991,7 +1018,16 @@ static void load_templates(batch *b) {
       t->rc = ZP_RENDER_INPUT;
     } else {
       zp_render_font_dirs(b->fonts, b->nfonts, t->path, &t->dirs);
-      t->fs = zp_render_fonts(t->t, t->dirs.dirs, d);
+      /* templates with the same roles and font directories share one font
+       * set, so its faces are opened and prepared once: the faces are
+       * numbered the same as in a set of their own */
+      for (int o = 0; o < b->ntpls - 1 && !t->fs; o++)
+        if (b->tpls[o].fs && same_fonts(&b->tpls[o], t)) {
+          t->fs = b->tpls[o].fs;
+          t->fs_shared = true;
+        }
+      if (!t->fs)
+        t->fs = zp_render_fonts(t->t, t->dirs.dirs, d);
       if (!t->fs)
         t->rc = ZP_RENDER_IO;
     }
@@ -1818,7 +1854,8 @@ done:
   }
   free(b.jobs);
   for (int i = 0; i < b.ntpls; i++) {
-    zp_fontset_free(b.tpls[i].fs);
+    if (!b.tpls[i].fs_shared)
+      zp_fontset_free(b.tpls[i].fs);
     zp_tmpl_free(b.tpls[i].t);
     free(b.tpls[i].path);
     free(b.tpls[i].diag);

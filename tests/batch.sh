@@ -62,6 +62,18 @@ for n in 1 6; do
   check "a worker's r$n is byte-identical to a single render" 'cmp -s single-$n.pdf out/r$n.pdf'
 done
 
+# two templates with the same font roles share a worker's font set: the
+# bytes are still those of a single render
+TABLE=$(dirname "$TPL")/dept-self-eval-table.xml
+PANYU=$(dirname "$TPL")/../data/panyu-agri-2021-table.json
+{ line r1 1 a | sed 's|out/r1.pdf|two/r1.pdf|'
+  printf '{"id": "t", "template": "%s", "data": "%s", "output": "two/t.pdf"}\n' "$TABLE" "$PANYU"; } >two.jsonl
+mkdir two
+$ZPGEN batch two.jsonl --jobs 1 >/dev/null 2>two.err
+$ZPGEN render --template "$TABLE" --data "$PANYU" -o single-t.pdf
+check "a second template in the same worker: byte-identical to a single render" \
+  'cmp -s single-t.pdf two/t.pdf && cmp -s single-1.pdf two/r1.pdf'
+
 # warm: nothing to do
 cp out/r1.pdf r1.before
 $ZPGEN batch m.jsonl --report warm.jsonl >/dev/null 2>warm.err
