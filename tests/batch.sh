@@ -112,6 +112,9 @@ check "a broken report is reported with its first error" \
 check "the summary names the failure and its first error" \
   'grep -q "failed r5: .*own-5.json:[0-9]*:[0-9]*: error:" broken.err'
 check "a broken report keeps its old PDF" 'cmp -s r5.before out/r5.pdf'
+$ZPGEN batch m.jsonl --force --jobs 1 >/dev/null 2>&1
+check "the report after a failed one, in the same worker, is byte-identical to a single render" \
+  'cmp -s single-6.pdf out/r6.pdf && cmp -s r5.before out/r5.pdf'
 own 5 >data/own-5.json
 
 # an output that cannot be written: exit 3
