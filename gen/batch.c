@@ -1394,8 +1394,49 @@ static int cpu_count(void) {
   return n > 0 ? (int)n : 1;
 }
 
-/* Runs the workers over the reports to render; returns false when the
- * batch was interrupted. */
+/* Starts worker slot i of n (its pipes in w[i]).  False when the pipes or
+ * the process cannot be made (reported). */
+static bool spawn(batch *b, wk *w, int i, int n) {
+  int jp[2], ap[2];
+  if (pipe2(jp, O_CLOEXEC) != 0) {
+    perror("zpgen batch: pipe");
+    return false;
+  }
+  if (pipe2(ap, O_CLOEXEC) != 0) {
+    perror("zpgen batch: pipe");
+    close(jp[0]);
+    close(jp[1]);
+    return false;
+  }
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    perror("zpgen batch: fork");
+    close(jp[0]);
+    close(jp[1]);
+    close(ap[0]);
+    close(ap[1]);
+    return false;
+  }
+  if (pid == 0) {
+    for (int k = 0; k < n; k++)
+      if (k != i && w[k].alive) {
+        if (w[k].in >= 0)
+          close(w[k].in);
+        close(w[k].out);
+      }
+    close(jp[1]);
+    close(ap[0]);
+    worker(b, jp[0], ap[1]);
+  }
+  close(jp[0]);
+  close(ap[1]);
+  w[i] = (wk){pid, jp[1], ap[0], -1, true};
+  return true;
+}
+
+/* Runs the workers over the reports to render (a worker that dies is
+ * replaced); returns false when the batch was interrupted. */
 static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
   int nw = b->nworkers < ntodo ? b->nworkers : ntodo;
   wk *w = xcalloc((size_t)nw, sizeof *w);
@@ -1409,37 +1450,9 @@ static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
-  fflush(NULL);
   int started = 0;
-  for (int i = 0; i < nw; i++) {
-    int jp[2], ap[2];
-    if (pipe2(jp, O_CLOEXEC) != 0 || pipe2(ap, O_CLOEXEC) != 0) {
-      perror("zpgen batch: pipe");
-      break;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-      perror("zpgen batch: fork");
-      close(jp[0]);
-      close(jp[1]);
-      close(ap[0]);
-      close(ap[1]);
-      break;
-    }
-    if (pid == 0) {
-      for (int k = 0; k < i; k++) {
-        close(w[k].in);
-        close(w[k].out);
-      }
-      close(jp[1]);
-      close(ap[0]);
-      worker(b, jp[0], ap[1]);
-    }
-    close(jp[0]);
-    close(ap[1]);
-    w[i] = (wk){pid, jp[1], ap[0], -1, true};
+  for (int i = 0; i < nw && spawn(b, w, i, nw); i++)
     started++;
-  }
   int next = 0, running = 0;
   bool stopping = false, aborted = false;
   for (;;) {
@@ -1503,17 +1516,30 @@ static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
           close(x->in);
         x->in = -1;
         x->alive = false;
-        waitpid(x->pid, NULL, 0);
+        int ws = 0;
+        waitpid(x->pid, &ws, 0);
         if (x->job >= 0) {
           job *j = &b->jobs[x->job];
           j->st = aborted ? ST_INTERRUPTED : ST_FAILED;
           j->rc = ZP_RENDER_IO;
-          j->diag = xprintf("%s: error: %s\n", j->id,
-                            aborted ? "aborted" : "the worker died");
+          if (aborted)
+            j->diag = xprintf("%s: error: aborted\n", j->out);
+          else if (WIFSIGNALED(ws))
+            j->diag = xprintf("%s: error: the worker rendering it died of "
+                              "signal %d (%s)\n",
+                              j->out, WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+          else
+            j->diag =
+                xprintf("%s: error: the worker rendering it exited\n", j->out);
           running--;
           pr->done++;
           pr->failed += !aborted;
+          if (!aborted)
+            print_diag(pr, j);
           x->job = -1;
+          /* the next report gets a fresh worker */
+          if (!stopping && next < ntodo)
+            spawn(b, w, map[q], started);
         }
         continue;
       }

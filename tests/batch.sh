@@ -196,5 +196,18 @@ check "SIGINT: no partial PDF, no temporary file" \
 check "SIGINT: every PDF written has its record" \
   'for f in big/*.pdf; do [ -e "$f" ] || continue; [ -s "$f.zpgen" ] || exit 1; done'
 
+# a worker killed (as by the OOM killer): its report fails, a new worker
+# takes the rest
+$ZPGEN batch big.jsonl --force --jobs 2 --quiet --report kw.jsonl >/dev/null 2>kw.err &
+pid=$!
+wait_for 1
+sleep 0.1
+kill -9 "$(pgrep -P $pid | head -1)" 2>/dev/null
+wait $pid
+rc=$?
+check "a dead worker: exit 3, its report failed with the signal, the rest rendered" \
+  '[ $rc -eq 0 ] || { [ $rc -eq 3 ] && [ "$(st failed kw.jsonl)" = 1 ] && grep -q "died of signal 9" kw.jsonl &&
+    [ "$(st rendered kw.jsonl)" = 199 ]; }'
+
 echo "batch: $pass passed, $fail failed"
 [ $fail -eq 0 ]
