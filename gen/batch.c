@@ -1104,6 +1104,16 @@ static const char *what_changed(const char *old, const char *now, char *buf,
   return buf;
 }
 
+/* The SHA-256 of the running executable (a rebuilt zpgen of the same
+ * version may write other bytes), computed once; "unknown" when it cannot
+ * be read. */
+static const char *exe_hash(void) {
+  static char hex[65];
+  if (!hex[0] && !hash_file("/proc/self/exe", hex, NULL))
+    snprintf(hex, sizeof hex, "unknown");
+  return hex;
+}
+
 /* Fingerprints every report and decides which to render. */
 static void plan(batch *b) {
   for (int i = 0; i < b->njobs; i++) {
@@ -1118,7 +1128,7 @@ static void plan(batch *b) {
     char *lines = NULL;
     size_t ll = 0;
     FILE *f = open_memstream(&lines, &ll);
-    fprintf(f, "input version %s\n", ZP_VERSION);
+    fprintf(f, "input version %s %s\n", ZP_VERSION, exe_hash());
     fprintf(f, "input options strict=%d allow-inconsistent=%d date=%s\n",
             b->strict, b->allow_inconsistent, b->datep ? b->datep : "-");
     fputs(t->inputs, f);
