@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 CC ?= cc
-PKGS := libxml-2.0 freetype2 fontconfig harfbuzz harfbuzz-subset libcjson libunibreak zlib
+PKGS := libxml-2.0 freetype2 fontconfig harfbuzz harfbuzz-subset libcjson libunibreak libdeflate zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -26,7 +26,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 SAMPLES := liwan-agri-2023:dept-self-eval-report lihu-2023:dept-self-eval-report panyu-agri-2021-table:dept-self-eval-table
 SAMPLE_PDFS := $(foreach s,$(SAMPLES),samples/$(word 1,$(subst :, ,$(s))).pdf)
 
-.PHONY: all samples test unit e2e golden san check-format format install clean bench
+.PHONY: all samples test unit e2e golden san check-format format install clean bench bench-peers slurm-example
 all: bin/zpgen
 
 build/gen/schema.c: templates/zpgen.rng
@@ -97,6 +97,7 @@ build/tools/%: tests/tools/%.c build/libzp.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libzp.a $(PKG_LIBS)
 e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/e2e.sh
+	ZPGEN=bin/zpgen sh tests/batch.sh
 golden: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/golden.sh
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -104,6 +105,7 @@ san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	@set -e; for t in $(addprefix build/san-tests/,$(TESTS)); do echo "== $$t (asan+ubsan)"; \
 	  ASAN_OPTIONS=detect_leaks=1 ZP_ROOT=$(CURDIR) $$t; done
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/e2e.sh
+	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/batch.sh
 san: $(TOOLS)
 test: unit e2e golden san check-format
 
@@ -112,8 +114,19 @@ check-format:
 format:
 	clang-format -i gen/*.c gen/*.h tests/*.c tests/tools/*.c
 
+# Benchmarks (not tests): one render of each sample and of long tables; a
+# batch of 500 varied reports cold, warm and after a shared-file change.
 bench: bin/zpgen
 	sh bench/run.sh
+	sh bench/batch.sh
+# zpgen against native Typst on the same content (../shared/peers/typst);
+# Typst comes from the npm package @mdxport/linux-x64, installed in build/.
+bench-peers: bin/zpgen
+	python3 bench/peers.py
+# The README's Slurm job-array example on a one-node Slurm started for the
+# occasion (slurm-wlm and munge; as root); not part of the tests.
+slurm-example: bin/zpgen
+	sh scripts/slurm-one-node.sh
 
 install: bin/zpgen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zpgen/templates $(DESTDIR)$(PREFIX)/share/zpgen/fonts

@@ -96,7 +96,7 @@ static void sb_put(sbuf *b, const char *s, size_t n) {
 static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
 
 static zp_loc data_loc(const binder *b, const zp_json *v) {
-  return (zp_loc){b->data->file, v->line, v->col};
+  return (zp_loc){zp_json_file(b->data, v), v->line, v->col};
 }
 
 static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
@@ -225,9 +225,9 @@ static void report_missing(binder *b, const zp_tnode *n, const char *path,
     zp_error(b->d, n->loc,
              "missing data %s%s%s for {%s}: %s:%d:%d: this %s has no %s "
              "\"%s\"%s%s%s; expected %s",
-             jp, arr ? "" : ".", missing, path, b->data->file, near->line,
-             near->col, arr ? "array" : "object", arr ? "element" : "member",
-             missing,
+             jp, arr ? "" : ".", missing, path, zp_json_file(b->data, near),
+             near->line, near->col, arr ? "array" : "object",
+             arr ? "element" : "member", missing,
              var_hint ? ", and no enclosing <for as> or macro parameter is "
                         "named \""
                       : "",
@@ -236,7 +236,7 @@ static void report_missing(binder *b, const zp_tnode *n, const char *path,
     zp_error(b->d, n->loc,
              "missing data for {%s}: %s:%d:%d: %s is a %s, not an object; "
              "expected %s",
-             path, b->data->file, near->line, near->col, jp,
+             path, zp_json_file(b->data, near), near->line, near->col, jp,
              zp_json_type_name(near->type), expected);
 }
 
@@ -249,8 +249,8 @@ static void report_type(binder *b, const zp_tnode *n, const char *path,
   zp_error(b->d, n->loc,
            "wrong type of data %s for {%s}: %s:%d:%d: %s; "
            "expected %s",
-           jp, path, b->data->file, v->line, v->col, article[v->type],
-           expected);
+           jp, path, zp_json_file(b->data, v), v->line, v->col,
+           article[v->type], expected);
 }
 
 /* ---- fields ---- */
@@ -478,12 +478,13 @@ static zp_calc_status lookup(void *ctx, const char *path, size_t len, bool many,
     char jp[256];
     zp_json_path(near, jp, sizeof jp);
     snprintf(err, errsize, "the data has no %s (%s:%d:%d: %s has no \"%s\")", p,
-             b->data->file, near->line, near->col, jp, v ? "value" : missing);
+             zp_json_file(b->data, near), near->line, near->col, jp,
+             v ? "value" : missing);
     return ZP_CALC_MISSING;
   }
   if (v->type != ZP_JSON_NUMBER) {
-    snprintf(err, errsize, "%s (%s:%d:%d) is not a number", p, b->data->file,
-             v->line, v->col);
+    snprintf(err, errsize, "%s (%s:%d:%d) is not a number", p,
+             zp_json_file(b->data, v), v->line, v->col);
     return ZP_CALC_TYPE;
   }
   *out = v->number;

@@ -117,6 +117,10 @@ typedef struct face {
   bool counted;      /* hanzi, gb2312, cmap_size computed */
   int16_t (*ink)[2]; /* per gid: ink extent (zp_font_ink), or INK_UNKNOWN /
                         INK_NONE in [0]; allocated on first use */
+  hb_face_t *prep;   /* the face kept for subsetting, when asked */
+  bool prepped;      /* prep is hb-subset's preprocessed form */
+  unsigned nsub;     /* subsets made */
+  hb_set_t *drop;    /* the tables a subset drops, found at the first one */
 } face;
 
 #define INK_UNKNOWN INT16_MIN
@@ -146,6 +150,8 @@ struct zp_fontset {
   int astral[MAX_ASTRAL]; /* faces of astral_families found */
   int nastral;
   bool astral_done; /* looked for */
+  bool keep_prep;   /* keep each face's subsetting preparation */
+  bool keep_names;  /* subsets keep the 'name' table */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -281,6 +287,44 @@ static void add_user_dir(zp_fontset *fs, const char *dir, const char *given,
   }
 }
 
+/* fontconfig's system configuration parses some forty files of XML on every
+ * start (about a quarter of a small render's time).  Family lookups
+ * (FcFontList) need only the font directories and the caches, so unless
+ * the user points fontconfig at a configuration of their own
+ * ($FONTCONFIG_FILE or $FONTCONFIG_PATH), a built-in one with Debian's
+ * default directories and cache directories is loaded instead. */
+static const char minimal_fc_conf[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
+    "<fontconfig>\n"
+    "  <dir>/usr/share/fonts</dir>\n"
+    "  <dir>/usr/local/share/fonts</dir>\n"
+    "  <dir prefix=\"xdg\">fonts</dir>\n"
+    "  <dir>~/.fonts</dir>\n"
+    "  <cachedir>/var/cache/fontconfig</cachedir>\n"
+    "  <cachedir prefix=\"xdg\">fontconfig</cachedir>\n"
+    "  <cachedir>~/.fontconfig</cachedir>\n"
+    "</fontconfig>\n";
+
+/* The configuration to search: the built-in one, or the user's own.  NULL
+ * on failure. */
+static FcConfig *load_config(void) {
+  const char *file = getenv("FONTCONFIG_FILE"),
+             *path = getenv("FONTCONFIG_PATH");
+  if ((file && *file) || (path && *path))
+    return FcInitLoadConfigAndFonts();
+  FcConfig *c = FcConfigCreate();
+  if (!c)
+    return NULL;
+  if (!FcConfigParseAndLoadFromMemory(c, (const FcChar8 *)minimal_fc_conf,
+                                      FcTrue) ||
+      !FcConfigBuildFonts(c)) {
+    FcConfigDestroy(c);
+    return NULL;
+  }
+  return c;
+}
+
 zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
   zp_fontset *fs = calloc(1, sizeof *fs);
   size_t n = 0;
@@ -302,7 +346,7 @@ zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d) {
     zp_error(d, NOLOC, "cannot initialise FreeType");
     goto fail;
   }
-  fs->fc = FcInitLoadConfigAndFonts();
+  fs->fc = load_config();
   if (!fs->fc) {
     zp_error(d, NOLOC, "cannot load the fontconfig configuration");
     goto fail;
@@ -356,6 +400,8 @@ void zp_fontset_free(zp_fontset *fs) {
     face *f = fs->faces[i];
     if (f->ft)
       FT_Done_Face(f->ft);
+    hb_face_destroy(f->prep);
+    hb_set_destroy(f->drop);
     if (f->map)
       munmap(f->map, f->map_size);
     free(f->gstate);
@@ -553,15 +599,20 @@ static const uint32_t probe_cps[] = {
     0x8BC4, 0x4EF7, 0x91D1, 0x989D, 0x9F98, 0x3001, 0x3002, 0xFF0C,
     '0',    '5',    '9',    'A',    'Z',    'a',    'z',    '%'};
 
-/* Subsets the face in data (size bytes, face index) to the glyphs g < n
- * with want[g] set, mapping the code points in us (may be NULL) in the
- * subset's cmap, and checks the result (every table a TrueType font needs
- * is there, and not empty).  Returns the subset face (the caller destroys
- * it) and fills new_gid (n entries, may be NULL: the subset gid of each
- * kept glyph, 0 for the others), or returns NULL with why set. */
-static hb_face_t *run_subset(const void *data, size_t size, int index,
-                             const uint8_t *want, unsigned n, hb_set_t *us,
-                             uint16_t *new_gid, const char **why);
+/* Subsets hf to the glyphs g < n with want[g] set, dropping the tables in
+ * drop, mapping in the subset's cmap each cps[i] (ncps of them, may be 0)
+ * whose glyph in ft is gids[i], and checks the result (every table a
+ * TrueType font needs is there, and not empty).  Returns the subset face
+ * (the caller destroys it) and fills new_gid (n entries, may be NULL: the
+ * subset gid of each kept glyph, 0 for the others), or returns NULL with
+ * why set. */
+static hb_face_t *run_subset(hb_face_t *hf, const hb_set_t *drop,
+                             const uint8_t *want, unsigned n,
+                             const uint16_t *gids, const uint32_t *cps,
+                             size_t ncps, FT_Face ft, uint16_t *new_gid,
+                             const char **why);
+static const char *trial_subset(const void *data, size_t size, int index,
+                                const uint8_t *want, unsigned n);
 
 /* Is the face sound enough to be used?  Checks its metrics and character
  * map, the glyphs of the probe characters, that HarfBuzz reads it as
@@ -616,8 +667,7 @@ static const char *face_fault(FT_Face ft, const void *data, size_t size,
     hb_blob_destroy(blob);
   }
   if (!why && trial) {
-    hb_face_t *sub = run_subset(data, size, index, w, ng, NULL, NULL, &why);
-    hb_face_destroy(sub);
+    why = trial_subset(data, size, index, w, ng);
   }
   free(w);
   return why;
@@ -1196,44 +1246,34 @@ bool zp_font_covers(zp_fontset *fs, int i, uint32_t cp) {
 
 /* ---- subsetting --------------------------------------------------------- */
 
-/* Tables a PDF CIDFontType2 (and a TrueType loader such as libharu's)
- * needs; every other table is dropped. */
-static const char keep_tables[][5] = {"glyf", "loca", "head", "hhea", "hmtx",
-                                      "maxp", "cvt ", "fpgm", "prep", "cmap",
-                                      "name", "OS/2", "post"};
+/* Tables a PDF CIDFontType2 needs (and cmap, OS/2, post, which some
+ * viewers read); every other table is dropped.  The name table too: a PDF
+ * names the font itself, and hb-subset writes it differently from a
+ * preprocessed face, which would make a worker's bytes differ. */
+static const char keep_tables[][5] = {"glyf", "loca", "head", "hhea",
+                                      "hmtx", "maxp", "cvt ", "fpgm",
+                                      "prep", "cmap", "OS/2", "post"};
 /* Of those, the ones a subset must have (a damaged one that hb-subset's
  * sanitizer dropped would embed an unusable font). */
 static const char need_tables[][5] = {"glyf", "loca", "head",
                                       "hhea", "hmtx", "maxp"};
 
-static hb_face_t *run_subset(const void *data, size_t size, int index,
-                             const uint8_t *want, unsigned n, hb_set_t *us,
-                             uint16_t *new_gid, const char **why) {
-  hb_blob_t *blob = NULL;
-  hb_face_t *hf = NULL, *sub = NULL;
-  hb_subset_input_t *in = NULL;
-  hb_subset_plan_t *plan = NULL;
-  *why = NULL;
-  if (size > UINT_MAX) {
-    *why = "the font file is too large";
-    goto done;
+void zp_fontset_keep_subset_prep(zp_fontset *fs, bool keep) {
+  fs->keep_prep = keep;
+}
+
+void zp_fontset_subset_names(zp_fontset *fs, bool keep) {
+  fs->keep_names = keep;
+}
+
+/* The tables of hf that a subset drops: every one not in keep_tables (but
+ * 'name' when names is set).  NULL when out of memory. */
+static hb_set_t *tables_to_drop(hb_face_t *hf, bool names) {
+  hb_set_t *drop = hb_set_create();
+  if (!hb_set_allocation_successful(drop)) {
+    hb_set_destroy(drop);
+    return NULL;
   }
-  blob = hb_blob_create_or_fail((const char *)data, (unsigned)size,
-                                HB_MEMORY_MODE_READONLY, NULL, NULL);
-  in = hb_subset_input_create_or_fail();
-  if (!blob || !in) {
-    *why = "out of memory";
-    goto done;
-  }
-  hf = hb_face_create(blob, (unsigned)index);
-  hb_set_t *gs = hb_subset_input_glyph_set(in);
-  for (unsigned g = 0; g < n; g++)
-    if (want[g])
-      hb_set_add(gs, g);
-  if (us)
-    hb_set_union(hb_subset_input_unicode_set(in), us);
-  /* drop every table not needed */
-  hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
   hb_tag_t tags[64];
   unsigned total = hb_face_get_table_tags(hf, 0, NULL, NULL);
   for (unsigned start = 0; start < total;) {
@@ -1246,17 +1286,54 @@ static hb_face_t *run_subset(const void *data, size_t size, int index,
       for (size_t k = 0; k < sizeof keep_tables / sizeof *keep_tables; k++)
         keep |= tags[i] == HB_TAG(keep_tables[k][0], keep_tables[k][1],
                                   keep_tables[k][2], keep_tables[k][3]);
-      if (!keep)
+      if (!keep && !(names && tags[i] == HB_TAG('n', 'a', 'm', 'e')))
         hb_set_add(drop, tags[i]);
     }
     start += count;
   }
-  /* keep the name records of every language */
-  hb_set_t *langs = hb_subset_input_set(in, HB_SUBSET_SETS_NAME_LANG_ID);
-  hb_set_clear(langs);
-  hb_set_invert(langs);
-  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE |
-                                    HB_SUBSET_FLAGS_NAME_LEGACY);
+  return drop;
+}
+
+/* An hb face over the bytes of a mapped font file; NULL when out of
+ * memory or the file is too large. */
+static hb_face_t *face_of_mapping(const void *data, size_t size, int index) {
+  if (size > UINT_MAX)
+    return NULL;
+  hb_blob_t *blob = hb_blob_create_or_fail((const char *)data, (unsigned)size,
+                                           HB_MEMORY_MODE_READONLY, NULL, NULL);
+  if (!blob)
+    return NULL;
+  hb_face_t *hf = hb_face_create(blob, (unsigned)index);
+  hb_blob_destroy(blob);
+  return hf;
+}
+
+static hb_face_t *run_subset(hb_face_t *hf, const hb_set_t *drop,
+                             const uint8_t *want, unsigned n,
+                             const uint16_t *gids, const uint32_t *cps,
+                             size_t ncps, FT_Face ft, uint16_t *new_gid,
+                             const char **why) {
+  hb_face_t *sub = NULL;
+  hb_subset_plan_t *plan = NULL;
+  hb_subset_input_t *in = hb_subset_input_create_or_fail();
+  *why = NULL;
+  if (!in) {
+    *why = "out of memory";
+    goto done;
+  }
+  hb_set_t *gs = hb_subset_input_glyph_set(in);
+  for (unsigned g = 0; g < n; g++)
+    if (want[g])
+      hb_set_add(gs, g);
+  /* the code points of the kept glyphs, so that the subset's cmap maps
+   * them (a PDF does not need it, a TrueType loader does) */
+  hb_set_t *us = hb_subset_input_unicode_set(in);
+  for (size_t i = 0; cps && i < ncps; i++)
+    if (cps[i] <= 0x10FFFF && FT_Get_Char_Index(ft, cps[i]) == gids[i])
+      hb_set_add(us, cps[i]);
+  /* drop every table not needed */
+  hb_set_union(hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG), drop);
+  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
   plan = hb_subset_plan_create_or_fail(hf, in);
   if (!plan) {
     *why = "hb-subset cannot plan a subset of this face";
@@ -1291,17 +1368,67 @@ done:
   }
   hb_subset_plan_destroy(plan);
   hb_subset_input_destroy(in);
-  hb_face_destroy(hf);
-  hb_blob_destroy(blob);
   return sub;
 }
 
-bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
-                    zp_subset *out, zp_diag *d) {
+/* A trial subset of the face in data (size bytes, face index) to the
+ * glyphs g < n with want[g] set: NULL when hb-subset can cut it down, else
+ * why not. */
+static const char *trial_subset(const void *data, size_t size, int index,
+                                const uint8_t *want, unsigned n) {
+  const char *why = "out of memory";
+  hb_face_t *hf = face_of_mapping(data, size, index);
+  hb_set_t *drop = hf ? tables_to_drop(hf, false) : NULL;
+  if (drop) {
+    hb_face_t *sub =
+        run_subset(hf, drop, want, n, NULL, NULL, 0, NULL, NULL, &why);
+    hb_face_destroy(sub);
+  }
+  hb_set_destroy(drop);
+  hb_face_destroy(hf);
+  return why;
+}
+
+/* Subsets of a face before its preparation is made: preprocessing costs
+ * about as much as ten subsets, so a face used by a few reports only is
+ * not worth it. */
+#define PREP_AFTER 3
+
+/* The hb face to subset face f from: when the set keeps preparations, the
+ * face kept open (preprocessed once it has been subset PREP_AFTER times),
+ * else a new one in *tmp (the caller destroys it), both over the face's
+ * mapped file.  Also fills f->drop from the file's table directory (a
+ * preprocessed face does not list its tables).  NULL when memory runs
+ * out. */
+static hb_face_t *subset_source(const zp_fontset *fs, face *f,
+                                hb_face_t **tmp) {
+  *tmp = NULL;
+  if (f->prep && (f->prepped || !fs->keep_prep || f->nsub < PREP_AFTER))
+    return f->prep;
+  if (f->prep) { /* the time has come */
+    hb_face_t *pre = hb_subset_preprocess(f->prep);
+    hb_face_destroy(f->prep);
+    f->prep = pre;
+    f->prepped = true;
+    return pre;
+  }
+  hb_face_t *hf = face_of_mapping(f->map, f->map_size, f->info.index);
+  if (!hf)
+    return NULL;
+  if (!f->drop && !(f->drop = tables_to_drop(hf, fs->keep_names))) {
+    hb_face_destroy(hf);
+    return NULL;
+  }
+  if (!fs->keep_prep)
+    return *tmp = hf;
+  return f->prep = hf;
+}
+
+bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids,
+                    const uint32_t *cps, size_t n, zp_subset *out, zp_diag *d) {
   bool ok = false;
-  hb_face_t *sub = NULL;
   hb_blob_t *res = NULL;
-  hb_set_t *us = NULL;
+  hb_face_t *hf = NULL, *tmp = NULL, *sub = NULL;
   uint8_t *want = NULL;
   memset(out, 0, sizeof *out);
   if (face_id < 0 || face_id >= fs->nfaces) {
@@ -1313,8 +1440,7 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
   unsigned ng = f->info.num_glyphs;
   want = calloc(ng ? ng : 1, 1);
   out->new_gid = calloc(ng ? ng : 1, sizeof *out->new_gid);
-  us = hb_set_create();
-  if (!want || !out->new_gid || !hb_set_allocation_successful(us)) {
+  if (!want || !out->new_gid) {
     oom(d);
     goto done;
   }
@@ -1327,17 +1453,14 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
     want[gids[i]] = 1;
   }
   want[0] = 1;
-  /* the code points of the kept glyphs, so that the subset's cmap maps
-   * them (a PDF does not need it, a TrueType loader does) */
-  FT_UInt gid;
-  FT_ULong cp = FT_Get_First_Char(f->ft, &gid);
-  while (gid != 0) {
-    if (gid < ng && want[gid])
-      hb_set_add(us, (hb_codepoint_t)cp);
-    cp = FT_Get_Next_Char(f->ft, cp, &gid);
+  hf = subset_source(fs, f, &tmp);
+  f->nsub++;
+  if (!hf) {
+    oom(d);
+    goto done;
   }
   const char *why;
-  sub = run_subset(f->map, f->map_size, f->info.index, want, ng, us,
+  sub = run_subset(hf, f->drop, want, ng, gids, cps, cps ? n : 0, f->ft,
                    out->new_gid, &why);
   if (!sub) {
     zp_error(d, loc, "font subset: %s", why);
@@ -1368,14 +1491,16 @@ bool zp_font_subset(zp_fontset *fs, int face_id, const uint16_t *gids, size_t n,
   out->size = len;
   out->num_glyphs = sng;
   ok = true;
-  /* as after opening: the pages hb-subset read go back */
-  madvise(f->map, f->map_size, MADV_DONTNEED);
+  /* as after opening: the pages hb-subset read go back (a kept
+   * preparation holds what it needs) */
+  if (!f->prep)
+    madvise(f->map, f->map_size, MADV_DONTNEED);
 done:
   if (!ok)
     zp_subset_free(out);
   hb_blob_destroy(res);
   hb_face_destroy(sub);
-  hb_set_destroy(us);
+  hb_face_destroy(tmp);
   free(want);
   return ok;
 }

@@ -62,10 +62,28 @@ const zp_role_def *zp_font_default_roles(void);
 /* Creates an empty font set.  user_dirs: NULL-terminated list of
  * directories searched before the system fonts (may be NULL); a FIFO, a
  * device or a socket in them is skipped with a warning (never opened).
- * d receives the warnings of later glyph lookups too, so it must outlive
- * the font set.  Returns NULL on failure (reported). */
+ * The system fonts are those of fontconfig's default directories, read from
+ * its caches (a built-in configuration: the system's is loaded only when
+ * $FONTCONFIG_FILE or $FONTCONFIG_PATH is set).  d receives the warnings of
+ * later glyph lookups too, so it must outlive the font set.  Returns NULL
+ * on failure (reported); free with zp_fontset_free(). */
 zp_fontset *zp_fontset_new(const char *const *user_dirs, zp_diag *d);
 void zp_fontset_free(zp_fontset *fs);
+
+/* keep true: each face stays open for subsetting, and after a few subsets
+ * keeps hb-subset's preprocessed form (kept until the set is freed), so
+ * that later subsets of the face cost about a quarter less in all (its
+ * cmap and tables are not parsed again).  Preprocessing costs about ten
+ * subsets and tens of MB per large face: for workers that render report
+ * after report with one set, not for one document.  The bytes are the same
+ * either way. */
+void zp_fontset_keep_subset_prep(zp_fontset *fs, bool keep);
+
+/* Subsets made after this keep the face's 'name' table when keep is set:
+ * a standalone font file that fontconfig finds by its family (a test
+ * tool's); a PDF names its fonts itself, so renders drop it.  Call before
+ * the first subset of a face. */
+void zp_fontset_subset_names(zp_fontset *fs, bool keep);
 
 /* Defines (or redefines) a role from a family chain.  Families that are not
  * installed are skipped; faces are opened once and shared between roles.
@@ -130,10 +148,14 @@ typedef struct zp_subset {
 } zp_subset;
 
 /* Subsets face to the n glyphs gids (original ids; duplicates allowed;
- * .notdef is always kept).  Deterministic.  Returns false with an error
- * when hb-subset fails.  Free with zp_subset_free(). */
-bool zp_font_subset(zp_fontset *fs, int face, const uint16_t *gids, size_t n,
-                    zp_subset *out, zp_diag *d);
+ * .notdef is always kept).  cps (may be NULL) holds the character each
+ * glyph stands for: the subset's cmap maps those (a PDF does not need it,
+ * a TrueType loader does); a character the face does not map to that
+ * glyph is left out.  Deterministic, and the same bytes whether or not the
+ * set keeps the subsetting preparation.  Returns false with an error when
+ * hb-subset fails.  Free with zp_subset_free(). */
+bool zp_font_subset(zp_fontset *fs, int face, const uint16_t *gids,
+                    const uint32_t *cps, size_t n, zp_subset *out, zp_diag *d);
 void zp_subset_free(zp_subset *s);
 
 #endif

@@ -926,8 +926,11 @@ cleanup:
 }
 
 void zp_json_free(zp_json_doc *doc) {
-  if (doc)
-    zp_arena_free(doc->arena); /* the doc lives in its own arena */
+  if (!doc)
+    return;
+  for (int i = 0; i < doc->nparts; i++) /* a merge (json_merge.c) */
+    zp_json_free(doc->parts[i]);
+  zp_arena_free(doc->arena); /* the doc lives in its own arena */
 }
 
 const zp_json *zp_json_get(const zp_json *obj, const char *key) {

@@ -39,10 +39,17 @@ struct zp_json {
   const zp_json *parent;
 };
 
+typedef struct zp_json_origin zp_json_origin;
+
 typedef struct zp_json_doc {
   zp_arena *arena; /* owns every node and string */
   const zp_json *root;
   const char *file; /* the name used in diagnostics */
+  /* a merge of several files (zp_json_merge), else NULL and 0: */
+  struct zp_json_doc **parts; /* the files' documents, owned */
+  int nparts;
+  const zp_json_origin *origins; /* the merged nodes and their files */
+  size_t norigins;
 } zp_json_doc;
 
 /* Parses text (len bytes, need not be NUL-terminated).  name is used in
@@ -55,6 +62,20 @@ zp_json_doc *zp_json_parse(const char *text, size_t len, const char *name,
 zp_json_doc *zp_json_load_file(const char *path, zp_diag *d);
 
 void zp_json_free(zp_json_doc *doc);
+
+/* Merges the documents of several data files (in this order) into one:
+ * each root must be an object; a member of a later file is added to the
+ * earlier ones' members; a member that two files both define is merged the
+ * same way when both values are objects, and is an error otherwise (naming
+ * both places).  Takes ownership of the n documents in every case (they
+ * are freed with the result, or at once on failure).  One document is
+ * returned as it is.  Returns NULL with an error.  Free with
+ * zp_json_free(). */
+zp_json_doc *zp_json_merge(zp_json_doc **docs, int n, zp_diag *d);
+
+/* The file a value of doc came from: doc->file, or for a merge the file
+ * that defined it. */
+const char *zp_json_file(const zp_json_doc *doc, const zp_json *v);
 
 /* The member named key of an object, or NULL (also when obj is not an
  * object). */

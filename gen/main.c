@@ -17,16 +17,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "bind.h"
 #include "diag.h"
-#include "dlist.h"
 #include "doc.h"
 #include "file.h"
 #include "font.h"
 #include "json.h"
 #include "layout.h"
 #include "out.h"
-#include "pdf.h"
+#include "render.h"
 #include "tmpl.h"
 
 #ifndef ZP_VERSION
@@ -41,15 +41,20 @@ enum {
 };
 
 static const char usage[] =
-    "usage: zpgen render --template T.xml --data D.json --output OUT.pdf\n"
+    "usage: zpgen render --template T.xml --data D.json... --output OUT.pdf\n"
     "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
     "                    [--allow-inconsistent]\n"
-    "       zpgen check --template T.xml --data D.json\n"
+    "       zpgen check --template T.xml --data D.json...\n"
+    "       zpgen batch MANIFEST [--jobs N] [--shard I/N] [--force]\n"
+    "                    [--dry-run] [--report FILE] ...  (zpgen batch "
+    "--help)\n"
     "       zpgen fonts [--template T.xml] [--fonts DIR]...\n"
     "       zpgen --help | --version\n"
     "\n"
     "render   merges the JSON data into the XML template, lays the report\n"
     "         out and writes the PDF.  --output - writes to standard output.\n"
+    "         --data may be given several times: the files' top-level\n"
+    "                      members are merged (see data/README.md)\n"
     "         --fonts DIR  a directory searched for fonts before the system's\n"
     "                      (repeatable; also $ZPGEN_FONTS, ./fonts, and the\n"
     "                      fonts/ beside the template's directory)\n"
@@ -63,6 +68,8 @@ static const char usage[] =
     "check    reports every figure of the data that fails the template's\n"
     "         checks (rates, totals, scores, grades, digit grouping) and\n"
     "         every missing or mistyped field, without rendering.\n"
+    "batch    renders every report of a manifest, skipping those whose\n"
+    "         inputs did not change, in parallel worker processes.\n"
     "fonts    lists each font role, the face it resolved to, its file and\n"
     "         its coverage.\n"
     "\n"
@@ -71,97 +78,13 @@ static const char usage[] =
     "read or written, or a font could not be found.\n";
 
 typedef struct opts {
-  const char *template_path, *data_path, *output, *dump;
+  const char *template_path, *output, *dump;
+  const char *data[16]; /* --data, repeatable: merged in order */
+  int ndata;
   const char *fonts[16];
   int nfonts;
   bool strict, allow_inconsistent;
 } opts;
-
-static bool is_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Storage for the user font directories' names. */
-typedef struct dir_list {
-  const char *dirs[24]; /* NULL-terminated */
-  int n;
-  char env[2048], beside_template[4096], installed[4096];
-} dir_list;
-
-static void add_dir(dir_list *l, const char *d) {
-  if (l->n < 23 && is_dir(d))
-    l->dirs[l->n++] = d;
-  l->dirs[l->n] = NULL;
-}
-
-/* The user font directories, most preferred first, those that exist:
- * --fonts, $ZPGEN_FONTS, fonts/ beside the template's directory, ./fonts,
- * and an installed zpgen's PREFIX/share/zpgen/fonts. */
-static void font_dirs(const opts *o, dir_list *l) {
-  l->n = 0;
-  l->dirs[0] = NULL;
-  for (int i = 0; i < o->nfonts; i++)
-    add_dir(l, o->fonts[i]);
-  const char *env = getenv("ZPGEN_FONTS");
-  if (env && *env) {
-    snprintf(l->env, sizeof l->env, "%s", env);
-    char *save = NULL;
-    for (char *s = strtok_r(l->env, ":", &save); s;
-         s = strtok_r(NULL, ":", &save))
-      add_dir(l, s);
-  }
-  if (o->template_path) {
-    const char *slash = strrchr(o->template_path, '/');
-    if (slash)
-      snprintf(l->beside_template, sizeof l->beside_template, "%.*s/../fonts",
-               (int)(slash - o->template_path), o->template_path);
-    else
-      snprintf(l->beside_template, sizeof l->beside_template, "../fonts");
-    add_dir(l, l->beside_template);
-  }
-  add_dir(l, "fonts");
-  /* PREFIX/bin/zpgen beside PREFIX/share/zpgen/fonts */
-  char exe[2048];
-  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (len > 0) {
-    exe[len] = 0;
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = 0;
-      snprintf(l->installed, sizeof l->installed, "%s/../share/zpgen/fonts",
-               exe);
-      add_dir(l, l->installed);
-    }
-  }
-}
-
-/* Checks that path is a regular file that can be read (without blocking on
- * a FIFO or a device), before any work is done on it. */
-static bool readable(const char *path, const char *what, zp_diag *d) {
-  int fd = zp_file_open(path, what, (zp_loc){0}, d);
-  if (fd < 0)
-    return false;
-  close(fd);
-  return true;
-}
-
-/* YYYY-MM-DD from $SOURCE_DATE_EPOCH, or NULL. */
-static const char *epoch_date(char *buf, size_t size) {
-  const char *e = getenv("SOURCE_DATE_EPOCH");
-  if (!e || !*e)
-    return NULL;
-  char *end;
-  long long v = strtoll(e, &end, 10);
-  if (*end || v < 0)
-    return NULL;
-  time_t t = (time_t)v;
-  struct tm tm;
-  if (!gmtime_r(&t, &tm))
-    return NULL;
-  strftime(buf, size, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 /* What input (or the output) path names, or NULL: "the template", ... */
 static const char *names_input(const char *path, const opts *o,
@@ -171,8 +94,11 @@ static const char *names_input(const char *path, const opts *o,
     return "the output";
   if (zp_out_same_file(path, o->template_path))
     return "the template";
-  if (zp_out_same_file(path, o->data_path))
-    return "the data file";
+  for (int i = 0; i < o->ndata; i++)
+    if (zp_out_same_file(path, o->data[i])) {
+      snprintf(buf, size, "the data file \"%s\"", o->data[i]);
+      return buf;
+    }
   for (int i = 1; t && i < t->nfiles; i++)
     if (zp_out_same_file(path, t->files[i])) {
       snprintf(buf, size, "the included file \"%s\"", t->files[i]);
@@ -209,14 +135,11 @@ static int render(const opts *o, zp_diag *d) {
   int rc = EXIT_INPUT;
   zp_template *t = NULL;
   zp_json_doc *data = NULL;
-  zp_doc *doc = NULL;
   zp_fontset *fs = NULL;
-  zp_dl *dl = NULL;
   zp_out *out = NULL, *dump = NULL;
-  dir_list dl_fonts;
+  zp_render_dirs dirs;
 
-  if (!readable(o->template_path, "template", d) ||
-      !readable(o->data_path, "data", d)) {
+  if (!zp_render_readable(o->template_path, "template", d)) {
     rc = EXIT_IO;
     goto done;
   }
@@ -232,51 +155,38 @@ static int render(const opts *o, zp_diag *d) {
     rc = EXIT_USAGE;
     goto done;
   }
-  data = zp_json_load_file(o->data_path, d);
-  if (!t || !data)
+  int drc = EXIT_INPUT;
+  data = zp_render_load_data(o->data, o->ndata, &drc, d);
+  if (!t || !data) {
+    if (!data)
+      rc = drc;
     goto done;
-  zp_bind_opts bo = {o->allow_inconsistent};
-  doc = zp_bind_with(t, data, &bo, d);
-  if (!doc)
-    goto done;
+  }
   char datebuf[32];
-  if (!doc->date)
-    doc->date = epoch_date(datebuf, sizeof datebuf);
-  font_dirs(o, &dl_fonts);
-  const char *const *dirs = dl_fonts.dirs;
-  fs = zp_fontset_new(dirs, d);
-  if (!fs || !zp_layout_define_roles(doc->roles, fs, d)) {
-    rc = EXIT_IO;
-    goto done;
-  }
-  zp_layout_opts lo = {dump ? zp_out_stream(dump) : NULL};
-  dl = zp_layout(doc, fs, &lo, d);
-  if (!dl || zp_diag_errors(d) > 0)
-    goto done;
-  dl->creator = "zpgen " ZP_VERSION;
-  if (dump) {
-    bool ok = zp_out_commit(dump, d);
-    dump = NULL;
-    if (!ok) {
-      rc = EXIT_IO;
-      goto done;
-    }
-  }
+  zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dirs);
+  zp_render_opts ro = {dirs.dirs, o->allow_inconsistent,
+                       zp_render_epoch_date(datebuf, sizeof datebuf)};
   /* the PDF is built in memory and written when complete: standard output
    * never gets half a document */
-  if (!zp_pdf_write_stream(dl, fs, zp_out_stream(out), o->output, d)) {
-    rc = EXIT_IO;
-    goto done;
+  rc = zp_render_pdf(t, data, &fs, &ro, zp_out_stream(out), o->output,
+                     dump ? zp_out_stream(dump) : NULL, NULL, d);
+  /* the dump is committed when all went well, or to report its own write
+   * error (zp_out_commit names it and removes the temporary file) */
+  if (dump && (rc == EXIT_OK || ferror(zp_out_stream(dump)))) {
+    bool ok = zp_out_commit(dump, d);
+    dump = NULL;
+    if (!ok)
+      rc = EXIT_IO;
   }
+  if (rc != EXIT_OK)
+    goto done;
   bool ok = zp_out_commit(out, d);
   out = NULL;
   rc = ok ? EXIT_OK : EXIT_IO;
 done:
   zp_out_abort(dump);
   zp_out_abort(out);
-  zp_dl_free(dl);
   zp_fontset_free(fs);
-  zp_doc_free(doc);
   zp_json_free(data);
   zp_tmpl_free(t);
   return rc;
@@ -284,20 +194,23 @@ done:
 
 /* Binds without rendering: every data error and failed check. */
 static int check_cmd(const opts *o, zp_diag *d) {
-  if (!readable(o->template_path, "template", d) ||
-      !readable(o->data_path, "data", d))
+  if (!zp_render_readable(o->template_path, "template", d))
     return EXIT_IO;
-  int rc = EXIT_INPUT;
+  int rc = EXIT_INPUT, drc = EXIT_INPUT;
   zp_template *t = zp_tmpl_load(o->template_path, d);
-  zp_json_doc *data = zp_json_load_file(o->data_path, d);
+  zp_json_doc *data = zp_render_load_data(o->data, o->ndata, &drc, d);
   zp_doc *doc = NULL;
+  if (!data && drc == EXIT_IO) {
+    zp_tmpl_free(t);
+    return EXIT_IO;
+  }
   if (t && data) {
     zp_bind_opts bo = {false};
     doc = zp_bind_with(t, data, &bo, d);
     if (doc && zp_diag_errors(d) == 0)
       rc = EXIT_OK;
   }
-  fprintf(stderr, "%s: %d error%s, %d warning%s\n", o->data_path,
+  fprintf(stderr, "%s: %d error%s, %d warning%s\n", o->data[o->ndata - 1],
           zp_diag_errors(d), zp_diag_errors(d) == 1 ? "" : "s",
           zp_diag_warnings(d), zp_diag_warnings(d) == 1 ? "" : "s");
   zp_doc_free(doc);
@@ -307,8 +220,8 @@ static int check_cmd(const opts *o, zp_diag *d) {
 }
 
 static int fonts_cmd(const opts *o, zp_diag *d) {
-  dir_list dl_fonts;
-  font_dirs(o, &dl_fonts);
+  zp_render_dirs dl_fonts;
+  zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dl_fonts);
   const char *const *dirs = dl_fonts.dirs;
   zp_fontset *fs = zp_fontset_new(dirs, d);
   if (!fs)
@@ -370,6 +283,8 @@ int main(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
+  if (argc > 1 && strcmp(argv[1], "batch") == 0)
+    return zp_batch_main(argc - 1, argv + 1);
   opts o = {0};
   int c;
   while ((c = getopt_long(argc, argv, "t:d:o:f:hV", longopts, NULL)) != -1) {
@@ -378,7 +293,11 @@ int main(int argc, char **argv) {
       o.template_path = optarg;
       break;
     case 'd':
-      o.data_path = optarg;
+      if (o.ndata == 16) {
+        fprintf(stderr, "zpgen: at most 16 --data files\n");
+        return EXIT_USAGE;
+      }
+      o.data[o.ndata++] = optarg;
       break;
     case 'o':
       o.output = optarg;
@@ -423,7 +342,7 @@ int main(int argc, char **argv) {
   zp_diag_set_strict(d, o.strict);
   int rc;
   if (strcmp(cmd, "render") == 0) {
-    if (!o.template_path || !o.data_path || !o.output) {
+    if (!o.template_path || !o.ndata || !o.output) {
       fprintf(stderr,
               "zpgen render: --template, --data and --output are "
               "required\n%s",
@@ -436,7 +355,7 @@ int main(int argc, char **argv) {
       rc = render(&o, d);
     }
   } else if (strcmp(cmd, "check") == 0) {
-    if (!o.template_path || !o.data_path) {
+    if (!o.template_path || !o.ndata) {
       fprintf(stderr, "zpgen check: --template and --data are required\n%s",
               usage);
       rc = EXIT_USAGE;

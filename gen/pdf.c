@@ -19,7 +19,12 @@
 #include <string.h>
 
 #include <hpdf.h>
-#include <zlib.h>
+#include <libdeflate.h>
+
+/* Every stream is compressed here, once, with libdeflate at this level
+ * (zlib format, so /FlateDecode): see README.md "Compression" for the
+ * measurements behind the choice. */
+#define ZP_DEFLATE_LEVEL 1
 
 /* ---- growable byte buffer ------------------------------------------------ */
 
@@ -76,10 +81,13 @@ static void buf_int(buf *b, long long v) {
   buf_put(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
-/* A number rounded to 3 decimals, without trailing zeros, never "-0"; the
- * same bytes whatever the locale. */
-static void buf_num(buf *b, double v) {
-  long long t = llround(v * 1000.0);
+/* A number rounded to dec (at most 6) decimals, without trailing zeros,
+ * never "-0"; the same bytes whatever the locale. */
+static void buf_fixed(buf *b, double v, int dec) {
+  long long scale = 1;
+  for (int i = 0; i < dec; i++)
+    scale *= 10;
+  long long t = llround(v * (double)scale);
   if (t == 0) {
     buf_putc(b, '0');
     return;
@@ -88,17 +96,22 @@ static void buf_num(buf *b, double v) {
       t < 0 ? 0ULL - (unsigned long long)t : (unsigned long long)t;
   if (t < 0)
     buf_putc(b, '-');
-  buf_int(b, (long long)(u / 1000));
-  unsigned frac = (unsigned)(u % 1000);
+  buf_int(b, (long long)(u / (unsigned long long)scale));
+  unsigned long long frac = u % (unsigned long long)scale;
   if (frac) {
-    char d[4] = {'.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
-                 (char)('0' + frac % 10)};
-    size_t k = 4;
+    char d[8];
+    d[0] = '.';
+    for (int i = dec; i >= 1; i--, frac /= 10)
+      d[i] = (char)('0' + frac % 10);
+    size_t k = (size_t)dec + 1;
     while (d[k - 1] == '0')
       k--;
     buf_put(b, d, k);
   }
 }
+
+/* A number rounded to 3 decimals (see buf_fixed). */
+static void buf_num(buf *b, double v) { buf_fixed(b, v, 3); }
 
 static void buf_hex4(buf *b, unsigned v) {
   static const char hex[] = "0123456789ABCDEF";
@@ -149,7 +162,10 @@ typedef struct writer {
   int nfaces;
   face_use *faces;
   bool *page_faces; /* per face: used on the current page */
+  double tc;        /* the page's character spacing (Tc) so far */
   buf b;
+  struct libdeflate_compressor *zc; /* made on first use */
+  buf z;                            /* the last compressed stream */
 } writer;
 
 static zp_loc at(const writer *w) {
@@ -313,6 +329,39 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream) {
   return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
+/* Compresses n bytes at src into w->z (zlib format).  False when out of
+ * memory (w->b.oom set). */
+static bool deflate_into(writer *w, const void *src, size_t n) {
+  if (!w->zc && !(w->zc = libdeflate_alloc_compressor(ZP_DEFLATE_LEVEL))) {
+    w->b.oom = true;
+    return false;
+  }
+  size_t bound = libdeflate_zlib_compress_bound(w->zc, n);
+  w->z.n = 0;
+  if (!buf_reserve(&w->z, bound)) {
+    w->b.oom = true;
+    return false;
+  }
+  w->z.n = libdeflate_zlib_compress(w->zc, src, n, w->z.p, bound);
+  if (w->z.n == 0) { /* cannot happen with the bound above */
+    w->b.oom = true;
+    return false;
+  }
+  return true;
+}
+
+/* Writes n bytes at src compressed into the stream of dict, which then
+ * carries /Filter /FlateDecode.  Returns a libharu status. */
+static HPDF_STATUS write_deflated(writer *w, HPDF_Dict dict, const void *src,
+                                  size_t n) {
+  if (!deflate_into(w, src, n))
+    return HPDF_FAILD_TO_ALLOC_MEM;
+  dict->filter = HPDF_STREAM_FILTER_NONE;
+  dict->write_fn = write_flate_filter;
+  return HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)w->z.p,
+                           (HPDF_UINT)w->z.n);
+}
+
 /* A new dictionary registered as an indirect object. */
 static HPDF_Dict new_indirect_dict(HPDF_Doc pdf) {
   HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
@@ -446,20 +495,22 @@ static bool make_font(writer *w, int face) {
   const zp_face_info *fi = zp_font_face(w->fs, face);
   int errors = zp_diag_errors(w->d);
   uint16_t *gids = NULL;
-  uint32_t *sub_cp = NULL;
-  unsigned char *z = NULL;
+  uint32_t *sub_cp = NULL, *cps = NULL;
   bool ok = false;
 
   gids = malloc(sizeof *gids * f->ngids);
-  if (!gids) {
+  cps = malloc(sizeof *cps * f->ngids);
+  if (!gids || !cps) {
     w->b.oom = true;
     goto done;
   }
   size_t k = 0;
   for (unsigned g = 0; g < f->num_glyphs; g++)
-    if (f->cp[g] != NO_CP)
+    if (f->cp[g] != NO_CP) {
+      cps[k] = f->cp[g];
       gids[k++] = (uint16_t)g;
-  if (!zp_font_subset(w->fs, face, gids, k, &f->sub, w->d)) {
+    }
+  if (!zp_font_subset(w->fs, face, gids, cps, k, &f->sub, w->d)) {
     zp_error(w->d, at(w), "cannot write the PDF: subsetting %s failed",
              fi->psname);
     goto done;
@@ -496,20 +547,10 @@ static bool make_font(writer *w, int face) {
   HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
   if (!file)
     goto done;
-  uLongf zlen = compressBound((uLong)f->sub.size);
-  z = malloc(zlen);
-  if (!z) {
-    w->b.oom = true;
-    goto done;
-  }
-  if (compress2(z, &zlen, f->sub.data, (uLong)f->sub.size, 6) != Z_OK) {
-    zp_error(w->d, at(w),
-             "cannot write the PDF: compressing the font %s failed", base);
-    goto done;
-  }
-  ret |= HPDF_Stream_Write(file->stream, z, (HPDF_UINT)zlen);
+  ret |= write_deflated(w, file, f->sub.data, f->sub.size);
   ret |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)f->sub.size);
-  file->write_fn = write_flate_filter;
+  if (w->b.oom)
+    goto done;
 
   HPDF_Dict desc = new_indirect_dict(pdf);
   if (!desc)
@@ -562,13 +603,13 @@ static bool make_font(writer *w, int face) {
   HPDF_Dict tu = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
   if (!tu)
     goto done;
-  tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
   w->b.n = 0;
   tounicode_cmap(f, sub_cp, &w->b);
   if (w->b.oom)
     goto done;
-  ret |= HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)w->b.p,
-                           (HPDF_UINT)w->b.n);
+  ret |= write_deflated(w, tu, w->b.p, w->b.n);
+  if (w->b.oom)
+    goto done;
 
   HPDF_Dict font = new_indirect_dict(pdf);
   if (!font)
@@ -588,8 +629,8 @@ static bool make_font(writer *w, int face) {
   ok = true;
 done:
   free(gids);
+  free(cps);
   free(sub_cp);
-  free(z);
   if (!ok && zp_diag_errors(w->d) == errors)
     return fail(w, "building a font");
   return ok;
@@ -597,7 +638,50 @@ done:
 
 /* ---- page content ------------------------------------------------------- */
 
-/* One run: one text object, one TJ. */
+/* The adjustment between glyph i and i + 1 of a run, in 1/1000 em, that
+ * the display list asks for beyond the advance: positive spreads. */
+static double gap_of(const face_use *f, const zp_dl_run *r, uint32_t i) {
+  const zp_dl_glyph *g = r->glyphs;
+  double adv = f->sub.widths[f->sub.new_gid[g[i].gid]];
+  return (g[i + 1].x - g[i].x) * 1000.0 / r->size - adv;
+}
+
+/* The character spacing for a run, in points: the most frequent gap
+ * between its glyphs (to 0.1/1000 em; the first such on a tie), averaged
+ * over the gaps that round to it, so that a justified line needs no
+ * number per glyph; cur, the spacing in force, when it rounds the same.
+ * 0 for a run of one glyph. */
+static double run_spacing(const face_use *f, const zp_dl_run *r, double cur) {
+  long long best = 0;
+  uint32_t best_n = 0;
+  for (uint32_t i = 0; i + 1 < r->n && best_n * 2 < r->n; i++) {
+    long long k = llround(gap_of(f, r, i) * 10.0);
+    if (k == best)
+      continue; /* counted with best */
+    uint32_t c = 0;
+    for (uint32_t j = i; j + 1 < r->n; j++)
+      c += llround(gap_of(f, r, j) * 10.0) == k;
+    if (c > best_n) {
+      best_n = c;
+      best = k;
+    }
+  }
+  if (best == 0 || best_n < 2)
+    return 0;
+  if (llround(cur * 1000.0 / r->size * 10.0) == best)
+    return cur;
+  double sum = 0;
+  for (uint32_t j = 0; j + 1 < r->n; j++)
+    if (llround(gap_of(f, r, j) * 10.0) == best)
+      sum += gap_of(f, r, j);
+  /* 5 decimals, as written: the pen below follows the written value */
+  return llround(sum / best_n * r->size / 1000.0 * 1e5) / 1e5;
+}
+
+/* One run: one text object, one TJ.  The gap most glyphs share goes into
+ * the character spacing (Tc), so that a justified line is one string; a
+ * glyph that sits elsewhere (a half-width digit, compressed punctuation, a
+ * tab) gets its own adjustment. */
 static void put_run(writer *w, const zp_dl_run *r) {
   face_use *f = &w->faces[r->face];
   buf *b = &w->b;
@@ -613,8 +697,7 @@ static void put_run(writer *w, const zp_dl_run *r) {
    * the spreading as spaces. */
   bool spread = false, wide = false;
   for (uint32_t i = 0; i + 1 < r->n; i++) {
-    double adv = f->sub.widths[f->sub.new_gid[g[i].gid]] * size / 1000.0;
-    double gap = g[i + 1].x - g[i].x - adv;
+    double gap = gap_of(f, r, i) * size / 1000.0;
     spread |= gap > size * 0.05;
     wide |= gap > size; /* a real gap, not justification */
   }
@@ -630,6 +713,13 @@ static void put_run(writer *w, const zp_dl_run *r) {
   buf_putc(b, ' ');
   buf_num(b, size);
   buf_puts(b, " Tf ");
+  double tc = run_spacing(f, r, w->tc);
+  if (tc != w->tc) {
+    buf_fixed(b, tc, 5);
+    buf_puts(b, " Tc ");
+    if (!r->bold) /* a bold run's Q restores the spacing */
+      w->tc = tc;
+  }
   buf_num(b, g[0].x);
   buf_putc(b, ' ');
   buf_num(b, r->y);
@@ -642,17 +732,17 @@ static void put_run(writer *w, const zp_dl_run *r) {
     if (i + 1 == r->n)
       break;
     double adv = f->sub.widths[sg];
-    /* in 1/1000 em, to 2 decimals: the positions are floats, whose noise
-     * shows in a third decimal */
-    double a = adv - (g[i + 1].x - pen) * 1000.0 / size;
+    pen += adv * size / 1000.0 + tc;
+    /* in 1/1000 em, to 2 decimals, written only beyond 0.05/1000 em
+     * (under a thousandth of a point): the positions are floats, whose
+     * noise shows in the third decimal */
+    double a = (pen - g[i + 1].x) * 1000.0 / size;
     long long ac = llround(a * 100.0);
-    if (ac != 0) {
+    if (ac > 5 || ac < -5) {
       buf_puts(b, "> ");
-      buf_num(b, (double)ac / 100.0);
+      buf_fixed(b, (double)ac / 100.0, 2);
       buf_puts(b, " <");
-      pen += (adv - (double)ac / 100.0) * size / 1000.0;
-    } else {
-      pen += adv * size / 1000.0;
+      pen -= (double)ac / 100.0 * size / 1000.0;
     }
   }
   buf_puts(b, ">] TJ ET");
@@ -721,6 +811,7 @@ static bool write_page(writer *w, const zp_dl_page *p, HPDF_Page page) {
   if (ret != HPDF_OK)
     return fail(w, "setting the page size");
   w->b.n = 0;
+  w->tc = 0;
   memset(w->page_faces, 0, sizeof *w->page_faces * (size_t)w->nfaces);
   if (!put_rules(w, p))
     return fail(w, "drawing rules");
@@ -730,8 +821,7 @@ static bool write_page(writer *w, const zp_dl_page *p, HPDF_Page page) {
   if (w->b.oom)
     return fail(w, "writing the page content");
   HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-  if (w->b.n && HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)w->b.p,
-                                  (HPDF_UINT)w->b.n) != HPDF_OK)
+  if (w->b.n && write_deflated(w, attr->contents, w->b.p, w->b.n) != HPDF_OK)
     return fail(w, "writing the page content");
 
   bool any = false;
@@ -998,10 +1088,6 @@ static bool write_doc(const zp_dl *dl, zp_fontset *fs, const char *path,
     fail(&w, "creating the document");
     goto done;
   }
-  if (HPDF_SetCompressionMode(w.pdf, HPDF_COMP_ALL) != HPDF_OK) {
-    fail(&w, "setting compression");
-    goto done;
-  }
   if (!write_info(&w))
     goto done;
   for (int i = 0; i < w.nfaces; i++)
@@ -1046,6 +1132,8 @@ done:
   free(w.page_faces);
   free(pages);
   free(w.b.p);
+  free(w.z.p);
+  libdeflate_free_compressor(w.zc);
   return ok;
 }
 

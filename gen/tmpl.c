@@ -23,7 +23,6 @@ typedef struct loader {
   const char *real[ZP_MAX_INCLUDE_DEPTH];  /* their canonical paths */
   int depth;
   int ntop, captop;
-  int capfiles;
   xmlDocPtr schema_doc; /* the schema as a tree, for hints; parsed lazily */
   bool bad;             /* a malformed field was reported */
 } loader;
@@ -568,22 +567,6 @@ static bool add_top(loader *l, const zp_tnode *n) {
 static bool load_file(loader *l, const char *path, zp_loc from,
                       bool stylesheet);
 
-/* Records a file read, for zp_template.files. */
-static bool add_file(loader *l, const char *path) {
-  zp_template *t = l->t;
-  if (t->nfiles == l->capfiles) {
-    int cap = l->capfiles ? l->capfiles * 2 : 8;
-    const char **v = zp_arena_alloc(t->arena, sizeof *v * (size_t)cap);
-    if (!v)
-      return false;
-    if (t->nfiles)
-      memcpy(v, t->files, sizeof *v * (size_t)t->nfiles);
-    t->files = v;
-    l->capfiles = cap;
-  }
-  return (t->files[t->nfiles++] = zp_arena_strdup(t->arena, path)) != NULL;
-}
-
 /* Gathers the top-level elements of a loaded root, following includes. */
 static bool gather(loader *l, const zp_tnode *root, const char *path) {
   bool ok = true;
@@ -605,6 +588,28 @@ static bool gather(loader *l, const zp_tnode *root, const char *path) {
     }
   }
   return ok;
+}
+
+/* Adds path to the template's list of files read, once. */
+static bool note_file(zp_template *t, const char *path) {
+  for (int i = 0; i < t->nfiles; i++)
+    if (strcmp(t->files[i], path) == 0)
+      return true;
+  if (t->nfiles == t->capfiles) {
+    int cap = t->capfiles ? t->capfiles * 2 : 8;
+    const char **v = zp_arena_alloc(t->arena, sizeof *v * (size_t)cap);
+    if (!v)
+      return false;
+    if (t->nfiles)
+      memcpy(v, t->files, sizeof *v * (size_t)t->nfiles);
+    t->files = v;
+    t->capfiles = cap;
+  }
+  const char *p = zp_arena_strdup(t->arena, path);
+  if (!p)
+    return false;
+  t->files[t->nfiles++] = p;
+  return true;
 }
 
 static bool load_file(loader *l, const char *path, zp_loc from,
@@ -630,7 +635,7 @@ static bool load_file(loader *l, const char *path, zp_loc from,
   if (!zp_file_read(path, from.file ? "included file" : "template", from, &text,
                     &len, l->d))
     return false;
-  if (len > INT_MAX || !add_file(l, path)) {
+  if (len > INT_MAX || !note_file(l->t, path)) {
     zp_error(l->d, from.file ? from : (zp_loc){path, 0, 0},
              len > INT_MAX ? "the template \"%s\" is too large"
                            : "out of memory reading \"%s\"",

@@ -60,8 +60,10 @@ typedef struct zp_template {
   const char *path;
   const zp_tnode **top; /* top-level elements, style sheets first */
   int ntop;
-  const char **files; /* every file read (the template, then its includes) */
-  int nfiles;
+  /* every file read: the template, then each included file once, in the
+   * order read (what a batch fingerprints) */
+  const char **files;
+  int nfiles, capfiles;
 } zp_template;
 
 /* Loads, validates and converts the template at path.  Every problem is

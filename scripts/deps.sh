@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact line to run.
 set -e
 PKGS="build-essential pkg-config clang-format libhpdf-dev libxml2-dev libfreetype-dev
-libcjson-dev libcmocka-dev libfontconfig-dev libunibreak-dev libharfbuzz-dev zlib1g-dev
+libcjson-dev libcmocka-dev libfontconfig-dev libunibreak-dev libharfbuzz-dev libdeflate-dev zlib1g-dev
 poppler-utils time fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei fonts-arphic-uming
 fonts-hanazono"
 missing=""

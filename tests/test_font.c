@@ -491,7 +491,7 @@ static void test_subset(void **state) {
   assert_int_equal(stat(fi->file, &st), 0);
 
   zp_subset a, b;
-  assert_true(zp_font_subset(f->fs, face, gids, 4, &a, f->d));
+  assert_true(zp_font_subset(f->fs, face, gids, NULL, 4, &a, f->d));
   assert_true(a.size > 0);
   assert_true(a.size * 20 < (size_t)st.st_size);
   assert_true(a.num_glyphs >= 4); /* .notdef and the three */
@@ -513,7 +513,7 @@ static void test_subset(void **state) {
   assert_non_null(memmem(a.data, a.size, "glyf", 4));
   assert_null(memmem(a.data, a.size, "GSUB", 4));
 
-  assert_true(zp_font_subset(f->fs, face, gids, 4, &b, f->d));
+  assert_true(zp_font_subset(f->fs, face, gids, NULL, 4, &b, f->d));
   assert_int_equal(a.size, b.size);
   assert_memory_equal(a.data, b.data, a.size);
   assert_memory_equal(a.new_gid, b.new_gid, fi->num_glyphs * sizeof *a.new_gid);
@@ -523,9 +523,37 @@ static void test_subset(void **state) {
 
   /* a glyph id outside the face is an error */
   uint16_t bad = 65535;
-  assert_false(zp_font_subset(f->fs, face, &bad, 1, &a, f->d));
+  assert_false(zp_font_subset(f->fs, face, &bad, NULL, 1, &a, f->d));
   assert_null(a.data);
   assert_int_equal(zp_diag_errors(f->d), 1);
+}
+
+/* A set that keeps hb-subset's preparation gives the same subsets, with
+ * the cmap of the characters given. */
+static void test_subset_prep(void **state) {
+  fixture *f = *state;
+  int song = role_of(f, "song");
+  uint32_t cps[] = {0x4E2D, 0x56FD, 0x4EBA, 0x3002}; /* 中国人。 */
+  uint16_t gids[4], face = 0;
+  for (int i = 0; i < 4; i++) {
+    zp_glyph g;
+    assert_true(zp_font_glyph(f->fs, song, cps[i], &g));
+    gids[i] = g.gid;
+    face = g.face;
+  }
+  zp_subset plain, kept1, kept2;
+  assert_true(zp_font_subset(f->fs, face, gids, cps, 4, &plain, f->d));
+  zp_fontset_keep_subset_prep(f->fs, true);
+  assert_true(zp_font_subset(f->fs, face, gids, cps, 4, &kept1, f->d));
+  assert_true(zp_font_subset(f->fs, face, gids, cps, 3, &kept2, f->d));
+  zp_fontset_keep_subset_prep(f->fs, false);
+  assert_int_equal(plain.size, kept1.size);
+  assert_memory_equal(plain.data, kept1.data, plain.size);
+  assert_true(kept2.num_glyphs == kept1.num_glyphs - 1);
+  assert_non_null(memmem(plain.data, plain.size, "cmap", 4));
+  zp_subset_free(&plain);
+  zp_subset_free(&kept1);
+  zp_subset_free(&kept2);
 }
 
 static void test_subset_ttc(void **state) {
@@ -537,7 +565,7 @@ static void test_subset_ttc(void **state) {
   assert_true(zp_font_glyph(f->fs, r, 0x3007, &g));
   const zp_face_info *fi = zp_font_face(f->fs, g.face);
   zp_subset s;
-  assert_true(zp_font_subset(f->fs, g.face, &g.gid, 1, &s, f->d));
+  assert_true(zp_font_subset(f->fs, g.face, &g.gid, NULL, 1, &s, f->d));
   assert_true(s.new_gid[g.gid] != 0);
   assert_true(s.size < 100000);
   assert_int_equal(s.widths[s.new_gid[g.gid]], g.advance);
@@ -562,6 +590,7 @@ int main(void) {
       cmocka_unit_test(test_cff_skipped),
       cmocka_unit_test_setup_teardown(test_coverage_sungti, setup, teardown),
       cmocka_unit_test_setup_teardown(test_subset, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_subset_prep, setup, teardown),
       cmocka_unit_test_setup_teardown(test_subset_ttc, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -453,6 +453,46 @@ static void test_not_nul_terminated(void **state) {
   zp_diag_free(d);
 }
 
+/* Several files read as one: members added, objects merged, a conflict an
+ * error naming both places; every value keeps its file. */
+static void test_merge(void **state) {
+  (void)state;
+  zp_diag *d = zp_diag_new(NULL);
+  const char *a = "{\"meta\": {\"title\": \"t\"},\n \"rows\": [1, 2]}";
+  const char *b = "{\"meta\": {\"year\": 2023},\n \"shared\": {\"x\": 1}}";
+  zp_json_doc *docs[2] = {zp_json_parse(a, strlen(a), "own.json", d),
+                          zp_json_parse(b, strlen(b), "shared.json", d)};
+  assert_non_null(docs[0]);
+  assert_non_null(docs[1]);
+  zp_json_doc *m = zp_json_merge(docs, 2, d);
+  assert_non_null(m);
+  const zp_json *meta = zp_json_get(m->root, "meta");
+  assert_int_equal(meta->length, 2);
+  const zp_json *title = zp_json_get(meta, "title"),
+                *year = zp_json_get(meta, "year");
+  assert_string_equal(zp_json_file(m, title), "own.json");
+  assert_string_equal(zp_json_file(m, year), "shared.json");
+  assert_int_equal(year->line, 1);
+  const zp_json *rows = zp_json_get(m->root, "rows");
+  assert_string_equal(zp_json_file(m, zp_json_at(rows, 1)), "own.json");
+  const zp_json *x = zp_json_get(zp_json_get(m->root, "shared"), "x");
+  assert_string_equal(zp_json_file(m, x), "shared.json");
+  assert_int_equal(x->line, 2);
+  char path[64];
+  assert_string_equal(zp_json_path(year, path, sizeof path), "$.meta.year");
+  zp_json_free(m);
+
+  /* the same member in two files, not both objects */
+  const char *c = "{\"rows\": 3}";
+  docs[0] = zp_json_parse(a, strlen(a), "own.json", d);
+  docs[1] = zp_json_parse(c, strlen(c), "other.json", d);
+  assert_null(zp_json_merge(docs, 2, d));
+  if (!zp_diag_contains(d, "error: $.rows is also defined in own.json:2:"))
+    fail_msg("%s", zp_diag_last(d));
+  assert_true(zp_diag_contains(d, "other.json:1:"));
+  zp_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_positions_nested),
@@ -467,6 +507,7 @@ int main(void) {
       cmocka_unit_test(test_lookups_wrong_types),
       cmocka_unit_test(test_files),
       cmocka_unit_test(test_not_nul_terminated),
+      cmocka_unit_test(test_merge),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,6 +89,8 @@ int main(int argc, char **argv) {
   int rc = 1;
   zp_diag *d = zp_diag_new(stderr);
   zp_fontset *fs = zp_fontset_new(NULL, d);
+  if (fs)
+    zp_fontset_subset_names(fs, true); /* found by its family name */
   unsigned char *text = NULL;
   uint32_t *cps = NULL;
   uint16_t *gids = NULL;
@@ -113,10 +115,12 @@ int main(int argc, char **argv) {
   size_t n = utf8_decode(text, (size_t)len, cps), k = 0;
   for (size_t i = 0; i < n; i++) {
     zp_glyph g;
-    if (zp_font_glyph(fs, role, cps[i], &g))
+    if (zp_font_glyph(fs, role, cps[i], &g)) {
+      cps[k] = cps[i]; /* cps[k] is gids[k]'s code point (k <= i) */
       gids[k++] = g.gid;
+    }
   }
-  if (!zp_font_subset(fs, 0, gids, k, &sub, d))
+  if (!zp_font_subset(fs, 0, gids, cps, k, &sub, d))
     goto done;
   unsigned char *p = sub.data;
   unsigned ntables = (unsigned)p[4] << 8 | p[5];

@@ -1,0 +1,1921 @@
+/* batch.c — see batch.h.
+ *
+ * The parent reads the manifest, loads every template once, makes each
+ * template's font set (fontconfig and the faces, once), fingerprints every
+ * report and compares with its sidecar.  It then forks the workers, which
+ * inherit all of that, and hands out report indices over one pipe per
+ * worker; a worker renders, commits (temporary file, rename, sidecar) and
+ * answers with a fixed header and its diagnostics' text.
+ *
+ * Output safety is in the "output" section below (out_*): temporary files
+ * named TARGET.zpgen-tmp.XXXXXX beside the target, renamed on success,
+ * removed on failure and on SIGTERM in a worker, swept by name at the next
+ * run when a kill -9 left them.  It is the seam to the shared safe-output
+ * module once that exists.
+ */
+#define _GNU_SOURCE
+#include "batch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "font.h"
+#include "json.h"
+#include "render.h"
+#include "sha256.h"
+#include "tmpl.h"
+
+#ifndef ZP_VERSION
+#define ZP_VERSION "dev"
+#endif
+
+#define MAX_DATA 16
+#define SIDECAR ".zpgen"
+#define TMP_MARK ".zpgen-tmp."
+#define PREP_MIN_REPORTS 24 /* per worker, to keep subsetting preparations */
+
+static const char usage[] =
+    "usage: zpgen batch MANIFEST [options]\n"
+    "       zpgen batch DIR --template T.xml [--output-dir OUT] [options]\n"
+    "\n"
+    "Renders every report of MANIFEST whose inputs changed since its PDF was\n"
+    "written, in parallel worker processes.\n"
+    "\n"
+    "MANIFEST  JSON lines (.jsonl or anything not .csv): one object per line,\n"
+    "            {\"id\": \"liwan\", \"template\": \"t.xml\",\n"
+    "             \"data\": \"liwan.json\" or [\"liwan.json\", "
+    "\"shared.json\"],\n"
+    "             \"output\": \"out/liwan.pdf\"}\n"
+    "          CSV (.csv): a header line naming the columns id, template,\n"
+    "            data, output; several data files separated by ';'\n"
+    "          a directory: every *.json in it is one report (id: the file's\n"
+    "            name), with --template; PDFs go to --output-dir (default: "
+    "the\n"
+    "            directory itself) as ID.pdf\n"
+    "          Relative paths are relative to the manifest's directory.\n"
+    "\n"
+    "options:\n"
+    "  --jobs N        worker processes (default: the number of cores)\n"
+    "  --force         render every report, changed or not\n"
+    "  --dry-run       list what would be rendered, and why; render nothing\n"
+    "  --report FILE   one JSON line per report: id, status, fingerprint, ms,\n"
+    "                  pages, bytes, sha256, warnings, error\n"
+    "  --shard I/N     only the reports of slice I of N (0 <= I < N, by a\n"
+    "                  hash of the id); default from SLURM_ARRAY_TASK_ID and\n"
+    "                  SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and\n"
+    "                  --shard-count N (or $ZPGEN_SHARD_COUNT)\n"
+    "  --template T    the template of a directory's reports\n"
+    "  --output-dir D  where a directory's PDFs go\n"
+    "  --fonts DIR, --strict, --allow-inconsistent   as for zpgen render\n"
+    "  --quiet         no progress line\n"
+    "\n"
+    "Each PDF is written to a temporary file beside it and renamed; its\n"
+    "inputs' fingerprint is then recorded in OUT.pdf.zpgen.  A report whose\n"
+    "fingerprint and PDF are unchanged is skipped.  A failed report keeps its\n"
+    "previous PDF.  Ctrl-C stops handing out reports and lets the running "
+    "ones\n"
+    "finish; a second Ctrl-C aborts them.\n"
+    "\n"
+    "exit status: 0 every report rendered or skipped; 1 a report failed on\n"
+    "its data or template (retrying will not help), or the manifest is\n"
+    "invalid; 2 usage error; 3 a report failed on I/O, or the batch was\n"
+    "interrupted (retry: finished reports are skipped).\n";
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+typedef enum {
+  ST_PENDING,
+  ST_RENDERED,
+  ST_SKIPPED,
+  ST_FAILED,
+  ST_INTERRUPTED
+} status;
+
+static const char *const status_name[] = {"pending", "rendered", "skipped",
+                                          "failed", "interrupted"};
+
+/* One distinct template of the manifest. */
+typedef struct tpl {
+  char *path;
+  zp_template *t;
+  zp_fontset *fs;
+  bool fs_shared; /* fs is an earlier template's (same roles, same dirs) */
+  zp_render_dirs dirs;
+  int rc;       /* ZP_RENDER_ status of loading it */
+  char *diag;   /* its diagnostics when it failed (malloc'd) */
+  char *inputs; /* its part of the fingerprint's input lines (malloc'd) */
+} tpl;
+
+typedef struct job {
+  char *id, *tpl_path, *out;
+  char *data[MAX_DATA];
+  int ndata;
+  int line;     /* in the manifest */
+  int tpl;      /* index into the templates */
+  char *inputs; /* the fingerprint's input lines (malloc'd) */
+  char fp[65];
+  const char *why; /* why it is rendered (static or in whybuf) */
+  char whybuf[320];
+  status st;
+  int rc; /* of a failure: ZP_RENDER_INPUT or ZP_RENDER_IO */
+  long ms;
+  int pages, warnings;
+  long long bytes;
+  char sha[65];
+  char *diag; /* the report's diagnostics (malloc'd) */
+} job;
+
+typedef struct batch {
+  const char *manifest;
+  char *base; /* the manifest's directory, for relative paths */
+  job *jobs;
+  int njobs, capjobs;
+  tpl *tpls;
+  int ntpls;
+  /* options */
+  int nworkers;
+  bool force, dry_run, strict, allow_inconsistent, quiet;
+  bool prep; /* workers keep hb-subset preparations */
+  const char *report, *dir_template, *output_dir;
+  const char *fonts[16];
+  int nfonts;
+  long shard_i, shard_n;
+  char date[32];
+  const char *datep;
+  zp_diag *d;
+} batch;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) {
+    fputs("zpgen batch: out of memory\n", stderr);
+    exit(EXIT_IO);
+  }
+  return p;
+}
+
+static char *xstrdup(const char *s) {
+  char *p = strdup(s);
+  if (!p) {
+    fputs("zpgen batch: out of memory\n", stderr);
+    exit(EXIT_IO);
+  }
+  return p;
+}
+
+static char *xprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static char *xprintf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = NULL;
+  int n = vasprintf(&s, fmt, ap);
+  va_end(ap);
+  if (n < 0) {
+    fputs("zpgen batch: out of memory\n", stderr);
+    exit(EXIT_IO);
+  }
+  return s;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* path relative to the manifest's directory, unless absolute. */
+static char *resolve_path(const batch *b, const char *p) {
+  if (p[0] == '/' || !b->base)
+    return xstrdup(p);
+  return xprintf("%s/%s", b->base, p);
+}
+
+/* Reads a whole file (malloc'd, NUL-terminated); NULL with errno. */
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t k = fread(buf + n, 1, cap - n - 1, f);
+    n += k;
+    if (k == 0)
+      break;
+    if (n + 1 == cap) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  int err = ferror(f) ? EIO : 0;
+  fclose(f);
+  if (buf && err) {
+    free(buf);
+    errno = err;
+    return NULL;
+  }
+  if (buf) {
+    buf[n] = 0;
+    if (len)
+      *len = n;
+  }
+  return buf;
+}
+
+/* A file's SHA-256 in hex; false with errno when it cannot be read. */
+static bool hash_file(const char *path, char hex[65], long long *size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  zp_sha256 c;
+  zp_sha256_init(&c);
+  unsigned char buf[65536], dig[32];
+  long long total = 0;
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) {
+    zp_sha256_update(&c, buf, (size_t)n);
+    total += n;
+  }
+  int err = errno;
+  close(fd);
+  if (n < 0) {
+    errno = err;
+    return false;
+  }
+  zp_sha256_final(&c, dig, hex);
+  if (size)
+    *size = total;
+  return true;
+}
+
+/* Hashes of files already read in this run (a shared data file is read
+ * once for all its readers). */
+typedef struct hashed {
+  char *path;
+  char hex[65];
+  int err; /* 0, or the errno of reading it */
+} hashed;
+
+static hashed *hashes;
+static size_t nhashes, caphashes;
+
+static const hashed *file_hash(const char *path) {
+  for (size_t i = 0; i < nhashes; i++)
+    if (strcmp(hashes[i].path, path) == 0)
+      return &hashes[i];
+  if (nhashes == caphashes) {
+    caphashes = caphashes ? caphashes * 2 : 64;
+    hashes = realloc(hashes, caphashes * sizeof *hashes);
+    if (!hashes) {
+      fputs("zpgen batch: out of memory\n", stderr);
+      exit(EXIT_IO);
+    }
+  }
+  hashed *h = &hashes[nhashes++];
+  h->path = xstrdup(path);
+  struct stat st;
+  h->err = 0;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    h->err = EISDIR;
+  else if (!hash_file(path, h->hex, NULL))
+    h->err = errno ? errno : EIO;
+  return h;
+}
+
+/* A JSON string literal of s into f. */
+static void json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", f);
+    else if (*p == '\t')
+      fputs("\\t", f);
+    else if (*p < 0x20)
+      fprintf(f, "\\u%04x", *p);
+    else
+      fputc(*p, f);
+  }
+  fputc('"', f);
+}
+
+/* The first line of text containing ": error: " (else the first line), in
+ * buf. */
+static const char *first_error(const char *text, char *buf, size_t size) {
+  buf[0] = 0;
+  if (!text)
+    return buf;
+  const char *e = strstr(text, ": error: ");
+  const char *start = text;
+  if (e) {
+    start = e;
+    while (start > text && start[-1] != '\n')
+      start--;
+  }
+  size_t n = strcspn(start, "\n");
+  snprintf(buf, size, "%.*s", (int)n, start);
+  return buf;
+}
+
+/* ---- output: temporary file, rename, sweep (the safe-output seam) -------- */
+
+/* The name of the file being written in this process, for the SIGTERM
+ * handler (a worker writes one at a time). */
+static char current_tmp[PATH_MAX + 64];
+
+/* Makes a temporary file beside target; its name into tmp.  False with
+ * errno. */
+static bool out_open_temp(const char *target, char *tmp, size_t size) {
+  if ((size_t)snprintf(tmp, size, "%s" TMP_MARK "XXXXXX", target) >= size) {
+    errno = ENAMETOOLONG;
+    return false;
+  }
+  int fd = mkstemp(tmp);
+  if (fd < 0)
+    return false;
+  close(fd);
+  snprintf(current_tmp, sizeof current_tmp, "%s", tmp);
+  return true;
+}
+
+/* Removes an uncommitted temporary file. */
+static void out_discard(const char *tmp) {
+  current_tmp[0] = 0;
+  unlink(tmp);
+}
+
+/* Mode for a new output file: an existing file's, else 0666 less umask. */
+static mode_t out_mode(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0)
+    return st.st_mode & 07777;
+  mode_t u = umask(0);
+  umask(u);
+  return 0666 & ~u;
+}
+
+/* Renames tmp over target (keeping target's mode).  False with errno (tmp
+ * removed). */
+static bool out_commit(const char *tmp, const char *target) {
+  if (chmod(tmp, out_mode(target)) != 0 || rename(tmp, target) != 0) {
+    int err = errno;
+    out_discard(tmp);
+    errno = err;
+    return false;
+  }
+  current_tmp[0] = 0;
+  return true;
+}
+
+/* Removes what a killed run left beside target: TARGET.zpgen-tmp.* and
+ * TARGET.zpgen.zpgen-tmp.*.  Only this run's targets are touched, so
+ * concurrent shards writing other reports into the same directory are
+ * safe. */
+static void out_sweep(const char *target) {
+  char dir[PATH_MAX];
+  const char *slash = strrchr(target, '/');
+  const char *base = slash ? slash + 1 : target;
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - target) : 1,
+           slash ? target : ".");
+  if (slash == target)
+    snprintf(dir, sizeof dir, "/");
+  DIR *dp = opendir(dir);
+  if (!dp)
+    return;
+  size_t bl = strlen(base);
+  struct dirent *e;
+  while ((e = readdir(dp))) {
+    const char *n = e->d_name;
+    if (strncmp(n, base, bl) != 0)
+      continue;
+    const char *rest = n + bl;
+    if (strncmp(rest, SIDECAR, strlen(SIDECAR)) == 0 &&
+        strncmp(rest + strlen(SIDECAR), TMP_MARK, strlen(TMP_MARK)) == 0)
+      rest += strlen(SIDECAR);
+    if (strncmp(rest, TMP_MARK, strlen(TMP_MARK)) != 0 ||
+        strlen(rest) != strlen(TMP_MARK) + 6)
+      continue;
+    char full[PATH_MAX + 256];
+    snprintf(full, sizeof full, "%s/%s", dir, n);
+    unlink(full);
+  }
+  closedir(dp);
+}
+
+/* ---- sidecar: OUT.pdf.zpgen --------------------------------------------- */
+
+/* The recorded state of one output: the fingerprint, the PDF's size and
+ * modification time when it was written, and the input lines. */
+typedef struct sidecar {
+  char fp[65];
+  long long size, mtime_ns;
+  char *inputs; /* malloc'd */
+} sidecar;
+
+static bool sidecar_read(const char *out, sidecar *sc) {
+  char path[PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s" SIDECAR, out);
+  memset(sc, 0, sizeof *sc);
+  char *text = slurp(path, NULL);
+  if (!text)
+    return false;
+  bool ok = false;
+  char *line2 = strchr(text, '\n');
+  if (strncmp(text, "zpgen-state 1\n", 14) != 0 || !line2)
+    goto done;
+  char *p = line2 + 1;
+  if (sscanf(p, "fingerprint %64s\npdf %lld %lld\n", sc->fp, &sc->size,
+             &sc->mtime_ns) != 3 ||
+      strlen(sc->fp) != 64)
+    goto done;
+  p = strchr(p, '\n');
+  p = p ? strchr(p + 1, '\n') : NULL;
+  if (!p)
+    goto done;
+  sc->inputs = xstrdup(p + 1);
+  ok = true;
+done:
+  free(text);
+  return ok;
+}
+
+/* Writes the sidecar of out atomically.  False with errno. */
+static bool sidecar_write(const char *out, const job *j) {
+  char path[PATH_MAX + 16], tmp[PATH_MAX + 64];
+  snprintf(path, sizeof path, "%s" SIDECAR, out);
+  struct stat st;
+  if (stat(out, &st) != 0 || !out_open_temp(path, tmp, sizeof tmp))
+    return false;
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    out_discard(tmp);
+    return false;
+  }
+  fprintf(f, "zpgen-state 1\nfingerprint %s\npdf %lld %lld\n%s", j->fp,
+          (long long)st.st_size,
+          (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+          j->inputs);
+  if (fclose(f) != 0) {
+    out_discard(tmp);
+    return false;
+  }
+  return out_commit(tmp, path);
+}
+
+/* ---- the manifest ------------------------------------------------------- */
+
+static job *new_job(batch *b, int line) {
+  if (b->njobs == b->capjobs) {
+    b->capjobs = b->capjobs ? b->capjobs * 2 : 64;
+    b->jobs = realloc(b->jobs, (size_t)b->capjobs * sizeof *b->jobs);
+    if (!b->jobs) {
+      fputs("zpgen batch: out of memory\n", stderr);
+      exit(EXIT_IO);
+    }
+  }
+  job *j = &b->jobs[b->njobs++];
+  memset(j, 0, sizeof *j);
+  j->line = line;
+  return j;
+}
+
+/* "a number", "an object": a JSON type with its article. */
+static const char *type_phrase(zp_json_type t, char *buf, size_t size) {
+  const char *n = zp_json_type_name(t);
+  snprintf(buf, size, "%s %s", strchr("aeiou", n[0]) ? "an" : "a", n);
+  return buf;
+}
+
+static bool has_ctl(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7F)
+      return true;
+  return false;
+}
+
+/* Checks a string field of a manifest line. */
+static bool field_ok(batch *b, int line, const char *name, const char *v) {
+  if (!v || !*v) {
+    zp_error(b->d, ((zp_loc){b->manifest, line, 0}),
+             "\"%s\" is empty; expected %s", name,
+             strcmp(name, "id") == 0 ? "the report's name" : "a file name");
+    return false;
+  }
+  if (has_ctl(v)) {
+    zp_error(b->d, ((zp_loc){b->manifest, line, 0}),
+             "\"%s\" contains a control character", name);
+    return false;
+  }
+  if (strlen(v) > 1024) {
+    zp_error(b->d, ((zp_loc){b->manifest, line, 0}),
+             "\"%s\" is longer than 1024 bytes", name);
+    return false;
+  }
+  return true;
+}
+
+/* One JSON line: {"id", "template", "data": file or [files], "output"}. */
+static bool parse_json_line(batch *b, const char *text, size_t len, int line) {
+  zp_diag *jd = zp_diag_new(NULL);
+  zp_json_doc *doc = jd ? zp_json_parse(text, len, "", jd) : NULL;
+  bool ok = false;
+  if (!doc) {
+    /* "1:COL: error: MSG" from the json module: put it on this line */
+    const char *m = jd ? zp_diag_last(jd) : "";
+    int col = 0;
+    const char *e = strstr(m, "error: ");
+    if (m[0] == ':')
+      sscanf(m, ":%*d:%d", &col);
+    size_t n = strcspn(e ? e + 7 : m, "\n");
+    zp_error(b->d, ((zp_loc){b->manifest, line, col}),
+             "not a JSON object: %.*s", (int)n, e ? e + 7 : m);
+    goto done;
+  }
+  const zp_json *r = doc->root;
+  if (r->type != ZP_JSON_OBJECT) {
+    zp_error(b->d, ((zp_loc){b->manifest, line, r->col}),
+             "expected an object {\"id\", \"template\", \"data\", \"output\"}, "
+             "found %s",
+             type_phrase(r->type, (char[32]){0}, 32));
+    goto done;
+  }
+  job *j = new_job(b, line);
+  for (const zp_json *m = r->child; m; m = m->next) {
+    bool is_str = m->type == ZP_JSON_STRING;
+    if (strcmp(m->key, "id") == 0 && is_str)
+      j->id = xstrdup(m->string);
+    else if (strcmp(m->key, "template") == 0 && is_str)
+      j->tpl_path = xstrdup(m->string);
+    else if (strcmp(m->key, "output") == 0 && is_str)
+      j->out = xstrdup(m->string);
+    else if (strcmp(m->key, "data") == 0 && is_str)
+      j->data[j->ndata++] = xstrdup(m->string);
+    else if (strcmp(m->key, "data") == 0 && m->type == ZP_JSON_ARRAY) {
+      if (m->length == 0 || m->length > MAX_DATA) {
+        zp_error(b->d, ((zp_loc){b->manifest, line, m->col}),
+                 "\"data\" lists %zu files; expected 1 to %d", m->length,
+                 MAX_DATA);
+        goto done;
+      }
+      for (const zp_json *e = m->child; e; e = e->next) {
+        if (e->type != ZP_JSON_STRING) {
+          zp_error(b->d, ((zp_loc){b->manifest, line, e->col}),
+                   "\"data\" lists %s; expected file names (strings)",
+                   type_phrase(e->type, (char[32]){0}, 32));
+          goto done;
+        }
+        j->data[j->ndata++] = xstrdup(e->string);
+      }
+    } else if (strcmp(m->key, "id") == 0 || strcmp(m->key, "template") == 0 ||
+               strcmp(m->key, "output") == 0 || strcmp(m->key, "data") == 0) {
+      zp_error(b->d, ((zp_loc){b->manifest, line, m->col}),
+               "\"%s\" is %s; expected a string%s", m->key,
+               type_phrase(m->type, (char[32]){0}, 32),
+               strcmp(m->key, "data") == 0 ? " or an array of strings" : "");
+      goto done;
+    } else {
+      zp_error(b->d, ((zp_loc){b->manifest, line, m->col}),
+               "unknown member \"%s\"; expected id, template, data, output",
+               m->key);
+      goto done;
+    }
+  }
+  ok = true;
+done:
+  zp_json_free(doc);
+  zp_diag_free(jd);
+  return ok;
+}
+
+/* Splits one CSV record (RFC 4180 quoting) at *p into at most max fields
+ * (malloc'd); advances *p past the record.  Returns the field count, or -1
+ * on an unterminated quote. */
+static int csv_record(const char **p, int *line, char **fields, int max) {
+  int n = 0;
+  const char *s = *p;
+  for (;;) {
+    size_t cap = 64, len = 0;
+    char *f = malloc(cap);
+    if (!f)
+      exit(EXIT_IO);
+    bool quoted = *s == '"';
+    if (quoted)
+      s++;
+    for (;;) {
+      if (quoted && *s == '"' && s[1] == '"') {
+        s += 2;
+        f[len++] = '"';
+      } else if (quoted && *s == '"') {
+        s++;
+        quoted = false;
+        continue;
+      } else if (!*s && quoted) {
+        free(f);
+        for (int i = 0; i < n; i++)
+          free(fields[i]);
+        return -1;
+      } else if (!quoted && (!*s || *s == ',' || *s == '\n' || *s == '\r')) {
+        break;
+      } else {
+        if (*s == '\n')
+          (*line)++;
+        f[len++] = *s++;
+      }
+      if (len + 1 >= cap) {
+        cap *= 2;
+        char *nf = realloc(f, cap);
+        if (!nf)
+          exit(EXIT_IO);
+        f = nf;
+      }
+    }
+    f[len] = 0;
+    if (n < max)
+      fields[n] = f;
+    else
+      free(f);
+    n++;
+    if (*s == ',') {
+      s++;
+      continue;
+    }
+    if (*s == '\r')
+      s++;
+    if (*s == '\n')
+      s++;
+    break;
+  }
+  *p = s;
+  return n;
+}
+
+static bool parse_csv(batch *b, const char *text) {
+  const char *p = text;
+  int line = 1;
+  char *f[8];
+  int col[4] = {-1, -1, -1, -1}; /* id, template, data, output */
+  static const char *const names[4] = {"id", "template", "data", "output"};
+  int n = csv_record(&p, &line, f, 8);
+  if (n < 0 || n > 8) {
+    zp_error(b->d, ((zp_loc){b->manifest, 1, 0}),
+             n < 0
+                 ? "unterminated quote"
+                 : "more than 8 columns; expected id, template, data, output");
+    return false;
+  }
+  bool ok = true;
+  int ncols = n;
+  for (int i = 0; i < n; i++) {
+    int k = -1;
+    for (int c = 0; c < 4; c++)
+      if (strcmp(f[i], names[c]) == 0)
+        k = c;
+    if (k < 0 || col[k] >= 0) {
+      zp_error(b->d, ((zp_loc){b->manifest, 1, 0}),
+               "%s column \"%s\"; expected the columns id, template, data, "
+               "output",
+               k < 0 ? "unknown" : "repeated", f[i]);
+      ok = false;
+    } else {
+      col[k] = i;
+    }
+    free(f[i]);
+  }
+  for (int c = 0; c < 4 && ok; c++)
+    if (col[c] < 0) {
+      zp_error(b->d, ((zp_loc){b->manifest, 1, 0}),
+               "no column \"%s\" in the header; expected id, template, data, "
+               "output",
+               names[c]);
+      ok = false;
+    }
+  if (!ok)
+    return false;
+  line++;
+  while (*p) {
+    int start = line;
+    const char *rec = p;
+    n = csv_record(&p, &line, f, 8);
+    line++;
+    if (n == 1 && !f[0][0] && (*rec == '\n' || *rec == '\r')) {
+      free(f[0]); /* a blank line */
+      continue;
+    }
+    if (n != ncols) {
+      if (n < 0)
+        zp_error(b->d, ((zp_loc){b->manifest, start, 0}), "unterminated quote");
+      else
+        zp_error(b->d, ((zp_loc){b->manifest, start, 0}),
+                 "%d fields; expected %d, as in the header (id, template, "
+                 "data, output)",
+                 n, ncols);
+      for (int i = 0; i < n && i < 8; i++)
+        free(f[i]);
+      ok = false;
+      if (n < 0)
+        break;
+      continue;
+    }
+    job *j = new_job(b, start);
+    j->id = f[col[0]];
+    j->tpl_path = f[col[1]];
+    j->out = f[col[3]];
+    char *data = f[col[2]], *save = NULL;
+    for (char *s = strtok_r(data, ";", &save); s;
+         s = strtok_r(NULL, ";", &save))
+      if (j->ndata < MAX_DATA)
+        j->data[j->ndata++] = xstrdup(s);
+      else {
+        zp_error(b->d, ((zp_loc){b->manifest, start, 0}),
+                 "more than %d data files", MAX_DATA);
+        ok = false;
+      }
+    free(data);
+  }
+  return ok;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory of data files: one report per *.json, sorted by name. */
+static bool parse_dir(batch *b) {
+  if (!b->dir_template) {
+    zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
+             "a directory of data files needs --template");
+    return false;
+  }
+  DIR *dp = opendir(b->manifest);
+  if (!dp) {
+    zp_error(b->d, ((zp_loc){b->manifest, 0, 0}), "cannot read: %s",
+             strerror(errno));
+    return false;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while ((e = readdir(dp))) {
+    size_t len = strlen(e->d_name);
+    if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0 ||
+        e->d_name[0] == '.')
+      continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      names = realloc(names, cap * sizeof *names);
+      if (!names)
+        exit(EXIT_IO);
+    }
+    names[n++] = xstrdup(e->d_name);
+  }
+  closedir(dp);
+  if (n)
+    qsort(names, n, sizeof *names, cmp_str);
+  const char *od = b->output_dir ? b->output_dir : b->manifest;
+  for (size_t i = 0; i < n; i++) {
+    job *j = new_job(b, 0);
+    j->id = xprintf("%.*s", (int)(strlen(names[i]) - 5), names[i]);
+    j->data[j->ndata++] = xprintf("%s/%s", b->manifest, names[i]);
+    j->tpl_path = xstrdup(b->dir_template);
+    j->out = xprintf("%s/%s.pdf", od, j->id);
+    free(names[i]);
+  }
+  free(names);
+  return true;
+}
+
+static uint64_t fnv1a(const char *s) {
+  uint64_t h = 14695981039346656037ULL;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    h = (h ^ *p) * 1099511628211ULL;
+  return h;
+}
+
+static int cmp_idx_id(const void *a, const void *b, void *ctx) {
+  const job *jobs = ctx;
+  return strcmp(jobs[*(const int *)a].id, jobs[*(const int *)b].id);
+}
+static int cmp_idx_out(const void *a, const void *b, void *ctx) {
+  const job *jobs = ctx;
+  return strcmp(jobs[*(const int *)a].out, jobs[*(const int *)b].out);
+}
+
+/* Reads the manifest into b->jobs: every field checked, paths resolved,
+ * ids and outputs unique; then keeps this shard's reports. */
+static bool load_manifest(batch *b) {
+  struct stat st;
+  if (stat(b->manifest, &st) != 0) {
+    zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
+             "cannot read the manifest: %s", strerror(errno));
+    return false;
+  }
+  bool ok = true;
+  if (S_ISDIR(st.st_mode)) {
+    ok = parse_dir(b);
+  } else {
+    if (b->dir_template || b->output_dir)
+      zp_warn(b->d, ((zp_loc){b->manifest, 0, 0}),
+              "--template and --output-dir apply to a directory of data "
+              "files only; ignored");
+    const char *slash = strrchr(b->manifest, '/');
+    if (slash)
+      b->base = xprintf("%.*s", (int)(slash - b->manifest), b->manifest);
+    size_t len;
+    char *text = slurp(b->manifest, &len);
+    if (!text) {
+      zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
+               "cannot read the manifest: %s", strerror(errno));
+      return false;
+    }
+    if (strlen(text) != len) {
+      zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
+               "the manifest contains a NUL byte");
+      free(text);
+      return false;
+    }
+    size_t nl = strlen(b->manifest);
+    if (nl > 4 && strcmp(b->manifest + nl - 4, ".csv") == 0) {
+      ok = parse_csv(b, text);
+    } else {
+      int line = 1;
+      for (char *p = text; *p; line++) {
+        char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        size_t k = 0;
+        while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+          k++;
+        if (k < n)
+          ok &= parse_json_line(b, p, n, line);
+        p += n + (e ? 1 : 0);
+      }
+    }
+    free(text);
+  }
+  /* every field present and sane; paths resolved */
+  for (int i = 0; i < b->njobs && ok; i++) {
+    job *j = &b->jobs[i];
+    static const char *const miss[] = {"id", "template", "data", "output"};
+    const char *vals[] = {j->id, j->tpl_path, j->ndata ? j->data[0] : NULL,
+                          j->out};
+    for (int k = 0; k < 4; k++)
+      if (!vals[k]) {
+        zp_error(b->d, ((zp_loc){b->manifest, j->line, 0}),
+                 "no \"%s\"; expected id, template, data and output", miss[k]);
+        ok = false;
+      }
+    if (!ok)
+      break;
+    ok &= field_ok(b, j->line, "id", j->id);
+    ok &= field_ok(b, j->line, "template", j->tpl_path);
+    ok &= field_ok(b, j->line, "output", j->out);
+    for (int k = 0; k < j->ndata; k++)
+      ok &= field_ok(b, j->line, "data", j->data[k]);
+    if (!ok)
+      break;
+    if (S_ISDIR(st.st_mode))
+      continue; /* already relative to the working directory */
+    char *t = resolve_path(b, j->tpl_path);
+    free(j->tpl_path);
+    j->tpl_path = t;
+    t = resolve_path(b, j->out);
+    free(j->out);
+    j->out = t;
+    for (int k = 0; k < j->ndata; k++) {
+      t = resolve_path(b, j->data[k]);
+      free(j->data[k]);
+      j->data[k] = t;
+    }
+  }
+  if (!ok)
+    return false;
+  /* unique ids and outputs */
+  int *idx = xcalloc((size_t)b->njobs, sizeof *idx);
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 0; i < b->njobs; i++)
+      idx[i] = i;
+    qsort_r(idx, (size_t)b->njobs, sizeof *idx, pass ? cmp_idx_out : cmp_idx_id,
+            b->jobs);
+    for (int i = 1; i < b->njobs; i++) {
+      const job *x = &b->jobs[idx[i - 1]], *y = &b->jobs[idx[i]];
+      const char *a = pass ? x->out : x->id, *c = pass ? y->out : y->id;
+      if (strcmp(a, c) == 0) {
+        const job *late = x->line > y->line ? x : y,
+                  *early = x->line > y->line ? y : x;
+        zp_error(b->d, ((zp_loc){b->manifest, late->line, 0}),
+                 "%s \"%s\" is also that of line %d; each report needs its "
+                 "own",
+                 pass ? "the output" : "the id", a, early->line);
+        ok = false;
+      }
+    }
+  }
+  free(idx);
+  if (!ok)
+    return false;
+  /* this shard's slice */
+  if (b->shard_n > 1) {
+    int k = 0;
+    for (int i = 0; i < b->njobs; i++) {
+      if ((long)(fnv1a(b->jobs[i].id) % (uint64_t)b->shard_n) == b->shard_i)
+        b->jobs[k++] = b->jobs[i];
+      else {
+        job *j = &b->jobs[i];
+        free(j->id);
+        free(j->tpl_path);
+        free(j->out);
+        for (int m = 0; m < j->ndata; m++)
+          free(j->data[m]);
+      }
+    }
+    b->njobs = k;
+  }
+  return true;
+}
+
+/* ---- templates and fingerprints ----------------------------------------- */
+
+/* Do templates a and b define the same font roles (names and families, in
+ * order) and search the same font directories? */
+static bool same_fonts(const tpl *a, const tpl *b) {
+  for (int i = 0; i < 24; i++) {
+    const char *x = a->dirs.dirs[i], *y = b->dirs.dirs[i];
+    if (!x || !y || strcmp(x, y) != 0) {
+      if (x || y)
+        return false;
+      break;
+    }
+  }
+  const zp_doc_role *r = zp_tmpl_roles(a->t), *q = zp_tmpl_roles(b->t);
+  for (;; r++, q++) {
+    if (!r || !q || !r->name || !q->name)
+      return (!r || !r->name) && (!q || !q->name);
+    if (strcmp(r->name, q->name) != 0)
+      return false;
+    const char *const *f = r->families, *const *g = q->families;
+    for (; *f && *g; f++, g++)
+      if (strcmp(*f, *g) != 0)
+        return false;
+    if (*f || *g)
+      return false;
+  }
+}
+
+/* Loads every distinct template once, with its font set; fills its input
+ * lines (its files' hashes, the faces its roles use). */
+static void load_templates(batch *b) {
+  b->tpls = xcalloc((size_t)b->njobs, sizeof *b->tpls);
+  for (int i = 0; i < b->njobs; i++) {
+    job *j = &b->jobs[i];
+    int k = 0;
+    while (k < b->ntpls && strcmp(b->tpls[k].path, j->tpl_path) != 0)
+      k++;
+    j->tpl = k;
+    if (k < b->ntpls)
+      continue;
+    tpl *t = &b->tpls[b->ntpls++];
+    t->path = xstrdup(j->tpl_path);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    zp_diag *d = zp_diag_new(mem);
+    zp_diag_set_strict(d, b->strict);
+    t->rc = ZP_RENDER_OK;
+    struct stat st;
+    int found = stat(t->path, &st);
+    if (found != 0 || S_ISDIR(st.st_mode)) {
+      zp_error(d, ((zp_loc){t->path, 0, 0}), "cannot read the template: %s",
+               found != 0 ? strerror(errno) : "it is a directory");
+      t->rc = ZP_RENDER_IO;
+    } else if (!(t->t = zp_tmpl_load(t->path, d))) {
+      t->rc = ZP_RENDER_INPUT;
+    } else {
+      zp_render_font_dirs(b->fonts, b->nfonts, t->path, &t->dirs);
+      /* templates with the same roles and font directories share one font
+       * set, so its faces are opened and prepared once: the faces are
+       * numbered the same as in a set of their own */
+      for (int o = 0; o < b->ntpls - 1 && !t->fs; o++)
+        if (b->tpls[o].fs && same_fonts(&b->tpls[o], t)) {
+          t->fs = b->tpls[o].fs;
+          t->fs_shared = true;
+        }
+      if (!t->fs)
+        t->fs = zp_render_fonts(t->t, t->dirs.dirs, d);
+      if (!t->fs)
+        t->rc = ZP_RENDER_IO;
+    }
+    zp_diag_free(d);
+    fclose(mem);
+    if (t->rc != ZP_RENDER_OK) {
+      t->diag = text;
+      continue;
+    }
+    free(text);
+    /* its input lines */
+    char *lines = NULL;
+    size_t ll = 0;
+    FILE *f = open_memstream(&lines, &ll);
+    for (int n = 0; n < t->t->nfiles; n++) {
+      const hashed *h = file_hash(t->t->files[n]);
+      fprintf(f, "input template %s %s\n", t->t->files[n],
+              h->err ? "unreadable" : h->hex);
+    }
+    for (int n = 0; n < zp_font_face_count(t->fs); n++) {
+      const zp_face_info *fi = zp_font_face(t->fs, n);
+      struct stat fst;
+      long long size = -1, mt = -1;
+      if (stat(fi->file, &fst) == 0) {
+        size = (long long)fst.st_size;
+        mt = (long long)fst.st_mtim.tv_sec * 1000000000LL + fst.st_mtim.tv_nsec;
+      }
+      fprintf(f, "input font %s#%d %lld.%lld\n", fi->file, fi->index, size, mt);
+    }
+    fclose(f);
+    t->inputs = lines;
+  }
+}
+
+/* What changed between the recorded input lines and the new ones, in buf:
+ * the first line that differs, as "data x.json changed". */
+static const char *what_changed(const char *old, const char *now, char *buf,
+                                size_t size) {
+  for (const char *p = now; *p;) {
+    size_t n = strcspn(p, "\n");
+    bool found = false;
+    for (const char *q = old; *q && !found;) {
+      size_t m = strcspn(q, "\n");
+      found = m == n && strncmp(p, q, n) == 0;
+      q += m + (q[m] ? 1 : 0);
+    }
+    if (!found && (strncmp(p, "input version ", 14) == 0 ||
+                   strncmp(p, "input options ", 14) == 0)) {
+      snprintf(buf, size, "the zpgen %s changed",
+               p[6] == 'v' ? "version" : "options");
+      return buf;
+    }
+    if (!found) {
+      /* "input KIND NAME VALUE": was KIND NAME there at all? */
+      const char *sp = p + 6;
+      const char *name_end = memchr(sp, ' ', n - 6);
+      name_end = name_end
+                     ? memchr(name_end + 1, ' ', (size_t)(p + n - name_end - 1))
+                     : NULL;
+      size_t key = name_end ? (size_t)(name_end - p) : n;
+      bool had = false;
+      for (const char *q = old; *q && !had;) {
+        size_t m = strcspn(q, "\n");
+        had = m > key && strncmp(p, q, key) == 0 && q[key] == ' ';
+        q += m + (q[m] ? 1 : 0);
+      }
+      snprintf(buf, size, "%.*s %s", (int)(key - 6), sp,
+               had ? "changed" : "is new");
+      return buf;
+    }
+    p += n + (p[n] ? 1 : 0);
+  }
+  snprintf(buf, size, "an input was removed");
+  return buf;
+}
+
+/* The SHA-256 of the running executable (a rebuilt zpgen of the same
+ * version may write other bytes), computed once; "unknown" when it cannot
+ * be read. */
+static const char *exe_hash(void) {
+  static char hex[65];
+  if (!hex[0] && !hash_file("/proc/self/exe", hex, NULL))
+    snprintf(hex, sizeof hex, "unknown");
+  return hex;
+}
+
+/* Fingerprints every report and decides which to render. */
+static void plan(batch *b) {
+  for (int i = 0; i < b->njobs; i++) {
+    job *j = &b->jobs[i];
+    const tpl *t = &b->tpls[j->tpl];
+    if (t->rc != ZP_RENDER_OK) {
+      j->st = ST_FAILED;
+      j->rc = t->rc;
+      j->diag = xstrdup(t->diag ? t->diag : "");
+      continue;
+    }
+    char *lines = NULL;
+    size_t ll = 0;
+    FILE *f = open_memstream(&lines, &ll);
+    fprintf(f, "input version %s %s\n", ZP_VERSION, exe_hash());
+    fprintf(f, "input options strict=%d allow-inconsistent=%d date=%s\n",
+            b->strict, b->allow_inconsistent, b->datep ? b->datep : "-");
+    fputs(t->inputs, f);
+    bool unreadable = false;
+    for (int k = 0; k < j->ndata; k++) {
+      const hashed *h = file_hash(j->data[k]);
+      unreadable |= h->err != 0;
+      fprintf(f, "input data %s %s\n", j->data[k],
+              h->err ? "unreadable" : h->hex);
+    }
+    fclose(f);
+    j->inputs = lines;
+    zp_sha256 c;
+    unsigned char dig[32];
+    zp_sha256_init(&c);
+    zp_sha256_update(&c, lines, ll);
+    zp_sha256_final(&c, dig, j->fp);
+    out_sweep(j->out);
+    if (b->force) {
+      j->why = "--force";
+      continue;
+    }
+    if (unreadable) {
+      j->why = "an input cannot be read";
+      continue;
+    }
+    sidecar sc;
+    struct stat st;
+    bool have_pdf = stat(j->out, &st) == 0 && S_ISREG(st.st_mode);
+    if (!sidecar_read(j->out, &sc)) {
+      j->why = have_pdf ? "no record of its inputs" : "new";
+      continue;
+    }
+    long long mt =
+        (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    if (!have_pdf)
+      j->why = "the PDF is missing";
+    else if (st.st_size != sc.size || mt != sc.mtime_ns)
+      j->why = "the PDF was changed since it was written";
+    else if (strcmp(sc.fp, j->fp) != 0)
+      j->why = what_changed(sc.inputs, j->inputs, j->whybuf, sizeof j->whybuf);
+    else
+      j->st = ST_SKIPPED;
+    free(sc.inputs);
+  }
+}
+
+/* ---- the worker --------------------------------------------------------- */
+
+/* What a worker answers for one report; then diag_len bytes of text. */
+typedef struct answer {
+  int32_t job, st, rc, pages, warnings, diag_len;
+  int64_t ms, bytes;
+  char sha[65];
+} answer;
+
+static bool write_all(int fd, const void *p, size_t n) {
+  const char *s = p;
+  while (n) {
+    ssize_t k = write(fd, s, n);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return false;
+    s += k;
+    n -= (size_t)k;
+  }
+  return true;
+}
+
+static bool read_all(int fd, void *p, size_t n) {
+  char *s = p;
+  while (n) {
+    ssize_t k = read(fd, s, n);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return false;
+    s += k;
+    n -= (size_t)k;
+  }
+  return true;
+}
+
+static void on_worker_term(int sig) {
+  (void)sig;
+  if (current_tmp[0])
+    unlink(current_tmp);
+  _exit(128 + SIGTERM);
+}
+
+/* Renders job j; fills a and *text (malloc'd diagnostics). */
+static void work_one(batch *b, job *j, answer *a, char **text) {
+  size_t len = 0;
+  FILE *mem = open_memstream(text, &len);
+  zp_diag *d = zp_diag_new(mem);
+  zp_diag_set_strict(d, b->strict);
+  tpl *t = &b->tpls[j->tpl];
+  double t0 = now_s();
+  int rc = ZP_RENDER_INPUT;
+  char tmp[PATH_MAX + 64] = "";
+  zp_json_doc *data =
+      zp_render_load_data((const char *const *)j->data, j->ndata, &rc, d);
+  if (!data)
+    goto done;
+  if (!out_open_temp(j->out, tmp, sizeof tmp)) {
+    zp_error(d, ((zp_loc){j->out, 0, 0}), "cannot write the output: %s",
+             strerror(errno));
+    rc = ZP_RENDER_IO;
+    tmp[0] = 0;
+    goto done;
+  }
+  zp_render_opts ro = {t->dirs.dirs, b->allow_inconsistent, b->datep};
+  zp_render_info info;
+  FILE *pdf = fopen(tmp, "wb");
+  if (!pdf) {
+    zp_error(d, ((zp_loc){j->out, 0, 0}), "cannot write the output: %s",
+             strerror(errno));
+    rc = ZP_RENDER_IO;
+    goto done;
+  }
+  rc = zp_render_pdf(t->t, data, &t->fs, &ro, pdf, j->out, NULL, &info, d);
+  if (fclose(pdf) != 0 && rc == ZP_RENDER_OK) {
+    zp_error(d, ((zp_loc){j->out, 0, 0}), "cannot write the output: %s",
+             strerror(errno));
+    rc = ZP_RENDER_IO;
+  }
+  if (rc == ZP_RENDER_OK && zp_diag_errors(d) > 0)
+    rc = ZP_RENDER_INPUT;
+  if (rc != ZP_RENDER_OK)
+    goto done;
+  a->pages = info.pages;
+  long long size = 0;
+  if (b->report) {
+    if (!hash_file(tmp, a->sha, &size)) {
+      zp_error(d, ((zp_loc){j->out, 0, 0}), "cannot read back the output: %s",
+               strerror(errno));
+      rc = ZP_RENDER_IO;
+      goto done;
+    }
+  } else {
+    struct stat st;
+    if (stat(tmp, &st) == 0)
+      size = (long long)st.st_size;
+  }
+  a->bytes = size;
+  /* the old record goes first: a kill between the two renames leaves a
+   * PDF without a record (rendered again next time), never a record that
+   * vouches for another PDF */
+  char sc[PATH_MAX + 16];
+  snprintf(sc, sizeof sc, "%s" SIDECAR, j->out);
+  if (unlink(sc) != 0 && errno != ENOENT) {
+    zp_error(d, ((zp_loc){sc, 0, 0}), "cannot remove the old record: %s",
+             strerror(errno));
+    rc = ZP_RENDER_IO;
+    goto done;
+  }
+  if (!out_commit(tmp, j->out)) {
+    tmp[0] = 0;
+    zp_error(d, ((zp_loc){j->out, 0, 0}), "cannot write the output: %s",
+             strerror(errno));
+    rc = ZP_RENDER_IO;
+    goto done;
+  }
+  tmp[0] = 0;
+  if (!sidecar_write(j->out, j)) {
+    zp_error(d, ((zp_loc){sc, 0, 0}), "cannot write the record: %s",
+             strerror(errno));
+    rc = ZP_RENDER_IO;
+    goto done;
+  }
+done:
+  if (tmp[0])
+    out_discard(tmp);
+  zp_json_free(data);
+  a->st = rc == ZP_RENDER_OK ? ST_RENDERED : ST_FAILED;
+  a->rc = rc;
+  a->warnings = zp_diag_warnings(d);
+  a->ms = (int64_t)((now_s() - t0) * 1000.0 + 0.5);
+  zp_diag_free(d);
+  fclose(mem);
+  a->diag_len = (int32_t)len;
+}
+
+static void worker(batch *b, int in, int out) {
+  struct sigaction sa = {0};
+  sa.sa_handler = on_worker_term;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  signal(SIGINT, SIG_IGN); /* the parent decides */
+  signal(SIGPIPE, SIG_IGN);
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() == 1)
+    _exit(EXIT_IO);
+  for (int i = 0; i < b->ntpls; i++)
+    if (b->tpls[i].fs)
+      zp_fontset_keep_subset_prep(b->tpls[i].fs, b->prep);
+  int32_t k;
+  while (read_all(in, &k, sizeof k) && k >= 0 && k < b->njobs) {
+    answer a;
+    memset(&a, 0, sizeof a);
+    a.job = k;
+    char *text = NULL;
+    work_one(b, &b->jobs[k], &a, &text);
+    bool ok = write_all(out, &a, sizeof a) &&
+              write_all(out, text ? text : "", (size_t)a.diag_len);
+    free(text);
+    if (!ok)
+      break;
+  }
+  _exit(0);
+}
+
+/* ---- the parent --------------------------------------------------------- */
+
+static volatile sig_atomic_t n_int, got_term;
+
+static void on_int(int sig) { n_int++; }
+static void on_term(int sig) { got_term = 1; }
+
+typedef struct wk {
+  pid_t pid;
+  int in, out; /* job pipe (write end), answer pipe (read end) */
+  int job;     /* running, or -1 */
+  bool alive;
+} wk;
+
+typedef struct progress {
+  bool tty, quiet;
+  double t0, last;
+  int total, done, failed, last_done;
+  bool line_shown;
+} progress;
+
+static void progress_clear(progress *p) {
+  if (p->tty && p->line_shown) {
+    fputs("\r\033[K", stderr);
+    p->line_shown = false;
+  }
+}
+
+static void progress_show(progress *p, bool force) {
+  if (p->quiet)
+    return;
+  double t = now_s();
+  double el = t - p->t0;
+  double rate = el > 0 ? p->done / el : 0;
+  double left = rate > 0 ? (p->total - p->done) / rate : 0;
+  if (p->tty) {
+    if (!force && t - p->last < 0.1)
+      return;
+    fprintf(stderr, "\r\033[K[%d/%d] %d failed, %.1f reports/s, %.0f s left",
+            p->done, p->total, p->failed, rate, left);
+    p->line_shown = true;
+  } else {
+    int step = p->total / 10 > 0 ? p->total / 10 : 1;
+    if (!force && p->done - p->last_done < step && t - p->last < 10)
+      return;
+    fprintf(stderr,
+            "zpgen batch: %d/%d rendered or failed, %d failed, %.1f reports/s, "
+            "%.0f s left\n",
+            p->done, p->total, p->failed, rate, left);
+    p->last_done = p->done;
+  }
+  p->last = t;
+}
+
+/* Prints a report's diagnostics, each line prefixed by its id. */
+static void print_diag(progress *p, const job *j) {
+  if (!j->diag || !*j->diag)
+    return;
+  progress_clear(p);
+  for (const char *s = j->diag; *s;) {
+    size_t n = strcspn(s, "\n");
+    fprintf(stderr, "[%s] %.*s\n", j->id, (int)n, s);
+    s += n + (s[n] ? 1 : 0);
+  }
+}
+
+static int cpu_count(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}
+
+/* Starts worker slot i of n (its pipes in w[i]).  False when the pipes or
+ * the process cannot be made (reported). */
+static bool spawn(batch *b, wk *w, int i, int n) {
+  int jp[2], ap[2];
+  if (pipe2(jp, O_CLOEXEC) != 0) {
+    perror("zpgen batch: pipe");
+    return false;
+  }
+  if (pipe2(ap, O_CLOEXEC) != 0) {
+    perror("zpgen batch: pipe");
+    close(jp[0]);
+    close(jp[1]);
+    return false;
+  }
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    perror("zpgen batch: fork");
+    close(jp[0]);
+    close(jp[1]);
+    close(ap[0]);
+    close(ap[1]);
+    return false;
+  }
+  if (pid == 0) {
+    for (int k = 0; k < n; k++)
+      if (k != i && w[k].alive) {
+        if (w[k].in >= 0)
+          close(w[k].in);
+        close(w[k].out);
+      }
+    close(jp[1]);
+    close(ap[0]);
+    worker(b, jp[0], ap[1]);
+  }
+  close(jp[0]);
+  close(ap[1]);
+  w[i] = (wk){pid, jp[1], ap[0], -1, true};
+  return true;
+}
+
+/* Runs the workers over the reports to render (a worker that dies is
+ * replaced); returns false when the batch was interrupted. */
+static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
+  int nw = b->nworkers < ntodo ? b->nworkers : ntodo;
+  wk *w = xcalloc((size_t)nw, sizeof *w);
+  /* preparing a face costs about ten subsets of it: worth it when each
+   * worker has a few dozen reports to render */
+  b->prep = ntodo / nw >= PREP_MIN_REPORTS;
+  struct sigaction sa = {0};
+  sa.sa_handler = on_int;
+  sigaction(SIGINT, &sa, NULL);
+  sa.sa_handler = on_term;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  int started = 0;
+  for (int i = 0; i < nw && spawn(b, w, i, nw); i++)
+    started++;
+  int next = 0, running = 0;
+  bool stopping = false, aborted = false;
+  for (;;) {
+    if ((n_int >= 1 || got_term) && !stopping) {
+      stopping = true;
+      progress_clear(pr);
+      fprintf(stderr, "zpgen batch: interrupted: finishing the running "
+                      "reports (interrupt again to abort them)\n");
+    }
+    if ((n_int >= 2 || got_term) && !aborted) {
+      aborted = true;
+      for (int i = 0; i < started; i++)
+        if (w[i].alive)
+          kill(w[i].pid, SIGTERM);
+    }
+    /* hand out work */
+    for (int i = 0; i < started; i++) {
+      if (!w[i].alive || w[i].job >= 0 || w[i].in < 0)
+        continue;
+      if (stopping || next >= ntodo) {
+        close(w[i].in); /* the worker exits */
+        w[i].in = -1;
+        continue;
+      }
+      int32_t k = todo[next];
+      if (!write_all(w[i].in, &k, sizeof k)) {
+        close(w[i].in);
+        w[i].in = -1;
+        continue;
+      }
+      next++;
+      w[i].job = k;
+      running++;
+    }
+    struct pollfd pf[256];
+    int map[256], np = 0;
+    for (int i = 0; i < started && np < 256; i++)
+      if (w[i].alive) {
+        pf[np] = (struct pollfd){w[i].out, POLLIN, 0};
+        map[np++] = i;
+      }
+    if (!np)
+      break;
+    int r = poll(pf, (nfds_t)np, 200);
+    if (r < 0 && errno != EINTR)
+      break;
+    if (r <= 0) {
+      progress_show(pr, false);
+      continue;
+    }
+    for (int q = 0; q < np; q++) {
+      if (!(pf[q].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      wk *x = &w[map[q]];
+      answer a;
+      if (!read_all(x->out, &a, sizeof a) || a.job != x->job ||
+          a.diag_len < 0) {
+        /* the worker is gone */
+        close(x->out);
+        if (x->in >= 0)
+          close(x->in);
+        x->in = -1;
+        x->alive = false;
+        int ws = 0;
+        waitpid(x->pid, &ws, 0);
+        if (x->job >= 0) {
+          job *j = &b->jobs[x->job];
+          j->st = aborted ? ST_INTERRUPTED : ST_FAILED;
+          j->rc = ZP_RENDER_IO;
+          if (aborted)
+            j->diag = xprintf("%s: error: aborted\n", j->out);
+          else if (WIFSIGNALED(ws))
+            j->diag = xprintf("%s: error: the worker rendering it died of "
+                              "signal %d (%s)\n",
+                              j->out, WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+          else
+            j->diag =
+                xprintf("%s: error: the worker rendering it exited\n", j->out);
+          running--;
+          pr->done++;
+          pr->failed += !aborted;
+          if (!aborted)
+            print_diag(pr, j);
+          x->job = -1;
+          /* the next report gets a fresh worker */
+          if (!stopping && next < ntodo)
+            spawn(b, w, map[q], started);
+        }
+        continue;
+      }
+      job *j = &b->jobs[a.job];
+      j->diag = xcalloc((size_t)a.diag_len + 1, 1);
+      if (!read_all(x->out, j->diag, (size_t)a.diag_len))
+        j->diag[0] = 0;
+      j->st = (status)a.st;
+      j->rc = a.rc;
+      j->ms = (long)a.ms;
+      j->pages = a.pages;
+      j->warnings = a.warnings;
+      j->bytes = a.bytes;
+      memcpy(j->sha, a.sha, sizeof j->sha);
+      j->sha[64] = 0;
+      x->job = -1;
+      running--;
+      pr->done++;
+      pr->failed += j->st == ST_FAILED;
+      if (j->st == ST_FAILED || j->warnings)
+        print_diag(pr, j);
+      progress_show(pr, pr->done == pr->total);
+    }
+  }
+  for (int i = 0; i < started; i++) {
+    if (w[i].in >= 0)
+      close(w[i].in);
+    if (w[i].alive) {
+      close(w[i].out);
+      waitpid(w[i].pid, NULL, 0);
+    }
+  }
+  free(w);
+  signal(SIGINT, SIG_DFL);
+  for (int i = next; i < ntodo; i++)
+    b->jobs[todo[i]].st = ST_INTERRUPTED;
+  return !stopping && started > 0;
+}
+
+static bool write_report(batch *b) {
+  char tmp[PATH_MAX + 64];
+  if (!out_open_temp(b->report, tmp, sizeof tmp))
+    return false;
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    out_discard(tmp);
+    return false;
+  }
+  for (int i = 0; i < b->njobs; i++) {
+    const job *j = &b->jobs[i];
+    char err[1024];
+    fputs("{\"id\":", f);
+    json_str(f, j->id);
+    fprintf(f, ",\"status\":\"%s\",\"fingerprint\":", status_name[j->st]);
+    json_str(f, j->fp);
+    fprintf(f, ",\"ms\":%ld,\"pages\":%d,\"bytes\":%lld,\"sha256\":", j->ms,
+            j->pages, j->bytes);
+    if (j->st == ST_RENDERED)
+      json_str(f, j->sha);
+    else
+      fputs("null", f);
+    fprintf(f, ",\"warnings\":%d,\"error\":", j->warnings);
+    if (j->st == ST_FAILED || j->st == ST_INTERRUPTED)
+      json_str(f, first_error(j->diag, err, sizeof err));
+    else
+      fputs("null", f);
+    if (j->why && j->st != ST_SKIPPED) {
+      fputs(",\"why\":", f);
+      json_str(f, j->why);
+    }
+    fputs("}\n", f);
+  }
+  if (fclose(f) != 0) {
+    out_discard(tmp);
+    return false;
+  }
+  return out_commit(tmp, b->report);
+}
+
+static int cmp_long(const void *a, const void *b) {
+  long x = *(const long *)a, y = *(const long *)b;
+  return (x > y) - (x < y);
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+static bool parse_shard(const char *s, long *i, long *n) {
+  char *end;
+  errno = 0;
+  *i = strtol(s, &end, 10);
+  if (end == s || *end != '/' || errno)
+    return false;
+  const char *t = end + 1;
+  *n = strtol(t, &end, 10);
+  return end != t && !*end && !errno && *n >= 1 && *n <= 1000000 && *i >= 0 &&
+         *i < *n;
+}
+
+static bool parse_count(const char *s, long *v, long max) {
+  char *end;
+  errno = 0;
+  *v = strtol(s, &end, 10);
+  return end != s && !*end && !errno && *v >= 1 && *v <= max;
+}
+
+/* --shard, else Slurm's array variables, else Kubernetes' index with a
+ * count; false with a message when they are inconsistent. */
+static bool default_shard(batch *b, const char *count_opt) {
+  const char *id = getenv("SLURM_ARRAY_TASK_ID");
+  const char *cnt = getenv("SLURM_ARRAY_TASK_COUNT");
+  const char *min = getenv("SLURM_ARRAY_TASK_MIN");
+  long i, n, m = 0;
+  if (id && *id && cnt && *cnt) {
+    char *e1, *e2;
+    i = strtol(id, &e1, 10);
+    n = strtol(cnt, &e2, 10);
+    if (min && *min)
+      m = strtol(min, NULL, 10);
+    if (*e1 || *e2 || n < 1 || i - m < 0 || i - m >= n) {
+      fprintf(stderr,
+              "zpgen batch: SLURM_ARRAY_TASK_ID=%s (minimum %ld) is not a "
+              "slice of SLURM_ARRAY_TASK_COUNT=%s; use --array=0-%ld\n",
+              id, m, cnt, n > 0 ? n - 1 : 0);
+      return false;
+    }
+    b->shard_i = i - m;
+    b->shard_n = n;
+    return true;
+  }
+  const char *k8s = getenv("JOB_COMPLETION_INDEX");
+  if (k8s && *k8s) {
+    const char *c = count_opt ? count_opt : getenv("ZPGEN_SHARD_COUNT");
+    char *e;
+    i = strtol(k8s, &e, 10);
+    if (!c || !parse_count(c, &n, 1000000) || *e || i < 0 || i >= n) {
+      fprintf(stderr,
+              "zpgen batch: JOB_COMPLETION_INDEX=%s needs "
+              "--shard-count N (or ZPGEN_SHARD_COUNT) above it, the "
+              "Job's completions\n",
+              k8s);
+      return false;
+    }
+    b->shard_i = i;
+    b->shard_n = n;
+  }
+  return true;
+}
+
+int zp_batch_main(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"jobs", required_argument, NULL, 'j'},
+      {"force", no_argument, NULL, 'F'},
+      {"dry-run", no_argument, NULL, 'n'},
+      {"report", required_argument, NULL, 'r'},
+      {"shard", required_argument, NULL, 'S'},
+      {"shard-count", required_argument, NULL, 'C'},
+      {"template", required_argument, NULL, 't'},
+      {"output-dir", required_argument, NULL, 'O'},
+      {"fonts", required_argument, NULL, 'f'},
+      {"strict", no_argument, NULL, 's'},
+      {"allow-inconsistent", no_argument, NULL, 'A'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  batch b = {0};
+  b.nworkers = cpu_count() < 256 ? cpu_count() : 256;
+  b.shard_n = 1;
+  const char *shard = NULL, *count = NULL;
+  int c;
+  long v;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "j:t:f:hn", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'j':
+      if (!parse_count(optarg, &v, 256)) {
+        fprintf(stderr, "zpgen batch: --jobs %s: expected 1 to 256\n", optarg);
+        return EXIT_USAGE;
+      }
+      b.nworkers = (int)v;
+      break;
+    case 'F':
+      b.force = true;
+      break;
+    case 'n':
+      b.dry_run = true;
+      break;
+    case 'r':
+      b.report = optarg;
+      break;
+    case 'S':
+      shard = optarg;
+      break;
+    case 'C':
+      count = optarg;
+      break;
+    case 't':
+      b.dir_template = optarg;
+      break;
+    case 'O':
+      b.output_dir = optarg;
+      break;
+    case 'f':
+      if (b.nfonts < 16)
+        b.fonts[b.nfonts++] = optarg;
+      break;
+    case 's':
+      b.strict = true;
+      break;
+    case 'A':
+      b.allow_inconsistent = true;
+      break;
+    case 'q':
+      b.quiet = true;
+      break;
+    case 'h':
+      fputs(usage, stdout);
+      return EXIT_OK;
+    default:
+      fputs(usage, stderr);
+      return EXIT_USAGE;
+    }
+  }
+  if (optind + 1 != argc) {
+    fprintf(stderr, "zpgen batch: %s\n%s",
+            optind >= argc ? "no manifest given" : "more than one manifest",
+            usage);
+    return EXIT_USAGE;
+  }
+  b.manifest = argv[optind];
+  if (shard) {
+    if (!parse_shard(shard, &b.shard_i, &b.shard_n)) {
+      fprintf(stderr, "zpgen batch: --shard %s: expected I/N with 0 <= I < N\n",
+              shard);
+      return EXIT_USAGE;
+    }
+  } else if (!default_shard(&b, count)) {
+    return EXIT_USAGE;
+  }
+  b.datep = zp_render_epoch_date(b.date, sizeof b.date);
+  b.d = zp_diag_new(stderr);
+  if (!b.d)
+    return EXIT_IO;
+  double t0 = now_s();
+  int rc = EXIT_OK;
+  if (!load_manifest(&b)) {
+    rc = EXIT_INPUT;
+    goto done;
+  }
+  load_templates(&b);
+  plan(&b);
+  int *todo = xcalloc((size_t)b.njobs, sizeof *todo);
+  int ntodo = 0, nskip = 0, npre = 0;
+  for (int i = 0; i < b.njobs; i++) {
+    if (b.jobs[i].st == ST_PENDING)
+      todo[ntodo++] = i;
+    nskip += b.jobs[i].st == ST_SKIPPED;
+    npre += b.jobs[i].st == ST_FAILED;
+  }
+  progress pr = {isatty(2), b.quiet, now_s(), 0, ntodo, 0, 0, 0, false};
+  if (b.dry_run) {
+    for (int i = 0; i < ntodo; i++) {
+      const job *j = &b.jobs[todo[i]];
+      printf("render %s: %s\n", j->id, j->why);
+    }
+    for (int i = 0; i < b.njobs; i++)
+      if (b.jobs[i].st == ST_FAILED)
+        printf("fail %s: %s\n", b.jobs[i].id,
+               first_error(b.jobs[i].diag, (char[512]){0}, 512));
+    printf("%d to render, %d unchanged, %d failing%s\n", ntodo, nskip, npre,
+           b.shard_n > 1 ? " (this shard)" : "");
+    free(todo);
+    goto done;
+  }
+  for (int i = 0; i < b.njobs; i++)
+    if (b.jobs[i].st == ST_FAILED)
+      print_diag(&pr, &b.jobs[i]);
+  bool interrupted = false;
+  if (ntodo)
+    interrupted = !run_workers(&b, todo, ntodo, &pr);
+  free(todo);
+  progress_clear(&pr);
+  /* the summary */
+  int nren = 0, nfail = 0, nint = 0;
+  long long bytes = 0;
+  long *ms = xcalloc((size_t)b.njobs, sizeof *ms);
+  for (int i = 0; i < b.njobs; i++) {
+    const job *j = &b.jobs[i];
+    if (j->st == ST_RENDERED) {
+      ms[nren++] = j->ms;
+      bytes += j->bytes;
+    }
+    nfail += j->st == ST_FAILED;
+    nint += j->st == ST_INTERRUPTED || j->st == ST_PENDING;
+    if (j->st == ST_FAILED)
+      rc = j->rc == ZP_RENDER_IO || rc == EXIT_IO ? EXIT_IO : EXIT_INPUT;
+  }
+  if (nint || interrupted)
+    rc = EXIT_IO;
+  double el = now_s() - t0;
+  struct rusage ru;
+  getrusage(RUSAGE_CHILDREN, &ru);
+  qsort(ms, (size_t)nren, sizeof *ms, cmp_long);
+  fprintf(stderr,
+          "zpgen batch: %d report%s: %d rendered, %d skipped, %d failed",
+          b.njobs, b.njobs == 1 ? "" : "s", nren, nskip, nfail);
+  if (nint)
+    fprintf(stderr, ", %d not done (interrupted)", nint);
+  fprintf(stderr, " in %.2f s", el);
+  if (nren)
+    fprintf(stderr,
+            " (%.1f reports/s; per report median %ld ms, p95 %ld ms; %lld "
+            "bytes written; peak memory per worker %ld KiB)",
+            nren / el, ms[nren / 2], ms[(nren * 95 + 99) / 100 - 1], bytes,
+            ru.ru_maxrss);
+  fputc('\n', stderr);
+  free(ms);
+  for (int i = 0; i < b.njobs; i++)
+    if (b.jobs[i].st == ST_FAILED) {
+      char err[1024];
+      fprintf(stderr, "  failed %s: %s\n", b.jobs[i].id,
+              first_error(b.jobs[i].diag, err, sizeof err));
+    }
+  if (b.report && !write_report(&b)) {
+    fprintf(stderr, "%s: error: cannot write the report: %s\n", b.report,
+            strerror(errno));
+    rc = EXIT_IO;
+  }
+done:
+  for (int i = 0; i < b.njobs; i++) {
+    job *j = &b.jobs[i];
+    free(j->id);
+    free(j->tpl_path);
+    free(j->out);
+    for (int k = 0; k < j->ndata; k++)
+      free(j->data[k]);
+    free(j->inputs);
+    free(j->diag);
+  }
+  free(b.jobs);
+  for (int i = 0; i < b.ntpls; i++) {
+    if (!b.tpls[i].fs_shared)
+      zp_fontset_free(b.tpls[i].fs);
+    zp_tmpl_free(b.tpls[i].t);
+    free(b.tpls[i].path);
+    free(b.tpls[i].diag);
+    free(b.tpls[i].inputs);
+  }
+  free(b.tpls);
+  for (size_t i = 0; i < nhashes; i++)
+    free(hashes[i].path);
+  free(hashes);
+  free(b.base);
+  if (rc == EXIT_OK && zp_diag_errors(b.d) > 0)
+    rc = EXIT_INPUT;
+  zp_diag_free(b.d);
+  return rc;
+}
