@@ -78,6 +78,7 @@ typedef struct ctx {
   lvec lines;
   /* what a table draws on the current page, flushed by emit_page */
   struct tdraw *pending, *pending_tail;
+  struct tdraw *spare; /* drawn ones, reused: memory per page stays flat */
   /* scratch, grown as needed, reused by every paragraph */
   uint32_t *cp;
   int32_t *adv, *squeeze, *endsq;
@@ -574,8 +575,10 @@ typedef struct tdraw {
 } tdraw;
 
 static bool pend(ctx *c, tdraw *d) {
-  tdraw *n = zp_arena_alloc(c->arena, sizeof *n);
-  if (!n)
+  tdraw *n = c->spare;
+  if (n)
+    c->spare = n->next;
+  else if (!(n = zp_arena_alloc(c->arena, sizeof *n)))
     return false;
   *n = *d;
   n->next = NULL;
@@ -1311,6 +1314,10 @@ static bool flush_pending(ctx *c, zp_dl_page *p) {
                           d->width))
         return false;
     }
+  }
+  if (c->pending) { /* the drawn parts' nodes serve the next pages */
+    c->pending_tail->next = c->spare;
+    c->spare = c->pending;
   }
   c->pending = c->pending_tail = NULL;
   return true;
