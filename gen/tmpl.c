@@ -1,17 +1,22 @@
 /* tmpl.c — see tmpl.h. */
 #include "tmpl.h"
 
+#include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fmt.h"
 
 extern const char zp_schema_rng[];
 
 #define ZP_MAX_INCLUDE_DEPTH 16
+/* A template or style sheet is read whole into memory and parsed there:
+ * real ones are a few KB; 16 MB bounds the memory a template can take. */
+#define ZP_MAX_TEMPLATE_BYTES (16L << 20)
 
 typedef struct loader {
   zp_template *t;
@@ -23,6 +28,7 @@ typedef struct loader {
   int ntop, captop;
   xmlDocPtr schema_doc; /* the schema as a tree, for hints; parsed lazily */
   bool bad;             /* a malformed field was reported */
+  bool doctype;         /* a DOCTYPE was refused */
 } loader;
 
 static void on_parse_error(void *data, xmlErrorPtr e);
@@ -280,6 +286,26 @@ static void on_error(void *data, xmlErrorPtr e) { report_xml_error(data, e); }
 static void on_parse_error(void *data, xmlErrorPtr e) {
   xmlParserCtxtPtr ctxt = data;
   report_xml_error(ctxt->_private, e);
+}
+
+/* The parser's internalSubset callback: a template may not have a DOCTYPE
+ * (no DTD, so no entity declarations and no entity expansion, in text or
+ * attributes).  Reported at its line; the parser stops before reading a
+ * single declaration. */
+static void on_doctype(void *data, const xmlChar *name, const xmlChar *ext,
+                       const xmlChar *sys) {
+  xmlParserCtxtPtr ctxt = data;
+  loader *l = ctxt->_private;
+  if (!l->doctype)
+    zp_error(l->d,
+             (zp_loc){l->stack[l->depth - 1],
+                      ctxt->input ? ctxt->input->line : 0, 0},
+             "<!DOCTYPE %s> is not allowed: templates read no DTD and "
+             "expand no entities (write the character itself or a &#x…; "
+             "reference)",
+             name ? (const char *)name : "");
+  l->doctype = true;
+  xmlStopParser(ctxt);
 }
 
 static const char *intern(loader *l, const xmlChar *s) {
@@ -588,6 +614,41 @@ static bool gather(loader *l, const zp_tnode *root, const char *path) {
   return ok;
 }
 
+/* The whole file at path, NUL-terminated, in a malloc'd buffer; NULL with
+ * *why set when it cannot be read, is not a regular file or is larger
+ * than ZP_MAX_TEMPLATE_BYTES. */
+static char *read_file(const char *path, size_t *size, const char **why) {
+  char *text = NULL;
+  struct stat st;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    *why = strerror(errno);
+    return NULL;
+  }
+  if (fstat(fileno(f), &st) != 0) {
+    *why = strerror(errno);
+  } else if (S_ISDIR(st.st_mode)) {
+    *why = "it is a directory";
+  } else if (!S_ISREG(st.st_mode)) {
+    *why = "it is not a regular file";
+  } else if (st.st_size > ZP_MAX_TEMPLATE_BYTES) {
+    *why = "it is larger than 16 MB, the most a template may be";
+  } else if (!(text = malloc((size_t)st.st_size + 1))) {
+    *why = "out of memory";
+  } else {
+    *size = fread(text, 1, (size_t)st.st_size, f);
+    if (ferror(f) || *size != (size_t)st.st_size) {
+      *why = ferror(f) ? strerror(errno) : "the file changed while read";
+      free(text);
+      text = NULL;
+    } else {
+      text[*size] = 0;
+    }
+  }
+  fclose(f);
+  return text;
+}
+
 static bool load_file(loader *l, const char *path, zp_loc from,
                       bool stylesheet) {
   /* the same file under another spelling ("a/../b.xml") is the same */
@@ -604,15 +665,19 @@ static bool load_file(loader *l, const char *path, zp_loc from,
              ZP_MAX_INCLUDE_DEPTH);
     return false;
   }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
+  /* read here, so that every I/O error is ours, with the include's line
+   * (libxml2 would print a bare "I/O error" first) */
+  size_t size = 0;
+  const char *why = NULL;
+  char *text = read_file(path, &size, &why);
+  if (!text) {
     if (from.file)
-      zp_error(l->d, from, "cannot read the included file \"%s\"", path);
+      zp_error(l->d, from, "cannot read the included file \"%s\": %s", path,
+               why);
     else
-      zp_error(l->d, (zp_loc){path, 0, 0}, "cannot read the template");
+      zp_error(l->d, (zp_loc){path, 0, 0}, "cannot read the template: %s", why);
     return false;
   }
-  fclose(f);
   l->real[l->depth] = key;
   l->stack[l->depth++] = path;
   bool ok = false;
@@ -623,11 +688,13 @@ static bool load_file(loader *l, const char *path, zp_loc from,
     goto done;
   ctxt->_private = l;
   ctxt->sax->serror = on_parse_error;
+  /* a DOCTYPE stops the parser before its declarations are read */
+  ctxt->sax->internalSubset = on_doctype;
   /* no network, no entity expansion (so no external entities are read) */
-  doc = xmlCtxtReadFile(ctxt, path, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOCDATA |
-                            XML_PARSE_BIG_LINES);
-  if (!doc)
+  doc = xmlCtxtReadMemory(ctxt, text, (int)size, path, NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                              XML_PARSE_BIG_LINES);
+  if (!doc || l->doctype)
     goto done;
   v = xmlRelaxNGNewValidCtxt(l->schema);
   if (!v)
@@ -656,6 +723,7 @@ done:
     xmlFreeDoc(doc);
   if (ctxt)
     xmlFreeParserCtxt(ctxt);
+  free(text);
   l->depth--;
   return ok;
 }
