@@ -438,9 +438,15 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
     /* the shared formatters (fmt.h), on the number's text as written */
     if (!zp_fmt_number(fmt, arg && *arg ? arg : NULL, v->raw, buf,
                        sizeof buf)) {
-      char exp[96];
-      snprintf(exp, sizeof exp, "a number |%s can write%s", fmt,
-               strncmp(fmt, "cn", 2) == 0 ? " (an integer 0…99999)" : "");
+      char exp[128];
+      if (strpbrk(v->raw, "eE"))
+        snprintf(exp, sizeof exp,
+                 "a number written without an exponent for |%s (1000, not "
+                 "1e3)",
+                 fmt);
+      else
+        snprintf(exp, sizeof exp, "a number |%s can write%s", fmt,
+                 strncmp(fmt, "cn", 2) == 0 ? " (an integer 0…99999)" : "");
       report_type(b, n, path, v, exp);
       return false;
     }
@@ -718,13 +724,14 @@ static void finding(binder *b, const zp_tnode *n, const zp_json *v,
   const char *sev = zp_tmpl_attr(n, "severity");
   bool warn =
       (sev && strcmp(sev, "warning") == 0) || b->opts.inconsistent_as_warnings;
-  char jp[256];
+  char jp[256], st[64], ct[64];
   zp_json_path(v, jp, sizeof jp);
   b->findings++;
   zp_diag_report(b->d, warn ? ZP_WARNING : ZP_ERROR, data_loc(b, v),
-                 "%s: stated %s, %s %s; rule: %s (%s:%d)", jp, stated, what,
-                 computed_text, rule ? rule : "(none given)", n->loc.file,
-                 n->loc.line);
+                 "%s: stated %s, %s %s; rule: %s (%s:%d)", jp,
+                 shorten(stated, st, sizeof st), what,
+                 shorten(computed_text, ct, sizeof ct),
+                 rule ? rule : "(none given)", n->loc.file, n->loc.line);
 }
 
 static void check(binder *b, const zp_tnode *n) {
