@@ -719,9 +719,10 @@ static tlayout *table_prepare(ctx *c, const zp_block *b) {
       tc->col = cell->col;
       tc->colspan = cell->colspan > 0 ? cell->colspan : 1;
       tc->rowspan = cell->rowspan > 0 ? cell->rowspan : 1;
-      if (tc->col + tc->colspan > t->ncols)
+      /* the binder has checked both; compared without overflow */
+      if (tc->colspan > t->ncols - tc->col)
         tc->colspan = t->ncols - tc->col;
-      if (r + tc->rowspan > t->nrows)
+      if (tc->rowspan > t->nrows - r)
         tc->rowspan = t->nrows - r;
       tl->rows[r].cells[tl->rows[r].n++] = tc;
     }
