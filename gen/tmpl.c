@@ -29,6 +29,7 @@ typedef struct loader {
   xmlDocPtr schema_doc; /* the schema as a tree, for hints; parsed lazily */
   bool bad;             /* a malformed field was reported */
   bool doctype;         /* a DOCTYPE was refused */
+  int global_errors;    /* errors without a parser context, this file */
 } loader;
 
 static void on_parse_error(void *data, xmlErrorPtr e);
@@ -306,6 +307,22 @@ static void on_doctype(void *data, const xmlChar *name, const xmlChar *ext,
              name ? (const char *)name : "");
   l->doctype = true;
   xmlStopParser(ctxt);
+}
+
+/* libxml2 reports a few errors with no parser context (an encoding
+ * error, some I/O): while a template loads, these come here, as our
+ * diagnostics at the file being read, instead of being printed bare. */
+static void on_global_error(void *data, xmlErrorPtr e) {
+  loader *l = data;
+  if (l->global_errors++ == 0) /* the first; the rest repeat it */
+    report_xml_error(l, e);
+}
+
+/* Generic (unstructured) messages: their text also arrives structured, so
+ * this one stays silent. */
+static void on_generic_error(void *data, const char *fmt, ...) {
+  (void)data;
+  (void)fmt;
 }
 
 static const char *intern(loader *l, const xmlChar *s) {
@@ -679,6 +696,7 @@ static bool load_file(loader *l, const char *path, zp_loc from,
     return false;
   }
   l->real[l->depth] = key;
+  l->global_errors = 0;
   l->stack[l->depth++] = path;
   bool ok = false;
   xmlDocPtr doc = NULL;
@@ -739,6 +757,13 @@ zp_template *zp_tmpl_load(const char *path, zp_diag *d) {
   l.d = d;
   l.t->arena = a;
   l.t->path = zp_arena_strdup(a, path);
+  /* libxml2's global handlers, borrowed while loading and given back */
+  xmlStructuredErrorFunc saved_serror = xmlStructuredError;
+  void *saved_sctx = xmlStructuredErrorContext;
+  xmlGenericErrorFunc saved_generic = xmlGenericError;
+  void *saved_gctx = xmlGenericErrorContext;
+  xmlSetStructuredErrorFunc(&l, on_global_error);
+  xmlSetGenericErrorFunc(NULL, on_generic_error);
   pc = xmlRelaxNGNewMemParserCtxt(zp_schema_rng, (int)strlen(zp_schema_rng));
   if (pc) {
     xmlRelaxNGSetParserStructuredErrors(pc, on_error, &l);
@@ -757,6 +782,8 @@ done:
     xmlRelaxNGFree(l.schema);
   if (pc)
     xmlRelaxNGFreeParserCtxt(pc);
+  xmlSetStructuredErrorFunc(saved_sctx, saved_serror);
+  xmlSetGenericErrorFunc(saved_gctx, saved_generic);
   if (!ret)
     zp_arena_free(a);
   return ret;

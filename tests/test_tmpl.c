@@ -206,6 +206,21 @@ static void leaves_no_global_error_handler(void **state) {
   assert_int_equal(foreign_calls, 0);
   assert_ptr_equal(xmlStructuredError, foreign_handler);
   assert_ptr_equal(xmlStructuredErrorContext, &marker);
+  zp_diag_free(d);
+  /* an encoding error has no parser context: libxml2 would print it
+   * bare; it is ours, once, and the foreign handler is untouched */
+  p = put("enc.xml", "<?xml version=\"1.0\" encoding=\"GB2312\"?>\n"
+                     "<template xmlns=\"urn:zpgen:template:1\">\n"
+                     "  <body><p>\x85\x65"
+                     "ak</p></body>\n"
+                     "</template>\n");
+  xmlGenericErrorFunc generic = xmlGenericError;
+  d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_true(zp_diag_contains(d, "enc.xml: error: input conversion failed"));
+  assert_int_equal(foreign_calls, 0);
+  assert_ptr_equal(xmlStructuredError, foreign_handler);
+  assert_ptr_equal(xmlGenericError, generic);
   xmlSetStructuredErrorFunc(NULL, NULL);
   zp_diag_free(d);
 }
