@@ -476,6 +476,8 @@ static void computed_value(binder *b, const zp_tnode *n, const char *spec,
 static void field(binder *b, const zp_tnode *n, const zp_tfield *f, sbuf *out) {
   zp_tnode at = *n;
   at.loc = f->loc;
+  if (!spend(b, &at, 1))
+    return;
   if (f->expr) {
     computed_value(b, &at, f->expr, f->fmt, f->arg, out);
     return;
@@ -665,6 +667,9 @@ static bool calc(binder *b, const zp_tnode *n, const char *expr, double *num,
                  const char **text) {
   zp_calc_env env = {lookup, b, b->bands, b->nbands};
   char err[512];
+  /* parsing is linear in the expression: a long one in a loop costs */
+  if (!spend(b, n, 1 + (long)(strlen(expr) / 8)))
+    return false;
   if (!zp_calc_eval(expr, &env, num, text, err, sizeof err)) {
     char shown[96];
     zp_error(b->d, n->loc, "cannot compute {=%s}: %s",
@@ -1059,8 +1064,8 @@ static void check_style_lengths(binder *b, const zp_tnode *n,
            s->space_after > h)
     what = "space-before and space-after go from 0 to the text block's "
            "height";
-  else if (s->line_pitch < 0 || s->line_pitch > h)
-    what = "line-pitch goes from 0 to the text block's height";
+  else if ((s->line_pitch != 0 && s->line_pitch < 1) || s->line_pitch > h)
+    what = "line-pitch goes from 1 pt to the text block's height";
   if (what)
     zp_error(b->d, n->loc, "style \"%s\": %s (%.0f × %.0f mm)", s->name, what,
              w / MM, h / MM);
@@ -1793,11 +1798,13 @@ static void page_setup(binder *b, const zp_tnode *n) {
   /* pitches: above 0, at most the page (checked against the text block
    * once the page is known) */
   if ((v = zp_tmpl_attr(n, "line-pitch")) &&
-      (!parse_length(v, 16, 0, &p->line_pitch) || p->line_pitch <= 0))
-    zp_error(b->d, n->loc, "line-pitch=\"%.40s\" is not a length above 0", v);
+      (!parse_length(v, 16, 0, &p->line_pitch) || p->line_pitch < 1))
+    zp_error(b->d, n->loc,
+             "line-pitch=\"%.40s\" is not a length of 1 pt or more", v);
   if ((v = zp_tmpl_attr(n, "char-pitch")) &&
-      (!parse_length(v, 16, 0, &p->char_pitch) || p->char_pitch <= 0))
-    zp_error(b->d, n->loc, "char-pitch=\"%.40s\" is not a length above 0", v);
+      (!parse_length(v, 16, 0, &p->char_pitch) || p->char_pitch < 1))
+    zp_error(b->d, n->loc,
+             "char-pitch=\"%.40s\" is not a length of 1 pt or more", v);
 }
 
 static void sheet(binder *b) {
