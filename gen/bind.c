@@ -446,7 +446,10 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
                  fmt);
       else
         snprintf(exp, sizeof exp, "a number |%s can write%s", fmt,
-                 strncmp(fmt, "cn", 2) == 0 ? " (an integer 0…99999)" : "");
+                 strcmp(fmt, "cn") == 0 ? " (an integer 0…99999)"
+                 : strcmp(fmt, "cn-digits") == 0
+                     ? " (a whole number, 0 or more)"
+                     : "");
       report_type(b, n, path, v, exp);
       return false;
     }

@@ -227,7 +227,11 @@ static double factor_at(parser *ps) {
       for (e++; *e >= '0' && *e <= '9'; e++)
         ;
     char buf[64];
-    snprintf(buf, sizeof buf, "%.*s", (int)(e - s < 63 ? e - s : 63), s);
+    if (e - s > 40) { /* would be cut short, so read wrong */
+      fail(ps, "%s", "a number of more than 40 characters");
+      return 0;
+    }
+    snprintf(buf, sizeof buf, "%.*s", (int)(e - s), s);
     ps->p = e;
     return strtod(buf, NULL);
   }

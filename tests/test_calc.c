@@ -117,6 +117,8 @@ static void errors(void **state) {
       error_of("max(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17)"),
       "a function takes at most 16 arguments");
   assert_non_null(strstr(error_of("0x10"), "unexpected \"x10\""));
+  assert_string_equal(error_of("10000000000000000000000000000000000000000 + 1"),
+                      "a number of more than 40 characters");
 }
 
 /* Nesting: 64 levels work; 20,000 parentheses, minus signs or calls are
