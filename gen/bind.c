@@ -169,6 +169,14 @@ static long data_size(const zp_json *v) {
   return n;
 }
 
+/* The size of a template: its nodes plus the bytes of its texts. */
+static long template_size(const zp_tnode *n) {
+  long k = 0;
+  for (; n; n = n->next)
+    k += 1 + (long)(n->text ? strlen(n->text) : 0) + template_size(n->child);
+  return k;
+}
+
 /* Reports, once, that the budget is spent, at n; binding stops. */
 static bool over_budget(binder *b, const zp_tnode *n) {
   if (b->steps_left >= 0 && b->bytes_left >= 0)
@@ -1966,9 +1974,13 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   b.doc = zp_arena_alloc(a, sizeof *b.doc);
   b.doc->arena = a;
   int errors = zp_diag_errors(d);
-  long size = data_size(data->root);
-  b.steps_left = ZP_BIND_STEPS_BASE + ZP_BIND_STEPS_PER_DATA * size;
-  b.bytes_left = ZP_BIND_BYTES_BASE + ZP_BIND_BYTES_PER_DATA * size;
+  long size = data_size(data->root), tsize = 0;
+  for (int i = 0; i < t->ntop; i++)
+    tsize += template_size(t->top[i]->child) + 1;
+  b.steps_left = ZP_BIND_STEPS_BASE + ZP_BIND_STEPS_PER_DATA * size +
+                 ZP_BIND_STEPS_PER_TEMPLATE * tsize;
+  b.bytes_left = ZP_BIND_BYTES_BASE + ZP_BIND_BYTES_PER_DATA * size +
+                 ZP_BIND_BYTES_PER_TEMPLATE * tsize;
   sheet(&b);
   for (int i = 0; i < t->ntop; i++)
     check_style_refs(&b, t->top[i]);

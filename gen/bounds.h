@@ -54,16 +54,20 @@
  * Macros may call themselves 32 deep (bind.c), and a 2 KB template whose
  * macros each call the next ten times would expand 10^30 times; loops in
  * loops over the same array grow as its square.  So the binder keeps a
- * budget, linear in the size of the data whatever the template: steps
- * (every template node visited, every loop iteration, every value a sum
- * reaches) and bytes of text produced.  The size of the data is its number
- * of values plus the bytes of its strings, keys and numbers.  The sample
- * reports use under 0.1 step and about 1 byte per unit of data; the base
- * (4 MB of text) is some 2,000 pages. */
+ * budget, linear in the size of the data and of the template, however
+ * the template combines them: steps (every template node visited, every
+ * loop iteration, every field, every value a sum reaches) and bytes of
+ * text produced.  The size of the data is its number of values plus the
+ * bytes of its strings, keys and numbers; that of the template, its nodes
+ * plus the bytes of its texts (so a long template of literal text is never
+ * refused).  The sample reports use under 0.1 step and about 1 byte per
+ * unit of data; the base (4 MB of text) is some 2,000 pages. */
 #define ZP_BIND_STEPS_BASE 1000000L
 #define ZP_BIND_STEPS_PER_DATA 256L
+#define ZP_BIND_STEPS_PER_TEMPLATE 16L
 #define ZP_BIND_BYTES_BASE (4L << 20)
 #define ZP_BIND_BYTES_PER_DATA 64L
+#define ZP_BIND_BYTES_PER_TEMPLATE 16L
 
 /* ---- the PDF ---- */
 

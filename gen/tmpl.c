@@ -15,8 +15,9 @@ extern const char zp_schema_rng[];
 
 #define ZP_MAX_INCLUDE_DEPTH 16
 /* A template or style sheet is read whole into memory and parsed there:
- * real ones are a few KB; 16 MB bounds the memory a template can take. */
-#define ZP_MAX_TEMPLATE_BYTES (16L << 20)
+ * real ones are a few KB; 4 MB (some 300 MB as trees) bounds the memory
+ * a template can take. */
+#define ZP_MAX_TEMPLATE_BYTES (4L << 20)
 
 typedef struct loader {
   zp_template *t;
@@ -649,7 +650,7 @@ static char *read_file(const char *path, size_t *size, const char **why) {
   } else if (!S_ISREG(st.st_mode)) {
     *why = "it is not a regular file";
   } else if (st.st_size > ZP_MAX_TEMPLATE_BYTES) {
-    *why = "it is larger than 16 MB, the most a template may be";
+    *why = "it is larger than 4 MB, the most a template may be";
   } else if (!(text = malloc((size_t)st.st_size + 1))) {
     *why = "out of memory";
   } else {
