@@ -117,6 +117,12 @@ static zp_loc data_loc(const binder *b, const zp_json *v) {
   return (zp_loc){b->data->file, v->line, v->col};
 }
 
+/* The JSON path of v in the doc's arena, or NULL without a v. */
+static const char *json_path(binder *b, const zp_json *v) {
+  char jp[256];
+  return v ? zp_arena_strdup(b->a, zp_json_path(v, jp, sizeof jp)) : NULL;
+}
+
 static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
 
 /* s as it is, or its first bytes (whole characters) and "…" when it is
@@ -1273,6 +1279,7 @@ static void block(binder *b, const zp_tnode *n) {
     blk->style = st;
     blk->text = text;
     blk->data_loc = b->data_loc;
+    blk->data_path = json_path(b, b->data_val);
   } else if (strcmp(name, "section") == 0) {
     int lv = b->depth + 1;
     if (lv > MAX_LEVELS) {
@@ -1285,6 +1292,7 @@ static void block(binder *b, const zp_tnode *n) {
     b->data_val = NULL;
     const char *title = attr_text(b, n, "title");
     zp_loc dl = b->data_loc;
+    const zp_json *title_val = b->data_val;
     if (!string_fits(b, n, "the section title", title, b->data_val))
       title = "";
     const char *num = "";
@@ -1308,6 +1316,7 @@ static void block(binder *b, const zp_tnode *n) {
       blk->level = lv;
       blk->outline = b->levels[lv].outline;
       blk->data_loc = dl;
+      blk->data_path = json_path(b, title_val);
     }
     b->depth++;
     blocks(b, n->child);

@@ -1263,9 +1263,11 @@ static bool emit_page(ctx *c, size_t from, size_t to) {
                    : NULL;
     zp_loc loc = b ? b->loc : (zp_loc){0};
     zp_loc dl = b ? b->data_loc : (zp_loc){0};
-    char from_data[600] = "";
+    char from_data[800] = "";
     if (dl.file)
-      snprintf(from_data, sizeof from_data, " (this text comes from %s:%d:%d)",
+      snprintf(from_data, sizeof from_data,
+               " (this text comes from %s%s%s:%d:%d)",
+               b->data_path ? b->data_path : "", b->data_path ? ": " : "",
                dl.file, dl.line, dl.col);
     zp_error(c->d, loc,
              "the document would have more than %d pages, the most zpgen "

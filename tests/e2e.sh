@@ -137,7 +137,7 @@ done
 awk 'BEGIN { printf "{\"t\": \""; for (i = 0; i < 30000; i++) printf "长"; print "\", \"pages\": []}" }' >"$T/long-title.json"
 hostile "a 90,000-byte section title" "limits.xml:5: error: the section title is 90000 bytes long; .* \(the text comes from \\\$\.t: .*long-title.json:1:7\)" "$T/limits.xml" "$T/long-title.json"
 awk 'BEGIN { printf "{\"t\": \"x\", \"pages\": [\n"; for (i = 0; i < 10001; i++) printf "%s\"第%d页\"\n", i ? "," : "", i; print "]}" }' >"$T/pages.json"
-hostile "10,001 pages" "limits.xml:6: error: the document would have more than 10000 pages, the most zpgen writes \(this text comes from .*pages.json:10002:2\)" "$T/limits.xml" "$T/pages.json"
+hostile "10,001 pages" "limits.xml:6: error: the document would have more than 10000 pages, the most zpgen writes \(this text comes from \\$\.pages\[10000\]: .*pages.json:10002:2\)" "$T/limits.xml" "$T/pages.json"
 # a failed render leaves a good file untouched
 cp "$T/liwan-agri-2023.pdf" "$T/bad.pdf" 2>/dev/null && {
   $ZPGEN render --template $TPL --data "$T/malformed.json" -o "$T/bad.pdf" 2>/dev/null
