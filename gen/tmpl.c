@@ -27,10 +27,11 @@ typedef struct loader {
   const char *real[ZP_MAX_INCLUDE_DEPTH];  /* their canonical paths */
   int depth;
   int ntop, captop;
-  xmlDocPtr schema_doc; /* the schema as a tree, for hints; parsed lazily */
-  bool bad;             /* a malformed field was reported */
-  bool doctype;         /* a DOCTYPE was refused */
-  int global_errors;    /* errors without a parser context, this file */
+  xmlDocPtr schema_doc;     /* the schema as a tree, for hints; parsed lazily */
+  bool bad;                 /* a malformed field was reported */
+  bool doctype;             /* a DOCTYPE was refused */
+  int global_errors;        /* errors without a parser context, this file */
+  xmlParserCtxtPtr parsing; /* the parser at work, for their line */
 } loader;
 
 static void on_parse_error(void *data, xmlErrorPtr e);
@@ -315,8 +316,25 @@ static void on_doctype(void *data, const xmlChar *name, const xmlChar *ext,
  * diagnostics at the file being read, instead of being printed bare. */
 static void on_global_error(void *data, xmlErrorPtr e) {
   loader *l = data;
-  if (l->global_errors++ == 0) /* the first; the rest repeat it */
-    report_xml_error(l, e);
+  if (l->global_errors++ != 0) /* the first; the rest repeat it */
+    return;
+  xmlError at = *e;
+  char msg[600];
+  if (!at.line && l->parsing && l->parsing->input) {
+    /* where the parser stands: for an encoding error, the declaration */
+    at.line = l->parsing->input->line;
+    at.int2 = l->parsing->input->col;
+  }
+  if (at.domain == XML_FROM_I18N) {
+    snprintf(msg, sizeof msg,
+             "the file's bytes do not match its declared encoding (%s)",
+             e->message ? e->message : "conversion failed");
+    size_t n = strlen(msg);
+    if (n > 1 && msg[n - 2] == '\n') /* libxml2's message ends in a newline */
+      memmove(msg + n - 2, msg + n - 1, 2);
+    at.message = msg;
+  }
+  report_xml_error(l, &at);
 }
 
 /* Generic (unstructured) messages: their text also arrives structured, so
@@ -710,9 +728,11 @@ static bool load_file(loader *l, const char *path, zp_loc from,
   /* a DOCTYPE stops the parser before its declarations are read */
   ctxt->sax->internalSubset = on_doctype;
   /* no network, no entity expansion (so no external entities are read) */
+  l->parsing = ctxt;
   doc = xmlCtxtReadMemory(ctxt, text, (int)size, path, NULL,
                           XML_PARSE_NONET | XML_PARSE_NOCDATA |
                               XML_PARSE_BIG_LINES);
+  l->parsing = NULL;
   if (!doc || l->doctype)
     goto done;
   v = xmlRelaxNGNewValidCtxt(l->schema);

@@ -109,6 +109,7 @@ hostile "200 columns of 20 mm" "many-columns.xml:6: error: a table has at most 1
 hostile "a column 0 wide" "zero-column.xml:6: error: width=\"0mm\": a column must be wider than 0" $B/zero-column.xml
 hostile "macros that multiply" "macro-bomb.xml:[0-9]+: error: the template makes too much text for this data" $B/macro-bomb.xml
 hostile "an internal DTD subset with an entity in an attribute" "doctype-entity.xml:4: error: <!DOCTYPE template> is not allowed" $B/doctype-entity.xml
+hostile "bytes not in the declared encoding" "bad-encoding.xml:[0-9]+:[0-9]+: error: the file's bytes do not match its declared encoding" $B/bad-encoding.xml
 hostile "an include of a directory" "include-directory.xml:4: error: cannot read the included file .*templates\": it is a directory" $B/include-directory.xml
 hostile "a second byte-order mark" "bom-twice.json:1:1: error: malformed JSON: expected a JSON object, found a byte-order mark \(U\+FEFF\)" $TPL $B/bom-twice.json
 hostile "JSON cut inside a character" "cut-in-character.json:2:24: error: malformed JSON: unexpected end of file inside a character" $TPL $B/cut-in-character.json
