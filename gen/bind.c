@@ -624,6 +624,11 @@ static zp_calc_status lookup(void *ctx, const char *path, size_t len, bool many,
                              double *out, char *err, size_t errsize) {
   binder *b = ctx;
   char p[512];
+  if (len >= sizeof p) { /* would be cut short, so read wrong */
+    snprintf(err, errsize, "a data path of more than %zu characters",
+             sizeof p - 1);
+    return ZP_CALC_TYPE;
+  }
   snprintf(p, sizeof p, "%.*s", (int)len, path);
   if (many && strstr(p, "[*]")) {
     /* the first segment: a loop variable or the root */

@@ -685,6 +685,22 @@ static void numbers_validated_where_read(void **state) {
        "grid-lines=\"4294967297\": expected a whole number from 0 to 200"},
       {"<page line-pitch=\"300mm\"/>", "<p>a</p>",
        "line-pitch and char-pitch must fit the text block"},
+      {"",
+       "<p>{=sum(v"
+       ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaa"
+       ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaa"
+       ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaa"
+       ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaa"
+       ")}</p>",
+       "…}: a data path of more than 511 characters"},
       {"", "<check value=\"v\" equals=\"1\" places=\"4294967296\"/>",
        "t.xml:12: error: <check> compares 0 to 12 decimals"},
       {"", "<table><col width=\"500mm\"/><row><cell>a</cell></row></table>",
