@@ -1614,20 +1614,23 @@ static void table_rows(binder *b, tbuild *tb, const zp_tnode *first,
   }
 }
 
-/* The fixed columns and the least widths of fitted ones, with a character
- * for each proportional column, must fit the text block: else the table
- * would be drawn off the page. */
+/* Every column needs its padding and a character at least, a fixed one
+ * its width and a fitted one its minimum; together they must fit the text
+ * block: else the table, or the text in its cells, would be drawn off the
+ * page. */
 static void table_fits(binder *b, const zp_tnode *n, const zp_table *t,
                        double em) {
-  double need = 0;
-  for (int i = 0; i < t->ncols; i++)
-    need += t->cols[i].kind == ZP_COL_PROPORTIONAL ? em : t->cols[i].width;
+  double need = 0, least = t->pad_left + t->pad_right + em;
+  for (int i = 0; i < t->ncols; i++) {
+    double w = t->cols[i].kind == ZP_COL_PROPORTIONAL ? 0 : t->cols[i].width;
+    need += w > least ? w : least;
+  }
   double w = block_width(b);
   if (need > w + 0.01)
     zp_error(b->d, n->loc,
-             "the table's %d columns need %.1f mm (fixed widths, fit minimums "
-             "and 1 em for each N* column), more than the text block's %.1f "
-             "mm",
+             "the table's %d columns need %.1f mm (fixed widths, fit minimums, "
+             "and for every column its padding and 1 em), more than the text "
+             "block's %.1f mm",
              t->ncols, need / MM, w / MM);
 }
 
@@ -1685,7 +1688,6 @@ static void table(binder *b, const zp_tnode *n) {
     v = zp_tmpl_attr(c, "align");
     col->align = v ? parse_align(v) : ZP_ALIGN_LEFT;
   }
-  table_fits(b, n, t, em);
   for (const zp_tnode *c = n->child; c; c = c->next)
     if (c->name && strcmp(c->name, "head") == 0)
       for (const zp_tnode *r = c->child; r; r = r->next)
@@ -1765,6 +1767,7 @@ static void table(binder *b, const zp_tnode *n) {
     t->pad_left = t->pad_right = got == 2 ? ph : pv;
   }
   t->min_split_lines = count_attr(b, n, "min-split-lines", 1, ZP_MAX_COUNT, 2);
+  table_fits(b, n, t, em);
   zp_block *blk = add_block(b, ZP_BLOCK_TABLE, n);
   if (!blk)
     return;
