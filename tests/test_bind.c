@@ -711,6 +711,12 @@ static void numbers_validated_where_read(void **state) {
        "<col width=\"20mm\"/><col width=\"20mm\"/><col width=\"fit\" "
        "min=\"10mm\"/><row><cell>a</cell></row></table>",
        "the table's 9 columns need 170.0 mm"},
+      {"",
+       "<table padding=\"20mm\"><col width=\"1*\"/><col width=\"1*\"/>"
+       "<col width=\"fit\"/><col width=\"1*\"/><row><cell>a</cell></row>"
+       "</table>",
+       "the table's 4 columns need 174.8 mm (fixed widths, fit minimums, and "
+       "for every column its padding and 1 em)"},
       {"", "<table><col width=\"0mm\"/><row><cell>a</cell></row></table>",
        "width=\"0mm\": a column must be wider than 0"},
       {"", "<table><col width=\"-5mm\"/><row><cell>a</cell></row></table>",
