@@ -1,7 +1,8 @@
 /* fuzz_render.c — libFuzzer harness for bind + layout + PDF.  An input is
  * a template, a NUL byte and the data; an input without a NUL is data for
- * the report template.  Every stage either succeeds or fails with an
- * error message; nothing crashes, leaks or runs away. */
+ * a sample template: the 自评表's when its length is odd, else the
+ * report's.  Every stage either succeeds or fails with an error message;
+ * nothing crashes, leaks or runs away. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,23 +13,27 @@
 #include "pdf.h"
 #include "tmpl.h"
 
-static char *report; /* templates/dept-self-eval-report.xml */
-static size_t report_len;
+static char *samples[2]; /* the report's and the 自评表's templates */
+static size_t sample_len[2];
 static char pdf_path[300];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_setup();
-  if (!report) {
+  if (!samples[0]) {
+    static const char *const names[] = {"dept-self-eval-report",
+                                        "dept-self-eval-table"};
     const char *root = getenv("ZP_ROOT");
-    char path[512];
-    snprintf(path, sizeof path, "%s/templates/dept-self-eval-report.xml",
-             root && *root ? root : ".");
-    report = fuzz_slurp(path, &report_len);
+    for (int i = 0; i < 2; i++) {
+      char path[512];
+      snprintf(path, sizeof path, "%s/templates/%s.xml",
+               root && *root ? root : ".", names[i]);
+      samples[i] = fuzz_slurp(path, &sample_len[i]);
+    }
     snprintf(pdf_path, sizeof pdf_path, "%s/out.pdf", fuzz_dir);
   }
   const uint8_t *nul = memchr(data, 0, size);
-  const char *tpl = nul ? (const char *)data : report;
-  size_t tpl_len = nul ? (size_t)(nul - data) : report_len;
+  const char *tpl = nul ? (const char *)data : samples[size & 1];
+  size_t tpl_len = nul ? (size_t)(nul - data) : sample_len[size & 1];
   const char *json = nul ? (const char *)nul + 1 : (const char *)data;
   size_t json_len = nul ? size - tpl_len - 1 : size;
 
