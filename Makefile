@@ -26,7 +26,7 @@ TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 SAMPLES := liwan-agri-2023:dept-self-eval-report lihu-2023:dept-self-eval-report panyu-agri-2021-table:dept-self-eval-table
 SAMPLE_PDFS := $(foreach s,$(SAMPLES),samples/$(word 1,$(subst :, ,$(s))).pdf)
 
-.PHONY: all samples test unit e2e golden san check-format format install clean bench bench-peers slurm-example
+.PHONY: all samples test unit e2e golden san check-format format install clean bench bench-peers slurm-example fuzz fuzz-short
 all: bin/zpgen
 
 build/gen/schema.c: templates/zpgen.rng
@@ -107,12 +107,49 @@ san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/e2e.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/batch.sh
 san: $(TOOLS)
-test: unit e2e golden san check-format
+
+# Fuzzing (libFuzzer, clang from Debian): the JSON loader, the template
+# loader + binder, and bind + layout + PDF, under ASan + UBSan, each
+# starting from its seed corpus in tests/fuzz/corpus/ (the samples, the
+# bad-input fixtures, hand-written edge cases).  New inputs go to
+# build/fuzz/corpus/, crashes to build/fuzz/crash-*: a crash found becomes
+# a fixture in tests/bad/ or a unit test.
+#   make fuzz FUZZ_SECONDS=300     each harness for that long, one at a time
+#   make fuzz-short                each for FUZZ_SHORT_SECONDS (in `make test`)
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SHORT_SECONDS ?= 15
+FUZZERS := json tmpl render
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_OBJS := $(patsubst gen/%.c,build/fuzzobj/%.o,$(SRCS)) build/fuzzobj/schema.o
+.SECONDARY: $(FUZZ_OBJS)
+build/fuzzobj/%.o: gen/%.c $(wildcard gen/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ALL_CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/fuzzobj/schema.o: build/gen/schema.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ALL_CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ALL_CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+# run_fuzzer NAME SECONDS
+run_fuzzer = mkdir -p build/fuzz/corpus/$(1) && \
+  ZP_ROOT=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 build/fuzz/fuzz_$(1) \
+    -max_total_time=$(2) -timeout=20 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+    -artifact_prefix=build/fuzz/crash-$(1)- build/fuzz/corpus/$(1) tests/fuzz/corpus/$(1) \
+    2>build/fuzz/$(1).log || { tail -40 build/fuzz/$(1).log; exit 1; }; \
+  grep -E '^stat::number_of_executed_units|^Done' build/fuzz/$(1).log | tr '\n' ' '; echo "($(1), $(2) s)"
+fuzz: $(addprefix build/fuzz/fuzz_,$(FUZZERS))
+	@set -e; $(foreach f,$(FUZZERS),$(call run_fuzzer,$(f),$(FUZZ_SECONDS));)
+fuzz-short: $(addprefix build/fuzz/fuzz_,$(FUZZERS))
+	@set -e; $(foreach f,$(FUZZERS),$(call run_fuzzer,$(f),$(FUZZ_SHORT_SECONDS));)
+
+test: unit e2e golden san check-format fuzz-short
 
 check-format:
-	clang-format --dry-run --Werror gen/*.c gen/*.h tests/*.c tests/tools/*.c
+	clang-format --dry-run --Werror gen/*.c gen/*.h tests/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 format:
-	clang-format -i gen/*.c gen/*.h tests/*.c tests/tools/*.c
+	clang-format -i gen/*.c gen/*.h tests/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 
 # Benchmarks (not tests): one render of each sample and of long tables; a
 # batch of 500 varied reports cold, warm and after a shared-file change.

@@ -2,11 +2,13 @@
 #include "bind.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "calc.h"
 #include "fmt.h"
 
@@ -34,11 +36,19 @@ typedef struct named_style {
   bool resolving;
 } named_style;
 
-/* A growable text buffer. */
+/* A growable text buffer, charged to a budget of bytes: past it nothing
+ * more is appended (the caller reports it). */
 typedef struct sbuf {
   char *s;
   size_t n, cap;
+  long *left; /* bytes the binder may still produce */
 } sbuf;
+
+/* A body cell with an explicit rowspan: row, index in the row, <cell>. */
+typedef struct rowspan_rec {
+  int row, k;
+  zp_loc loc;
+} rowspan_rec;
 
 /* A merged cell being extended down: template cell + loop iteration. */
 typedef struct span_rec {
@@ -65,19 +75,27 @@ typedef struct binder {
   int use_depth;
   int tables;
   zp_block *tail;
-  double line_pitch; /* the page grid's, for "line" lengths */
-  zp_loc data_loc;   /* of the first field of the text being built */
+  double line_pitch;       /* the page grid's, for "line" lengths */
+  zp_loc data_loc;         /* of the first field of the text being built */
+  const zp_json *data_val; /* and its value */
   int errors;
   zp_bind_opts opts;
   zp_calc_band bands[16];
   int nbands;
   int findings; /* checks that failed */
-  bool aborted; /* a runaway macro: stop binding */
+  bool aborted; /* a runaway macro or the budget spent: stop binding */
+  /* the budget (bounds.h): steps and bytes left, linear in the data */
+  long steps_left, bytes_left;
 } binder;
 
 /* ---- small helpers ---- */
 
 static void sb_put(sbuf *b, const char *s, size_t n) {
+  if (*b->left < (long)n) {
+    *b->left = -1;
+    return;
+  }
+  *b->left -= (long)n;
   if (b->n + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 256;
     while (cap < b->n + n + 1)
@@ -99,7 +117,92 @@ static zp_loc data_loc(const binder *b, const zp_json *v) {
   return (zp_loc){zp_json_file(b->data, v), v->line, v->col};
 }
 
+/* The JSON path of v in the doc's arena, or NULL without a v. */
+static const char *json_path(binder *b, const zp_json *v) {
+  char jp[256];
+  return v ? zp_arena_strdup(b->a, zp_json_path(v, jp, sizeof jp)) : NULL;
+}
+
 static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
+
+/* s as it is, or its first bytes (whole characters) and "…" when it is
+ * too long for a message. */
+static const char *shorten(const char *s, char *buf, size_t size) {
+  size_t n = strlen(s);
+  if (n < size)
+    return s;
+  n = size - 4; /* room for "…" */
+  while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+    n--;
+  memcpy(buf, s, n);
+  memcpy(buf + n, "…", 4);
+  return buf;
+}
+
+/* A text that becomes a PDF string (a bookmark, an Info property) must be
+ * short enough (ZP_MAX_TEXT_STRING); else an error at n naming the data
+ * it came from. */
+static bool string_fits(binder *b, const zp_tnode *n, const char *what,
+                        const char *text, const zp_json *from) {
+  size_t len = strlen(text);
+  if (len <= ZP_MAX_TEXT_STRING)
+    return true;
+  char jp[256] = "", src[600] = "";
+  if (from) {
+    zp_json_path(from, jp, sizeof jp);
+    snprintf(src, sizeof src, " (the text comes from %s: %s:%d:%d)", jp,
+             b->data->file, from->line, from->col);
+  }
+  zp_error(b->d, n->loc,
+           "%s is %zu bytes long; a PDF bookmark or document property holds "
+           "at most %d%s",
+           what, len, ZP_MAX_TEXT_STRING, src);
+  return false;
+}
+
+/* ---- the budget (bounds.h) ---- */
+
+/* The size of the data: its values plus the bytes of its strings, keys
+ * and numbers. */
+static long data_size(const zp_json *v) {
+  long n = 1 + (long)(v->key ? strlen(v->key) : 0);
+  if (v->type == ZP_JSON_STRING)
+    n += (long)v->length;
+  else if (v->type == ZP_JSON_NUMBER)
+    n += (long)strlen(v->raw);
+  for (const zp_json *c = v->child; c; c = c->next)
+    n += data_size(c);
+  return n;
+}
+
+/* The size of a template: its nodes plus the bytes of its texts. */
+static long template_size(const zp_tnode *n) {
+  long k = 0;
+  for (; n; n = n->next)
+    k += 1 + (long)(n->text ? strlen(n->text) : 0) + template_size(n->child);
+  return k;
+}
+
+/* Reports, once, that the budget is spent, at n; binding stops. */
+static bool over_budget(binder *b, const zp_tnode *n) {
+  if (b->steps_left >= 0 && b->bytes_left >= 0)
+    return b->aborted;
+  if (!b->aborted)
+    zp_error(b->d, n->loc,
+             "the template makes too much %s for this data (a macro or a "
+             "loop that multiplies itself?): the binder's budget grows with "
+             "the data, and is %s",
+             b->steps_left < 0 ? "work" : "text",
+             b->steps_left < 0 ? "spent here" : "spent on this text");
+  b->aborted = true;
+  return true;
+}
+
+/* Spends k steps at n; false (after the report) when none are left. */
+static bool spend(binder *b, const zp_tnode *n, long k) {
+  b->steps_left -= k;
+  return !over_budget(b, n);
+}
 
 /* left | center | right | justify (the schema allows no other value). */
 static zp_align parse_align(const char *v) {
@@ -109,12 +212,73 @@ static zp_align parse_align(const char *v) {
                                      : ZP_ALIGN_LEFT;
 }
 
-/* A length: "37mm", "1.5cm", "16pt", "2em", "1line", "0".  em is the size
- * of an em in pt.  Returns false when malformed. */
-static bool parse_length(const char *s, double em, double line, double *out) {
+/* A number as templates write it: an optional sign, digits, an optional
+ * point and digits; no exponent, no "nan" or "inf", no hex, at most
+ * ZP_MAX_NUMBER_CHARS characters, so the result is always finite.  Sets
+ * *end past it; false (and *end = s) when there is none. */
+static bool parse_number(const char *s, double *out, const char **end) {
+  const char *p = s;
+  *end = s;
+  if (*p == '-' || *p == '+')
+    p++;
+  const char *digits = p;
+  while (*p >= '0' && *p <= '9')
+    p++;
+  bool intpart = p > digits;
+  if (*p == '.') {
+    p++;
+    const char *frac = p;
+    while (*p >= '0' && *p <= '9')
+      p++;
+    if (!intpart && p == frac)
+      return false;
+  } else if (!intpart) {
+    return false;
+  }
+  if (p - s > ZP_MAX_NUMBER_CHARS)
+    return false;
+  char buf[ZP_MAX_NUMBER_CHARS + 1];
+  memcpy(buf, s, (size_t)(p - s));
+  buf[p - s] = 0;
+  *out = strtod(buf, NULL);
+  *end = p;
+  return isfinite(*out);
+}
+
+/* A whole number in [min, max] (the schema has checked the digits, but
+ * not the size: atoi would overflow). */
+static bool parse_count(const char *s, long min, long max, int *out) {
   char *end;
-  double v = strtod(s, &end);
-  if (end == s)
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end || errno == ERANGE || v < min || v > max)
+    return false;
+  *out = (int)v;
+  return true;
+}
+
+/* An integer attribute of n with its default, checked against [min, max];
+ * an error at n's line names the range. */
+static int count_attr(binder *b, const zp_tnode *n, const char *key, long min,
+                      long max, int dflt) {
+  const char *v = zp_tmpl_attr(n, key);
+  int r = dflt;
+  if (v && !parse_count(v, min, max, &r)) {
+    zp_error(b->d, n->loc,
+             "%s=\"%.40s\": expected a whole number from %ld to %ld", key, v,
+             min, max);
+    return dflt;
+  }
+  return r;
+}
+
+/* A length: "37mm", "1.5cm", "16pt", "2em", "1line", "0".  em is the size
+ * of an em in pt.  Returns false when malformed, or longer than the
+ * largest page (ZP_MAX_LENGTH) either way. */
+static bool parse_length(const char *s, double em, double line, double *out) {
+  const char *end;
+  double v;
+  if (!parse_number(s, &v, &end))
     return false;
   while (*end == ' ')
     end++;
@@ -129,6 +293,8 @@ static bool parse_length(const char *s, double em, double line, double *out) {
   else if (strcmp(end, "line") == 0 || strcmp(end, "lines") == 0)
     v *= line;
   else
+    return false;
+  if (!isfinite(v) || fabs(v) > ZP_MAX_LENGTH)
     return false;
   *out = v;
   return true;
@@ -148,9 +314,10 @@ static bool parse_size(const char *s, double *out) {
       *out = hao[i].pt;
       return true;
     }
-  char *end;
-  double v = strtod(s, &end);
-  if (end == s || v <= 0 || (*end && strcmp(end, "pt") != 0))
+  const char *end;
+  double v;
+  if (!parse_number(s, &v, &end) || v < ZP_MIN_FONT_SIZE ||
+      v > ZP_MAX_FONT_SIZE || (*end && strcmp(end, "pt") != 0))
     return false;
   *out = v;
   return true;
@@ -285,9 +452,18 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
     /* the shared formatters (fmt.h), on the number's text as written */
     if (!zp_fmt_number(fmt, arg && *arg ? arg : NULL, v->raw, buf,
                        sizeof buf)) {
-      char exp[96];
-      snprintf(exp, sizeof exp, "a number |%s can write%s", fmt,
-               strncmp(fmt, "cn", 2) == 0 ? " (an integer 0…99999)" : "");
+      char exp[128];
+      if (strpbrk(v->raw, "eE"))
+        snprintf(exp, sizeof exp,
+                 "a number written without an exponent for |%s (1000, not "
+                 "1e3)",
+                 fmt);
+      else
+        snprintf(exp, sizeof exp, "a number |%s can write%s", fmt,
+                 strcmp(fmt, "cn") == 0 ? " (an integer 0…99999)"
+                 : strcmp(fmt, "cn-digits") == 0
+                     ? " (a whole number, 0 or more)"
+                     : "");
       report_type(b, n, path, v, exp);
       return false;
     }
@@ -317,6 +493,8 @@ static void computed_value(binder *b, const zp_tnode *n, const char *spec,
 static void field(binder *b, const zp_tnode *n, const zp_tfield *f, sbuf *out) {
   zp_tnode at = *n;
   at.loc = f->loc;
+  if (!spend(b, &at, 1))
+    return;
   if (f->expr) {
     computed_value(b, &at, f->expr, f->fmt, f->arg, out);
     return;
@@ -341,8 +519,10 @@ static void field(binder *b, const zp_tnode *n, const zp_tfield *f, sbuf *out) {
     report_missing(b, &at, f->path, near, missing, exp);
     return;
   }
-  if (!b->data_loc.file)
+  if (!b->data_loc.file) {
     b->data_loc = data_loc(b, v);
+    b->data_val = v;
+  }
   format_value(b, &at, f->path, v, f->fmt, f->arg, out);
 }
 
@@ -388,8 +568,9 @@ static const char *attr_text(binder *b, const zp_tnode *n, const char *name) {
   if (!fields && strchr(a->value, '{') &&
       !zp_tmpl_parse_fields(b->a, a->value, n->loc, &fields, &nfields, b->d))
     return "";
-  sbuf s = {0};
+  sbuf s = {.left = &b->bytes_left};
   expand(b, n, a->value, fields, nfields, &s);
+  over_budget(b, n);
   const char *r = zp_arena_strdup(b->a, s.s ? s.s : "");
   free(s.s);
   return r;
@@ -399,8 +580,8 @@ static const char *attr_text(binder *b, const zp_tnode *n, const char *name) {
 
 /* Sums the numbers that path reaches from cur; [*] runs over arrays. */
 static void sum_walk(const zp_json *cur, const char *p, double *sum, int *count,
-                     bool *bad) {
-  if (!cur)
+                     bool *bad, long *steps) {
+  if (!cur || --*steps < 0)
     return;
   if (*p == '.')
     p++;
@@ -419,14 +600,14 @@ static void sum_walk(const zp_json *cur, const char *p, double *sum, int *count,
       return;
     }
     for (const zp_json *e = cur->child; e; e = e->next)
-      sum_walk(e, p + 3, sum, count, bad);
+      sum_walk(e, p + 3, sum, count, bad, steps);
     return;
   }
   if (*p == '[') {
     char *end;
     long i = strtol(p + 1, &end, 10);
     if (*end == ']')
-      sum_walk(zp_json_at(cur, (size_t)i), end + 1, sum, count, bad);
+      sum_walk(zp_json_at(cur, (size_t)i), end + 1, sum, count, bad, steps);
     return;
   }
   size_t seg = strcspn(p, ".[");
@@ -436,13 +617,18 @@ static void sum_walk(const zp_json *cur, const char *p, double *sum, int *count,
     *bad = true; /* a member of something that is not an object */
     return;
   }
-  sum_walk(zp_json_get(cur, key), p + seg, sum, count, bad);
+  sum_walk(zp_json_get(cur, key), p + seg, sum, count, bad, steps);
 }
 
 static zp_calc_status lookup(void *ctx, const char *path, size_t len, bool many,
                              double *out, char *err, size_t errsize) {
   binder *b = ctx;
   char p[512];
+  if (len >= sizeof p) { /* would be cut short, so read wrong */
+    snprintf(err, errsize, "a data path of more than %zu characters",
+             sizeof p - 1);
+    return ZP_CALC_TYPE;
+  }
   snprintf(p, sizeof p, "%.*s", (int)len, path);
   if (many && strstr(p, "[*]")) {
     /* the first segment: a loop variable or the root */
@@ -459,7 +645,15 @@ static zp_calc_status lookup(void *ctx, const char *path, size_t len, bool many,
     double sum = 0;
     int count = 0;
     bool bad = false;
-    sum_walk(cur, rest, &sum, &count, &bad);
+    sum_walk(cur, rest, &sum, &count, &bad, &b->steps_left);
+    if (b->steps_left < 0) {
+      snprintf(err, errsize,
+               "the template makes too much work for this data (a sum over "
+               "[*] inside loops over the same data?): the binder's budget "
+               "grows with the data, and is spent here");
+      b->aborted = true; /* reported by the caller */
+      return ZP_CALC_TYPE;
+    }
     if (bad) {
       snprintf(err, errsize, "%s reaches values that are not numbers", p);
       return ZP_CALC_TYPE;
@@ -496,8 +690,13 @@ static bool calc(binder *b, const zp_tnode *n, const char *expr, double *num,
                  const char **text) {
   zp_calc_env env = {lookup, b, b->bands, b->nbands};
   char err[512];
+  /* parsing is linear in the expression: a long one in a loop costs */
+  if (!spend(b, n, 1 + (long)(strlen(expr) / 8)))
+    return false;
   if (!zp_calc_eval(expr, &env, num, text, err, sizeof err)) {
-    zp_error(b->d, n->loc, "cannot compute {=%s}: %s", expr, err);
+    char shown[96];
+    zp_error(b->d, n->loc, "cannot compute {=%s}: %s",
+             shorten(expr, shown, sizeof shown), err);
     return false;
   }
   return true;
@@ -553,13 +752,14 @@ static void finding(binder *b, const zp_tnode *n, const zp_json *v,
   const char *sev = zp_tmpl_attr(n, "severity");
   bool warn =
       (sev && strcmp(sev, "warning") == 0) || b->opts.inconsistent_as_warnings;
-  char jp[256];
+  char jp[256], st[64], ct[64];
   zp_json_path(v, jp, sizeof jp);
   b->findings++;
   zp_diag_report(b->d, warn ? ZP_WARNING : ZP_ERROR, data_loc(b, v),
-                 "%s: stated %s, %s %s; rule: %s (%s:%d)", jp, stated, what,
-                 computed_text, rule ? rule : "(none given)", n->loc.file,
-                 n->loc.line);
+                 "%s: stated %s, %s %s; rule: %s (%s:%d)", jp,
+                 shorten(stated, st, sizeof st), what,
+                 shorten(computed_text, ct, sizeof ct),
+                 rule ? rule : "(none given)", n->loc.file, n->loc.line);
 }
 
 static void check(binder *b, const zp_tnode *n) {
@@ -605,7 +805,12 @@ static void check(binder *b, const zp_tnode *n) {
   else
     snprintf(stated, sizeof stated, "%s", v->raw);
   const char *pl = zp_tmpl_attr(n, "places");
-  int places = pl ? atoi(pl) : zp_fmt_places(stated);
+  int places = zp_fmt_places(stated);
+  if (pl && !parse_count(pl, 0, 12, &places)) {
+    zp_error(b->d, n->loc,
+             "<check> compares 0 to 12 decimals, not places=\"%.40s\"", pl);
+    return;
+  }
   if (places > 12) {
     zp_error(b->d, n->loc,
              "<check> compares at most 12 decimals; %s has %d "
@@ -769,6 +974,8 @@ static bool push(binder *b, const zp_tnode *n, const char *name,
 static void inline_content(binder *b, const zp_tnode *first, sbuf *out);
 
 static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
+  if (!spend(b, c, 1))
+    return;
   if (!c->name) {
     expand(b, c, c->text, c->fields, c->nfields, out);
   } else if (strcmp(c->name, "br") == 0) {
@@ -782,7 +989,7 @@ static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
     for (const zp_json *e = arr->child; e; e = e->next) {
       if (e != arr->child && sep)
         sb_puts(out, sep);
-      if (!push(b, c, as, e))
+      if (!push(b, c, as, e) || !spend(b, c, 1))
         return;
       inline_content(b, c->child, out);
       b->nvars--;
@@ -796,18 +1003,20 @@ static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
 }
 
 static void inline_content(binder *b, const zp_tnode *first, sbuf *out) {
-  for (const zp_tnode *c = first; c; c = c->next)
+  for (const zp_tnode *c = first; c && !b->aborted; c = c->next)
     inline_node(b, c, out);
 }
 
 /* The text of a p, item or cell, trimmed, in the doc's arena. */
 static const char *content_text(binder *b, const zp_tnode *n,
                                 const char *prefix) {
-  sbuf s = {0};
+  sbuf s = {.left = &b->bytes_left};
   if (prefix)
     sb_puts(&s, prefix);
   b->data_loc = (zp_loc){0};
+  b->data_val = NULL;
   inline_content(b, n->child, &s);
+  over_budget(b, n);
   char *t = s.s ? s.s : "";
   while (*t == ' ' || *t == '\t')
     t++;
@@ -846,7 +1055,8 @@ static void length_attr(binder *b, const zp_tnode *n, const char *key,
   const char *v = style_attr(b, n, key);
   if (v && !parse_length(v, em, b->line_pitch, out))
     zp_error(b->d, n->loc,
-             "style \"%s\": %s=\"%s\" is not a length (mm, cm, pt, em, line)",
+             "style \"%s\": %s=\"%.40s\" is not a length (mm, cm, pt, em, "
+             "line; no exponents, at most 5 m)",
              zp_tmpl_attr(n, "name"), key, v);
 }
 
@@ -856,15 +1066,49 @@ static void indent_attr(binder *b, const zp_tnode *n, const char *key,
                         double em, double *out, double *em_out) {
   length_attr(b, n, key, em, out);
   const char *v = style_attr(b, n, key);
-  char *end;
-  double k = v ? strtod(v, &end) : 0;
+  const char *end;
+  double k = 0;
   *em_out = 0;
-  if (v && end != v) {
+  if (v && parse_number(v, &k, &end)) {
     while (*end == ' ')
       end++;
     if (strcmp(end, "em") == 0)
       *em_out = k;
   }
+}
+
+/* The text block's width and height, pt. */
+static double block_width(const binder *b) {
+  const zp_page_setup *p = &b->doc->page;
+  return p->width - p->margin_left - p->margin_right;
+}
+static double block_height(const binder *b) {
+  const zp_page_setup *p = &b->doc->page;
+  return p->height - p->margin_top - p->margin_bottom;
+}
+
+/* A style's lengths must leave its text on the page: indents within the
+ * text block and leaving a line some room, spaces and pitch at most a
+ * text block high. */
+static void check_style_lengths(binder *b, const zp_tnode *n,
+                                const zp_style *s) {
+  double w = block_width(b), h = block_height(b);
+  double first = s->left_indent + s->first_indent;
+  const char *what = NULL;
+  if (s->left_indent < 0 || s->right_indent < 0 || first < 0)
+    what = "indents reach out of the text block (left of its edge)";
+  else if (s->left_indent + s->right_indent + s->size > w ||
+           first + s->right_indent + s->size > w)
+    what = "indents leave no room for a character in the text block";
+  else if (s->space_before < 0 || s->space_after < 0 || s->space_before > h ||
+           s->space_after > h)
+    what = "space-before and space-after go from 0 to the text block's "
+           "height";
+  else if ((s->line_pitch != 0 && s->line_pitch < 1) || s->line_pitch > h)
+    what = "line-pitch goes from 1 pt to the text block's height";
+  if (what)
+    zp_error(b->d, n->loc, "style \"%s\": %s (%.0f × %.0f mm)", s->name, what,
+             w / MM, h / MM);
 }
 
 /* A style by name, resolved; NULL with an error at n when unknown. */
@@ -931,9 +1175,9 @@ static const zp_style *get_style(binder *b, const char *name,
   s->size = 16;
   if ((v = style_attr(b, n, "size")) && !parse_size(v, &s->size))
     zp_error(b->d, n->loc,
-             "style \"%s\": size=\"%s\" is neither a 号 size (三号, 小四 …) "
-             "nor pt",
-             name, v);
+             "style \"%s\": size=\"%.40s\" is neither a 号 size (三号, 小四 "
+             "…) nor pt from %g to %g",
+             name, v, ZP_MIN_FONT_SIZE, ZP_MAX_FONT_SIZE);
   double em = s->size;
   indent_attr(b, n, "first-indent", em, &s->first_indent, &s->first_indent_em);
   indent_attr(b, n, "left-indent", em, &s->left_indent, &s->left_indent_em);
@@ -953,20 +1197,34 @@ static const zp_style *get_style(binder *b, const char *name,
   s->keep_with_next = yes(style_attr(b, n, "keep-with-next"));
   s->balance = yes(style_attr(b, n, "balance"));
   s->page_break_before = yes(style_attr(b, n, "page-break-before"));
-  s->widows = (v = style_attr(b, n, "widows")) ? atoi(v) : 2;
-  s->orphans = (v = style_attr(b, n, "orphans")) ? atoi(v) : 2;
+  s->widows = s->orphans = 2;
+  if ((v = style_attr(b, n, "widows")) &&
+      !parse_count(v, 1, ZP_MAX_COUNT, &s->widows))
+    zp_error(b->d, n->loc, "style \"%s\": widows=\"%.40s\": expected 1 to %d",
+             name, v, ZP_MAX_COUNT);
+  if ((v = style_attr(b, n, "orphans")) &&
+      !parse_count(v, 1, ZP_MAX_COUNT, &s->orphans))
+    zp_error(b->d, n->loc, "style \"%s\": orphans=\"%.40s\": expected 1 to %d",
+             name, v, ZP_MAX_COUNT);
   s->rules = ZP_BREAK_BASIC;
   if ((v = style_attr(b, n, "breaks")))
     s->rules = strcmp(v, "strict") == 0  ? ZP_BREAK_STRICT
                : strcmp(v, "loose") == 0 ? ZP_BREAK_LOOSE
                                          : ZP_BREAK_BASIC;
-  if ((v = style_attr(b, n, "latin-space")))
-    s->latin_space = atof(v);
+  const char *end;
+  if ((v = style_attr(b, n, "latin-space")) &&
+      (!parse_number(v, &s->latin_space, &end) || *end || s->latin_space < 0 ||
+       s->latin_space > 1))
+    zp_error(b->d, n->loc,
+             "style \"%s\": latin-space=\"%.40s\": expected a number of em "
+             "from 0 to 1",
+             name, v);
   s->fit = ZP_FIT_WORD;
   if ((v = style_attr(b, n, "fit")) && strcmp(v, "push-in") == 0)
     s->fit = ZP_FIT_PUSHIN;
   s->bind_units = yes(style_attr(b, n, "bind-units"));
   s->squeeze_pairs = yes(style_attr(b, n, "squeeze-pairs"));
+  check_style_lengths(b, n, s);
   ns->resolved = s;
   ns->resolving = false;
   return s;
@@ -1022,8 +1280,8 @@ static void blocks(binder *b, const zp_tnode *first);
 static void table(binder *b, const zp_tnode *n);
 
 static void block(binder *b, const zp_tnode *n) {
-  if (!n->name)
-    return; /* whitespace between blocks */
+  if (!n->name || !spend(b, n, 1))
+    return; /* whitespace between blocks, or the budget spent */
   const char *name = n->name;
   if (strcmp(name, "p") == 0 || strcmp(name, "item") == 0) {
     bool item = name[0] == 'i';
@@ -1049,6 +1307,7 @@ static void block(binder *b, const zp_tnode *n) {
     blk->style = st;
     blk->text = text;
     blk->data_loc = b->data_loc;
+    blk->data_path = json_path(b, b->data_val);
   } else if (strcmp(name, "section") == 0) {
     int lv = b->depth + 1;
     if (lv > MAX_LEVELS) {
@@ -1058,8 +1317,12 @@ static void block(binder *b, const zp_tnode *n) {
     if (yes(zp_tmpl_attr(n, "new-page")))
       add_block(b, ZP_BLOCK_PAGE_BREAK, n);
     b->data_loc = (zp_loc){0};
+    b->data_val = NULL;
     const char *title = attr_text(b, n, "title");
     zp_loc dl = b->data_loc;
+    const zp_json *title_val = b->data_val;
+    if (!string_fits(b, n, "the section title", title, b->data_val))
+      title = "";
     const char *num = "";
     if (!zp_tmpl_attr(n, "number") || yes(zp_tmpl_attr(n, "number"))) {
       count(b, lv);
@@ -1081,6 +1344,7 @@ static void block(binder *b, const zp_tnode *n) {
       blk->level = lv;
       blk->outline = b->levels[lv].outline;
       blk->data_loc = dl;
+      blk->data_path = json_path(b, title_val);
     }
     b->depth++;
     blocks(b, n->child);
@@ -1090,7 +1354,7 @@ static void block(binder *b, const zp_tnode *n) {
     if (!arr)
       return;
     for (const zp_json *e = arr->child; e; e = e->next) {
-      if (!push(b, n, zp_tmpl_attr(n, "as"), e))
+      if (!push(b, n, zp_tmpl_attr(n, "as"), e) || !spend(b, n, 1))
         return;
       blocks(b, n->child);
       b->nvars--;
@@ -1171,6 +1435,8 @@ typedef struct tbuild {
   int *busy; /* per column: last row covered by an explicit rowspan */
   span_rec *spans;
   int nspans, capspans;
+  rowspan_rec *rowspans; /* body cells with a rowspan, to check */
+  int nrowspans, caprowspans;
   const zp_style *cell_style, *head_style;
 } tbuild;
 
@@ -1197,9 +1463,9 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
   while (col < t->ncols && tb->busy[col] >= r)
     col++;
   const char *v;
-  int colspan = (v = zp_tmpl_attr(c, "colspan")) ? atoi(v) : 1;
-  int rowspan = (v = zp_tmpl_attr(c, "rowspan")) ? atoi(v) : 1;
-  if (col + colspan > t->ncols) {
+  int colspan = count_attr(b, c, "colspan", 1, ZP_MAX_COLUMNS, 1);
+  int rowspan = count_attr(b, c, "rowspan", 1, ZP_MAX_COUNT, 1);
+  if (colspan > t->ncols - col) {
     zp_error(b->d, c->loc,
              "this row has more cells than the table's %d "
              "columns",
@@ -1251,9 +1517,21 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
     cell->valign = strcmp(v, "top") == 0      ? ZP_VALIGN_TOP
                    : strcmp(v, "bottom") == 0 ? ZP_VALIGN_BOTTOM
                                               : ZP_VALIGN_MIDDLE;
-  if (rowspan > 1)
+  if (rowspan > 1) {
     for (int k = col; k < col + colspan; k++)
-      tb->busy[k] = r + rowspan - 1;
+      tb->busy[k] = r + rowspan - 1; /* both at most ZP_MAX_COUNT */
+    if (!header) { /* checked against the last row when it is known */
+      if (tb->nrowspans == tb->caprowspans) {
+        int cap = tb->caprowspans ? tb->caprowspans * 2 : 16;
+        rowspan_rec *ns = realloc(tb->rowspans, sizeof *ns * (size_t)cap);
+        if (!ns)
+          return false;
+        tb->rowspans = ns;
+        tb->caprowspans = cap;
+      }
+      tb->rowspans[tb->nrowspans++] = (rowspan_rec){r, row->ncells - 1, c->loc};
+    }
+  }
   if (span) {
     span_rec *s = span_find(tb, c);
     if (!s) {
@@ -1284,6 +1562,8 @@ static bool row_cells(binder *b, tbuild *tb, zp_row *row, int r,
   for (const zp_tnode *c = first; c != stop; c = c->next) {
     if (!c->name)
       continue;
+    if (!spend(b, c, 1))
+      return false;
     if (strcmp(c->name, "cell") == 0) {
       if (!row_cell(b, tb, row, r, c, col, header))
         return false;
@@ -1292,7 +1572,7 @@ static bool row_cells(binder *b, tbuild *tb, zp_row *row, int r,
       if (!arr)
         return false;
       for (const zp_json *e = arr->child; e; e = e->next) {
-        if (!push(b, c, zp_tmpl_attr(c, "as"), e))
+        if (!push(b, c, zp_tmpl_attr(c, "as"), e) || !spend(b, c, 1))
           return false;
         bool ok = row_cells(b, tb, row, r, c->child, NULL, col, header);
         b->nvars--;
@@ -1335,6 +1615,8 @@ static void table_rows(binder *b, tbuild *tb, const zp_tnode *first,
   for (const zp_tnode *c = first; c != stop; c = c->next) {
     if (!c->name)
       continue;
+    if (!spend(b, c, 1))
+      return;
     if (strcmp(c->name, "row") == 0) {
       table_row(b, tb, c, false);
     } else if (strcmp(c->name, "for") == 0) {
@@ -1342,7 +1624,7 @@ static void table_rows(binder *b, tbuild *tb, const zp_tnode *first,
       if (!arr)
         continue;
       for (const zp_json *e = arr->child; e; e = e->next) {
-        if (!push(b, c, zp_tmpl_attr(c, "as"), e))
+        if (!push(b, c, zp_tmpl_attr(c, "as"), e) || !spend(b, c, 1))
           return;
         table_rows(b, tb, c->child, NULL);
         b->nvars--;
@@ -1355,6 +1637,26 @@ static void table_rows(binder *b, tbuild *tb, const zp_tnode *first,
   }
 }
 
+/* Every column needs its padding and a character at least, a fixed one
+ * its width and a fitted one its minimum; together they must fit the text
+ * block: else the table, or the text in its cells, would be drawn off the
+ * page. */
+static void table_fits(binder *b, const zp_tnode *n, const zp_table *t,
+                       double em) {
+  double need = 0, least = t->pad_left + t->pad_right + em;
+  for (int i = 0; i < t->ncols; i++) {
+    double w = t->cols[i].kind == ZP_COL_PROPORTIONAL ? 0 : t->cols[i].width;
+    need += w > least ? w : least;
+  }
+  double w = block_width(b);
+  if (need > w + 0.01)
+    zp_error(b->d, n->loc,
+             "the table's %d columns need %.1f mm (fixed widths, fit minimums, "
+             "and for every column its padding and 1 em), more than the text "
+             "block's %.1f mm",
+             t->ncols, need / MM, w / MM);
+}
+
 static void table(binder *b, const zp_tnode *n) {
   zp_table *t = zp_arena_alloc(b->a, sizeof *t);
   tbuild tb = {0};
@@ -1365,6 +1667,11 @@ static void table(binder *b, const zp_tnode *n) {
       get_style(b, (v = zp_tmpl_attr(n, "header-style")) ? v : "th", n);
   for (const zp_tnode *c = n->child; c; c = c->next)
     t->ncols += c->name && strcmp(c->name, "col") == 0;
+  if (t->ncols > ZP_MAX_COLUMNS) {
+    zp_error(b->d, n->loc, "a table has at most %d columns; this one has %d",
+             ZP_MAX_COLUMNS, t->ncols);
+    return;
+  }
   t->cols = zp_arena_alloc(b->a, sizeof(zp_column) * (size_t)t->ncols);
   tb.busy = calloc((size_t)t->ncols + 1, sizeof *tb.busy);
   for (int i = 0; i < t->ncols; i++)
@@ -1377,21 +1684,29 @@ static void table(binder *b, const zp_tnode *n) {
     zp_column *col = &t->cols[k++];
     const char *w = zp_tmpl_attr(c, "width");
     size_t wl = strlen(w);
+    const char *end = w;
     if (strcmp(w, "fit") == 0) {
       col->kind = ZP_COL_FIT;
       if ((v = zp_tmpl_attr(c, "min")) &&
-          !parse_length(v, em, b->line_pitch, &col->width))
-        zp_error(b->d, c->loc, "min=\"%s\" is not a length", v);
+          (!parse_length(v, em, b->line_pitch, &col->width) || col->width < 0))
+        zp_error(b->d, c->loc, "min=\"%.40s\" is not a length of 0 or more", v);
     } else if (wl && w[wl - 1] == '*') {
       col->kind = ZP_COL_PROPORTIONAL;
-      col->width = wl == 1 ? 1 : atof(w);
-      if (col->width <= 0)
-        zp_error(b->d, c->loc, "width=\"%s\": a weight must be positive", w);
+      col->width = 1;
+      if (wl > 1 && (!parse_number(w, &col->width, &end) || *end != '*' ||
+                     col->width <= 0 || col->width > 1e6))
+        zp_error(b->d, c->loc,
+                 "width=\"%.40s\": a weight is a number above 0 and at most "
+                 "1000000 (2*)",
+                 w);
     } else {
       col->kind = ZP_COL_FIXED;
       if (!parse_length(w, em, b->line_pitch, &col->width))
         zp_error(b->d, c->loc,
-                 "width=\"%s\" is not a length, a weight (2*) or fit", w);
+                 "width=\"%.40s\" is not a length, a weight (2*) or fit", w);
+      else if (col->width <= 0)
+        zp_error(b->d, c->loc, "width=\"%.40s\": a column must be wider than 0",
+                 w);
     }
     v = zp_tmpl_attr(c, "align");
     col->align = v ? parse_align(v) : ZP_ALIGN_LEFT;
@@ -1418,6 +1733,18 @@ static void table(binder *b, const zp_tnode *n) {
     if (tb.busy[k] >= t->header_rows)
       tb.busy[k] = t->header_rows - 1;
   table_rows(b, &tb, n->child, NULL);
+  for (int i = 0; i < tb.nrowspans; i++) {
+    int r = tb.rowspans[i].row;
+    zp_cell *cell = &tb.rows[r].cells[tb.rowspans[i].k];
+    if (cell->rowspan > tb.nrows - r) {
+      zp_error(b->d, tb.rowspans[i].loc,
+               "rowspan=\"%d\" reaches past the table's last row (the cell "
+               "is in row %d of %d)",
+               cell->rowspan, r + 1, tb.nrows);
+      cell->rowspan = tb.nrows - r;
+    }
+  }
+  free(tb.rowspans);
   t->nrows = tb.nrows;
   t->rows = zp_arena_alloc(b->a, sizeof(zp_row) * (size_t)(tb.nrows + 1));
   if (t->rows && tb.nrows)
@@ -1438,11 +1765,14 @@ static void table(binder *b, const zp_tnode *n) {
   t->continued = zp_tmpl_attr(n, "continued");
   t->rule_width = 0.5;
   if ((v = zp_tmpl_attr(n, "rule")) &&
-      !parse_length(v, em, b->line_pitch, &t->rule_width))
-    zp_error(b->d, n->loc, "rule=\"%s\" is not a length", v);
+      (!parse_length(v, em, b->line_pitch, &t->rule_width) ||
+       t->rule_width < 0 || t->rule_width > ZP_MAX_RULE))
+    zp_error(b->d, n->loc, "rule=\"%.40s\" is not a length from 0 to 10 mm", v);
   if ((v = zp_tmpl_attr(n, "frame")) &&
-      !parse_length(v, em, b->line_pitch, &t->frame_width))
-    zp_error(b->d, n->loc, "frame=\"%s\" is not a length", v);
+      (!parse_length(v, em, b->line_pitch, &t->frame_width) ||
+       t->frame_width < 0 || t->frame_width > ZP_MAX_RULE))
+    zp_error(b->d, n->loc, "frame=\"%.40s\" is not a length from 0 to 10 mm",
+             v);
   t->pad_top = t->pad_bottom = 2;
   t->pad_left = t->pad_right = 3;
   if ((v = zp_tmpl_attr(n, "padding"))) {
@@ -1450,12 +1780,17 @@ static void table(binder *b, const zp_tnode *n) {
     int got = sscanf(v, "%31s %31s", a1, a2);
     double pv = 0, ph = 0;
     if (got < 1 || !parse_length(a1, em, b->line_pitch, &pv) ||
-        (got == 2 && !parse_length(a2, em, b->line_pitch, &ph)))
-      zp_error(b->d, n->loc, "padding=\"%s\": one or two lengths", v);
+        (got == 2 && !parse_length(a2, em, b->line_pitch, &ph)) || pv < 0 ||
+        ph < 0 || pv > ZP_MAX_PADDING || ph > ZP_MAX_PADDING) {
+      zp_error(b->d, n->loc,
+               "padding=\"%.40s\": one or two lengths from 0 to 20 mm", v);
+      pv = ph = 0;
+    }
     t->pad_top = t->pad_bottom = pv;
     t->pad_left = t->pad_right = got == 2 ? ph : pv;
   }
-  t->min_split_lines = (v = zp_tmpl_attr(n, "min-split-lines")) ? atoi(v) : 2;
+  t->min_split_lines = count_attr(b, n, "min-split-lines", 1, ZP_MAX_COUNT, 2);
+  table_fits(b, n, t, em);
   zp_block *blk = add_block(b, ZP_BLOCK_TABLE, n);
   if (!blk)
     return;
@@ -1483,7 +1818,9 @@ static void page_setup(binder *b, const zp_tnode *n) {
         found = true;
       }
     double w, h;
-    if (!found && sscanf(v, "%lfmm×%lfmm", &w, &h) == 2) {
+    const char *e1, *e2;
+    if (!found && parse_number(v, &w, &e1) && strncmp(e1, "mm×", 5) == 0 &&
+        parse_number(e1 + 5, &h, &e2) && strcmp(e2, "mm") == 0) {
       p->width = w * MM;
       p->height = h * MM;
       found = true;
@@ -1506,17 +1843,19 @@ static void page_setup(binder *b, const zp_tnode *n) {
                     &p->margin_right};
   for (int i = 0; i < 4; i++)
     if ((v = zp_tmpl_attr(n, keys[i])) && !parse_length(v, 16, 0, vals[i]))
-      zp_error(b->d, n->loc, "%s=\"%s\" is not a length", keys[i], v);
-  if ((v = zp_tmpl_attr(n, "grid-lines")))
-    p->grid_lines = atoi(v);
-  if ((v = zp_tmpl_attr(n, "grid-chars")))
-    p->grid_chars = atoi(v);
+      zp_error(b->d, n->loc, "%s=\"%.40s\" is not a length", keys[i], v);
+  p->grid_lines = count_attr(b, n, "grid-lines", 0, ZP_MAX_GRID, p->grid_lines);
+  p->grid_chars = count_attr(b, n, "grid-chars", 0, ZP_MAX_GRID, p->grid_chars);
+  /* pitches: above 0, at most the page (checked against the text block
+   * once the page is known) */
   if ((v = zp_tmpl_attr(n, "line-pitch")) &&
-      !parse_length(v, 16, 0, &p->line_pitch))
-    zp_error(b->d, n->loc, "line-pitch=\"%s\" is not a length", v);
+      (!parse_length(v, 16, 0, &p->line_pitch) || p->line_pitch < 1))
+    zp_error(b->d, n->loc,
+             "line-pitch=\"%.40s\" is not a length of 1 pt or more", v);
   if ((v = zp_tmpl_attr(n, "char-pitch")) &&
-      !parse_length(v, 16, 0, &p->char_pitch))
-    zp_error(b->d, n->loc, "char-pitch=\"%s\" is not a length", v);
+      (!parse_length(v, 16, 0, &p->char_pitch) || p->char_pitch < 1))
+    zp_error(b->d, n->loc,
+             "char-pitch=\"%.40s\" is not a length of 1 pt or more", v);
 }
 
 static void sheet(binder *b) {
@@ -1542,8 +1881,8 @@ static void sheet(binder *b) {
       for (const zp_tnode *l = n->child; l; l = l->next) {
         if (!l->name)
           continue;
-        int k = atoi(zp_tmpl_attr(l, "n"));
-        if (k < 1 || k > MAX_LEVELS) {
+        int k;
+        if (!parse_count(zp_tmpl_attr(l, "n"), 1, MAX_LEVELS, &k)) {
           zp_error(b->d, l->loc, "numbering levels go from 1 to %d",
                    MAX_LEVELS);
           continue;
@@ -1560,10 +1899,21 @@ static void sheet(binder *b) {
       folio = n;
     } else if (strcmp(n->name, "grades") == 0) {
       b->nbands = 0;
-      for (const zp_tnode *g = n->child; g; g = g->next)
-        if (g->name && b->nbands < 16)
-          b->bands[b->nbands++] = (zp_calc_band){atof(zp_tmpl_attr(g, "min")),
-                                                 zp_tmpl_attr(g, "label")};
+      for (const zp_tnode *g = n->child; g; g = g->next) {
+        if (!g->name)
+          continue;
+        if (b->nbands == 16) {
+          zp_error(b->d, g->loc, "<grades> holds at most 16 bands");
+          break;
+        }
+        double min;
+        const char *end, *v = zp_tmpl_attr(g, "min");
+        if (!parse_number(v, &min, &end) || *end) {
+          zp_error(b->d, g->loc, "min=\"%.40s\" is not a number", v);
+          continue;
+        }
+        b->bands[b->nbands++] = (zp_calc_band){min, zp_tmpl_attr(g, "label")};
+      }
       /* highest band first */
       for (int i = 1; i < b->nbands; i++)
         for (int j = i; j > 0 && b->bands[j].min > b->bands[j - 1].min; j--) {
@@ -1589,6 +1939,16 @@ static void sheet(binder *b) {
              "block of at least 12.7 mm each way",
              p->width / MM, p->height / MM);
   }
+  if (p->line_pitch > block_height(b) || p->char_pitch > block_width(b)) {
+    const zp_tnode *pg = NULL;
+    for (int i = 0; i < b->t->ntop; i++)
+      if (strcmp(b->t->top[i]->name, "page") == 0)
+        pg = b->t->top[i];
+    zp_error(b->d, pg ? pg->loc : (zp_loc){b->t->path, 0, 0},
+             "the grid's line-pitch and char-pitch must fit the text block "
+             "(%.0f × %.0f mm)",
+             block_width(b) / MM, block_height(b) / MM);
+  }
   if (p->line_pitch <= 0 && p->grid_lines > 0)
     p->line_pitch =
         (p->height - p->margin_top - p->margin_bottom) / p->grid_lines;
@@ -1613,12 +1973,22 @@ static void sheet(binder *b) {
         doc->folio.size = st->size;
       }
     }
+    /* the folio stays on the page: below the text block within the
+     * bottom margin, indented within the text block */
     if ((v = zp_tmpl_attr(folio, "below")) &&
-        !parse_length(v, doc->folio.size, b->line_pitch, &doc->folio.below))
-      zp_error(b->d, folio->loc, "below=\"%s\" is not a length", v);
+        (!parse_length(v, doc->folio.size, b->line_pitch, &doc->folio.below) ||
+         doc->folio.below < 0 || doc->folio.below > p->margin_bottom))
+      zp_error(b->d, folio->loc,
+               "below=\"%.40s\" is not a length from 0 to the bottom margin "
+               "(%.1f mm)",
+               v, p->margin_bottom / MM);
     if ((v = zp_tmpl_attr(folio, "indent")) &&
-        !parse_length(v, doc->folio.size, b->line_pitch, &doc->folio.indent))
-      zp_error(b->d, folio->loc, "indent=\"%s\" is not a length", v);
+        (!parse_length(v, doc->folio.size, b->line_pitch, &doc->folio.indent) ||
+         doc->folio.indent < 0 || doc->folio.indent > block_width(b) / 2))
+      zp_error(b->d, folio->loc,
+               "indent=\"%.40s\" is not a length from 0 to half the text "
+               "block (%.1f mm)",
+               v, block_width(b) / MM / 2);
     if ((v = zp_tmpl_attr(folio, "first-page")))
       doc->folio.first_page = yes(v);
   }
@@ -1646,6 +2016,13 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   b.doc = zp_arena_alloc(a, sizeof *b.doc);
   b.doc->arena = a;
   int errors = zp_diag_errors(d);
+  long size = data_size(data->root), tsize = 0;
+  for (int i = 0; i < t->ntop; i++)
+    tsize += template_size(t->top[i]->child) + 1;
+  b.steps_left = ZP_BIND_STEPS_BASE + ZP_BIND_STEPS_PER_DATA * size +
+                 ZP_BIND_STEPS_PER_TEMPLATE * tsize;
+  b.bytes_left = ZP_BIND_BYTES_BASE + ZP_BIND_BYTES_PER_DATA * size +
+                 ZP_BIND_BYTES_PER_TEMPLATE * tsize;
   sheet(&b);
   for (int i = 0; i < t->ntop; i++)
     check_style_refs(&b, t->top[i]);
@@ -1653,11 +2030,18 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   for (int i = 0; i < t->ntop; i++) {
     const zp_tnode *n = t->top[i];
     if (strcmp(n->name, "info") == 0) {
-      b.doc->title = nonempty(attr_text(&b, n, "title"));
-      b.doc->author = nonempty(attr_text(&b, n, "author"));
-      b.doc->subject = nonempty(attr_text(&b, n, "subject"));
-      b.doc->keywords = nonempty(attr_text(&b, n, "keywords"));
-      b.doc->date = nonempty(attr_text(&b, n, "date"));
+      static const char *const keys[] = {"title", "author", "subject",
+                                         "keywords", "date"};
+      const char **vals[] = {&b.doc->title, &b.doc->author, &b.doc->subject,
+                             &b.doc->keywords, &b.doc->date};
+      for (int k = 0; k < 5; k++) {
+        b.data_loc = (zp_loc){0};
+        b.data_val = NULL;
+        const char *v = nonempty(attr_text(&b, n, keys[k]));
+        char what[32];
+        snprintf(what, sizeof what, "<info %s>", keys[k]);
+        *vals[k] = v && string_fits(&b, n, what, v, b.data_val) ? v : NULL;
+      }
     } else if (strcmp(n->name, "body") == 0) {
       blocks(&b, n->child);
     }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h" /* ZP_CALC_MAX_DEPTH: no "(((…" can overflow the stack */
 #include "fmt.h"
 
 typedef struct parser {
@@ -15,6 +16,7 @@ typedef struct parser {
   char *err;
   size_t errsize;
   bool failed;
+  int depth; /* of nested factors, up to ZP_CALC_MAX_DEPTH */
 } parser;
 
 static void fail(parser *ps, const char *fmt, const char *arg) {
@@ -178,7 +180,28 @@ static double call(parser *ps, const char *name, size_t len) {
   return 0;
 }
 
+static double factor_at(parser *ps);
+
+/* A factor, one level deeper; refused past ZP_CALC_MAX_DEPTH. */
 static double factor(parser *ps) {
+  if (ps->failed)
+    return 0;
+  if (ps->depth == ZP_CALC_MAX_DEPTH) {
+    char n[16];
+    snprintf(n, sizeof n, "%d", ZP_CALC_MAX_DEPTH);
+    fail(ps,
+         "the expression nests parentheses, minus signs or calls deeper "
+         "than %s levels",
+         n);
+    return 0;
+  }
+  ps->depth++;
+  double v = factor_at(ps);
+  ps->depth--;
+  return v;
+}
+
+static double factor_at(parser *ps) {
   ws(ps);
   const char *s = ps->p;
   if (*s == '(') {
@@ -204,7 +227,11 @@ static double factor(parser *ps) {
       for (e++; *e >= '0' && *e <= '9'; e++)
         ;
     char buf[64];
-    snprintf(buf, sizeof buf, "%.*s", (int)(e - s < 63 ? e - s : 63), s);
+    if (e - s > 40) { /* would be cut short, so read wrong */
+      fail(ps, "%s", "a number of more than 40 characters");
+      return 0;
+    }
+    snprintf(buf, sizeof buf, "%.*s", (int)(e - s), s);
     ps->p = e;
     return strtod(buf, NULL);
   }
@@ -259,7 +286,7 @@ static double expr(parser *ps) {
 
 bool zp_calc_eval(const char *text, const zp_calc_env *env, double *num,
                   const char **label, char *err, size_t errsize) {
-  parser ps = {text, env, NULL, err, errsize, false};
+  parser ps = {text, env, NULL, err, errsize, false, 0};
   double v = expr(&ps);
   ws(&ps);
   if (!ps.failed && *ps.p)

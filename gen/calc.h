@@ -8,7 +8,9 @@
  * round(x, n) — half up; min(…), max(…); ratio(a, b) = a ÷ b × 100;
  * grade(x) — the label of the band x falls in (a text result).
  * Paths are looked up through a callback, so this module knows nothing of
- * the data's representation.
+ * the data's representation.  Parentheses, unary minus signs and calls
+ * nest at most ZP_CALC_MAX_DEPTH (bounds.h) deep, and a number literal has
+ * at most 40 characters: past either the expression is an error.
  */
 #ifndef ZP_CALC_H
 #define ZP_CALC_H

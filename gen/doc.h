@@ -79,6 +79,7 @@ struct zp_block {
   bool outline;          /* make a bookmark of it */
   zp_loc loc;            /* the template element that made it */
   zp_loc data_loc;       /* the data value its text came from, if one did */
+  const char *data_path; /* and its JSON path ("$.items[3]"), or NULL */
   const zp_table *table; /* ZP_BLOCK_TABLE */
   zp_block *next;
 };

@@ -90,8 +90,8 @@ FILE *zp_file_fopen(const char *path, const char *what, zp_loc from,
   return f;
 }
 
-bool zp_file_read(const char *path, const char *what, zp_loc from, char **data,
-                  size_t *len, zp_diag *d) {
+bool zp_file_read(const char *path, const char *what, zp_loc from, size_t max,
+                  char **data, size_t *len, zp_diag *d) {
   bool ok = false;
   char *buf = NULL;
   size_t n = 0, cap = 0;
@@ -121,6 +121,13 @@ bool zp_file_read(const char *path, const char *what, zp_loc from, char **data,
     if (got == 0)
       break;
     n += (size_t)got;
+    if (n > max) {
+      char why[96];
+      snprintf(why, sizeof why, "it is larger than %zu MB, the most it may be",
+               max >> 20);
+      report(d, path, what, from, why);
+      goto done;
+    }
   }
   buf[n] = 0;
   *data = buf;

@@ -36,11 +36,11 @@ int zp_file_open(const char *path, const char *what, zp_loc from, zp_diag *d);
 FILE *zp_file_fopen(const char *path, const char *what, zp_loc from,
                     zp_diag *d);
 
-/* Reads the whole regular file path.  On success *data is a malloc'd
- * buffer of *len bytes followed by a NUL (the caller frees it).  Returns
- * false with an error reported (the same messages as zp_file_open, or a
- * read error). */
-bool zp_file_read(const char *path, const char *what, zp_loc from, char **data,
-                  size_t *len, zp_diag *d);
+/* Reads the whole regular file path, of at most max bytes.  On success
+ * *data is a malloc'd buffer of *len bytes followed by a NUL (the caller
+ * frees it).  Returns false with an error reported (the same messages as
+ * zp_file_open, a read error, or a file larger than max). */
+bool zp_file_read(const char *path, const char *what, zp_loc from, size_t max,
+                  char **data, size_t *len, zp_diag *d);
 
 #endif

@@ -91,6 +91,30 @@ static size_t utf8_seq(const unsigned char *s, size_t len, size_t i) {
   return n;
 }
 
+/* True when the bytes from s[i] to the end of the file are the start of a
+ * valid UTF-8 sequence that the end cuts off. */
+static bool utf8_cut(const unsigned char *s, size_t len, size_t i) {
+  unsigned char c = s[i];
+  size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+             : c >= 0xE0 && c <= 0xEF ? 3
+             : c >= 0xF0 && c <= 0xF4 ? 4
+                                      : 0;
+  if (!n || i + n <= len)
+    return false;
+  for (size_t k = i + 1; k < len; k++)
+    if ((s[k] & 0xC0) != 0x80)
+      return false;
+  return true;
+}
+
+/* The code point of the valid n-byte UTF-8 sequence at s. */
+static unsigned utf8_cp(const unsigned char *s, size_t n) {
+  unsigned c = n == 1 ? s[0] : s[0] & (0x7F >> n);
+  for (size_t k = 1; k < n; k++)
+    c = c << 6 | (s[k] & 0x3F);
+  return c;
+}
+
 static int hex4(const unsigned char *p) {
   int v = 0;
   for (int k = 0; k < 4; k++) {
@@ -198,8 +222,14 @@ static bool scan_string(const char *text, size_t len, size_t i, str_scan *r) {
     size_t n = utf8_seq(s, len, i);
     if (n == 0) {
       r->err = i;
-      snprintf(r->buf, sizeof r->buf, "invalid UTF-8 byte 0x%02X in string", c);
-      r->msg = r->buf;
+      if (utf8_cut(s, len, i)) {
+        r->msg = "unexpected end of file inside a character (the file is "
+                 "cut off in a UTF-8 sequence)";
+      } else {
+        snprintf(r->buf, sizeof r->buf, "invalid UTF-8 byte 0x%02X in string",
+                 c);
+        r->msg = r->buf;
+      }
       return false;
     }
     i += n;
@@ -223,8 +253,15 @@ static const char *describe_at(const char *text, size_t len, size_t o,
     snprintf(buf, size, "'%c'", s[o]);
   else {
     size_t n = utf8_seq(s, len, o);
-    if (n)
-      snprintf(buf, size, "'%.*s'", (int)n, text + o);
+    unsigned cp = n ? utf8_cp(s + o, n) : 0;
+    if (cp == 0xFEFF)
+      snprintf(buf, size, "a byte-order mark (U+FEFF)");
+    else if (n)
+      /* with its code point: an invisible or full-width character
+       * ('　' U+3000, '，' U+FF0C) is then plain */
+      snprintf(buf, size, "'%.*s' (U+%04X)", (int)n, text + o, cp);
+    else if (utf8_cut(s, len, o))
+      snprintf(buf, size, "the end of the file inside a character");
     else
       snprintf(buf, size, "byte 0x%02X", s[o]);
   }
@@ -515,6 +552,17 @@ static bool walk_string_token(walker *w) {
   return true;
 }
 
+/* True when the number token p (n bytes) has a non-zero digit before its
+ * exponent yet reads as 0: "1e-400". */
+static bool underflows(const char *p, size_t n, double v) {
+  if (v != 0)
+    return false;
+  for (size_t i = 0; i < n && p[i] != 'e' && p[i] != 'E'; i++)
+    if (p[i] >= '1' && p[i] <= '9')
+      return true;
+  return false;
+}
+
 /* Checks the number token at the current position against the JSON
  * grammar (cJSON's strtod also takes "01", "1.", ".5e", "+1"). */
 static bool walk_number_token(walker *w, size_t *n_out) {
@@ -704,8 +752,18 @@ static zp_json *walk_value(walker *w, const cJSON *item, zp_json *parent,
     node->type = ZP_JSON_NUMBER;
     if (!walk_number_token(w, &n))
       return NULL;
-    if (!isfinite(item->valuedouble)) {
-      zp_error(w->d, here(w), "number %.*s is out of range", (int)n, p);
+    if (!isfinite(item->valuedouble) || underflows(p, n, item->valuedouble)) {
+      char shown[64];
+      if (n > 40)
+        snprintf(shown, sizeof shown, "%.20s…(%zu characters)", p, n);
+      else
+        snprintf(shown, sizeof shown, "%.*s", (int)n, p);
+      zp_error(w->d, here(w),
+               "number %s is out of range (%s; the magnitude must lie "
+               "between about 1e-308 and 1e308)",
+               shown,
+               isfinite(item->valuedouble) ? "so close to zero it would be 0"
+                                           : "too large");
       return NULL;
     }
     node->number = item->valuedouble;

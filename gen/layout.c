@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "brk.h"
 
 /* Where the ideographic em box's centre sits above the baseline, in em:
@@ -765,9 +766,10 @@ static tlayout *table_prepare(ctx *c, const zp_block *b) {
       tc->col = cell->col;
       tc->colspan = cell->colspan > 0 ? cell->colspan : 1;
       tc->rowspan = cell->rowspan > 0 ? cell->rowspan : 1;
-      if (tc->col + tc->colspan > t->ncols)
+      /* the binder has checked both; compared without overflow */
+      if (tc->colspan > t->ncols - tc->col)
         tc->colspan = t->ncols - tc->col;
-      if (r + tc->rowspan > t->nrows)
+      if (tc->rowspan > t->nrows - r)
         tc->rowspan = t->nrows - r;
       tl->rows[r].cells[tl->rows[r].n++] = tc;
     }
@@ -1327,6 +1329,25 @@ static bool flush_pending(ctx *c, zp_dl_page *p) {
  * in reading order: a table's parts where its place holder stands. */
 static bool emit_page(ctx *c, size_t from, size_t to) {
   const zp_page_setup *ps = &c->doc->page;
+  if (c->dl->npages >= ZP_MAX_PAGES) {
+    /* the block that would start the next page */
+    const zp_block *b =
+        c->lines.n ? c->lines.v[from < c->lines.n ? from : c->lines.n - 1].blk
+                   : NULL;
+    zp_loc loc = b ? b->loc : (zp_loc){0};
+    zp_loc dl = b ? b->data_loc : (zp_loc){0};
+    char from_data[800] = "";
+    if (dl.file)
+      snprintf(from_data, sizeof from_data,
+               " (this text comes from %s%s%s:%d:%d)",
+               b->data_path ? b->data_path : "", b->data_path ? ": " : "",
+               dl.file, dl.line, dl.col);
+    zp_error(c->d, loc,
+             "the document would have more than %d pages, the most zpgen "
+             "writes%s",
+             ZP_MAX_PAGES, from_data);
+    return false;
+  }
   zp_dl_page *p = zp_dl_add_page(c->dl, (float)ps->width, (float)ps->height);
   if (!p)
     return false;

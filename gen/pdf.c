@@ -26,6 +26,8 @@
  * measurements behind the choice. */
 #define ZP_DEFLATE_LEVEL 1
 
+#include "bounds.h"
+
 /* ---- growable byte buffer ------------------------------------------------ */
 
 typedef struct buf {
@@ -182,6 +184,40 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *user) {
   }
 }
 
+/* What a libharu error code means, in words; never the code itself. */
+static const char *hpdf_reason(HPDF_STATUS code) {
+  switch (code) {
+  case HPDF_FAILD_TO_ALLOC_MEM:
+    return "out of memory";
+  case HPDF_STRING_OUT_OF_RANGE:
+  case HPDF_BINARY_LENGTH_ERR:
+    return "a text is longer than a PDF string may be (65,535 bytes)";
+  case HPDF_ARRAY_COUNT_ERR:
+  case HPDF_DICT_COUNT_ERR:
+  case HPDF_XREF_COUNT_ERR:
+    return "the document has more pages, bookmarks or objects than a PDF "
+           "holds";
+  case HPDF_PAGE_INVALID_SIZE:
+  case HPDF_PAGE_OUT_OF_RANGE:
+  case HPDF_REAL_OUT_OF_RANGE:
+  case HPDF_PAGE_INVALID_FONT_SIZE:
+    return "a size or position is out of the range a PDF allows";
+  case HPDF_NAME_OUT_OF_RANGE:
+  case HPDF_NAME_INVALID_VALUE:
+    return "a font name is too long or malformed";
+  case HPDF_INVALID_DATE_TIME:
+    return "the date is not a valid date";
+  case HPDF_ZLIB_ERROR:
+    return "compressing a stream failed";
+  case HPDF_INVALID_ENCODER:
+  case HPDF_INVALID_ENCODING_NAME:
+    return "the UTF-8 encoder is missing from libharu";
+  default:
+    return "the PDF library refused it (an internal error: please report "
+           "it with the template and the data)";
+  }
+}
+
 /* Reports a failure of step what; always returns false. */
 static bool fail(writer *w, const char *what) {
   zp_loc loc = at(w);
@@ -192,10 +228,8 @@ static bool fail(writer *w, const char *what) {
                                             : "write error",
         w->sys_errno ? ": " : "", w->sys_errno ? strerror(w->sys_errno) : "");
   else if (w->err.code)
-    zp_error(w->d, loc,
-             "cannot write the PDF: %s failed (libharu error 0x%04X, detail "
-             "%u)",
-             what, (unsigned)w->err.code, (unsigned)w->err.detail);
+    zp_error(w->d, loc, "cannot write the PDF: %s failed: %s", what,
+             hpdf_reason(w->err.code));
   else if (w->b.oom)
     zp_error(w->d, loc, "cannot write the PDF: %s: out of memory", what);
   else
@@ -213,9 +247,36 @@ static bool finite_all(const float *v, int n) {
 /* ---- pass 1: check the list, collect the glyphs of each face ---------------
  */
 
+/* A text for a PDF string (Info, bookmark) must fit libharu's limit: a
+ * long one is refused here, in words, before libharu is called. */
+static bool text_fits(writer *w, const char *what, const char *text) {
+  if (!text || strlen(text) <= ZP_MAX_TEXT_STRING)
+    return true;
+  zp_error(w->d, at(w),
+           "cannot write the PDF: %s is %zu bytes long, more than the %d a "
+           "PDF string holds here",
+           what, strlen(text), ZP_MAX_TEXT_STRING);
+  return false;
+}
+
 static bool collect(writer *w) {
   zp_loc loc = at(w);
   int pno = 0;
+  if (w->dl->npages > ZP_MAX_PAGES) {
+    zp_error(w->d, loc,
+             "cannot write the PDF: the document has %d pages, more than the "
+             "%d zpgen writes",
+             w->dl->npages, ZP_MAX_PAGES);
+    return false;
+  }
+  const char *info[] = {w->dl->title, w->dl->author, w->dl->subject,
+                        w->dl->keywords, w->dl->creator};
+  for (int i = 0; i < 5; i++)
+    if (!text_fits(w, "a document property (title, author, subject)", info[i]))
+      return false;
+  for (const zp_dl_outline *o = w->dl->outlines; o; o = o->next)
+    if (!text_fits(w, "a bookmark's title", o->title))
+      return false;
   for (const zp_dl_page *p = w->dl->pages; p; p = p->next, pno++) {
     float dims[2] = {p->width, p->height};
     if (!finite_all(dims, 2) || p->width < 3 || p->height < 3 ||

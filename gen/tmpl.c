@@ -1,12 +1,14 @@
 /* tmpl.c — see tmpl.h. */
 #include "tmpl.h"
 
+#include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "file.h"
 #include "fmt.h"
@@ -14,6 +16,10 @@
 extern const char zp_schema_rng[];
 
 #define ZP_MAX_INCLUDE_DEPTH 16
+/* A template or style sheet is read whole into memory and parsed there:
+ * real ones are a few KB; 4 MB (some 300 MB as trees) bounds the memory
+ * a template can take. */
+#define ZP_MAX_TEMPLATE_BYTES (4L << 20)
 
 typedef struct loader {
   zp_template *t;
@@ -23,8 +29,11 @@ typedef struct loader {
   const char *real[ZP_MAX_INCLUDE_DEPTH];  /* their canonical paths */
   int depth;
   int ntop, captop;
-  xmlDocPtr schema_doc; /* the schema as a tree, for hints; parsed lazily */
-  bool bad;             /* a malformed field was reported */
+  xmlDocPtr schema_doc;     /* the schema as a tree, for hints; parsed lazily */
+  bool bad;                 /* a malformed field was reported */
+  bool doctype;             /* a DOCTYPE was refused */
+  int global_errors;        /* errors without a parser context, this file */
+  xmlParserCtxtPtr parsing; /* the parser at work, for their line */
 } loader;
 
 static void on_parse_error(void *data, xmlErrorPtr e);
@@ -282,6 +291,59 @@ static void on_error(void *data, xmlErrorPtr e) { report_xml_error(data, e); }
 static void on_parse_error(void *data, xmlErrorPtr e) {
   xmlParserCtxtPtr ctxt = data;
   report_xml_error(ctxt->_private, e);
+}
+
+/* The parser's internalSubset callback: a template may not have a DOCTYPE
+ * (no DTD, so no entity declarations and no entity expansion, in text or
+ * attributes).  Reported at its line; the parser stops before reading a
+ * single declaration. */
+static void on_doctype(void *data, const xmlChar *name, const xmlChar *ext,
+                       const xmlChar *sys) {
+  xmlParserCtxtPtr ctxt = data;
+  loader *l = ctxt->_private;
+  if (!l->doctype)
+    zp_error(l->d,
+             (zp_loc){l->stack[l->depth - 1],
+                      ctxt->input ? ctxt->input->line : 0, 0},
+             "<!DOCTYPE %s> is not allowed: templates read no DTD and "
+             "expand no entities (write the character itself or a &#x…; "
+             "reference)",
+             name ? (const char *)name : "");
+  l->doctype = true;
+  xmlStopParser(ctxt);
+}
+
+/* libxml2 reports a few errors with no parser context (an encoding
+ * error, some I/O): while a template loads, these come here, as our
+ * diagnostics at the file being read, instead of being printed bare. */
+static void on_global_error(void *data, xmlErrorPtr e) {
+  loader *l = data;
+  if (l->global_errors++ != 0) /* the first; the rest repeat it */
+    return;
+  xmlError at = *e;
+  char msg[600];
+  if (!at.line && l->parsing && l->parsing->input) {
+    /* where the parser stands: for an encoding error, the declaration */
+    at.line = l->parsing->input->line;
+    at.int2 = l->parsing->input->col;
+  }
+  if (at.domain == XML_FROM_I18N) {
+    snprintf(msg, sizeof msg,
+             "the file's bytes do not match its declared encoding (%s)",
+             e->message ? e->message : "conversion failed");
+    size_t n = strlen(msg);
+    if (n > 1 && msg[n - 2] == '\n') /* libxml2's message ends in a newline */
+      memmove(msg + n - 2, msg + n - 1, 2);
+    at.message = msg;
+  }
+  report_xml_error(l, &at);
+}
+
+/* Generic (unstructured) messages: their text also arrives structured, so
+ * this one stays silent. */
+static void on_generic_error(void *data, const char *fmt, ...) {
+  (void)data;
+  (void)fmt;
 }
 
 static const char *intern(loader *l, const xmlChar *s) {
@@ -632,8 +694,8 @@ static bool load_file(loader *l, const char *path, zp_loc from,
    * and parsed from memory: libxml2 opens no file itself */
   char *text = NULL;
   size_t len = 0;
-  if (!zp_file_read(path, from.file ? "included file" : "template", from, &text,
-                    &len, l->d))
+  if (!zp_file_read(path, from.file ? "included file" : "template", from,
+                    ZP_MAX_TEMPLATE_BYTES, &text, &len, l->d))
     return false;
   if (len > INT_MAX || !note_file(l->t, path)) {
     zp_error(l->d, from.file ? from : (zp_loc){path, 0, 0},
@@ -644,6 +706,7 @@ static bool load_file(loader *l, const char *path, zp_loc from,
     return false;
   }
   l->real[l->depth] = key;
+  l->global_errors = 0;
   l->stack[l->depth++] = path;
   bool ok = false;
   xmlDocPtr doc = NULL;
@@ -653,11 +716,15 @@ static bool load_file(loader *l, const char *path, zp_loc from,
     goto done;
   ctxt->_private = l;
   ctxt->sax->serror = on_parse_error;
+  /* a DOCTYPE stops the parser before its declarations are read */
+  ctxt->sax->internalSubset = on_doctype;
   /* no network, no entity expansion (so no external entities are read) */
+  l->parsing = ctxt;
   doc = xmlCtxtReadMemory(ctxt, text, (int)len, path, NULL,
                           XML_PARSE_NONET | XML_PARSE_NOCDATA |
                               XML_PARSE_BIG_LINES);
-  if (!doc)
+  l->parsing = NULL;
+  if (!doc || l->doctype)
     goto done;
   v = xmlRelaxNGNewValidCtxt(l->schema);
   if (!v)
@@ -702,6 +769,13 @@ zp_template *zp_tmpl_load(const char *path, zp_diag *d) {
   l.d = d;
   l.t->arena = a;
   l.t->path = zp_arena_strdup(a, path);
+  /* libxml2's global handlers, borrowed while loading and given back */
+  xmlStructuredErrorFunc saved_serror = xmlStructuredError;
+  void *saved_sctx = xmlStructuredErrorContext;
+  xmlGenericErrorFunc saved_generic = xmlGenericError;
+  void *saved_gctx = xmlGenericErrorContext;
+  xmlSetStructuredErrorFunc(&l, on_global_error);
+  xmlSetGenericErrorFunc(NULL, on_generic_error);
   pc = xmlRelaxNGNewMemParserCtxt(zp_schema_rng, (int)strlen(zp_schema_rng));
   if (pc) {
     xmlRelaxNGSetParserStructuredErrors(pc, on_error, &l);
@@ -720,6 +794,8 @@ done:
     xmlRelaxNGFree(l.schema);
   if (pc)
     xmlRelaxNGFreeParserCtxt(pc);
+  xmlSetStructuredErrorFunc(saved_sctx, saved_serror);
+  xmlSetGenericErrorFunc(saved_gctx, saved_generic);
   if (!ret)
     zp_arena_free(a);
   return ret;

@@ -1,6 +1,8 @@
 /* tmpl.h — the template loader: XML templates as our own tree.
  *
- * A template is parsed by libxml2 (no network, line numbers kept),
+ * A template is read whole (at most 4 MB; a directory or another
+ * non-regular file is an error at the including line) and parsed by
+ * libxml2 (no network, no DOCTYPE so no entities, line numbers kept),
  * validated against the RELAX NG schema built into zpgen
  * (templates/zpgen.rng), its <include href="…"/> style sheets loaded and
  * validated the same way (paths relative to the including file; a cycle is

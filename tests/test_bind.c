@@ -678,6 +678,216 @@ static void row_cells_from_loops(void **state) {
   done(&r);
 }
 
+/* Hostile numbers in a template: each an error at its line (11: the
+ * definitions, 12: the body) that says what was expected, never a value
+ * that fails later (NaN, an overflow, a table off the page). */
+static void numbers_validated_where_read(void **state) {
+  (void)state;
+  static const struct {
+    const char *defs, *body, *want;
+  } cases[] = {
+      {"<style name=\"x\" parent=\"body\" first-indent=\"nanpt\"/>",
+       "<p style=\"x\">a</p>",
+       "t.xml:11: error: style \"x\": first-indent=\"nanpt\" is not a length"},
+      {"<style name=\"x\" parent=\"body\" left-indent=\"infmm\"/>",
+       "<p style=\"x\">a</p>", "left-indent=\"infmm\" is not a length"},
+      {"<style name=\"x\" parent=\"body\" space-after=\"1e3mm\"/>",
+       "<p style=\"x\">a</p>", "space-after=\"1e3mm\" is not a length"},
+      {"<style name=\"x\" parent=\"body\" line-pitch=\"0x10pt\"/>",
+       "<p style=\"x\">a</p>", "line-pitch=\"0x10pt\" is not a length"},
+      {"<style name=\"x\" parent=\"body\" left-indent=\"150mm\"/>",
+       "<p style=\"x\">a</p>",
+       "t.xml:11: error: style \"x\": indents leave no room for a "
+       "character"},
+      {"<style name=\"x\" parent=\"body\" first-indent=\"-3em\"/>",
+       "<p style=\"x\">a</p>", "indents reach out of the text block"},
+      {"<style name=\"x\" parent=\"body\" space-before=\"300mm\"/>",
+       "<p style=\"x\">a</p>", "space-before and space-after go from 0"},
+      {"<style name=\"x\" parent=\"body\" size=\"1000\"/>",
+       "<p style=\"x\">a</p>",
+       "size=\"1000\" is neither a 号 size (三号, 小四 …) nor pt from 1 to "
+       "300"},
+      {"<style name=\"x\" parent=\"body\" size=\"nan\"/>",
+       "<p style=\"x\">a</p>", "size=\"nan\" is neither"},
+      {"<style name=\"x\" parent=\"body\" widows=\"99999999999999999999\"/>",
+       "<p style=\"x\">a</p>",
+       "widows=\"99999999999999999999\": expected 1 to"},
+      {"<style name=\"x\" parent=\"body\" latin-space=\"nan\"/>",
+       "<p style=\"x\">a</p>", "latin-space=\"nan\": expected a number of em"},
+      {"<page paper=\"nanmm×nanmm\"/>", "<p>a</p>",
+       "t.xml:11: error: paper=\"nanmm×nanmm\": expected"},
+      {"<page grid-lines=\"4294967297\"/>", "<p>a</p>",
+       "grid-lines=\"4294967297\": expected a whole number from 0 to 200"},
+      {"<page line-pitch=\"300mm\"/>", "<p>a</p>",
+       "line-pitch and char-pitch must fit the text block"},
+      {"",
+       "<p>{=sum(v"
+       ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaa"
+       ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaa"
+       ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaa"
+       ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaa"
+       ")}</p>",
+       "…}: a data path of more than 511 characters"},
+      {"", "<check value=\"v\" equals=\"1\" places=\"4294967296\"/>",
+       "t.xml:12: error: <check> compares 0 to 12 decimals"},
+      {"", "<table><col width=\"500mm\"/><row><cell>a</cell></row></table>",
+       "t.xml:12: error: the table's 1 columns need 500.0 mm"},
+      {"",
+       "<table><col width=\"20mm\"/><col width=\"20mm\"/><col width=\"20mm\"/>"
+       "<col width=\"20mm\"/><col width=\"20mm\"/><col width=\"20mm\"/>"
+       "<col width=\"20mm\"/><col width=\"20mm\"/><col width=\"fit\" "
+       "min=\"10mm\"/><row><cell>a</cell></row></table>",
+       "the table's 9 columns need 170.0 mm"},
+      {"",
+       "<table padding=\"20mm\"><col width=\"1*\"/><col width=\"1*\"/>"
+       "<col width=\"fit\"/><col width=\"1*\"/><row><cell>a</cell></row>"
+       "</table>",
+       "the table's 4 columns need 174.8 mm (fixed widths, fit minimums, and "
+       "for every column its padding and 1 em)"},
+      {"", "<table><col width=\"0mm\"/><row><cell>a</cell></row></table>",
+       "width=\"0mm\": a column must be wider than 0"},
+      {"", "<table><col width=\"-5mm\"/><row><cell>a</cell></row></table>",
+       "width=\"-5mm\": a column must be wider than 0"},
+      {"", "<table><col width=\"nan*\"/><row><cell>a</cell></row></table>",
+       "width=\"nan*\": a weight is a number above 0"},
+      {"", "<table><col width=\"0*\"/><row><cell>a</cell></row></table>",
+       "width=\"0*\": a weight is a number above 0"},
+      {"",
+       "<table><col width=\"fit\" "
+       "min=\"nanmm\"/><row><cell>a</cell></row></table>",
+       "min=\"nanmm\" is not a length"},
+      {"",
+       "<table><col width=\"1*\"/><row><cell colspan=\"2147483647\">a</cell>"
+       "</row></table>",
+       "t.xml:12: error: colspan=\"2147483647\": expected a whole number from "
+       "1 to 100"},
+      {"",
+       "<table><col width=\"1*\"/><col width=\"1*\"/><row><cell>a</cell>"
+       "<cell colspan=\"2\">b</cell></row></table>",
+       "this row has more cells than the table's 2 columns"},
+      {"",
+       "<table><col width=\"1*\"/><row><cell rowspan=\"2147483647\">a</cell>"
+       "</row></table>",
+       "rowspan=\"2147483647\": expected a whole number from 1 to 100000"},
+      {"",
+       "<table><col width=\"1*\"/><col width=\"1*\"/><row><cell "
+       "rowspan=\"3\">a</cell><cell>b</cell></row><row><cell>c</cell></row>"
+       "</table>",
+       "t.xml:12: error: rowspan=\"3\" reaches past the table's last row (the "
+       "cell is in row 1 of 2)"},
+      {"",
+       "<table padding=\"nanpt\"><col width=\"1*\"/><row><cell>a</cell></row>"
+       "</table>",
+       "padding=\"nanpt\": one or two lengths from 0 to 20 mm"},
+      {"",
+       "<table rule=\"100mm\"><col width=\"1*\"/><row><cell>a</cell></row>"
+       "</table>",
+       "rule=\"100mm\" is not a length from 0 to 10 mm"},
+      {"",
+       "<table min-split-lines=\"2147483648\"><col width=\"1*\"/><row><cell>a"
+       "</cell></row></table>",
+       "min-split-lines=\"2147483648\": expected a whole number"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    result r = bind(cases[i].defs, cases[i].body, "{\"v\": 1.5}");
+    if (r.doc || !zp_diag_contains(r.d, cases[i].want))
+      fail_msg("case %zu: wanted \"%s\", got \"%s\"", i, cases[i].want,
+               r.doc ? "(bound)" : zp_diag_last(r.d));
+    done(&r);
+  }
+  /* the sane values next to them still work */
+  result r = bind("<style name=\"x\" parent=\"body\" first-indent=\"-2em\" "
+                  "left-indent=\"2em\" size=\"42\" latin-space=\"0.25\"/>"
+                  "<style name=\"y\" size=\"300\"/>",
+                  "<p style=\"x\">a</p><p style=\"y\">b</p><table padding=\"0 "
+                  "20mm\" rule=\"10mm\">"
+                  "<col width=\"150mm\"/><row><cell>a</cell></row></table>",
+                  "{}");
+  assert_non_null(r.doc);
+  done(&r);
+}
+
+/* The binder's budget: a template whose macros multiply, or a sum over
+ * the whole data in a loop over it, stops with one error at its line,
+ * quickly, instead of growing for ever. */
+static void budget_is_linear_in_the_data(void **state) {
+  (void)state;
+  static char defs[16384], with_text[17000], empty[17000];
+  defs[0] = 0;
+  for (int i = 0; i < 30; i++) {
+    char one[400];
+    snprintf(one, sizeof one, "<define name=\"m%d\">", i);
+    strcat(defs, one);
+    for (int k = 0; k < 10; k++) {
+      snprintf(one, sizeof one, "<use name=\"m%d\"/>", i + 1);
+      strcat(defs, one);
+    }
+    strcat(defs, "</define>");
+  }
+  snprintf(with_text, sizeof with_text,
+           "%s<define name=\"m30\"><p>一段文字一段文字</p></define>", defs);
+  result r = bind(with_text, "<use name=\"m0\"/>", "{}");
+  assert_null(r.doc);
+  assert_int_equal(zp_diag_errors(r.d), 1);
+  assert_true(zp_diag_contains(r.d, "t.xml:11: error: the template makes too "
+                                    "much text for this data"));
+  done(&r);
+  snprintf(empty, sizeof empty, "%s<define name=\"m30\"/>", defs);
+  r = bind(empty, "<use name=\"m0\"/>", "{}");
+  assert_null(r.doc);
+  assert_int_equal(zp_diag_errors(r.d), 1);
+  assert_true(zp_diag_contains(r.d, "too much work for this data"));
+  done(&r);
+  /* a sum over 4,000 values in a loop over the same 4,000: 16 million */
+  size_t cap = 4000 * 16 + 64, n = 0;
+  char *json = malloc(cap);
+  n += (size_t)snprintf(json + n, cap - n, "{\"a\": [");
+  for (int i = 0; i < 4000; i++)
+    n += (size_t)snprintf(json + n, cap - n, "%s{\"v\": 1}", i ? "," : "");
+  snprintf(json + n, cap - n, "]}");
+  r = bind("",
+           "<for each=\"a\" as=\"x\"><check value=\"x.v\" "
+           "max=\"sum(a[*].v)\"/></for>",
+           json);
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "too much work for this data (a sum over "
+                                    "[*] inside loops"));
+  assert_true(zp_diag_errors(r.d) < 3);
+  done(&r);
+  free(json);
+}
+
+/* PDF strings: a section title or an Info property over 32,000 bytes is
+ * an error naming the data it came from. */
+static void long_titles_are_errors(void **state) {
+  (void)state;
+  size_t cap = 70000;
+  char *json = malloc(cap);
+  strcpy(json, "{\"t\": \"");
+  for (int i = 0; i < 11000; i++)
+    strcat(json + 7 + (size_t)i * 3 - (size_t)i * 3, "长");
+  strcat(json, "\"}");
+  result r = bind("<info title=\"{t}\"/>",
+                  "<section title=\"{t}\"><p>a</p></section>", json);
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "t.xml:11: error: <info title> is 33000 "
+                                    "bytes long"));
+  assert_true(zp_diag_contains(r.d, "t.xml:12: error: the section title is "
+                                    "33000 bytes long; a PDF bookmark or "
+                                    "document property holds at most 32000 "
+                                    "(the text comes from $.t: "));
+  done(&r);
+  free(json);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -700,6 +910,9 @@ int main(void) {
       cmocka_unit_test(checks_round_half_up_to_the_stated_places),
       cmocka_unit_test(broken_digit_grouping),
       cmocka_unit_test(computed_fields),
+      cmocka_unit_test(numbers_validated_where_read),
+      cmocka_unit_test(budget_is_linear_in_the_data),
+      cmocka_unit_test(long_titles_are_errors),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

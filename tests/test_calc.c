@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -116,6 +117,41 @@ static void errors(void **state) {
       error_of("max(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17)"),
       "a function takes at most 16 arguments");
   assert_non_null(strstr(error_of("0x10"), "unexpected \"x10\""));
+  assert_string_equal(error_of("10000000000000000000000000000000000000000 + 1"),
+                      "a number of more than 40 characters");
+}
+
+/* Nesting: 64 levels work; 20,000 parentheses, minus signs or calls are
+ * refused with a message, not a stack overflow. */
+static char *repeat3(const char *open, int n, const char *mid,
+                     const char *close) {
+  size_t lo = strlen(open), lm = strlen(mid), lc = strlen(close);
+  char *s = malloc(lo * (size_t)n + lm + lc * (size_t)n + 1), *p = s;
+  for (int i = 0; i < n; i++, p += lo)
+    memcpy(p, open, lo);
+  memcpy(p, mid, lm);
+  p += lm;
+  for (int i = 0; i < n; i++, p += lc)
+    memcpy(p, close, lc);
+  *p = 0;
+  return s;
+}
+
+static void nesting_depth(void **state) {
+  (void)state;
+  char *ok = repeat3("(", 60, "a", ")");
+  assert_true(eval(ok) == 3);
+  free(ok);
+  char *minus = repeat3("-", 62, "a", "");
+  assert_true(eval(minus) == 3);
+  free(minus);
+  const char *open[] = {"(", "-", "max(", "(-"};
+  const char *close[] = {")", "", ")", ")"};
+  for (int k = 0; k < 4; k++) {
+    char *deep = repeat3(open[k], 20000, "1", close[k]);
+    assert_non_null(strstr(error_of(deep), "deeper than 64 levels"));
+    free(deep);
+  }
 }
 
 int main(void) {
@@ -124,6 +160,7 @@ int main(void) {
       cmocka_unit_test(functions),
       cmocka_unit_test(grades_by_band),
       cmocka_unit_test(errors),
+      cmocka_unit_test(nesting_depth),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -437,6 +437,48 @@ static void test_files(void **state) {
   zp_diag_free(d);
 }
 
+/* Messages a clerk can act on: a stray byte-order mark named, a file cut
+ * inside a character, a huge number shortened, underflow. */
+static void test_clerk_messages(void **state) {
+  (void)state;
+  zp_diag *d;
+  zp_json_doc *doc = parse("\xEF\xBB\xBF{\"a\": 1}", &d);
+  assert_non_null(doc); /* a leading BOM is skipped */
+  zp_json_free(doc);
+  zp_diag_free(d);
+  expect_error("\xEF\xBB\xBF\xEF\xBB\xBF{}",
+               "x.json:1:1: error: malformed JSON: expected a JSON object, "
+               "found a byte-order mark (U+FEFF)");
+  expect_error("{\"a\": \xEF\xBB\xBF"
+               "1}",
+               "found a byte-order mark (U+FEFF)");
+  expect_error("{\"a\":\xE3\x80\x80 1}", "found '\xE3\x80\x80' (U+3000)");
+  expect_error("{\"t\": \"\xE4\xB8\xAD\xE4\xB8",
+               "x.json:1:9: error: malformed JSON: unexpected end of file "
+               "inside a character");
+  expect_error("{\"t\": 1\xE4\xB8", "found the end of the file inside a "
+                                    "character");
+  expect_error("{\"t\": \"\xE4\x41\"}", "invalid UTF-8 byte 0xE4");
+  char big[6000] = "{\"n\": ";
+  size_t k = strlen(big);
+  for (int i = 0; i < 5000; i++)
+    big[k++] = '7';
+  strcpy(big + k, "}");
+  doc = parse(big, &d);
+  assert_null(doc);
+  assert_true(zp_diag_contains(
+      d, "number 77777777777777777777…(5000 characters) is out of range"));
+  assert_true(strlen(zp_diag_last(d)) < 300);
+  zp_diag_free(d);
+  expect_error("{\"n\": 1e-400}", "number 1e-400 is out of range (so close "
+                                  "to zero it would be 0");
+  expect_error("{\"n\": -0.5e-999}", "is out of range");
+  doc = parse("{\"n\": 0e-400, \"m\": 0.000e5, \"k\": 1e-300}", &d);
+  assert_non_null(doc); /* zero written so, and small numbers, are fine */
+  zp_json_free(doc);
+  zp_diag_free(d);
+}
+
 static void test_not_nul_terminated(void **state) {
   (void)state;
   /* the length bounds the text: what follows is not read */
@@ -508,6 +550,7 @@ int main(void) {
       cmocka_unit_test(test_files),
       cmocka_unit_test(test_not_nul_terminated),
       cmocka_unit_test(test_merge),
+      cmocka_unit_test(test_clerk_messages),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

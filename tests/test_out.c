@@ -251,7 +251,7 @@ static void test_inputs(void **state) {
   put(at(f, "in.json", p), "{}");
   char *data;
   size_t len;
-  assert_true(zp_file_read(p, "data", (zp_loc){0}, &data, &len, f->d));
+  assert_true(zp_file_read(p, "data", (zp_loc){0}, 1 << 20, &data, &len, f->d));
   assert_int_equal(len, 2);
   assert_string_equal(data, "{}");
   free(data);
@@ -259,8 +259,8 @@ static void test_inputs(void **state) {
   assert_int_equal(zp_file_open(q, "data", (zp_loc){0}, f->d), -1);
   assert_true(zp_diag_contains(f->d, "fifo: error: cannot read the data: it is "
                                      "a FIFO"));
-  assert_false(zp_file_read(q, "included file", (zp_loc){"t.xml", 3, 0}, &data,
-                            &len, f->d));
+  assert_false(zp_file_read(q, "included file", (zp_loc){"t.xml", 3, 0},
+                            1 << 20, &data, &len, f->d));
   assert_true(zp_diag_contains(f->d, "t.xml:3: error: cannot read the included "
                                      "file"));
   assert_null(zp_file_fopen("/dev/zero", "data", (zp_loc){0}, f->d));

@@ -493,6 +493,40 @@ static void test_rejects_bad_input(void **state) {
   zp_dl_free(dl);
 }
 
+/* libharu's limits are checked before it is called, and said in words:
+ * a bookmark title or an Info property over 32,000 bytes, too many
+ * pages.  No libharu code reaches the message, and no file is left. */
+static void test_limits_before_libharu(void **state) {
+  fixture *f = *state;
+  char path[128];
+  snprintf(path, sizeof path, "%s/limits.pdf", f->dir);
+  char *big = malloc(40001);
+  memset(big, 'a', 40000);
+  big[40000] = 0;
+  zp_dl *dl = sample(f);
+  zp_dl_add_outline(dl, 1, big, 0, 500);
+  assert_false(zp_pdf_write(dl, f->fs, path, f->d));
+  assert_true(zp_diag_contains(f->d, "cannot write the PDF: a bookmark's "
+                                     "title is 40000 bytes long"));
+  zp_dl_free(dl);
+  dl = sample(f);
+  dl->author = big;
+  assert_false(zp_pdf_write(dl, f->fs, path, f->d));
+  assert_true(zp_diag_contains(f->d, "a document property (title, author, "
+                                     "subject) is 40000 bytes long"));
+  zp_dl_free(dl);
+  dl = sample(f);
+  dl->npages = 10001; /* as if layout had made that many */
+  assert_false(zp_pdf_write(dl, f->fs, path, f->d));
+  assert_true(zp_diag_contains(f->d, "the document has 10001 pages, more "
+                                     "than the 10000 zpgen writes"));
+  zp_dl_free(dl);
+  assert_false(zp_diag_contains(f->d, "libharu"));
+  assert_false(zp_diag_contains(f->d, "0x"));
+  assert_int_equal(access(path, F_OK), -1);
+  free(big);
+}
+
 /* A title outside the BMP still gets its bookmark right (surrogates). */
 static void test_outline_astral(void **state) {
   fixture *f = *state;
@@ -592,6 +626,7 @@ int main(void) {
       cmocka_unit_test(test_rejects_bad_input),
       cmocka_unit_test(test_outline_astral),
       cmocka_unit_test(test_text_astral),
+      cmocka_unit_test(test_limits_before_libharu),
       cmocka_unit_test(test_speed),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -138,6 +139,23 @@ static void includes_resolve_relative_and_detect_cycles(void **state) {
                                   "included file"));
   zp_diag_free(d);
 
+  /* a directory: our message at the include's line, the only one */
+  char sub[600];
+  snprintf(sub, sizeof sub, "%s/a-dir.xml", dir);
+  mkdir(sub, 0700);
+  p = put("incdir.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                        "  <include href=\"a-dir.xml\"/>\n"
+                        "  <body/>\n"
+                        "</template>\n");
+  d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_true(zp_diag_contains(d, "incdir.xml:2: error: cannot read the "
+                                  "included file \""));
+  assert_true(zp_diag_contains(d, "/a-dir.xml\": it is a directory"));
+  assert_int_equal(zp_diag_errors(d), 1);
+  rmdir(sub);
+  zp_diag_free(d);
+
   put("s.xml", "<stylesheet xmlns=\"urn:zpgen:template:1\">\n"
                "  <style name=\"x\" size=\"三号\"/>\n"
                "</stylesheet>\n");
@@ -188,6 +206,23 @@ static void leaves_no_global_error_handler(void **state) {
   assert_int_equal(foreign_calls, 0);
   assert_ptr_equal(xmlStructuredError, foreign_handler);
   assert_ptr_equal(xmlStructuredErrorContext, &marker);
+  zp_diag_free(d);
+  /* an encoding error has no parser context: libxml2 would print it
+   * bare; it is ours, once, and the foreign handler is untouched */
+  p = put("enc.xml", "<?xml version=\"1.0\" encoding=\"GB2312\"?>\n"
+                     "<template xmlns=\"urn:zpgen:template:1\">\n"
+                     "  <body><p>\x85\x65"
+                     "ak</p></body>\n"
+                     "</template>\n");
+  xmlGenericErrorFunc generic = xmlGenericError;
+  d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_true(zp_diag_contains(d, "enc.xml:1:38: error: the file's bytes do "
+                                  "not match its declared encoding (input "
+                                  "conversion failed"));
+  assert_int_equal(foreign_calls, 0);
+  assert_ptr_equal(xmlStructuredError, foreign_handler);
+  assert_ptr_equal(xmlGenericError, generic);
   xmlSetStructuredErrorFunc(NULL, NULL);
   zp_diag_free(d);
 }
@@ -231,7 +266,35 @@ static void entities_are_refused(void **state) {
                                  "</template>\n");
   zp_diag *d = zp_diag_new(NULL);
   assert_null(load(p, d));
-  assert_true(zp_diag_contains(d, "ent.xml:6: error: the entity &secret;"));
+  /* the DOCTYPE itself is refused, before any declaration is read */
+  assert_true(zp_diag_contains(
+      d, "ent.xml:2: error: <!DOCTYPE template> is not allowed"));
+  assert_int_equal(zp_diag_errors(d), 1);
+  zp_diag_free(d);
+  /* an internal entity used in an attribute: refused the same way, in
+   * a style sheet as in a template */
+  put("ent-sheet.xml", "<?xml version=\"1.0\"?>\n"
+                       "<!-- a sheet -->\n"
+                       "<!DOCTYPE stylesheet [<!ENTITY n \"body\">]>\n"
+                       "<stylesheet xmlns=\"urn:zpgen:template:1\">\n"
+                       "  <style name=\"&n;\"/>\n"
+                       "</stylesheet>\n");
+  p = put("ent-attr.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                          "  <include href=\"ent-sheet.xml\"/>\n"
+                          "  <body/>\n"
+                          "</template>\n");
+  d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_true(zp_diag_contains(
+      d, "ent-sheet.xml:3: error: <!DOCTYPE stylesheet> is not allowed"));
+  zp_diag_free(d);
+  /* without a DTD an entity is simply undefined */
+  p = put("undef.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                       "  <body><p style=\"&nbsp;\">&nbsp;</p></body>\n"
+                       "</template>\n");
+  d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_true(zp_diag_contains(d, "undef.xml:2:"));
   zp_diag_free(d);
   /* character references are fine */
   p = put("chr.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"

@@ -1,0 +1,84 @@
+/* bounds.h — some internal limits, each with its reason.
+ *
+ * Templates are shared between bureaus and data comes from many clerks, so
+ * both are untrusted: every number they give is checked against these
+ * limits where it is read, and a hit is an error naming the template's
+ * file:line (or the JSON path and the data's line:col), never a silent
+ * cut, a crash or a run that does not end.  README.md ("Limits") lists
+ * them for users.
+ */
+#ifndef ZP_BOUNDS_H
+#define ZP_BOUNDS_H
+
+/* ---- the template ---- */
+
+/* Parentheses, unary minus signs and calls in an expression ({=…},
+ * <check equals>) nest by recursion in calc.c: deeper is refused so that
+ * no expression can overflow the stack.  Real rules nest 3 or 4 deep. */
+#define ZP_CALC_MAX_DEPTH 64
+
+/* Columns of a table.  Each column holds at least a character: 100
+ * columns of 五号 already fill an A3 landscape text block. */
+#define ZP_MAX_COLUMNS 100
+
+/* rowspan, widows, orphans, min-split-lines and the like: small counts.
+ * A value past this is a typo, and would overflow int arithmetic. */
+#define ZP_MAX_COUNT 100000
+
+/* Font sizes, pt.  libharu refuses sizes above 600 pt; 300 pt (10.6 cm) is
+ * seven times 初号 and still leaves a character room on an A4 text block. */
+#define ZP_MIN_FONT_SIZE 1.0
+#define ZP_MAX_FONT_SIZE 300.0
+
+/* Any length, pt: 14,400 pt (5.08 m) is the largest page PDF and libharu
+ * allow, so no length on a page can be longer.  Lengths with a place on
+ * the page (indents, column widths, margins) are checked against the
+ * page's own text block as well. */
+#define ZP_MAX_LENGTH 14400.0
+
+/* Grid lines and characters of the page grid: 200 lines on the largest
+ * A3 text block is a 1.7 pt pitch, far below readable text. */
+#define ZP_MAX_GRID 200
+
+/* Rules and frames of tables, and cell padding, pt (10 mm and 20 mm). */
+#define ZP_MAX_RULE 28.35
+#define ZP_MAX_PADDING 56.7
+
+/* Digits of a number in the template (lengths, weights, grade bands):
+ * more are a typo, and no exponent is allowed, so every number is finite
+ * and exact enough. */
+#define ZP_MAX_NUMBER_CHARS 24
+
+/* ---- the work the binder does ----
+ *
+ * Macros may call themselves 32 deep (bind.c), and a 2 KB template whose
+ * macros each call the next ten times would expand 10^30 times; loops in
+ * loops over the same array grow as its square.  So the binder keeps a
+ * budget, linear in the size of the data and of the template, however
+ * the template combines them: steps (every template node visited, every
+ * loop iteration, every field, every value a sum reaches) and bytes of
+ * text produced.  The size of the data is its number of values plus the
+ * bytes of its strings, keys and numbers; that of the template, its nodes
+ * plus the bytes of its texts (so a long template of literal text is never
+ * refused).  The sample reports use under 0.1 step and about 1 byte per
+ * unit of data; the base (4 MB of text) is some 2,000 pages. */
+#define ZP_BIND_STEPS_BASE 1000000L
+#define ZP_BIND_STEPS_PER_DATA 256L
+#define ZP_BIND_STEPS_PER_TEMPLATE 16L
+#define ZP_BIND_BYTES_BASE (4L << 20)
+#define ZP_BIND_BYTES_PER_DATA 64L
+#define ZP_BIND_BYTES_PER_TEMPLATE 16L
+
+/* ---- the PDF ---- */
+
+/* Pages of a document.  libharu's page tree holds at most 32,767 pages,
+ * and layout keeps every page in memory (about 100 KB each): 10,000 pages
+ * is 500 times the longest real report and stays under 1 GB. */
+#define ZP_MAX_PAGES 10000
+
+/* Bytes of UTF-8 in a section title (a bookmark) or an Info property:
+ * libharu writes them as UTF-16 strings of at most 65,535 bytes, and
+ * 32,000 bytes of UTF-8 never need more. */
+#define ZP_MAX_TEXT_STRING 32000
+
+#endif
