@@ -69,6 +69,11 @@
 #define ZP_BIND_BYTES_PER_DATA 64L
 #define ZP_BIND_BYTES_PER_TEMPLATE 16L
 
+/* A data file is read whole into memory (as a tree, about ten times its
+ * size): the largest real data is a few hundred KB, and 64 MB holds some
+ * 300,000 table rows -- far past the page limit below. */
+#define ZP_MAX_DATA_BYTES (64L << 20)
+
 /* ---- the PDF ---- */
 
 /* Pages of a document.  libharu's page tree holds at most 32,767 pages,

@@ -405,8 +405,13 @@ static void weak_breaks(const uint32_t *cp, size_t n, zp_break_rules rules,
     if (brk[i] != ZP_BRK_NO || !zp_brk_formula_char(a) ||
         !zp_brk_formula_char(b))
       continue;
-    bool at =
-        is_operator(a) ? !is_operator(b) : (b == '(' || b == '[' || b == '{');
+    /* a sign before a number (调整数为-12, (-5%), =-1) is no operator */
+    bool sign =
+        (a == '+' || a == '-') && is_digit(b) &&
+        (i == 0 || !zp_brk_formula_char(cp[i - 1]) || is_operator(cp[i - 1]) ||
+         cp[i - 1] == '(' || cp[i - 1] == '[' || cp[i - 1] == '{');
+    bool at = is_operator(a) ? !is_operator(b) && !sign
+                             : (b == '(' || b == '[' || b == '{');
     if (at && !zp_brk_no_start(b, rules) && !zp_brk_no_end(a, rules))
       brk[i] = ZP_BRK_WEAK;
   }
@@ -483,7 +488,7 @@ void zp_brk_compress(const uint32_t *cp, const int32_t *adv, size_t n,
 
 /* ---- fitting ------------------------------------------------------------ */
 
-static bool is_newline(uint32_t c) {
+bool zp_brk_newline(uint32_t c) {
   return c == 0x0A || c == 0x0B || c == 0x0C || c == 0x0D || c == 0x85 ||
          c == 0x2028 || c == 0x2029;
 }
@@ -510,7 +515,7 @@ int32_t zp_brk_pushin_saving(uint32_t c, int32_t adv, int32_t em, bool final) {
 static size_t emergency_end(const uint32_t *cp, const int32_t *adv, size_t s,
                             size_t i, int64_t m) {
   size_t any = s, safe = SIZE_MAX, space = SIZE_MAX;
-  int64_t w = is_newline(cp[s]) ? 0 : adv[s];
+  int64_t w = zp_brk_newline(cp[s]) ? 0 : adv[s];
   for (size_t k = s; k < i; k++) {
     /* cp[s..k] fits: may the line end after k? */
     uint32_t a = cp[k], b = cp[k + 1];
@@ -521,9 +526,9 @@ static size_t emergency_end(const uint32_t *cp, const int32_t *adv, size_t s,
              !(a == b && is_dash_ellipsis(a)))
       safe = k;
     /* does cp[k+1] fit too?  (a space or newline always does) */
-    if (b != ' ' && !is_newline(b) && w + adv[k + 1] > m)
+    if (b != ' ' && !zp_brk_newline(b) && w + adv[k + 1] > m)
       break;
-    if (!is_newline(b))
+    if (!zp_brk_newline(b))
       w += adv[k + 1];
     any = k + 1;
   }
@@ -549,7 +554,7 @@ static size_t pushin_line(const uint32_t *cp, const int32_t *adv,
   size_t i = s;
   for (;; i++) {
     uint32_t c = cp[i];
-    if (!is_newline(c)) {
+    if (!zp_brk_newline(c)) {
       w += adv[i];
       if (c != ' ') {
         wt = w;
@@ -572,7 +577,7 @@ static size_t pushin_line(const uint32_t *cp, const int32_t *adv,
     if (wt - cap > m + slack)
       break; /* no later opportunity can fit */
     /* cp[i] is inside the line from now on */
-    if (!is_newline(c) && c != ' ')
+    if (!zp_brk_newline(c) && c != ' ')
       cap += zp_brk_pushin_saving(c, adv[i], em, false);
   }
   if (have_best) {
@@ -610,11 +615,11 @@ static bool narrow(uint32_t c) { return c > 0x20 && c < 0x2000; }
 
 static int64_t span_width(const uint32_t *cp, const int32_t *adv, size_t from,
                           size_t to) {
-  while (to > from && (cp[to - 1] == ' ' || is_newline(cp[to - 1])))
+  while (to > from && (cp[to - 1] == ' ' || zp_brk_newline(cp[to - 1])))
     to--;
   int64_t w = 0;
   for (size_t k = from; k < to; k++)
-    if (!is_newline(cp[k]))
+    if (!zp_brk_newline(cp[k]))
       w += adv[k];
   return w;
 }
@@ -649,7 +654,7 @@ static size_t word_line(const uint32_t *cp, const int32_t *adv, const char *brk,
   size_t p = s; /* the last code point of the longest prefix that fits */
   for (size_t i = s; i < n; i++) {
     uint32_t c = cp[i];
-    if (!is_newline(c)) {
+    if (!zp_brk_newline(c)) {
       w += adv[i];
       if (c != ' ' && w > m && i > s)
         break;
@@ -694,7 +699,8 @@ static size_t word_line(const uint32_t *cp, const int32_t *adv, const char *brk,
 
 size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
                       size_t n, int32_t em, int32_t first, int32_t measure,
-                      const zp_brk_opts *o, size_t *ends, int32_t *endsqueeze) {
+                      const zp_brk_opts *o, size_t *ends, int32_t *endsqueeze,
+                      uint8_t *kinds) {
   size_t nl = 0, s = 0;
   while (s < n) {
     int64_t m = nl == 0 ? first : measure;
@@ -704,6 +710,12 @@ size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
                      : word_line(cp, adv, brk, s, n, em, m, o, &sq);
     ends[nl] = end + 1;
     endsqueeze[nl] += sq;
+    if (kinds)
+      kinds[nl] =
+          end + 1 == n || brk[end] == ZP_BRK_ALLOW || brk[end] == ZP_BRK_MUST
+              ? ZP_END_BREAK
+          : brk[end] == ZP_BRK_WEAK ? ZP_END_WEAK
+                                    : ZP_END_FORCED;
     nl++;
     s = end + 1;
   }
@@ -728,7 +740,7 @@ void zp_brk_squeeze_line(const uint32_t *cp, int32_t *adv, int32_t *squeeze,
 
 size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
                   int32_t first, int32_t measure, const zp_brk_opts *o,
-                  size_t *ends, int32_t *endsqueeze) {
+                  size_t *ends, int32_t *endsqueeze, uint8_t *kinds) {
   if (n == 0)
     return 0;
   char local[2048];
@@ -741,9 +753,9 @@ size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
       size_t k = n - done < sizeof local ? n - done : sizeof local;
       memset(brk, ZP_BRK_ALLOW, k);
       brk[k - 1] = ZP_BRK_MUST;
-      size_t l = zp_brk_fit_brk(cp + done, adv + done, brk, k, em,
-                                nl == 0 ? first : measure, measure, o,
-                                ends + nl, endsqueeze + nl);
+      size_t l = zp_brk_fit_brk(
+          cp + done, adv + done, brk, k, em, nl == 0 ? first : measure, measure,
+          o, ends + nl, endsqueeze + nl, kinds ? kinds + nl : NULL);
       for (size_t j = 0; j < l; j++)
         ends[nl + j] += done;
       nl += l;
@@ -752,8 +764,8 @@ size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
     return nl;
   }
   zp_brk_opportunities(cp, n, o, brk);
-  size_t nl =
-      zp_brk_fit_brk(cp, adv, brk, n, em, first, measure, o, ends, endsqueeze);
+  size_t nl = zp_brk_fit_brk(cp, adv, brk, n, em, first, measure, o, ends,
+                             endsqueeze, kinds);
   if (brk != local)
     free(brk);
   return nl;

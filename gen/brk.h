@@ -58,6 +58,10 @@ void zp_brk_opportunities(const uint32_t *cp, size_t n, const zp_brk_opts *o,
 bool zp_brk_no_start(uint32_t cp, zp_break_rules rules);
 bool zp_brk_no_end(uint32_t cp, zp_break_rules rules);
 
+/* Whether cp ends a line (U+000A..U+000D, U+0085, U+2028, U+2029): a
+ * hard break, of no width, not drawn.  "\r\n" is one break (UAX #14). */
+bool zp_brk_newline(uint32_t cp);
+
 /* Whether cp takes a whole character cell on the grid (East Asian Wide and
  * Fullwidth, and the Ambiguous marks a Chinese text sets wide: “ ” — …);
  * other characters take half a cell, a space a quarter. */
@@ -92,12 +96,19 @@ void zp_brk_compress(const uint32_t *cp, const int32_t *adv, size_t n,
  * last index) of each line into ends (room for n entries).  A line that
  * overflows its measure (pushed in) gets the overflow added to
  * endsqueeze[line] (room for n entries, zeroed by the caller); the caller
- * takes it from the line's marks with zp_brk_squeeze_line.  A unit wider
- * than a whole line is broken where it must be, and never loses text.
+ * takes it from the line's marks with zp_brk_squeeze_line.  kinds (room
+ * for n entries, may be NULL) gets how each line ended (ZP_END_*).  A unit
+ * wider than a whole line is broken where it must be, and never loses
+ * text.
  * Returns the number of lines (0 for n == 0). */
 size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
                   int32_t first, int32_t measure, const zp_brk_opts *o,
-                  size_t *ends, int32_t *endsqueeze);
+                  size_t *ends, int32_t *endsqueeze, uint8_t *kinds);
+
+/* How a line ended, in kinds[line] (when kinds is not NULL): at an
+ * opportunity (or the text's end), at a weak break inside a formula run,
+ * or where it had to (a unit wider than the line). */
+enum { ZP_END_BREAK = 0, ZP_END_WEAK = 1, ZP_END_FORCED = 2 };
 
 /* zp_brk_fit with the opportunities already computed (brk as written by
  * zp_brk_opportunities for the same cp and n; brk[n-1] is taken as MUST).
@@ -130,7 +141,8 @@ size_t zp_brk_fit(const uint32_t *cp, const int32_t *adv, size_t n, int32_t em,
  *  - A trailing newline gives no empty last line ("a\n" is one line). */
 size_t zp_brk_fit_brk(const uint32_t *cp, const int32_t *adv, const char *brk,
                       size_t n, int32_t em, int32_t first, int32_t measure,
-                      const zp_brk_opts *o, size_t *ends, int32_t *endsqueeze);
+                      const zp_brk_opts *o, size_t *ends, int32_t *endsqueeze,
+                      uint8_t *kinds);
 
 /* What compressing cp (advance adv) to half width gives in ZP_FIT_PUSHIN:
  * up to em/2 for a full-width mark not already compressed -- at the end of

@@ -54,7 +54,9 @@ void zp_diag_report(zp_diag *d, zp_severity sev, zp_loc loc, const char *fmt,
     d->errors++;
   else if (sev == ZP_WARNING)
     d->warnings++;
-  char head[1200] = "", msg[4096];
+  /* room for a file name of PATH_MAX and its line:col; a message names a
+   * path or two and quotes a short excerpt */
+  char head[4096 + 64] = "", msg[12288];
   if (loc.file && loc.line > 0 && loc.col > 0)
     snprintf(head, sizeof head, "%s:%d:%d: ", loc.file, loc.line, loc.col);
   else if (loc.file && loc.line > 0)

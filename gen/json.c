@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "file.h"
 
 #define NESTING_LIMIT CJSON_NESTING_LIMIT
@@ -874,6 +875,14 @@ static zp_json_doc *parse_padded(char *text, size_t len, const char *name,
     zp_error(d, mkloc(file, 0, 0), "empty file, expected a JSON object");
     goto fail;
   }
+  /* cJSON stops at a NUL byte and would call the rest the end of file */
+  const char *nul = memchr(text, 0, len);
+  if (nul) {
+    zp_error(d, loc_at(file, text, start, (size_t)(nul - text)),
+             "a NUL byte (0x00) is not allowed in JSON text; expected UTF-8 "
+             "text");
+    goto fail;
+  }
   text[len] = '#';
   text[len + 1] = 0;
   const char *end = NULL;
@@ -966,6 +975,14 @@ zp_json_doc *zp_json_load_file(const char *path, zp_diag *d) {
     }
     size_t got = fread(buf + len, 1, cap - len - 2, f);
     len += got;
+    if (len > ZP_MAX_DATA_BYTES) {
+      zp_error(d, mkloc(path, 0, 0),
+               "cannot read: it is larger than %ld MB, the most a data file "
+               "may be",
+               ZP_MAX_DATA_BYTES >> 20);
+      read_ok = true; /* reported */
+      goto cleanup;
+    }
     if (got == 0) {
       if (ferror(f))
         goto cleanup;

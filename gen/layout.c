@@ -55,7 +55,8 @@ typedef struct line {
   zp_align align;            /* as set (a cell's, not its style's) */
   bool hard;                 /* ends at a hard line break */
   bool squeezed;             /* a mark of it is compressed (dump: ink) */
-  bool weak;                 /* ends inside a formula run (a weak break) */
+  uint8_t end;               /* how it ended: ZP_END_BREAK, WEAK, FORCED */
+  bool space;                /* ended at a typed space (not drawn) */
   float top;                 /* pt from the text block's top, once placed */
   const struct tlayout *tbl; /* a table's place holder in the line list */
 } line;
@@ -83,6 +84,7 @@ typedef struct ctx {
   /* scratch, grown as needed, reused by every paragraph */
   uint32_t *cp;
   int32_t *adv, *squeeze, *endsq;
+  uint8_t *kinds;
   zp_glyph *gl;
   size_t *ends;
   size_t cap;
@@ -112,6 +114,7 @@ static bool grow_scratch(ctx *c, size_t n) {
       !regrow(&c->adv, cap, sizeof *c->adv) ||
       !regrow(&c->squeeze, cap, sizeof *c->squeeze) ||
       !regrow(&c->endsq, cap, sizeof *c->endsq) ||
+      !regrow(&c->kinds, cap, sizeof *c->kinds) ||
       !regrow(&c->gl, cap, sizeof *c->gl) ||
       !regrow(&c->ends, cap, sizeof *c->ends))
     return false;
@@ -272,8 +275,8 @@ static size_t fit(ctx *c, const zp_style *st, size_t n, int32_t em,
                   int32_t first, int32_t measure) {
   memset(c->endsq, 0, n * sizeof *c->endsq);
   zp_brk_opts o = {st->rules, st->fit, st->bind_units, !st->grid};
-  return zp_brk_fit(c->cp, c->adv, n, em, first, measure, &o, c->ends,
-                    c->endsq);
+  return zp_brk_fit(c->cp, c->adv, n, em, first, measure, &o, c->ends, c->endsq,
+                    c->kinds);
 }
 
 /* An indent given in pt and, when given in em, in em: on the grid's cells
@@ -313,19 +316,25 @@ static size_t measure_text(ctx *c, const zp_style *st, const char *text,
   int32_t em = (int32_t)lround(scale * 1000);
   for (size_t i = 0; i < n; i++) {
     uint32_t cp = c->cp[i];
-    if (cp == '\n' || cp == 0x2028) {
+    if (zp_brk_newline(cp)) {
       c->gl[i] = (zp_glyph){0, 0, 0};
       c->adv[i] = 0;
       continue;
     }
     if (!zp_font_glyph(c->fs, role, cp, &c->gl[i]))
       report_missing(c, loc, data_loc, st->role, cp);
-    /* on the grid's cells: a wide character one cell, others half, a
-     * space a quarter (LAYOUT.md); else the face's advance */
-    c->adv[i] = !cells            ? (int32_t)lround(c->gl[i].advance * scale)
-                : zp_brk_wide(cp) ? em
-                : cp == ' '       ? em / 4
-                                  : em / 2;
+    /* on the grid's cells: a wide character one cell, a typed space a
+     * quarter (LAYOUT.md), others the face's advance at the cell's scale
+     * (half a cell for the half-width Latin of the GB2312 faces, a
+     * proportional face's own widths); off the grid the face's advance */
+    if (!cells)
+      c->adv[i] = (int32_t)lround(c->gl[i].advance * scale);
+    else /* in whole 1/1000 pt of the cell, rounded down: two half-width
+          * characters never take more than the one cell (em) they fill */
+      c->adv[i] = zp_brk_wide(cp) ? em
+                  : cp == ' '
+                      ? em / 4
+                      : (int32_t)((int64_t)c->gl[i].advance * em / 1000);
   }
   if (st->squeeze_pairs)
     zp_brk_compress(c->cp, c->adv, n, em, c->squeeze);
@@ -430,11 +439,9 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
       l->left = r->left + (r->width - lm) / 2;
     /* drawn characters: no hard breaks, no trailing spaces */
     size_t e = end;
-    while (e > start && (c->cp[e - 1] == '\n' || c->cp[e - 1] == 0x2028 ||
-                         c->cp[e - 1] == ' '))
+    while (e > start && (zp_brk_newline(c->cp[e - 1]) || c->cp[e - 1] == ' '))
       e--;
-    bool hard =
-        end > start && (c->cp[end - 1] == '\n' || c->cp[end - 1] == 0x2028);
+    bool hard = end > start && zp_brk_newline(c->cp[end - 1]);
     l->hard = hard;
     uint32_t cnt = (uint32_t)(e - start);
     l->g = cnt ? zp_arena_alloc(c->arena, cnt * sizeof *l->g) : NULL;
@@ -444,8 +451,8 @@ static bool shape(ctx *c, const shape_req *r, lvec *out) {
     if (c->endsq[k] > 0)
       zp_brk_squeeze_line(c->cp, c->adv, c->squeeze, start, e, em, c->endsq[k],
                           st->fit);
-    l->weak = end < n && zp_brk_formula_char(c->cp[end - 1]) &&
-              zp_brk_formula_char(c->cp[end]);
+    l->end = nl ? c->kinds[k] : ZP_END_BREAK;
+    l->space = e < end && !hard;
     int64_t natural = 0;
     for (size_t i = start; i < e; i++)
       natural += c->adv[i];
@@ -643,7 +650,7 @@ static float text_width(ctx *c, const zp_style *st, const char *text,
   /* the widest piece between hard breaks */
   int64_t w = 0, best = 0;
   for (size_t i = 0; i < n; i++) {
-    if (c->cp[i] == '\n') {
+    if (zp_brk_newline(c->cp[i])) {
       w = 0;
       continue;
     }
@@ -1237,13 +1244,16 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
     char faces[512];
     fprintf(c->dump,
             "  line%s y=%.2f top=%.2f x=%.2f w=%.2f m=%.2f size=%.1f "
-            "style=%s align=%c%s%s%s%s%s%s%s face=%s ",
+            "style=%s align=%c%s%s%s%s%s%s%s%s face=%s ",
             tag, c->block_top + base, top, l->left, l->width, l->measure,
             l->size, l->st->name, "lcrj"[l->align], l -> grid ? " grid" : "",
             l->justified ? " just" : "", l->first ? " first" : "",
             l->last ? " last" : "", l->hard ? " hard" : "",
             l->blk && l->last && l->st->keep_with_next ? " keep" : "",
-            l->weak ? " weak" : "",
+            l->end == ZP_END_WEAK     ? " weak"
+            : l->end == ZP_END_FORCED ? " forced"
+                                      : "",
+            l->space ? " space" : "",
             face_names(c, l->g, l->n, faces, sizeof faces));
     if (l->squeezed)
       dump_ink(c, l);
@@ -1534,6 +1544,7 @@ done:
   free(c.adv);
   free(c.squeeze);
   free(c.endsq);
+  free(c.kinds);
   free(c.gl);
   free(c.ends);
   free(c.missing);

@@ -170,6 +170,21 @@ static int render(const opts *o, zp_diag *d) {
    * never gets half a document */
   rc = zp_render_pdf(t, data, &fs, &ro, zp_out_stream(out), o->output,
                      dump ? zp_out_stream(dump) : NULL, NULL, d);
+  /* the output and the dump may not replace a font file the render read */
+  for (int i = 0; rc == EXIT_OK && fs && i < zp_font_face_count(fs); i++) {
+    const char *font = zp_font_face(fs, i)->file;
+    const char *opt = zp_out_same_file(o->output, font) ? "output"
+                      : o->dump && zp_out_same_file(o->dump, font)
+                          ? "dump-layout"
+                          : NULL;
+    if (opt) {
+      fprintf(stderr,
+              "zpgen render: --%s names the font file \"%s\" that the render "
+              "reads; give it a file of its own\n",
+              opt, font);
+      rc = EXIT_USAGE;
+    }
+  }
   /* the dump is committed when all went well, or to report its own write
    * error (zp_out_commit names it and removes the temporary file) */
   if (dump && (rc == EXIT_OK || ferror(zp_out_stream(dump)))) {

@@ -41,7 +41,12 @@ static struct {
   char path[PATH_MAX];
 } live[MAX_LIVE];
 
-static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+/* Every signal whose default action ends the process (but SIGKILL and
+ * SIGSTOP, which cannot be caught): a timeout's SIGALRM, a CPU limit's
+ * SIGXCPU, a user's SIGQUIT or SIGUSR1 remove the temporary files too. */
+static const int handled[] = {SIGINT,  SIGTERM, SIGHUP,    SIGPIPE,
+                              SIGQUIT, SIGALRM, SIGUSR1,   SIGUSR2,
+                              SIGXCPU, SIGPROF, SIGVTALRM, SIGBUS};
 #define NHANDLED ((int)(sizeof handled / sizeof *handled))
 
 static void on_signal(int sig) {
@@ -49,6 +54,15 @@ static void on_signal(int sig) {
   for (int i = 0; i < MAX_LIVE; i++)
     if (live[i].used)
       unlink(live[i].path);
+  if (sig == SIGBUS) {
+    /* a mapped file (a font) shrank while it was read: say so, exit 3 */
+    static const char msg[] =
+        "zpgen: error: a font file changed while it was being read "
+        "(replaced during the render?); nothing was written\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    _exit(3);
+  }
   /* die of the signal, as if it had not been caught */
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -170,9 +184,17 @@ static char *resolve_links(const char *path) {
   return NULL;
 }
 
-/* The prefix of the temporary files of base: ".BASE.zpgen-tmp." */
+/* The prefix of the temporary files of base: ".BASE.zpgen-tmp.", a long
+ * base cut to MAX_BASE bytes at a UTF-8 character's boundary (a file
+ * system that takes only UTF-8 names refuses a cut character). */
 static void temp_prefix(const char *base, char *out, size_t size) {
-  snprintf(out, size, ".%.*s" TMP_TAG, MAX_BASE, base);
+  int n = (int)strnlen(base, MAX_BASE + 1);
+  if (n > MAX_BASE) {
+    n = MAX_BASE;
+    while (n > 0 && ((unsigned char)base[n] & 0xC0) == 0x80)
+      n--;
+  }
+  snprintf(out, size, ".%.*s" TMP_TAG, n, base);
 }
 
 /* Removes dir's leftovers of dead processes for base. */
@@ -289,6 +311,12 @@ zp_out *zp_out_open(const char *path, const char *what, zp_diag *d) {
                "cannot write the %s: its link leads to \"%s\", which is %s, "
                "not a regular file",
                what, o->target, kind);
+    goto done;
+  }
+  /* a file that may not be written is not replaced either (rename would
+   * replace a read-only file) */
+  if (access(o->target, F_OK) == 0 && access(o->target, W_OK) != 0) {
+    zp_error(d, loc, "cannot write the %s: %s", what, strerror(errno));
     goto done;
   }
   if (!split(o->target, &dir, &base)) {

@@ -17,10 +17,14 @@
  *
  * Temporary files are named ".NAME.zpgen-tmp.PID.XXXXXX" in the target's
  * directory.  Every live one is in a registry that the signal handlers
- * (SIGINT, SIGTERM, SIGHUP, SIGPIPE) empty before the process dies with
- * the signal's usual status (128 + signal); a leftover of a process killed
- * outright (kill -9) is removed by the next zpgen writing the same target,
- * once its PID is dead.  The module is not thread-safe.
+ * (every catchable signal whose default ends the process: SIGINT, SIGTERM,
+ * SIGHUP, SIGPIPE, SIGQUIT, SIGALRM, SIGUSR1/2, SIGXCPU, ...) empty before
+ * the process dies with the signal's usual status (128 + signal); SIGBUS,
+ * which a mapped font file that shrinks during the render raises, prints
+ * why and exits 3.  A target that exists and may not be written (a
+ * read-only file) is refused, as a write would be.  A leftover of a process
+ * killed outright (kill -9) is removed by the next zpgen writing the same
+ * target, once its PID is dead.  The module is not thread-safe.
  */
 #ifndef ZP_OUT_H
 #define ZP_OUT_H
@@ -33,8 +37,8 @@
 typedef struct zp_out zp_out;
 
 /* Installs the signal handlers that remove the live temporary files, for
- * each of SIGINT, SIGTERM, SIGHUP and SIGPIPE not ignored at startup (an
- * ignored signal, as under nohup, stays ignored); and ignores SIGXFSZ, so
+ * each of the signals above not ignored at startup (an ignored signal, as
+ * under nohup, stays ignored); and ignores SIGXFSZ, so
  * that a file size limit makes a write fail with EFBIG (reported) rather
  * than kill the process.  Idempotent. */
 void zp_out_signals(void);

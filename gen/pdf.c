@@ -755,7 +755,8 @@ static void put_run(writer *w, const zp_dl_run *r) {
   }
   /* A run whose glyphs are spread by justification (gaps up to an em)
    * carries its text as ActualText, so that extraction and copy do not see
-   * the spreading as spaces. */
+   * the spreading as spaces (a run with a wider gap is not: its text
+   * would lose that space). */
   bool spread = false, wide = false;
   for (uint32_t i = 0; i + 1 < r->n; i++) {
     double gap = gap_of(f, r, i) * size / 1000.0;
@@ -763,6 +764,11 @@ static void put_run(writer *w, const zp_dl_run *r) {
     wide |= gap > size; /* a real gap, not justification */
   }
   spread &= !wide;
+  /* the ToUnicode map gives each glyph one character: a glyph that stands
+   * for another (a missing character's .notdef, a glyph two characters
+   * share) needs the run's ActualText to copy out as itself */
+  for (uint32_t i = 0; i < r->n && !spread; i++)
+    spread = g[i].gid < f->num_glyphs && f->cp[g[i].gid] != g[i].cp;
   if (spread) {
     buf_puts(b, "/Span <</ActualText <FEFF");
     for (uint32_t i = 0; i < r->n; i++)

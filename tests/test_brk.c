@@ -259,7 +259,8 @@ static bool run_case(const char *file, int lineno, char *line) {
   size_t n = utf8_decode(f2, strlen(f2), cp, 4096);
   model_advances(cp, n, pairs, adv, sq);
   memset(endsq, 0, sizeof endsq);
-  size_t nl = zp_brk_fit(cp, adv, n, EM, first, measure, &bo, ends, endsq);
+  size_t nl =
+      zp_brk_fit(cp, adv, n, EM, first, measure, &bo, ends, endsq, NULL);
 
   static char got[8192];
   o = got;
@@ -562,7 +563,7 @@ static size_t fit_with(const zp_brk_opts *o, const char *s, double wem,
   memset(endsq, 0, n * sizeof *endsq);
   *pn = n;
   int32_t m = (int32_t)(wem * EM);
-  return zp_brk_fit(cp, adv, n, EM, m, m, o, ends, endsq);
+  return zp_brk_fit(cp, adv, n, EM, m, m, o, ends, endsq, NULL);
 }
 
 /* With the default options. */
@@ -586,7 +587,8 @@ static void test_fit_empty(void **state) {
   size_t ends[1] = {99};
   int32_t endsq[1] = {0};
   zp_brk_opts o = word(ZP_BREAK_BASIC);
-  assert_int_equal(zp_brk_fit(cp, adv, 0, EM, 1000, 1000, &o, ends, endsq), 0);
+  assert_int_equal(
+      zp_brk_fit(cp, adv, 0, EM, 1000, 1000, &o, ends, endsq, NULL), 0);
   assert_int_equal(ends[0], 99);
 }
 
@@ -720,6 +722,27 @@ static void test_fit_weak(void **state) {
   /* a line that is not gappy keeps the unit whole */
   nl = fit_with(&o, "某部门得分有的[100%-90%]", 8, cp, adv, ends, endsq, &n);
   assert_int_equal(ends[0], 7);
+  /* a sign before a number is no operator: no weak break after it */
+  check_brk_o("为-12,345.67万元=-5+(+3)", &o, "为-12,345.67/万/元/=-5+~(+3)!");
+  /* how each line ended */
+  uint8_t kinds[64];
+  size_t n2 = utf8_decode("某部门得分[100%-90%]",
+                          strlen("某部门得分[100%-90%]"), cp, 64);
+  for (size_t i = 0; i < n2; i++)
+    adv[i] = model_adv(cp[i]);
+  memset(endsq, 0, sizeof endsq);
+  nl = zp_brk_fit(cp, adv, n2, EM, 8 * EM, 8 * EM, &o, ends, endsq, kinds);
+  assert_int_equal(nl, 2);
+  assert_int_equal(kinds[0], ZP_END_WEAK);
+  assert_int_equal(kinds[1], ZP_END_BREAK);
+  n2 = utf8_decode("编号12345678901234567890",
+                   strlen("编号12345678901234567890"), cp, 64);
+  for (size_t i = 0; i < n2; i++)
+    adv[i] = model_adv(cp[i]);
+  memset(endsq, 0, sizeof endsq);
+  nl = zp_brk_fit(cp, adv, n2, EM, 5 * EM, 5 * EM, &o, ends, endsq, kinds);
+  assert_int_equal(kinds[0], ZP_END_BREAK); /* 编号 */
+  assert_int_equal(kinds[1], ZP_END_FORCED);
 }
 
 /* ZP_FIT_PUSHIN (the push-in option): the line-final mark and the pause
@@ -760,12 +783,12 @@ static void test_fit_pushin(void **state) {
     adv[i] = model_adv(cp[i]);
   adv[10] = 600;
   memset(endsq, 0, sizeof endsq);
-  nl = zp_brk_fit(cp, adv, n, EM, 10 * EM, 10 * EM, &o, ends, endsq);
+  nl = zp_brk_fit(cp, adv, n, EM, 10 * EM, 10 * EM, &o, ends, endsq, NULL);
   assert_int_equal(ends[0], 9);
   assert_int_equal(endsq[0], 0);
   /* The saving is capped at half an em, whatever the advance. */
   adv[10] = 1500;
-  nl = zp_brk_fit(cp, adv, n, EM, 10 * EM, 10 * EM, &o, ends, endsq);
+  nl = zp_brk_fit(cp, adv, n, EM, 10 * EM, 10 * EM, &o, ends, endsq, NULL);
   assert_int_equal(ends[0], 9);
 }
 
@@ -778,7 +801,7 @@ static void test_fit_brk_direct(void **state) {
                  ZP_BRK_NO,    ZP_BRK_ALLOW, ZP_BRK_NO};
   size_t ends[6];
   zp_brk_opts o = word(ZP_BREAK_BASIC);
-  size_t nl = zp_brk_fit_brk(cp, adv, brk, 6, 10, 3, 9, &o, ends, endsq);
+  size_t nl = zp_brk_fit_brk(cp, adv, brk, 6, 10, 3, 9, &o, ends, endsq, NULL);
   assert_int_equal(nl, 3); /* first line 3 units: "a"; then "bc", "def" */
   assert_int_equal(ends[0], 1);
   assert_int_equal(ends[1], 3);
@@ -831,7 +854,7 @@ static void test_fit_linear(void **state) {
     model_advances(cp, n, f == 1, adv, sq);
     int32_t m = 20 * EM;
     memset(endsq, 0, cap * sizeof *endsq);
-    size_t nl = zp_brk_fit(cp, adv, n, EM, m, m, &o, ends, endsq);
+    size_t nl = zp_brk_fit(cp, adv, n, EM, m, m, &o, ends, endsq, NULL);
     assert_true(nl > n / 25);
     size_t prev = 0;
     zp_brk_opportunities(cp, n, &o, brk);

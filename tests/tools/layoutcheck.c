@@ -9,9 +9,10 @@
  *     separators, sign or percent parted -- a Han unit may begin the next
  *     line, as in Word), except at a weak break;
  *   - a break inside a run of ASCII (a formula, a URL, a number) other
- *     than after a hyphen, unless the dump marks the line before " weak"
- *     (off the grid only, after an operator or before an opening
- *     bracket);
+ *     than after a hyphen or at a typed space (" space"), unless the dump
+ *     marks the line before " weak" (off the grid only, after an operator
+ *     or before an opening bracket); a line marked " forced" (a unit wider
+ *     than the line, split where it must be) is exempt from these rules;
  *   - in a line with a compressed mark (the dump's "ink=" extents), a
  *     full-width mark whose ink comes closer to its neighbour's than 0.02
  *     em (—— and …… excepted: they join);
@@ -151,6 +152,7 @@ int main(int argc, char **argv) {
     }
     char buf[65536], prev_text[65536] = "", prev_tag[64] = "";
     int prev_last = 1, prev_weak = 0, prev_grid = 0, prev_hard = 0, ln = 0;
+    int prev_forced = 0, prev_space = 0;
     double pitch = 0;
     int last_keep = 0; /* the page's last line so far keeps with the next */
     while (fgets(buf, sizeof buf, f)) {
@@ -195,7 +197,8 @@ int main(int argc, char **argv) {
         FIND("line starts with a prohibited U+%04X", c0);
       if (!last && cn && in_set(cn, no_end))
         FIND("line ends with a prohibited U+%04X", cn);
-      if (!first && !prev_last && !prev_hard && same_owner) {
+      /* a unit wider than its line (" forced") is split where it must be */
+      if (!first && !prev_last && !prev_hard && !prev_forced && same_owner) {
         unsigned p0, pn, pn1;
         ends(prev_text, &p0, &pn, &pn1);
         int prev_num = isdig(pn) || ((pn == ',' || pn == '.') && isdig(pn1));
@@ -211,8 +214,8 @@ int main(int argc, char **argv) {
           FIND("sign split from its number");
           split = 1;
         }
-        if (!split && is_ascii_graphic(pn) && is_ascii_graphic(c0) &&
-            pn != '-') {
+        if (!split && !prev_space && is_ascii_graphic(pn) &&
+            is_ascii_graphic(c0) && pn != '-') {
           if (!prev_weak)
             FIND("break inside a run of ASCII");
           else if (prev_grid)
@@ -236,6 +239,8 @@ int main(int argc, char **argv) {
           FIND("off the grid: top %.2f is not a multiple of %.3f", top, pitch);
       }
       prev_weak = strstr(buf, " weak ") != NULL;
+      prev_forced = strstr(buf, " forced ") != NULL;
+      prev_space = strstr(buf, " space ") != NULL;
       prev_hard = strstr(buf, " hard ") != NULL;
       prev_grid = strstr(buf, " grid") != NULL && strstr(buf, " grid") < text;
       snprintf(prev_text, sizeof prev_text, "%s", text);

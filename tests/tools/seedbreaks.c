@@ -163,7 +163,13 @@ int main(int argc, char **argv) {
   char **seed = read_lines(argv[a], &ns);
   char **dump = read_lines(argv[a + 1], &nd);
 
-  /* the seed's non-blank lines, trimmed */
+  /* the seed's non-blank lines, trimmed (lines[] keeps what to free) */
+  char **lines = malloc((ns ? ns : 1) * sizeof *lines);
+  if (!lines) {
+    perror("seedbreaks");
+    return 2;
+  }
+  memcpy(lines, seed, ns * sizeof *lines);
   size_t nl = 0;
   for (size_t i = 0; i < ns; i++) {
     char *s = seed[i];
@@ -268,5 +274,14 @@ int main(int argc, char **argv) {
          "(%.1f%%)\n",
          over, full, style, full ? 100.0 * over / full : 0.0);
   double over_pct = full ? 100.0 * over / full : 0;
+  for (size_t i = 0; i < ns; i++)
+    free(lines[i]);
+  for (size_t i = 0; i < nd; i++)
+    free(dump[i]);
+  free(lines);
+  free(seed);
+  free(dump);
+  free(t.cp);
+  free(mark);
   return (min >= 0 && pct < min) || (max_over >= 0 && over_pct > max_over);
 }
