@@ -399,6 +399,49 @@ check "U+30000, which no face has: a warning with its location, the PDF written"
 expect_fail "U+30000 under --strict" 1 "error: no face of font role .* U\+30000" \
   render --strict --template $TPL --data "$T/extg.json" -o "$T/bad.pdf"
 
+# Review findings, each a regression test.
+mkdir -p "$T/fd" && cp /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf "$T/fd/"
+cp "$T/fd/gbsn00lp.ttf" "$T/fd.orig"
+expect_fail "--output naming a font file the render reads" 2 'output names the font file ".*gbsn00lp.ttf"' \
+  render --template $TPL --data $DATA --fonts "$T/fd" -o "$T/fd/gbsn00lp.ttf"
+check "the font file is intact" 'cmp -s "$T/fd/gbsn00lp.ttf" "$T/fd.orig"'
+if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  mkdir -p "$T/rw" && chmod 777 "$T/rw" && cp "$T/liwan-agri-2023.pdf" "$T/rw/ro.pdf" && chmod 444 "$T/rw/ro.pdf"
+  cp "$T/rw/ro.pdf" "$T/ro.orig"
+  setpriv --reuid=65534 --regid=65534 --clear-groups $ZPGEN render --template $TPL --data $DATA \
+    -o "$T/rw/ro.pdf" 2>"$T/ro.err"
+  rc=$?
+  check "a read-only output is refused, exit 3, as a write would be" \
+    '[ $rc -eq 3 ] && grep -q "ro.pdf: error: cannot write the output: Permission denied" "$T/ro.err" &&
+     cmp -s "$T/rw/ro.pdf" "$T/ro.orig" && ! ls -a "$T/rw" | grep -q zpgen-tmp'
+fi
+printf '{"meta": {"title": "x\0y"}}' >"$T/nul.json"
+expect_fail "a NUL byte in the data" 1 'nul.json:1:22: error: a NUL byte' \
+  render --template $TPL --data "$T/nul.json" -o "$T/bad.pdf"
+truncate -s 65M "$T/huge.json"
+expect_fail "a data file over 64 MB" 1 'huge.json: error: cannot read: it is larger than 64 MB' \
+  render --template $TPL --data "$T/huge.json" -o "$T/bad.pdf"
+rm -f "$T/huge.json"
+# a template deep in the file tree: its message keeps file:line
+deep="$T/$(printf 'd%.0s' $(seq 1 200))/$(printf 'e%.0s' $(seq 1 200))/$(printf 'f%.0s' $(seq 1 200))"
+deep="$deep/$(printf 'g%.0s' $(seq 1 200))/$(printf 'h%.0s' $(seq 1 200))"
+mkdir -p "$deep" && cp tests/bad/misspelt-element.xml "$deep/t.xml"
+$ZPGEN render --template "$deep/t.xml" --data $DATA -o "$T/bad.pdf" 2>"$T/deep.err"
+check "a template in a 1,000-character directory: its message keeps file:line" \
+  'grep -q "hhhh/t.xml:[0-9][0-9]*: error: " "$T/deep.err"'
+
+# characters no face has, and line separators: each copies out as itself
+cat >"$T/chars.json" <<'JSON'
+{"meta": {"title": "字符", "department": "某局", "year": 2023},
+ "basic": {"paragraphs": ["甲\u0F00乙\u13A0丙\ud834\udd1e丁\u0F01戊", "第一行\r第二行\u2029第三行\r\n第四行"]},
+ "evaluation": {}, "problems": {}, "measures": {}}
+JSON
+$ZPGEN render --template $TPL --data "$T/chars.json" -o "$T/chars.pdf" --dump-layout "$T/chars.dump" 2>"$T/chars.err"
+check "characters no face has copy out as themselves" \
+  'pdftotext "$T/chars.pdf" - | grep -q "甲ༀ乙Ꭰ丙𝄞丁༁戊"'
+check "CR, CRLF and U+2029 are hard breaks: short lines, not stretched" \
+  '[ $(grep -c " hard .*text=第[一二三]行$" "$T/chars.dump") -eq 3 ] && ! grep -q " just .*text=第[一二三]行" "$T/chars.dump"'
+
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'
 check "--version" '$ZPGEN --version | grep -q "^zpgen "'

@@ -477,6 +477,12 @@ static void test_opportunities_edges(void **state) {
 
 static void test_punct(void **state) {
   (void)state;
+  /* wide characters, the supplementary planes' too (emoji, 🉐) */
+  assert_true(zp_brk_wide(0x4E00) && zp_brk_wide(0x20000));
+  assert_true(zp_brk_wide(0x1F600) && zp_brk_wide(0x1F250));
+  assert_false(zp_brk_wide('A') || zp_brk_wide(0x00E9));
+  assert_true(zp_brk_newline('\r') && zp_brk_newline(0x2029));
+  assert_false(zp_brk_newline(' '));
   const char *open = "（［｛〔【〖《〈「『“‘";
   const char *close = "）］｝〕】〗》〉」』”’、，。．：；！？";
   uint32_t cp[64];
