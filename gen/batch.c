@@ -7,11 +7,11 @@
  * worker; a worker renders, commits (temporary file, rename, sidecar) and
  * answers with a fixed header and its diagnostics' text.
  *
- * Output safety is in the "output" section below (out_*): temporary files
- * named TARGET.zpgen-tmp.XXXXXX beside the target, renamed on success,
- * removed on failure and on SIGTERM in a worker, swept by name at the next
- * run when a kill -9 left them.  It is the seam to the shared safe-output
- * module once that exists.
+ * Every file written (a PDF, its record, the report) goes through the
+ * safe-output module (out.h): a temporary file beside the target, renamed
+ * on success, removed on failure and when a signal ends a worker; what a
+ * kill -9 left is swept for every report of the manifest, rendered again
+ * or not.
  */
 #define _GNU_SOURCE
 #include "batch.h"
@@ -39,6 +39,7 @@
 #include "diag.h"
 #include "font.h"
 #include "json.h"
+#include "out.h"
 #include "render.h"
 #include "sha256.h"
 #include "tmpl.h"
@@ -49,7 +50,6 @@
 
 #define MAX_DATA 16
 #define SIDECAR ".zpgen"
-#define TMP_MARK ".zpgen-tmp."
 #define PREP_MIN_REPORTS 24 /* per worker, to keep subsetting preparations */
 
 static const char usage[] =
@@ -345,91 +345,6 @@ static const char *first_error(const char *text, char *buf, size_t size) {
   return buf;
 }
 
-/* ---- output: temporary file, rename, sweep (the safe-output seam) -------- */
-
-/* The name of the file being written in this process, for the SIGTERM
- * handler (a worker writes one at a time). */
-static char current_tmp[PATH_MAX + 64];
-
-/* Makes a temporary file beside target; its name into tmp.  False with
- * errno. */
-static bool out_open_temp(const char *target, char *tmp, size_t size) {
-  if ((size_t)snprintf(tmp, size, "%s" TMP_MARK "XXXXXX", target) >= size) {
-    errno = ENAMETOOLONG;
-    return false;
-  }
-  int fd = mkstemp(tmp);
-  if (fd < 0)
-    return false;
-  close(fd);
-  snprintf(current_tmp, sizeof current_tmp, "%s", tmp);
-  return true;
-}
-
-/* Removes an uncommitted temporary file. */
-static void out_discard(const char *tmp) {
-  current_tmp[0] = 0;
-  unlink(tmp);
-}
-
-/* Mode for a new output file: an existing file's, else 0666 less umask. */
-static mode_t out_mode(const char *path) {
-  struct stat st;
-  if (stat(path, &st) == 0)
-    return st.st_mode & 07777;
-  mode_t u = umask(0);
-  umask(u);
-  return 0666 & ~u;
-}
-
-/* Renames tmp over target (keeping target's mode).  False with errno (tmp
- * removed). */
-static bool out_commit(const char *tmp, const char *target) {
-  if (chmod(tmp, out_mode(target)) != 0 || rename(tmp, target) != 0) {
-    int err = errno;
-    out_discard(tmp);
-    errno = err;
-    return false;
-  }
-  current_tmp[0] = 0;
-  return true;
-}
-
-/* Removes what a killed run left beside target: TARGET.zpgen-tmp.* and
- * TARGET.zpgen.zpgen-tmp.*.  Only this run's targets are touched, so
- * concurrent shards writing other reports into the same directory are
- * safe. */
-static void out_sweep(const char *target) {
-  char dir[PATH_MAX];
-  const char *slash = strrchr(target, '/');
-  const char *base = slash ? slash + 1 : target;
-  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - target) : 1,
-           slash ? target : ".");
-  if (slash == target)
-    snprintf(dir, sizeof dir, "/");
-  DIR *dp = opendir(dir);
-  if (!dp)
-    return;
-  size_t bl = strlen(base);
-  struct dirent *e;
-  while ((e = readdir(dp))) {
-    const char *n = e->d_name;
-    if (strncmp(n, base, bl) != 0)
-      continue;
-    const char *rest = n + bl;
-    if (strncmp(rest, SIDECAR, strlen(SIDECAR)) == 0 &&
-        strncmp(rest + strlen(SIDECAR), TMP_MARK, strlen(TMP_MARK)) == 0)
-      rest += strlen(SIDECAR);
-    if (strncmp(rest, TMP_MARK, strlen(TMP_MARK)) != 0 ||
-        strlen(rest) != strlen(TMP_MARK) + 6)
-      continue;
-    char full[PATH_MAX + 256];
-    snprintf(full, sizeof full, "%s/%s", dir, n);
-    unlink(full);
-  }
-  closedir(dp);
-}
-
 /* ---- sidecar: OUT.pdf.zpgen --------------------------------------------- */
 
 /* The recorded state of one output: the fingerprint, the PDF's size and
@@ -467,27 +382,25 @@ done:
   return ok;
 }
 
-/* Writes the sidecar of out atomically.  False with errno. */
-static bool sidecar_write(const char *out, const job *j) {
-  char path[PATH_MAX + 16], tmp[PATH_MAX + 64];
+/* Writes the sidecar of out atomically (out.h).  False with an error in
+ * d. */
+static bool sidecar_write(const char *out, const job *j, zp_diag *d) {
+  char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s" SIDECAR, out);
   struct stat st;
-  if (stat(out, &st) != 0 || !out_open_temp(path, tmp, sizeof tmp))
-    return false;
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    out_discard(tmp);
+  if (stat(out, &st) != 0) {
+    zp_error(d, ((zp_loc){out, 0, 0}), "cannot read back the output: %s",
+             strerror(errno));
     return false;
   }
-  fprintf(f, "zpgen-state 1\nfingerprint %s\npdf %lld %lld\n%s", j->fp,
-          (long long)st.st_size,
+  zp_out *o = zp_out_open(path, "record", d);
+  if (!o)
+    return false;
+  fprintf(zp_out_stream(o), "zpgen-state 1\nfingerprint %s\npdf %lld %lld\n%s",
+          j->fp, (long long)st.st_size,
           (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
           j->inputs);
-  if (fclose(f) != 0) {
-    out_discard(tmp);
-    return false;
-  }
-  return out_commit(tmp, path);
+  return zp_out_commit(o, d);
 }
 
 /* ---- the manifest ------------------------------------------------------- */
@@ -1146,7 +1059,12 @@ static void plan(batch *b) {
     zp_sha256_init(&c);
     zp_sha256_update(&c, lines, ll);
     zp_sha256_final(&c, dig, j->fp);
-    out_sweep(j->out);
+    /* what a killed run left: the output's and its record's temporary
+     * files, whether or not the report is rendered again */
+    zp_out_sweep(j->out);
+    char rec[PATH_MAX + 16];
+    snprintf(rec, sizeof rec, "%s" SIDECAR, j->out);
+    zp_out_sweep(rec);
     if (b->force) {
       j->why = "--force";
       continue;
@@ -1213,13 +1131,6 @@ static bool read_all(int fd, void *p, size_t n) {
   return true;
 }
 
-static void on_worker_term(int sig) {
-  (void)sig;
-  if (current_tmp[0])
-    unlink(current_tmp);
-  _exit(128 + SIGTERM);
-}
-
 /* Renders job j; fills a and *text (malloc'd diagnostics). */
 static void work_one(batch *b, job *j, answer *a, char **text) {
   size_t len = 0;
@@ -1229,29 +1140,28 @@ static void work_one(batch *b, job *j, answer *a, char **text) {
   tpl *t = &b->tpls[j->tpl];
   double t0 = now_s();
   int rc = ZP_RENDER_INPUT;
-  char tmp[PATH_MAX + 64] = "";
+  zp_out *po = NULL;
   zp_json_doc *data =
       zp_render_load_data((const char *const *)j->data, j->ndata, &rc, d);
   if (!data)
     goto done;
-  if (!out_open_temp(j->out, tmp, sizeof tmp)) {
-    zp_error(d, ((zp_loc){j->out, 0, 0}), "cannot write the output: %s",
-             strerror(errno));
+  po = zp_out_open(j->out, "output", d);
+  if (!po) {
     rc = ZP_RENDER_IO;
-    tmp[0] = 0;
+    goto done;
+  }
+  const char *tmp = zp_out_temp(po);
+  if (!tmp) {
+    zp_error(d, ((zp_loc){j->out, 0, 0}),
+             "cannot write a batch's output to standard output");
+    rc = ZP_RENDER_INPUT;
     goto done;
   }
   zp_render_opts ro = {t->dirs.dirs, b->allow_inconsistent, b->datep};
   zp_render_info info;
-  FILE *pdf = fopen(tmp, "wb");
-  if (!pdf) {
-    zp_error(d, ((zp_loc){j->out, 0, 0}), "cannot write the output: %s",
-             strerror(errno));
-    rc = ZP_RENDER_IO;
-    goto done;
-  }
-  rc = zp_render_pdf(t->t, data, &t->fs, &ro, pdf, j->out, NULL, &info, d);
-  if (fclose(pdf) != 0 && rc == ZP_RENDER_OK) {
+  rc = zp_render_pdf(t->t, data, &t->fs, &ro, zp_out_stream(po), j->out, NULL,
+                     &info, d);
+  if (rc == ZP_RENDER_OK && fflush(zp_out_stream(po)) != 0) {
     zp_error(d, ((zp_loc){j->out, 0, 0}), "cannot write the output: %s",
              strerror(errno));
     rc = ZP_RENDER_IO;
@@ -1286,23 +1196,14 @@ static void work_one(batch *b, job *j, answer *a, char **text) {
     rc = ZP_RENDER_IO;
     goto done;
   }
-  if (!out_commit(tmp, j->out)) {
-    tmp[0] = 0;
-    zp_error(d, ((zp_loc){j->out, 0, 0}), "cannot write the output: %s",
-             strerror(errno));
-    rc = ZP_RENDER_IO;
-    goto done;
-  }
-  tmp[0] = 0;
-  if (!sidecar_write(j->out, j)) {
-    zp_error(d, ((zp_loc){sc, 0, 0}), "cannot write the record: %s",
-             strerror(errno));
+  bool committed = zp_out_commit(po, d);
+  po = NULL;
+  if (!committed || !sidecar_write(j->out, j, d)) {
     rc = ZP_RENDER_IO;
     goto done;
   }
 done:
-  if (tmp[0])
-    out_discard(tmp);
+  zp_out_abort(po);
   zp_json_free(data);
   a->st = rc == ZP_RENDER_OK ? ST_RENDERED : ST_FAILED;
   a->rc = rc;
@@ -1314,12 +1215,11 @@ done:
 }
 
 static void worker(batch *b, int in, int out) {
-  struct sigaction sa = {0};
-  sa.sa_handler = on_worker_term;
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
   signal(SIGINT, SIG_IGN); /* the parent decides */
   signal(SIGPIPE, SIG_IGN);
+  /* SIGTERM, SIGHUP and the like remove the temporary files the worker is
+   * writing, then end it (out.h); SIGINT and SIGPIPE stay ignored */
+  zp_out_signals();
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() == 1)
     _exit(EXIT_IO);
@@ -1601,15 +1501,13 @@ static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
   return !stopping && started > 0;
 }
 
-static bool write_report(batch *b) {
-  char tmp[PATH_MAX + 64];
-  if (!out_open_temp(b->report, tmp, sizeof tmp))
+/* Writes --report's JSON lines atomically (out.h); false with an error in
+ * d. */
+static bool write_report(batch *b, zp_diag *d) {
+  zp_out *o = zp_out_open(b->report, "report", d);
+  if (!o)
     return false;
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    out_discard(tmp);
-    return false;
-  }
+  FILE *f = zp_out_stream(o);
   for (int i = 0; i < b->njobs; i++) {
     const job *j = &b->jobs[i];
     char err[1024];
@@ -1634,11 +1532,7 @@ static bool write_report(batch *b) {
     }
     fputs("}\n", f);
   }
-  if (fclose(f) != 0) {
-    out_discard(tmp);
-    return false;
-  }
-  return out_commit(tmp, b->report);
+  return zp_out_commit(o, d);
 }
 
 static int cmp_long(const void *a, const void *b) {
@@ -1884,10 +1778,11 @@ int zp_batch_main(int argc, char **argv) {
       fprintf(stderr, "  failed %s: %s\n", b.jobs[i].id,
               first_error(b.jobs[i].diag, err, sizeof err));
     }
-  if (b.report && !write_report(&b)) {
-    fprintf(stderr, "%s: error: cannot write the report: %s\n", b.report,
-            strerror(errno));
-    rc = EXIT_IO;
+  if (b.report) {
+    zp_diag *rd = zp_diag_new(stderr);
+    if (!rd || !write_report(&b, rd))
+      rc = EXIT_IO;
+    zp_diag_free(rd);
   }
 done:
   for (int i = 0; i < b.njobs; i++) {

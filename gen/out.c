@@ -197,8 +197,9 @@ static void temp_prefix(const char *base, char *out, size_t size) {
   snprintf(out, size, ".%.*s" TMP_TAG, n, base);
 }
 
-/* Removes dir's leftovers of dead processes for base. */
-static void remove_stale(const char *dir, const char *base) {
+/* Removes dir's leftovers for base: those of dead processes, or with
+ * any_pid those of every other process. */
+static void remove_stale(const char *dir, const char *base, bool any_pid) {
   char prefix[MAX_BASE + 32];
   temp_prefix(base, prefix, sizeof prefix);
   size_t pl = strlen(prefix);
@@ -215,7 +216,7 @@ static void remove_stale(const char *dir, const char *base) {
     if (errno || pid <= 0 || end == e->d_name + pl || *end != '.' ||
         strlen(end + 1) != 6 || pid == (long)getpid())
       continue;
-    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+    if (!any_pid && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
       continue; /* alive (or not ours to know) */
     struct stat st;
     if (fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -327,7 +328,7 @@ zp_out *zp_out_open(const char *path, const char *what, zp_diag *d) {
     zp_error(d, loc, "cannot write the %s: it names a directory", what);
     goto done;
   }
-  remove_stale(dir, base);
+  remove_stale(dir, base, false);
   char prefix[MAX_BASE + 32];
   temp_prefix(base, prefix, sizeof prefix);
   size_t need = strlen(dir) + strlen(prefix) + 40;
@@ -481,6 +482,15 @@ static char *canonical(const char *path) {
   }
   free(end);
   return r;
+}
+
+void zp_out_sweep(const char *path) {
+  char *target = resolve_links(path), *dir = NULL, *base = NULL;
+  if (target && split(target, &dir, &base) && *base)
+    remove_stale(dir, base, true);
+  free(target);
+  free(dir);
+  free(base);
 }
 
 bool zp_out_same_file(const char *a, const char *b) {

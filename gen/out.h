@@ -72,6 +72,14 @@ bool zp_out_commit(zp_out *o, zp_diag *d);
  * o.  o may be NULL. */
 void zp_out_abort(zp_out *o);
 
+/* Removes every leftover temporary file beside path's target but this
+ * process's own, whatever process wrote it (zp_out_open removes only dead
+ * processes'): for a writer that owns the target, as a batch owns its
+ * outputs (one batch per output at a time), where a killed worker may not
+ * have been reaped yet, and for a target not written this time (a report
+ * that is up to date). */
+void zp_out_sweep(const char *path);
+
 /* Do a and b name the same file (after their symbolic links, and also
  * when the file does not exist yet)?  "-" is standard output: the same as
  * "-" only.  For refusing a --dump-layout that names an input or the

@@ -177,7 +177,7 @@ check "resumed: nothing finished is rendered again" \
   'for id in $(cat finished.txt); do has $id skipped resume.jsonl || exit 1; done'
 check "resumed: every report rendered once in all" \
   '[ $(( $(wc -l <finished.txt) + $(st rendered resume.jsonl) )) -ge 200 ] && [ "$(st failed resume.jsonl)" = 0 ]'
-check "resumed: no temporary file left" '! ls big | grep -q zpgen-tmp'
+check "resumed: no temporary file left" '! ls -A big | grep -q zpgen-tmp'
 
 # SIGINT: the running reports finish, the rest is left for the next run
 rm -rf big && mkdir big
@@ -192,7 +192,7 @@ check "SIGINT: the summary is printed" 'grep -q "zpgen batch: 200 reports:" int.
 check "SIGINT: it stopped handing out work" '[ $rc -eq 0 ] || grep -q "not done (interrupted)" int.err'
 check "SIGINT: the report lists the reports not done" '[ $rc -eq 0 ] || grep -q "\"status\":\"interrupted\"" int.jsonl'
 check "SIGINT: no partial PDF, no temporary file" \
-  '! ls big | grep -q zpgen-tmp && for f in big/*.pdf; do [ -e "$f" ] || continue; pdfinfo "$f" >/dev/null 2>&1 || exit 1; done'
+  '! ls -A big | grep -q zpgen-tmp && for f in big/*.pdf; do [ -e "$f" ] || continue; pdfinfo "$f" >/dev/null 2>&1 || exit 1; done'
 check "SIGINT: every PDF written has its record" \
   'for f in big/*.pdf; do [ -e "$f" ] || continue; [ -s "$f.zpgen" ] || exit 1; done'
 
