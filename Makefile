@@ -98,6 +98,7 @@ build/tools/%: tests/tools/%.c build/libzp.a
 e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/e2e.sh
 	ZPGEN=bin/zpgen sh tests/batch.sh
+	ZPGEN=bin/zpgen sh tests/cli.sh
 golden: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/golden.sh
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -106,6 +107,7 @@ san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	  ASAN_OPTIONS=detect_leaks=1 ZP_ROOT=$(CURDIR) $$t; done
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/e2e.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/batch.sh
+	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh
 san: $(TOOLS)
 test: unit e2e golden san check-format
 
