@@ -131,10 +131,12 @@ slurm-example: bin/zpgen
 	sh scripts/slurm-one-node.sh
 
 install: bin/zpgen
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zpgen/templates $(DESTDIR)$(PREFIX)/share/zpgen/fonts
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zpgen/templates $(DESTDIR)$(PREFIX)/share/zpgen/fonts \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 bin/zpgen $(DESTDIR)$(PREFIX)/bin/zpgen
 	install -m 644 templates/*.xml templates/zpgen.rng $(DESTDIR)$(PREFIX)/share/zpgen/templates/
 	install -m 644 fonts/README.md $(DESTDIR)$(PREFIX)/share/zpgen/fonts/
+	install -m 644 doc/zpgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/zpgen.1
 
 clean:
 	rm -rf build bin

@@ -356,6 +356,8 @@ if [ "$ZPGEN" = bin/zpgen ]; then
   check "make install PREFIX=/opt/zp DESTDIR=…" \
     '[ -x "$T/inst/opt/zp/bin/zpgen" ] && [ -f "$T/inst/opt/zp/share/zpgen/templates/official.xml" ] &&
      "$T/inst/opt/zp/bin/zpgen" fonts | grep -q "share/zpgen/fonts"'
+  check "make install puts the manual page in PREFIX/share/man/man1" \
+    'cmp -s doc/zpgen.1 "$T/inst/opt/zp/share/man/man1/zpgen.1"'
 fi
 
 echo "e2e: $pass passed, $fail failed"
