@@ -83,6 +83,12 @@ samples/%.pdf: bin/zpgen
 	    '/^page / { n = $$2 } index($$0, c) { print n }' build/$*.dump | sort -nu); do \
 	    pdftoppm -r 60 -png -f $$p -l $$p $@ samples/$*-table; \
 	    mv samples/$*-table-*$$p.png samples/$*-$$cap-page$$p.png; done
+	@# the debug overlay (--debug) of the first page that broke for a reason
+	@# other than being full: samples/NAME-debug.png
+	SOURCE_DATE_EPOCH=0 ./bin/zpgen render --debug --template templates/$$(echo "$(SAMPLES)" | \
+	    tr ' ' '\n' | grep "^$*:" | cut -d: -f2).xml --data data/$*.json --output build/$*-debug.pdf
+	p=$$(awk '/^page / && !/ break=(full|end)$$/ { print $$2; exit }' build/$*.dump); \
+	  pdftoppm -r 60 -png -f $${p:-1} -l $${p:-1} -singlefile build/$*-debug.pdf samples/$*-debug
 
 samples: bin/zpgen
 	@rm -f $(SAMPLE_PDFS)

@@ -1241,7 +1241,7 @@ static void work_one(batch *b, job *j, answer *a, char **text) {
     tmp[0] = 0;
     goto done;
   }
-  zp_render_opts ro = {t->dirs.dirs, b->allow_inconsistent, b->datep};
+  zp_render_opts ro = {t->dirs.dirs, b->allow_inconsistent, b->datep, false};
   zp_render_info info;
   FILE *pdf = fopen(tmp, "wb");
   if (!pdf) {

@@ -67,7 +67,7 @@ static const char usage[] =
 static const char render_help[] =
     "usage: zpgen render --template T.xml --data D.json... --output OUT.pdf\n"
     "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
-    "                    [--allow-inconsistent]\n"
+    "                    [--allow-inconsistent] [--debug]\n"
     "\n"
     "Merges the JSON data into the XML template, lays the report out and\n"
     "writes the PDF.\n"
@@ -86,6 +86,11 @@ static const char render_help[] =
     "cells\n"
     "  --allow-inconsistent  figures that fail the template's checks are\n"
     "                        warnings, and the PDF is written\n"
+    "  --debug               draws the layout over the pages, in a layer\n"
+    "                        \"zpgen debug\" a viewer can hide: the text\n"
+    "                        block, the line and character grid, each line's\n"
+    "                        box and baseline, table cells and padding, and\n"
+    "                        at each page's foot why it broke there\n"
     "  --help                this text\n"
     "  -t, -d, -o, -f        short for --template, --data, --output, --fonts\n"
     "\n"
@@ -137,7 +142,7 @@ typedef struct opts {
   int ndata;
   const char *fonts[16];
   int nfonts;
-  bool strict, allow_inconsistent;
+  bool strict, allow_inconsistent, debug;
 } opts;
 
 /* What input (or the output) path names, or NULL: "the template", ... */
@@ -219,7 +224,7 @@ static int render(const opts *o, zp_diag *d) {
   char datebuf[32];
   zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dirs);
   zp_render_opts ro = {dirs.dirs, o->allow_inconsistent,
-                       zp_render_epoch_date(datebuf, sizeof datebuf)};
+                       zp_render_epoch_date(datebuf, sizeof datebuf), o->debug};
   /* the PDF is built in memory and written when complete: standard output
    * never gets half a document */
   rc = zp_render_pdf(t, data, &fs, &ro, zp_out_stream(out), o->output,
@@ -334,6 +339,7 @@ enum {
   OPT_STRICT = 1 << 4,
   OPT_DUMP = 1 << 5,
   OPT_ALLOW = 1 << 6,
+  OPT_DEBUG = 1 << 7,
 };
 
 /* A command of main's own: its name, help text and accepted options. */
@@ -345,7 +351,7 @@ typedef struct command {
 static const command commands[] = {
     {"render", render_help,
      OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_DUMP |
-         OPT_ALLOW},
+         OPT_ALLOW | OPT_DEBUG},
     {"check", check_help, OPT_TEMPLATE | OPT_DATA | OPT_STRICT},
     {"fonts", fonts_help, OPT_TEMPLATE | OPT_FONTS},
 };
@@ -372,6 +378,7 @@ int main(int argc, char **argv) {
       {"strict", no_argument, NULL, 's'},
       {"dump-layout", required_argument, NULL, 'L'},
       {"allow-inconsistent", no_argument, NULL, 'A'},
+      {"debug", no_argument, NULL, 'D'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   /* the option each getopt code stands for, and its bit */
@@ -379,11 +386,14 @@ int main(int argc, char **argv) {
     int code;
     unsigned bit;
     const char *name;
-  } optbits[] = {
-      {'t', OPT_TEMPLATE, "--template"},       {'d', OPT_DATA, "--data"},
-      {'o', OPT_OUTPUT, "--output"},           {'f', OPT_FONTS, "--fonts"},
-      {'s', OPT_STRICT, "--strict"},           {'L', OPT_DUMP, "--dump-layout"},
-      {'A', OPT_ALLOW, "--allow-inconsistent"}};
+  } optbits[] = {{'t', OPT_TEMPLATE, "--template"},
+                 {'d', OPT_DATA, "--data"},
+                 {'o', OPT_OUTPUT, "--output"},
+                 {'f', OPT_FONTS, "--fonts"},
+                 {'s', OPT_STRICT, "--strict"},
+                 {'L', OPT_DUMP, "--dump-layout"},
+                 {'A', OPT_ALLOW, "--allow-inconsistent"},
+                 {'D', OPT_DEBUG, "--debug"}};
   if (argc < 2) {
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -468,6 +478,9 @@ int main(int argc, char **argv) {
       break;
     case 'A':
       o.allow_inconsistent = true;
+      break;
+    case 'D':
+      o.debug = true;
       break;
     }
   }
