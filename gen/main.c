@@ -32,6 +32,7 @@
 #include "out.h"
 #include "render.h"
 #include "tmpl.h"
+#include "watch.h"
 
 #ifndef ZP_VERSION
 #define ZP_VERSION "dev"
@@ -57,6 +58,8 @@ static const char usage[] =
     "           every missing or mistyped field, without rendering\n"
     "  batch    render the reports of a manifest whose inputs changed, in\n"
     "           parallel worker processes\n"
+    "  watch    render, then render again on every change of the template,\n"
+    "           the data or the fonts\n"
     "  fonts    list each font role: face, file, coverage\n"
     "\n"
     "exit status: 0 success; 1 bad data or template, an inconsistent figure\n"
@@ -101,6 +104,33 @@ static const char render_help[] =
     "exit status: 0 success; 1 bad data or template, an inconsistent figure\n"
     "(or a warning under --strict); 2 usage error; 3 a file could not be\n"
     "read or written, or a font could not be found.\n";
+
+static const char watch_help[] =
+    "usage: zpgen watch --template T.xml --data D.json... --output OUT.pdf\n"
+    "                   [--fonts DIR]... [--strict] [--allow-inconsistent]\n"
+    "                   [--debug]\n"
+    "\n"
+    "Renders the report, then renders it again whenever the template, a file\n"
+    "it includes, a data file or a file in the user font directories\n"
+    "changes (a burst of saves gives one render).  Each render prints one\n"
+    "line: the time, the pages and warnings on standard output, or on\n"
+    "standard error that the last good PDF was kept and the first error.\n"
+    "A viewer that reloads on change (evince, okular, zathura) shows the new\n"
+    "pages at once.  Ctrl-C ends it (exit status 130).\n"
+    "\n"
+    "options:\n"
+    "  --template T.xml      the template (required)\n"
+    "  --data D.json         a data file (required; repeatable, merged)\n"
+    "  --output OUT.pdf      the PDF (required; a file, not -)\n"
+    "  --fonts DIR           a directory searched for fonts first "
+    "(repeatable;\n"
+    "                        also $ZPGEN_FONTS); its files are watched too\n"
+    "  --strict, --allow-inconsistent, --debug   as for zpgen render\n"
+    "  --help                this text\n"
+    "  -t, -d, -o, -f        short for --template, --data, --output, --fonts\n"
+    "\n"
+    "exit status: 130 after Ctrl-C; 2 usage error; 3 the files cannot be\n"
+    "watched.  A failed render never ends it.\n";
 
 static const char check_help[] =
     "usage: zpgen check --template T.xml --data D.json... [--strict]\n"
@@ -352,6 +382,9 @@ static const command commands[] = {
     {"render", render_help,
      OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_DUMP |
          OPT_ALLOW | OPT_DEBUG},
+    {"watch", watch_help,
+     OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_ALLOW |
+         OPT_DEBUG},
     {"check", check_help, OPT_TEMPLATE | OPT_DATA | OPT_STRICT},
     {"fonts", fonts_help, OPT_TEMPLATE | OPT_FONTS},
 };
@@ -429,8 +462,8 @@ int main(int argc, char **argv) {
       cmd = &commands[i];
   if (!cmd) {
     fprintf(stderr,
-            "zpgen: %s \"%s\"; the commands are render, check, batch and "
-            "fonts\n(zpgen --help for more)\n",
+            "zpgen: %s \"%s\"; the commands are render, watch, check, batch "
+            "and fonts\n(zpgen --help for more)\n",
             name[0] == '-' ? "expected a command before the options, not"
                            : "unknown command",
             name);
@@ -492,6 +525,16 @@ int main(int argc, char **argv) {
   if ((cmd->opts & OPT_DATA) && !(cmd->opts & OPT_OUTPUT) &&
       (!o.template_path || !o.ndata))
     return usage_error(cmd, "--template and --data are required%s", "");
+  if (strcmp(cmd->name, "watch") == 0) {
+    if (strcmp(o.output, "-") == 0)
+      return usage_error(cmd, "--output must be a file%s", "");
+    zp_watch_opts wo = {
+        o.template_path, o.data,   o.ndata,  o.output,
+        o.fonts,         o.nfonts, o.strict, o.allow_inconsistent,
+        o.debug};
+    zp_out_signals();
+    return zp_watch_run(&wo);
+  }
   zp_diag *d = zp_diag_new(stderr);
   if (!d)
     return EXIT_IO;
