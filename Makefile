@@ -106,6 +106,7 @@ e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/batch.sh
 	ZPGEN=bin/zpgen sh tests/cli.sh
 	ZPGEN=bin/zpgen sh tests/watch.sh
+	ZPGEN=bin/zpgen sh tests/import.sh
 golden: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/golden.sh
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -116,6 +117,7 @@ san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/batch.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/watch.sh
+	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/import.sh
 san: $(TOOLS)
 test: unit e2e golden san check-format
 

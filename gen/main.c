@@ -27,6 +27,7 @@
 #include "doc.h"
 #include "file.h"
 #include "font.h"
+#include "import.h"
 #include "json.h"
 #include "layout.h"
 #include "out.h"
@@ -60,6 +61,8 @@ static const char usage[] =
     "           parallel worker processes\n"
     "  watch    render, then render again on every change of the template,\n"
     "           the data or the fonts\n"
+    "  import   a sheet of an .xlsx workbook (or a CSV file) to the JSON data\n"
+    "           a template reads, by a mapping file\n"
     "  fonts    list each font role: face, file, coverage\n"
     "\n"
     "exit status: 0 success; 1 bad data or template, an inconsistent figure\n"
@@ -132,6 +135,30 @@ static const char watch_help[] =
     "exit status: 130 after Ctrl-C; 2 usage error; 3 the files cannot be\n"
     "watched.  A failed render never ends it.\n";
 
+static const char import_help[] =
+    "usage: zpgen import INPUT.xlsx|INPUT.csv --mapping MAP.json\n"
+    "                    --output OUT.json [--sheet NAME]\n"
+    "\n"
+    "Reads a sheet of a workbook (.xlsx) or a CSV file and writes the JSON\n"
+    "data a template reads, as the mapping file says: which cell holds each\n"
+    "value, and which rows and columns hold a table, its levels nested by\n"
+    "the merged cells of their group columns.  Every cell that does not fit\n"
+    "(a number typed as text, a merged cell out of place, an empty required\n"
+    "cell) is an error naming the sheet and the cell; the JSON is written\n"
+    "only when there is none.  See data/README.md for the mapping.\n"
+    "\n"
+    "options:\n"
+    "  --mapping MAP.json  the mapping (required)\n"
+    "  --output OUT.json   the JSON (required); - writes to standard output\n"
+    "  --sheet NAME        the sheet to read (default: the mapping's, or the\n"
+    "                      first)\n"
+    "  --help              this text\n"
+    "  -m, -o              short for --mapping, --output\n"
+    "\n"
+    "exit status: 0 success; 1 a cell does not fit the mapping, or the\n"
+    "mapping or the workbook is malformed; 2 usage error; 3 a file could not\n"
+    "be read or written.\n";
+
 static const char check_help[] =
     "usage: zpgen check --template T.xml --data D.json... [--strict]\n"
     "\n"
@@ -173,6 +200,7 @@ typedef struct opts {
   const char *fonts[16];
   int nfonts;
   bool strict, allow_inconsistent, debug;
+  const char *mapping, *sheet, *input; /* import */
 } opts;
 
 /* What input (or the output) path names, or NULL: "the template", ... */
@@ -370,6 +398,8 @@ enum {
   OPT_DUMP = 1 << 5,
   OPT_ALLOW = 1 << 6,
   OPT_DEBUG = 1 << 7,
+  OPT_MAPPING = 1 << 8, /* also: one INPUT argument */
+  OPT_SHEET = 1 << 9,
 };
 
 /* A command of main's own: its name, help text and accepted options. */
@@ -386,6 +416,7 @@ static const command commands[] = {
      OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_ALLOW |
          OPT_DEBUG},
     {"check", check_help, OPT_TEMPLATE | OPT_DATA | OPT_STRICT},
+    {"import", import_help, OPT_MAPPING | OPT_SHEET | OPT_OUTPUT},
     {"fonts", fonts_help, OPT_TEMPLATE | OPT_FONTS},
 };
 
@@ -412,6 +443,8 @@ int main(int argc, char **argv) {
       {"dump-layout", required_argument, NULL, 'L'},
       {"allow-inconsistent", no_argument, NULL, 'A'},
       {"debug", no_argument, NULL, 'D'},
+      {"mapping", required_argument, NULL, 'm'},
+      {"sheet", required_argument, NULL, 'S'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   /* the option each getopt code stands for, and its bit */
@@ -426,7 +459,9 @@ int main(int argc, char **argv) {
                  {'s', OPT_STRICT, "--strict"},
                  {'L', OPT_DUMP, "--dump-layout"},
                  {'A', OPT_ALLOW, "--allow-inconsistent"},
-                 {'D', OPT_DEBUG, "--debug"}};
+                 {'D', OPT_DEBUG, "--debug"},
+                 {'m', OPT_MAPPING, "--mapping"},
+                 {'S', OPT_SHEET, "--sheet"}};
   if (argc < 2) {
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -462,8 +497,8 @@ int main(int argc, char **argv) {
       cmd = &commands[i];
   if (!cmd) {
     fprintf(stderr,
-            "zpgen: %s \"%s\"; the commands are render, watch, check, batch "
-            "and fonts\n(zpgen --help for more)\n",
+            "zpgen: %s \"%s\"; the commands are render, watch, check, "
+            "batch, import and fonts\n(zpgen --help for more)\n",
             name[0] == '-' ? "expected a command before the options, not"
                            : "unknown command",
             name);
@@ -473,8 +508,8 @@ int main(int argc, char **argv) {
   int c;
   optind = 1;
   opterr = 0; /* our own messages, naming the command */
-  while ((c = getopt_long(argc - 1, argv + 1, ":t:d:o:f:h", longopts, NULL)) !=
-         -1) {
+  while ((c = getopt_long(argc - 1, argv + 1, ":t:d:o:f:m:h", longopts,
+                          NULL)) != -1) {
     if (c == 'h') {
       fputs(cmd->help, stdout);
       return EXIT_OK;
@@ -515,10 +550,29 @@ int main(int argc, char **argv) {
     case 'D':
       o.debug = true;
       break;
+    case 'm':
+      o.mapping = optarg;
+      break;
+    case 'S':
+      o.sheet = optarg;
+      break;
     }
   }
+  if ((cmd->opts & OPT_MAPPING) && optind < argc - 1)
+    o.input = argv[1 + optind++];
   if (optind < argc - 1)
     return usage_error(cmd, "unexpected argument \"%s\"", argv[optind + 1]);
+  if (cmd->opts & OPT_MAPPING) {
+    if (!o.input || !o.mapping || !o.output)
+      return usage_error(cmd, "an INPUT, --mapping and --output are required%s",
+                         "");
+    zp_diag *d = zp_diag_new(stderr);
+    if (!d)
+      return EXIT_IO;
+    int rc = zp_import_run(o.input, o.mapping, o.output, o.sheet, d);
+    zp_diag_free(d);
+    return rc;
+  }
   if ((cmd->opts & OPT_OUTPUT) && (!o.template_path || !o.ndata || !o.output))
     return usage_error(cmd, "--template, --data and --output are required%s",
                        "");

@@ -19,7 +19,8 @@
 #include <string.h>
 
 #include <hpdf.h>
-#include <libdeflate.h>
+
+#include "deflate.h"
 
 /* Every stream is compressed here, once, with libdeflate at this level
  * (zlib format, so /FlateDecode): see README.md "Compression" for the
@@ -164,9 +165,9 @@ typedef struct writer {
   bool *page_faces; /* per face: used on the current page */
   double tc;        /* the page's character spacing (Tc) so far */
   buf b;
-  struct libdeflate_compressor *zc; /* made on first use */
-  buf z;                            /* the last compressed stream */
-  HPDF_Dict ocg; /* the debug layer's optional-content group, or NULL */
+  zp_deflate *zc; /* made on first use */
+  buf z;          /* the last compressed stream */
+  HPDF_Dict ocg;  /* the debug layer's optional-content group, or NULL */
 } writer;
 
 static zp_loc at(const writer *w) {
@@ -333,17 +334,17 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream) {
 /* Compresses n bytes at src into w->z (zlib format).  False when out of
  * memory (w->b.oom set). */
 static bool deflate_into(writer *w, const void *src, size_t n) {
-  if (!w->zc && !(w->zc = libdeflate_alloc_compressor(ZP_DEFLATE_LEVEL))) {
+  if (!w->zc && !(w->zc = zp_deflate_new(ZP_DEFLATE_LEVEL))) {
     w->b.oom = true;
     return false;
   }
-  size_t bound = libdeflate_zlib_compress_bound(w->zc, n);
+  size_t bound = zp_deflate_zlib_bound(w->zc, n);
   w->z.n = 0;
   if (!buf_reserve(&w->z, bound)) {
     w->b.oom = true;
     return false;
   }
-  w->z.n = libdeflate_zlib_compress(w->zc, src, n, w->z.p, bound);
+  w->z.n = zp_deflate_zlib(w->zc, src, n, w->z.p, bound);
   if (w->z.n == 0) { /* cannot happen with the bound above */
     w->b.oom = true;
     return false;
@@ -1296,7 +1297,7 @@ done:
   free(pages);
   free(w.b.p);
   free(w.z.p);
-  libdeflate_free_compressor(w.zc);
+  zp_deflate_free(w.zc);
   return ok;
 }
 

@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential pkg-config clang-format libhpdf-dev libxml2-dev libfreetype-dev
 libcjson-dev libcmocka-dev libfontconfig-dev libunibreak-dev libharfbuzz-dev libdeflate-dev zlib1g-dev
-poppler-utils time fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei fonts-arphic-uming
+poppler-utils time python3 fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei fonts-arphic-uming
 fonts-hanazono"
 missing=""
 for p in $PKGS; do

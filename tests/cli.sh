@@ -12,7 +12,7 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 check() { if eval "$2"; then ok; else bad "$1"; fi; }
 
-COMMANDS="render watch check batch fonts"
+COMMANDS="render watch check batch import fonts"
 for c in $COMMANDS; do
   $ZPGEN $c --help >"$T/$c.help" 2>"$T/err"
   rc=$?
