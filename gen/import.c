@@ -28,7 +28,7 @@ struct onode {
 typedef struct importer {
   zp_arena *a;
   zp_diag *d;
-  const zp_sheet *s;
+  zp_sheet *s;
   const char *mapfile;
   onode *root;
   int errors; /* cells that do not fit */
@@ -202,6 +202,10 @@ static void cell_error(importer *im, int row, int col, const char *path,
  * range covering the cell must not span rows (one item per row). */
 static onode *cell_value(importer *im, int row, int col, const spec *sp,
                          const char *key, const char *path, bool one_row) {
+  if (!zp_sheet_check_column(im->s, col, im->d)) {
+    im->errors++;
+    return NULL;
+  }
   const zp_merge *m = zp_sheet_merge_at(im->s, row, col);
   char found[512], ref0[16], ref1[16];
   if (m && (m->r0 != row || m->c0 != col)) {
@@ -303,6 +307,8 @@ static bool read_items(importer *im, const level *lv, int nlv, int k, int r0,
   for (int r = r0; r <= r1;) {
     int end = r; /* the item's last row */
     if (k < nlv - 1) {
+      if (!zp_sheet_check_column(im->s, L->group, im->d))
+        return false;
       const zp_merge *m = zp_sheet_merge_at(im->s, r, L->group);
       if (m && (m->r0 < r0 || m->r1 > r1)) {
         snprintf(

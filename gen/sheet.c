@@ -71,8 +71,21 @@ static zp_sheet *sheet_new(const char *file, const char *name) {
   return s;
 }
 
+/* The merged ranges covering a column, by first row (indices into
+ * s->merges). */
+struct zp_sheet_col {
+  bool built, overlap, reported;
+  int orow; /* the first row where two ranges overlap */
+  size_t n;
+  uint32_t *v;
+};
+
 void zp_sheet_free(zp_sheet *s) {
   if (s) {
+    if (s->cols)
+      for (int c = 0; c <= ZP_SHEET_MAX_COL; c++)
+        free(s->cols[c].v);
+    free(s->cols);
     free(s->cells);
     free(s->merges);
     zp_arena_free(s->arena);
@@ -135,8 +148,8 @@ static int cmp_merge(const void *a, const void *b) {
   return (x->c0 > y->c0) - (x->c0 < y->c0);
 }
 
-/* Sorts the cells and merges; a cell given twice, or two merged ranges
- * that overlap, is an error. */
+/* Sorts the cells and merges; a cell given twice is an error (overlapping
+ * merged ranges are found per column, zp_sheet_check_column). */
 static bool finish(builder *b) {
   zp_sheet *s = b->s;
   char ref[16];
@@ -151,19 +164,6 @@ static bool finish(builder *b) {
     }
   if (s->nmerges)
     qsort(s->merges, s->nmerges, sizeof *s->merges, cmp_merge);
-  /* overlaps: merges sorted by first row; compare with those that start
-   * before this one ends (each pair once; merges are few) */
-  for (size_t i = 0; i < s->nmerges; i++)
-    for (size_t j = i + 1; j < s->nmerges && s->merges[j].r0 <= s->merges[i].r1;
-         j++) {
-      const zp_merge *x = &s->merges[i], *y = &s->merges[j];
-      if (y->c0 <= x->c1 && x->c0 <= y->c1) {
-        zp_error(b->d, (zp_loc){s->file, 0, 0},
-                 "sheet \"%s\", cell %s: two merged ranges overlap", s->name,
-                 zp_sheet_ref(y->r0, y->c0, ref));
-        return false;
-      }
-    }
   return true;
 }
 
@@ -183,24 +183,75 @@ const zp_scell *zp_sheet_get(const zp_sheet *s, int row, int col) {
   return NULL;
 }
 
-const zp_merge *zp_sheet_merge_at(const zp_sheet *s, int row, int col) {
-  /* the merges are sorted by first row: those starting at or above row */
-  size_t lo = 0, hi = s->nmerges;
+/* The index of column col, built if need be; NULL when out of memory. */
+static struct zp_sheet_col *column(zp_sheet *s, int col) {
+  if (col < 1 || col > ZP_SHEET_MAX_COL)
+    return NULL;
+  if (!s->cols && !(s->cols = calloc(ZP_SHEET_MAX_COL + 1, sizeof *s->cols)))
+    return NULL;
+  struct zp_sheet_col *k = &s->cols[col];
+  if (k->built)
+    return k;
+  size_t n = 0;
+  for (size_t i = 0; i < s->nmerges; i++)
+    n += s->merges[i].c0 <= col && col <= s->merges[i].c1;
+  if (n && !(k->v = malloc(sizeof *k->v * n)))
+    return NULL;
+  /* s->merges is sorted by first row: so is each column's list */
+  for (size_t i = 0; i < s->nmerges; i++)
+    if (s->merges[i].c0 <= col && col <= s->merges[i].c1) {
+      const zp_merge *m = &s->merges[i];
+      if (k->n && !k->overlap && s->merges[k->v[k->n - 1]].r1 >= m->r0) {
+        k->overlap = true;
+        k->orow = m->r0;
+      }
+      k->v[k->n++] = (uint32_t)i;
+    }
+  k->built = true;
+  return k;
+}
+
+bool zp_sheet_check_column(zp_sheet *s, int col, zp_diag *d) {
+  struct zp_sheet_col *k = column(s, col);
+  char ref[16];
+  if (!k) {
+    zp_error(d, (zp_loc){s->file, 0, 0}, "out of memory");
+    return false;
+  }
+  if (k->overlap) {
+    if (!k->reported) /* once, however many cells of the column are read */
+      zp_error(d, (zp_loc){s->file, 0, 0},
+               "sheet \"%s\", cell %s: two merged ranges overlap", s->name,
+               zp_sheet_ref(k->orow, col, ref));
+    k->reported = true;
+    return false;
+  }
+  return true;
+}
+
+const zp_merge *zp_sheet_merge_at(zp_sheet *s, int row, int col) {
+  struct zp_sheet_col *k = column(s, col);
+  if (!k) { /* out of memory: the slow way */
+    for (size_t i = 0; i < s->nmerges; i++) {
+      const zp_merge *m = &s->merges[i];
+      if (m->r0 <= row && row <= m->r1 && m->c0 <= col && col <= m->c1)
+        return m;
+    }
+    return NULL;
+  }
+  /* the last range starting at or above row */
+  size_t lo = 0, hi = k->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (s->merges[mid].r0 <= row)
+    if (s->merges[k->v[mid]].r0 <= row)
       lo = mid + 1;
     else
       hi = mid;
   }
-  /* ranges do not overlap, but a tall one may start well above: scan
-   * back (bounded by the number of merges) */
-  for (size_t i = lo; i-- > 0;) {
-    const zp_merge *m = &s->merges[i];
-    if (m->r0 <= row && row <= m->r1 && m->c0 <= col && col <= m->c1)
-      return m;
-  }
-  return NULL;
+  if (!lo)
+    return NULL;
+  const zp_merge *m = &s->merges[k->v[lo - 1]];
+  return m->r1 >= row ? m : NULL;
 }
 
 /* Is s (n bytes) a JSON number? */

@@ -29,8 +29,8 @@
 #include "diag.h"
 
 #define ZP_SHEET_MAX_FILE (64u << 20)
-#define ZP_SHEET_MAX_MEMBER (64u << 20)
-#define ZP_SHEET_MAX_TOTAL (256u << 20)
+#define ZP_SHEET_MAX_MEMBER (32u << 20)
+#define ZP_SHEET_MAX_TOTAL (128u << 20)
 #define ZP_SHEET_MAX_RATIO 200
 #define ZP_SHEET_MAX_CELLS 1000000
 #define ZP_SHEET_MAX_ROW 1048576 /* Excel's limits */
@@ -64,7 +64,9 @@ typedef struct zp_sheet {
   size_t ncells;
   zp_merge *merges;
   size_t nmerges;
-  bool csv; /* read from CSV: no merged cells can be told */
+  bool csv;                  /* read from CSV: no merged cells can be told */
+  struct zp_sheet_col *cols; /* per column, the merged ranges covering it,
+                                built when first asked for */
 } zp_sheet;
 
 /* Reads the sheet named sheet (NULL: the first) of the workbook at path
@@ -83,8 +85,15 @@ void zp_sheet_free(zp_sheet *s);
 /* The cell at row, col, or NULL when it is empty (absent). */
 const zp_scell *zp_sheet_get(const zp_sheet *s, int row, int col);
 
-/* The merged range that covers row, col, or NULL. */
-const zp_merge *zp_sheet_merge_at(const zp_sheet *s, int row, int col);
+/* Checks that no two merged ranges overlap in column col (1-based),
+ * building the column's index of merged ranges that zp_sheet_merge_at
+ * uses (once: O(merges) for a column, then O(log merges) a lookup).
+ * False with an error naming the sheet and the cell. */
+bool zp_sheet_check_column(zp_sheet *s, int col, zp_diag *d);
+
+/* The merged range that covers row, col, or NULL (where ranges overlap,
+ * the first; zp_sheet_check_column tells). */
+const zp_merge *zp_sheet_merge_at(zp_sheet *s, int row, int col);
 
 /* Parses a cell reference "C12" (columns A to XFD, rows 1 to 1048576)
  * into *row, *col; *end (may be NULL) gets the first byte after it.

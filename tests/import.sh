@@ -111,6 +111,15 @@ make("dtd.xlsx", dict(base, **{"xl/worksheets/sheet1.xml":
      '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' + sheet('<c r="A1" t="inlineStr"><is><t>&b;</t></is></c>')}))
 make("badref.xlsx", dict(base, **{"xl/worksheets/sheet1.xml": sheet('<c r="XFE1"><v>1</v></c>')}))
 make("ok.xlsx", dict(base, **{"xl/worksheets/sheet1.xml": sheet('<c r="A1"><v>1.5</v></c><c r="B1" t="inlineStr"><is><t>x</t></is></c>')}))
+# many merged ranges and rows: 50,000 groups of two rows
+rows = "".join('<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>%d</v></c></row>' % (r, r, r, r, r)
+               for r in range(1, 100001))
+merges = "".join('<mergeCell ref="A%d:A%d"/>' % (r, r + 1) for r in range(1, 100001, 2))
+make("big.xlsx", dict(base, **{"xl/worksheets/sheet1.xml":
+     '<worksheet xmlns="x"><sheetData>%s</sheetData><mergeCells>%s</mergeCells></worksheet>' % (rows, merges)}))
+make("overlap.xlsx", dict(base, **{"xl/worksheets/sheet1.xml":
+     '<worksheet xmlns="x"><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
+     '<mergeCells><mergeCell ref="A1:B3"/><mergeCell ref="B2:C4"/></mergeCells></worksheet>'}))
 data = open("%s/ok.xlsx" % T, "rb").read()
 open("%s/truncated.xlsx" % T, "wb").write(data[: len(data) // 2])
 PY
@@ -132,6 +141,15 @@ expect_fail "a truncated workbook" 1 'not a readable .xlsx workbook' "$T/truncat
 printf 'PK\003\004garbage' >"$T/garbage.xlsx"
 expect_fail "garbage" 1 'not a readable .xlsx workbook' "$T/garbage.xlsx" -m "$T/m.json"
 expect_fail "a missing workbook: exit 3" 3 'cannot' "$T/none.xlsx" -m "$T/m.json"
+
+echo '{"tables": [{"path": "g", "rows": "1:100000", "levels": [{"group": "A", "fields": {"n": "A number"}}, {"fields": {"v": "B number"}}]}]}' >"$T/big-map.json"
+start=$(date +%s)
+$ZPGEN import "$T/big.xlsx" -m "$T/big-map.json" -o "$T/big.json" 2>"$T/err"
+rc=$?
+check "100,000 rows in 50,000 merged groups: imported in a few seconds" \
+  '[ $rc -eq 0 ] && [ $(($(date +%s) - start)) -le 10 ] && [ "$(grep -c "\"v\":" "$T/big.json")" -eq 100000 ]'
+echo '{"values": {"a": "B2 number?"}}' >"$T/ov-map.json"
+expect_fail "overlapping merged ranges" 1 'sheet "S", cell B2: two merged ranges overlap' "$T/overlap.xlsx" -m "$T/ov-map.json"
 
 # usage
 $ZPGEN import "$T/ok.xlsx" -o "$T/x.json" >/dev/null 2>"$T/err"
