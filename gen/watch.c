@@ -146,6 +146,15 @@ static bool rewatch(watcher *w, const zp_template *t,
   return true;
 }
 
+/* Is name the output or one of zpgen's temporary files?  Those are our
+ * own writes (and never inputs: the output must not name one), even in a
+ * font directory. */
+static bool own_file(const watcher *w, const char *name) {
+  const char *slash = strrchr(w->o->output, '/');
+  const char *base = slash ? slash + 1 : w->o->output;
+  return strcmp(name, base) == 0 || strstr(name, ".zpgen-tmp.") != NULL;
+}
+
 /* Reads the events queued on the inotify descriptor; true when one names
  * a file that matters (or the queue overflowed: anything may have
  * changed). */
@@ -163,6 +172,8 @@ static bool drain(watcher *w) {
         hit = true;
         continue;
       }
+      if (ev->len && own_file(w, ev->name))
+        continue;
       for (int i = 0; i < w->n && !hit; i++)
         if (w->v[i].wd == ev->wd &&
             (!w->v[i].name || (ev->len && strcmp(w->v[i].name, ev->name) == 0)))

@@ -91,7 +91,8 @@ n0=$(renders)
 echo x >"$T/fonts/README"
 check "a file added to a font directory gives a render" 'until_true "[ \$(renders) -gt $n0 ]"'
 
-# our own output, and files nobody reads, are not changes
+# files nobody reads are not changes, nor is our own output in a font
+# directory (which would otherwise render for ever)
 n0=$(renders)
 echo x >"$T/unrelated.txt"
 sleep 0.4
@@ -105,6 +106,17 @@ pid=""
 check "Ctrl-C: exit 130, no temporary file left" \
   '[ $rc -eq 130 ] && ! ls -a "$T" | grep -q zpgen-tmp'
 check "no diagnostics but the two failures" '[ $(wc -l <"$T/err.log") -eq 2 ] || cat "$T/err.log"'
+
+# the output in a watched font directory: its own writes are no change
+env --default-signal=INT $ZPGEN watch --template "$T/dept-self-eval-table.xml" --data "$T/d.json" \
+  --output "$T/fonts/o.pdf" --fonts "$T/fonts" >"$T/out.log" 2>"$T/err.log" &
+pid=$!
+until_true "[ \$(renders) -ge 1 ]"
+sleep 0.5
+check "the output in a watched font directory: one render, not a loop" '[ $(renders) -eq 1 ]'
+kill -INT $pid
+wait $pid
+pid=""
 
 # usage errors
 $ZPGEN watch --template "$T/dept-self-eval-table.xml" --data "$T/d.json" -o - >/dev/null 2>"$T/e"
