@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,9 +424,14 @@ static const command commands[] = {
 /* A usage error of command cmd: the message, then the command's synopsis
  * (its help up to the first blank line) and where to read more.  Returns
  * EXIT_USAGE. */
-static int usage_error(const command *cmd, const char *fmt, const char *arg) {
+static int usage_error(const command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int usage_error(const command *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   fprintf(stderr, "zpgen %s: ", cmd->name);
-  fprintf(stderr, fmt, arg);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
   const char *blank = strstr(cmd->help, "\n\n");
   fprintf(stderr, "\n%.*s\n(zpgen %s --help for the options)\n",
           blank ? (int)(blank - cmd->help) : (int)strlen(cmd->help), cmd->help,
@@ -515,7 +521,8 @@ int main(int argc, char **argv) {
       return EXIT_OK;
     }
     if (c == '?')
-      return usage_error(cmd, "unknown option \"%s\"", argv[optind]);
+      return optopt ? usage_error(cmd, "unknown option \"-%c\"", optopt)
+                    : usage_error(cmd, "unknown option \"%s\"", argv[optind]);
     if (c == ':')
       return usage_error(cmd, "%s needs a value", argv[optind]);
     for (size_t i = 0; i < sizeof optbits / sizeof *optbits; i++)
@@ -528,7 +535,7 @@ int main(int argc, char **argv) {
       break;
     case 'd':
       if (o.ndata == 16)
-        return usage_error(cmd, "at most 16 --data files%s", "");
+        return usage_error(cmd, "at most 16 --data files");
       o.data[o.ndata++] = optarg;
       break;
     case 'o':
@@ -564,8 +571,7 @@ int main(int argc, char **argv) {
     return usage_error(cmd, "unexpected argument \"%s\"", argv[optind + 1]);
   if (cmd->opts & OPT_MAPPING) {
     if (!o.input || !o.mapping || !o.output)
-      return usage_error(cmd, "an INPUT, --mapping and --output are required%s",
-                         "");
+      return usage_error(cmd, "an INPUT, --mapping and --output are required");
     zp_diag *d = zp_diag_new(stderr);
     if (!d)
       return EXIT_IO;
@@ -574,14 +580,13 @@ int main(int argc, char **argv) {
     return rc;
   }
   if ((cmd->opts & OPT_OUTPUT) && (!o.template_path || !o.ndata || !o.output))
-    return usage_error(cmd, "--template, --data and --output are required%s",
-                       "");
+    return usage_error(cmd, "--template, --data and --output are required");
   if ((cmd->opts & OPT_DATA) && !(cmd->opts & OPT_OUTPUT) &&
       (!o.template_path || !o.ndata))
-    return usage_error(cmd, "--template and --data are required%s", "");
+    return usage_error(cmd, "--template and --data are required");
   if (strcmp(cmd->name, "watch") == 0) {
     if (strcmp(o.output, "-") == 0)
-      return usage_error(cmd, "--output must be a file%s", "");
+      return usage_error(cmd, "--output must be a file");
     zp_watch_opts wo = {
         o.template_path, o.data,   o.ndata,  o.output,
         o.fonts,         o.nfonts, o.strict, o.allow_inconsistent,
