@@ -83,6 +83,12 @@ samples/%.pdf: bin/zpgen
 	    '/^page / { n = $$2 } index($$0, c) { print n }' build/$*.dump | sort -nu); do \
 	    pdftoppm -r 60 -png -f $$p -l $$p $@ samples/$*-table; \
 	    mv samples/$*-table-*$$p.png samples/$*-$$cap-page$$p.png; done
+	@# the debug overlay (--debug) of the first page that broke for a reason
+	@# other than being full: samples/NAME-debug.png
+	SOURCE_DATE_EPOCH=0 ./bin/zpgen render --debug --template templates/$$(echo "$(SAMPLES)" | \
+	    tr ' ' '\n' | grep "^$*:" | cut -d: -f2).xml --data data/$*.json --output build/$*-debug.pdf
+	p=$$(awk '/^page / && !/ break=(full|end)$$/ { print $$2; exit }' build/$*.dump); \
+	  pdftoppm -r 60 -png -f $${p:-1} -l $${p:-1} -singlefile build/$*-debug.pdf samples/$*-debug
 
 samples: bin/zpgen
 	@rm -f $(SAMPLE_PDFS)
@@ -98,6 +104,9 @@ build/tools/%: tests/tools/%.c build/libzp.a
 e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/e2e.sh
 	ZPGEN=bin/zpgen sh tests/batch.sh
+	ZPGEN=bin/zpgen sh tests/cli.sh
+	ZPGEN=bin/zpgen sh tests/watch.sh
+	ZPGEN=bin/zpgen sh tests/import.sh
 golden: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/golden.sh
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -106,6 +115,9 @@ san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	  ASAN_OPTIONS=detect_leaks=1 ZP_ROOT=$(CURDIR) $$t; done
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/e2e.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/batch.sh
+	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh
+	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/watch.sh
+	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/import.sh
 san: $(TOOLS)
 
 # Fuzzing (libFuzzer, clang from Debian): the JSON loader, the template
@@ -166,10 +178,12 @@ slurm-example: bin/zpgen
 	sh scripts/slurm-one-node.sh
 
 install: bin/zpgen
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zpgen/templates $(DESTDIR)$(PREFIX)/share/zpgen/fonts
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zpgen/templates $(DESTDIR)$(PREFIX)/share/zpgen/fonts \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 bin/zpgen $(DESTDIR)$(PREFIX)/bin/zpgen
 	install -m 644 templates/*.xml templates/zpgen.rng $(DESTDIR)$(PREFIX)/share/zpgen/templates/
 	install -m 644 fonts/README.md $(DESTDIR)$(PREFIX)/share/zpgen/fonts/
+	install -m 644 doc/zpgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/zpgen.1
 
 clean:
 	rm -rf build bin

@@ -70,6 +70,23 @@ zp_dl_rule *zp_dl_add_rule(zp_dl *dl, zp_dl_page *page, float x0, float y0,
   return r;
 }
 
+zp_dl_mark *zp_dl_add_mark(zp_dl *dl, zp_dl_page *page, zp_dl_mark_kind kind,
+                           zp_dl_show show, float x0, float y0, float x1,
+                           float y1, const char *text) {
+  zp_dl_mark *m = zp_arena_alloc(dl->arena, sizeof *m);
+  if (!m)
+    return NULL;
+  *m = (zp_dl_mark){(uint8_t)kind, (uint8_t)show, x0, y0, x1, y1, NULL, NULL};
+  if (text && !(m->text = zp_arena_strdup(dl->arena, text)))
+    return NULL;
+  if (page->marks_tail)
+    page->marks_tail->next = m;
+  else
+    page->marks = m;
+  page->marks_tail = m;
+  return m;
+}
+
 zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
                                  int page, float y) {
   zp_dl_outline *o = zp_arena_alloc(dl->arena, sizeof *o);

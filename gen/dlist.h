@@ -36,10 +36,38 @@ typedef struct zp_dl_rule {
   struct zp_dl_rule *next;
 } zp_dl_rule;
 
+/* The debug layer (zpgen render --debug): thin coloured marks the PDF
+ * writer puts in an optional-content group, never text.  What a mark
+ * shows decides its colour. */
+typedef enum {
+  ZP_DL_MARK_RECT,  /* the rectangle (x0,y0)-(x1,y1) */
+  ZP_DL_MARK_LINE,  /* the segment (x0,y0)-(x1,y1) */
+  ZP_DL_MARK_LABEL, /* text (A-Z, 0-9, space, '-', ':') drawn as strokes,
+                       its baseline starting at (x0,y0), x1 pt high */
+} zp_dl_mark_kind;
+
+typedef enum {
+  ZP_DL_SHOW_BLOCK,    /* the text block */
+  ZP_DL_SHOW_GRID,     /* the line and character grid */
+  ZP_DL_SHOW_LINE,     /* a line's box */
+  ZP_DL_SHOW_BASELINE, /* a line's baseline */
+  ZP_DL_SHOW_CELL,     /* a table cell's box */
+  ZP_DL_SHOW_PADDING,  /* a table cell's box less its padding */
+  ZP_DL_SHOW_BREAK,    /* why the page broke where it did */
+} zp_dl_show;
+
+typedef struct zp_dl_mark {
+  uint8_t kind, show; /* zp_dl_mark_kind, zp_dl_show */
+  float x0, y0, x1, y1;
+  const char *text; /* a label's, in the list's arena */
+  struct zp_dl_mark *next;
+} zp_dl_mark;
+
 typedef struct zp_dl_page {
   float width, height;
   zp_dl_run *runs, *runs_tail;
   zp_dl_rule *rules, *rules_tail;
+  zp_dl_mark *marks, *marks_tail; /* the debug layer; NULL without --debug */
   struct zp_dl_page *next;
 } zp_dl_page;
 
@@ -74,6 +102,12 @@ zp_dl_run *zp_dl_add_run(zp_dl *dl, zp_dl_page *page, uint16_t face, float size,
 
 zp_dl_rule *zp_dl_add_rule(zp_dl *dl, zp_dl_page *page, float x0, float y0,
                            float x1, float y1, float width);
+
+/* Appends a debug mark (see zp_dl_mark); text (a label's, else NULL) is
+ * copied into the list's arena.  NULL when out of memory. */
+zp_dl_mark *zp_dl_add_mark(zp_dl *dl, zp_dl_page *page, zp_dl_mark_kind kind,
+                           zp_dl_show show, float x0, float y0, float x1,
+                           float y1, const char *text);
 
 zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
                                  int page, float y);

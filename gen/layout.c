@@ -29,6 +29,33 @@
 
 enum { BRK_ALLOW, BRK_NEVER, BRK_FORCE };
 
+/* Why a page may not break before a line (line.why), and why a page broke
+ * where it did (the dump's "break=", the debug layer's label). */
+enum {
+  WHY_NONE,
+  WHY_FORCED,     /* a page break, or a style's page-break-before */
+  WHY_FULL,       /* the next line did not fit */
+  WHY_WIDOW,      /* a paragraph's last lines stay together */
+  WHY_ORPHAN,     /* a paragraph's first lines stay together */
+  WHY_KEEP,       /* a block kept with the next one (keep-with-next) */
+  WHY_TOGETHER,   /* a heading's lines are never split */
+  WHY_TABLE_HEAD, /* a table's caption and header kept with its body */
+  WHY_ROW_SPLIT,  /* a table row split across the pages */
+  WHY_ROW_MOVED,  /* a table row moved whole to the next page */
+  WHY_END         /* the end of the document */
+};
+static const char *const why_name[] = {"none",
+                                       "forced",
+                                       "full",
+                                       "widow",
+                                       "orphan",
+                                       "keep-with-next",
+                                       "keep-together",
+                                       "table-head",
+                                       "table-row-split",
+                                       "table-row-moved",
+                                       "end"};
+
 typedef struct lglyph {
   uint32_t cp;
   uint16_t face, gid;
@@ -47,6 +74,7 @@ typedef struct line {
   float height;  /* the line's pitch */
   float space_before;
   uint8_t brk; /* before this line: BRK_ALLOW / NEVER / FORCE */
+  uint8_t why; /* when brk is BRK_NEVER: WHY_WIDOW, ORPHAN, KEEP, TOGETHER */
   bool last;   /* last line of its block */
   bool first;  /* first line of its block */
   bool justified;
@@ -73,6 +101,8 @@ typedef struct ctx {
   zp_arena *arena; /* lines and their glyphs */
   zp_dl *dl;
   FILE *dump;
+  bool debug; /* the display list gets the debug layer */
+  int why;    /* why the page emit_page ends breaks there (WHY_) */
   /* the page */
   float block_left, block_top, block_w, block_h; /* top: pt from the top */
   float pitch, char_pitch;
@@ -527,12 +557,15 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
     l->blk = b;
     if (k == 0) {
       l->brk = first_brk;
+      l->why = WHY_KEEP;
       l->space_before = space_before;
     } else if (b->kind == ZP_BLOCK_HEADING) {
       l->brk = BRK_NEVER;
+      l->why = WHY_TOGETHER;
     } else {
       l->brk =
           ((int)k < orphans || (int)(nl - k) < widows) ? BRK_NEVER : BRK_ALLOW;
+      l->why = (int)k < orphans ? WHY_ORPHAN : WHY_WIDOW;
     }
   }
   return true;
@@ -579,6 +612,8 @@ typedef struct tdraw {
   float x, top;  /* line: left edge and top of its box; rule: unused */
   float x0, y0, x1, y1, width; /* rule, y from the block top */
   const tcell *cell;           /* for the dump: the cell of a line */
+  int8_t mark;                 /* a debug rectangle (x0,y0)-(x1,y1): a
+                                  zp_dl_show; -1: not a mark */
   struct tdraw *next;
 } tdraw;
 
@@ -600,6 +635,7 @@ static bool pend(ctx *c, tdraw *d) {
 
 static bool pend_rule(ctx *c, float x0, float y0, float x1, float y1, float w) {
   tdraw d = {0};
+  d.mark = -1;
   d.x0 = x0;
   d.y0 = y0;
   d.x1 = x1;
@@ -610,6 +646,7 @@ static bool pend_rule(ctx *c, float x0, float y0, float x1, float y1, float w) {
 
 static bool pend_line(ctx *c, const line *l, float top, const tcell *cell) {
   tdraw d = {0};
+  d.mark = -1;
   d.l = l;
   d.top = top;
   d.cell = cell;
@@ -873,9 +910,28 @@ static bool draw_cell_text(ctx *c, const tlayout *tl, const tcell *tc, int from,
   return true;
 }
 
+/* A debug rectangle, y from the block top. */
+static bool pend_mark(ctx *c, zp_dl_show show, float x0, float y0, float x1,
+                      float y1) {
+  tdraw d = {0};
+  d.mark = (int8_t)show;
+  d.x0 = x0;
+  d.y0 = y0;
+  d.x1 = x1;
+  d.y1 = y1;
+  return pend(c, &d);
+}
+
 static bool draw_box(ctx *c, const tlayout *tl, float x, float w, float top,
                      float bottom) {
   float rw = (float)tl->t->rule_width;
+  const zp_table *t = tl->t;
+  if (c->debug &&
+      (!pend_mark(c, ZP_DL_SHOW_CELL, x, top, x + w, bottom) ||
+       !pend_mark(c, ZP_DL_SHOW_PADDING, x + (float)t->pad_left,
+                  top + (float)t->pad_top, x + w - (float)t->pad_right,
+                  bottom - (float)t->pad_bottom)))
+    return false;
   return pend_rule(c, x, top, x + w, top, rw) &&
          pend_rule(c, x, bottom, x + w, bottom, rw) &&
          pend_rule(c, x, top, x, bottom, rw) &&
@@ -968,7 +1024,9 @@ static bool draw_frame(ctx *c, const tlayout *tl, float top, float bottom) {
 
 /* Ends the current page in the middle of a table. */
 static bool draw_frame_and_emit(ctx *c, const tlayout *tl, float top,
-                                float bottom, size_t *start, size_t i) {
+                                float bottom, size_t *start, size_t i,
+                                int why) {
+  c->why = why;
   if (!draw_frame(c, tl, top, bottom) || !emit_page(c, *start, i))
     return false;
   if (c->dump)
@@ -1039,6 +1097,7 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
   int nrun = 0;
   /* a caption and header never alone at a page's foot */
   if (*y > 0 && *y + table_first_need(tl) > H + ZP_EPS) {
+    c->why = WHY_TABLE_HEAD;
     if (!emit_page(c, *start, i))
       return false;
     *start = i;
@@ -1097,7 +1156,7 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
     }
     /* split the row: each cell shows what fits, keeping min_split lines on
      * each side when it can */
-    bool any = false, starved = false;
+    bool any = false, starved = false, moved;
     for (int k = 0; k < row->n; k++) {
       const tcell *tc = row->cells[k];
       take[k] = 0;
@@ -1126,7 +1185,8 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
           lines_fitting(tl, tc, H - tc->frag_top) > 0)
         any = true;
     }
-    if (!fresh && (starved || !any)) {
+    moved = !fresh && (starved || !any);
+    if (moved) {
       /* move the row to the next page; spans starting here go along */
       for (int k = 0; k < nrun; k++) {
         tcell *tc = run[k];
@@ -1151,7 +1211,8 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
         if (run[k]->open && !close_span(c, tl, run[k], *y))
           return false;
     }
-    if (!draw_frame_and_emit(c, tl, frame_top, *y, start, i))
+    if (!draw_frame_and_emit(c, tl, frame_top, *y, start, i,
+                             moved ? WHY_ROW_MOVED : WHY_ROW_SPLIT))
       return false;
     *start = i;
     *y = 0;
@@ -1240,6 +1301,15 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
   if (!emit_glyphs(c, p, l->g, l->n, l->left, p->height - c->block_top - base,
                    l->size, l->bold))
     return false;
+  if (c->debug) {
+    float y0 = p->height - c->block_top - top, y1 = y0 - l->height;
+    float by = p->height - c->block_top - base;
+    if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_RECT, ZP_DL_SHOW_LINE, l->left, y1,
+                        l->left + l->measure, y0, NULL) ||
+        !zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LINE, ZP_DL_SHOW_BASELINE, l->left,
+                        by, l->left + l->measure, by, NULL))
+      return false;
+  }
   if (c->dump) {
     char faces[512];
     fprintf(c->dump,
@@ -1320,6 +1390,11 @@ static bool flush_pending(ctx *c, zp_dl_page *p) {
         snprintf(tag, sizeof tag, " cell=%d,%d", d->cell->row, d->cell->col);
       if (!draw_line(c, p, d->l, d->top, tag))
         return false;
+    } else if (d->mark >= 0) {
+      float top = p->height - c->block_top;
+      if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_RECT, (zp_dl_show)d->mark, d->x0,
+                          top - d->y1, d->x1, top - d->y0, NULL))
+        return false;
     } else {
       float top = p->height - c->block_top;
       if (!zp_dl_add_rule(c->dl, p, d->x0, top - d->y0, d->x1, top - d->y1,
@@ -1333,6 +1408,36 @@ static bool flush_pending(ctx *c, zp_dl_page *p) {
   }
   c->pending = c->pending_tail = NULL;
   return true;
+}
+
+/* The debug layer's page marks: the text block, the line grid (every
+ * pitch from the block's top), the character grid (every character pitch
+ * from its left), and at the foot why the page broke there. */
+static bool debug_page(ctx *c, zp_dl_page *p) {
+  float x0 = c->block_left, x1 = c->block_left + c->block_w;
+  float top = p->height - c->block_top, bottom = top - c->block_h;
+  if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_RECT, ZP_DL_SHOW_BLOCK, x0, bottom,
+                      x1, top, NULL))
+    return false;
+  /* bounded: a page of 1 pt lines or characters has only so many */
+  for (int k = 1; c->pitch >= 1 && k * c->pitch < c->block_h - ZP_EPS; k++)
+    if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LINE, ZP_DL_SHOW_GRID, x0,
+                        top - (float)k * c->pitch, x1,
+                        top - (float)k * c->pitch, NULL))
+      return false;
+  for (int k = 1; c->char_pitch >= 1 && k * c->char_pitch < c->block_w - ZP_EPS;
+       k++)
+    if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LINE, ZP_DL_SHOW_GRID,
+                        x0 + (float)k * c->char_pitch, bottom,
+                        x0 + (float)k * c->char_pitch, top, NULL))
+      return false;
+  char label[64], *q;
+  snprintf(label, sizeof label, "BREAK: %s", why_name[c->why]);
+  for (q = label; *q; q++)
+    if (*q >= 'a' && *q <= 'z')
+      *q = (char)(*q - 'a' + 'A');
+  return zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LABEL, ZP_DL_SHOW_BREAK, x0,
+                        bottom - 9, 6, 0, label) != NULL;
 }
 
 /* Emits lines [from, to), placed, and the pending table parts as a page,
@@ -1363,8 +1468,10 @@ static bool emit_page(ctx *c, size_t from, size_t to) {
     return false;
   int pno = c->dl->npages;
   if (c->dump)
-    fprintf(c->dump, "page %d %.2fx%.2f pitch=%.3f\n", pno, ps->width,
-            ps->height, c->pitch);
+    fprintf(c->dump, "page %d %.2fx%.2f pitch=%.3f break=%s\n", pno, ps->width,
+            ps->height, c->pitch, why_name[c->why]);
+  if (c->debug && !debug_page(c, p))
+    return false;
   for (size_t i = from; i < to; i++) {
     line *l = &c->lines.v[i];
     if (l->tbl) {
@@ -1404,6 +1511,7 @@ static bool paginate(ctx *c) {
   while (i < c->lines.n) {
     line *l = &v[i];
     if (l->brk == BRK_FORCE && i > start) {
+      c->why = WHY_FORCED;
       if (!emit_page(c, start, i))
         return false;
       start = i;
@@ -1420,6 +1528,11 @@ static bool paginate(ctx *c) {
         j--;
       if (j == start || v[j].brk == BRK_NEVER)
         j = i;
+      /* a table's place holder is its caption, header and a little of its
+       * first row: those that do not fit go on together */
+      c->why = j < i && v[i].why ? v[i].why
+               : v[i].tbl        ? WHY_TABLE_HEAD
+                                 : WHY_FULL;
       if (!emit_page(c, start, j))
         return false;
       start = i = j;
@@ -1437,6 +1550,7 @@ static bool paginate(ctx *c) {
     }
     i++;
   }
+  c->why = WHY_END;
   if (start < c->lines.n || c->dl->npages == 0 || c->pending)
     return emit_page(c, start, c->lines.n);
   return true;
@@ -1472,6 +1586,7 @@ static bool table_lines(ctx *c, const zp_block *b, uint8_t brk,
   l->st = b->style;
   l->tbl = tl;
   l->brk = brk;
+  l->why = WHY_KEEP;
   l->space_before = space_before;
   l->height = table_first_need(tl);
   l->first = l->last = true;
@@ -1486,6 +1601,7 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
   c.fs = fs;
   c.d = d;
   c.dump = o ? o->dump : NULL;
+  c.debug = o && o->debug;
   c.arena = zp_arena_new();
   c.dl = zp_dl_new();
   if (!c.arena || !c.dl)

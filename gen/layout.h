@@ -10,6 +10,7 @@
 #ifndef ZP_LAYOUT_H
 #define ZP_LAYOUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -19,6 +20,9 @@
 
 typedef struct zp_layout_opts {
   FILE *dump; /* when not NULL, a plain-text dump of every page goes here */
+  bool debug; /* each page gets the debug layer (dlist.h zp_dl_mark): text
+                 block, grids, line boxes and baselines, cell boxes and
+                 padding, and at its foot why the page broke there */
 } zp_layout_opts;
 
 /* Lays out doc with the fonts of fs.  The font roles the styles name must

@@ -1,8 +1,12 @@
 /* main.c — the zpgen command line.
  *
  *   zpgen render --template T.xml --data D.json --output OUT.pdf
- *   zpgen fonts [--template T.xml]
- *   zpgen --help | --version
+ *   zpgen check | batch | fonts ...
+ *   zpgen COMMAND --help, zpgen help COMMAND, zpgen --help | --version
+ *
+ * The command comes first; each command has its own help text and accepts
+ * only its own options (anything else is a usage error, exit 2, naming the
+ * command).  batch parses its own command line (batch.c).
  *
  * The output is written to a temporary file beside the target and renamed
  * over it only when everything succeeded, so a failed render never leaves a
@@ -10,6 +14,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +28,13 @@
 #include "doc.h"
 #include "file.h"
 #include "font.h"
+#include "import.h"
 #include "json.h"
 #include "layout.h"
 #include "out.h"
 #include "render.h"
 #include "tmpl.h"
+#include "watch.h"
 
 #ifndef ZP_VERSION
 #define ZP_VERSION "dev"
@@ -40,42 +47,152 @@ enum {
   EXIT_IO = 3     /* a file could not be read or written, a font is missing */
 };
 
+/* The general help: every command, one line each. */
 static const char usage[] =
-    "usage: zpgen render --template T.xml --data D.json... --output OUT.pdf\n"
-    "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
-    "                    [--allow-inconsistent]\n"
-    "       zpgen check --template T.xml --data D.json...\n"
-    "       zpgen batch MANIFEST [--jobs N] [--shard I/N] [--force]\n"
-    "                    [--dry-run] [--report FILE] ...  (zpgen batch "
-    "--help)\n"
-    "       zpgen fonts [--template T.xml] [--fonts DIR]...\n"
+    "usage: zpgen COMMAND [options]\n"
+    "       zpgen COMMAND --help    the options of one command\n"
     "       zpgen --help | --version\n"
     "\n"
-    "render   merges the JSON data into the XML template, lays the report\n"
-    "         out and writes the PDF.  --output - writes to standard output.\n"
-    "         --data may be given several times: the files' top-level\n"
-    "                      members are merged (see data/README.md)\n"
-    "         --fonts DIR  a directory searched for fonts before the system's\n"
-    "                      (repeatable; also $ZPGEN_FONTS, ./fonts, and the\n"
-    "                      fonts/ beside the template's directory)\n"
-    "         --strict     warnings (a character no font has) are errors\n"
-    "         --dump-layout FILE  writes a plain-text dump of every page\n"
-    "         The output and the dump are regular files (or links to one,\n"
-    "         or new), never an input; each is written to a temporary\n"
-    "         file beside it and renamed when complete.\n"
-    "         --allow-inconsistent  figures that fail the template's checks\n"
-    "                      are warnings, and the PDF is written\n"
-    "check    reports every figure of the data that fails the template's\n"
-    "         checks (rates, totals, scores, grades, digit grouping) and\n"
-    "         every missing or mistyped field, without rendering.\n"
-    "batch    renders every report of a manifest, skipping those whose\n"
-    "         inputs did not change, in parallel worker processes.\n"
-    "fonts    lists each font role, the face it resolved to, its file and\n"
-    "         its coverage.\n"
+    "commands:\n"
+    "  render   merge JSON data into an XML template, lay the report out and\n"
+    "           write the PDF\n"
+    "  check    report every figure that fails the template's checks, and\n"
+    "           every missing or mistyped field, without rendering\n"
+    "  batch    render the reports of a manifest whose inputs changed, in\n"
+    "           parallel worker processes\n"
+    "  watch    render, then render again on every change of the template,\n"
+    "           the data or the fonts\n"
+    "  import   a sheet of an .xlsx workbook (or a CSV file) to the JSON data\n"
+    "           a template reads, by a mapping file\n"
+    "  fonts    list each font role: face, file, coverage\n"
+    "\n"
+    "exit status: 0 success; 1 bad data or template, an inconsistent figure\n"
+    "(or a warning under --strict); 2 usage error; 3 a file could not be\n"
+    "read or written, or a font could not be found.\n"
+    "See zpgen(1).\n";
+
+static const char render_help[] =
+    "usage: zpgen render --template T.xml --data D.json... --output OUT.pdf\n"
+    "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
+    "                    [--allow-inconsistent] [--debug]\n"
+    "\n"
+    "Merges the JSON data into the XML template, lays the report out and\n"
+    "writes the PDF.\n"
+    "\n"
+    "options:\n"
+    "  --template T.xml      the template (required)\n"
+    "  --data D.json         a data file (required; repeatable, up to 16:\n"
+    "                        the files' top-level members are merged, see\n"
+    "                        data/README.md)\n"
+    "  --output OUT.pdf      the PDF (required); - writes to standard output\n"
+    "  --fonts DIR           a directory searched for fonts before the\n"
+    "                        system's (repeatable; also $ZPGEN_FONTS, ./fonts\n"
+    "                        and the fonts/ beside the template's directory)\n"
+    "  --strict              warnings (a character no font has) are errors\n"
+    "  --dump-layout FILE    a plain-text dump of every page's lines and "
+    "cells\n"
+    "  --allow-inconsistent  figures that fail the template's checks are\n"
+    "                        warnings, and the PDF is written\n"
+    "  --debug               draws the layout over the pages, in a layer\n"
+    "                        \"zpgen debug\" a viewer can hide: the text\n"
+    "                        block, the line and character grid, each line's\n"
+    "                        box and baseline, table cells and padding, and\n"
+    "                        at each page's foot why it broke there\n"
+    "  --help                this text\n"
+    "  -t, -d, -o, -f        short for --template, --data, --output, --fonts\n"
+    "\n"
+    "The output and the dump are regular files (or links to one, or new),\n"
+    "never an input; each is written to a temporary file beside it and\n"
+    "renamed when complete, so a failed render keeps the old file.\n"
     "\n"
     "exit status: 0 success; 1 bad data or template, an inconsistent figure\n"
     "(or a warning under --strict); 2 usage error; 3 a file could not be\n"
     "read or written, or a font could not be found.\n";
+
+static const char watch_help[] =
+    "usage: zpgen watch --template T.xml --data D.json... --output OUT.pdf\n"
+    "                   [--fonts DIR]... [--strict] [--allow-inconsistent]\n"
+    "                   [--debug]\n"
+    "\n"
+    "Renders the report, then renders it again whenever the template, a file\n"
+    "it includes, a data file or a file in the user font directories\n"
+    "changes (a burst of saves gives one render).  Each render prints one\n"
+    "line: the time, the pages and warnings on standard output, or on\n"
+    "standard error that the last good PDF was kept and the first error.\n"
+    "A viewer that reloads on change (evince, okular, zathura) shows the new\n"
+    "pages at once.  Ctrl-C ends it (exit status 130).\n"
+    "\n"
+    "options:\n"
+    "  --template T.xml      the template (required)\n"
+    "  --data D.json         a data file (required; repeatable, merged)\n"
+    "  --output OUT.pdf      the PDF (required; a file, not -)\n"
+    "  --fonts DIR           a directory searched for fonts first "
+    "(repeatable;\n"
+    "                        also $ZPGEN_FONTS); its files are watched too\n"
+    "  --strict, --allow-inconsistent, --debug   as for zpgen render\n"
+    "  --help                this text\n"
+    "  -t, -d, -o, -f        short for --template, --data, --output, --fonts\n"
+    "\n"
+    "exit status: 130 after Ctrl-C; 2 usage error; 3 the files cannot be\n"
+    "watched.  A failed render never ends it.\n";
+
+static const char import_help[] =
+    "usage: zpgen import INPUT.xlsx|INPUT.csv --mapping MAP.json\n"
+    "                    --output OUT.json [--sheet NAME]\n"
+    "\n"
+    "Reads a sheet of a workbook (.xlsx) or a CSV file and writes the JSON\n"
+    "data a template reads, as the mapping file says: which cell holds each\n"
+    "value, and which rows and columns hold a table, its levels nested by\n"
+    "the merged cells of their group columns.  Every cell that does not fit\n"
+    "(a number typed as text, a merged cell out of place, an empty required\n"
+    "cell) is an error naming the sheet and the cell; the JSON is written\n"
+    "only when there is none.  See data/README.md for the mapping.\n"
+    "\n"
+    "options:\n"
+    "  --mapping MAP.json  the mapping (required)\n"
+    "  --output OUT.json   the JSON (required); - writes to standard output\n"
+    "  --sheet NAME        the sheet to read (default: the mapping's, or the\n"
+    "                      first)\n"
+    "  --help              this text\n"
+    "  -m, -o              short for --mapping, --output\n"
+    "\n"
+    "exit status: 0 success; 1 a cell does not fit the mapping, or the\n"
+    "mapping or the workbook is malformed; 2 usage error; 3 a file could not\n"
+    "be read or written.\n";
+
+static const char check_help[] =
+    "usage: zpgen check --template T.xml --data D.json... [--strict]\n"
+    "\n"
+    "Reports every figure of the data that fails the template's checks\n"
+    "(rates, totals, scores, grades, digit grouping) and every missing or\n"
+    "mistyped field, without rendering.\n"
+    "\n"
+    "options:\n"
+    "  --template T.xml  the template (required)\n"
+    "  --data D.json     a data file (required; repeatable, merged in order)\n"
+    "  --strict          warnings count as errors\n"
+    "  --help            this text\n"
+    "  -t, -d            short for --template, --data\n"
+    "\n"
+    "exit status: 0 every figure is consistent; 1 an error in the data or the\n"
+    "template; 2 usage error; 3 a file could not be read.\n";
+
+static const char fonts_help[] =
+    "usage: zpgen fonts [--template T.xml] [--fonts DIR]...\n"
+    "\n"
+    "Lists each font role (the template's, or the built-in ones), the face\n"
+    "it resolved to and its fallbacks, with file, glyph count and coverage\n"
+    "(hanzi, GB2312).\n"
+    "\n"
+    "options:\n"
+    "  --template T.xml  the template whose roles to resolve\n"
+    "  --fonts DIR       a directory searched for fonts before the system's\n"
+    "                    (repeatable; also $ZPGEN_FONTS)\n"
+    "  --help            this text\n"
+    "  -t, -f            short for --template, --fonts\n"
+    "\n"
+    "exit status: 0 every role resolved; 1 a bad template; 2 usage error;\n"
+    "3 a role has no font.\n";
 
 typedef struct opts {
   const char *template_path, *output, *dump;
@@ -83,7 +200,8 @@ typedef struct opts {
   int ndata;
   const char *fonts[16];
   int nfonts;
-  bool strict, allow_inconsistent;
+  bool strict, allow_inconsistent, debug;
+  const char *mapping, *sheet, *input; /* import */
 } opts;
 
 /* What input (or the output) path names, or NULL: "the template", ... */
@@ -165,7 +283,7 @@ static int render(const opts *o, zp_diag *d) {
   char datebuf[32];
   zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dirs);
   zp_render_opts ro = {dirs.dirs, o->allow_inconsistent,
-                       zp_render_epoch_date(datebuf, sizeof datebuf)};
+                       zp_render_epoch_date(datebuf, sizeof datebuf), o->debug};
   /* the PDF is built in memory and written when complete: standard output
    * never gets half a document */
   rc = zp_render_pdf(t, data, &fs, &ro, zp_out_stream(out), o->output,
@@ -286,6 +404,56 @@ done:
   return rc;
 }
 
+/* Options, as bits of a command's accepted set. */
+enum {
+  OPT_TEMPLATE = 1 << 0,
+  OPT_DATA = 1 << 1,
+  OPT_OUTPUT = 1 << 2,
+  OPT_FONTS = 1 << 3,
+  OPT_STRICT = 1 << 4,
+  OPT_DUMP = 1 << 5,
+  OPT_ALLOW = 1 << 6,
+  OPT_DEBUG = 1 << 7,
+  OPT_MAPPING = 1 << 8, /* also: one INPUT argument */
+  OPT_SHEET = 1 << 9,
+};
+
+/* A command of main's own: its name, help text and accepted options. */
+typedef struct command {
+  const char *name, *help;
+  unsigned opts;
+} command;
+
+static const command commands[] = {
+    {"render", render_help,
+     OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_DUMP |
+         OPT_ALLOW | OPT_DEBUG},
+    {"watch", watch_help,
+     OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_ALLOW |
+         OPT_DEBUG},
+    {"check", check_help, OPT_TEMPLATE | OPT_DATA | OPT_STRICT},
+    {"import", import_help, OPT_MAPPING | OPT_SHEET | OPT_OUTPUT},
+    {"fonts", fonts_help, OPT_TEMPLATE | OPT_FONTS},
+};
+
+/* A usage error of command cmd: the message, then the command's synopsis
+ * (its help up to the first blank line) and where to read more.  Returns
+ * EXIT_USAGE. */
+static int usage_error(const command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int usage_error(const command *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "zpgen %s: ", cmd->name);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  const char *blank = strstr(cmd->help, "\n\n");
+  fprintf(stderr, "\n%.*s\n(zpgen %s --help for the options)\n",
+          blank ? (int)(blank - cmd->help) : (int)strlen(cmd->help), cmd->help,
+          cmd->name);
+  return EXIT_USAGE;
+}
+
 int main(int argc, char **argv) {
   static const struct option longopts[] = {
       {"template", required_argument, NULL, 't'},
@@ -295,23 +463,94 @@ int main(int argc, char **argv) {
       {"strict", no_argument, NULL, 's'},
       {"dump-layout", required_argument, NULL, 'L'},
       {"allow-inconsistent", no_argument, NULL, 'A'},
+      {"debug", no_argument, NULL, 'D'},
+      {"mapping", required_argument, NULL, 'm'},
+      {"sheet", required_argument, NULL, 'S'},
       {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
-  if (argc > 1 && strcmp(argv[1], "batch") == 0)
+  /* the option each getopt code stands for, and its bit */
+  static const struct {
+    int code;
+    unsigned bit;
+    const char *name;
+  } optbits[] = {{'t', OPT_TEMPLATE, "--template"},
+                 {'d', OPT_DATA, "--data"},
+                 {'o', OPT_OUTPUT, "--output"},
+                 {'f', OPT_FONTS, "--fonts"},
+                 {'s', OPT_STRICT, "--strict"},
+                 {'L', OPT_DUMP, "--dump-layout"},
+                 {'A', OPT_ALLOW, "--allow-inconsistent"},
+                 {'D', OPT_DEBUG, "--debug"},
+                 {'m', OPT_MAPPING, "--mapping"},
+                 {'S', OPT_SHEET, "--sheet"}};
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+      strcmp(name, "help") == 0) {
+    if (strcmp(name, "help") == 0 && argc > 2) { /* zpgen help CMD */
+      if (strcmp(argv[2], "batch") == 0) {
+        char *hv[] = {argv[2], (char *)"--help", NULL};
+        return zp_batch_main(2, hv);
+      }
+      for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[2], commands[i].name) == 0) {
+          fputs(commands[i].help, stdout);
+          return EXIT_OK;
+        }
+      fprintf(stderr, "zpgen help: unknown command \"%s\"\n%s", argv[2], usage);
+      return EXIT_USAGE;
+    }
+    fputs(usage, stdout);
+    return EXIT_OK;
+  }
+  if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+    printf("zpgen %s\n", ZP_VERSION);
+    return EXIT_OK;
+  }
+  if (strcmp(name, "batch") == 0)
     return zp_batch_main(argc - 1, argv + 1);
+  const command *cmd = NULL;
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (strcmp(name, commands[i].name) == 0)
+      cmd = &commands[i];
+  if (!cmd) {
+    fprintf(stderr,
+            "zpgen: %s \"%s\"; the commands are render, watch, check, "
+            "batch, import and fonts\n(zpgen --help for more)\n",
+            name[0] == '-' ? "expected a command before the options, not"
+                           : "unknown command",
+            name);
+    return EXIT_USAGE;
+  }
   opts o = {0};
   int c;
-  while ((c = getopt_long(argc, argv, "t:d:o:f:hV", longopts, NULL)) != -1) {
+  optind = 1;
+  opterr = 0; /* our own messages, naming the command */
+  while ((c = getopt_long(argc - 1, argv + 1, ":t:d:o:f:m:h", longopts,
+                          NULL)) != -1) {
+    if (c == 'h') {
+      fputs(cmd->help, stdout);
+      return EXIT_OK;
+    }
+    if (c == '?')
+      return optopt ? usage_error(cmd, "unknown option \"-%c\"", optopt)
+                    : usage_error(cmd, "unknown option \"%s\"", argv[optind]);
+    if (c == ':')
+      return usage_error(cmd, "%s needs a value", argv[optind]);
+    for (size_t i = 0; i < sizeof optbits / sizeof *optbits; i++)
+      if (optbits[i].code == c && !(cmd->opts & optbits[i].bit))
+        return usage_error(cmd, "%s is not an option of this command",
+                           optbits[i].name);
     switch (c) {
     case 't':
       o.template_path = optarg;
       break;
     case 'd':
-      if (o.ndata == 16) {
-        fprintf(stderr, "zpgen: at most 16 --data files\n");
-        return EXIT_USAGE;
-      }
+      if (o.ndata == 16)
+        return usage_error(cmd, "at most 16 --data files");
       o.data[o.ndata++] = optarg;
       break;
     case 'o':
@@ -330,58 +569,62 @@ int main(int argc, char **argv) {
     case 'A':
       o.allow_inconsistent = true;
       break;
-    case 'h':
-      fputs(usage, stdout);
-      return EXIT_OK;
-    case 'V':
-      printf("zpgen %s\n", ZP_VERSION);
-      return EXIT_OK;
-    default:
-      fputs(usage, stderr);
-      return EXIT_USAGE;
+    case 'D':
+      o.debug = true;
+      break;
+    case 'm':
+      o.mapping = optarg;
+      break;
+    case 'S':
+      o.sheet = optarg;
+      break;
     }
   }
-  if (optind >= argc) {
-    fputs(usage, stderr);
-    return EXIT_USAGE;
+  if ((cmd->opts & OPT_MAPPING) && optind < argc - 1)
+    o.input = argv[1 + optind++];
+  if (optind < argc - 1)
+    return usage_error(cmd, "unexpected argument \"%s\"", argv[optind + 1]);
+  if (cmd->opts & OPT_MAPPING) {
+    if (!o.input || !o.mapping || !o.output)
+      return usage_error(cmd, "an INPUT, --mapping and --output are required");
+    zp_diag *d = zp_diag_new(stderr);
+    if (!d)
+      return EXIT_IO;
+    int rc = zp_import_run(o.input, o.mapping, o.output, o.sheet, d);
+    zp_diag_free(d);
+    return rc;
   }
-  const char *cmd = argv[optind];
-  if (optind + 1 < argc) {
-    fprintf(stderr, "zpgen: unexpected argument \"%s\"\n%s", argv[optind + 1],
-            usage);
-    return EXIT_USAGE;
+  if ((cmd->opts & OPT_OUTPUT) && (!o.template_path || !o.ndata || !o.output))
+    return usage_error(cmd, "--template, --data and --output are required");
+  if ((cmd->opts & OPT_DATA) && !(cmd->opts & OPT_OUTPUT) &&
+      (!o.template_path || !o.ndata))
+    return usage_error(cmd, "--template and --data are required");
+  if (strcmp(cmd->name, "watch") == 0) {
+    if (strcmp(o.output, "-") == 0)
+      return usage_error(cmd, "--output must be a file");
+    zp_watch_opts wo = {
+        o.template_path, o.data,   o.ndata,  o.output,
+        o.fonts,         o.nfonts, o.strict, o.allow_inconsistent,
+        o.debug};
+    zp_out_signals();
+    return zp_watch_run(&wo);
   }
   zp_diag *d = zp_diag_new(stderr);
   if (!d)
     return EXIT_IO;
   zp_diag_set_strict(d, o.strict);
   int rc;
-  if (strcmp(cmd, "render") == 0) {
-    if (!o.template_path || !o.ndata || !o.output) {
-      fprintf(stderr,
-              "zpgen render: --template, --data and --output are "
-              "required\n%s",
-              usage);
-      rc = EXIT_USAGE;
-    } else if (!outputs_distinct(&o, NULL)) {
+  if (cmd->opts & OPT_OUTPUT) {
+    if (!outputs_distinct(&o, NULL)) {
       rc = EXIT_USAGE;
     } else {
       zp_out_signals();
       rc = render(&o, d);
     }
-  } else if (strcmp(cmd, "check") == 0) {
-    if (!o.template_path || !o.ndata) {
-      fprintf(stderr, "zpgen check: --template and --data are required\n%s",
-              usage);
-      rc = EXIT_USAGE;
-    } else {
-      rc = check_cmd(&o, d);
-    }
-  } else if (strcmp(cmd, "fonts") == 0) {
-    rc = fonts_cmd(&o, d);
+  } else if (strcmp(cmd->name, "check") == 0) {
+    rc = check_cmd(&o, d);
   } else {
-    fprintf(stderr, "zpgen: unknown command \"%s\"\n%s", cmd, usage);
-    rc = EXIT_USAGE;
+    rc = fonts_cmd(&o, d);
   }
   if (rc == EXIT_OK && zp_diag_errors(d) > 0)
     rc = EXIT_INPUT;

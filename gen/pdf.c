@@ -19,7 +19,8 @@
 #include <string.h>
 
 #include <hpdf.h>
-#include <libdeflate.h>
+
+#include "deflate.h"
 
 /* Every stream is compressed here, once, with libdeflate at this level
  * (zlib format, so /FlateDecode): see README.md "Compression" for the
@@ -166,8 +167,9 @@ typedef struct writer {
   bool *page_faces; /* per face: used on the current page */
   double tc;        /* the page's character spacing (Tc) so far */
   buf b;
-  struct libdeflate_compressor *zc; /* made on first use */
-  buf z;                            /* the last compressed stream */
+  zp_deflate *zc; /* made on first use */
+  buf z;          /* the last compressed stream */
+  HPDF_Dict ocg;  /* the debug layer's optional-content group, or NULL */
 } writer;
 
 static zp_loc at(const writer *w) {
@@ -393,17 +395,17 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream) {
 /* Compresses n bytes at src into w->z (zlib format).  False when out of
  * memory (w->b.oom set). */
 static bool deflate_into(writer *w, const void *src, size_t n) {
-  if (!w->zc && !(w->zc = libdeflate_alloc_compressor(ZP_DEFLATE_LEVEL))) {
+  if (!w->zc && !(w->zc = zp_deflate_new(ZP_DEFLATE_LEVEL))) {
     w->b.oom = true;
     return false;
   }
-  size_t bound = libdeflate_zlib_compress_bound(w->zc, n);
+  size_t bound = zp_deflate_zlib_bound(w->zc, n);
   w->z.n = 0;
   if (!buf_reserve(&w->z, bound)) {
     w->b.oom = true;
     return false;
   }
-  w->z.n = libdeflate_zlib_compress(w->zc, src, n, w->z.p, bound);
+  w->z.n = zp_deflate_zlib(w->zc, src, n, w->z.p, bound);
   if (w->z.n == 0) { /* cannot happen with the bound above */
     w->b.oom = true;
     return false;
@@ -871,6 +873,160 @@ static bool put_rules(writer *w, const zp_dl_page *p) {
   return true;
 }
 
+/* ---- the debug layer ------------------------------------------------------
+ *
+ * Marks go in the optional-content group "zpgen debug" (marked content
+ * /OC /zpdebug), as strokes only: a label is drawn in a stroke font of
+ * our own, so the layer adds no text and pdftotext reads the same page
+ * with and without it. */
+
+/* A glyph of the stroke font: polylines separated by spaces, each point
+ * two digits x (0-4) and y (0-6, up) on the glyph's grid. */
+static const char *stroke_glyph(char ch) {
+  static const char *const letters[26] = {
+      "0004264440 0343", "00063645443303 3342413000",
+      "46060040",        "00062644422000",
+      "46060040 0333",   "460600 0333",
+      "45460600404323",  "0006 4640 0343",
+      "1636 2620 1030",  "46400002",
+      "0006 4602 1340",  "060040",
+      "0006264640",      "00064046",
+      "0006464000",      "0006464303",
+      "0006464000 2240", "0006464303 2340",
+      "460603434000",    "0646 2620",
+      "06004046",        "062046",
+      "0610233046",      "0046 0640",
+      "062346 2320",     "06460040"};
+  static const char *const digits[10] = {
+      "0006464000",      "152620 1030",  "064643030040", "06464000 1343",
+      "060343 4640",     "460603434000", "460600404303", "064620",
+      "0006464000 0343", "430306464000"};
+  if (ch >= 'A' && ch <= 'Z')
+    return letters[ch - 'A'];
+  if (ch >= '0' && ch <= '9')
+    return digits[ch - '0'];
+  if (ch == '-')
+    return "1333";
+  if (ch == ':')
+    return "2122 2425";
+  return ""; /* a space, or anything else: nothing drawn */
+}
+
+/* Draws label m->text with its baseline at (x0, y0), m->x1 pt high. */
+static void put_label(buf *b, const zp_dl_mark *m) {
+  double unit = m->x1 / 6.0, x = m->x0;
+  for (const char *t = m->text ? m->text : ""; *t; t++, x += 6 * unit) {
+    const char *g = stroke_glyph(*t);
+    bool first = true;
+    for (; *g; g++) {
+      if (*g == ' ') {
+        first = true;
+        continue;
+      }
+      if (!g[1])
+        break;
+      buf_num(b, x + (g[0] - '0') * unit);
+      buf_putc(b, ' ');
+      buf_num(b, m->y0 + (g[1] - '0') * unit);
+      buf_puts(b, first ? " m " : " l ");
+      first = false;
+      g++;
+    }
+    if (!first)
+      buf_putc(b, '\n');
+  }
+}
+
+/* The page's debug marks, grouped by what they show (each its colour and
+ * width), in the optional-content group. */
+static void put_marks(writer *w, const zp_dl_page *p) {
+  static const struct {
+    zp_dl_show show;
+    const char *style; /* stroke colour and width */
+  } order[] = {
+      {ZP_DL_SHOW_GRID, "0.55 0.8 1 RG 0.2 w"},
+      {ZP_DL_SHOW_BLOCK, "0 0 1 RG 0.5 w"},
+      {ZP_DL_SHOW_CELL, "0.8 0 0.8 RG 0.3 w"},
+      {ZP_DL_SHOW_PADDING, "0 0.6 0 RG 0.25 w"},
+      {ZP_DL_SHOW_LINE, "1 0.55 0 RG 0.25 w"},
+      {ZP_DL_SHOW_BASELINE, "1 0 0 RG 0.25 w"},
+      {ZP_DL_SHOW_BREAK, "0.85 0 0 RG 0.5 w"},
+  };
+  buf *b = &w->b;
+  buf_puts(b, "/OC /zpdebug BDC\nq 0 J 0 j [] 0 d\n");
+  for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+    bool any = false;
+    for (const zp_dl_mark *m = p->marks; m; m = m->next) {
+      if (m->show != order[k].show)
+        continue;
+      if (!any) {
+        buf_puts(b, order[k].style);
+        buf_putc(b, '\n');
+        any = true;
+      }
+      if (m->kind == ZP_DL_MARK_LABEL) {
+        put_label(b, m);
+        continue;
+      }
+      buf_num(b, m->x0);
+      buf_putc(b, ' ');
+      buf_num(b, m->y0);
+      if (m->kind == ZP_DL_MARK_RECT) {
+        buf_putc(b, ' ');
+        buf_num(b, m->x1 - m->x0);
+        buf_putc(b, ' ');
+        buf_num(b, m->y1 - m->y0);
+        buf_puts(b, " re\n");
+      } else {
+        buf_puts(b, " m ");
+        buf_num(b, m->x1);
+        buf_putc(b, ' ');
+        buf_num(b, m->y1);
+        buf_puts(b, " l\n");
+      }
+    }
+    if (any)
+      buf_puts(b, "S\n");
+  }
+  buf_puts(b, "Q\nEMC\n");
+}
+
+/* Makes the optional-content group "zpgen debug", on and listed in the
+ * catalog's /OCProperties, when a page has debug marks (PDF 1.5). */
+static bool make_ocg(writer *w) {
+  bool any = false;
+  for (const zp_dl_page *p = w->dl->pages; p && !any; p = p->next)
+    any = p->marks != NULL;
+  if (!any)
+    return true;
+  HPDF_Doc pdf = w->pdf;
+  HPDF_STATUS ret = HPDF_OK;
+  HPDF_Dict ocg = new_indirect_dict(pdf);
+  HPDF_Dict props = HPDF_Dict_New(pdf->mmgr), dflt = HPDF_Dict_New(pdf->mmgr);
+  HPDF_Array ocgs = HPDF_Array_New(pdf->mmgr), on = HPDF_Array_New(pdf->mmgr),
+             ord = HPDF_Array_New(pdf->mmgr);
+  if (!ocg || !props || !dflt || !ocgs || !on || !ord)
+    return fail(w, "making the debug layer");
+  ret |= HPDF_Dict_AddName(ocg, "Type", "OCG");
+  ret |= HPDF_Dict_Add(ocg, "Name",
+                       HPDF_String_New(pdf->mmgr, "zpgen debug", NULL));
+  ret |= HPDF_Array_Add(ocgs, ocg);
+  ret |= HPDF_Array_Add(on, ocg);
+  ret |= HPDF_Array_Add(ord, ocg);
+  ret |= HPDF_Dict_Add(dflt, "Name", HPDF_String_New(pdf->mmgr, "zpgen", NULL));
+  ret |= HPDF_Dict_Add(dflt, "ON", on);
+  ret |= HPDF_Dict_Add(dflt, "Order", ord);
+  ret |= HPDF_Dict_Add(props, "OCGs", ocgs);
+  ret |= HPDF_Dict_Add(props, "D", dflt);
+  ret |= HPDF_Dict_Add(pdf->catalog, "OCProperties", props);
+  if (ret != HPDF_OK)
+    return fail(w, "making the debug layer");
+  if (pdf->pdf_version < HPDF_VER_15)
+    pdf->pdf_version = HPDF_VER_15;
+  w->ocg = ocg;
+  return true;
+}
+
 static bool write_page(writer *w, const zp_dl_page *p, HPDF_Page page) {
   HPDF_STATUS ret = HPDF_OK;
   ret |= HPDF_Page_SetWidth(page, p->width);
@@ -885,6 +1041,8 @@ static bool write_page(writer *w, const zp_dl_page *p, HPDF_Page page) {
   for (const zp_dl_run *r = p->runs; r; r = r->next)
     if (r->n)
       put_run(w, r);
+  if (p->marks && w->ocg)
+    put_marks(w, p);
   if (w->b.oom)
     return fail(w, "writing the page content");
   HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
@@ -894,9 +1052,15 @@ static bool write_page(writer *w, const zp_dl_page *p, HPDF_Page page) {
   bool any = false;
   for (int i = 0; i < w->nfaces; i++)
     any |= w->page_faces[i];
+  HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+  if (p->marks && w->ocg) {
+    HPDF_Dict props = HPDF_Dict_New(w->pdf->mmgr);
+    if (!res || !props || HPDF_Dict_Add(res, "Properties", props) != HPDF_OK ||
+        HPDF_Dict_Add(props, "zpdebug", w->ocg) != HPDF_OK)
+      return fail(w, "adding the page's debug layer");
+  }
   if (!any)
     return true;
-  HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
   HPDF_Dict fonts = HPDF_Dict_New(w->pdf->mmgr);
   if (!res || !fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK)
     return fail(w, "adding the page's font resources");
@@ -1155,7 +1319,7 @@ static bool write_doc(const zp_dl *dl, zp_fontset *fs, const char *path,
     fail(&w, "creating the document");
     goto done;
   }
-  if (!write_info(&w))
+  if (!write_info(&w) || !make_ocg(&w))
     goto done;
   for (int i = 0; i < w.nfaces; i++)
     if (w.faces[i].ngids && !make_font(&w, i))
@@ -1200,7 +1364,7 @@ done:
   free(pages);
   free(w.b.p);
   free(w.z.p);
-  libdeflate_free_compressor(w.zc);
+  zp_deflate_free(w.zc);
   return ok;
 }
 

@@ -86,7 +86,7 @@ int zp_render_pdf(const zp_template *t, const zp_json_doc *data,
       goto done;
     }
   }
-  zp_layout_opts lo = {dump};
+  zp_layout_opts lo = {dump, o->debug};
   dl = zp_layout(doc, *fs, &lo, d);
   if (!dl || zp_diag_errors(d) > 0)
     goto done;

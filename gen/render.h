@@ -30,6 +30,8 @@ typedef struct zp_render_opts {
   const char *const *font_dirs; /* NULL-terminated user font dirs, or NULL */
   bool allow_inconsistent;      /* failed checks are warnings */
   const char *date;             /* "YYYY-MM-DD" when the data has none */
+  bool debug; /* the debug overlay (layout.h), in the PDF's optional-content
+                 group "zpgen debug" */
 } zp_render_opts;
 
 typedef struct zp_render_info {

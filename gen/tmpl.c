@@ -867,3 +867,115 @@ const zp_doc_role *zp_tmpl_roles(const zp_template *t) {
   roles[k].name = NULL;
   return roles;
 }
+
+/* ---- a generic XML reader (tmpl.h) ---- */
+
+typedef struct xreader {
+  zp_arena *a;
+  zp_diag *d;
+  const char *name;
+  bool failed;
+} xreader;
+
+static void on_read_error(void *data, xmlErrorPtr e) {
+  xreader *r = ((xmlParserCtxtPtr)data)->_private;
+  if (!e || e->level == XML_ERR_NONE || e->level == XML_ERR_WARNING)
+    return;
+  char msg[1024];
+  snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
+  size_t n = strlen(msg);
+  while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+    msg[--n] = 0;
+  if (!r->failed) /* the first error only: the others follow from it */
+    zp_error(r->d, (zp_loc){r->name, e->line, e->int2}, "malformed XML: %s",
+             msg);
+  r->failed = true;
+}
+
+/* Converts element x and its content (libxml2 bounds the depth). */
+static zp_tnode *read_convert(xreader *r, xmlNodePtr x) {
+  zp_tnode *n = zp_arena_alloc(r->a, sizeof *n);
+  if (!n)
+    return NULL;
+  n->name = zp_arena_strdup(r->a, (const char *)x->name);
+  n->loc = (zp_loc){r->name, (int)xmlGetLineNo(x), 0};
+  int na = 0;
+  for (xmlAttrPtr p = x->properties; p; p = p->next)
+    na++;
+  n->attrs = zp_arena_alloc(r->a, sizeof(zp_tattr) * (size_t)(na + 1));
+  if (!n->name || !n->attrs)
+    return NULL;
+  for (xmlAttrPtr p = x->properties; p; p = p->next) {
+    xmlChar *v = xmlNodeListGetString(x->doc, p->children, 1);
+    n->attrs[n->nattrs++] =
+        (zp_tattr){zp_arena_strdup(r->a, (const char *)p->name),
+                   zp_arena_strdup(r->a, v ? (const char *)v : ""), NULL, 0};
+    xmlFree(v);
+  }
+  zp_tnode **tail = &n->child;
+  for (xmlNodePtr c = x->children; c; c = c->next) {
+    zp_tnode *k = NULL;
+    if (c->type == XML_ELEMENT_NODE) {
+      k = read_convert(r, c);
+    } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      k = zp_arena_alloc(r->a, sizeof *k);
+      if (k && !(k->text = zp_arena_strdup(
+                     r->a, c->content ? (const char *)c->content : "")))
+        k = NULL;
+    } else {
+      continue; /* comments, processing instructions */
+    }
+    if (!k)
+      return NULL;
+    *tail = k;
+    tail = &k->next;
+  }
+  return n;
+}
+
+zp_tnode *zp_tmpl_read_xml(zp_arena *a, const char *text, size_t len,
+                           const char *name, zp_diag *d) {
+  xreader r = {a, d, name, false};
+  zp_tnode *root = NULL;
+  xmlDocPtr doc = NULL;
+  if (len > INT_MAX) {
+    zp_error(d, (zp_loc){name, 0, 0}, "the XML is too large");
+    return NULL;
+  }
+  /* no DTD: nothing can declare an entity (a "billion laughs") */
+  static const char doctype[] = "<!DOCTYPE";
+  for (size_t i = 0; i + sizeof doctype - 1 <= len; i++)
+    if (text[i] == '<' && memcmp(text + i, doctype, sizeof doctype - 1) == 0) {
+      zp_error(d, (zp_loc){name, 0, 0},
+               "the XML has a document type declaration (<!DOCTYPE), which "
+               "is not allowed here");
+      return NULL;
+    }
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (!ctxt || !ctxt->sax) {
+    zp_error(d, (zp_loc){name, 0, 0}, "out of memory");
+    goto done;
+  }
+  ctxt->_private = &r;
+  ctxt->sax->serror = on_read_error;
+  doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOCDATA);
+  if (!doc || r.failed) {
+    if (!r.failed)
+      zp_error(d, (zp_loc){name, 0, 0}, "malformed XML");
+    goto done;
+  }
+  xmlNodePtr x = xmlDocGetRootElement(doc);
+  if (!x) {
+    zp_error(d, (zp_loc){name, 0, 0}, "the XML has no root element");
+    goto done;
+  }
+  if (!(root = read_convert(&r, x)))
+    zp_error(d, (zp_loc){name, 0, 0}, "out of memory reading the XML");
+done:
+  if (doc)
+    xmlFreeDoc(doc);
+  if (ctxt)
+    xmlFreeParserCtxt(ctxt);
+  return root;
+}

@@ -85,6 +85,17 @@ bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
 /* An attribute's value, or NULL. */
 const char *zp_tmpl_attr(const zp_tnode *n, const char *name);
 
+/* A generic XML reader, for the modules that read other XML (the workbook
+ * reader, xlsx.c), so that libxml2 stays in this module.  Parses len bytes
+ * at text, named name in messages, with no network access, into zp_tnode
+ * elements and text nodes allocated in arena a: an element's name and its
+ * attributes' names are local names (a namespace prefix is dropped:
+ * "r:id" is "id"); fields are not parsed; CDATA is text.  A document with
+ * a DTD (<!DOCTYPE) is refused, so no entity can be declared or expanded.
+ * Returns the root element, or NULL with an error "name:LINE:COL: ...". */
+zp_tnode *zp_tmpl_read_xml(zp_arena *a, const char *text, size_t len,
+                           const char *name, zp_diag *d);
+
 /* The font roles the template defines (<fonts><role>), NULL-name
  * terminated, in the template's arena; NULL when it defines none. */
 const zp_doc_role *zp_tmpl_roles(const zp_template *t);

@@ -4,8 +4,8 @@
 set -e
 PKGS="build-essential pkg-config clang-format libhpdf-dev libxml2-dev libfreetype-dev
 libcjson-dev libcmocka-dev libfontconfig-dev libunibreak-dev libharfbuzz-dev libdeflate-dev zlib1g-dev
-poppler-utils time clang libclang-rt-14-dev fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei
-fonts-arphic-uming fonts-hanazono"
+poppler-utils time python3 clang libclang-rt-14-dev fonts-arphic-gbsn00lp fonts-arphic-gkai00mp
+fonts-wqy-zenhei fonts-arphic-uming fonts-hanazono"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -45,6 +45,35 @@ for s in $SAMPLES; do
   SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
     --output - >"$T/stdout.pdf" 2>/dev/null
   check "$name: -o - writes the same PDF to stdout" 'cmp -s "$out" "$T/stdout.pdf"'
+  # --debug: the overlay in the optional-content group "zpgen debug"; the
+  # same text, the same pages, a different picture
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --debug --template templates/$tpl.xml --data data/$name.json \
+    --output "$T/debug.pdf" --dump-layout "$T/debug.dump" 2>"$T/debug.err"
+  check "$name --debug renders, no diagnostics" '[ $? -eq 0 ] && [ ! -s "$T/debug.err" ]'
+  pdftotext -raw "$T/debug.pdf" "$T/debug.txt" 2>"$T/debug.err"
+  pdftotext "$out" "$T/plain-layout.txt" 2>/dev/null
+  pdftotext "$T/debug.pdf" "$T/debug-layout.txt" 2>>"$T/debug.err"
+  check "$name --debug: pdftotext gives the same text (raw and physical layout)" \
+    '[ ! -s "$T/debug.err" ] && cmp -s "$T/$name.txt" "$T/debug.txt" && cmp -s "$T/plain-layout.txt" "$T/debug-layout.txt"'
+  check "$name --debug: the PDF lists the optional-content group \"zpgen debug\", on, in every page's resources" \
+    'grep -aq "^/OCProperties" "$T/debug.pdf" && grep -aq "^/Type /OCG" "$T/debug.pdf" &&
+     grep -aq "^/Name (zpgen debug)" "$T/debug.pdf" && grep -aq "^/ON \[" "$T/debug.pdf" &&
+     [ "$(grep -ac "^/zpdebug [0-9]* 0 R" "$T/debug.pdf")" -eq "$(pdfinfo "$T/debug.pdf" | sed -n "s/^Pages: *//p")" ]'
+  check "$name --debug: a PDF 1.5, pdfinfo and pdffonts clean, the same pages and fonts" \
+    'head -c 8 "$T/debug.pdf" | grep -q "%PDF-1.5" && ! pdfinfo "$T/debug.pdf" 2>&1 | grep -qiE "error|warning" &&
+     [ "$(pdfinfo "$T/debug.pdf" | grep "^Pages")" = "$(pdfinfo "$out" | grep "^Pages")" ] &&
+     [ "$(pdffonts "$T/debug.pdf" 2>&1 | awk "NR>2 { print \$1, \$(NF-4), \$(NF-3), \$(NF-2) }")" = \
+       "$(pdffonts "$out" 2>&1 | awk "NR>2 { print \$1, \$(NF-4), \$(NF-3), \$(NF-2) }")" ]'
+  pdftoppm -r 30 -gray -f 1 -l 1 "$out" "$T/plain" 2>/dev/null
+  pdftoppm -r 30 -gray -f 1 -l 1 "$T/debug.pdf" "$T/dbg" 2>/dev/null
+  check "$name --debug: the overlay is drawn (page 1 renders differently)" \
+    '[ -s "$T/plain-1.pgm" ] || [ -s "$T/plain-01.pgm" ]; ! cmp -s "$T"/plain-*1.pgm "$T"/dbg-*1.pgm'
+  check "$name --debug: the layout is the same (the dump does not change)" \
+    'SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json -o "$T/nd.pdf" \
+       --dump-layout "$T/nd.dump" 2>/dev/null && cmp -s "$T/nd.dump" "$T/debug.dump"'
+  check "$name: the dump says why each page broke" \
+    '! grep "^page " "$T/debug.dump" | grep -vqE " break=(forced|full|widow|orphan|keep-with-next|keep-together|table-head|table-row-split|table-row-moved|end)\$" &&
+     [ "$(grep "^page " "$T/debug.dump" | tail -1 | sed "s/.* break=//")" = end ]'
 done
 
 # Bookmarks from the headings, nested: 一、 at the top, （一） under it.
@@ -452,6 +481,8 @@ if [ "$ZPGEN" = bin/zpgen ]; then
   check "make install PREFIX=/opt/zp DESTDIR=…" \
     '[ -x "$T/inst/opt/zp/bin/zpgen" ] && [ -f "$T/inst/opt/zp/share/zpgen/templates/official.xml" ] &&
      "$T/inst/opt/zp/bin/zpgen" fonts | grep -q "share/zpgen/fonts"'
+  check "make install puts the manual page in PREFIX/share/man/man1" \
+    'cmp -s doc/zpgen.1 "$T/inst/opt/zp/share/man/man1/zpgen.1"'
 fi
 
 echo "e2e: $pass passed, $fail failed"

@@ -105,11 +105,11 @@ static zp_block *add(fixture *f, zp_block_kind kind, const zp_style *st,
   return b;
 }
 
-static zp_dl *run(fixture *f) {
+static zp_dl *run_with(fixture *f, bool debug) {
   free(f->dump);
   f->dump = NULL;
   FILE *m = open_memstream(&f->dump, &f->dumplen);
-  zp_layout_opts o = {m};
+  zp_layout_opts o = {m, debug};
   zp_dl *dl = zp_layout(&f->doc, f->fs, &o, f->d);
   fclose(m);
   return dl;
@@ -120,6 +120,19 @@ static int count(const char *hay, const char *needle) {
   for (const char *p = hay; (p = strstr(p, needle)); p++)
     n++;
   return n;
+}
+
+static zp_dl *run(fixture *f) { return run_with(f, false); }
+
+/* Why page n broke, as the dump's page line says ("break=X"), in buf. */
+static const char *page_break(const char *dump, int n, char buf[64]) {
+  char head[32];
+  snprintf(head, sizeof head, "page %d ", n);
+  const char *p = strstr(dump, head);
+  buf[0] = 0;
+  if (p && (p = strstr(p, " break=")) && p < strchr(strstr(dump, head), '\n'))
+    sscanf(p, " break=%63s", buf);
+  return buf;
 }
 
 /* The texts of a cell's fragments, joined in the dump's order. */
@@ -260,6 +273,9 @@ static void heading_keeps_with_next(void **state) {
   assert_non_null(p2);
   assert_non_null(strstr(p2, "style=h1"));
   assert_true(strstr(p2, "style=h1") < strstr(p2, "style=body"));
+  /* the dump says why page 1 broke where it did */
+  char why[64];
+  assert_string_equal(page_break(f->dump, 1, why), "keep-with-next");
   /* and it is a bookmark on page 2 */
   assert_non_null(dl->outlines);
   assert_int_equal(dl->outlines->page, 1);
@@ -279,6 +295,61 @@ static void widows_and_orphans(void **state) {
   const char *p2 = strstr(f->dump, "page 2 ");
   assert_non_null(p2);
   assert_int_equal(count(p2, "  line "), 3);
+  char why[64];
+  assert_string_equal(page_break(f->dump, 1, why), "orphan");
+  assert_string_equal(page_break(f->dump, 2, why), "end");
+  zp_dl_free(dl);
+}
+
+static int marks(const zp_dl_page *p, zp_dl_mark_kind kind, zp_dl_show show) {
+  int n = 0;
+  for (const zp_dl_mark *m = p->marks; m; m = m->next)
+    n += m->kind == kind && m->show == show;
+  return n;
+}
+
+static const char *label(const zp_dl_page *p) {
+  for (const zp_dl_mark *m = p->marks; m; m = m->next)
+    if (m->kind == ZP_DL_MARK_LABEL)
+      return m->text;
+  return NULL;
+}
+
+/* --debug: every page has the text block, the grids, each line's box and
+ * baseline, and at its foot why it broke: a widow, a forced break, the
+ * end.  Without it, no marks at all. */
+static void debug_layer(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 0;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 23)); /* 23 lines */
+  add(f, ZP_BLOCK_PAGE_BREAK, NULL, NULL);
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 2));
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  for (const zp_dl_page *p = dl->pages; p; p = p->next)
+    assert_null(p->marks);
+  zp_dl_free(dl);
+  dl = run_with(f, true);
+  assert_non_null(dl);
+  assert_int_equal(dl->npages, 3);
+  /* 22 lines fit page 1; the 23rd alone on page 2 would be a widow */
+  const zp_dl_page *p = dl->pages;
+  assert_string_equal(label(p), "BREAK: WIDOW");
+  char why[64];
+  assert_string_equal(page_break(f->dump, 1, why), "widow");
+  assert_string_equal(page_break(f->dump, 2, why), "forced");
+  assert_int_equal(marks(p, ZP_DL_MARK_RECT, ZP_DL_SHOW_BLOCK), 1);
+  assert_int_equal(marks(p, ZP_DL_MARK_LINE, ZP_DL_SHOW_GRID), 21 + 27);
+  assert_int_equal(marks(p, ZP_DL_MARK_RECT, ZP_DL_SHOW_LINE), 21);
+  assert_int_equal(marks(p, ZP_DL_MARK_LINE, ZP_DL_SHOW_BASELINE), 21);
+  p = p->next;
+  assert_string_equal(label(p), "BREAK: FORCED");
+  assert_int_equal(marks(p, ZP_DL_MARK_RECT, ZP_DL_SHOW_LINE), 2);
+  assert_string_equal(label(p->next), "BREAK: END");
+  /* the label sits under the text block, inside the page */
+  for (const zp_dl_mark *m = p->marks; m; m = m->next)
+    if (m->kind == ZP_DL_MARK_LABEL)
+      assert_true(m->y0 > 0 && m->y0 < 35 * MM);
   zp_dl_free(dl);
 }
 
@@ -371,9 +442,27 @@ static void table_row_splits(void **state) {
   add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 14));
   zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
   b->table = table(f, 3, 600, false);
-  zp_dl *dl = run(f);
+  zp_dl *dl = run_with(f, true);
   assert_non_null(dl);
   assert_int_equal(dl->npages, 2);
+  char why[64];
+  assert_string_equal(page_break(f->dump, 1, why), "table-row-split");
+  assert_string_equal(label(dl->pages), "BREAK: TABLE-ROW-SPLIT");
+  /* each cell fragment's box and its padding (3 pt left and right) */
+  int cells = marks(dl->pages, ZP_DL_MARK_RECT, ZP_DL_SHOW_CELL);
+  assert_true(cells >= 6);
+  assert_int_equal(marks(dl->pages, ZP_DL_MARK_RECT, ZP_DL_SHOW_PADDING),
+                   cells);
+  for (const zp_dl_mark *m = dl->pages->marks, *box = NULL; m; m = m->next) {
+    if (m->show == ZP_DL_SHOW_CELL)
+      box = m;
+    else if (m->show == ZP_DL_SHOW_PADDING) {
+      assert_non_null(box);
+      assert_float_equal(m->x0 - box->x0, 3, 0.01);
+      assert_float_equal(box->x1 - m->x1, 3, 0.01);
+      assert_float_equal(box->y1 - m->y1, 2, 0.01);
+    }
+  }
   const char *p2 = strstr(f->dump, "page 2 ");
   int before = 0, after = count(p2, "cell=2,2 ");
   for (const char *p = f->dump; (p = strstr(p, "cell=2,2 ")) && p < p2; p++)
@@ -442,6 +531,8 @@ static void table_caption_and_header_never_alone(void **state) {
   assert_non_null(p2);
   /* the caption is on page 2, not on page 1 */
   assert_true(strstr(f->dump, "text=表1：测试表\n") > p2);
+  char why[64];
+  assert_string_equal(page_break(f->dump, 1, why), "table-head");
   zp_dl_free(dl);
 }
 
@@ -570,6 +661,7 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(heading_keeps_with_next, setup, teardown),
       cmocka_unit_test_setup_teardown(widows_and_orphans, setup, teardown),
+      cmocka_unit_test_setup_teardown(debug_layer, setup, teardown),
       cmocka_unit_test_setup_teardown(table_header_repeats, setup, teardown),
       cmocka_unit_test_setup_teardown(table_row_splits, setup, teardown),
       cmocka_unit_test_setup_teardown(table_merged_cell_repeats, setup,
