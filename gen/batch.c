@@ -309,24 +309,6 @@ static const hashed *file_hash(const char *path) {
   return h;
 }
 
-/* A JSON string literal of s into f. */
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(f, "\\%c", *p);
-    else if (*p == '\n')
-      fputs("\\n", f);
-    else if (*p == '\t')
-      fputs("\\t", f);
-    else if (*p < 0x20)
-      fprintf(f, "\\u%04x", *p);
-    else
-      fputc(*p, f);
-  }
-  fputc('"', f);
-}
-
 /* The first line of text containing ": error: " (else the first line), in
  * buf. */
 static const char *first_error(const char *text, char *buf, size_t size) {
@@ -1512,23 +1494,23 @@ static bool write_report(batch *b, zp_diag *d) {
     const job *j = &b->jobs[i];
     char err[1024];
     fputs("{\"id\":", f);
-    json_str(f, j->id);
+    zp_json_write_string(f, j->id);
     fprintf(f, ",\"status\":\"%s\",\"fingerprint\":", status_name[j->st]);
-    json_str(f, j->fp);
+    zp_json_write_string(f, j->fp);
     fprintf(f, ",\"ms\":%ld,\"pages\":%d,\"bytes\":%lld,\"sha256\":", j->ms,
             j->pages, j->bytes);
     if (j->st == ST_RENDERED)
-      json_str(f, j->sha);
+      zp_json_write_string(f, j->sha);
     else
       fputs("null", f);
     fprintf(f, ",\"warnings\":%d,\"error\":", j->warnings);
     if (j->st == ST_FAILED || j->st == ST_INTERRUPTED)
-      json_str(f, first_error(j->diag, err, sizeof err));
+      zp_json_write_string(f, first_error(j->diag, err, sizeof err));
     else
       fputs("null", f);
     if (j->why && j->st != ST_SKIPPED) {
       fputs(",\"why\":", f);
-      json_str(f, j->why);
+      zp_json_write_string(f, j->why);
     }
     fputs("}\n", f);
   }

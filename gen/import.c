@@ -444,25 +444,6 @@ static bool read_table(importer *im, const zp_json *t) {
 
 /* ---- writing ---- */
 
-static void put_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(f, "\\%c", *p);
-    else if (*p == '\n')
-      fputs("\\n", f);
-    else if (*p == '\t')
-      fputs("\\t", f);
-    else if (*p == '\r')
-      fputs("\\r", f);
-    else if (*p < 0x20)
-      fprintf(f, "\\u%04x", *p);
-    else
-      fputc(*p, f);
-  }
-  fputc('"', f);
-}
-
 static void put_node(FILE *f, const onode *n, int depth) {
   switch (n->type) {
   case O_NULL:
@@ -472,7 +453,7 @@ static void put_node(FILE *f, const onode *n, int depth) {
     fputs(n->text, f);
     return;
   case O_STR:
-    put_string(f, n->text);
+    zp_json_write_string(f, n->text);
     return;
   default:
     break;
@@ -486,7 +467,7 @@ static void put_node(FILE *f, const onode *n, int depth) {
   for (const onode *c = n->child; c; c = c->next) {
     fprintf(f, "\n%*s", 2 * (depth + 1), "");
     if (obj) {
-      put_string(f, c->key);
+      zp_json_write_string(f, c->key);
       fputs(": ", f);
     }
     put_node(f, c, depth + 1);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -90,5 +91,9 @@ const char *zp_json_type_name(zp_json_type t);
 /* Writes the JSON path of node ("$.budget.items[2].name") into buf (at most
  * size bytes, NUL-terminated); returns buf. */
 char *zp_json_path(const zp_json *node, char *buf, size_t size);
+
+/* Writes s (UTF-8, may be NULL: "") to f as a JSON string literal: quotes,
+ * backslashes and control characters escaped. */
+void zp_json_write_string(FILE *f, const char *s);
 
 #endif
