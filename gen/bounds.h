@@ -61,9 +61,11 @@
  * bytes of its strings, keys and numbers; that of the template, its nodes
  * plus the bytes of its texts (so a long template of literal text is never
  * refused).  The sample reports use under 0.1 step and about 1 byte per
- * unit of data; the base (4 MB of text) is some 2,000 pages. */
+ * unit of data: 32 steps a unit is 300 times that, and keeps a hostile
+ * template's work on the largest data file (64 MB) to about 2 billion
+ * steps; the base (4 MB of text) is some 2,000 pages. */
 #define ZP_BIND_STEPS_BASE 1000000L
-#define ZP_BIND_STEPS_PER_DATA 256L
+#define ZP_BIND_STEPS_PER_DATA 32L
 #define ZP_BIND_STEPS_PER_TEMPLATE 16L
 #define ZP_BIND_BYTES_BASE (4L << 20)
 #define ZP_BIND_BYTES_PER_DATA 64L

@@ -806,6 +806,10 @@ static zp_json *walk_value(walker *w, const cJSON *item, zp_json *parent,
     node->length = n;
     if (!expect(w, ']'))
       return NULL;
+    if (!zp_json_reindex(w->arena, node)) {
+      zp_error(w->d, here(w), "out of memory");
+      return NULL;
+    }
     break;
   }
   case cJSON_Object:
@@ -815,6 +819,10 @@ static zp_json *walk_value(walker *w, const cJSON *item, zp_json *parent,
     advance(w, 1);
     if (!walk_object(w, item, node))
       return NULL;
+    if (!zp_json_reindex(w->arena, node)) {
+      zp_error(w->d, here(w), "out of memory");
+      return NULL;
+    }
     break;
   default:
     out_of_step(w);
@@ -1027,9 +1035,69 @@ void zp_json_free(zp_json_doc *doc) {
   zp_arena_free(doc->arena); /* the doc lives in its own arena */
 }
 
+/* ---- member indexes ----
+ * An object of more than INDEX_MIN members gets an open-addressing hash
+ * table of its members by key (a power of two at least twice their count),
+ * an array of more than INDEX_MIN elements the vector of them: lookups in
+ * a loop over the data stay linear in it. */
+#define INDEX_MIN 16
+
+struct zp_json_index {
+  size_t mask; /* objects: slots - 1; arrays: elements */
+  const zp_json *slot[];
+};
+
+static size_t member_hash(const char *k) {
+  size_t h = 1469598103934665603u;
+  for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+    h = (h ^ *p) * 1099511628211u;
+  return h;
+}
+
+bool zp_json_reindex(zp_arena *a, zp_json *node) {
+  node->index = NULL;
+  size_t n = 0;
+  for (const zp_json *m = node->child; m; m = m->next)
+    n++;
+  if (n <= INDEX_MIN ||
+      (node->type != ZP_JSON_OBJECT && node->type != ZP_JSON_ARRAY))
+    return true;
+  size_t slots = n;
+  if (node->type == ZP_JSON_OBJECT)
+    for (slots = 32; slots < 2 * n; slots *= 2)
+      ;
+  struct zp_json_index *ix =
+      zp_arena_alloc(a, sizeof *ix + slots * sizeof ix->slot[0]);
+  if (!ix)
+    return false;
+  memset(ix->slot, 0, slots * sizeof ix->slot[0]);
+  size_t i = 0;
+  for (const zp_json *m = node->child; m; m = m->next, i++) {
+    if (node->type == ZP_JSON_ARRAY) {
+      ix->slot[i] = m;
+      continue;
+    }
+    size_t h = member_hash(m->key) & (slots - 1);
+    while (ix->slot[h])
+      h = (h + 1) & (slots - 1);
+    ix->slot[h] = m;
+  }
+  ix->mask = node->type == ZP_JSON_OBJECT ? slots - 1 : n;
+  node->index = ix;
+  return true;
+}
+
 const zp_json *zp_json_get(const zp_json *obj, const char *key) {
   if (!obj || obj->type != ZP_JSON_OBJECT || !key)
     return NULL;
+  if (obj->index) {
+    const struct zp_json_index *ix = obj->index;
+    for (size_t h = member_hash(key) & ix->mask; ix->slot[h];
+         h = (h + 1) & ix->mask)
+      if (strcmp(ix->slot[h]->key, key) == 0)
+        return ix->slot[h];
+    return NULL;
+  }
   for (const zp_json *m = obj->child; m; m = m->next)
     if (strcmp(m->key, key) == 0)
       return m;
@@ -1039,6 +1107,8 @@ const zp_json *zp_json_get(const zp_json *obj, const char *key) {
 const zp_json *zp_json_at(const zp_json *arr, size_t i) {
   if (!arr || arr->type != ZP_JSON_ARRAY)
     return NULL;
+  if (arr->index)
+    return i < arr->index->mask ? arr->index->slot[i] : NULL;
   const zp_json *m = arr->child;
   for (; m && i > 0; i--)
     m = m->next;

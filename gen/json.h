@@ -38,6 +38,10 @@ struct zp_json {
   zp_json *child;     /* ARRAY/OBJECT: first member */
   zp_json *next;      /* next sibling */
   const zp_json *parent;
+  /* ARRAY/OBJECT of more than 16 members: an index of them (the JSON
+   * module's own, in the document's arena), so that a member or element is
+   * found in constant time; NULL for smaller ones */
+  const struct zp_json_index *index;
 };
 
 typedef struct zp_json_origin zp_json_origin;
@@ -95,5 +99,11 @@ char *zp_json_path(const zp_json *node, char *buf, size_t size);
 /* Writes s (UTF-8, may be NULL: "") to f as a JSON string literal: quotes,
  * backslashes and control characters escaped. */
 void zp_json_write_string(FILE *f, const char *s);
+
+/* (Re)builds node's index (see zp_json.index) in arena a, after its
+ * members changed: for code of the JSON module that builds nodes
+ * (json_merge.c).  False when out of memory (the node then has none, and
+ * lookups scan its members). */
+bool zp_json_reindex(zp_arena *a, zp_json *node);
 
 #endif

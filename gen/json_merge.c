@@ -50,11 +50,23 @@ static bool merge_into(merger *m, zp_json *dst, const zp_json *src,
   zp_json *last = dst->child;
   while (last && last->next)
     last = last->next;
+  /* dst's own members are found through its index (the members this
+   * loop appends come from src, whose keys are distinct) */
+  if (!dst->index && !zp_json_reindex(m->out->arena, dst)) {
+    zp_error(m->d, ((zp_loc){file, 0, 0}), "out of memory");
+    return false;
+  }
+  size_t before = dst->length;
   for (const zp_json *s = src->child; s; s = s->next) {
     zp_json *have = NULL;
-    for (zp_json *c = dst->child; c && !have; c = c->next)
-      if (strcmp(c->key, s->key) == 0)
-        have = c;
+    if (dst->index) {
+      have = (zp_json *)zp_json_get(dst, s->key);
+    } else { /* a small object: its first `before` members are its own */
+      size_t k = 0;
+      for (zp_json *c = dst->child; c && k < before && !have; c = c->next, k++)
+        if (strcmp(c->key, s->key) == 0)
+          have = c;
+    }
     if (have && have->type == ZP_JSON_OBJECT && s->type == ZP_JSON_OBJECT) {
       /* make the earlier object a copy of its own, then add to it */
       if (!merge_into(m, have, s, file))
@@ -84,6 +96,7 @@ static bool merge_into(merger *m, zp_json *dst, const zp_json *src,
       /* copied one level down, so that a later file may add to it */
       c->child = NULL;
       c->length = 0;
+      c->index = NULL;
       if (!merge_into(m, c, s, file))
         return false;
     }
@@ -93,6 +106,10 @@ static bool merge_into(merger *m, zp_json *dst, const zp_json *src,
       dst->child = c;
     last = c;
     dst->length++;
+  }
+  if (dst->length != before && !zp_json_reindex(m->out->arena, dst)) {
+    zp_error(m->d, ((zp_loc){file, 0, 0}), "out of memory");
+    return false;
   }
   return true;
 }

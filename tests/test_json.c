@@ -497,6 +497,57 @@ static void test_not_nul_terminated(void **state) {
 
 /* Several files read as one: members added, objects merged, a conflict an
  * error naming both places; every value keeps its file. */
+/* Large objects and arrays are indexed: every member and element is found,
+ * also after a merge adds members to an object of another file. */
+static void test_large_lookups(void **state) {
+  (void)state;
+  zp_diag *d = zp_diag_new(NULL);
+  size_t cap = 1 << 16, n = 0;
+  char *a = malloc(cap), *b = malloc(cap);
+  assert_non_null(a);
+  assert_non_null(b);
+  n = (size_t)snprintf(a, cap, "{\"o\": {");
+  for (int i = 0; i < 1000; i++)
+    n += (size_t)snprintf(a + n, cap - n, "%s\"k%d\": %d", i ? ", " : "", i, i);
+  n += (size_t)snprintf(a + n, cap - n, "}, \"v\": [");
+  for (int i = 0; i < 1000; i++)
+    n += (size_t)snprintf(a + n, cap - n, "%s%d", i ? ", " : "", i * 2);
+  snprintf(a + n, cap - n, "]}");
+  n = (size_t)snprintf(b, cap, "{\"o\": {");
+  for (int i = 0; i < 40; i++)
+    n +=
+        (size_t)snprintf(b + n, cap - n, "%s\"m%d\": %d", i ? ", " : "", i, -i);
+  snprintf(b + n, cap - n, "}}");
+  zp_json_doc *da = zp_json_parse(a, strlen(a), "a.json", d);
+  assert_non_null(da);
+  const zp_json *o = zp_json_get(da->root, "o"),
+                *v = zp_json_get(da->root, "v");
+  char key[16];
+  for (int i = 0; i < 1000; i++) {
+    snprintf(key, sizeof key, "k%d", i);
+    const zp_json *m = zp_json_get(o, key);
+    assert_non_null(m);
+    assert_true(m->number == i);
+    assert_true(zp_json_at(v, (size_t)i)->number == 2 * i);
+  }
+  assert_null(zp_json_get(o, "k1000"));
+  assert_null(zp_json_at(v, 1000));
+  zp_json_doc *docs[2] = {da, zp_json_parse(b, strlen(b), "b.json", d)};
+  assert_non_null(docs[1]);
+  zp_json_doc *m = zp_json_merge(docs, 2, d);
+  assert_non_null(m);
+  o = zp_json_get(m->root, "o");
+  assert_int_equal(o->length, 1040);
+  assert_true(zp_json_get(o, "k999")->number == 999);
+  assert_true(zp_json_get(o, "m39")->number == -39);
+  assert_string_equal(zp_json_file(m, zp_json_get(o, "m39")), "b.json");
+  assert_null(zp_json_get(o, "m40"));
+  zp_json_free(m);
+  free(a);
+  free(b);
+  zp_diag_free(d);
+}
+
 static void test_merge(void **state) {
   (void)state;
   zp_diag *d = zp_diag_new(NULL);
@@ -550,6 +601,7 @@ int main(void) {
       cmocka_unit_test(test_files),
       cmocka_unit_test(test_not_nul_terminated),
       cmocka_unit_test(test_merge),
+      cmocka_unit_test(test_large_lookups),
       cmocka_unit_test(test_clerk_messages),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
