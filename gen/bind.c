@@ -1643,7 +1643,12 @@ static void table_rows(binder *b, tbuild *tb, const zp_tnode *first,
  * page. */
 static void table_fits(binder *b, const zp_tnode *n, const zp_table *t,
                        double em) {
-  double need = 0, least = t->pad_left + t->pad_right + em;
+  /* a column holds its padding, a rule and 1 em of text; the frame, if
+   * heavier than the rules, takes its excess on both sides */
+  double rule = t->rule_width,
+         frame = t->frame_width > rule ? t->frame_width : 0;
+  double need = frame > rule ? 2 * (frame - rule) : 0;
+  double least = t->pad_left + t->pad_right + rule + em;
   for (int i = 0; i < t->ncols; i++) {
     double w = t->cols[i].kind == ZP_COL_PROPORTIONAL ? 0 : t->cols[i].width;
     need += w > least ? w : least;
@@ -1652,8 +1657,8 @@ static void table_fits(binder *b, const zp_tnode *n, const zp_table *t,
   if (need > w + 0.01)
     zp_error(b->d, n->loc,
              "the table's %d columns need %.1f mm (fixed widths, fit minimums, "
-             "and for every column its padding and 1 em), more than the text "
-             "block's %.1f mm",
+             "and for every column its padding, its rule and 1 em), more than "
+             "the text block's %.1f mm",
              t->ncols, need / MM, w / MM);
 }
 
@@ -1767,19 +1772,19 @@ static void table(binder *b, const zp_tnode *n) {
   if ((v = zp_tmpl_attr(n, "rule")) &&
       (!parse_length(v, em, b->line_pitch, &t->rule_width) ||
        t->rule_width < 0 || t->rule_width > ZP_MAX_RULE))
-    zp_error(b->d, n->loc, "rule=\"%.40s\" is not a length from 0 to 10 mm", v);
+    zp_error(b->d, n->loc, "rule=\"%.40s\" is not a length from 0 to 2 mm", v);
   if ((v = zp_tmpl_attr(n, "frame")) &&
       (!parse_length(v, em, b->line_pitch, &t->frame_width) ||
        t->frame_width < 0 || t->frame_width > ZP_MAX_RULE))
-    zp_error(b->d, n->loc, "frame=\"%.40s\" is not a length from 0 to 10 mm",
-             v);
+    zp_error(b->d, n->loc, "frame=\"%.40s\" is not a length from 0 to 2 mm", v);
   t->pad_top = t->pad_bottom = 2;
   t->pad_left = t->pad_right = 3;
   if ((v = zp_tmpl_attr(n, "padding"))) {
-    char a1[32] = "", a2[32] = "";
-    int got = sscanf(v, "%31s %31s", a1, a2);
+    char a1[32] = "", a2[32] = "", a3[2] = "";
+    int got = sscanf(v, "%31s %31s %1s", a1, a2, a3);
     double pv = 0, ph = 0;
-    if (got < 1 || !parse_length(a1, em, b->line_pitch, &pv) ||
+    if (got < 1 || got > 2 || strlen(v) > 64 ||
+        !parse_length(a1, em, b->line_pitch, &pv) ||
         (got == 2 && !parse_length(a2, em, b->line_pitch, &ph)) || pv < 0 ||
         ph < 0 || pv > ZP_MAX_PADDING || ph > ZP_MAX_PADDING) {
       zp_error(b->d, n->loc,

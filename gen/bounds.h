@@ -40,8 +40,11 @@
  * A3 text block is a 1.7 pt pitch, far below readable text. */
 #define ZP_MAX_GRID 200
 
-/* Rules and frames of tables, and cell padding, pt (10 mm and 20 mm). */
-#define ZP_MAX_RULE 28.35
+/* Rules and frames of tables, and cell padding, pt (2 mm and 20 mm).  A
+ * rule is drawn on a cell's border, half of it over the cell: 2 mm (the
+ * heaviest frame a form has is 1.5 pt) keeps it off text with the default
+ * padding, and the column widths count it. */
+#define ZP_MAX_RULE 5.67
 #define ZP_MAX_PADDING 56.7
 
 /* Digits of a number in the template (lengths, weights, grade bands):

@@ -927,7 +927,8 @@ static zp_json_doc *parse_padded(char *text, size_t len, const char *name,
   if (w.i < len) {
     char found[48];
     zp_error(d, here(&w),
-             "malformed JSON: unexpected %s after the top-level object",
+             "malformed JSON: found %s after the top-level object; expected "
+             "the end of the file",
              describe_at(text, len, w.i, found, sizeof found));
     goto fail;
   }

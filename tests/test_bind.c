@@ -750,8 +750,8 @@ static void numbers_validated_where_read(void **state) {
        "<table padding=\"20mm\"><col width=\"1*\"/><col width=\"1*\"/>"
        "<col width=\"fit\"/><col width=\"1*\"/><row><cell>a</cell></row>"
        "</table>",
-       "the table's 4 columns need 174.8 mm (fixed widths, fit minimums, and "
-       "for every column its padding and 1 em)"},
+       "the table's 4 columns need 175.5 mm (fixed widths, fit minimums, and "
+       "for every column its padding, its rule and 1 em)"},
       {"", "<table><col width=\"0mm\"/><row><cell>a</cell></row></table>",
        "width=\"0mm\": a column must be wider than 0"},
       {"", "<table><col width=\"-5mm\"/><row><cell>a</cell></row></table>",
@@ -790,7 +790,7 @@ static void numbers_validated_where_read(void **state) {
       {"",
        "<table rule=\"100mm\"><col width=\"1*\"/><row><cell>a</cell></row>"
        "</table>",
-       "rule=\"100mm\" is not a length from 0 to 10 mm"},
+       "rule=\"100mm\" is not a length from 0 to 2 mm"},
       {"",
        "<table min-split-lines=\"2147483648\"><col width=\"1*\"/><row><cell>a"
        "</cell></row></table>",
@@ -808,7 +808,7 @@ static void numbers_validated_where_read(void **state) {
                   "left-indent=\"2em\" size=\"42\" latin-space=\"0.25\"/>"
                   "<style name=\"y\" size=\"300\"/>",
                   "<p style=\"x\">a</p><p style=\"y\">b</p><table padding=\"0 "
-                  "20mm\" rule=\"10mm\">"
+                  "20mm\" rule=\"2mm\">"
                   "<col width=\"150mm\"/><row><cell>a</cell></row></table>",
                   "{}");
   assert_non_null(r.doc);

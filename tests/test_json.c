@@ -259,9 +259,9 @@ static void test_malformed(void **state) {
                "data/x.json:1:6: error: malformed JSON: control character "
                "U+0001 between tokens");
   expect_error("{\"a\": 1}\n x", "data/x.json:2:2: error: malformed JSON: "
-                                 "unexpected 'x' after the top-level object");
+                                 "found 'x' after the top-level object");
   expect_error("{\"a\": 1}}", "data/x.json:1:9: error: malformed JSON: "
-                              "unexpected '}' after the top-level object");
+                              "found '}' after the top-level object");
   expect_error("{\"a\": 1e999}",
                "data/x.json:1:7: error: number 1e999 is out of range");
 }
