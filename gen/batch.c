@@ -1676,6 +1676,10 @@ int zp_batch_main(int argc, char **argv) {
   } else if (!default_shard(&b, count)) {
     return EXIT_USAGE;
   }
+  if (zp_render_epoch_error()) {
+    fprintf(stderr, "zpgen batch: %s\n", zp_render_epoch_error());
+    return EXIT_USAGE;
+  }
   b.datep = zp_render_epoch_date(b.date, sizeof b.date);
   b.d = zp_diag_new(stderr);
   if (!b.d)

@@ -209,5 +209,16 @@ check "a dead worker: exit 3, its report failed with the signal, the rest render
   '[ $rc -eq 0 ] || { [ $rc -eq 3 ] && [ "$(st failed kw.jsonl)" = 1 ] && grep -q "died of signal 9" kw.jsonl &&
     [ "$(st rendered kw.jsonl)" = 199 ]; }'
 
+# SOURCE_DATE_EPOCH out of range or malformed: a usage error before any work
+for v in 253402300800 abc 1e9 -1 99999999999999999999; do
+  SOURCE_DATE_EPOCH=$v $ZPGEN batch m.jsonl --force >sde.out 2>sde.err
+  check "SOURCE_DATE_EPOCH=$v: batch exits 2 naming it" \
+    '[ $? -eq 2 ] && grep -q "SOURCE_DATE_EPOCH.*expected a whole number of seconds from 0 to 253402300799" sde.err'
+  SOURCE_DATE_EPOCH=$v $ZPGEN render --template "$TPL" --data data/own-1.json -o sde.pdf 2>sde.err
+  check "SOURCE_DATE_EPOCH=$v: render exits 2 naming it" '[ $? -eq 2 ] && grep -q "SOURCE_DATE_EPOCH" sde.err && [ ! -e sde.pdf ]'
+done
+SOURCE_DATE_EPOCH=253402300799 $ZPGEN render --template "$TPL" --data data/own-1.json --data data/shared-a.json -o sde.pdf 2>sde.err
+check "SOURCE_DATE_EPOCH=253402300799 (9999-12-31) renders" '[ $? -eq 0 ] && [ -s sde.pdf ]'
+
 echo "batch: $pass passed, $fail failed"
 [ $fail -eq 0 ]
