@@ -1543,24 +1543,53 @@ static bool parse_count(const char *s, long *v, long max) {
   return end != s && !*end && !errno && *v >= 1 && *v <= max;
 }
 
+/* A whole number from lo to hi in s (strtol, range and overflow
+ * checked). */
+static bool parse_range(const char *s, long lo, long hi, long *v) {
+  char *end;
+  errno = 0;
+  long x = strtol(s, &end, 10);
+  if (end == s || *end || errno || x < lo || x > hi)
+    return false;
+  *v = x;
+  return true;
+}
+
+/* Reports an environment variable that is not what it should be. */
+static bool bad_env(const char *name, const char *value, const char *want) {
+  fprintf(stderr, "zpgen batch: %s=%s: expected %s\n", name, value ? value : "",
+          want);
+  return false;
+}
+
 /* --shard, else Slurm's array variables, else Kubernetes' index with a
- * count; false with a message when they are inconsistent. */
+ * count; false with a message when they are malformed, out of range (as
+ * --shard: at most 1000000 slices) or inconsistent. */
 static bool default_shard(batch *b, const char *count_opt) {
   const char *id = getenv("SLURM_ARRAY_TASK_ID");
   const char *cnt = getenv("SLURM_ARRAY_TASK_COUNT");
   const char *min = getenv("SLURM_ARRAY_TASK_MIN");
   long i, n, m = 0;
-  if (id && *id && cnt && *cnt) {
-    char *e1, *e2;
-    i = strtol(id, &e1, 10);
-    n = strtol(cnt, &e2, 10);
-    if (min && *min)
-      m = strtol(min, NULL, 10);
-    if (*e1 || *e2 || n < 1 || i - m < 0 || i - m >= n) {
+  if ((id && *id) || (cnt && *cnt)) {
+    if (!id || !*id)
+      return bad_env("SLURM_ARRAY_TASK_ID", "",
+                     "the task's index with SLURM_ARRAY_TASK_COUNT");
+    if (!cnt || !*cnt)
+      return bad_env("SLURM_ARRAY_TASK_COUNT", "",
+                     "the array's task count with SLURM_ARRAY_TASK_ID (a "
+                     "Slurm job array)");
+    if (!parse_range(cnt, 1, 1000000, &n))
+      return bad_env("SLURM_ARRAY_TASK_COUNT", cnt,
+                     "a whole number from 1 to 1000000");
+    if (!parse_range(id, 0, LONG_MAX / 2, &i))
+      return bad_env("SLURM_ARRAY_TASK_ID", id, "a whole number from 0");
+    if (min && *min && !parse_range(min, 0, LONG_MAX / 2, &m))
+      return bad_env("SLURM_ARRAY_TASK_MIN", min, "a whole number from 0");
+    if (i < m || i - m >= n) {
       fprintf(stderr,
               "zpgen batch: SLURM_ARRAY_TASK_ID=%s (minimum %ld) is not a "
               "slice of SLURM_ARRAY_TASK_COUNT=%s; use --array=0-%ld\n",
-              id, m, cnt, n > 0 ? n - 1 : 0);
+              id, m, cnt, n - 1);
       return false;
     }
     b->shard_i = i - m;
@@ -1570,9 +1599,8 @@ static bool default_shard(batch *b, const char *count_opt) {
   const char *k8s = getenv("JOB_COMPLETION_INDEX");
   if (k8s && *k8s) {
     const char *c = count_opt ? count_opt : getenv("ZPGEN_SHARD_COUNT");
-    char *e;
-    i = strtol(k8s, &e, 10);
-    if (!c || !parse_count(c, &n, 1000000) || *e || i < 0 || i >= n) {
+    const char *cname = count_opt ? "--shard-count" : "ZPGEN_SHARD_COUNT";
+    if (!c || !*c) {
       fprintf(stderr,
               "zpgen batch: JOB_COMPLETION_INDEX=%s needs "
               "--shard-count N (or ZPGEN_SHARD_COUNT) above it, the "
@@ -1580,8 +1608,28 @@ static bool default_shard(batch *b, const char *count_opt) {
               k8s);
       return false;
     }
+    if (!parse_range(c, 1, 1000000, &n)) {
+      fprintf(stderr,
+              "zpgen batch: %s %s: expected a whole number from 1 to "
+              "1000000\n",
+              cname, c);
+      return false;
+    }
+    if (!parse_range(k8s, 0, n - 1, &i)) {
+      fprintf(stderr,
+              "zpgen batch: JOB_COMPLETION_INDEX=%s: expected a whole number "
+              "from 0 to %ld (%s %ld)\n",
+              k8s, n - 1, cname, n);
+      return false;
+    }
     b->shard_i = i;
     b->shard_n = n;
+  } else if (count_opt && !parse_range(count_opt, 1, 1000000, &n)) {
+    fprintf(stderr,
+            "zpgen batch: --shard-count %s: expected a whole number "
+            "from 1 to 1000000\n",
+            count_opt);
+    return false;
   }
   return true;
 }

@@ -151,6 +151,28 @@ SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3 $ZPGEN batch m.jsonl --dry-run --
 check "the Slurm array variables pick the same slice as --shard 1/3" \
   '[ "$(sed -n "s/^render \([^:]*\):.*/\1/p" slurm.out | sort | tr "\n" " ")" = "$(sed -n "s/.*\"id\":\"\([^\"]*\)\".*/\1/p" shard1.jsonl | sort | tr "\n" " ")" ]'
 
+# shard variables: range-checked, an index without a count is an error
+shenv() { # NAME=VALUE... -- expects exit 2 naming the first name
+  env "$@" $ZPGEN batch m.jsonl --dry-run >shenv.out 2>shenv.err
+}
+for e in "SLURM_ARRAY_TASK_ID=1" "SLURM_ARRAY_TASK_COUNT=3" \
+  "SLURM_ARRAY_TASK_ID=9223372036854775807 SLURM_ARRAY_TASK_COUNT=3 SLURM_ARRAY_TASK_MIN=-1" \
+  "SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=99999999999999999999" \
+  "SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2000000" \
+  "SLURM_ARRAY_TASK_ID=x SLURM_ARRAY_TASK_COUNT=3" \
+  "JOB_COMPLETION_INDEX=1" "JOB_COMPLETION_INDEX=-1 ZPGEN_SHARD_COUNT=3" \
+  "JOB_COMPLETION_INDEX=99999999999999999999 ZPGEN_SHARD_COUNT=3" \
+  "JOB_COMPLETION_INDEX=1 ZPGEN_SHARD_COUNT=2000000"; do
+  # shellcheck disable=SC2086
+  shenv $e
+  rc=$?
+  check "shard variables $e: exit 2 naming a variable" \
+    '[ $rc -eq 2 ] && grep -q "SLURM_ARRAY_TASK\|JOB_COMPLETION_INDEX\|ZPGEN_SHARD_COUNT" shenv.err && ! grep -q "^render" shenv.out'
+done
+env JOB_COMPLETION_INDEX=1 ZPGEN_SHARD_COUNT=3 $ZPGEN batch m.jsonl --dry-run --force >k8s.out 2>&1
+check "JOB_COMPLETION_INDEX=1 with a count of 3 picks slice 1/3" \
+  '[ "$(sed -n "s/^render \([^:]*\):.*/\1/p" k8s.out | sort | tr "\n" " ")" = "$(sed -n "s/^render \([^:]*\):.*/\1/p" slurm.out | sort | tr "\n" " ")" ]'
+
 # kill -9 in the middle, then resume
 mkdir big
 # waits until N reports are finished (or 10 s)
