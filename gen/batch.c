@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "file.h"
 #include "font.h"
 #include "json.h"
 #include "out.h"
@@ -50,6 +51,8 @@
 
 #define MAX_DATA 16
 #define SIDECAR ".zpgen"
+#define MAX_MANIFEST ((size_t)64 << 20) /* bytes */
+#define MAX_RECORD ((size_t)1 << 20)
 #define PREP_MIN_REPORTS 24 /* per worker, to keep subsetting preparations */
 
 static const char usage[] =
@@ -160,6 +163,7 @@ typedef struct batch {
   long shard_i, shard_n;
   char date[32];
   const char *datep;
+  bool io_error; /* the manifest could not be read: exit 3 */
   zp_diag *d;
 } batch;
 
@@ -211,47 +215,11 @@ static char *resolve_path(const batch *b, const char *p) {
   return xprintf("%s/%s", b->base, p);
 }
 
-/* Reads a whole file (malloc'd, NUL-terminated); NULL with errno. */
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  size_t cap = 65536, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t k = fread(buf + n, 1, cap - n - 1, f);
-    n += k;
-    if (k == 0)
-      break;
-    if (n + 1 == cap) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  int err = ferror(f) ? EIO : 0;
-  fclose(f);
-  if (buf && err) {
-    free(buf);
-    errno = err;
-    return NULL;
-  }
-  if (buf) {
-    buf[n] = 0;
-    if (len)
-      *len = n;
-  }
-  return buf;
-}
-
-/* A file's SHA-256 in hex; false with errno when it cannot be read. */
+/* A file's SHA-256 in hex; false with errno when it cannot be read (EINVAL
+ * for a file that is not regular: a FIFO, a device or a directory is never
+ * opened for reading, file.h). */
 static bool hash_file(const char *path, char hex[65], long long *size) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = zp_file_open(path, NULL, (zp_loc){0}, NULL);
   if (fd < 0)
     return false;
   zp_sha256 c;
@@ -259,7 +227,11 @@ static bool hash_file(const char *path, char hex[65], long long *size) {
   unsigned char buf[65536], dig[32];
   long long total = 0;
   ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) {
+  while ((n = read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
     zp_sha256_update(&c, buf, (size_t)n);
     total += n;
   }
@@ -300,11 +272,8 @@ static const hashed *file_hash(const char *path) {
   }
   hashed *h = &hashes[nhashes++];
   h->path = xstrdup(path);
-  struct stat st;
   h->err = 0;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    h->err = EISDIR;
-  else if (!hash_file(path, h->hex, NULL))
+  if (!hash_file(path, h->hex, NULL))
     h->err = errno ? errno : EIO;
   return h;
 }
@@ -337,14 +306,22 @@ typedef struct sidecar {
   char *inputs; /* malloc'd */
 } sidecar;
 
-static bool sidecar_read(const char *out, sidecar *sc) {
+/* Reads out's record into sc.  Returns 1 when it was read, 0 when there is
+ * none (or it is not a record: the report is rendered again), -1 when it
+ * cannot be read (not a regular file, larger than MAX_RECORD, a read
+ * error): reported to d. */
+static int sidecar_read(const char *out, sidecar *sc, zp_diag *d) {
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s" SIDECAR, out);
   memset(sc, 0, sizeof *sc);
-  char *text = slurp(path, NULL);
-  if (!text)
-    return false;
-  bool ok = false;
+  struct stat st;
+  if (stat(path, &st) != 0 && errno == ENOENT)
+    return 0;
+  char *text;
+  size_t len;
+  if (!zp_file_read(path, "record", (zp_loc){0}, MAX_RECORD, &text, &len, d))
+    return -1;
+  int ok = 0;
   char *line2 = strchr(text, '\n');
   if (strncmp(text, "zpgen-state 1\n", 14) != 0 || !line2)
     goto done;
@@ -358,7 +335,7 @@ static bool sidecar_read(const char *out, sidecar *sc) {
   if (!p)
     goto done;
   sc->inputs = xstrdup(p + 1);
-  ok = true;
+  ok = 1;
 done:
   free(text);
   return ok;
@@ -730,6 +707,7 @@ static bool load_manifest(batch *b) {
   if (stat(b->manifest, &st) != 0) {
     zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
              "cannot read the manifest: %s", strerror(errno));
+    b->io_error = true;
     return false;
   }
   bool ok = true;
@@ -744,10 +722,10 @@ static bool load_manifest(batch *b) {
     if (slash)
       b->base = xprintf("%.*s", (int)(slash - b->manifest), b->manifest);
     size_t len;
-    char *text = slurp(b->manifest, &len);
-    if (!text) {
-      zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
-               "cannot read the manifest: %s", strerror(errno));
+    char *text;
+    if (!zp_file_read(b->manifest, "manifest", (zp_loc){0}, MAX_MANIFEST, &text,
+                      &len, b->d)) {
+      b->io_error = true;
       return false;
     }
     if (strlen(text) != len) {
@@ -903,12 +881,8 @@ static void load_templates(batch *b) {
     zp_diag *d = zp_diag_new(mem);
     zp_diag_set_strict(d, b->strict);
     t->rc = ZP_RENDER_OK;
-    struct stat st;
-    int found = stat(t->path, &st);
-    if (found != 0 || S_ISDIR(st.st_mode)) {
-      zp_error(d, ((zp_loc){t->path, 0, 0}), "cannot read the template: %s",
-               found != 0 ? strerror(errno) : "it is a directory");
-      t->rc = ZP_RENDER_IO;
+    if (!zp_render_readable(t->path, "template", d)) {
+      t->rc = ZP_RENDER_IO; /* as zpgen render: missing, a FIFO, ... */
     } else if (!(t->t = zp_tmpl_load(t->path, d))) {
       t->rc = ZP_RENDER_INPUT;
     } else {
@@ -1058,7 +1032,21 @@ static void plan(batch *b) {
     sidecar sc;
     struct stat st;
     bool have_pdf = stat(j->out, &st) == 0 && S_ISREG(st.st_mode);
-    if (!sidecar_read(j->out, &sc)) {
+    char *rtext = NULL;
+    size_t rlen = 0;
+    FILE *rmem = open_memstream(&rtext, &rlen);
+    zp_diag *rd = zp_diag_new(rmem);
+    int got = rd ? sidecar_read(j->out, &sc, rd) : -1;
+    zp_diag_free(rd);
+    fclose(rmem);
+    if (got < 0) { /* a FIFO, a device, too large, a read error */
+      j->st = ST_FAILED;
+      j->rc = ZP_RENDER_IO;
+      j->diag = rtext;
+      continue;
+    }
+    free(rtext);
+    if (got == 0) {
       j->why = have_pdf ? "no record of its inputs" : "new";
       continue;
     }
@@ -1172,6 +1160,14 @@ static void work_one(batch *b, job *j, answer *a, char **text) {
    * vouches for another PDF */
   char sc[PATH_MAX + 16];
   snprintf(sc, sizeof sc, "%s" SIDECAR, j->out);
+  struct stat sst;
+  const char *kind;
+  if (stat(sc, &sst) == 0 && (kind = zp_file_kind(sst.st_mode))) {
+    zp_error(d, ((zp_loc){sc, 0, 0}),
+             "cannot replace the record: it is %s, not a regular file", kind);
+    rc = ZP_RENDER_IO;
+    goto done;
+  }
   if (unlink(sc) != 0 && errno != ENOENT) {
     zp_error(d, ((zp_loc){sc, 0, 0}), "cannot remove the old record: %s",
              strerror(errno));
@@ -1735,7 +1731,7 @@ int zp_batch_main(int argc, char **argv) {
   double t0 = now_s();
   int rc = EXIT_OK;
   if (!load_manifest(&b)) {
-    rc = EXIT_INPUT;
+    rc = b.io_error ? EXIT_IO : EXIT_INPUT;
     goto done;
   }
   load_templates(&b);

@@ -122,6 +122,29 @@ line r9 1 a | sed 's|out/r9.pdf|nowhere/r9.pdf|' >io.jsonl
 $ZPGEN batch io.jsonl >/dev/null 2>io.err
 check "an I/O failure: exit 3" '[ $? -eq 3 ]'
 
+# FIFOs and directories among the inputs: errors naming the file, exit 3,
+# never a hang (each run is bounded by timeout)
+mkfifo fifo.jsonl fifo.xml fifo.json
+timeout 20 $ZPGEN batch fifo.jsonl >/dev/null 2>fifo.err
+check "a FIFO manifest: exit 3 naming it" '[ $? -eq 3 ] && grep -q "fifo.jsonl: error: cannot read the manifest: it is a FIFO" fifo.err'
+timeout 20 $ZPGEN batch /dev/zero >/dev/null 2>fifo.err
+check "a device manifest: exit 3 naming it" '[ $? -eq 3 ] && grep -q "/dev/zero: error: cannot read the manifest: it is a character device" fifo.err'
+printf '{"id": "f", "template": "fifo.xml", "data": "data/own-1.json", "output": "out/f.pdf"}\n' >fifot.jsonl
+timeout 20 $ZPGEN batch fifot.jsonl >/dev/null 2>fifo.err
+rc=$?
+timeout 20 $ZPGEN render --template fifo.xml --data data/own-1.json -o out/f.pdf 2>/dev/null
+rc2=$?
+check "a FIFO template: exit 3 naming it, as render" '[ $rc -eq 3 ] && [ $rc2 -eq 3 ] && grep -q "fifo.xml: error: cannot read the template: it is a FIFO" fifo.err'
+printf '{"id": "f", "template": "%s", "data": "fifo.json", "output": "out/f.pdf"}\n' "$TPL" >fifod.jsonl
+timeout 20 $ZPGEN batch fifod.jsonl >/dev/null 2>fifo.err
+check "a FIFO data file: exit 3 naming it" '[ $? -eq 3 ] && grep -q "fifo.json: error: cannot read the data: it is a FIFO" fifo.err'
+line r1 1 a | sed 's|out/r1.pdf|fr/r1.pdf|' >fifor.jsonl
+mkdir fr && mkfifo fr/r1.pdf.zpgen
+timeout 20 $ZPGEN batch fifor.jsonl >/dev/null 2>fifo.err
+check "a FIFO record: exit 3 naming it" '[ $? -eq 3 ] && grep -q "r1.pdf.zpgen: error: cannot read the record: it is a FIFO" fifo.err && [ -p fr/r1.pdf.zpgen ]'
+timeout 20 $ZPGEN batch fifor.jsonl --force >/dev/null 2>fifo.err
+check "a FIFO record with --force: exit 3, the FIFO left alone" '[ $? -eq 3 ] && grep -q "r1.pdf.zpgen: error: cannot replace the record: it is a FIFO" fifo.err && [ -p fr/r1.pdf.zpgen ]'
+
 # manifest errors name the line
 { line r1 1 a; line r1 2 a; } >dup.jsonl
 $ZPGEN batch dup.jsonl >/dev/null 2>dup.err
