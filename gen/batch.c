@@ -257,11 +257,34 @@ typedef struct hashed {
 
 static hashed *hashes;
 static size_t nhashes, caphashes;
+/* an open-addressing table of indices into hashes + 1 (0: empty), of
+ * nslots (a power of two, at least twice nhashes) */
+static size_t *slots, nslots;
+
+static uint64_t fnv1a(const char *s);
 
 static const hashed *file_hash(const char *path) {
-  for (size_t i = 0; i < nhashes; i++)
-    if (strcmp(hashes[i].path, path) == 0)
-      return &hashes[i];
+  if (nslots < 2 * (nhashes + 1)) { /* grow and rehash */
+    size_t ns = nslots ? nslots * 2 : 256;
+    size_t *t = calloc(ns, sizeof *t);
+    if (!t) {
+      fputs("zpgen batch: out of memory\n", stderr);
+      exit(EXIT_IO);
+    }
+    for (size_t i = 0; i < nhashes; i++) {
+      size_t k = (size_t)fnv1a(hashes[i].path) & (ns - 1);
+      while (t[k])
+        k = (k + 1) & (ns - 1);
+      t[k] = i + 1;
+    }
+    free(slots);
+    slots = t;
+    nslots = ns;
+  }
+  size_t k = (size_t)fnv1a(path) & (nslots - 1);
+  for (; slots[k]; k = (k + 1) & (nslots - 1))
+    if (strcmp(hashes[slots[k] - 1].path, path) == 0)
+      return &hashes[slots[k] - 1];
   if (nhashes == caphashes) {
     caphashes = caphashes ? caphashes * 2 : 64;
     hashes = realloc(hashes, caphashes * sizeof *hashes);
@@ -270,6 +293,7 @@ static const hashed *file_hash(const char *path) {
       exit(EXIT_IO);
     }
   }
+  slots[k] = nhashes + 1;
   hashed *h = &hashes[nhashes++];
   h->path = xstrdup(path);
   h->err = 0;
@@ -1838,6 +1862,10 @@ done:
   for (size_t i = 0; i < nhashes; i++)
     free(hashes[i].path);
   free(hashes);
+  free(slots);
+  hashes = NULL;
+  slots = NULL;
+  nhashes = caphashes = nslots = 0;
   free(b.base);
   if (rc == EXIT_OK && zp_diag_errors(b.d) > 0)
     rc = EXIT_INPUT;

@@ -254,6 +254,15 @@ check "a dead worker: exit 3, its report failed with the signal, the rest render
   '[ $rc -eq 0 ] || { [ $rc -eq 3 ] && [ "$(st failed kw.jsonl)" = 1 ] && grep -q "died of signal 9" kw.jsonl &&
     [ "$(st rendered kw.jsonl)" = 199 ]; }'
 
+# 20,000 reports of 20,000 distinct data files: planned in linear time
+# (hashed files in a hash table, one directory scan per output directory);
+# the timeout bounds the test, it is not a measurement
+mkdir -p many/d many/o
+seq 1 20000 | sed 's|.*|many/d/&.json|' | xargs touch
+seq 1 20000 | awk -v t="$TPL" '{printf "{\"id\": \"m%d\", \"template\": \"%s\", \"data\": \"many/d/%d.json\", \"output\": \"many/o/%d.pdf\"}\n", $1, t, $1, $1}' >many.jsonl
+timeout 120 $ZPGEN batch many.jsonl --dry-run >many.out 2>many.err
+check "20,000 reports planned in --dry-run" '[ $? -eq 0 ] && tail -1 many.out | grep -q "^20000 to render, 0 unchanged, 0 failing"'
+
 # SOURCE_DATE_EPOCH out of range or malformed: a usage error before any work
 for v in 253402300800 abc 1e9 -1 99999999999999999999; do
   SOURCE_DATE_EPOCH=$v $ZPGEN batch m.jsonl --force >sde.out 2>sde.err
