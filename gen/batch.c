@@ -1039,12 +1039,6 @@ static void plan(batch *b) {
     zp_sha256_init(&c);
     zp_sha256_update(&c, lines, ll);
     zp_sha256_final(&c, dig, j->fp);
-    /* what a killed run left: the output's and its record's temporary
-     * files, whether or not the report is rendered again */
-    zp_out_sweep(j->out);
-    char rec[PATH_MAX + 16];
-    snprintf(rec, sizeof rec, "%s" SIDECAR, j->out);
-    zp_out_sweep(rec);
     if (b->force) {
       j->why = "--force";
       continue;
@@ -1086,6 +1080,22 @@ static void plan(batch *b) {
       j->st = ST_SKIPPED;
     free(sc.inputs);
   }
+}
+
+/* Removes what a killed run left: every output's and record's temporary
+ * files whose process is gone, whether or not the report is rendered
+ * again; each output directory read once (out.h).  Not in --dry-run. */
+static void sweep(batch *b) {
+  char **paths = xcalloc((size_t)b->njobs * 2, sizeof *paths);
+  size_t n = 0;
+  for (int i = 0; i < b->njobs; i++) {
+    paths[n++] = xstrdup(b->jobs[i].out);
+    paths[n++] = xprintf("%s" SIDECAR, b->jobs[i].out);
+  }
+  zp_out_sweep((const char *const *)paths, n);
+  for (size_t i = 0; i < n; i++)
+    free(paths[i]);
+  free(paths);
 }
 
 /* ---- the worker --------------------------------------------------------- */
@@ -1222,6 +1232,7 @@ static void worker(batch *b, int in, int out) {
   /* SIGTERM, SIGHUP and the like remove the temporary files the worker is
    * writing, then end it (out.h); SIGINT and SIGPIPE stay ignored */
   zp_out_signals();
+  zp_out_set_sweep(false); /* the parent swept every output's directory */
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() == 1)
     _exit(EXIT_IO);
@@ -1760,6 +1771,8 @@ int zp_batch_main(int argc, char **argv) {
   }
   load_templates(&b);
   plan(&b);
+  if (!b.dry_run)
+    sweep(&b);
   int *todo = xcalloc((size_t)b.njobs, sizeof *todo);
   int ntodo = 0, nskip = 0, npre = 0;
   for (int i = 0; i < b.njobs; i++) {

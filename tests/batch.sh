@@ -122,6 +122,39 @@ line r9 1 a | sed 's|out/r9.pdf|nowhere/r9.pdf|' >io.jsonl
 $ZPGEN batch io.jsonl >/dev/null 2>io.err
 check "an I/O failure: exit 3" '[ $? -eq 3 ]'
 
+# the sweep of leftovers: never in --dry-run, never a live process's
+# temporary file (a running render, another shard), always a dead or zombie
+# process's
+mkdir sw
+long=$(printf 'L%.0s' $(seq 1 200))
+{ line r1 1 a | sed 's|out/r1.pdf|sw/r1.pdf|'
+  line "${long}x" 2 a | sed "s|out/${long}x.pdf|sw/${long}x.pdf|"; } >sw.jsonl
+dead=999999
+while kill -0 $dead 2>/dev/null; do dead=$((dead - 1)); done
+sh -c 'sleep 0 & echo $! >zpid; exec sleep 30' &
+zparent=$!
+i=0
+while [ $i -lt 100 ] && ! { [ -s zpid ] && grep -q ') Z' /proc/$(cat zpid)/stat 2>/dev/null; }; do sleep 0.05; i=$((i + 1)); done
+zombie=$(cat zpid)
+: >sw/.r1.pdf.zpgen-tmp.$dead.aaaaaa
+: >sw/.r1.pdf.zpgen.zpgen-tmp.$dead.bbbbbb
+: >sw/.r1.pdf.zpgen-tmp.$zombie.cccccc
+: >sw/.r1.pdf.zpgen-tmp.$$.dddddd
+: >"sw/.${long}.zpgen-tmp.$$.eeeeee"
+: >sw/.other.pdf.zpgen-tmp.$dead.ffffff
+$ZPGEN batch sw.jsonl --dry-run >/dev/null 2>sw.err
+check "--dry-run sweeps nothing" '[ "$(ls -A sw | grep -c zpgen-tmp)" = 6 ]'
+$ZPGEN batch sw.jsonl --quiet >/dev/null 2>sw.err
+check "the sweep removes a dead process's leftovers (output and record)" \
+  '[ $? -eq 0 ] && [ ! -e sw/.r1.pdf.zpgen-tmp.$dead.aaaaaa ] && [ ! -e sw/.r1.pdf.zpgen.zpgen-tmp.$dead.bbbbbb ]'
+check "the sweep removes a zombie's leftover" \
+  'grep -q ") Z" /proc/$zombie/stat 2>/dev/null || { echo "(no zombie)"; exit 0; }; [ ! -e sw/.r1.pdf.zpgen-tmp.$zombie.cccccc ]'
+check "the sweep leaves a live process's temporary files (also a long name's)" \
+  '[ -e sw/.r1.pdf.zpgen-tmp.$$.dddddd ] && [ -e "sw/.${long}.zpgen-tmp.$$.eeeeee" ]'
+check "the sweep leaves another output's leftovers" '[ -e sw/.other.pdf.zpgen-tmp.$dead.ffffff ]'
+kill $zparent 2>/dev/null
+wait $zparent 2>/dev/null
+
 # FIFOs and directories among the inputs: errors naming the file, exit 3,
 # never a hang (each run is bounded by timeout)
 mkfifo fifo.jsonl fifo.xml fifo.json
