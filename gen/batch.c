@@ -163,7 +163,10 @@ typedef struct batch {
   long shard_i, shard_n;
   char date[32];
   const char *datep;
-  bool io_error; /* the manifest could not be read: exit 3 */
+  bool io_error;        /* the manifest could not be read: exit 3 */
+  bool usage_error;     /* --report names an input or an output: exit 2 */
+  struct fent *written; /* every output, record and the report, by key */
+  size_t nwritten;
   zp_diag *d;
 } batch;
 
@@ -724,6 +727,211 @@ static int cmp_idx_out(const void *a, const void *b, void *ctx) {
   return strcmp(jobs[*(const int *)a].out, jobs[*(const int *)b].out);
 }
 
+/* ---- outputs that would overwrite inputs -------------------------------- */
+
+/* The files a batch reads and writes, compared by identity (written kinds
+ * first). */
+typedef enum {
+  F_OUTPUT,
+  F_RECORD,
+  F_REPORT,
+  F_MANIFEST,
+  F_TEMPLATE,
+  F_DATA,
+  F_INCLUDE
+} fkind;
+#define F_WRITTEN(k) ((k) <= F_REPORT)
+
+typedef struct fent {
+  char *key;  /* the file's identity (file_key), malloc'd */
+  char *path; /* as the manifest gives it (resolved), malloc'd */
+  int kind, line;
+} fent;
+
+/* The identity of path: "i DEV INO" when it exists (a hard link or a
+ * symbolic link to it is the same file), else "p " and the canonical path
+ * of its final target (out.h), else "p " and path itself (its directory
+ * does not exist: writing it will fail). */
+static char *file_key(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0)
+    return xprintf("i %llu %llu", (unsigned long long)st.st_dev,
+                   (unsigned long long)st.st_ino);
+  char *c = zp_out_canonical(path);
+  char *k = xprintf("p %s", c ? c : path);
+  free(c);
+  return k;
+}
+
+static int cmp_fent_path(const void *a, const void *b) {
+  return strcmp(((const fent *)a)->path, ((const fent *)b)->path);
+}
+
+static int cmp_fent_key(const void *a, const void *b) {
+  const fent *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  if (c)
+    return c;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  return x->kind - y->kind;
+}
+
+/* "the output", "a data file of line 3": what e is, in buf.  with_line:
+ * name its line (it is not the message's own). */
+static const char *fent_phrase(const fent *e, bool with_line, char *buf,
+                               size_t size) {
+  static const char *const what[] = {"the output",
+                                     "the record",
+                                     "the --report file",
+                                     "the manifest",
+                                     "the template",
+                                     "a data file",
+                                     "a file the template includes"};
+  if (e->kind == F_REPORT || e->kind == F_MANIFEST || !with_line ||
+      e->line <= 0)
+    snprintf(buf, size, "%s", what[e->kind]);
+  else
+    snprintf(buf, size, "%s of line %d", what[e->kind], e->line);
+  if (e->kind == F_RECORD && (!with_line || e->line <= 0))
+    snprintf(buf, size, "the output's record");
+  else if (e->kind == F_RECORD)
+    snprintf(buf, size, "the record of line %d's output", e->line);
+  return buf;
+}
+
+/* Reports that written file w is also file o (an input, or another written
+ * file); --report is a usage error. */
+static void report_clash(batch *b, const fent *w, const fent *o) {
+  char wb[128], ob[128];
+  if (w->kind == F_REPORT || o->kind == F_REPORT) {
+    const fent *x = w->kind == F_REPORT ? o : w;
+    fprintf(stderr,
+            "zpgen batch: --report \"%s\" names %s (\"%s\"); give the "
+            "report a file of its own\n",
+            b->report, fent_phrase(x, true, ob, sizeof ob), x->path);
+    b->usage_error = true;
+    return;
+  }
+  zp_error(b->d, ((zp_loc){b->manifest, w->line, 0}),
+           "%s \"%s\" is also %s; a report may not write over an input or "
+           "another report's files",
+           fent_phrase(w, false, wb, sizeof wb), w->path,
+           fent_phrase(o, true, ob, sizeof ob));
+}
+
+static void fent_add(fent **v, size_t *n, size_t *cap, const char *path,
+                     int kind, int line) {
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 256;
+    *v = realloc(*v, *cap * sizeof **v);
+    if (!*v) {
+      fputs("zpgen batch: out of memory\n", stderr);
+      exit(EXIT_IO);
+    }
+  }
+  (*v)[(*n)++] = (fent){NULL, xstrdup(path), kind, line};
+}
+
+/* No output, record or --report may be an input (the manifest, a template,
+ * a data file) or another report's output or record, compared by identity
+ * (after symbolic links, ".", "..", "//", hard links): O(n log n).  Keeps
+ * the written files in b->written for check_includes.  False with the
+ * errors reported. */
+static bool check_clashes(batch *b) {
+  fent *v = NULL;
+  size_t n = 0, cap = 0;
+  for (int i = 0; i < b->njobs; i++) {
+    const job *j = &b->jobs[i];
+    fent_add(&v, &n, &cap, j->out, F_OUTPUT, j->line);
+    char *rec = xprintf("%s" SIDECAR, j->out);
+    fent_add(&v, &n, &cap, rec, F_RECORD, j->line);
+    free(rec);
+    fent_add(&v, &n, &cap, j->tpl_path, F_TEMPLATE, j->line);
+    for (int k = 0; k < j->ndata; k++)
+      fent_add(&v, &n, &cap, j->data[k], F_DATA, j->line);
+  }
+  fent_add(&v, &n, &cap, b->manifest, F_MANIFEST, 0);
+  if (b->report)
+    fent_add(&v, &n, &cap, b->report, F_REPORT, 0);
+  /* each distinct path looked up once (a shared data file, a template) */
+  qsort(v, n, sizeof *v, cmp_fent_path);
+  for (size_t i = 0; i < n; i++)
+    v[i].key = i > 0 && strcmp(v[i].path, v[i - 1].path) == 0
+                   ? xstrdup(v[i - 1].key)
+                   : file_key(v[i].path);
+  qsort(v, n, sizeof *v, cmp_fent_key);
+  bool ok = true;
+  for (size_t s = 0; s < n;) {
+    size_t e = s + 1;
+    while (e < n && strcmp(v[e].key, v[s].key) == 0)
+      e++;
+    /* v[s] is the first (by line); every written file of the run that is
+     * not v[s] itself is reported once, as is v[s] when it is written */
+    bool first_done = false;
+    for (size_t i = s + 1; i < e; i++) {
+      const fent *x = &v[s], *y = &v[i];
+      if (!F_WRITTEN(x->kind) && !F_WRITTEN(y->kind))
+        continue;
+      if (F_WRITTEN(y->kind))
+        report_clash(b, y, x);
+      else if (!first_done) {
+        report_clash(b, x, y);
+        first_done = true;
+      } else
+        continue;
+      ok = false;
+    }
+    s = e;
+  }
+  /* keep the written files, by key */
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (F_WRITTEN(v[i].kind))
+      v[k++] = v[i];
+    else {
+      free(v[i].key);
+      free(v[i].path);
+    }
+  }
+  b->written = v;
+  b->nwritten = k;
+  return ok;
+}
+
+static int cmp_fent_only_key(const void *a, const void *b) {
+  return strcmp(((const fent *)a)->key, ((const fent *)b)->key);
+}
+
+/* No output, record or --report may be a file a template includes (known
+ * once the templates are loaded: this shard's).  False with the errors
+ * reported. */
+static bool check_includes(batch *b) {
+  bool ok = true;
+  for (int i = 0; i < b->ntpls; i++) {
+    const zp_template *t = b->tpls[i].t;
+    for (int n = 1; t && n < t->nfiles; n++) {
+      char *key = file_key(t->files[n]);
+      fent probe = {key, NULL, 0, 0};
+      const fent *w = bsearch(&probe, b->written, b->nwritten, sizeof probe,
+                              cmp_fent_only_key);
+      if (w) {
+        char *path = xprintf("%s", t->files[n]);
+        fent inc = {key, path, F_INCLUDE, 0};
+        /* every written file with this key (sorted: around w) */
+        while (w > b->written && strcmp(w[-1].key, key) == 0)
+          w--;
+        for (; w < b->written + b->nwritten && strcmp(w->key, key) == 0; w++)
+          report_clash(b, w, &inc);
+        free(path);
+        ok = false;
+      }
+      free(key);
+    }
+  }
+  return ok;
+}
+
 /* Reads the manifest into b->jobs: every field checked, paths resolved,
  * ids and outputs unique; then keeps this shard's reports. */
 static bool load_manifest(batch *b) {
@@ -835,6 +1043,9 @@ static bool load_manifest(batch *b) {
     }
   }
   free(idx);
+  /* and by identity: no report writes over an input or another's file */
+  if (ok)
+    ok = check_clashes(b);
   if (!ok)
     return false;
   /* this shard's slice */
@@ -1766,10 +1977,14 @@ int zp_batch_main(int argc, char **argv) {
   double t0 = now_s();
   int rc = EXIT_OK;
   if (!load_manifest(&b)) {
-    rc = b.io_error ? EXIT_IO : EXIT_INPUT;
+    rc = b.usage_error ? EXIT_USAGE : b.io_error ? EXIT_IO : EXIT_INPUT;
     goto done;
   }
   load_templates(&b);
+  if (!check_includes(&b)) {
+    rc = b.usage_error ? EXIT_USAGE : EXIT_INPUT;
+    goto done;
+  }
   plan(&b);
   if (!b.dry_run)
     sweep(&b);
@@ -1872,6 +2087,11 @@ done:
     free(b.tpls[i].inputs);
   }
   free(b.tpls);
+  for (size_t i = 0; i < b.nwritten; i++) {
+    free(b.written[i].key);
+    free(b.written[i].path);
+  }
+  free(b.written);
   for (size_t i = 0; i < nhashes; i++)
     free(hashes[i].path);
   free(hashes);

@@ -189,6 +189,41 @@ check "a manifest's bad fields: each with its line and what was expected" \
   'grep -q "bad.jsonl:1:.*\"data\" is a number; expected a string or an array of strings" bad.err &&
    grep -q "bad.jsonl:2:.*unknown member \"colour\"" bad.err && grep -q "bad.jsonl:3:.*not a JSON object" bad.err'
 
+# an output that would overwrite an input or another report's file: a
+# manifest error naming the line, by identity (./, //, .., symbolic links)
+mkdir -p cl/sub && own 1 >cl/own.json && shared "共享。" >cl/sh.json && ln -s .. cl/sub/up
+cp "$TPL" cl/t.xml && cp "$(dirname "$TPL")/official.xml" cl/
+clash() { # NAME LINE... : the manifest cl-NAME.jsonl
+  n=$1; shift
+  for l in "$@"; do printf '%s\n' "$l"; done >cl-$n.jsonl
+  cp cl/own.json own.keep
+  $ZPGEN batch cl-$n.jsonl --dry-run >cl.out 2>cl-$n.err
+}
+r() { printf '{"id": "%s", "template": "%s", "data": ["cl/own.json", "cl/sh.json"], "output": "%s"}' "$1" "$2" "$3"; }
+clash data "$(r a cl/t.xml cl/a.pdf)" "$(r b cl/t.xml cl/sub/up/./own.json)"
+check "an output that is a data file: exit 1 naming the line" \
+  '[ $? -eq 1 ] && grep -q "cl-data.jsonl:2: error: the output \"cl/sub/up/./own.json\" is also a data file of line 1" cl-data.err && cmp -s own.keep cl/own.json'
+clash tpl "$(r a cl/t.xml cl//t.xml)"
+check "an output that is its template" '[ $? -eq 1 ] && grep -q "cl-tpl.jsonl:1: error: the output \"cl//t.xml\" is also the template of line 1" cl-tpl.err'
+clash man "$(r a cl/t.xml cl/../cl-man.jsonl)"
+check "an output that is the manifest" '[ $? -eq 1 ] && grep -q "cl-man.jsonl:1: error: the output \"cl/../cl-man.jsonl\" is also the manifest" cl-man.err'
+clash rec "$(r a cl/t.xml cl/a.pdf)" "$(r b cl/t.xml cl/sub/up/a.pdf.zpgen)"
+check "an output that is another report's record" '[ $? -eq 1 ] && grep -q "cl-rec.jsonl:2: error: the output \"cl/sub/up/a.pdf.zpgen\" is also the record of line 1" cl-rec.err'
+clash out2 "$(r a cl/t.xml cl/a.pdf)" "$(r b cl/t.xml ./cl/sub/../a.pdf)"
+check "two outputs spelled differently" '[ $? -eq 1 ] && grep -q "cl-out2.jsonl:2: error: the output \"./cl/sub/../a.pdf\" is also the output of line 1" cl-out2.err'
+cp cl/official.xml official.keep
+clash inc "$(r a cl/t.xml cl/a.pdf)" "$(r b cl/t.xml cl/sub/up/official.xml)"
+check "an output that is a file the template includes" \
+  '[ $? -eq 1 ] && grep -q "cl-inc.jsonl:2: error: the output \"cl/sub/up/official.xml\" is also a file the template includes" cl-inc.err && cmp -s official.keep cl/official.xml'
+clash ok "$(r a cl/t.xml cl/a.pdf)" "$(r b cl/t.xml cl/b.pdf)"
+check "distinct outputs pass" '[ $? -eq 0 ]'
+$ZPGEN batch cl-ok.jsonl --dry-run --report cl/own.json >/dev/null 2>cl-rep.err
+check "--report naming a data file: exit 2" '[ $? -eq 2 ] && grep -q "\-\-report \"cl/own.json\" names a data file of line 1" cl-rep.err && cmp -s own.keep cl/own.json'
+$ZPGEN batch cl-ok.jsonl --dry-run --report ./cl/b.pdf >/dev/null 2>cl-rep.err
+check "--report naming an output: exit 2" '[ $? -eq 2 ] && grep -q "names the output of line 2" cl-rep.err'
+$ZPGEN batch cl-ok.jsonl --dry-run --report cl-ok.jsonl >/dev/null 2>cl-rep.err
+check "--report naming the manifest: exit 2" '[ $? -eq 2 ] && grep -q "names the manifest" cl-rep.err'
+
 # a directory of data files with one template
 mkdir dir dirout
 own 1 | sed 's/"problems"/"measures": {"paragraphs": ["措施。"]}, "problems"/' >dir/one.json
