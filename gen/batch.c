@@ -254,8 +254,10 @@ static bool hash_file(const char *path, char hex[65], long long *size) {
  * once for all its readers). */
 typedef struct hashed {
   char *path;
+  char *real; /* its canonical path (realpath; out.h's when it is missing) */
   char hex[65];
-  int err; /* 0, or the errno of reading it */
+  int err;     /* 0, or the errno of reading it */
+  bool hashed; /* hex and err are set */
 } hashed;
 
 static hashed *hashes;
@@ -266,7 +268,8 @@ static size_t *slots, nslots;
 
 static uint64_t fnv1a(const char *s);
 
-static const hashed *file_hash(const char *path) {
+/* The entry of path, made (with its canonical path) on first use. */
+static hashed *file_entry(const char *path) {
   if (nslots < 2 * (nhashes + 1)) { /* grow and rehash */
     size_t ns = nslots ? nslots * 2 : 256;
     size_t *t = calloc(ns, sizeof *t);
@@ -298,10 +301,25 @@ static const hashed *file_hash(const char *path) {
   }
   slots[k] = nhashes + 1;
   hashed *h = &hashes[nhashes++];
+  memset(h, 0, sizeof *h);
   h->path = xstrdup(path);
-  h->err = 0;
-  if (!hash_file(path, h->hex, NULL))
-    h->err = errno ? errno : EIO;
+  h->real = realpath(path, NULL);
+  if (!h->real)
+    h->real = zp_out_canonical(path);
+  if (!h->real)
+    h->real = xstrdup(path);
+  return h;
+}
+
+/* path's entry with its SHA-256, read once. */
+static const hashed *file_hash(const char *path) {
+  hashed *h = file_entry(path);
+  if (!h->hashed) {
+    h->hashed = true;
+    h->err = 0;
+    if (!hash_file(path, h->hex, NULL))
+      h->err = errno ? errno : EIO;
+  }
   return h;
 }
 
@@ -1148,7 +1166,7 @@ static void load_templates(batch *b) {
     FILE *f = open_memstream(&lines, &ll);
     for (int n = 0; n < t->t->nfiles; n++) {
       const hashed *h = file_hash(t->t->files[n]);
-      fprintf(f, "input template %s %s\n", t->t->files[n],
+      fprintf(f, "input template %s %s\n", h->real,
               h->err ? "unreadable" : h->hex);
     }
     for (int n = 0; n < zp_font_face_count(t->fs); n++) {
@@ -1159,7 +1177,8 @@ static void load_templates(batch *b) {
         size = (long long)fst.st_size;
         mt = (long long)fst.st_mtim.tv_sec * 1000000000LL + fst.st_mtim.tv_nsec;
       }
-      fprintf(f, "input font %s#%d %lld.%lld\n", fi->file, fi->index, size, mt);
+      fprintf(f, "input font %s#%d %lld.%lld\n", file_entry(fi->file)->real,
+              fi->index, size, mt);
     }
     fclose(f);
     t->inputs = lines;
@@ -1240,8 +1259,7 @@ static void plan(batch *b) {
     for (int k = 0; k < j->ndata; k++) {
       const hashed *h = file_hash(j->data[k]);
       unreadable |= h->err != 0;
-      fprintf(f, "input data %s %s\n", j->data[k],
-              h->err ? "unreadable" : h->hex);
+      fprintf(f, "input data %s %s\n", h->real, h->err ? "unreadable" : h->hex);
     }
     fclose(f);
     j->inputs = lines;
@@ -2092,8 +2110,10 @@ done:
     free(b.written[i].path);
   }
   free(b.written);
-  for (size_t i = 0; i < nhashes; i++)
+  for (size_t i = 0; i < nhashes; i++) {
     free(hashes[i].path);
+    free(hashes[i].real);
+  }
   free(hashes);
   free(slots);
   hashes = NULL;

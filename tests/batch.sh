@@ -81,6 +81,15 @@ check "warm batch exits 0" '[ $? -eq 0 ]'
 check "warm batch renders nothing" '[ "$(st skipped warm.jsonl)" = 6 ] && [ "$(st rendered warm.jsonl)" = 0 ]'
 check "warm batch leaves the PDFs alone" 'cmp -s r1.before out/r1.pdf && [ ! out/r1.pdf -nt r1.before ]'
 
+# the fingerprint does not depend on how the paths are spelled
+ln -s . here
+mkdir -p sub
+$ZPGEN batch "$T/m.jsonl" --dry-run >sp1.out 2>&1
+(cd sub && $ZPGEN batch ../m.jsonl --dry-run) >sp2.out 2>&1
+$ZPGEN batch here/./m.jsonl --dry-run >sp3.out 2>&1
+check "the manifest named by an absolute path, from another directory, through a link: nothing to render" \
+  'for f in sp1.out sp2.out sp3.out; do grep -q "^0 to render, 6 unchanged" $f || { cat $f; exit 1; }; done'
+
 # a CSV manifest of the same reports: the same fingerprints
 { echo "id,template,data,output"
   for n in 1 2 3; do echo "r$n,$TPL,data/own-$n.json;data/shared-a.json,out/r$n.pdf"; done
