@@ -163,6 +163,7 @@ typedef struct batch {
   long shard_i, shard_n;
   char date[32];
   const char *datep;
+  zp_out *report_out;   /* --report's file, opened first (the parent's) */
   bool io_error;        /* the manifest could not be read: exit 3 */
   bool usage_error;     /* --report names an input or an output: exit 2 */
   struct fent *written; /* every output, record and the report, by key */
@@ -594,6 +595,32 @@ static int csv_record(const char **p, int *line, char **fields, int max) {
   return n;
 }
 
+/* Is s valid UTF-8 (no overlong form, no surrogate, at most U+10FFFF)? */
+static bool utf8_valid(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    unsigned c = *p;
+    int n = c < 0x80                 ? 0
+            : c >= 0xC2 && c <= 0xDF ? 1
+            : (c & 0xF0) == 0xE0     ? 2
+            : c >= 0xF0 && c <= 0xF4 ? 3
+                                     : -1;
+    if (n < 0)
+      return false;
+    unsigned cp = n == 0 ? c : c & (0x3F >> n);
+    for (int i = 1; i <= n; i++) {
+      if ((p[i] & 0xC0) != 0x80)
+        return false;
+      cp = cp << 6 | (p[i] & 0x3F);
+    }
+    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;
+    p += n + 1;
+  }
+  return true;
+}
+
 static bool parse_csv(batch *b, const char *text) {
   const char *p = text;
   int line = 1;
@@ -659,6 +686,24 @@ static bool parse_csv(batch *b, const char *text) {
       ok = false;
       if (n < 0)
         break;
+      continue;
+    }
+    bool valid = true;
+    for (int i = 0; i < n && valid; i++)
+      if (!utf8_valid(f[i])) {
+        zp_error(b->d, ((zp_loc){b->manifest, start, 0}),
+                 "field %d (%s) is not valid UTF-8; expected UTF-8 text", i + 1,
+                 i == col[0]   ? "id"
+                 : i == col[1] ? "template"
+                 : i == col[2] ? "data"
+                 : i == col[3] ? "output"
+                               : "?");
+        valid = false;
+      }
+    if (!valid) {
+      for (int i = 0; i < n; i++)
+        free(f[i]);
+      ok = false;
       continue;
     }
     job *j = new_job(b, start);
@@ -977,6 +1022,12 @@ static bool load_manifest(batch *b) {
                       &len, b->d)) {
       b->io_error = true;
       return false;
+    }
+    /* a byte-order mark (as spreadsheets write in front of a CSV file) is
+     * not part of the first line */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+      memmove(text, text + 3, len - 2);
+      len -= 3;
     }
     if (strlen(text) != len) {
       zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
@@ -1455,9 +1506,14 @@ done:
   a->diag_len = (int32_t)len;
 }
 
+static struct sigaction saved_int, saved_term, saved_hup;
+
 static void worker(batch *b, int in, int out) {
   signal(SIGINT, SIG_IGN); /* the parent decides */
   signal(SIGPIPE, SIG_IGN);
+  sigaction(SIGTERM, &saved_term, NULL); /* not the parent's on_term */
+  sigaction(SIGHUP, &saved_hup, NULL);
+  zp_out_forget(b->report_out); /* the parent's report: not removed here */
   /* SIGTERM, SIGHUP and the like remove the temporary files the worker is
    * writing, then end it (out.h); SIGINT and SIGPIPE stay ignored */
   zp_out_signals();
@@ -1487,6 +1543,8 @@ static void worker(batch *b, int in, int out) {
 /* ---- the parent --------------------------------------------------------- */
 
 static volatile sig_atomic_t n_int, got_term;
+/* saved_int, saved_term, saved_hup (above): the parent's actions before
+ * run_workers (out.h's), restored after it and in each worker */
 
 static void on_int(int sig) { n_int++; }
 static void on_term(int sig) { got_term = 1; }
@@ -1609,10 +1667,10 @@ static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
   b->prep = ntodo / nw >= PREP_MIN_REPORTS;
   struct sigaction sa = {0};
   sa.sa_handler = on_int;
-  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGINT, &sa, &saved_int);
   sa.sa_handler = on_term;
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
+  sigaction(SIGTERM, &sa, &saved_term);
+  sigaction(SIGHUP, &sa, &saved_hup);
   signal(SIGPIPE, SIG_IGN);
   int started = 0;
   for (int i = 0; i < nw && spawn(b, w, i, nw); i++)
@@ -1737,7 +1795,9 @@ static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
     }
   }
   free(w);
-  signal(SIGINT, SIG_DFL);
+  sigaction(SIGINT, &saved_int, NULL); /* out.h's again */
+  sigaction(SIGTERM, &saved_term, NULL);
+  sigaction(SIGHUP, &saved_hup, NULL);
   for (int i = next; i < ntodo; i++)
     b->jobs[todo[i]].st = ST_INTERRUPTED;
   return !stopping && started > 0;
@@ -1745,10 +1805,7 @@ static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
 
 /* Writes --report's JSON lines atomically (out.h); false with an error in
  * d. */
-static bool write_report(batch *b, zp_diag *d) {
-  zp_out *o = zp_out_open(b->report, "report", d);
-  if (!o)
-    return false;
+static bool write_report(batch *b, zp_out *o, zp_diag *d) {
   FILE *f = zp_out_stream(o);
   for (int i = 0; i < b->njobs; i++) {
     const job *j = &b->jobs[i];
@@ -1948,8 +2005,14 @@ int zp_batch_main(int argc, char **argv) {
       b.output_dir = optarg;
       break;
     case 'f':
-      if (b.nfonts < 16)
-        b.fonts[b.nfonts++] = optarg;
+      if (b.nfonts == 16) {
+        fprintf(stderr,
+                "zpgen batch: --fonts %s: at most 16 --fonts "
+                "directories\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+      b.fonts[b.nfonts++] = optarg;
       break;
     case 's':
       b.strict = true;
@@ -1992,6 +2055,17 @@ int zp_batch_main(int argc, char **argv) {
   b.d = zp_diag_new(stderr);
   if (!b.d)
     return EXIT_IO;
+  /* a signal that ends the parent removes the report's temporary file */
+  zp_out_signals();
+  /* the report is opened first: a report that cannot be written fails now,
+   * not after the whole batch */
+  zp_out *report = NULL;
+  if (b.report && !b.dry_run &&
+      !(report = zp_out_open(b.report, "report", b.d))) {
+    zp_diag_free(b.d);
+    return EXIT_IO;
+  }
+  b.report_out = report;
   double t0 = now_s();
   int rc = EXIT_OK;
   if (!load_manifest(&b)) {
@@ -2068,8 +2142,8 @@ int zp_batch_main(int argc, char **argv) {
     fprintf(stderr,
             " (%.1f reports/s; per report median %ld ms, p95 %ld ms; %lld "
             "bytes written; peak memory per worker %ld KiB)",
-            nren / el, ms[nren / 2], ms[(nren * 95 + 99) / 100 - 1], bytes,
-            ru.ru_maxrss);
+            el > 0 ? nren / el : 0.0, ms[nren / 2],
+            ms[(nren * 95 + 99) / 100 - 1], bytes, ru.ru_maxrss);
   fputc('\n', stderr);
   free(ms);
   for (int i = 0; i < b.njobs; i++)
@@ -2078,13 +2152,15 @@ int zp_batch_main(int argc, char **argv) {
       fprintf(stderr, "  failed %s: %s\n", b.jobs[i].id,
               first_error(b.jobs[i].diag, err, sizeof err));
     }
-  if (b.report) {
+  if (report) {
     zp_diag *rd = zp_diag_new(stderr);
-    if (!rd || !write_report(&b, rd))
+    if (!rd || !write_report(&b, report, rd))
       rc = EXIT_IO;
+    report = NULL; /* committed or removed */
     zp_diag_free(rd);
   }
 done:
+  zp_out_abort(report); /* a batch that stopped early writes no report */
   for (int i = 0; i < b.njobs; i++) {
     job *j = &b.jobs[i];
     free(j->id);

@@ -487,6 +487,15 @@ bool zp_out_commit(zp_out *o, zp_diag *d) {
   return ok;
 }
 
+void zp_out_forget(zp_out *o) {
+  if (!o || !o->temp)
+    return;
+  sigset_t old;
+  block(&old);
+  deregister(o);
+  unblock(&old);
+}
+
 void zp_out_abort(zp_out *o) {
   if (!o)
     return;

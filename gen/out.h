@@ -72,6 +72,13 @@ bool zp_out_commit(zp_out *o, zp_diag *d);
  * o.  o may be NULL. */
 void zp_out_abort(zp_out *o);
 
+/* In a forked child, for a handle its parent opened: takes o's temporary
+ * file out of this process's registry, so that a signal ending the child
+ * does not remove the file the parent is still writing.  o stays the
+ * parent's: the child neither writes, commits nor frees it.  o may be
+ * NULL. */
+void zp_out_forget(zp_out *o);
+
 /* Removes the leftover temporary files of the targets of the n paths
  * whose process is gone (no such PID, or a zombie: killed and not yet
  * reaped), as zp_out_open does for its own target: for a writer of many

@@ -164,6 +164,22 @@ check "the sweep leaves another output's leftovers" '[ -e sw/.other.pdf.zpgen-tm
 kill $zparent 2>/dev/null
 wait $zparent 2>/dev/null
 
+# smaller ones: --report in a missing directory fails first; a CSV BOM;
+# invalid UTF-8 in a CSV field; a 17th --fonts
+$ZPGEN batch m.jsonl --force --report nodir/x.jsonl >/dev/null 2>nodir.err
+check "--report in a missing directory: exit 3 before any work" \
+  '[ $? -eq 3 ] && grep -q "nodir/x.jsonl: error: cannot write the report" nodir.err && ! grep -q "reports:" nodir.err'
+{ printf '\357\273\277'; cat m.csv; } >bom.csv
+$ZPGEN batch bom.csv --dry-run >bom.out 2>bom.err
+check "a CSV manifest with a byte-order mark" '[ $? -eq 0 ] && grep -q "^0 to render, 6 unchanged" bom.out'
+{ echo "id,template,data,output"; printf 'r1\377,%s,data/own-1.json,out/u.pdf\n' "$TPL"; } >u8.csv
+$ZPGEN batch u8.csv --dry-run >/dev/null 2>u8.err
+check "invalid UTF-8 in a CSV field: exit 1 at its line" '[ $? -eq 1 ] && grep -q "u8.csv:2: error: field 1 (id) is not valid UTF-8" u8.err'
+set -- ; for i in $(seq 1 17); do set -- "$@" --fonts .; done
+$ZPGEN batch m.jsonl --dry-run "$@" >/dev/null 2>f17.err
+check "a 17th --fonts: exit 2" '[ $? -eq 2 ] && grep -q "at most 16 --fonts" f17.err'
+set --
+
 # FIFOs and directories among the inputs: errors naming the file, exit 3,
 # never a hang (each run is bounded by timeout)
 mkfifo fifo.jsonl fifo.xml fifo.json
@@ -315,8 +331,23 @@ check "SIGINT: it stopped handing out work" '[ $rc -eq 0 ] || grep -q "not done 
 check "SIGINT: the report lists the reports not done" '[ $rc -eq 0 ] || grep -q "\"status\":\"interrupted\"" int.jsonl'
 check "SIGINT: no partial PDF, no temporary file" \
   '! ls -A big | grep -q zpgen-tmp && for f in big/*.pdf; do [ -e "$f" ] || continue; pdfinfo "$f" >/dev/null 2>&1 || exit 1; done'
+check "SIGINT: the report written, no report temporary file left" '[ -s int.jsonl ] && ! ls -A | grep -q "int.jsonl.zpgen-tmp"'
 check "SIGINT: every PDF written has its record" \
   'for f in big/*.pdf; do [ -e "$f" ] || continue; [ -s "$f.zpgen" ] || exit 1; done'
+
+# two SIGINTs: the running reports aborted (their workers end on SIGTERM),
+# the parent's report still written
+rm -rf big && mkdir big
+setsid $ZPGEN batch big.jsonl --jobs 2 --quiet --report int2.jsonl >/dev/null 2>int2.err &
+pid=$!
+wait_for 5
+kill -INT $pid 2>/dev/null
+sleep 0.05
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+check "two SIGINTs: exit 3 (or 0), the report written, no temporary file" \
+  '{ [ $rc -eq 3 ] || [ $rc -eq 0 ]; } && [ -s int2.jsonl ] && ! ls -A . big | grep -q zpgen-tmp'
 
 # a worker killed (as by the OOM killer): its report fails, a new worker
 # takes the rest
