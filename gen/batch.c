@@ -876,11 +876,13 @@ static void report_clash(batch *b, const fent *w, const fent *o) {
     b->usage_error = true;
     return;
   }
-  zp_error(b->d, ((zp_loc){b->manifest, w->line, 0}),
-           "%s \"%s\" is also %s; a report may not write over an input or "
-           "another report's files",
-           fent_phrase(w, false, wb, sizeof wb), w->path,
-           fent_phrase(o, true, ob, sizeof ob));
+  zp_error(
+      b->d, ((zp_loc){b->manifest, w->line, 0}),
+      "%s \"%s\" is also %s%s%s%s; a report may not write over an input "
+      "or another report's files",
+      fent_phrase(w, false, wb, sizeof wb), w->path,
+      fent_phrase(o, true, ob, sizeof ob), o->kind == F_INCLUDE ? " (\"" : "",
+      o->kind == F_INCLUDE ? o->path : "", o->kind == F_INCLUDE ? "\")" : "");
 }
 
 static void fent_add(fent **v, size_t *n, size_t *cap, const char *path,
