@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "file.h"
 #include "font.h"
 #include "json.h"
 #include "out.h"
@@ -50,6 +51,8 @@
 
 #define MAX_DATA 16
 #define SIDECAR ".zpgen"
+#define MAX_MANIFEST ((size_t)64 << 20) /* bytes */
+#define MAX_RECORD ((size_t)1 << 20)
 #define PREP_MIN_REPORTS 24 /* per worker, to keep subsetting preparations */
 
 static const char usage[] =
@@ -160,6 +163,11 @@ typedef struct batch {
   long shard_i, shard_n;
   char date[32];
   const char *datep;
+  zp_out *report_out;   /* --report's file, opened first (the parent's) */
+  bool io_error;        /* the manifest could not be read: exit 3 */
+  bool usage_error;     /* --report names an input or an output: exit 2 */
+  struct fent *written; /* every output, record and the report, by key */
+  size_t nwritten;
   zp_diag *d;
 } batch;
 
@@ -211,47 +219,11 @@ static char *resolve_path(const batch *b, const char *p) {
   return xprintf("%s/%s", b->base, p);
 }
 
-/* Reads a whole file (malloc'd, NUL-terminated); NULL with errno. */
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  size_t cap = 65536, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t k = fread(buf + n, 1, cap - n - 1, f);
-    n += k;
-    if (k == 0)
-      break;
-    if (n + 1 == cap) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  int err = ferror(f) ? EIO : 0;
-  fclose(f);
-  if (buf && err) {
-    free(buf);
-    errno = err;
-    return NULL;
-  }
-  if (buf) {
-    buf[n] = 0;
-    if (len)
-      *len = n;
-  }
-  return buf;
-}
-
-/* A file's SHA-256 in hex; false with errno when it cannot be read. */
+/* A file's SHA-256 in hex; false with errno when it cannot be read (EINVAL
+ * for a file that is not regular: a FIFO, a device or a directory is never
+ * opened for reading, file.h). */
 static bool hash_file(const char *path, char hex[65], long long *size) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = zp_file_open(path, NULL, (zp_loc){0}, NULL);
   if (fd < 0)
     return false;
   zp_sha256 c;
@@ -259,7 +231,11 @@ static bool hash_file(const char *path, char hex[65], long long *size) {
   unsigned char buf[65536], dig[32];
   long long total = 0;
   ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) {
+  while ((n = read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
     zp_sha256_update(&c, buf, (size_t)n);
     total += n;
   }
@@ -279,17 +255,43 @@ static bool hash_file(const char *path, char hex[65], long long *size) {
  * once for all its readers). */
 typedef struct hashed {
   char *path;
+  char *real; /* its canonical path (realpath; out.h's when it is missing) */
   char hex[65];
-  int err; /* 0, or the errno of reading it */
+  int err;     /* 0, or the errno of reading it */
+  bool hashed; /* hex and err are set */
 } hashed;
 
 static hashed *hashes;
 static size_t nhashes, caphashes;
+/* an open-addressing table of indices into hashes + 1 (0: empty), of
+ * nslots (a power of two, at least twice nhashes) */
+static size_t *slots, nslots;
 
-static const hashed *file_hash(const char *path) {
-  for (size_t i = 0; i < nhashes; i++)
-    if (strcmp(hashes[i].path, path) == 0)
-      return &hashes[i];
+static uint64_t fnv1a(const char *s);
+
+/* The entry of path, made (with its canonical path) on first use. */
+static hashed *file_entry(const char *path) {
+  if (nslots < 2 * (nhashes + 1)) { /* grow and rehash */
+    size_t ns = nslots ? nslots * 2 : 256;
+    size_t *t = calloc(ns, sizeof *t);
+    if (!t) {
+      fputs("zpgen batch: out of memory\n", stderr);
+      exit(EXIT_IO);
+    }
+    for (size_t i = 0; i < nhashes; i++) {
+      size_t k = (size_t)fnv1a(hashes[i].path) & (ns - 1);
+      while (t[k])
+        k = (k + 1) & (ns - 1);
+      t[k] = i + 1;
+    }
+    free(slots);
+    slots = t;
+    nslots = ns;
+  }
+  size_t k = (size_t)fnv1a(path) & (nslots - 1);
+  for (; slots[k]; k = (k + 1) & (nslots - 1))
+    if (strcmp(hashes[slots[k] - 1].path, path) == 0)
+      return &hashes[slots[k] - 1];
   if (nhashes == caphashes) {
     caphashes = caphashes ? caphashes * 2 : 64;
     hashes = realloc(hashes, caphashes * sizeof *hashes);
@@ -298,14 +300,27 @@ static const hashed *file_hash(const char *path) {
       exit(EXIT_IO);
     }
   }
+  slots[k] = nhashes + 1;
   hashed *h = &hashes[nhashes++];
+  memset(h, 0, sizeof *h);
   h->path = xstrdup(path);
-  struct stat st;
-  h->err = 0;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    h->err = EISDIR;
-  else if (!hash_file(path, h->hex, NULL))
-    h->err = errno ? errno : EIO;
+  h->real = realpath(path, NULL);
+  if (!h->real)
+    h->real = zp_out_canonical(path);
+  if (!h->real)
+    h->real = xstrdup(path);
+  return h;
+}
+
+/* path's entry with its SHA-256, read once. */
+static const hashed *file_hash(const char *path) {
+  hashed *h = file_entry(path);
+  if (!h->hashed) {
+    h->hashed = true;
+    h->err = 0;
+    if (!hash_file(path, h->hex, NULL))
+      h->err = errno ? errno : EIO;
+  }
   return h;
 }
 
@@ -337,14 +352,22 @@ typedef struct sidecar {
   char *inputs; /* malloc'd */
 } sidecar;
 
-static bool sidecar_read(const char *out, sidecar *sc) {
+/* Reads out's record into sc.  Returns 1 when it was read, 0 when there is
+ * none (or it is not a record: the report is rendered again), -1 when it
+ * cannot be read (not a regular file, larger than MAX_RECORD, a read
+ * error): reported to d. */
+static int sidecar_read(const char *out, sidecar *sc, zp_diag *d) {
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s" SIDECAR, out);
   memset(sc, 0, sizeof *sc);
-  char *text = slurp(path, NULL);
-  if (!text)
-    return false;
-  bool ok = false;
+  struct stat st;
+  if (stat(path, &st) != 0 && errno == ENOENT)
+    return 0;
+  char *text;
+  size_t len;
+  if (!zp_file_read(path, "record", (zp_loc){0}, MAX_RECORD, &text, &len, d))
+    return -1;
+  int ok = 0;
   char *line2 = strchr(text, '\n');
   if (strncmp(text, "zpgen-state 1\n", 14) != 0 || !line2)
     goto done;
@@ -358,7 +381,7 @@ static bool sidecar_read(const char *out, sidecar *sc) {
   if (!p)
     goto done;
   sc->inputs = xstrdup(p + 1);
-  ok = true;
+  ok = 1;
 done:
   free(text);
   return ok;
@@ -572,6 +595,32 @@ static int csv_record(const char **p, int *line, char **fields, int max) {
   return n;
 }
 
+/* Is s valid UTF-8 (no overlong form, no surrogate, at most U+10FFFF)? */
+static bool utf8_valid(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    unsigned c = *p;
+    int n = c < 0x80                 ? 0
+            : c >= 0xC2 && c <= 0xDF ? 1
+            : (c & 0xF0) == 0xE0     ? 2
+            : c >= 0xF0 && c <= 0xF4 ? 3
+                                     : -1;
+    if (n < 0)
+      return false;
+    unsigned cp = n == 0 ? c : c & (0x3F >> n);
+    for (int i = 1; i <= n; i++) {
+      if ((p[i] & 0xC0) != 0x80)
+        return false;
+      cp = cp << 6 | (p[i] & 0x3F);
+    }
+    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;
+    p += n + 1;
+  }
+  return true;
+}
+
 static bool parse_csv(batch *b, const char *text) {
   const char *p = text;
   int line = 1;
@@ -637,6 +686,24 @@ static bool parse_csv(batch *b, const char *text) {
       ok = false;
       if (n < 0)
         break;
+      continue;
+    }
+    bool valid = true;
+    for (int i = 0; i < n && valid; i++)
+      if (!utf8_valid(f[i])) {
+        zp_error(b->d, ((zp_loc){b->manifest, start, 0}),
+                 "field %d (%s) is not valid UTF-8; expected UTF-8 text", i + 1,
+                 i == col[0]   ? "id"
+                 : i == col[1] ? "template"
+                 : i == col[2] ? "data"
+                 : i == col[3] ? "output"
+                               : "?");
+        valid = false;
+      }
+    if (!valid) {
+      for (int i = 0; i < n; i++)
+        free(f[i]);
+      ok = false;
       continue;
     }
     job *j = new_job(b, start);
@@ -723,6 +790,213 @@ static int cmp_idx_out(const void *a, const void *b, void *ctx) {
   return strcmp(jobs[*(const int *)a].out, jobs[*(const int *)b].out);
 }
 
+/* ---- outputs that would overwrite inputs -------------------------------- */
+
+/* The files a batch reads and writes, compared by identity (written kinds
+ * first). */
+typedef enum {
+  F_OUTPUT,
+  F_RECORD,
+  F_REPORT,
+  F_MANIFEST,
+  F_TEMPLATE,
+  F_DATA,
+  F_INCLUDE
+} fkind;
+#define F_WRITTEN(k) ((k) <= F_REPORT)
+
+typedef struct fent {
+  char *key;  /* the file's identity (file_key), malloc'd */
+  char *path; /* as the manifest gives it (resolved), malloc'd */
+  int kind, line;
+} fent;
+
+/* The identity of path: "i DEV INO" when it exists (a hard link or a
+ * symbolic link to it is the same file), else "p " and the canonical path
+ * of its final target (out.h), else "p " and path itself (its directory
+ * does not exist: writing it will fail). */
+static char *file_key(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0)
+    return xprintf("i %llu %llu", (unsigned long long)st.st_dev,
+                   (unsigned long long)st.st_ino);
+  char *c = zp_out_canonical(path);
+  char *k = xprintf("p %s", c ? c : path);
+  free(c);
+  return k;
+}
+
+static int cmp_fent_path(const void *a, const void *b) {
+  return strcmp(((const fent *)a)->path, ((const fent *)b)->path);
+}
+
+static int cmp_fent_key(const void *a, const void *b) {
+  const fent *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  if (c)
+    return c;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  return x->kind - y->kind;
+}
+
+/* "the output", "a data file of line 3": what e is, in buf.  with_line:
+ * name its line (it is not the message's own). */
+static const char *fent_phrase(const fent *e, bool with_line, char *buf,
+                               size_t size) {
+  static const char *const what[] = {"the output",
+                                     "the record",
+                                     "the --report file",
+                                     "the manifest",
+                                     "the template",
+                                     "a data file",
+                                     "a file the template includes"};
+  if (e->kind == F_REPORT || e->kind == F_MANIFEST || !with_line ||
+      e->line <= 0)
+    snprintf(buf, size, "%s", what[e->kind]);
+  else
+    snprintf(buf, size, "%s of line %d", what[e->kind], e->line);
+  if (e->kind == F_RECORD && (!with_line || e->line <= 0))
+    snprintf(buf, size, "the output's record");
+  else if (e->kind == F_RECORD)
+    snprintf(buf, size, "the record of line %d's output", e->line);
+  return buf;
+}
+
+/* Reports that written file w is also file o (an input, or another written
+ * file); --report is a usage error. */
+static void report_clash(batch *b, const fent *w, const fent *o) {
+  char wb[128], ob[128];
+  if (w->kind == F_REPORT || o->kind == F_REPORT) {
+    const fent *x = w->kind == F_REPORT ? o : w;
+    fprintf(stderr,
+            "zpgen batch: --report \"%s\" names %s (\"%s\"); give the "
+            "report a file of its own\n",
+            b->report, fent_phrase(x, true, ob, sizeof ob), x->path);
+    b->usage_error = true;
+    return;
+  }
+  zp_error(
+      b->d, ((zp_loc){b->manifest, w->line, 0}),
+      "%s \"%s\" is also %s%s%s%s; a report may not write over an input "
+      "or another report's files",
+      fent_phrase(w, false, wb, sizeof wb), w->path,
+      fent_phrase(o, true, ob, sizeof ob), o->kind == F_INCLUDE ? " (\"" : "",
+      o->kind == F_INCLUDE ? o->path : "", o->kind == F_INCLUDE ? "\")" : "");
+}
+
+static void fent_add(fent **v, size_t *n, size_t *cap, const char *path,
+                     int kind, int line) {
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 256;
+    *v = realloc(*v, *cap * sizeof **v);
+    if (!*v) {
+      fputs("zpgen batch: out of memory\n", stderr);
+      exit(EXIT_IO);
+    }
+  }
+  (*v)[(*n)++] = (fent){NULL, xstrdup(path), kind, line};
+}
+
+/* No output, record or --report may be an input (the manifest, a template,
+ * a data file) or another report's output or record, compared by identity
+ * (after symbolic links, ".", "..", "//", hard links): O(n log n).  Keeps
+ * the written files in b->written for check_includes.  False with the
+ * errors reported. */
+static bool check_clashes(batch *b) {
+  fent *v = NULL;
+  size_t n = 0, cap = 0;
+  for (int i = 0; i < b->njobs; i++) {
+    const job *j = &b->jobs[i];
+    fent_add(&v, &n, &cap, j->out, F_OUTPUT, j->line);
+    char *rec = xprintf("%s" SIDECAR, j->out);
+    fent_add(&v, &n, &cap, rec, F_RECORD, j->line);
+    free(rec);
+    fent_add(&v, &n, &cap, j->tpl_path, F_TEMPLATE, j->line);
+    for (int k = 0; k < j->ndata; k++)
+      fent_add(&v, &n, &cap, j->data[k], F_DATA, j->line);
+  }
+  fent_add(&v, &n, &cap, b->manifest, F_MANIFEST, 0);
+  if (b->report)
+    fent_add(&v, &n, &cap, b->report, F_REPORT, 0);
+  /* each distinct path looked up once (a shared data file, a template) */
+  qsort(v, n, sizeof *v, cmp_fent_path);
+  for (size_t i = 0; i < n; i++)
+    v[i].key = i > 0 && strcmp(v[i].path, v[i - 1].path) == 0
+                   ? xstrdup(v[i - 1].key)
+                   : file_key(v[i].path);
+  qsort(v, n, sizeof *v, cmp_fent_key);
+  bool ok = true;
+  for (size_t s = 0; s < n;) {
+    size_t e = s + 1;
+    while (e < n && strcmp(v[e].key, v[s].key) == 0)
+      e++;
+    /* v[s] is the first (by line); every written file of the run that is
+     * not v[s] itself is reported once, as is v[s] when it is written */
+    bool first_done = false;
+    for (size_t i = s + 1; i < e; i++) {
+      const fent *x = &v[s], *y = &v[i];
+      if (!F_WRITTEN(x->kind) && !F_WRITTEN(y->kind))
+        continue;
+      if (F_WRITTEN(y->kind))
+        report_clash(b, y, x);
+      else if (!first_done) {
+        report_clash(b, x, y);
+        first_done = true;
+      } else
+        continue;
+      ok = false;
+    }
+    s = e;
+  }
+  /* keep the written files, by key */
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (F_WRITTEN(v[i].kind))
+      v[k++] = v[i];
+    else {
+      free(v[i].key);
+      free(v[i].path);
+    }
+  }
+  b->written = v;
+  b->nwritten = k;
+  return ok;
+}
+
+static int cmp_fent_only_key(const void *a, const void *b) {
+  return strcmp(((const fent *)a)->key, ((const fent *)b)->key);
+}
+
+/* No output, record or --report may be a file a template includes (known
+ * once the templates are loaded: this shard's).  False with the errors
+ * reported. */
+static bool check_includes(batch *b) {
+  bool ok = true;
+  for (int i = 0; i < b->ntpls; i++) {
+    const zp_template *t = b->tpls[i].t;
+    for (int n = 1; t && n < t->nfiles; n++) {
+      char *key = file_key(t->files[n]);
+      fent probe = {key, NULL, 0, 0};
+      const fent *w = bsearch(&probe, b->written, b->nwritten, sizeof probe,
+                              cmp_fent_only_key);
+      if (w) {
+        char *path = xprintf("%s", t->files[n]);
+        fent inc = {key, path, F_INCLUDE, 0};
+        /* every written file with this key (sorted: around w) */
+        while (w > b->written && strcmp(w[-1].key, key) == 0)
+          w--;
+        for (; w < b->written + b->nwritten && strcmp(w->key, key) == 0; w++)
+          report_clash(b, w, &inc);
+        free(path);
+        ok = false;
+      }
+      free(key);
+    }
+  }
+  return ok;
+}
+
 /* Reads the manifest into b->jobs: every field checked, paths resolved,
  * ids and outputs unique; then keeps this shard's reports. */
 static bool load_manifest(batch *b) {
@@ -730,6 +1004,7 @@ static bool load_manifest(batch *b) {
   if (stat(b->manifest, &st) != 0) {
     zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
              "cannot read the manifest: %s", strerror(errno));
+    b->io_error = true;
     return false;
   }
   bool ok = true;
@@ -744,11 +1019,17 @@ static bool load_manifest(batch *b) {
     if (slash)
       b->base = xprintf("%.*s", (int)(slash - b->manifest), b->manifest);
     size_t len;
-    char *text = slurp(b->manifest, &len);
-    if (!text) {
-      zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
-               "cannot read the manifest: %s", strerror(errno));
+    char *text;
+    if (!zp_file_read(b->manifest, "manifest", (zp_loc){0}, MAX_MANIFEST, &text,
+                      &len, b->d)) {
+      b->io_error = true;
       return false;
+    }
+    /* a byte-order mark (as spreadsheets write in front of a CSV file) is
+     * not part of the first line */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+      memmove(text, text + 3, len - 2);
+      len -= 3;
     }
     if (strlen(text) != len) {
       zp_error(b->d, ((zp_loc){b->manifest, 0, 0}),
@@ -833,6 +1114,9 @@ static bool load_manifest(batch *b) {
     }
   }
   free(idx);
+  /* and by identity: no report writes over an input or another's file */
+  if (ok)
+    ok = check_clashes(b);
   if (!ok)
     return false;
   /* this shard's slice */
@@ -903,12 +1187,8 @@ static void load_templates(batch *b) {
     zp_diag *d = zp_diag_new(mem);
     zp_diag_set_strict(d, b->strict);
     t->rc = ZP_RENDER_OK;
-    struct stat st;
-    int found = stat(t->path, &st);
-    if (found != 0 || S_ISDIR(st.st_mode)) {
-      zp_error(d, ((zp_loc){t->path, 0, 0}), "cannot read the template: %s",
-               found != 0 ? strerror(errno) : "it is a directory");
-      t->rc = ZP_RENDER_IO;
+    if (!zp_render_readable(t->path, "template", d)) {
+      t->rc = ZP_RENDER_IO; /* as zpgen render: missing, a FIFO, ... */
     } else if (!(t->t = zp_tmpl_load(t->path, d))) {
       t->rc = ZP_RENDER_INPUT;
     } else {
@@ -939,7 +1219,7 @@ static void load_templates(batch *b) {
     FILE *f = open_memstream(&lines, &ll);
     for (int n = 0; n < t->t->nfiles; n++) {
       const hashed *h = file_hash(t->t->files[n]);
-      fprintf(f, "input template %s %s\n", t->t->files[n],
+      fprintf(f, "input template %s %s\n", h->real,
               h->err ? "unreadable" : h->hex);
     }
     for (int n = 0; n < zp_font_face_count(t->fs); n++) {
@@ -950,7 +1230,8 @@ static void load_templates(batch *b) {
         size = (long long)fst.st_size;
         mt = (long long)fst.st_mtim.tv_sec * 1000000000LL + fst.st_mtim.tv_nsec;
       }
-      fprintf(f, "input font %s#%d %lld.%lld\n", fi->file, fi->index, size, mt);
+      fprintf(f, "input font %s#%d %lld.%lld\n", file_entry(fi->file)->real,
+              fi->index, size, mt);
     }
     fclose(f);
     t->inputs = lines;
@@ -1031,8 +1312,7 @@ static void plan(batch *b) {
     for (int k = 0; k < j->ndata; k++) {
       const hashed *h = file_hash(j->data[k]);
       unreadable |= h->err != 0;
-      fprintf(f, "input data %s %s\n", j->data[k],
-              h->err ? "unreadable" : h->hex);
+      fprintf(f, "input data %s %s\n", h->real, h->err ? "unreadable" : h->hex);
     }
     fclose(f);
     j->inputs = lines;
@@ -1041,12 +1321,6 @@ static void plan(batch *b) {
     zp_sha256_init(&c);
     zp_sha256_update(&c, lines, ll);
     zp_sha256_final(&c, dig, j->fp);
-    /* what a killed run left: the output's and its record's temporary
-     * files, whether or not the report is rendered again */
-    zp_out_sweep(j->out);
-    char rec[PATH_MAX + 16];
-    snprintf(rec, sizeof rec, "%s" SIDECAR, j->out);
-    zp_out_sweep(rec);
     if (b->force) {
       j->why = "--force";
       continue;
@@ -1058,7 +1332,21 @@ static void plan(batch *b) {
     sidecar sc;
     struct stat st;
     bool have_pdf = stat(j->out, &st) == 0 && S_ISREG(st.st_mode);
-    if (!sidecar_read(j->out, &sc)) {
+    char *rtext = NULL;
+    size_t rlen = 0;
+    FILE *rmem = open_memstream(&rtext, &rlen);
+    zp_diag *rd = zp_diag_new(rmem);
+    int got = rd ? sidecar_read(j->out, &sc, rd) : -1;
+    zp_diag_free(rd);
+    fclose(rmem);
+    if (got < 0) { /* a FIFO, a device, too large, a read error */
+      j->st = ST_FAILED;
+      j->rc = ZP_RENDER_IO;
+      j->diag = rtext;
+      continue;
+    }
+    free(rtext);
+    if (got == 0) {
       j->why = have_pdf ? "no record of its inputs" : "new";
       continue;
     }
@@ -1074,6 +1362,22 @@ static void plan(batch *b) {
       j->st = ST_SKIPPED;
     free(sc.inputs);
   }
+}
+
+/* Removes what a killed run left: every output's and record's temporary
+ * files whose process is gone, whether or not the report is rendered
+ * again; each output directory read once (out.h).  Not in --dry-run. */
+static void sweep(batch *b) {
+  char **paths = xcalloc((size_t)b->njobs * 2, sizeof *paths);
+  size_t n = 0;
+  for (int i = 0; i < b->njobs; i++) {
+    paths[n++] = xstrdup(b->jobs[i].out);
+    paths[n++] = xprintf("%s" SIDECAR, b->jobs[i].out);
+  }
+  zp_out_sweep((const char *const *)paths, n);
+  for (size_t i = 0; i < n; i++)
+    free(paths[i]);
+  free(paths);
 }
 
 /* ---- the worker --------------------------------------------------------- */
@@ -1172,6 +1476,14 @@ static void work_one(batch *b, job *j, answer *a, char **text) {
    * vouches for another PDF */
   char sc[PATH_MAX + 16];
   snprintf(sc, sizeof sc, "%s" SIDECAR, j->out);
+  struct stat sst;
+  const char *kind;
+  if (stat(sc, &sst) == 0 && (kind = zp_file_kind(sst.st_mode))) {
+    zp_error(d, ((zp_loc){sc, 0, 0}),
+             "cannot replace the record: it is %s, not a regular file", kind);
+    rc = ZP_RENDER_IO;
+    goto done;
+  }
   if (unlink(sc) != 0 && errno != ENOENT) {
     zp_error(d, ((zp_loc){sc, 0, 0}), "cannot remove the old record: %s",
              strerror(errno));
@@ -1196,12 +1508,18 @@ done:
   a->diag_len = (int32_t)len;
 }
 
+static struct sigaction saved_int, saved_term, saved_hup;
+
 static void worker(batch *b, int in, int out) {
   signal(SIGINT, SIG_IGN); /* the parent decides */
   signal(SIGPIPE, SIG_IGN);
+  sigaction(SIGTERM, &saved_term, NULL); /* not the parent's on_term */
+  sigaction(SIGHUP, &saved_hup, NULL);
+  zp_out_forget(b->report_out); /* the parent's report: not removed here */
   /* SIGTERM, SIGHUP and the like remove the temporary files the worker is
    * writing, then end it (out.h); SIGINT and SIGPIPE stay ignored */
   zp_out_signals();
+  zp_out_set_sweep(false); /* the parent swept every output's directory */
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() == 1)
     _exit(EXIT_IO);
@@ -1227,6 +1545,8 @@ static void worker(batch *b, int in, int out) {
 /* ---- the parent --------------------------------------------------------- */
 
 static volatile sig_atomic_t n_int, got_term;
+/* saved_int, saved_term, saved_hup (above): the parent's actions before
+ * run_workers (out.h's), restored after it and in each worker */
 
 static void on_int(int sig) { n_int++; }
 static void on_term(int sig) { got_term = 1; }
@@ -1349,10 +1669,10 @@ static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
   b->prep = ntodo / nw >= PREP_MIN_REPORTS;
   struct sigaction sa = {0};
   sa.sa_handler = on_int;
-  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGINT, &sa, &saved_int);
   sa.sa_handler = on_term;
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
+  sigaction(SIGTERM, &sa, &saved_term);
+  sigaction(SIGHUP, &sa, &saved_hup);
   signal(SIGPIPE, SIG_IGN);
   int started = 0;
   for (int i = 0; i < nw && spawn(b, w, i, nw); i++)
@@ -1477,7 +1797,9 @@ static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
     }
   }
   free(w);
-  signal(SIGINT, SIG_DFL);
+  sigaction(SIGINT, &saved_int, NULL); /* out.h's again */
+  sigaction(SIGTERM, &saved_term, NULL);
+  sigaction(SIGHUP, &saved_hup, NULL);
   for (int i = next; i < ntodo; i++)
     b->jobs[todo[i]].st = ST_INTERRUPTED;
   return !stopping && started > 0;
@@ -1485,10 +1807,7 @@ static bool run_workers(batch *b, int *todo, int ntodo, progress *pr) {
 
 /* Writes --report's JSON lines atomically (out.h); false with an error in
  * d. */
-static bool write_report(batch *b, zp_diag *d) {
-  zp_out *o = zp_out_open(b->report, "report", d);
-  if (!o)
-    return false;
+static bool write_report(batch *b, zp_out *o, zp_diag *d) {
   FILE *f = zp_out_stream(o);
   for (int i = 0; i < b->njobs; i++) {
     const job *j = &b->jobs[i];
@@ -1543,24 +1862,53 @@ static bool parse_count(const char *s, long *v, long max) {
   return end != s && !*end && !errno && *v >= 1 && *v <= max;
 }
 
+/* A whole number from lo to hi in s (strtol, range and overflow
+ * checked). */
+static bool parse_range(const char *s, long lo, long hi, long *v) {
+  char *end;
+  errno = 0;
+  long x = strtol(s, &end, 10);
+  if (end == s || *end || errno || x < lo || x > hi)
+    return false;
+  *v = x;
+  return true;
+}
+
+/* Reports an environment variable that is not what it should be. */
+static bool bad_env(const char *name, const char *value, const char *want) {
+  fprintf(stderr, "zpgen batch: %s=%s: expected %s\n", name, value ? value : "",
+          want);
+  return false;
+}
+
 /* --shard, else Slurm's array variables, else Kubernetes' index with a
- * count; false with a message when they are inconsistent. */
+ * count; false with a message when they are malformed, out of range (as
+ * --shard: at most 1000000 slices) or inconsistent. */
 static bool default_shard(batch *b, const char *count_opt) {
   const char *id = getenv("SLURM_ARRAY_TASK_ID");
   const char *cnt = getenv("SLURM_ARRAY_TASK_COUNT");
   const char *min = getenv("SLURM_ARRAY_TASK_MIN");
   long i, n, m = 0;
-  if (id && *id && cnt && *cnt) {
-    char *e1, *e2;
-    i = strtol(id, &e1, 10);
-    n = strtol(cnt, &e2, 10);
-    if (min && *min)
-      m = strtol(min, NULL, 10);
-    if (*e1 || *e2 || n < 1 || i - m < 0 || i - m >= n) {
+  if ((id && *id) || (cnt && *cnt)) {
+    if (!id || !*id)
+      return bad_env("SLURM_ARRAY_TASK_ID", "",
+                     "the task's index with SLURM_ARRAY_TASK_COUNT");
+    if (!cnt || !*cnt)
+      return bad_env("SLURM_ARRAY_TASK_COUNT", "",
+                     "the array's task count with SLURM_ARRAY_TASK_ID (a "
+                     "Slurm job array)");
+    if (!parse_range(cnt, 1, 1000000, &n))
+      return bad_env("SLURM_ARRAY_TASK_COUNT", cnt,
+                     "a whole number from 1 to 1000000");
+    if (!parse_range(id, 0, LONG_MAX / 2, &i))
+      return bad_env("SLURM_ARRAY_TASK_ID", id, "a whole number from 0");
+    if (min && *min && !parse_range(min, 0, LONG_MAX / 2, &m))
+      return bad_env("SLURM_ARRAY_TASK_MIN", min, "a whole number from 0");
+    if (i < m || i - m >= n) {
       fprintf(stderr,
               "zpgen batch: SLURM_ARRAY_TASK_ID=%s (minimum %ld) is not a "
               "slice of SLURM_ARRAY_TASK_COUNT=%s; use --array=0-%ld\n",
-              id, m, cnt, n > 0 ? n - 1 : 0);
+              id, m, cnt, n - 1);
       return false;
     }
     b->shard_i = i - m;
@@ -1570,9 +1918,8 @@ static bool default_shard(batch *b, const char *count_opt) {
   const char *k8s = getenv("JOB_COMPLETION_INDEX");
   if (k8s && *k8s) {
     const char *c = count_opt ? count_opt : getenv("ZPGEN_SHARD_COUNT");
-    char *e;
-    i = strtol(k8s, &e, 10);
-    if (!c || !parse_count(c, &n, 1000000) || *e || i < 0 || i >= n) {
+    const char *cname = count_opt ? "--shard-count" : "ZPGEN_SHARD_COUNT";
+    if (!c || !*c) {
       fprintf(stderr,
               "zpgen batch: JOB_COMPLETION_INDEX=%s needs "
               "--shard-count N (or ZPGEN_SHARD_COUNT) above it, the "
@@ -1580,8 +1927,28 @@ static bool default_shard(batch *b, const char *count_opt) {
               k8s);
       return false;
     }
+    if (!parse_range(c, 1, 1000000, &n)) {
+      fprintf(stderr,
+              "zpgen batch: %s %s: expected a whole number from 1 to "
+              "1000000\n",
+              cname, c);
+      return false;
+    }
+    if (!parse_range(k8s, 0, n - 1, &i)) {
+      fprintf(stderr,
+              "zpgen batch: JOB_COMPLETION_INDEX=%s: expected a whole number "
+              "from 0 to %ld (%s %ld)\n",
+              k8s, n - 1, cname, n);
+      return false;
+    }
     b->shard_i = i;
     b->shard_n = n;
+  } else if (count_opt && !parse_range(count_opt, 1, 1000000, &n)) {
+    fprintf(stderr,
+            "zpgen batch: --shard-count %s: expected a whole number "
+            "from 1 to 1000000\n",
+            count_opt);
+    return false;
   }
   return true;
 }
@@ -1640,8 +2007,14 @@ int zp_batch_main(int argc, char **argv) {
       b.output_dir = optarg;
       break;
     case 'f':
-      if (b.nfonts < 16)
-        b.fonts[b.nfonts++] = optarg;
+      if (b.nfonts == 16) {
+        fprintf(stderr,
+                "zpgen batch: --fonts %s: at most 16 --fonts "
+                "directories\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+      b.fonts[b.nfonts++] = optarg;
       break;
     case 's':
       b.strict = true;
@@ -1676,18 +2049,39 @@ int zp_batch_main(int argc, char **argv) {
   } else if (!default_shard(&b, count)) {
     return EXIT_USAGE;
   }
+  if (zp_render_epoch_error()) {
+    fprintf(stderr, "zpgen batch: %s\n", zp_render_epoch_error());
+    return EXIT_USAGE;
+  }
   b.datep = zp_render_epoch_date(b.date, sizeof b.date);
   b.d = zp_diag_new(stderr);
   if (!b.d)
     return EXIT_IO;
+  /* a signal that ends the parent removes the report's temporary file */
+  zp_out_signals();
+  /* the report is opened first: a report that cannot be written fails now,
+   * not after the whole batch */
+  zp_out *report = NULL;
+  if (b.report && !b.dry_run &&
+      !(report = zp_out_open(b.report, "report", b.d))) {
+    zp_diag_free(b.d);
+    return EXIT_IO;
+  }
+  b.report_out = report;
   double t0 = now_s();
   int rc = EXIT_OK;
   if (!load_manifest(&b)) {
-    rc = EXIT_INPUT;
+    rc = b.usage_error ? EXIT_USAGE : b.io_error ? EXIT_IO : EXIT_INPUT;
     goto done;
   }
   load_templates(&b);
+  if (!check_includes(&b)) {
+    rc = b.usage_error ? EXIT_USAGE : EXIT_INPUT;
+    goto done;
+  }
   plan(&b);
+  if (!b.dry_run)
+    sweep(&b);
   int *todo = xcalloc((size_t)b.njobs, sizeof *todo);
   int ntodo = 0, nskip = 0, npre = 0;
   for (int i = 0; i < b.njobs; i++) {
@@ -1750,8 +2144,8 @@ int zp_batch_main(int argc, char **argv) {
     fprintf(stderr,
             " (%.1f reports/s; per report median %ld ms, p95 %ld ms; %lld "
             "bytes written; peak memory per worker %ld KiB)",
-            nren / el, ms[nren / 2], ms[(nren * 95 + 99) / 100 - 1], bytes,
-            ru.ru_maxrss);
+            el > 0 ? nren / el : 0.0, ms[nren / 2],
+            ms[(nren * 95 + 99) / 100 - 1], bytes, ru.ru_maxrss);
   fputc('\n', stderr);
   free(ms);
   for (int i = 0; i < b.njobs; i++)
@@ -1760,13 +2154,15 @@ int zp_batch_main(int argc, char **argv) {
       fprintf(stderr, "  failed %s: %s\n", b.jobs[i].id,
               first_error(b.jobs[i].diag, err, sizeof err));
     }
-  if (b.report) {
+  if (report) {
     zp_diag *rd = zp_diag_new(stderr);
-    if (!rd || !write_report(&b, rd))
+    if (!rd || !write_report(&b, report, rd))
       rc = EXIT_IO;
+    report = NULL; /* committed or removed */
     zp_diag_free(rd);
   }
 done:
+  zp_out_abort(report); /* a batch that stopped early writes no report */
   for (int i = 0; i < b.njobs; i++) {
     job *j = &b.jobs[i];
     free(j->id);
@@ -1787,9 +2183,20 @@ done:
     free(b.tpls[i].inputs);
   }
   free(b.tpls);
-  for (size_t i = 0; i < nhashes; i++)
+  for (size_t i = 0; i < b.nwritten; i++) {
+    free(b.written[i].key);
+    free(b.written[i].path);
+  }
+  free(b.written);
+  for (size_t i = 0; i < nhashes; i++) {
     free(hashes[i].path);
+    free(hashes[i].real);
+  }
   free(hashes);
+  free(slots);
+  hashes = NULL;
+  slots = NULL;
+  nhashes = caphashes = nslots = 0;
   free(b.base);
   if (rc == EXIT_OK && zp_diag_errors(b.d) > 0)
     rc = EXIT_INPUT;

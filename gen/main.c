@@ -599,6 +599,10 @@ int main(int argc, char **argv) {
   if ((cmd->opts & OPT_DATA) && !(cmd->opts & OPT_OUTPUT) &&
       (!o.template_path || !o.ndata))
     return usage_error(cmd, "--template and --data are required");
+  if ((cmd->opts & OPT_OUTPUT) && zp_render_epoch_error()) {
+    fprintf(stderr, "zpgen %s: %s\n", cmd->name, zp_render_epoch_error());
+    return EXIT_USAGE;
+  }
   if (strcmp(cmd->name, "watch") == 0) {
     if (strcmp(o.output, "-") == 0)
       return usage_error(cmd, "--output must be a file");

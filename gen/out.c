@@ -197,9 +197,57 @@ static void temp_prefix(const char *base, char *out, size_t size) {
   snprintf(out, size, ".%.*s" TMP_TAG, n, base);
 }
 
-/* Removes dir's leftovers for base: those of dead processes, or with
- * any_pid those of every other process. */
-static void remove_stale(const char *dir, const char *base, bool any_pid) {
+/* Is process pid gone: no such process, or a zombie (killed, not yet
+ * reaped: a kill -9'd batch worker under an init that does not reap)? */
+static bool pid_gone(long pid) {
+  if (kill((pid_t)pid, 0) != 0)
+    return errno == ESRCH;
+  char path[64], buf[512];
+  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0)
+    return false;
+  buf[n] = 0;
+  /* "PID (COMM) STATE ...": COMM may hold ") ", so the last ')' */
+  const char *paren = strrchr(buf, ')');
+  return paren && paren[1] == ' ' && paren[2] == 'Z';
+}
+
+/* The PID of a temporary file's name: NAME is PREFIX PID "." XXXXXX with
+ * PREFIX ending in TMP_TAG; returns the PID (> 0) and the prefix's length
+ * in *pl, or 0 when name is not a temporary file's. */
+static long temp_pid(const char *name, size_t *pl) {
+  size_t len = strlen(name), tl = strlen(TMP_TAG);
+  if (name[0] != '.' || len < 1 + tl + 1 + 1 + 6 || name[len - 7] != '.')
+    return 0;
+  size_t p = len - 7;
+  while (p > 0 && name[p - 1] >= '0' && name[p - 1] <= '9')
+    p--;
+  if (p == len - 7 || len - 7 - p > 18 || p < 1 + tl ||
+      strncmp(name + p - tl, TMP_TAG, tl) != 0)
+    return 0;
+  long pid = strtol(name + p, NULL, 10);
+  *pl = p;
+  return pid > 0 ? pid : 0;
+}
+
+/* Removes the leftover entry name of dir (its fd) when it is a regular
+ * file of a process that is gone (never this process's own). */
+static void remove_if_stale(DIR *dp, const char *name, long pid) {
+  if (pid == (long)getpid() || !pid_gone(pid))
+    return; /* alive (or not ours to know) */
+  struct stat st;
+  if (fstatat(dirfd(dp), name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      S_ISREG(st.st_mode))
+    unlinkat(dirfd(dp), name, 0);
+}
+
+/* Removes dir's leftovers for base of processes that are gone. */
+static void remove_stale(const char *dir, const char *base) {
   char prefix[MAX_BASE + 32];
   temp_prefix(base, prefix, sizeof prefix);
   size_t pl = strlen(prefix);
@@ -208,23 +256,18 @@ static void remove_stale(const char *dir, const char *base, bool any_pid) {
     return;
   struct dirent *e;
   while ((e = readdir(dp)) != NULL) {
-    if (strncmp(e->d_name, prefix, pl) != 0)
-      continue;
-    char *end;
-    errno = 0;
-    long pid = strtol(e->d_name + pl, &end, 10);
-    if (errno || pid <= 0 || end == e->d_name + pl || *end != '.' ||
-        strlen(end + 1) != 6 || pid == (long)getpid())
-      continue;
-    if (!any_pid && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-      continue; /* alive (or not ours to know) */
-    struct stat st;
-    if (fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-        S_ISREG(st.st_mode))
-      unlinkat(dirfd(dp), e->d_name, 0);
+    size_t l;
+    long pid;
+    if (strncmp(e->d_name, prefix, pl) == 0 &&
+        (pid = temp_pid(e->d_name, &l)) > 0 && l == pl)
+      remove_if_stale(dp, e->d_name, pid);
   }
   closedir(dp);
 }
+
+static bool sweep_on_open = true;
+
+void zp_out_set_sweep(bool on) { sweep_on_open = on; }
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -328,7 +371,8 @@ zp_out *zp_out_open(const char *path, const char *what, zp_diag *d) {
     zp_error(d, loc, "cannot write the %s: it names a directory", what);
     goto done;
   }
-  remove_stale(dir, base, false);
+  if (sweep_on_open)
+    remove_stale(dir, base);
   char prefix[MAX_BASE + 32];
   temp_prefix(base, prefix, sizeof prefix);
   size_t need = strlen(dir) + strlen(prefix) + 40;
@@ -443,6 +487,15 @@ bool zp_out_commit(zp_out *o, zp_diag *d) {
   return ok;
 }
 
+void zp_out_forget(zp_out *o) {
+  if (!o || !o->temp)
+    return;
+  sigset_t old;
+  block(&old);
+  deregister(o);
+  unblock(&old);
+}
+
 void zp_out_abort(zp_out *o) {
   if (!o)
     return;
@@ -484,14 +537,79 @@ static char *canonical(const char *path) {
   return r;
 }
 
-void zp_out_sweep(const char *path) {
-  char *target = resolve_links(path), *dir = NULL, *base = NULL;
-  if (target && split(target, &dir, &base) && *base)
-    remove_stale(dir, base, true);
-  free(target);
-  free(dir);
-  free(base);
+/* One target of zp_out_sweep: its directory and its temporary files'
+ * prefix. */
+typedef struct sweep_key {
+  char *dir, *prefix;
+} sweep_key;
+
+static int cmp_key(const void *a, const void *b) {
+  const sweep_key *x = a, *y = b;
+  int c = strcmp(x->dir, y->dir);
+  return c ? c : strcmp(x->prefix, y->prefix);
 }
+
+static int cmp_prefix(const void *a, const void *b) {
+  return strcmp(((const sweep_key *)a)->prefix, ((const sweep_key *)b)->prefix);
+}
+
+void zp_out_sweep(const char *const *paths, size_t n) {
+  sweep_key *k = calloc(n ? n : 1, sizeof *k);
+  size_t nk = 0;
+  if (!k)
+    return;
+  for (size_t i = 0; i < n; i++) {
+    char *target = resolve_links(paths[i]), *dir = NULL, *base = NULL;
+    if (target && split(target, &dir, &base) && *base) {
+      char prefix[MAX_BASE + 32];
+      temp_prefix(base, prefix, sizeof prefix);
+      char *rd = realpath(dir, NULL); /* "out" and "./out": one scan */
+      k[nk].dir = rd ? rd : xstrdup(dir);
+      k[nk].prefix = xstrdup(prefix);
+      if (k[nk].dir && k[nk].prefix)
+        nk++;
+      else {
+        free(k[nk].dir);
+        free(k[nk].prefix);
+      }
+    }
+    free(target);
+    free(dir);
+    free(base);
+  }
+  qsort(k, nk, sizeof *k, cmp_key);
+  for (size_t g = 0; g < nk;) {
+    size_t end = g + 1;
+    while (end < nk && strcmp(k[end].dir, k[g].dir) == 0)
+      end++;
+    DIR *dp = opendir(k[g].dir);
+    struct dirent *e;
+    while (dp && (e = readdir(dp)) != NULL) {
+      size_t pl;
+      long pid = temp_pid(e->d_name, &pl);
+      if (!pid)
+        continue;
+      char prefix[MAX_BASE + 32];
+      if (pl >= sizeof prefix)
+        continue;
+      memcpy(prefix, e->d_name, pl);
+      prefix[pl] = 0;
+      sweep_key key = {NULL, prefix};
+      if (bsearch(&key, k + g, end - g, sizeof *k, cmp_prefix))
+        remove_if_stale(dp, e->d_name, pid);
+    }
+    if (dp)
+      closedir(dp);
+    g = end;
+  }
+  for (size_t i = 0; i < nk; i++) {
+    free(k[i].dir);
+    free(k[i].prefix);
+  }
+  free(k);
+}
+
+char *zp_out_canonical(const char *path) { return canonical(path); }
 
 bool zp_out_same_file(const char *a, const char *b) {
   bool da = strcmp(a, "-") == 0, db = strcmp(b, "-") == 0;

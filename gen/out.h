@@ -24,7 +24,7 @@
  * why and exits 3.  A target that exists and may not be written (a
  * read-only file) is refused, as a write would be.  A leftover of a process
  * killed outright (kill -9) is removed by the next zpgen writing the same
- * target, once its PID is dead.  The module is not thread-safe.
+ * target, once its PID is gone (or a zombie).  The module is not thread-safe.
  */
 #ifndef ZP_OUT_H
 #define ZP_OUT_H
@@ -72,13 +72,34 @@ bool zp_out_commit(zp_out *o, zp_diag *d);
  * o.  o may be NULL. */
 void zp_out_abort(zp_out *o);
 
-/* Removes every leftover temporary file beside path's target but this
- * process's own, whatever process wrote it (zp_out_open removes only dead
- * processes'): for a writer that owns the target, as a batch owns its
- * outputs (one batch per output at a time), where a killed worker may not
- * have been reaped yet, and for a target not written this time (a report
- * that is up to date). */
-void zp_out_sweep(const char *path);
+/* In a forked child, for a handle its parent opened: takes o's temporary
+ * file out of this process's registry, so that a signal ending the child
+ * does not remove the file the parent is still writing.  o stays the
+ * parent's: the child neither writes, commits nor frees it.  o may be
+ * NULL. */
+void zp_out_forget(zp_out *o);
+
+/* Removes the leftover temporary files of the targets of the n paths
+ * whose process is gone (no such PID, or a zombie: killed and not yet
+ * reaped), as zp_out_open does for its own target: for a writer of many
+ * targets, as a batch, also for a target not written this time (a report
+ * that is up to date).  Each directory is read once, whatever the number
+ * of targets in it: O(n log n) in the number of paths, plus one pass over
+ * each directory's entries. */
+void zp_out_sweep(const char *const *paths, size_t n);
+
+/* Whether zp_out_open removes dead processes' leftovers beside its target
+ * (a scan of the target's directory; on by default).  A batch worker turns
+ * it off: its parent swept every output's directory once with
+ * zp_out_sweep. */
+void zp_out_set_sweep(bool on);
+
+/* The canonical name of path's final target: the end of its chain of
+ * symbolic links, with its directory made absolute by realpath (no ".",
+ * "..", "//" or links) and its base name; also for a name that does not
+ * exist yet.  malloc'd (the caller frees it), or NULL when the directory
+ * does not exist (errno set). */
+char *zp_out_canonical(const char *path);
 
 /* Do a and b name the same file (after their symbolic links, and also
  * when the file does not exist yet)?  "-" is standard output: the same as

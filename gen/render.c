@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -111,15 +112,42 @@ done:
   return rc;
 }
 
-const char *zp_render_epoch_date(char *buf, size_t size) {
+/* The largest SOURCE_DATE_EPOCH: 9999-12-31T23:59:59Z (a PDF date has
+ * four digits for the year). */
+#define MAX_EPOCH 253402300799LL
+
+const char *zp_render_epoch_error(void) {
   const char *e = getenv("SOURCE_DATE_EPOCH");
   if (!e || !*e)
     return NULL;
-  char *end;
-  long long v = strtoll(e, &end, 10);
-  if (*end || v < 0)
+  static char msg[200];
+  const char *p = e;
+  while (*p >= '0' && *p <= '9')
+    p++;
+  if (*p || p - e > 12) {
+    snprintf(msg, sizeof msg,
+             "SOURCE_DATE_EPOCH=\"%.40s%s\": expected a whole number of "
+             "seconds from 0 to %lld",
+             e, strlen(e) > 40 ? "..." : "", MAX_EPOCH);
+    return msg;
+  }
+  errno = 0;
+  long long v = strtoll(e, NULL, 10);
+  if (errno || v > MAX_EPOCH) {
+    snprintf(msg, sizeof msg,
+             "SOURCE_DATE_EPOCH=%s is after the year 9999: expected a whole "
+             "number of seconds from 0 to %lld",
+             e, MAX_EPOCH);
+    return msg;
+  }
+  return NULL;
+}
+
+const char *zp_render_epoch_date(char *buf, size_t size) {
+  const char *e = getenv("SOURCE_DATE_EPOCH");
+  if (!e || !*e || zp_render_epoch_error())
     return NULL;
-  time_t t = (time_t)v;
+  time_t t = (time_t)strtoll(e, NULL, 10);
   struct tm tm;
   if (!gmtime_r(&t, &tm))
     return NULL;

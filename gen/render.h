@@ -89,7 +89,13 @@ void zp_render_font_dirs(const char *const *fonts, int nfonts,
                          const char *template_path, zp_render_dirs *out);
 
 /* YYYY-MM-DD from $SOURCE_DATE_EPOCH into buf (at least 32 bytes), or
- * NULL when it is unset or malformed. */
+ * NULL when it is unset or invalid (see zp_render_epoch_error). */
 const char *zp_render_epoch_date(char *buf, size_t size);
+
+/* NULL when $SOURCE_DATE_EPOCH is unset, empty or a whole number of seconds
+ * from 0 to 253402300799 (9999-12-31); else a message (static) naming it
+ * and what is expected.  render, watch and batch refuse an invalid one
+ * (a usage error) before any work. */
+const char *zp_render_epoch_error(void);
 
 #endif
