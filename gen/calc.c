@@ -17,6 +17,7 @@ typedef struct parser {
   size_t errsize;
   bool failed;
   int depth; /* of nested factors, up to ZP_CALC_MAX_DEPTH */
+  bool dry;  /* only checking: no lookups, no checks of values */
 } parser;
 
 static void fail(parser *ps, const char *fmt, const char *arg) {
@@ -113,6 +114,8 @@ static double call(parser *ps, const char *name, size_t len) {
     ps->p++;
     double out = 0;
     char why[256] = "";
+    if (ps->dry)
+      return 1;
     zp_calc_status st =
         ps->env->lookup(ps->env->ctx, start, plen, true, &out, why, sizeof why);
     if (st != ZP_CALC_OK)
@@ -129,7 +132,7 @@ static double call(parser *ps, const char *name, size_t len) {
       fail(ps, "%s() takes two arguments", fname);
       return 0;
     }
-    if (v[1] < 0 || v[1] > 12 || v[1] != floor(v[1])) {
+    if (!ps->dry && (v[1] < 0 || v[1] > 12 || v[1] != floor(v[1]))) {
       fail(ps, "%s", "round() takes 0 to 12 decimals");
       return 0;
     }
@@ -150,7 +153,7 @@ static double call(parser *ps, const char *name, size_t len) {
       fail(ps, "%s() takes two arguments", fname);
       return 0;
     }
-    if (v[1] == 0) {
+    if (v[1] == 0 && !ps->dry) {
       fail(ps, "%s", "ratio() of a zero denominator");
       return 0;
     }
@@ -165,6 +168,8 @@ static double call(parser *ps, const char *name, size_t len) {
       fail(ps, "%s", "grade() needs <grades> in the template");
       return 0;
     }
+    if (ps->dry)
+      return v[0];
     for (int i = 0; i < ps->env->nbands; i++)
       if (v[0] >= ps->env->bands[i].min - 1e-9) {
         ps->text = ps->env->bands[i].label;
@@ -248,6 +253,8 @@ static double factor_at(parser *ps) {
   }
   double out = 0;
   char why[256] = "";
+  if (ps->dry)
+    return 1;
   if (ps->env->lookup(ps->env->ctx, s, len, false, &out, why, sizeof why) !=
       ZP_CALC_OK)
     fail(ps, "%s", why);
@@ -263,7 +270,7 @@ static double term(parser *ps) {
       return v;
     ps->p++;
     double r = factor(ps);
-    if (op == '/' && r == 0) {
+    if (op == '/' && r == 0 && !ps->dry) {
       fail(ps, "%s", "division by zero");
       return 0;
     }
@@ -284,9 +291,19 @@ static double expr(parser *ps) {
   }
 }
 
+bool zp_calc_check(const char *text, int nbands, char *err, size_t errsize) {
+  zp_calc_env env = {NULL, NULL, NULL, nbands};
+  parser ps = {text, &env, NULL, err, errsize, false, 0, true};
+  expr(&ps);
+  ws(&ps);
+  if (!ps.failed && *ps.p)
+    fail(&ps, "unexpected \"%s\"", ps.p);
+  return !ps.failed;
+}
+
 bool zp_calc_eval(const char *text, const zp_calc_env *env, double *num,
                   const char **label, char *err, size_t errsize) {
-  parser ps = {text, env, NULL, err, errsize, false, 0};
+  parser ps = {text, env, NULL, err, errsize, false, 0, false};
   double v = expr(&ps);
   ws(&ps);
   if (!ps.failed && *ps.p)

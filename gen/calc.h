@@ -48,6 +48,13 @@ typedef struct zp_calc_env {
 bool zp_calc_eval(const char *expr, const zp_calc_env *env, double *num,
                   const char **text, char *err, size_t errsize);
 
+/* Checks expr without data (at template load): its syntax, nesting,
+ * functions and their numbers of arguments, and that grade() has bands
+ * (nbands of them).  True when it is well formed; else the reason in err.
+ * Values are not known, so division by zero and the like are left to
+ * zp_calc_eval. */
+bool zp_calc_check(const char *expr, int nbands, char *err, size_t errsize);
+
 /* x rounded half up to places decimals (via its decimal text). */
 double zp_calc_round(double x, int places);
 

@@ -1,5 +1,5 @@
 /* tmpl.c — see tmpl.h. */
-#include "tmpl.h"
+#include "tmpl-imp.h"
 
 #include <errno.h>
 #include <libxml/parser.h>
@@ -542,7 +542,9 @@ bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
 static bool field_attr(const char *elem, const char *attr) {
   return (strcmp(elem, "section") == 0 && strcmp(attr, "title") == 0) ||
          (strcmp(elem, "table") == 0 && strcmp(attr, "caption") == 0) ||
-         strcmp(elem, "info") == 0;
+         strcmp(elem, "info") == 0 ||
+         (strcmp(elem, "level") == 0 &&
+          (strcmp(attr, "prefix") == 0 || strcmp(attr, "suffix") == 0));
 }
 
 /* Converts an element and its content.  *end is set to the line where the
@@ -785,7 +787,7 @@ zp_template *zp_tmpl_load(const char *path, zp_diag *d) {
     zp_error(d, (zp_loc){"zpgen.rng", 0, 0}, "the built-in schema is broken");
     goto done;
   }
-  if (load_file(&l, l.t->path, (zp_loc){0}, false))
+  if (load_file(&l, l.t->path, (zp_loc){0}, false) && zp_tmpl_compile(l.t, d))
     ret = l.t;
 done:
   if (l.schema_doc)
@@ -814,6 +816,8 @@ const char *zp_tmpl_attr(const zp_tnode *n, const char *name) {
 }
 
 const zp_doc_role *zp_tmpl_roles(const zp_template *t) {
+  if (t->roles)
+    return t->roles;
   int n = 0;
   for (int i = 0; i < t->ntop; i++)
     if (strcmp(t->top[i]->name, "fonts") == 0)
