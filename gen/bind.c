@@ -340,8 +340,8 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
 
 /* One field, parsed by the template loader, into out; errors at the
  * field's own line. */
-static void computed_value(binder *b, const zp_tnode *n, const char *spec,
-                           const char *fmt, const char *arg, sbuf *out);
+static void computed_value(binder *b, const zp_tnode *n, const zp_tfield *f,
+                           sbuf *out);
 
 static void field(binder *b, const zp_tnode *n, const zp_tfield *f, sbuf *out) {
   zp_tnode at = *n;
@@ -349,7 +349,7 @@ static void field(binder *b, const zp_tnode *n, const zp_tfield *f, sbuf *out) {
   if (!spend(b, &at, 1))
     return;
   if (f->expr) {
-    computed_value(b, &at, f->expr, f->fmt, f->arg, out);
+    computed_value(b, &at, f, out);
     return;
   }
   const zp_json *near;
@@ -422,142 +422,64 @@ static const char *attr_text(binder *b, const zp_tnode *n, const zp_tattr *a) {
 
 /* ---- computed values ---- */
 
-/* Sums the numbers that path reaches from cur; [*] runs over arrays. */
-static void sum_walk(const zp_json *cur, const char *p, double *sum, int *count,
-                     bool *bad, long *steps) {
-  if (!cur || --*steps < 0)
-    return;
-  if (*p == '.')
-    p++;
-  if (!*p) {
-    if (cur->type == ZP_JSON_NUMBER) {
-      *sum += cur->number;
-      (*count)++;
-    } else if (cur->type != ZP_JSON_NULL) {
-      *bad = true;
-    }
-    return;
-  }
-  if (p[0] == '[' && p[1] == '*' && p[2] == ']') {
-    if (cur->type != ZP_JSON_ARRAY) {
-      *bad = true;
-      return;
-    }
-    for (const zp_json *e = cur->child; e; e = e->next)
-      sum_walk(e, p + 3, sum, count, bad, steps);
-    return;
-  }
-  if (*p == '[') {
-    char *end;
-    long i = strtol(p + 1, &end, 10);
-    if (*end == ']')
-      sum_walk(zp_json_at(cur, (size_t)i), end + 1, sum, count, bad, steps);
-    return;
-  }
-  size_t seg = strcspn(p, ".[");
-  char key[256];
-  snprintf(key, sizeof key, "%.*s", (int)seg, p);
-  if (cur->type != ZP_JSON_OBJECT && cur->type != ZP_JSON_NULL) {
-    *bad = true; /* a member of something that is not an object */
-    return;
-  }
-  sum_walk(zp_json_get(cur, key), p + seg, sum, count, bad, steps);
-}
-
-static zp_calc_status lookup(void *ctx, const char *path, size_t len, bool many,
-                             double *out, char *err, size_t errsize) {
+/* The variable named by the len bytes of name, innermost first (calc.h's
+ * zp_calc_var). */
+static const zp_json *var_of(void *ctx, const char *name, size_t len) {
   binder *b = ctx;
-  char p[512];
-  if (len >= sizeof p) { /* would be cut short, so read wrong */
-    snprintf(err, errsize, "a data path of more than %zu characters",
-             sizeof p - 1);
-    return ZP_CALC_TYPE;
-  }
-  snprintf(p, sizeof p, "%.*s", (int)len, path);
-  if (many && strstr(p, "[*]")) {
-    /* the first segment: a loop variable or the root */
-    const zp_json *cur = b->data->root;
-    const char *rest = p;
-    size_t seg = strcspn(p, ".[");
-    for (int i = b->nvars - 1; i >= 0; i--)
-      if (strlen(b->vars[i].name) == seg &&
-          strncmp(b->vars[i].name, p, seg) == 0) {
-        cur = b->vars[i].val;
-        rest = p + seg;
-        break;
-      }
-    double sum = 0;
-    int count = 0;
-    bool bad = false;
-    sum_walk(cur, rest, &sum, &count, &bad, &b->steps_left);
-    if (b->steps_left < 0) {
-      snprintf(err, errsize,
-               "the template makes too much work for this data (a sum over "
-               "[*] inside loops over the same data?): the binder's budget "
-               "grows with the data, and is spent here");
-      b->aborted = true; /* reported by the caller */
-      return ZP_CALC_TYPE;
-    }
-    if (bad) {
-      snprintf(err, errsize, "%s reaches values that are not numbers", p);
-      return ZP_CALC_TYPE;
-    }
-    if (count == 0) {
-      snprintf(err, errsize, "%s reaches no numbers in the data", p);
-      return ZP_CALC_MISSING;
-    }
-    *out = sum;
-    return ZP_CALC_OK;
-  }
-  const zp_json *near;
-  char missing[256];
-  const zp_json *v = resolve(b, p, &near, missing, sizeof missing);
-  if (!v || v->type == ZP_JSON_NULL) {
-    char jp[256];
-    zp_json_path(near, jp, sizeof jp);
-    snprintf(err, errsize, "the data has no %s (%s:%d:%d: %s has no \"%s\")", p,
-             zp_json_file(b->data, near), near->line, near->col, jp,
-             v ? "value" : missing);
-    return ZP_CALC_MISSING;
-  }
-  if (v->type != ZP_JSON_NUMBER) {
-    snprintf(err, errsize, "%s (%s:%d:%d) is not a number", p,
-             zp_json_file(b->data, v), v->line, v->col);
-    return ZP_CALC_TYPE;
-  }
-  *out = v->number;
-  return ZP_CALC_OK;
+  for (int i = b->nvars - 1; i >= 0; i--)
+    if (strlen(b->vars[i].name) == len &&
+        strncmp(b->vars[i].name, name, len) == 0)
+      return b->vars[i].val;
+  return NULL;
 }
 
-/* Evaluates an expression at template node n; false after an error. */
-static bool calc(binder *b, const zp_tnode *n, const char *expr, double *num,
-                 const char **text) {
-  zp_calc_env env = {lookup, b, b->t->bands, b->t->nbands};
+/* Evaluates the compiled expression e (its text: text) at template node
+ * n; false after an error.  With need_value an absent result is an error
+ * too. */
+static bool calc(binder *b, const zp_tnode *n, const zp_expr *e,
+                 const char *text, bool need_value, zp_val *out) {
+  if (!e)
+    return false; /* reported at load */
+  zp_calc_env env = {b->data,     var_of,       b,
+                     b->t->bands, b->t->nbands, &b->steps_left};
   char err[512];
-  /* parsing is linear in the expression: a long one in a loop costs */
-  if (!spend(b, n, 1 + (long)(strlen(expr) / 8)))
+  if (!spend(b, n, 1 + (long)(strlen(text) / 8)))
     return false;
-  if (!zp_calc_eval(expr, &env, num, text, err, sizeof err)) {
-    char shown[96];
-    zp_error(b->d, n->loc, "cannot compute {=%s}: %s",
-             shorten(expr, shown, sizeof shown), err);
-    return false;
-  }
-  return true;
+  bool ok = zp_expr_eval(e, &env, out, err, sizeof err);
+  if (b->steps_left < 0)
+    b->aborted = true; /* reported here, once */
+  if (ok && !(need_value && out->absent))
+    return true;
+  char shown[96];
+  zp_error(b->d, n->loc, "cannot compute {=%s}: %s",
+           shorten(text, shown, sizeof shown), err);
+  return false;
 }
 
-/* A computed field "{=EXPR|fmt:arg}". */
-/* A computed field's value: expression spec, formatter fmt (or NULL). */
-static void computed_value(binder *b, const zp_tnode *n, const char *spec,
-                           const char *fmt, const char *arg, sbuf *out) {
-  double v;
-  const char *text;
-  if (!calc(b, n, spec, &v, &text))
+/* A computed field's value "{=EXPR|fmt:arg}". */
+static void computed_value(binder *b, const zp_tnode *n, const zp_tfield *f,
+                           sbuf *out) {
+  zp_val r;
+  if (!calc(b, n, f->cexpr, f->expr, true, &r))
     return;
-  if (text) {
-    sb_puts(out, text);
+  const char *spec = f->expr, *fmt = f->fmt, *arg = f->arg;
+  if (r.type == ZP_VAL_STRING && !fmt) {
+    sb_puts(out, r.string);
     return;
   }
+  if (r.type == ZP_VAL_NULL && !fmt)
+    return;
+  if (r.type != ZP_VAL_NUMBER) {
+    zp_error(b->d, n->loc, "{=%s} is %s; a field prints a number or a string%s",
+             spec,
+             r.type == ZP_VAL_BOOL     ? "a condition (true or false)"
+             : r.type == ZP_VAL_STRING ? "a string"
+             : r.type == ZP_VAL_NULL   ? "null"
+                                       : "an array or object",
+             fmt ? " (and a formatter takes a number)" : "");
+    return;
+  }
+  double v = r.number;
   char raw[512], shown[512];
   zp_fmt_double(v, raw, sizeof raw);
   if (!fmt) {
@@ -613,12 +535,14 @@ static void check(binder *b, const zp_tnode *n) {
   const zp_json *v = resolve(b, path, &near, missing, sizeof missing);
   if (!v || v->type == ZP_JSON_NULL)
     return; /* nothing stated, nothing to check */
-  double c;
-  const char *text;
+  zp_val r;
   zp_check_kind kind = n->as.check.kind;
+  const zp_expr *ce = n->as.check.cexpr;
   if (kind == ZP_CHECK_GRADE) {
-    if (!calc(b, n, n->as.check.expr, &c, &text))
+    if (!calc(b, n, ce, n->as.check.expr, true, &r))
       return;
+    double c = r.number;
+    const char *text = r.string;
     if (v->type != ZP_JSON_STRING || strcmp(v->string, text) != 0) {
       char score[64];
       zp_fmt_double(c, score, sizeof score);
@@ -632,8 +556,13 @@ static void check(binder *b, const zp_tnode *n) {
     report_type(b, n, path, v, "a number for <check>");
     return;
   }
-  if (!calc(b, n, n->as.check.expr, &c, &text))
+  if (!calc(b, n, ce, n->as.check.expr, true, &r))
     return;
+  if (r.type != ZP_VAL_NUMBER) {
+    zp_error(b->d, n->loc, "<check>: %s is not a number", n->as.check.expr);
+    return;
+  }
+  double c = r.number;
   /* the stated figure as decimal text (a stated "1e2" is 100) */
   char stated[512], raw[512], cs[512], ss[512];
   if (strpbrk(v->raw, "eE"))
@@ -748,12 +677,19 @@ static bool truthy(const zp_json *v) {
   }
 }
 
+/* <if test>: a bare path is true when its value exists and is not empty
+ * (never an error); an expression is true by calc.h's truth. */
 static bool test(binder *b, const zp_tnode *n) {
-  const zp_json *near;
-  char missing[256];
-  const zp_json *v =
-      resolve(b, n->as.cond.test, &near, missing, sizeof missing);
-  bool t = truthy(v);
+  bool t;
+  if (n->as.cond.bare) {
+    const zp_json *near;
+    char missing[256];
+    t = truthy(resolve(b, n->as.cond.test, &near, missing, sizeof missing));
+  } else {
+    zp_val r;
+    t = calc(b, n, n->as.cond.expr, n->as.cond.test, false, &r) &&
+        zp_val_true(&r);
+  }
   return n->as.cond.negate ? !t : t;
 }
 

@@ -625,11 +625,16 @@ static void sheet(comp *c) {
 
 /* ---- 5. the nodes ---- */
 
-/* An expression of the template (a computed field, a <check>): checked
- * now, so that a malformed one is an error whatever the data. */
-static void check_expr(comp *c, zp_loc at, const char *expr) {
+/* An expression of the template (a computed field, a <check>, a test),
+ * parsed now, so that a malformed one is an error whatever the data; NULL
+ * after the error. */
+static const zp_expr *parse_expr(comp *c, zp_loc at, const char *expr,
+                                 const char *what) {
   char err[512];
-  if (!zp_calc_check(expr, c->t->nbands, err, sizeof err)) {
+  size_t col = 0;
+  const zp_expr *e =
+      zp_expr_parse(c->a, expr, c->t->nbands, err, sizeof err, &col);
+  if (!e) {
     char shown[96];
     size_t n = strlen(expr);
     if (n < sizeof shown)
@@ -641,14 +646,18 @@ static void check_expr(comp *c, zp_loc at, const char *expr) {
       memcpy(shown, expr, n);
       memcpy(shown + n, "…", 4);
     }
-    zp_error(c->d, at, "cannot compute {=%s}: %s", shown, err);
+    if (strcmp(what, "test") == 0)
+      zp_error(c->d, at, "<if test=\"%s\">: %s", shown, err);
+    else
+      zp_error(c->d, at, "cannot compute {=%s}: %s", shown, err);
   }
+  return e;
 }
 
 static void check_fields(comp *c, const zp_tfield *f, int n) {
   for (int i = 0; i < n; i++)
     if (f[i].expr)
-      check_expr(c, f[i].loc, f[i].expr);
+      ((zp_tfield *)&f[i])->cexpr = parse_expr(c, f[i].loc, f[i].expr, "");
 }
 
 static const zp_tnode *find_define(comp *c, const char *name) {
@@ -814,7 +823,7 @@ static void check(comp *c, zp_tnode *n) {
     zp_error(c->d, n->loc, "<check> needs equals, max, min or grade");
     return;
   }
-  check_expr(c, n->loc, e);
+  n->as.check.cexpr = parse_expr(c, n->loc, e, "");
   n->as.check.value = zp_tmpl_attr(n, "value");
   n->as.check.expr = e;
   n->as.check.rule = zp_tmpl_attr(n, "rule");
@@ -908,6 +917,8 @@ static void node(comp *c, zp_tnode *n, bool sheet_level) {
       break;
     case ZP_T_IF:
       n->as.cond.test = zp_tmpl_attr(n, "test");
+      n->as.cond.expr = parse_expr(c, n->loc, n->as.cond.test, "test");
+      n->as.cond.bare = zp_expr_is_path(n->as.cond.expr);
       n->as.cond.negate = yes(zp_tmpl_attr(n, "not"));
       for (const zp_tnode *k = n->child; k && !n->as.cond.els; k = k->next)
         if (is(k, "else"))

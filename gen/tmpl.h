@@ -29,14 +29,15 @@
  * The loader has already rejected unclosed braces, empty paths, unknown
  * formatters and bad formatter arguments, with the field's file:line. */
 typedef struct zp_tfield {
-  const char *path;  /* "budget.by_source[0].name"; NULL when computed */
-  const char *expr;  /* the expression of {=EXPR}, else NULL */
-  const char *fmt;   /* formatter name ("money") or NULL */
-  const char *arg;   /* its argument ("2") or NULL */
-  const char *dflt;  /* {path ?? 'x'}: "x"; else NULL */
-  bool optional;     /* {path?} */
-  zp_loc loc;        /* file and line of the field itself */
-  size_t start, end; /* bytes of "{…}" in the text or attribute value */
+  const char *path;     /* "budget.by_source[0].name"; NULL when computed */
+  const char *expr;     /* the expression of {=EXPR}, else NULL */
+  const char *fmt;      /* formatter name ("money") or NULL */
+  const char *arg;      /* its argument ("2") or NULL */
+  const char *dflt;     /* {path ?? 'x'}: "x"; else NULL */
+  bool optional;        /* {path?} */
+  zp_loc loc;           /* file and line of the field itself */
+  size_t start, end;    /* bytes of "{…}" in the text or attribute value */
+  const zp_expr *cexpr; /* expr, parsed when the template is compiled */
 } zp_tfield;
 
 typedef struct zp_tattr {
@@ -122,8 +123,10 @@ struct zp_tnode {
       const char *each, *as, *sep; /* sep: NULL when none */
     } loop;
     struct {
-      const char *test;
-      bool negate;
+      const char *test;    /* the text of the test */
+      const zp_expr *expr; /* parsed (calc.h) */
+      bool bare;           /* a bare path: "exists and is not empty" */
+      bool negate;         /* not="yes" */
       const zp_tnode *els; /* the <else/> child, or NULL */
     } cond;
     struct {
@@ -133,10 +136,11 @@ struct zp_tnode {
     } use;
     struct {
       zp_check_kind kind;
-      const char *value; /* path of the stated figure */
-      const char *expr;  /* grade: "grade(EXPR)" */
-      const char *rule;  /* NULL: none given */
-      int places;        /* -1: the stated number's */
+      const char *value;    /* path of the stated figure */
+      const char *expr;     /* grade: "grade(EXPR)" */
+      const zp_expr *cexpr; /* expr, parsed */
+      const char *rule;     /* NULL: none given */
+      int places;           /* -1: the stated number's */
       bool warning;
     } check;
     const zp_ttable *table;

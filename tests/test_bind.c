@@ -615,6 +615,72 @@ static void static_errors_at_load(void **state) {
   done(&r);
 }
 
+/* The expression language in <if test>, fields and checks: comparisons,
+ * logic, strings, count(), len(), lookups by computed key or index, the
+ * conditional value; a bare path keeps meaning "exists and not empty". */
+static void expressions_in_tests_fields_and_checks(void **state) {
+  (void)state;
+  result r = bind(
+      "",
+      "<for each=\"blocks\" as=\"b\">"
+      "<if test=\"b.level == 1\"><p>{b.name}</p><else/>"
+      "<p style=\"h\">{b.name}：{=tables[b.table].rows}行</p></if></for>\n"
+      "<p>{=count(ind[*].met)}/{=len(ind)}项达标，"
+      "{=count(ind[*].met) == len(ind) ? '全部' : '部分'}</p>\n"
+      "<if test=\"note\"><p>有注</p><else/><p>无注</p></if>\n"
+      "<if test=\"not note and len(ind) > 2 and who != '乙'\"><p>多</p></if>\n"
+      "<p>{=ind[len(ind) - 1].name}{=sum(ind[*].nothing)}</p>\n"
+      "<check value=\"met\" equals=\"count(ind[*].met)\" rule=\"met\"/>",
+      "{\"blocks\": [{\"level\": 1, \"name\": \"甲\"}, {\"level\": 2, "
+      "\"name\": \"乙\", \"table\": \"t2\"}], \"tables\": {\"t2\": "
+      "{\"rows\": 5}}, \"ind\": [{\"met\": true, \"name\": \"x\"}, "
+      "{\"met\": false, \"name\": \"y\"}, {\"met\": true, \"name\": "
+      "\"z\"}], \"note\": \"\", \"who\": \"甲\", \"met\": 3}");
+  assert_null(r.doc); /* the check: stated 3, computed 2 */
+  assert_true(zp_diag_contains(r.d, "$.met: stated 3, computed 2; rule: met"));
+  assert_int_equal(zp_diag_errors(r.d), 1);
+  done(&r);
+  r = bind("",
+           "<for each=\"blocks\" as=\"b\">"
+           "<if test=\"b.level == 1\"><p>{b.name}</p><else/>"
+           "<p style=\"h\">{b.name}：{=tables[b.table].rows}行</p></if>"
+           "</for>\n"
+           "<p>{=count(ind[*].met)}/{=len(ind)}项达标，"
+           "{=count(ind[*].met) == len(ind) ? '全部' : '部分'}</p>\n"
+           "<if test=\"note\"><p>有注</p><else/><p>无注</p></if>\n"
+           "<if test=\"not note and len(ind) > 2 and who != '乙'\"><p>多</p>"
+           "</if>\n"
+           "<p>{=ind[len(ind) - 1].name}{=sum(ind[*].nothing)}</p>",
+           "{\"blocks\": [{\"level\": 1, \"name\": \"甲\"}, {\"level\": "
+           "2, \"name\": \"乙\", \"table\": \"t2\"}], \"tables\": "
+           "{\"t2\": {\"rows\": 5}}, \"ind\": [{\"met\": true, \"name\": "
+           "\"x\"}, {\"met\": false, \"name\": \"y\"}, {\"met\": true, "
+           "\"name\": \"z\"}], \"note\": \"\", \"who\": \"甲\"}");
+  assert_non_null(r.doc);
+  assert_string_equal(texts(r.doc), "甲|乙：5行|2/3项达标，部分|无注|多|z0");
+  assert_string_equal(r.doc->first->next->style->name, "h");
+  done(&r);
+  /* errors: at load for what the text shows, at bind for what the data
+   * decides, each at the template's line */
+  r = bind("", "<if test=\"a = 1\"><p>x</p></if>\n<p>{='a' * 2}</p>", "{}");
+  assert_null(r.t);
+  assert_true(zp_diag_contains(r.d, "t.xml:12: error: <if test=\"a = 1\">: "
+                                    "\"=\" is not an operator: compare with "
+                                    "\"==\""));
+  assert_true(zp_diag_contains(r.d, "t.xml:13: error: cannot compute "
+                                    "{='a' * 2}: \"*\" takes numbers, not a "
+                                    "string"));
+  done(&r);
+  r = bind("", "<if test=\"x.n > 1\"><p>x</p></if>\n<p>{=x.n == 1}</p>",
+           "{\"x\": {}}");
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "t.xml:12: error: cannot compute "
+                                    "{=x.n > 1}: the data has no x.n "));
+  assert_true(zp_diag_contains(r.d, "t.xml:13: error: {=x.n == 1} is a "
+                                    "condition (true or false)"));
+  done(&r);
+}
+
 /* An <if> inside a table yields the rows of its branch, each once. */
 static void table_if_rows(void **state) {
   (void)state;
@@ -785,7 +851,7 @@ static void numbers_validated_where_read(void **state) {
        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
        "aaaaaa"
        ")}</p>",
-       "…}: a data path of more than 511 characters"},
+       "aaaa… reaches values that are not numbers"}, /* any length */
       {"", "<check value=\"v\" equals=\"1\" places=\"4294967296\"/>",
        "t.xml:12: error: <check> compares 0 to 12 decimals"},
       {"", "<table><col width=\"500mm\"/><row><cell>a</cell></row></table>",
@@ -951,6 +1017,7 @@ int main(void) {
       cmocka_unit_test(official_sheet_resolves),
       cmocka_unit_test(bad_fixtures_bind),
       cmocka_unit_test(static_errors_at_load),
+      cmocka_unit_test(expressions_in_tests_fields_and_checks),
       cmocka_unit_test(styles_errors),
       cmocka_unit_test(tables_merge_cells_from_the_data),
       cmocka_unit_test(table_if_rows),
