@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +37,11 @@ typedef struct rowspan_rec {
   zp_loc loc;
 } rowspan_rec;
 
-/* A merged cell being extended down: template cell + loop iteration. */
+/* A merged cell being extended down: the column it starts in and the loop
+ * iteration that made it (rows of several <row>s of one iteration share
+ * it). */
 typedef struct span_rec {
-  const zp_tnode *node;
+  int col;
   long iter;
   zp_cell *cell;
   int last_row; /* the last row the cell covers so far */
@@ -68,6 +71,10 @@ typedef struct binder {
   bool aborted; /* a runaway macro or the budget spent: stop binding */
   /* the budget (bounds.h): steps and bytes left, linear in the data */
   long steps_left, bytes_left;
+  /* the data's strings printed so far (a hash set): each is checked for
+   * digit grouping once */
+  const zp_json **printed;
+  size_t nprinted, capprinted;
 } binder;
 
 /* ---- small helpers ---- */
@@ -275,6 +282,8 @@ static void report_type(binder *b, const zp_tnode *n, const char *path,
 
 /* ---- fields ---- */
 
+static void grouping_check(binder *b, const zp_json *v);
+
 /* Formats value v with formatter fmt (may be NULL) into out. */
 static bool format_value(binder *b, const zp_tnode *n, const char *path,
                          const zp_json *v, const char *fmt, const char *arg,
@@ -283,6 +292,7 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
   if (!fmt || !*fmt) {
     switch (v->type) {
     case ZP_JSON_STRING:
+      grouping_check(b, v);
       sb_puts(out, v->string);
       return true;
     case ZP_JSON_NUMBER:
@@ -297,6 +307,7 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
   }
   if (zp_fmt_numeric(fmt)) {
     if (v->type != ZP_JSON_NUMBER) {
+      grouping_check(b, v); /* "91,31" for 91.31: say why */
       char exp[64];
       snprintf(exp, sizeof exp, "a number for |%s", fmt);
       report_type(b, n, path, v, exp);
@@ -464,6 +475,8 @@ static void computed_value(binder *b, const zp_tnode *n, const zp_tfield *f,
     return;
   const char *spec = f->expr, *fmt = f->fmt, *arg = f->arg;
   if (r.type == ZP_VAL_STRING && !fmt) {
+    if (r.data)
+      grouping_check(b, r.data);
     sb_puts(out, r.string);
     return;
   }
@@ -553,6 +566,7 @@ static void check(binder *b, const zp_tnode *n) {
     return;
   }
   if (v->type != ZP_JSON_NUMBER) {
+    grouping_check(b, v); /* "91,31" for 91.31: say why */
     report_type(b, n, path, v, "a number for <check>");
     return;
   }
@@ -595,9 +609,39 @@ static void check(binder *b, const zp_tnode *n) {
     finding(b, n, v, v->raw, raw, "less than the minimum");
 }
 
-/* Numbers written as text with broken thousands grouping ("1,50.42"). */
-static void grouping_walk(binder *b, const zp_json *v) {
-  if (v->type == ZP_JSON_STRING) {
+/* Adds v to the set of strings checked for digit grouping; false when it
+ * was there already (a string printed twice is reported once). */
+static bool first_print(binder *b, const zp_json *v) {
+  if (b->nprinted * 2 >= b->capprinted) {
+    size_t cap = b->capprinted ? b->capprinted * 2 : 256;
+    const zp_json **t = calloc(cap, sizeof *t);
+    if (!t)
+      return false;
+    for (size_t i = 0; i < b->capprinted; i++)
+      if (b->printed[i]) {
+        size_t h = ((uintptr_t)b->printed[i] >> 4) & (cap - 1);
+        while (t[h])
+          h = (h + 1) & (cap - 1);
+        t[h] = b->printed[i];
+      }
+    free(b->printed);
+    b->printed = t;
+    b->capprinted = cap;
+  }
+  size_t h = ((uintptr_t)v >> 4) & (b->capprinted - 1);
+  for (; b->printed[h]; h = (h + 1) & (b->capprinted - 1))
+    if (b->printed[h] == v)
+      return false;
+  b->printed[h] = v;
+  b->nprinted++;
+  return true;
+}
+
+/* Numbers written as text with broken thousands grouping ("1,50.42"), in a
+ * string of the data that the template prints (once however often). */
+static void grouping_check(binder *b, const zp_json *v) {
+  if (v->type == ZP_JSON_STRING && strchr(v->string, ',') &&
+      first_print(b, v)) {
     const char *s = v->string;
     while (*s) {
       if (!(*s >= '0' && *s <= '9')) {
@@ -611,7 +655,10 @@ static void grouping_walk(binder *b, const zp_json *v) {
         e++;
       }
       while (e > s && (e[-1] == ',' || e[-1] == '.'))
-        e--; /* a comma or stop ending the number belongs to the text */
+        e--;         /* a comma or stop ending the number belongs to the text */
+      comma = false; /* "rows 1, 3": the comma after 1 is the text's */
+      for (const char *q = s; q < e; q++)
+        comma |= *q == ',';
       if (comma) {
         /* groups: 1-3 digits, then exactly 3 between commas, no comma
          * after the decimal point */
@@ -653,8 +700,6 @@ static void grouping_walk(binder *b, const zp_json *v) {
       s = e > s ? e : s + 1;
     }
   }
-  for (const zp_json *c = v->child; c; c = c->next)
-    grouping_walk(b, c);
 }
 
 /* ---- conditions and loops ---- */
@@ -1027,9 +1072,9 @@ typedef struct tbuild {
   const zp_style *cell_style, *head_style;
 } tbuild;
 
-static span_rec *span_find(tbuild *tb, const zp_tnode *node) {
+static span_rec *span_find(tbuild *tb, int col) {
   for (int i = tb->nspans - 1; i >= 0; i--)
-    if (tb->spans[i].node == node)
+    if (tb->spans[i].col == col)
       return &tb->spans[i];
   return NULL;
 }
@@ -1062,7 +1107,7 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
   const char *text = content_text(b, c, NULL);
   zp_loc dl = b->data_loc;
   if (span) {
-    span_rec *s = span_find(tb, c);
+    span_rec *s = span_find(tb, col);
     long it = c->as.cell.blank ? -2 : var_iter(b, span);
     if (it == -1) {
       zp_error(b->d, c->loc, "span=\"%s\" names no enclosing loop", span);
@@ -1071,7 +1116,8 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
     /* it continues the cell above: same iteration (or blank), and that
      * cell reaches down to the row just above this one */
     bool cont = s && s->cell && s->last_row == r - 1 &&
-                (it == -2 ? *text == 0 : s->iter == it);
+                s->cell->colspan == colspan &&
+                (it == -2 ? s->iter == -2 && *text == 0 : s->iter == it);
     if (cont) {
       /* the cell above grows down over this row */
       s->cell->rowspan++;
@@ -1111,7 +1157,7 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
     }
   }
   if (span) {
-    span_rec *s = span_find(tb, c);
+    span_rec *s = span_find(tb, col);
     if (!s) {
       if (tb->nspans == tb->capspans) {
         int cap = tb->capspans ? tb->capspans * 2 : 16;
@@ -1122,7 +1168,7 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
         tb->capspans = cap;
       }
       s = &tb->spans[tb->nspans++];
-      s->node = c;
+      s->col = col;
     }
     s->last_row = r;
     s->iter = c->as.cell.blank ? -2 : var_iter(b, span);
@@ -1344,7 +1390,6 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   b.bytes_left = ZP_BIND_BYTES_BASE + ZP_BIND_BYTES_PER_DATA * size +
                  ZP_BIND_BYTES_PER_TEMPLATE * tsize;
   sheet(&b);
-  grouping_walk(&b, data->root);
   if (t->info_node) {
     const char **vals[] = {&b.doc->title, &b.doc->author, &b.doc->subject,
                            &b.doc->keywords, &b.doc->date};
@@ -1362,6 +1407,7 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   }
   if (t->body)
     blocks(&b, t->body->child);
+  free(b.printed);
   if (zp_diag_errors(d) > errors) {
     zp_arena_free(a);
     return NULL;

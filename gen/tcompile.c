@@ -678,6 +678,13 @@ static void table_fits(comp *c, const zp_tnode *n, const zp_ttable *t,
   double need = 0, least = t->pad_left + t->pad_right + em;
   for (int i = 0; i < t->ncols; i++) {
     double w = t->cols[i].kind == ZP_COL_PROPORTIONAL ? 0 : t->cols[i].width;
+    /* a width includes the padding: a fixed column must leave 1 em for
+     * its text inside it */
+    if (t->cols[i].kind == ZP_COL_FIXED && w > 0 && w + 0.01 < least)
+      zp_error(c->d, n->loc,
+               "column %d is %.1f mm wide; a column's width includes its "
+               "padding (%.1f mm) and must leave 1 em (%.1f mm) for its text",
+               i + 1, w / MM, (t->pad_left + t->pad_right) / MM, em / MM);
     need += w > least ? w : least;
   }
   double w = block_width(c);

@@ -391,14 +391,20 @@ static void checks_round_half_up_to_the_stated_places(void **state) {
 
 static void broken_digit_grouping(void **state) {
   (void)state;
-  result r = bind("", "<p>x</p>",
+  /* only strings the template prints, each once however often */
+  result r = bind("",
+                  "<p><for each=\"ok\" as=\"x\">{x}</for>{bad1}{bad2}{bad3}"
+                  "{bad1}{=bad2}</p>",
                   "{\"ok\": [\"18,335.56\", \"234,060,587.05\", \"1,000\", "
-                  "\"共1,582.43万元，\", \"1，2\"], \"bad1\": \"1,50.42\", "
-                  "\"bad2\": \"944,9330\", \"bad3\": \"约12,34万元\"}");
+                  "\"共1,582.43万元，\", \"1，2\", \"rows 1, 3, 6, 7\"], "
+                  "\"bad1\": \"1,50.42\", \"bad2\": "
+                  "\"944,9330\", \"bad3\": \"约12,34万元\", \"unprinted\": "
+                  "\"1,50.42\"}");
   assert_true(zp_diag_contains(r.d, "$.bad1: \"1,50.42\" has broken digit "
                                     "grouping"));
   assert_true(zp_diag_contains(r.d, "$.bad2: \"944,9330\""));
   assert_true(zp_diag_contains(r.d, "warning: $.bad3: \"12,34\""));
+  assert_false(zp_diag_contains(r.d, "unprinted"));
   assert_int_equal(zp_diag_errors(r.d), 2); /* whole numbers: errors */
   assert_int_equal(zp_diag_warnings(r.d), 1);
   done(&r);
@@ -681,6 +687,39 @@ static void expressions_in_tests_fields_and_checks(void **state) {
   done(&r);
 }
 
+/* Semantics fixed in template language v2: a span covers every row one
+ * iteration makes, from any of its <row>s (效益指标 from two <row>s); a
+ * sum over members all absent is 0. */
+static void spans_cover_an_iterations_rows(void **state) {
+  (void)state;
+  result r =
+      bind("",
+           "<table><col width=\"1*\"/><col width=\"1*\"/>"
+           "<for each=\"g\" as=\"a\">"
+           "<row><cell span=\"a\">{a.name}</cell><cell>{a.x}</cell></row>"
+           "<if test=\"a.y\"><row><cell span=\"a\">{a.name}</cell>"
+           "<cell>{a.y}</cell></row></if>"
+           "<for each=\"a.more\" as=\"m\"><row><cell span=\"a\">{a.name}</cell>"
+           "<cell>{m}</cell></row></for>"
+           "</for></table>\n"
+           "<p>{=sum(g[*].none)}</p>",
+           "{\"g\": [{\"name\": \"效益指标\", \"x\": \"甲\", \"y\": \"乙\", "
+           "\"more\": [\"丙\"]}, {\"name\": \"满意度\", \"x\": \"丁\", "
+           "\"more\": []}]}");
+  assert_non_null(r.doc);
+  const zp_table *t = r.doc->first->table;
+  assert_int_equal(t->nrows, 4);
+  assert_int_equal(t->rows[0].ncells, 2);
+  assert_string_equal(t->rows[0].cells[0].text, "效益指标");
+  assert_int_equal(t->rows[0].cells[0].rowspan, 3); /* three <row>s */
+  assert_int_equal(t->rows[1].ncells, 1);
+  assert_int_equal(t->rows[2].ncells, 1);
+  assert_string_equal(t->rows[3].cells[0].text, "满意度");
+  assert_int_equal(t->rows[3].cells[0].rowspan, 1);
+  assert_string_equal(r.doc->first->next->text, "0");
+  done(&r);
+}
+
 /* An <if> inside a table yields the rows of its branch, each once. */
 static void table_if_rows(void **state) {
   (void)state;
@@ -870,6 +909,11 @@ static void numbers_validated_where_read(void **state) {
        "for every column its padding and 1 em)"},
       {"", "<table><col width=\"0mm\"/><row><cell>a</cell></row></table>",
        "width=\"0mm\": a column must be wider than 0"},
+      {"",
+       "<table padding=\"2pt 10pt\"><col width=\"8mm\"/><row><cell>a</cell>"
+       "</row></table>",
+       "t.xml:12: error: column 1 is 8.0 mm wide; a column's width includes "
+       "its padding (7.1 mm) and must leave 1 em (3.7 mm) for its text"},
       {"", "<table><col width=\"-5mm\"/><row><cell>a</cell></row></table>",
        "width=\"-5mm\": a column must be wider than 0"},
       {"", "<table><col width=\"nan*\"/><row><cell>a</cell></row></table>",
@@ -1017,6 +1061,7 @@ int main(void) {
       cmocka_unit_test(official_sheet_resolves),
       cmocka_unit_test(bad_fixtures_bind),
       cmocka_unit_test(static_errors_at_load),
+      cmocka_unit_test(spans_cover_an_iterations_rows),
       cmocka_unit_test(expressions_in_tests_fields_and_checks),
       cmocka_unit_test(styles_errors),
       cmocka_unit_test(tables_merge_cells_from_the_data),
