@@ -100,6 +100,7 @@ e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/batch.sh
 golden: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/golden.sh
+	ZPGEN=bin/zpgen sh tests/errors.sh
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	@set -e; for t in $(addprefix build/san-tests/,$(TESTS)); do echo "== $$t (asan+ubsan)"; \

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,8 @@ typedef struct span_rec {
   int last_row; /* the last row the cell covers so far */
 } span_rec;
 
+struct site;
+
 typedef struct binder {
   const zp_template *t;
   const zp_json_doc *data;
@@ -75,7 +78,120 @@ typedef struct binder {
    * digit grouping once */
   const zp_json **printed;
   size_t nprinted, capprinted;
+  /* the diagnostics of this bind, one per site (report()), printed in
+   * order at the end, and a hash of them by site */
+  struct site *sites;
+  size_t nsites, capsites;
+  int *site_hash; /* indexes + 1 into sites; 0: free */
+  size_t caphash;
+  const void *site_tag; /* part of the site: the <check> of a finding */
 } binder;
+
+/* A place that reported: the template's (or the data's) location and the
+ * kind of message (its format), with the first message and how often. */
+typedef struct site {
+  zp_severity sev;
+  zp_loc loc;
+  const char *fmt;
+  const void *tag;
+  char *msg;
+  long count;
+} site;
+
+/* ---- diagnostics: one per site ---- */
+
+static size_t site_key(zp_loc loc, const char *fmt, const void *tag) {
+  size_t h = (size_t)(uintptr_t)fmt * 31 + (size_t)loc.line * 131 +
+             (size_t)loc.col + (size_t)(uintptr_t)tag * 7;
+  for (const char *p = loc.file; p && *p; p++)
+    h = h * 33 + (unsigned char)*p;
+  return h;
+}
+
+static bool same_site(const site *s, zp_loc loc, const char *fmt,
+                      const void *tag) {
+  return s->fmt == fmt && s->tag == tag && s->loc.line == loc.line &&
+         s->loc.col == loc.col &&
+         (s->loc.file == loc.file ||
+          (s->loc.file && loc.file && strcmp(s->loc.file, loc.file) == 0));
+}
+
+/* Reports at loc, once per site: a message that the same place (a field
+ * in a loop, a check) gives again, for other iterations, is counted, and
+ * printed once at the end of the bind with the count ("(and 6 more
+ * iterations)"); the first iteration's message, with its JSON path, is
+ * the one shown.  Out of memory: printed at once. */
+static void report(binder *b, zp_severity sev, zp_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void report(binder *b, zp_severity sev, zp_loc loc, const char *fmt,
+                   ...) {
+  if (b->nsites * 2 >= b->caphash) {
+    size_t cap = b->caphash ? b->caphash * 2 : 64;
+    int *h = calloc(cap, sizeof *h);
+    if (h) {
+      for (size_t i = 0; i < b->nsites; i++) {
+        size_t k = site_key(b->sites[i].loc, b->sites[i].fmt, b->sites[i].tag) &
+                   (cap - 1);
+        while (h[k])
+          k = (k + 1) & (cap - 1);
+        h[k] = (int)i + 1;
+      }
+      free(b->site_hash);
+      b->site_hash = h;
+      b->caphash = cap;
+    }
+  }
+  size_t k = 0;
+  if (b->site_hash) {
+    for (k = site_key(loc, fmt, b->site_tag) & (b->caphash - 1);
+         b->site_hash[k]; k = (k + 1) & (b->caphash - 1))
+      if (same_site(&b->sites[b->site_hash[k] - 1], loc, fmt, b->site_tag)) {
+        b->sites[b->site_hash[k] - 1].count++;
+        return;
+      }
+  }
+  char msg[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (b->nsites == b->capsites || !b->site_hash) {
+    size_t cap = b->capsites ? b->capsites * 2 : 32;
+    site *v = b->site_hash ? realloc(b->sites, sizeof *v * cap) : NULL;
+    if (!v) {
+      zp_diag_report(b->d, sev, loc, "%s", msg);
+      return;
+    }
+    b->sites = v;
+    b->capsites = cap;
+  }
+  char *copy = strdup(msg);
+  if (!copy) {
+    zp_diag_report(b->d, sev, loc, "%s", msg);
+    return;
+  }
+  b->sites[b->nsites] = (site){sev, loc, fmt, b->site_tag, copy, 1};
+  b->site_hash[k] = (int)++b->nsites;
+}
+
+/* Prints the sites' messages, in the order first reported, and frees
+ * them. */
+static void flush_sites(binder *b) {
+  for (size_t i = 0; i < b->nsites; i++) {
+    site *s = &b->sites[i];
+    if (s->count > 1)
+      zp_diag_report(b->d, s->sev, s->loc, "%s (and %ld more iteration%s)",
+                     s->msg, s->count - 1, s->count > 2 ? "s" : "");
+    else
+      zp_diag_report(b->d, s->sev, s->loc, "%s", s->msg);
+    free(s->msg);
+  }
+  free(b->sites);
+  free(b->site_hash);
+  b->sites = NULL;
+  b->site_hash = NULL;
+  b->nsites = b->capsites = b->caphash = 0;
+}
 
 /* ---- small helpers ---- */
 
@@ -140,10 +256,10 @@ static bool string_fits(binder *b, const zp_tnode *n, const char *what,
     snprintf(src, sizeof src, " (the text comes from %s: %s:%d:%d)", jp,
              b->data->file, from->line, from->col);
   }
-  zp_error(b->d, n->loc,
-           "%s is %zu bytes long; a PDF bookmark or document property holds "
-           "at most %d%s",
-           what, len, ZP_MAX_TEXT_STRING, src);
+  report(b, ZP_ERROR, n->loc,
+         "%s is %zu bytes long; a PDF bookmark or document property holds "
+         "at most %d%s",
+         what, len, ZP_MAX_TEXT_STRING, src);
   return false;
 }
 
@@ -167,12 +283,12 @@ static bool over_budget(binder *b, const zp_tnode *n) {
   if (b->steps_left >= 0 && b->bytes_left >= 0)
     return b->aborted;
   if (!b->aborted)
-    zp_error(b->d, n->loc,
-             "the template makes too much %s for this data (a macro or a "
-             "loop that multiplies itself?): the binder's budget grows with "
-             "the data, and is %s",
-             b->steps_left < 0 ? "work" : "text",
-             b->steps_left < 0 ? "spent here" : "spent on this text");
+    report(b, ZP_ERROR, n->loc,
+           "the template makes too much %s for this data (a macro or a "
+           "loop that multiplies itself?): the binder's budget grows with "
+           "the data, and is %s",
+           b->steps_left < 0 ? "work" : "text",
+           b->steps_left < 0 ? "spent here" : "spent on this text");
   b->aborted = true;
   return true;
 }
@@ -237,9 +353,28 @@ static const zp_json *resolve(binder *b, const char *path, const zp_json **near,
   return cur;
 }
 
+/* "; did you mean \"key\"?" for the member of object obj nearest to name,
+ * or "" (in buf). */
+static const char *nearest_key(const zp_json *obj, const char *name, char *buf,
+                               size_t size) {
+  const char *keys[256];
+  int n = 0;
+  buf[0] = 0;
+  if (obj->type != ZP_JSON_OBJECT)
+    return buf;
+  for (const zp_json *c = obj->child; c && n < 256; c = c->next)
+    keys[n++] = c->key;
+  const char *best = zp_diag_nearest(name, keys, n);
+  if (best)
+    snprintf(buf, size, "; did you mean \"%s\"?", best);
+  return buf;
+}
+
 static void report_missing(binder *b, const zp_tnode *n, const char *path,
                            const zp_json *near, const char *missing,
                            const char *expected) {
+  char hint[160];
+  nearest_key(near, missing, hint, sizeof hint);
   char jp[256];
   zp_json_path(near, jp, sizeof jp);
   bool arr = near->type == ZP_JSON_ARRAY;
@@ -249,22 +384,22 @@ static void report_missing(binder *b, const zp_tnode *n, const char *path,
   bool var_hint = near == b->data->root && strlen(missing) == first &&
                   strncmp(path, missing, first) == 0;
   if (near->type == ZP_JSON_OBJECT || arr)
-    zp_error(b->d, n->loc,
-             "missing data %s%s%s for {%s}: %s:%d:%d: this %s has no %s "
-             "\"%s\"%s%s%s; expected %s",
-             jp, arr ? "" : ".", missing, path, zp_json_file(b->data, near),
-             near->line, near->col, arr ? "array" : "object",
-             arr ? "element" : "member", missing,
-             var_hint ? ", and no enclosing <for as> or macro parameter is "
-                        "named \""
-                      : "",
-             var_hint ? missing : "", var_hint ? "\"" : "", expected);
+    report(b, ZP_ERROR, n->loc,
+           "missing data %s%s%s for {%s}: %s:%d:%d: this %s has no %s "
+           "\"%s\"%s%s%s; expected %s%s",
+           jp, arr ? "" : ".", missing, path, zp_json_file(b->data, near),
+           near->line, near->col, arr ? "array" : "object",
+           arr ? "element" : "member", missing,
+           var_hint ? ", and no enclosing <for as> or macro parameter is "
+                      "named \""
+                    : "",
+           var_hint ? missing : "", var_hint ? "\"" : "", expected, hint);
   else
-    zp_error(b->d, n->loc,
-             "missing data for {%s}: %s:%d:%d: %s is a %s, not an object; "
-             "expected %s",
-             path, zp_json_file(b->data, near), near->line, near->col, jp,
-             zp_json_type_name(near->type), expected);
+    report(b, ZP_ERROR, n->loc,
+           "missing data for {%s}: %s:%d:%d: %s is a %s, not an object; "
+           "expected %s",
+           path, zp_json_file(b->data, near), near->line, near->col, jp,
+           zp_json_type_name(near->type), expected);
 }
 
 static void report_type(binder *b, const zp_tnode *n, const char *path,
@@ -273,11 +408,11 @@ static void report_type(binder *b, const zp_tnode *n, const char *path,
   zp_json_path(v, jp, sizeof jp);
   static const char *const article[] = {"null",     "a boolean", "a number",
                                         "a string", "an array",  "an object"};
-  zp_error(b->d, n->loc,
-           "wrong type of data %s for {%s}: %s:%d:%d: %s; "
-           "expected %s",
-           jp, path, zp_json_file(b->data, v), v->line, v->col,
-           article[v->type], expected);
+  report(b, ZP_ERROR, n->loc,
+         "wrong type of data %s for {%s}: %s:%d:%d: %s; "
+         "expected %s",
+         jp, path, zp_json_file(b->data, v), v->line, v->col, article[v->type],
+         expected);
 }
 
 /* ---- fields ---- */
@@ -342,10 +477,10 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
     sb_puts(out, buf);
     return true;
   }
-  zp_error(b->d, n->loc,
-           "unknown formatter \"%s\"; known: money, percent, int, num, date, "
-           "cn, cn-digits",
-           fmt);
+  report(b, ZP_ERROR, n->loc,
+         "unknown formatter \"%s\"; known: money, percent, int, num, date, "
+         "cn, cn-digits",
+         fmt);
   return false;
 }
 
@@ -462,8 +597,8 @@ static bool calc(binder *b, const zp_tnode *n, const zp_expr *e,
   if (ok && !(need_value && out->absent))
     return true;
   char shown[96];
-  zp_error(b->d, n->loc, "cannot compute {=%s}: %s",
-           shorten(text, shown, sizeof shown), err);
+  report(b, ZP_ERROR, n->loc, "cannot compute {=%s}: %s",
+         shorten(text, shown, sizeof shown), err);
   return false;
 }
 
@@ -483,13 +618,13 @@ static void computed_value(binder *b, const zp_tnode *n, const zp_tfield *f,
   if (r.type == ZP_VAL_NULL && !fmt)
     return;
   if (r.type != ZP_VAL_NUMBER) {
-    zp_error(b->d, n->loc, "{=%s} is %s; a field prints a number or a string%s",
-             spec,
-             r.type == ZP_VAL_BOOL     ? "a condition (true or false)"
-             : r.type == ZP_VAL_STRING ? "a string"
-             : r.type == ZP_VAL_NULL   ? "null"
-                                       : "an array or object",
-             fmt ? " (and a formatter takes a number)" : "");
+    report(b, ZP_ERROR, n->loc,
+           "{=%s} is %s; a field prints a number or a string%s", spec,
+           r.type == ZP_VAL_BOOL     ? "a condition (true or false)"
+           : r.type == ZP_VAL_STRING ? "a string"
+           : r.type == ZP_VAL_NULL   ? "null"
+                                     : "an array or object",
+           fmt ? " (and a formatter takes a number)" : "");
     return;
   }
   double v = r.number;
@@ -498,7 +633,7 @@ static void computed_value(binder *b, const zp_tnode *n, const zp_tfield *f,
   if (!fmt) {
     /* up to two decimals, trailing zeros dropped */
     if (!zp_fmt_decimal(raw, 2, false, shown, sizeof shown)) {
-      zp_error(b->d, n->loc, "{=%s} is too large to write (%g)", spec, v);
+      report(b, ZP_ERROR, n->loc, "{=%s} is too large to write (%g)", spec, v);
       return;
     }
     char *dot = strchr(shown, '.');
@@ -532,11 +667,13 @@ static void finding(binder *b, const zp_tnode *n, const zp_json *v,
   char jp[256], st[64], ct[64];
   zp_json_path(v, jp, sizeof jp);
   b->findings++;
-  zp_diag_report(b->d, warn ? ZP_WARNING : ZP_ERROR, data_loc(b, v),
-                 "%s: stated %s, %s %s; rule: %s (%s:%d)", jp,
-                 shorten(stated, st, sizeof st), what,
-                 shorten(computed_text, ct, sizeof ct),
-                 rule ? rule : "(none given)", n->loc.file, n->loc.line);
+  b->site_tag = n;
+  report(b, warn ? ZP_WARNING : ZP_ERROR, data_loc(b, v),
+         "%s: stated %s, %s %s; rule: %s (%s:%d)", jp,
+         shorten(stated, st, sizeof st), what,
+         shorten(computed_text, ct, sizeof ct), rule ? rule : "(none given)",
+         n->loc.file, n->loc.line);
+  b->site_tag = NULL;
 }
 
 static void check(binder *b, const zp_tnode *n) {
@@ -573,7 +710,8 @@ static void check(binder *b, const zp_tnode *n) {
   if (!calc(b, n, ce, n->as.check.expr, true, &r))
     return;
   if (r.type != ZP_VAL_NUMBER) {
-    zp_error(b->d, n->loc, "<check>: %s is not a number", n->as.check.expr);
+    report(b, ZP_ERROR, n->loc, "<check>: %s is not a number",
+           n->as.check.expr);
     return;
   }
   double c = r.number;
@@ -586,17 +724,17 @@ static void check(binder *b, const zp_tnode *n) {
   int places =
       n->as.check.places >= 0 ? n->as.check.places : zp_fmt_places(stated);
   if (places > 12) {
-    zp_error(b->d, n->loc,
-             "<check> compares at most 12 decimals; %s has %d "
-             "(give places=\"N\")",
-             path, places);
+    report(b, ZP_ERROR, n->loc,
+           "<check> compares at most 12 decimals; %s has %d "
+           "(give places=\"N\")",
+           path, places);
     return;
   }
   zp_fmt_double(c, raw, sizeof raw);
   if (!zp_fmt_decimal(raw, places, false, cs, sizeof cs) ||
       !zp_fmt_decimal(stated, places, false, ss, sizeof ss)) {
-    zp_error(b->d, n->loc, "<check> cannot compare %s with %s: too large",
-             v->raw, raw);
+    report(b, ZP_ERROR, n->loc, "<check> cannot compare %s with %s: too large",
+           v->raw, raw);
     return;
   }
   /* equals: both rounded to the stated decimals; max and min: the stated
@@ -686,15 +824,14 @@ static void grouping_check(binder *b, const zp_json *v) {
           zp_json_path(v, jp, sizeof jp);
           bool whole = s == v->string && *e == 0;
           b->findings++;
-          zp_diag_report(b->d,
-                         whole && !b->opts.inconsistent_as_warnings
-                             ? ZP_ERROR
-                             : ZP_WARNING,
-                         data_loc(b, v),
-                         "%s: \"%.*s\" has broken digit grouping; rule: "
-                         "thousands are separated by commas every three "
-                         "digits (1,234,567.89)",
-                         jp, (int)(e - s), s);
+          report(b,
+                 whole && !b->opts.inconsistent_as_warnings ? ZP_ERROR
+                                                            : ZP_WARNING,
+                 data_loc(b, v),
+                 "%s: \"%.*s\" has broken digit grouping; rule: "
+                 "thousands are separated by commas every three "
+                 "digits (1,234,567.89)",
+                 jp, (int)(e - s), s);
         }
       }
       s = e > s ? e : s + 1;
@@ -771,7 +908,8 @@ static const zp_json *loop_array(binder *b, const zp_tnode *n) {
 static bool push(binder *b, const zp_tnode *n, const char *name,
                  const zp_json *v) {
   if (b->nvars == MAX_VARS) {
-    zp_error(b->d, n->loc, "loops and macros nested deeper than %d", MAX_VARS);
+    report(b, ZP_ERROR, n->loc, "loops and macros nested deeper than %d",
+           MAX_VARS);
     return false;
   }
   b->vars[b->nvars++] = (var){name, v, ++b->iters};
@@ -899,7 +1037,7 @@ static void table(binder *b, const zp_tnode *n);
 static const zp_style *or_body(binder *b, const zp_tnode *n,
                                const zp_style *st) {
   if (!st && !(st = b->t->body_style))
-    zp_error(b->d, n->loc, "unknown style \"body\"");
+    report(b, ZP_ERROR, n->loc, "unknown style \"body\"");
   return st;
 }
 
@@ -907,7 +1045,7 @@ static void paragraph(binder *b, const zp_tnode *n) {
   bool item = n->kind == ZP_T_ITEM;
   int lv = b->depth + 1;
   if (item && lv > MAX_LEVELS) {
-    zp_error(b->d, n->loc, "an item deeper than %d levels", MAX_LEVELS);
+    report(b, ZP_ERROR, n->loc, "an item deeper than %d levels", MAX_LEVELS);
     return;
   }
   const zp_style *st = n->as.p.style;
@@ -931,7 +1069,7 @@ static void paragraph(binder *b, const zp_tnode *n) {
 static void section(binder *b, const zp_tnode *n) {
   int lv = b->depth + 1;
   if (lv > MAX_LEVELS) {
-    zp_error(b->d, n->loc, "sections nested deeper than %d", MAX_LEVELS);
+    report(b, ZP_ERROR, n->loc, "sections nested deeper than %d", MAX_LEVELS);
     return;
   }
   if (n->as.section.new_page)
@@ -976,10 +1114,10 @@ static void use(binder *b, const zp_tnode *n) {
   if (!def)
     return; /* reported at load */
   if (b->use_depth == MAX_USE_DEPTH) {
-    zp_error(b->d, n->loc,
-             "macros nested deeper than %d (does \"%s\" call itself "
-             "without end?)",
-             MAX_USE_DEPTH, zp_tmpl_attr(n, "name"));
+    report(b, ZP_ERROR, n->loc,
+           "macros nested deeper than %d (does \"%s\" call itself "
+           "without end?)",
+           MAX_USE_DEPTH, zp_tmpl_attr(n, "name"));
     b->aborted = true; /* a branching recursion would go on for ages */
     return;
   }
@@ -1097,10 +1235,10 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
   int colspan = c->as.cell.colspan;
   int rowspan = c->as.cell.rowspan;
   if (colspan > t->ncols - col) {
-    zp_error(b->d, c->loc,
-             "this row has more cells than the table's %d "
-             "columns",
-             t->ncols);
+    report(b, ZP_ERROR, c->loc,
+           "this row has more cells than the table's %d "
+           "columns",
+           t->ncols);
     return false;
   }
   const char *span = c->as.cell.span;
@@ -1110,7 +1248,7 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
     span_rec *s = span_find(tb, col);
     long it = c->as.cell.blank ? -2 : var_iter(b, span);
     if (it == -1) {
-      zp_error(b->d, c->loc, "span=\"%s\" names no enclosing loop", span);
+      report(b, ZP_ERROR, c->loc, "span=\"%s\" names no enclosing loop", span);
       return false;
     }
     /* it continues the cell above: same iteration (or blank), and that
@@ -1153,7 +1291,8 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
         tb->rowspans = ns;
         tb->caprowspans = cap;
       }
-      tb->rowspans[tb->nrowspans++] = (rowspan_rec){r, row->ncells - 1, c->loc};
+      tb->rowspans[tb->nrowspans++] =
+          (rowspan_rec){r, row->ncells - 1, c->as.cell.rowspan_at};
     }
   }
   if (span) {
@@ -1292,9 +1431,9 @@ static void table(binder *b, const zp_tnode *n) {
     for (int k = 0; k < tb.rows[r].ncells; k++) {
       zp_cell *cell = &tb.rows[r].cells[k];
       if (r + cell->rowspan > t->header_rows) {
-        zp_warn(b->d, n->loc,
-                "a header cell's rowspan reaches into the body; it stops at "
-                "the header's last row");
+        report(b, ZP_WARNING, n->loc,
+               "a header cell's rowspan reaches into the body; it stops at "
+               "the header's last row");
         cell->rowspan = t->header_rows - r;
       }
     }
@@ -1306,10 +1445,10 @@ static void table(binder *b, const zp_tnode *n) {
     int r = tb.rowspans[i].row;
     zp_cell *cell = &tb.rows[r].cells[tb.rowspans[i].k];
     if (cell->rowspan > tb.nrows - r) {
-      zp_error(b->d, tb.rowspans[i].loc,
-               "rowspan=\"%d\" reaches past the table's last row (the cell "
-               "is in row %d of %d)",
-               cell->rowspan, r + 1, tb.nrows);
+      report(b, ZP_ERROR, tb.rowspans[i].loc,
+             "rowspan=\"%d\" reaches past the table's last row (the cell "
+             "is in row %d of %d)",
+             cell->rowspan, r + 1, tb.nrows);
       cell->rowspan = tb.nrows - r;
     }
   }
@@ -1408,6 +1547,7 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   if (t->body)
     blocks(&b, t->body->child);
   free(b.printed);
+  flush_sites(&b);
   if (zp_diag_errors(d) > errors) {
     zp_arena_free(a);
     return NULL;

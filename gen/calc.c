@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bounds.h" /* ZP_CALC_MAX_DEPTH, ZP_CALC_MAX_OPS */
+#include "diag.h"   /* zp_diag_nearest */
 #include "fmt.h"
 
 /* ---- the tree ---- */
@@ -744,12 +745,21 @@ static const zp_json *path_start(ev *v, const zp_expr *e, int *from) {
 /* Notes why e reaches nothing: near has no member or element "missing". */
 static zp_val absent(ev *v, const zp_expr *e, const zp_json *near,
                      const char *missing) {
-  char jp[256], b[72];
+  char jp[256], b[72], hint[100] = "";
   zp_json_path(near, jp, sizeof jp);
+  if (near->type == ZP_JSON_OBJECT) {
+    const char *keys[256];
+    int n = 0;
+    for (const zp_json *c = near->child; c && n < 256; c = c->next)
+      keys[n++] = c->key;
+    const char *best = zp_diag_nearest(missing, keys, n);
+    if (best)
+      snprintf(hint, sizeof hint, "; did you mean \"%.60s\"?", best);
+  }
   snprintf(v->why, sizeof v->why,
-           "the data has no %s (%.160s:%d:%d: %.120s has no \"%.60s\")",
+           "the data has no %s (%.160s:%d:%d: %.120s has no \"%.60s\"%s)",
            brief(e->str, b), zp_json_file(v->env->data, near), near->line,
-           near->col, jp, missing);
+           near->col, jp, missing, hint);
   zp_val r = {0};
   r.absent = true;
   return r;

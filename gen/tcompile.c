@@ -41,6 +41,7 @@ typedef struct comp {
   zp_diag *d;
   zp_arena *a;
   named_style styles[MAX_STYLES];
+  const char *style_names[MAX_STYLES]; /* for "did you mean" */
   int nstyles;
   int errors; /* zp_diag_errors() at the start */
 } comp;
@@ -50,6 +51,50 @@ static bool is(const zp_tnode *n, const char *name) {
 }
 
 static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
+
+/* Where attribute attr of n is written (its line and column: an element
+ * may run over several lines); n's own line when it cannot be found. */
+static zp_loc at_attr(comp *c, const zp_tnode *n, const char *attr) {
+  zp_loc at = n->loc;
+  const char *v = zp_tmpl_attr(n, attr);
+  char needle[160];
+  /* with its value, so that the same attribute of a later element is
+   * never taken for it */
+  for (int q = 0; q < 2 && v && !at.col; q++) {
+    snprintf(needle, sizeof needle, " %s=%c%.100s", attr, q ? '\'' : '"', v);
+    at.line = n->loc.line;
+    at.col = zp_diag_column(c->d, at.file, &at.line, needle);
+  }
+  if (at.col)
+    at.col++; /* past the space */
+  else
+    at.line = n->loc.line;
+  return at;
+}
+
+/* Where element n starts ("<table"), on its line. */
+static zp_loc at_elem(comp *c, const zp_tnode *n) {
+  zp_loc at = n->loc;
+  char needle[80];
+  snprintf(needle, sizeof needle, "<%s", n->name);
+  int line = at.line;
+  at.col = zp_diag_column(c->d, at.file, &line, needle);
+  if (line != at.line)
+    at.col = 0;
+  return at;
+}
+
+/* "; did you mean \"x\"?" for the name among names nearest to word, or
+ * "" (in buf). */
+static const char *did_you_mean(const char *word, const char *const *names,
+                                int n, const char *open, const char *close,
+                                char *buf, size_t size) {
+  const char *best = zp_diag_nearest(word, names, n);
+  buf[0] = 0;
+  if (best)
+    snprintf(buf, size, "; did you mean %s%s%s?", open, best, close);
+  return buf;
+}
 
 /* ---- numbers and lengths ---- */
 
@@ -113,7 +158,7 @@ static int count_attr(comp *c, const zp_tnode *n, const char *key, long min,
   const char *v = zp_tmpl_attr(n, key);
   int r = dflt;
   if (v && !parse_count(v, min, max, &r)) {
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_attr(c, n, key),
              "%s=\"%.40s\": expected a whole number from %ld to %ld", key, v,
              min, max);
     return dflt;
@@ -209,7 +254,7 @@ static void page_setup(comp *c, const zp_tnode *n) {
       found = true;
     }
     if (!found)
-      zp_error(c->d, n->loc,
+      zp_error(c->d, at_attr(c, n, "paper"),
                "paper=\"%s\": expected A4, A3, A5, B5 or WIDTHmm×HEIGHTmm", v);
   }
   if ((v = zp_tmpl_attr(n, "orientation"))) {
@@ -226,18 +271,19 @@ static void page_setup(comp *c, const zp_tnode *n) {
                     &p->margin_right};
   for (int i = 0; i < 4; i++)
     if ((v = zp_tmpl_attr(n, keys[i])) && !parse_length(v, 16, 0, vals[i]))
-      zp_error(c->d, n->loc, "%s=\"%.40s\" is not a length", keys[i], v);
+      zp_error(c->d, at_attr(c, n, keys[i]), "%s=\"%.40s\" is not a length",
+               keys[i], v);
   p->grid_lines = count_attr(c, n, "grid-lines", 0, ZP_MAX_GRID, p->grid_lines);
   p->grid_chars = count_attr(c, n, "grid-chars", 0, ZP_MAX_GRID, p->grid_chars);
   /* pitches: above 0, at most the page (checked against the text block
    * once the page is known) */
   if ((v = zp_tmpl_attr(n, "line-pitch")) &&
       (!parse_length(v, 16, 0, &p->line_pitch) || p->line_pitch < 1))
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_attr(c, n, "line-pitch"),
              "line-pitch=\"%.40s\" is not a length of 1 pt or more", v);
   if ((v = zp_tmpl_attr(n, "char-pitch")) &&
       (!parse_length(v, 16, 0, &p->char_pitch) || p->char_pitch < 1))
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_attr(c, n, "char-pitch"),
              "char-pitch=\"%.40s\" is not a length of 1 pt or more", v);
 }
 
@@ -303,7 +349,7 @@ static void length_attr(comp *c, const zp_tnode *n, const char *key, double em,
                         double *out) {
   const char *v = style_attr(c, n, key);
   if (v && !parse_length(v, em, c->t->page.line_pitch, out))
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_attr(c, n, key),
              "style \"%s\": %s=\"%.40s\" is not a length (mm, cm, pt, em, "
              "line; no exponents, at most 5 m)",
              zp_tmpl_attr(n, "name"), key, v);
@@ -355,8 +401,8 @@ static const zp_style *resolve_style(comp *c, named_style *ns) {
   if (ns->resolved || ns->failed)
     return ns->resolved;
   if (ns->resolving) {
-    zp_error(c->d, ns->node->loc, "style \"%s\" inherits from itself",
-             ns->name);
+    zp_error(c->d, at_attr(c, ns->node, "parent"),
+             "style \"%s\" inherits from itself", ns->name);
     ns->failed = true;
     return NULL;
   }
@@ -378,7 +424,7 @@ static const zp_style *resolve_style(comp *c, named_style *ns) {
   s->role = v ? v : "song";
   s->size = 16;
   if ((v = style_attr(c, n, "size")) && !parse_size(v, &s->size))
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_attr(c, n, "size"),
              "style \"%s\": size=\"%.40s\" is neither a 号 size (三号, 小四 "
              "…) nor pt from %g to %g",
              name, v, ZP_MIN_FONT_SIZE, ZP_MAX_FONT_SIZE);
@@ -404,12 +450,14 @@ static const zp_style *resolve_style(comp *c, named_style *ns) {
   s->widows = s->orphans = 2;
   if ((v = style_attr(c, n, "widows")) &&
       !parse_count(v, 1, ZP_MAX_COUNT, &s->widows))
-    zp_error(c->d, n->loc, "style \"%s\": widows=\"%.40s\": expected 1 to %d",
-             name, v, ZP_MAX_COUNT);
+    zp_error(c->d, at_attr(c, n, "widows"),
+             "style \"%s\": widows=\"%.40s\": expected 1 to %d", name, v,
+             ZP_MAX_COUNT);
   if ((v = style_attr(c, n, "orphans")) &&
       !parse_count(v, 1, ZP_MAX_COUNT, &s->orphans))
-    zp_error(c->d, n->loc, "style \"%s\": orphans=\"%.40s\": expected 1 to %d",
-             name, v, ZP_MAX_COUNT);
+    zp_error(c->d, at_attr(c, n, "orphans"),
+             "style \"%s\": orphans=\"%.40s\": expected 1 to %d", name, v,
+             ZP_MAX_COUNT);
   s->rules = ZP_BREAK_BASIC;
   if ((v = style_attr(c, n, "breaks")))
     s->rules = strcmp(v, "strict") == 0  ? ZP_BREAK_STRICT
@@ -419,7 +467,7 @@ static const zp_style *resolve_style(comp *c, named_style *ns) {
   if ((v = style_attr(c, n, "latin-space")) &&
       (!parse_number(v, &s->latin_space, &end) || *end || s->latin_space < 0 ||
        s->latin_space > 1))
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_attr(c, n, "latin-space"),
              "style \"%s\": latin-space=\"%.40s\": expected a number of em "
              "from 0 to 1",
              name, v);
@@ -444,6 +492,7 @@ static void styles(comp *c) {
       zp_error(c->d, n->loc, "more than %d styles", MAX_STYLES);
       continue;
     }
+    c->style_names[c->nstyles] = zp_tmpl_attr(n, "name");
     c->styles[c->nstyles++] =
         (named_style){zp_tmpl_attr(n, "name"), n, NULL, false, false};
   }
@@ -465,7 +514,9 @@ static const zp_style *default_style(comp *c, const zp_tnode *n,
                                      const char *name) {
   named_style *ns = find_style(c, name);
   if (!ns) {
-    zp_error(c->d, n->loc, "unknown style \"%s\"", name);
+    zp_error(c->d, at_elem(c, n),
+             "unknown style \"%s\" (the default style of <%s>; define it)",
+             name, n->name);
     return NULL;
   }
   return ns->resolved;
@@ -486,9 +537,14 @@ static void check_style_refs(comp *c, const zp_tnode *n) {
   if (strcmp(n->name, "use") != 0)
     for (size_t i = 0; i < sizeof style_refs / sizeof *style_refs; i++) {
       const char *v = zp_tmpl_attr(n, style_refs[i]);
-      if (v && !find_style(c, v))
-        zp_error(c->d, n->loc, "unknown style \"%s\" (%s of <%s>)", v,
-                 style_refs[i], n->name);
+      if (v && !find_style(c, v)) {
+        char hint[160];
+        zp_error(c->d, at_attr(c, n, style_refs[i]),
+                 "unknown style \"%s\" (%s of <%s>)%s", v, style_refs[i],
+                 n->name,
+                 did_you_mean(v, c->style_names, c->nstyles, "\"", "\"", hint,
+                              sizeof hint));
+      }
     }
   for (const zp_tnode *k = n->child; k; k = k->next)
     check_style_refs(c, k);
@@ -524,14 +580,14 @@ static void folio(comp *c, const zp_tnode *n) {
   if ((v = zp_tmpl_attr(n, "below")) &&
       (!parse_length(v, f->size, p->line_pitch, &f->below) || f->below < 0 ||
        f->below > p->margin_bottom))
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_attr(c, n, "below"),
              "below=\"%.40s\" is not a length from 0 to the bottom margin "
              "(%.1f mm)",
              v, p->margin_bottom / MM);
   if ((v = zp_tmpl_attr(n, "indent")) &&
       (!parse_length(v, f->size, p->line_pitch, &f->indent) || f->indent < 0 ||
        f->indent > block_width(c) / 2))
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_attr(c, n, "indent"),
              "indent=\"%.40s\" is not a length from 0 to half the text "
              "block (%.1f mm)",
              v, block_width(c) / MM / 2);
@@ -545,7 +601,7 @@ static void numbering(comp *c, const zp_tnode *n) {
       continue;
     int k;
     if (!parse_count(zp_tmpl_attr(l, "n"), 1, ZP_TMPL_MAX_LEVELS, &k)) {
-      zp_error(c->d, l->loc, "numbering levels go from 1 to %d",
+      zp_error(c->d, at_attr(c, l, "n"), "numbering levels go from 1 to %d",
                ZP_TMPL_MAX_LEVELS);
       continue;
     }
@@ -578,7 +634,7 @@ static void grades(comp *c, const zp_tnode *n) {
     double min;
     const char *end, *v = zp_tmpl_attr(g, "min");
     if (!parse_number(v, &min, &end) || *end) {
-      zp_error(c->d, g->loc, "min=\"%.40s\" is not a number", v);
+      zp_error(c->d, at_attr(c, g, "min"), "min=\"%.40s\" is not a number", v);
       continue;
     }
     t->bands[t->nbands++] = (zp_calc_band){min, zp_tmpl_attr(g, "label")};
@@ -681,7 +737,7 @@ static void table_fits(comp *c, const zp_tnode *n, const zp_ttable *t,
     /* a width includes the padding: a fixed column must leave 1 em for
      * its text inside it */
     if (t->cols[i].kind == ZP_COL_FIXED && w > 0 && w + 0.01 < least)
-      zp_error(c->d, n->loc,
+      zp_error(c->d, at_elem(c, n),
                "column %d is %.1f mm wide; a column's width includes its "
                "padding (%.1f mm) and must leave 1 em (%.1f mm) for its text",
                i + 1, w / MM, (t->pad_left + t->pad_right) / MM, em / MM);
@@ -689,7 +745,7 @@ static void table_fits(comp *c, const zp_tnode *n, const zp_ttable *t,
   }
   double w = block_width(c);
   if (need > w + 0.01)
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_elem(c, n),
              "the table's %d columns need %.1f mm (fixed widths, fit minimums, "
              "and for every column its padding and 1 em), more than the text "
              "block's %.1f mm",
@@ -701,8 +757,9 @@ static void columns(comp *c, const zp_tnode *n, zp_ttable *t, double em) {
   for (const zp_tnode *k = n->child; k; k = k->next)
     t->ncols += is(k, "col");
   if (t->ncols > ZP_MAX_COLUMNS) {
-    zp_error(c->d, n->loc, "a table has at most %d columns; this one has %d",
-             ZP_MAX_COLUMNS, t->ncols);
+    zp_error(c->d, at_elem(c, n),
+             "a table has at most %d columns; this one has %d", ZP_MAX_COLUMNS,
+             t->ncols);
     t->ncols = 0;
     return;
   }
@@ -722,24 +779,25 @@ static void columns(comp *c, const zp_tnode *n, zp_ttable *t, double em) {
       col->kind = ZP_COL_FIT;
       if ((v = zp_tmpl_attr(k, "min")) &&
           (!parse_length(v, em, line, &col->width) || col->width < 0))
-        zp_error(c->d, k->loc, "min=\"%.40s\" is not a length of 0 or more", v);
+        zp_error(c->d, at_attr(c, k, "min"),
+                 "min=\"%.40s\" is not a length of 0 or more", v);
     } else if (wl && w[wl - 1] == '*') {
       col->kind = ZP_COL_PROPORTIONAL;
       col->width = 1;
       if (wl > 1 && (!parse_number(w, &col->width, &end) || *end != '*' ||
                      col->width <= 0 || col->width > 1e6))
-        zp_error(c->d, k->loc,
+        zp_error(c->d, at_attr(c, k, "width"),
                  "width=\"%.40s\": a weight is a number above 0 and at most "
                  "1000000 (2*)",
                  w);
     } else {
       col->kind = ZP_COL_FIXED;
       if (!parse_length(w, em, line, &col->width))
-        zp_error(c->d, k->loc,
+        zp_error(c->d, at_attr(c, k, "width"),
                  "width=\"%.40s\" is not a length, a weight (2*) or fit", w);
       else if (col->width <= 0)
-        zp_error(c->d, k->loc, "width=\"%.40s\": a column must be wider than 0",
-                 w);
+        zp_error(c->d, at_attr(c, k, "width"),
+                 "width=\"%.40s\": a column must be wider than 0", w);
     }
     v = zp_tmpl_attr(k, "align");
     col->align = v ? parse_align(v) : ZP_ALIGN_LEFT;
@@ -771,12 +829,13 @@ static void table(comp *c, zp_tnode *n) {
   if ((v = zp_tmpl_attr(n, "rule")) &&
       (!parse_length(v, em, line, &t->rule_width) || t->rule_width < 0 ||
        t->rule_width > ZP_MAX_RULE))
-    zp_error(c->d, n->loc, "rule=\"%.40s\" is not a length from 0 to 10 mm", v);
+    zp_error(c->d, at_attr(c, n, "rule"),
+             "rule=\"%.40s\" is not a length from 0 to 10 mm", v);
   if ((v = zp_tmpl_attr(n, "frame")) &&
       (!parse_length(v, em, line, &t->frame_width) || t->frame_width < 0 ||
        t->frame_width > ZP_MAX_RULE))
-    zp_error(c->d, n->loc, "frame=\"%.40s\" is not a length from 0 to 10 mm",
-             v);
+    zp_error(c->d, at_attr(c, n, "frame"),
+             "frame=\"%.40s\" is not a length from 0 to 10 mm", v);
   t->pad_top = t->pad_bottom = 2;
   t->pad_left = t->pad_right = 3;
   if ((v = zp_tmpl_attr(n, "padding"))) {
@@ -786,7 +845,7 @@ static void table(comp *c, zp_tnode *n) {
     if (got < 1 || !parse_length(a1, em, line, &pv) ||
         (got == 2 && !parse_length(a2, em, line, &ph)) || pv < 0 || ph < 0 ||
         pv > ZP_MAX_PADDING || ph > ZP_MAX_PADDING) {
-      zp_error(c->d, n->loc,
+      zp_error(c->d, at_attr(c, n, "padding"),
                "padding=\"%.40s\": one or two lengths from 0 to 20 mm", v);
       pv = ph = 0;
     }
@@ -801,6 +860,7 @@ static void cell(comp *c, zp_tnode *n) {
   const char *v;
   n->as.cell.colspan = count_attr(c, n, "colspan", 1, ZP_MAX_COLUMNS, 1);
   n->as.cell.rowspan = count_attr(c, n, "rowspan", 1, ZP_MAX_COUNT, 1);
+  n->as.cell.rowspan_at = at_attr(c, n, "rowspan");
   n->as.cell.style = style_named(c, zp_tmpl_attr(n, "style"));
   if ((v = zp_tmpl_attr(n, "align"))) {
     n->as.cell.has_align = true;
@@ -839,7 +899,7 @@ static void check(comp *c, zp_tnode *n) {
   n->as.check.places = -1;
   if ((v = zp_tmpl_attr(n, "places")) &&
       !parse_count(v, 0, 12, &n->as.check.places)) {
-    zp_error(c->d, n->loc,
+    zp_error(c->d, at_attr(c, n, "places"),
              "<check> compares 0 to 12 decimals, not places=\"%.40s\"", v);
     n->as.check.places = -1;
   }
@@ -848,8 +908,16 @@ static void check(comp *c, zp_tnode *n) {
 static void use(comp *c, zp_tnode *n) {
   const char *name = zp_tmpl_attr(n, "name");
   n->as.use.def = find_define(c, name);
-  if (!n->as.use.def)
-    zp_error(c->d, n->loc, "no <define name=\"%s\">", name);
+  if (!n->as.use.def) {
+    const char *names[256];
+    int k = 0;
+    for (int i = 0; i < c->t->ntop && k < 256; i++)
+      if (is(c->t->top[i], "define"))
+        names[k++] = zp_tmpl_attr(c->t->top[i], "name");
+    char hint[160];
+    zp_error(c->d, at_attr(c, n, "name"), "no <define name=\"%s\">%s", name,
+             did_you_mean(name, names, k, "\"", "\"", hint, sizeof hint));
+  }
   if (n->nattrs > MAX_PARAMS + 1) {
     zp_error(c->d, n->loc, "<use> takes at most %d parameters", MAX_PARAMS);
     return;

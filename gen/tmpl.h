@@ -150,8 +150,9 @@ struct zp_tnode {
       bool has_align;
       zp_align align;
       zp_valign valign;
-      const char *span; /* the loop variable, "blank", or NULL */
-      bool blank;       /* span="blank" */
+      zp_loc rowspan_at; /* where rowspan= is written */
+      const char *span;  /* the loop variable, "blank", or NULL */
+      bool blank;        /* span="blank" */
     } cell;
   } as;
 };

@@ -720,6 +720,31 @@ static void spans_cover_an_iterations_rows(void **state) {
   done(&r);
 }
 
+/* One message per template site, however many iterations hit it: the
+ * first iteration's, with the count of the others; findings of two checks
+ * on one figure stay two. */
+static void one_message_per_site(void **state) {
+  (void)state;
+  result r = bind("",
+                  "<for each=\"xs\" as=\"x\"><p>{x.nmae}</p></for>\n"
+                  "<check value=\"t\" equals=\"1\" rule=\"a\"/>"
+                  "<check value=\"t\" equals=\"2\" rule=\"b\"/>",
+                  "{\"xs\": [{\"name\": 1}, {\"name\": 2}, {\"name\": 3}, "
+                  "{\"name\": 4}, {\"name\": 5}, {\"name\": 6}, {\"name\": "
+                  "7}], \"t\": 3}");
+  assert_null(r.doc);
+  assert_int_equal(zp_diag_errors(r.d), 3);
+  assert_true(zp_diag_contains(
+      r.d, "t.xml:12: error: missing data $.xs[0].nmae for {x.nmae}: "));
+  assert_true(zp_diag_contains(r.d, "this object has no member \"nmae\"; "
+                                    "expected a string or a number; did you "
+                                    "mean \"name\"? (and 6 more "
+                                    "iterations)"));
+  assert_true(zp_diag_contains(r.d, "rule: a ("));
+  assert_true(zp_diag_contains(r.d, "rule: b ("));
+  done(&r);
+}
+
 /* An <if> inside a table yields the rows of its branch, each once. */
 static void table_if_rows(void **state) {
   (void)state;
@@ -1061,6 +1086,7 @@ int main(void) {
       cmocka_unit_test(official_sheet_resolves),
       cmocka_unit_test(bad_fixtures_bind),
       cmocka_unit_test(static_errors_at_load),
+      cmocka_unit_test(one_message_per_site),
       cmocka_unit_test(spans_cover_an_iterations_rows),
       cmocka_unit_test(expressions_in_tests_fields_and_checks),
       cmocka_unit_test(styles_errors),
