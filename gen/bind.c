@@ -919,6 +919,8 @@ static bool push(binder *b, const zp_tnode *n, const char *name,
 /* ---- inline content ---- */
 
 static void inline_content(binder *b, const zp_tnode *first, sbuf *out);
+static const zp_tnode *use_enter(binder *b, const zp_tnode *n, int *saved);
+static void use_leave(binder *b, int saved);
 
 static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
   if (!spend(b, c, 1))
@@ -930,6 +932,15 @@ static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
   case ZP_T_BR:
     sb_put(out, "\n", 1);
     break;
+  case ZP_T_USE: { /* an inline macro: its text here */
+    int saved;
+    const zp_tnode *def = use_enter(b, c, &saved);
+    if (def) {
+      inline_content(b, def->child, out);
+      use_leave(b, saved);
+    }
+    break;
+  }
   case ZP_T_FOR: {
     const zp_json *arr = loop_array(b, c);
     if (!arr)
@@ -1107,21 +1118,22 @@ static void section(binder *b, const zp_tnode *n) {
   b->depth--;
 }
 
-/* A macro: its parameters (paths, looked up where <use> stands) bound for
- * its content. */
-static void use(binder *b, const zp_tnode *n) {
+/* Enters macro <use> n: its parameters (paths, looked up where <use>
+ * stands) bound for its content; the macro's <define>, or NULL (after an
+ * error, or reported at load).  *saved: what use_leave() restores. */
+static const zp_tnode *use_enter(binder *b, const zp_tnode *n, int *saved) {
   const zp_tnode *def = n->as.use.def;
+  *saved = b->nvars;
   if (!def)
-    return; /* reported at load */
+    return NULL; /* reported at load */
   if (b->use_depth == MAX_USE_DEPTH) {
     report(b, ZP_ERROR, n->loc,
            "macros nested deeper than %d (does \"%s\" call itself "
            "without end?)",
            MAX_USE_DEPTH, zp_tmpl_attr(n, "name"));
     b->aborted = true; /* a branching recursion would go on for ages */
-    return;
+    return NULL;
   }
-  int saved = b->nvars;
   const zp_json *vals[16];
   int np = n->as.use.nparams;
   for (int i = 0; i < np && i < 16; i++) {
@@ -1132,14 +1144,17 @@ static void use(binder *b, const zp_tnode *n) {
     if (!vals[i]) {
       report_missing(b, n, path, near, missing,
                      "a value for the macro's parameter");
-      return;
+      return NULL;
     }
   }
   for (int i = 0; i < np && i < 16; i++)
     if (!push(b, n, n->as.use.params[i].name, vals[i]))
       break;
   b->use_depth++;
-  blocks(b, def->child);
+  return def;
+}
+
+static void use_leave(binder *b, int saved) {
   b->use_depth--;
   b->nvars = saved;
 }
@@ -1174,9 +1189,15 @@ static void block(binder *b, const zp_tnode *n) {
       block(b, k);
     break;
   }
-  case ZP_T_USE:
-    use(b, n);
+  case ZP_T_USE: {
+    int saved;
+    const zp_tnode *def = use_enter(b, n, &saved);
+    if (def) {
+      blocks(b, def->child);
+      use_leave(b, saved);
+    }
     break;
+  }
   case ZP_T_CHECK:
     check(b, n);
     break;
@@ -1330,6 +1351,15 @@ static bool row_cells(binder *b, tbuild *tb, zp_row *row, int r,
     if (c->kind == ZP_T_CELL) {
       if (!row_cell(b, tb, row, r, c, col, header))
         return false;
+    } else if (c->kind == ZP_T_USE) { /* cells from a macro */
+      int saved;
+      const zp_tnode *def = use_enter(b, c, &saved);
+      if (!def)
+        return false;
+      bool ok = row_cells(b, tb, row, r, def->child, NULL, col, header);
+      use_leave(b, saved);
+      if (!ok)
+        return false;
     } else if (c->kind == ZP_T_FOR) {
       const zp_json *arr = loop_array(b, c);
       if (!arr)
@@ -1382,6 +1412,13 @@ static void table_rows(binder *b, tbuild *tb, const zp_tnode *first,
       return;
     if (c->kind == ZP_T_ROW) {
       table_row(b, tb, c, false);
+    } else if (c->kind == ZP_T_USE) { /* rows from a macro */
+      int saved;
+      const zp_tnode *def = use_enter(b, c, &saved);
+      if (def) {
+        table_rows(b, tb, def->child, NULL);
+        use_leave(b, saved);
+      }
     } else if (c->kind == ZP_T_FOR) {
       const zp_json *arr = loop_array(b, c);
       if (!arr)

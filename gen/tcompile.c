@@ -44,6 +44,11 @@ typedef struct comp {
   const char *style_names[MAX_STYLES]; /* for "did you mean" */
   int nstyles;
   int errors; /* zp_diag_errors() at the start */
+  /* what each <define> holds (content_class), computed once: -1 while it
+   * is being computed (a macro that uses itself) */
+  const zp_tnode *class_def[512];
+  int class_of[512];
+  int nclass;
 } comp;
 
 static bool is(const zp_tnode *n, const char *name) {
@@ -952,9 +957,87 @@ static const struct {
              {"cell", ZP_T_CELL},
              {"br", ZP_T_BR}};
 
-/* Compiles n and its siblings and their content; sheet_level: the style
- * sheet's own elements (not the content of <define> or <body>). */
-static void node(comp *c, zp_tnode *n, bool sheet_level) {
+/* Where content stands: what a <use> there must bring. */
+enum { IN_SHEET, IN_BLOCKS, IN_INLINE, IN_ROWS, IN_CELLS, IN_DEFINE };
+enum { HAS_BLOCKS = 1, HAS_INLINE = 2, HAS_ROWS = 4, HAS_CELLS = 8 };
+
+static int content_class(comp *c, const zp_tnode *first, int depth);
+
+/* What <define> def holds, once per define (macros that call each other
+ * ten times over would otherwise be classified 10^30 times). */
+static int define_class(comp *c, const zp_tnode *def, int depth) {
+  for (int i = 0; i < c->nclass; i++)
+    if (c->class_def[i] == def)
+      return c->class_of[i] < 0 ? 0 : c->class_of[i];
+  if (c->nclass == 512)
+    return 0; /* past 512 macros: not checked (never exponential) */
+  int k = c->nclass++;
+  c->class_def[k] = def;
+  c->class_of[k] = -1;
+  int m = content_class(c, def->child, depth);
+  c->class_of[k] = m;
+  return m;
+}
+
+/* What the content from first holds (HAS_*), by element names (a
+ * <define> is classified before its own nodes are compiled). */
+static int content_class(comp *c, const zp_tnode *first, int depth) {
+  int m = 0;
+  if (depth > 32) /* macros that use each other: their other uses tell */
+    return 0;
+  for (const zp_tnode *n = first; n; n = n->next) {
+    if (!n->name) {
+      for (const char *p = n->text; *p; p++)
+        if (!strchr(" \t\r\n", *p)) {
+          m |= HAS_INLINE;
+          break;
+        }
+    } else if (is(n, "br")) {
+      m |= HAS_INLINE;
+    } else if (is(n, "row")) {
+      m |= HAS_ROWS;
+    } else if (is(n, "cell")) {
+      m |= HAS_CELLS;
+    } else if (is(n, "for") || is(n, "if")) {
+      m |= content_class(c, n->child, depth + 1);
+    } else if (is(n, "use")) {
+      const zp_tnode *def = find_define(c, zp_tmpl_attr(n, "name"));
+      if (def)
+        m |= define_class(c, def, depth + 1);
+    } else if (!is(n, "else")) {
+      m |= HAS_BLOCKS;
+    }
+  }
+  return m;
+}
+
+/* A <use> must stand where its macro's content belongs. */
+static void use_fits(comp *c, const zp_tnode *n, int where) {
+  const zp_tnode *def = n->as.use.def;
+  if (!def || where == IN_DEFINE)
+    return; /* a macro's own uses are checked where it is used */
+  int m = define_class(c, def, 0);
+  static const int allowed[] = {0,        HAS_BLOCKS, HAS_INLINE,
+                                HAS_ROWS, HAS_CELLS,  0};
+  static const char *const where_names[] = {
+      "", "among blocks", "in text", "among rows", "among cells", ""};
+  static const char *const what[] = {"blocks", "text", "rows", "cells"};
+  int bad = m & ~allowed[where];
+  if (!bad)
+    return;
+  int k = bad & HAS_BLOCKS ? 0 : bad & HAS_INLINE ? 1 : bad & HAS_ROWS ? 2 : 3;
+  zp_error(c->d, at_elem(c, n),
+           "<use name=\"%s\"> stands %s, but <define name=\"%s\"> (%s:%d) "
+           "holds %s",
+           zp_tmpl_attr(n, "name"), where_names[where], zp_tmpl_attr(n, "name"),
+           def->loc.file, def->loc.line, what[k]);
+}
+
+/* Compiles n and its siblings and their content; where: what content
+ * this is (IN_SHEET: the style sheet's own elements, not the content of
+ * <define> or <body>). */
+static void node(comp *c, zp_tnode *n, int where) {
+  bool sheet_level = where == IN_SHEET;
   for (; n; n = n->next) {
     c->t->size += 1 + (long)(n->text ? strlen(n->text) : 0);
     if (!n->name) {
@@ -1001,6 +1084,7 @@ static void node(comp *c, zp_tnode *n, bool sheet_level) {
       break;
     case ZP_T_USE:
       use(c, n);
+      use_fits(c, n, where);
       break;
     case ZP_T_CHECK:
       check(c, n);
@@ -1016,7 +1100,19 @@ static void node(comp *c, zp_tnode *n, bool sheet_level) {
     }
     /* the content of <define> and <body> is the binder's; the rest of the
      * sheet (styles, numbering, …) the compiler has read */
-    bool inner = sheet_level && !(is(n, "define") || is(n, "body"));
+    int inner = where;
+    if (sheet_level)
+      inner = is(n, "define") ? IN_DEFINE
+              : is(n, "body") ? IN_BLOCKS
+                              : IN_SHEET;
+    else if (n->kind == ZP_T_P || n->kind == ZP_T_ITEM || n->kind == ZP_T_CELL)
+      inner = IN_INLINE;
+    else if (n->kind == ZP_T_TABLE || n->kind == ZP_T_HEAD)
+      inner = IN_ROWS;
+    else if (n->kind == ZP_T_ROW)
+      inner = IN_CELLS;
+    else if (n->kind == ZP_T_SECTION)
+      inner = IN_BLOCKS;
     node(c, n->child, inner);
   }
 }
@@ -1041,7 +1137,7 @@ bool zp_tmpl_compile(zp_template *t, zp_diag *d) {
     zp_tnode *top = (zp_tnode *)t->top[i];
     zp_tnode *next = top->next;
     top->next = NULL; /* one top-level element at a time */
-    node(c, top, true);
+    node(c, top, IN_SHEET);
     top->next = next;
   }
   bool ok = zp_diag_errors(d) == c->errors;

@@ -745,6 +745,47 @@ static void one_message_per_site(void **state) {
   done(&r);
 }
 
+/* Macros of inline content (in paragraphs and cells), of rows and of
+ * cells; a <use> where its macro's content does not belong is an error
+ * at load. */
+static void inline_row_and_cell_macros(void **state) {
+  (void)state;
+  result r = bind(
+      "<define name=\"amount\">{v.amount|money}万元</define>\n"
+      "<define name=\"pair\"><cell>{p.name}</cell><cell><use name=\"amount\" "
+      "v=\"p\"/></cell></define>\n"
+      "<define name=\"lines\"><for each=\"xs\" as=\"p\"><row>"
+      "<use name=\"pair\" p=\"p\"/></row></for></define>\n",
+      "<p>合计<use name=\"amount\" v=\"total\"/>。</p>\n"
+      "<table><col width=\"1*\"/><col width=\"1*\"/>"
+      "<use name=\"lines\"/></table>",
+      "{\"total\": {\"amount\": 1234.5}, \"xs\": [{\"name\": \"甲\", "
+      "\"amount\": 1}, {\"name\": \"乙\", \"amount\": 2.5}]}");
+  assert_non_null(r.doc);
+  assert_string_equal(r.doc->first->text, "合计1,234.50万元。");
+  const zp_table *t = r.doc->first->next->table;
+  assert_int_equal(t->nrows, 2);
+  assert_string_equal(t->rows[1].cells[0].text, "乙");
+  assert_string_equal(t->rows[1].cells[1].text, "2.50万元");
+  done(&r);
+  r = bind("<define name=\"para\"><p>x</p></define>\n"
+           "<define name=\"word\">字</define>\n",
+           "<p>a<use name=\"para\"/></p>\n"
+           "<use name=\"word\"/>\n"
+           "<table><col width=\"1*\"/><row><use name=\"para\"/></row></table>",
+           "{}");
+  assert_null(r.t);
+  assert_true(zp_diag_contains(r.d, "t.xml:14: error: <use name=\"para\"> "
+                                    "stands in text, but <define "
+                                    "name=\"para\"> ("));
+  assert_true(zp_diag_contains(r.d, "t.xml:15: error: <use name=\"word\"> "
+                                    "stands among blocks, but"));
+  assert_true(zp_diag_contains(r.d, "stands among cells, but <define "
+                                    "name=\"para\">"));
+  assert_int_equal(zp_diag_errors(r.d), 3);
+  done(&r);
+}
+
 /* An <if> inside a table yields the rows of its branch, each once. */
 static void table_if_rows(void **state) {
   (void)state;
@@ -1086,6 +1127,7 @@ int main(void) {
       cmocka_unit_test(official_sheet_resolves),
       cmocka_unit_test(bad_fixtures_bind),
       cmocka_unit_test(static_errors_at_load),
+      cmocka_unit_test(inline_row_and_cell_macros),
       cmocka_unit_test(one_message_per_site),
       cmocka_unit_test(spans_cover_an_iterations_rows),
       cmocka_unit_test(expressions_in_tests_fields_and_checks),
