@@ -98,6 +98,7 @@ build/tools/%: tests/tools/%.c build/libzp.a
 e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/e2e.sh
 	ZPGEN=bin/zpgen sh tests/batch.sh
+	ZPGEN=bin/zpgen sh tests/schema.sh
 golden: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/golden.sh
 	ZPGEN=bin/zpgen sh tests/errors.sh

@@ -28,6 +28,7 @@
 #include "out.h"
 #include "render.h"
 #include "tmpl.h"
+#include "tschema.h"
 
 #ifndef ZP_VERSION
 #define ZP_VERSION "dev"
@@ -45,6 +46,7 @@ static const char usage[] =
     "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
     "                    [--allow-inconsistent]\n"
     "       zpgen check --template T.xml --data D.json...\n"
+    "       zpgen schema --template T.xml   (JSON Schema of its data)\n"
     "       zpgen batch MANIFEST [--jobs N] [--shard I/N] [--force]\n"
     "                    [--dry-run] [--report FILE] ...  (zpgen batch "
     "--help)\n"
@@ -364,6 +366,21 @@ int main(int argc, char **argv) {
     }
   } else if (strcmp(cmd, "fonts") == 0) {
     rc = fonts_cmd(&o, d);
+  } else if (strcmp(cmd, "schema") == 0) {
+    /* the JSON Schema of the data the template reads, on standard output */
+    zp_template *t = NULL;
+    if (!o.template_path) {
+      fprintf(stderr, "zpgen schema: --template is required\n%s", usage);
+      rc = EXIT_USAGE;
+    } else if (!zp_render_readable(o.template_path, "template", d)) {
+      rc = EXIT_IO;
+    } else if (!(t = zp_tmpl_load(o.template_path, d))) {
+      rc = EXIT_INPUT;
+    } else {
+      rc = zp_tmpl_schema(t, stdout, d) && fflush(stdout) == 0 ? EXIT_OK
+                                                               : EXIT_IO;
+    }
+    zp_tmpl_free(t);
   } else {
     fprintf(stderr, "zpgen: unknown command \"%s\"\n%s", cmd, usage);
     rc = EXIT_USAGE;
