@@ -27,6 +27,7 @@ typedef struct snode snode;
 struct snode {
   const char *name; /* member name; NULL for items */
   int types;        /* leaf types seen (T_*) */
+  const char *doc;  /* the first doc="…" of an element reading it */
   bool object, array, required;
   snode *members, *next; /* properties, in order of first use */
   snode *items;
@@ -147,6 +148,8 @@ static void walk(sgen *g, const zp_tnode *n) {
     return;
   case ZP_T_FOR: {
     snode *arr = follow(g, n->as.loop.each, true);
+    if (arr && !arr->doc)
+      arr->doc = zp_tmpl_attr(n, "doc");
     int saved = g->nscope;
     if (arr && push(g, n->as.loop.as, items(g, arr)))
       walk_list(g, n->child, NULL);
@@ -154,8 +157,11 @@ static void walk(sgen *g, const zp_tnode *n) {
     return;
   }
   case ZP_T_IF: {
-    if (n->as.cond.bare)
-      follow(g, n->as.cond.test, false);
+    if (n->as.cond.bare) {
+      snode *s = follow(g, n->as.cond.test, false);
+      if (s && !s->doc)
+        s->doc = zp_tmpl_attr(n, "doc");
+    }
     g->optional++;
     walk_list(g, n->child, NULL);
     g->optional--;
@@ -163,6 +169,8 @@ static void walk(sgen *g, const zp_tnode *n) {
   }
   case ZP_T_CHECK: {
     snode *v = follow(g, n->as.check.value, false); /* absent: skipped */
+    if (v && !v->doc)
+      v->doc = zp_tmpl_attr(n, "doc");
     if (v)
       v->types |=
           T_NULL | (n->as.check.kind == ZP_CHECK_GRADE ? T_STRING : T_NUMBER);
@@ -213,6 +221,16 @@ static void indent(FILE *out, int depth) {
 }
 
 static void write_node(FILE *out, const snode *s, int depth) {
+  if (s->doc) {
+    fputs("{\"description\": ", out);
+    json_string(out, s->doc);
+    fputs(", \"allOf\": [", out);
+    snode plain = *s;
+    plain.doc = NULL;
+    write_node(out, &plain, depth);
+    fputs("]}", out);
+    return;
+  }
   if (s->object) {
     fputs("{\"type\": \"object\", \"properties\": {", out);
     bool first = true;

@@ -37,7 +37,7 @@ cat >"$T/t.xml" <<'X'
 <style name="body"/>
 <body>
   <p>{meta.title}{meta.note?}{budget.total|money}</p>
-  <for each="items" as="x"><p>{x.name}</p></for>
+  <for each="items" as="x" doc="the items, one paragraph each"><p>{x.name}</p></for>
   <if test="extra"><p>{extra.text}</p></if>
 </body></template>
 X
@@ -47,6 +47,7 @@ case1() { # NAME WANT(valid|invalid) JSON
   if valid "$T/t.json" "$T/d.json"; then got=valid; else got=invalid; fi
   if [ "$got" = "$2" ]; then ok; else bad "$1: $got, expected $2"; cat "$T/ajv.out"; fi
 }
+grep -q '"items": {"description": "the items, one paragraph each", "allOf": \[{"type": "array"' "$T/t.json" && ok || bad "doc= is the description"
 case1 "complete" valid '{"meta": {"title": "t"}, "budget": {"total": 1}, "items": [{"name": "a"}]}'
 case1 "optional members absent" valid '{"meta": {"title": "t", "note": null}, "budget": {"total": 1}, "items": []}'
 case1 "a member in an <if> is optional" valid '{"meta": {"title": "t"}, "budget": {"total": 1}, "items": [], "extra": {}}'
