@@ -99,6 +99,7 @@ e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/e2e.sh
 	ZPGEN=bin/zpgen sh tests/batch.sh
 	ZPGEN=bin/zpgen sh tests/schema.sh
+	ZPGEN=bin/zpgen sh tests/tutorial.sh
 golden: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/golden.sh
 	ZPGEN=bin/zpgen sh tests/errors.sh
