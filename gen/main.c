@@ -24,6 +24,7 @@
 #include "file.h"
 #include "font.h"
 #include "json.h"
+#include "laycheck.h"
 #include "layout.h"
 #include "out.h"
 #include "render.h"
@@ -45,7 +46,7 @@ static const char usage[] =
     "usage: zpgen render --template T.xml --data D.json... --output OUT.pdf\n"
     "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
     "                    [--allow-inconsistent]\n"
-    "       zpgen check --template T.xml --data D.json...\n"
+    "       zpgen check --template T.xml --data D.json... [--layout]\n"
     "       zpgen schema --template T.xml   (JSON Schema of its data)\n"
     "       zpgen batch MANIFEST [--jobs N] [--shard I/N] [--force]\n"
     "                    [--dry-run] [--report FILE] ...  (zpgen batch "
@@ -86,6 +87,7 @@ typedef struct opts {
   const char *fonts[16];
   int nfonts;
   bool strict, allow_inconsistent;
+  bool layout; /* check --layout */
 } opts;
 
 /* What input (or the output) path names, or NULL: "the template", ... */
@@ -194,6 +196,41 @@ done:
   return rc;
 }
 
+/* check --layout: lays the document out (the PDF is discarded) and reads
+ * the layout dump with the layout checker (laycheck.h); each finding is
+ * printed as "layout:LINE: what: text", LINE that of the dump that
+ * --dump-layout would write. */
+static int check_layout(const opts *o, const zp_template *t,
+                        const zp_json_doc *data, zp_diag *d) {
+  int rc = EXIT_INPUT;
+  zp_fontset *fs = NULL;
+  FILE *pdf = tmpfile(), *dump = tmpfile();
+  if (!pdf || !dump) {
+    zp_error(d, ((zp_loc){0}), "cannot make a temporary file for the layout");
+    rc = EXIT_IO;
+    goto done;
+  }
+  zp_render_dirs dirs;
+  zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dirs);
+  zp_render_opts ro = {dirs.dirs, false, NULL};
+  rc = zp_render_pdf(t, data, &fs, &ro, pdf, "layout", dump, NULL, d);
+  if (rc != EXIT_OK)
+    goto done;
+  rewind(dump);
+  int lines = 0;
+  int n = zp_laycheck(dump, "layout", stderr, &lines);
+  fprintf(stderr, "zpgen check --layout: %d finding%s in %d lines\n", n,
+          n == 1 ? "" : "s", lines);
+  rc = n ? EXIT_INPUT : EXIT_OK;
+done:
+  if (pdf)
+    fclose(pdf);
+  if (dump)
+    fclose(dump);
+  zp_fontset_free(fs);
+  return rc;
+}
+
 /* Binds without rendering: every data error and failed check. */
 static int check_cmd(const opts *o, zp_diag *d) {
   if (!zp_render_readable(o->template_path, "template", d))
@@ -212,6 +249,8 @@ static int check_cmd(const opts *o, zp_diag *d) {
     if (doc && zp_diag_errors(d) == 0)
       rc = EXIT_OK;
   }
+  if (rc == EXIT_OK && o->layout)
+    rc = check_layout(o, t, data, d);
   fprintf(stderr, "%s: %d error%s, %d warning%s\n", o->data[o->ndata - 1],
           zp_diag_errors(d), zp_diag_errors(d) == 1 ? "" : "s",
           zp_diag_warnings(d), zp_diag_warnings(d) == 1 ? "" : "s");
@@ -282,6 +321,7 @@ int main(int argc, char **argv) {
       {"strict", no_argument, NULL, 's'},
       {"dump-layout", required_argument, NULL, 'L'},
       {"allow-inconsistent", no_argument, NULL, 'A'},
+      {"layout", no_argument, NULL, 'Y'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
@@ -316,6 +356,9 @@ int main(int argc, char **argv) {
       break;
     case 'A':
       o.allow_inconsistent = true;
+      break;
+    case 'Y':
+      o.layout = true;
       break;
     case 'h':
       fputs(usage, stdout);

@@ -188,6 +188,8 @@ SOURCE_DATE_EPOCH=0 $ZPGEN render --allow-inconsistent --template $TTPL \
   --data "$T/rate.json" -o "$T/allowed.pdf" 2>"$T/allowed.err"
 check "--allow-inconsistent renders, with warnings" \
   '[ -s "$T/allowed.pdf" ] && grep -q "warning: \$\.budget\.by_source\[0\]\.rate" "$T/allowed.err"'
+check "check --layout: the sample's layout passes the layout checker" \
+  '$ZPGEN check --layout --template $TPL --data $DATA 2>&1 | grep -q "^zpgen check --layout: 0 findings in [1-9][0-9]* lines"'
 check "the published figures pass every check" \
   '$ZPGEN check --template $TTPL --data $TDATA 2>&1 | grep -q ": 0 errors, 0 warnings"'
 check "总分 shown is the computed sum of the 得分" \
