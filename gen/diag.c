@@ -11,6 +11,8 @@ typedef struct src {
   char *name;
   char *text; /* NULL: unreadable (then no excerpt) */
   size_t len;
+  size_t *starts; /* offsets of the lines' starts, made on first use */
+  int nlines;
   struct src *next;
 } src;
 
@@ -45,6 +47,7 @@ void zp_diag_free(zp_diag *d) {
     next = s->next;
     free(s->name);
     free(s->text);
+    free(s->starts);
     free(s);
   }
   free(d->log);
@@ -81,16 +84,25 @@ static src *source(zp_diag *d, const char *file) {
 
 /* The start of line (1-based) of s and its length in *n; NULL when there
  * is no such line. */
-static const char *line_of(const src *s, int line, size_t *n) {
+static const char *line_of(src *s, int line, size_t *n) {
   if (!s || !s->text || line < 1)
     return NULL;
-  const char *p = s->text, *end = s->text + s->len;
-  for (int i = 1; i < line; i++) {
-    p = memchr(p, '\n', (size_t)(end - p));
-    if (!p)
+  if (!s->starts) { /* once: the lines' starts, so a lookup is direct */
+    int count = 1;
+    for (size_t i = 0; i < s->len; i++)
+      count += s->text[i] == '\n';
+    s->starts = malloc(sizeof *s->starts * (size_t)count);
+    if (!s->starts)
       return NULL;
-    p++;
+    s->starts[0] = 0;
+    s->nlines = 1;
+    for (size_t i = 0; i < s->len; i++)
+      if (s->text[i] == '\n')
+        s->starts[s->nlines++] = i + 1;
   }
+  if (line > s->nlines)
+    return NULL;
+  const char *p = s->text + s->starts[line - 1], *end = s->text + s->len;
   const char *e = memchr(p, '\n', (size_t)(end - p));
   *n = (size_t)((e ? e : end) - p);
   if (*n && p[*n - 1] == '\r')
