@@ -107,8 +107,11 @@ e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/cli.sh
 	ZPGEN=bin/zpgen sh tests/watch.sh
 	ZPGEN=bin/zpgen sh tests/import.sh
+	ZPGEN=bin/zpgen sh tests/schema.sh
+	ZPGEN=bin/zpgen sh tests/tutorial.sh
 golden: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/golden.sh
+	ZPGEN=bin/zpgen sh tests/errors.sh
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	@set -e; for t in $(addprefix build/san-tests/,$(TESTS)); do echo "== $$t (asan+ubsan)"; \

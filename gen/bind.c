@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,29 +14,15 @@
 #include "calc.h"
 #include "fmt.h"
 
-#define MM (72.0 / 25.4)
 #define MAX_VARS 64
-#define MAX_LEVELS 8
+#define MAX_LEVELS ZP_TMPL_MAX_LEVELS
 #define MAX_USE_DEPTH 32
-#define MAX_STYLES 128
 
 typedef struct var {
   const char *name;
   const zp_json *val;
   long iter; /* which iteration of its loop: for merged cells */
 } var;
-
-typedef struct level {
-  const char *format, *prefix, *suffix, *heading_style, *item_style;
-  bool outline;
-} level;
-
-typedef struct named_style {
-  const char *name;
-  const zp_tnode *node;
-  zp_style *resolved;
-  bool resolving;
-} named_style;
 
 /* A growable text buffer, charged to a budget of bytes: past it nothing
  * more is appended (the caller reports it). */
@@ -50,13 +38,17 @@ typedef struct rowspan_rec {
   zp_loc loc;
 } rowspan_rec;
 
-/* A merged cell being extended down: template cell + loop iteration. */
+/* A merged cell being extended down: the column it starts in and the loop
+ * iteration that made it (rows of several <row>s of one iteration share
+ * it). */
 typedef struct span_rec {
-  const zp_tnode *node;
+  int col;
   long iter;
   zp_cell *cell;
   int last_row; /* the last row the cell covers so far */
 } span_rec;
+
+struct site;
 
 typedef struct binder {
   const zp_template *t;
@@ -69,24 +61,137 @@ typedef struct binder {
   long iters;
   int counters[MAX_LEVELS + 1];
   int depth;
-  level levels[MAX_LEVELS + 1];
-  named_style styles[MAX_STYLES];
-  int nstyles;
+  /* the numbering levels' prefix and suffix, expanded for this data */
+  const char *prefix[MAX_LEVELS + 1], *suffix[MAX_LEVELS + 1];
   int use_depth;
   int tables;
   zp_block *tail;
-  double line_pitch;       /* the page grid's, for "line" lengths */
   zp_loc data_loc;         /* of the first field of the text being built */
   const zp_json *data_val; /* and its value */
   int errors;
   zp_bind_opts opts;
-  zp_calc_band bands[16];
-  int nbands;
   int findings; /* checks that failed */
   bool aborted; /* a runaway macro or the budget spent: stop binding */
   /* the budget (bounds.h): steps and bytes left, linear in the data */
   long steps_left, bytes_left;
+  /* the data's strings printed so far (a hash set): each is checked for
+   * digit grouping once */
+  const zp_json **printed;
+  size_t nprinted, capprinted;
+  /* the diagnostics of this bind, one per site (report()), printed in
+   * order at the end, and a hash of them by site */
+  struct site *sites;
+  size_t nsites, capsites;
+  int *site_hash; /* indexes + 1 into sites; 0: free */
+  size_t caphash;
+  const void *site_tag; /* part of the site: the <check> of a finding */
 } binder;
+
+/* A place that reported: the template's (or the data's) location and the
+ * kind of message (its format), with the first message and how often. */
+typedef struct site {
+  zp_severity sev;
+  zp_loc loc;
+  const char *fmt;
+  const void *tag;
+  char *msg;
+  long count;
+} site;
+
+/* ---- diagnostics: one per site ---- */
+
+static size_t site_key(zp_loc loc, const char *fmt, const void *tag) {
+  size_t h = (size_t)(uintptr_t)fmt * 31 + (size_t)loc.line * 131 +
+             (size_t)loc.col + (size_t)(uintptr_t)tag * 7;
+  for (const char *p = loc.file; p && *p; p++)
+    h = h * 33 + (unsigned char)*p;
+  return h;
+}
+
+static bool same_site(const site *s, zp_loc loc, const char *fmt,
+                      const void *tag) {
+  return s->fmt == fmt && s->tag == tag && s->loc.line == loc.line &&
+         s->loc.col == loc.col &&
+         (s->loc.file == loc.file ||
+          (s->loc.file && loc.file && strcmp(s->loc.file, loc.file) == 0));
+}
+
+/* Reports at loc, once per site: a message that the same place (a field
+ * in a loop, a check) gives again, for other iterations, is counted, and
+ * printed once at the end of the bind with the count ("(and 6 more
+ * iterations)"); the first iteration's message, with its JSON path, is
+ * the one shown.  Out of memory: printed at once. */
+static void report(binder *b, zp_severity sev, zp_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void report(binder *b, zp_severity sev, zp_loc loc, const char *fmt,
+                   ...) {
+  if (b->nsites * 2 >= b->caphash) {
+    size_t cap = b->caphash ? b->caphash * 2 : 64;
+    int *h = calloc(cap, sizeof *h);
+    if (h) {
+      for (size_t i = 0; i < b->nsites; i++) {
+        size_t k = site_key(b->sites[i].loc, b->sites[i].fmt, b->sites[i].tag) &
+                   (cap - 1);
+        while (h[k])
+          k = (k + 1) & (cap - 1);
+        h[k] = (int)i + 1;
+      }
+      free(b->site_hash);
+      b->site_hash = h;
+      b->caphash = cap;
+    }
+  }
+  size_t k = 0;
+  if (b->site_hash) {
+    for (k = site_key(loc, fmt, b->site_tag) & (b->caphash - 1);
+         b->site_hash[k]; k = (k + 1) & (b->caphash - 1))
+      if (same_site(&b->sites[b->site_hash[k] - 1], loc, fmt, b->site_tag)) {
+        b->sites[b->site_hash[k] - 1].count++;
+        return;
+      }
+  }
+  char msg[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (b->nsites == b->capsites || !b->site_hash) {
+    size_t cap = b->capsites ? b->capsites * 2 : 32;
+    site *v = b->site_hash ? realloc(b->sites, sizeof *v * cap) : NULL;
+    if (!v) {
+      zp_diag_report(b->d, sev, loc, "%s", msg);
+      return;
+    }
+    b->sites = v;
+    b->capsites = cap;
+  }
+  char *copy = strdup(msg);
+  if (!copy) {
+    zp_diag_report(b->d, sev, loc, "%s", msg);
+    return;
+  }
+  b->sites[b->nsites] = (site){sev, loc, fmt, b->site_tag, copy, 1};
+  b->site_hash[k] = (int)++b->nsites;
+}
+
+/* Prints the sites' messages, in the order first reported, and frees
+ * them. */
+static void flush_sites(binder *b) {
+  for (size_t i = 0; i < b->nsites; i++) {
+    site *s = &b->sites[i];
+    if (s->count > 1)
+      zp_diag_report(b->d, s->sev, s->loc, "%s (and %ld more iteration%s)",
+                     s->msg, s->count - 1, s->count > 2 ? "s" : "");
+    else
+      zp_diag_report(b->d, s->sev, s->loc, "%s", s->msg);
+    free(s->msg);
+  }
+  free(b->sites);
+  free(b->site_hash);
+  b->sites = NULL;
+  b->site_hash = NULL;
+  b->nsites = b->capsites = b->caphash = 0;
+}
 
 /* ---- small helpers ---- */
 
@@ -123,8 +228,6 @@ static const char *json_path(binder *b, const zp_json *v) {
   return v ? zp_arena_strdup(b->a, zp_json_path(v, jp, sizeof jp)) : NULL;
 }
 
-static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
-
 /* s as it is, or its first bytes (whole characters) and "…" when it is
  * too long for a message. */
 static const char *shorten(const char *s, char *buf, size_t size) {
@@ -153,10 +256,10 @@ static bool string_fits(binder *b, const zp_tnode *n, const char *what,
     snprintf(src, sizeof src, " (the text comes from %s: %s:%d:%d)", jp,
              b->data->file, from->line, from->col);
   }
-  zp_error(b->d, n->loc,
-           "%s is %zu bytes long; a PDF bookmark or document property holds "
-           "at most %d%s",
-           what, len, ZP_MAX_TEXT_STRING, src);
+  report(b, ZP_ERROR, n->loc,
+         "%s is %zu bytes long; a PDF bookmark or document property holds "
+         "at most %d%s",
+         what, len, ZP_MAX_TEXT_STRING, src);
   return false;
 }
 
@@ -175,25 +278,17 @@ static long data_size(const zp_json *v) {
   return n;
 }
 
-/* The size of a template: its nodes plus the bytes of its texts. */
-static long template_size(const zp_tnode *n) {
-  long k = 0;
-  for (; n; n = n->next)
-    k += 1 + (long)(n->text ? strlen(n->text) : 0) + template_size(n->child);
-  return k;
-}
-
 /* Reports, once, that the budget is spent, at n; binding stops. */
 static bool over_budget(binder *b, const zp_tnode *n) {
   if (b->steps_left >= 0 && b->bytes_left >= 0)
     return b->aborted;
   if (!b->aborted)
-    zp_error(b->d, n->loc,
-             "the template makes too much %s for this data (a macro or a "
-             "loop that multiplies itself?): the binder's budget grows with "
-             "the data, and is %s",
-             b->steps_left < 0 ? "work" : "text",
-             b->steps_left < 0 ? "spent here" : "spent on this text");
+    report(b, ZP_ERROR, n->loc,
+           "the template makes too much %s for this data (a macro or a "
+           "loop that multiplies itself?): the binder's budget grows with "
+           "the data, and is %s",
+           b->steps_left < 0 ? "work" : "text",
+           b->steps_left < 0 ? "spent here" : "spent on this text");
   b->aborted = true;
   return true;
 }
@@ -202,125 +297,6 @@ static bool over_budget(binder *b, const zp_tnode *n) {
 static bool spend(binder *b, const zp_tnode *n, long k) {
   b->steps_left -= k;
   return !over_budget(b, n);
-}
-
-/* left | center | right | justify (the schema allows no other value). */
-static zp_align parse_align(const char *v) {
-  return strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
-         : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
-         : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
-                                     : ZP_ALIGN_LEFT;
-}
-
-/* A number as templates write it: an optional sign, digits, an optional
- * point and digits; no exponent, no "nan" or "inf", no hex, at most
- * ZP_MAX_NUMBER_CHARS characters, so the result is always finite.  Sets
- * *end past it; false (and *end = s) when there is none. */
-static bool parse_number(const char *s, double *out, const char **end) {
-  const char *p = s;
-  *end = s;
-  if (*p == '-' || *p == '+')
-    p++;
-  const char *digits = p;
-  while (*p >= '0' && *p <= '9')
-    p++;
-  bool intpart = p > digits;
-  if (*p == '.') {
-    p++;
-    const char *frac = p;
-    while (*p >= '0' && *p <= '9')
-      p++;
-    if (!intpart && p == frac)
-      return false;
-  } else if (!intpart) {
-    return false;
-  }
-  if (p - s > ZP_MAX_NUMBER_CHARS)
-    return false;
-  char buf[ZP_MAX_NUMBER_CHARS + 1];
-  memcpy(buf, s, (size_t)(p - s));
-  buf[p - s] = 0;
-  *out = strtod(buf, NULL);
-  *end = p;
-  return isfinite(*out);
-}
-
-/* A whole number in [min, max] (the schema has checked the digits, but
- * not the size: atoi would overflow). */
-static bool parse_count(const char *s, long min, long max, int *out) {
-  char *end;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (end == s || *end || errno == ERANGE || v < min || v > max)
-    return false;
-  *out = (int)v;
-  return true;
-}
-
-/* An integer attribute of n with its default, checked against [min, max];
- * an error at n's line names the range. */
-static int count_attr(binder *b, const zp_tnode *n, const char *key, long min,
-                      long max, int dflt) {
-  const char *v = zp_tmpl_attr(n, key);
-  int r = dflt;
-  if (v && !parse_count(v, min, max, &r)) {
-    zp_error(b->d, n->loc,
-             "%s=\"%.40s\": expected a whole number from %ld to %ld", key, v,
-             min, max);
-    return dflt;
-  }
-  return r;
-}
-
-/* A length: "37mm", "1.5cm", "16pt", "2em", "1line", "0".  em is the size
- * of an em in pt.  Returns false when malformed, or longer than the
- * largest page (ZP_MAX_LENGTH) either way. */
-static bool parse_length(const char *s, double em, double line, double *out) {
-  const char *end;
-  double v;
-  if (!parse_number(s, &v, &end))
-    return false;
-  while (*end == ' ')
-    end++;
-  if (strcmp(end, "mm") == 0)
-    v *= MM;
-  else if (strcmp(end, "cm") == 0)
-    v *= 10 * MM;
-  else if (strcmp(end, "pt") == 0 || (*end == 0 && v == 0))
-    ;
-  else if (strcmp(end, "em") == 0)
-    v *= em;
-  else if (strcmp(end, "line") == 0 || strcmp(end, "lines") == 0)
-    v *= line;
-  else
-    return false;
-  if (!isfinite(v) || fabs(v) > ZP_MAX_LENGTH)
-    return false;
-  *out = v;
-  return true;
-}
-
-/* A font size: a 号 name or a number of pt. */
-static bool parse_size(const char *s, double *out) {
-  static const struct {
-    const char *name;
-    double pt;
-  } hao[] = {{"初号", 42},  {"小初", 36},  {"一号", 26},   {"小一", 24},
-             {"二号", 22},  {"小二", 18},  {"三号", 16},   {"小三", 15},
-             {"四号", 14},  {"小四", 12},  {"五号", 10.5}, {"小五", 9},
-             {"六号", 7.5}, {"小六", 6.5}, {"七号", 5.5},  {"八号", 5}};
-  for (size_t i = 0; i < sizeof hao / sizeof *hao; i++)
-    if (strcmp(s, hao[i].name) == 0) {
-      *out = hao[i].pt;
-      return true;
-    }
-  const char *end;
-  double v;
-  if (!parse_number(s, &v, &end) || v < ZP_MIN_FONT_SIZE ||
-      v > ZP_MAX_FONT_SIZE || (*end && strcmp(end, "pt") != 0))
-    return false;
-  *out = v;
-  return true;
 }
 
 /* ---- data paths ---- */
@@ -377,9 +353,28 @@ static const zp_json *resolve(binder *b, const char *path, const zp_json **near,
   return cur;
 }
 
+/* "; did you mean \"key\"?" for the member of object obj nearest to name,
+ * or "" (in buf). */
+static const char *nearest_key(const zp_json *obj, const char *name, char *buf,
+                               size_t size) {
+  const char *keys[256];
+  int n = 0;
+  buf[0] = 0;
+  if (obj->type != ZP_JSON_OBJECT)
+    return buf;
+  for (const zp_json *c = obj->child; c && n < 256; c = c->next)
+    keys[n++] = c->key;
+  const char *best = zp_diag_nearest(name, keys, n);
+  if (best)
+    snprintf(buf, size, "; did you mean \"%s\"?", best);
+  return buf;
+}
+
 static void report_missing(binder *b, const zp_tnode *n, const char *path,
                            const zp_json *near, const char *missing,
                            const char *expected) {
+  char hint[160];
+  nearest_key(near, missing, hint, sizeof hint);
   char jp[256];
   zp_json_path(near, jp, sizeof jp);
   bool arr = near->type == ZP_JSON_ARRAY;
@@ -389,22 +384,22 @@ static void report_missing(binder *b, const zp_tnode *n, const char *path,
   bool var_hint = near == b->data->root && strlen(missing) == first &&
                   strncmp(path, missing, first) == 0;
   if (near->type == ZP_JSON_OBJECT || arr)
-    zp_error(b->d, n->loc,
-             "missing data %s%s%s for {%s}: %s:%d:%d: this %s has no %s "
-             "\"%s\"%s%s%s; expected %s",
-             jp, arr ? "" : ".", missing, path, zp_json_file(b->data, near),
-             near->line, near->col, arr ? "array" : "object",
-             arr ? "element" : "member", missing,
-             var_hint ? ", and no enclosing <for as> or macro parameter is "
-                        "named \""
-                      : "",
-             var_hint ? missing : "", var_hint ? "\"" : "", expected);
+    report(b, ZP_ERROR, n->loc,
+           "missing data %s%s%s for {%s}: %s:%d:%d: this %s has no %s "
+           "\"%s\"%s%s%s; expected %s%s",
+           jp, arr ? "" : ".", missing, path, zp_json_file(b->data, near),
+           near->line, near->col, arr ? "array" : "object",
+           arr ? "element" : "member", missing,
+           var_hint ? ", and no enclosing <for as> or macro parameter is "
+                      "named \""
+                    : "",
+           var_hint ? missing : "", var_hint ? "\"" : "", expected, hint);
   else
-    zp_error(b->d, n->loc,
-             "missing data for {%s}: %s:%d:%d: %s is a %s, not an object; "
-             "expected %s",
-             path, zp_json_file(b->data, near), near->line, near->col, jp,
-             zp_json_type_name(near->type), expected);
+    report(b, ZP_ERROR, n->loc,
+           "missing data for {%s}: %s:%d:%d: %s is a %s, not an object; "
+           "expected %s",
+           path, zp_json_file(b->data, near), near->line, near->col, jp,
+           zp_json_type_name(near->type), expected);
 }
 
 static void report_type(binder *b, const zp_tnode *n, const char *path,
@@ -413,14 +408,16 @@ static void report_type(binder *b, const zp_tnode *n, const char *path,
   zp_json_path(v, jp, sizeof jp);
   static const char *const article[] = {"null",     "a boolean", "a number",
                                         "a string", "an array",  "an object"};
-  zp_error(b->d, n->loc,
-           "wrong type of data %s for {%s}: %s:%d:%d: %s; "
-           "expected %s",
-           jp, path, zp_json_file(b->data, v), v->line, v->col,
-           article[v->type], expected);
+  report(b, ZP_ERROR, n->loc,
+         "wrong type of data %s for {%s}: %s:%d:%d: %s; "
+         "expected %s",
+         jp, path, zp_json_file(b->data, v), v->line, v->col, article[v->type],
+         expected);
 }
 
 /* ---- fields ---- */
+
+static void grouping_check(binder *b, const zp_json *v);
 
 /* Formats value v with formatter fmt (may be NULL) into out. */
 static bool format_value(binder *b, const zp_tnode *n, const char *path,
@@ -430,6 +427,7 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
   if (!fmt || !*fmt) {
     switch (v->type) {
     case ZP_JSON_STRING:
+      grouping_check(b, v);
       sb_puts(out, v->string);
       return true;
     case ZP_JSON_NUMBER:
@@ -444,6 +442,7 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
   }
   if (zp_fmt_numeric(fmt)) {
     if (v->type != ZP_JSON_NUMBER) {
+      grouping_check(b, v); /* "91,31" for 91.31: say why */
       char exp[64];
       snprintf(exp, sizeof exp, "a number for |%s", fmt);
       report_type(b, n, path, v, exp);
@@ -478,17 +477,17 @@ static bool format_value(binder *b, const zp_tnode *n, const char *path,
     sb_puts(out, buf);
     return true;
   }
-  zp_error(b->d, n->loc,
-           "unknown formatter \"%s\"; known: money, percent, int, num, date, "
-           "cn, cn-digits",
-           fmt);
+  report(b, ZP_ERROR, n->loc,
+         "unknown formatter \"%s\"; known: money, percent, int, num, date, "
+         "cn, cn-digits",
+         fmt);
   return false;
 }
 
 /* One field, parsed by the template loader, into out; errors at the
  * field's own line. */
-static void computed_value(binder *b, const zp_tnode *n, const char *spec,
-                           const char *fmt, const char *arg, sbuf *out);
+static void computed_value(binder *b, const zp_tnode *n, const zp_tfield *f,
+                           sbuf *out);
 
 static void field(binder *b, const zp_tnode *n, const zp_tfield *f, sbuf *out) {
   zp_tnode at = *n;
@@ -496,7 +495,7 @@ static void field(binder *b, const zp_tnode *n, const zp_tfield *f, sbuf *out) {
   if (!spend(b, &at, 1))
     return;
   if (f->expr) {
-    computed_value(b, &at, f->expr, f->fmt, f->arg, out);
+    computed_value(b, &at, f, out);
     return;
   }
   const zp_json *near;
@@ -554,22 +553,13 @@ static void expand(binder *b, const zp_tnode *n, const char *s,
   }
 }
 
-/* An attribute's value with its fields expanded, in the doc's arena. */
-static const char *attr_text(binder *b, const zp_tnode *n, const char *name) {
-  const zp_tattr *a = NULL;
-  for (int i = 0; i < n->nattrs && !a; i++)
-    if (strcmp(n->attrs[i].name, name) == 0)
-      a = &n->attrs[i];
+/* An attribute's value (fields parsed by the loader) with its fields
+ * expanded, in the doc's arena; NULL when a is NULL. */
+static const char *attr_text(binder *b, const zp_tnode *n, const zp_tattr *a) {
   if (!a)
     return NULL;
-  const zp_tfield *fields = a->fields;
-  int nfields = a->nfields;
-  /* an attribute the loader does not parse: parse it here */
-  if (!fields && strchr(a->value, '{') &&
-      !zp_tmpl_parse_fields(b->a, a->value, n->loc, &fields, &nfields, b->d))
-    return "";
   sbuf s = {.left = &b->bytes_left};
-  expand(b, n, a->value, fields, nfields, &s);
+  expand(b, n, a->value, a->fields, a->nfields, &s);
   over_budget(b, n);
   const char *r = zp_arena_strdup(b->a, s.s ? s.s : "");
   free(s.s);
@@ -578,148 +568,72 @@ static const char *attr_text(binder *b, const zp_tnode *n, const char *name) {
 
 /* ---- computed values ---- */
 
-/* Sums the numbers that path reaches from cur; [*] runs over arrays. */
-static void sum_walk(const zp_json *cur, const char *p, double *sum, int *count,
-                     bool *bad, long *steps) {
-  if (!cur || --*steps < 0)
-    return;
-  if (*p == '.')
-    p++;
-  if (!*p) {
-    if (cur->type == ZP_JSON_NUMBER) {
-      *sum += cur->number;
-      (*count)++;
-    } else if (cur->type != ZP_JSON_NULL) {
-      *bad = true;
-    }
-    return;
-  }
-  if (p[0] == '[' && p[1] == '*' && p[2] == ']') {
-    if (cur->type != ZP_JSON_ARRAY) {
-      *bad = true;
-      return;
-    }
-    for (const zp_json *e = cur->child; e; e = e->next)
-      sum_walk(e, p + 3, sum, count, bad, steps);
-    return;
-  }
-  if (*p == '[') {
-    char *end;
-    long i = strtol(p + 1, &end, 10);
-    if (*end == ']')
-      sum_walk(zp_json_at(cur, (size_t)i), end + 1, sum, count, bad, steps);
-    return;
-  }
-  size_t seg = strcspn(p, ".[");
-  char key[256];
-  snprintf(key, sizeof key, "%.*s", (int)seg, p);
-  if (cur->type != ZP_JSON_OBJECT && cur->type != ZP_JSON_NULL) {
-    *bad = true; /* a member of something that is not an object */
-    return;
-  }
-  sum_walk(zp_json_get(cur, key), p + seg, sum, count, bad, steps);
-}
-
-static zp_calc_status lookup(void *ctx, const char *path, size_t len, bool many,
-                             double *out, char *err, size_t errsize) {
+/* The variable named by the len bytes of name, innermost first (calc.h's
+ * zp_calc_var). */
+static const zp_json *var_of(void *ctx, const char *name, size_t len) {
   binder *b = ctx;
-  char p[512];
-  if (len >= sizeof p) { /* would be cut short, so read wrong */
-    snprintf(err, errsize, "a data path of more than %zu characters",
-             sizeof p - 1);
-    return ZP_CALC_TYPE;
-  }
-  snprintf(p, sizeof p, "%.*s", (int)len, path);
-  if (many && strstr(p, "[*]")) {
-    /* the first segment: a loop variable or the root */
-    const zp_json *cur = b->data->root;
-    const char *rest = p;
-    size_t seg = strcspn(p, ".[");
-    for (int i = b->nvars - 1; i >= 0; i--)
-      if (strlen(b->vars[i].name) == seg &&
-          strncmp(b->vars[i].name, p, seg) == 0) {
-        cur = b->vars[i].val;
-        rest = p + seg;
-        break;
-      }
-    double sum = 0;
-    int count = 0;
-    bool bad = false;
-    sum_walk(cur, rest, &sum, &count, &bad, &b->steps_left);
-    if (b->steps_left < 0) {
-      snprintf(err, errsize,
-               "the template makes too much work for this data (a sum over "
-               "[*] inside loops over the same data?): the binder's budget "
-               "grows with the data, and is spent here");
-      b->aborted = true; /* reported by the caller */
-      return ZP_CALC_TYPE;
-    }
-    if (bad) {
-      snprintf(err, errsize, "%s reaches values that are not numbers", p);
-      return ZP_CALC_TYPE;
-    }
-    if (count == 0) {
-      snprintf(err, errsize, "%s reaches no numbers in the data", p);
-      return ZP_CALC_MISSING;
-    }
-    *out = sum;
-    return ZP_CALC_OK;
-  }
-  const zp_json *near;
-  char missing[256];
-  const zp_json *v = resolve(b, p, &near, missing, sizeof missing);
-  if (!v || v->type == ZP_JSON_NULL) {
-    char jp[256];
-    zp_json_path(near, jp, sizeof jp);
-    snprintf(err, errsize, "the data has no %s (%s:%d:%d: %s has no \"%s\")", p,
-             zp_json_file(b->data, near), near->line, near->col, jp,
-             v ? "value" : missing);
-    return ZP_CALC_MISSING;
-  }
-  if (v->type != ZP_JSON_NUMBER) {
-    snprintf(err, errsize, "%s (%s:%d:%d) is not a number", p,
-             zp_json_file(b->data, v), v->line, v->col);
-    return ZP_CALC_TYPE;
-  }
-  *out = v->number;
-  return ZP_CALC_OK;
+  for (int i = b->nvars - 1; i >= 0; i--)
+    if (strlen(b->vars[i].name) == len &&
+        strncmp(b->vars[i].name, name, len) == 0)
+      return b->vars[i].val;
+  return NULL;
 }
 
-/* Evaluates an expression at template node n; false after an error. */
-static bool calc(binder *b, const zp_tnode *n, const char *expr, double *num,
-                 const char **text) {
-  zp_calc_env env = {lookup, b, b->bands, b->nbands};
+/* Evaluates the compiled expression e (its text: text) at template node
+ * n; false after an error.  With need_value an absent result is an error
+ * too. */
+static bool calc(binder *b, const zp_tnode *n, const zp_expr *e,
+                 const char *text, bool need_value, zp_val *out) {
+  if (!e)
+    return false; /* reported at load */
+  zp_calc_env env = {b->data,     var_of,       b,
+                     b->t->bands, b->t->nbands, &b->steps_left};
   char err[512];
-  /* parsing is linear in the expression: a long one in a loop costs */
-  if (!spend(b, n, 1 + (long)(strlen(expr) / 8)))
+  if (!spend(b, n, 1 + (long)(strlen(text) / 8)))
     return false;
-  if (!zp_calc_eval(expr, &env, num, text, err, sizeof err)) {
-    char shown[96];
-    zp_error(b->d, n->loc, "cannot compute {=%s}: %s",
-             shorten(expr, shown, sizeof shown), err);
-    return false;
-  }
-  return true;
+  bool ok = zp_expr_eval(e, &env, out, err, sizeof err);
+  if (b->steps_left < 0)
+    b->aborted = true; /* reported here, once */
+  if (ok && !(need_value && out->absent))
+    return true;
+  char shown[96];
+  report(b, ZP_ERROR, n->loc, "cannot compute {=%s}: %s",
+         shorten(text, shown, sizeof shown), err);
+  return false;
 }
 
-/* A computed field "{=EXPR|fmt:arg}". */
-/* A computed field's value: expression spec, formatter fmt (or NULL). */
-static void computed_value(binder *b, const zp_tnode *n, const char *spec,
-                           const char *fmt, const char *arg, sbuf *out) {
-  double v;
-  const char *text;
-  if (!calc(b, n, spec, &v, &text))
+/* A computed field's value "{=EXPR|fmt:arg}". */
+static void computed_value(binder *b, const zp_tnode *n, const zp_tfield *f,
+                           sbuf *out) {
+  zp_val r;
+  if (!calc(b, n, f->cexpr, f->expr, true, &r))
     return;
-  if (text) {
-    sb_puts(out, text);
+  const char *spec = f->expr, *fmt = f->fmt, *arg = f->arg;
+  if (r.type == ZP_VAL_STRING && !fmt) {
+    if (r.data)
+      grouping_check(b, r.data);
+    sb_puts(out, r.string);
     return;
   }
+  if (r.type == ZP_VAL_NULL && !fmt)
+    return;
+  if (r.type != ZP_VAL_NUMBER) {
+    report(b, ZP_ERROR, n->loc,
+           "{=%s} is %s; a field prints a number or a string%s", spec,
+           r.type == ZP_VAL_BOOL     ? "a condition (true or false)"
+           : r.type == ZP_VAL_STRING ? "a string"
+           : r.type == ZP_VAL_NULL   ? "null"
+                                     : "an array or object",
+           fmt ? " (and a formatter takes a number)" : "");
+    return;
+  }
+  double v = r.number;
   char raw[512], shown[512];
   zp_fmt_double(v, raw, sizeof raw);
   if (!fmt) {
     /* up to two decimals, trailing zeros dropped */
     if (!zp_fmt_decimal(raw, 2, false, shown, sizeof shown)) {
-      zp_error(b->d, n->loc, "{=%s} is too large to write (%g)", spec, v);
+      report(b, ZP_ERROR, n->loc, "{=%s} is too large to write (%g)", spec, v);
       return;
     }
     char *dot = strchr(shown, '.');
@@ -748,33 +662,37 @@ static void computed_value(binder *b, const zp_tnode *n, const char *spec,
 static void finding(binder *b, const zp_tnode *n, const zp_json *v,
                     const char *stated, const char *computed_text,
                     const char *what) {
-  const char *rule = zp_tmpl_attr(n, "rule");
-  const char *sev = zp_tmpl_attr(n, "severity");
-  bool warn =
-      (sev && strcmp(sev, "warning") == 0) || b->opts.inconsistent_as_warnings;
+  const char *rule = n->as.check.rule;
+  bool warn = n->as.check.warning || b->opts.inconsistent_as_warnings;
   char jp[256], st[64], ct[64];
   zp_json_path(v, jp, sizeof jp);
   b->findings++;
-  zp_diag_report(b->d, warn ? ZP_WARNING : ZP_ERROR, data_loc(b, v),
-                 "%s: stated %s, %s %s; rule: %s (%s:%d)", jp,
-                 shorten(stated, st, sizeof st), what,
-                 shorten(computed_text, ct, sizeof ct),
-                 rule ? rule : "(none given)", n->loc.file, n->loc.line);
+  b->site_tag = n;
+  report(b, warn ? ZP_WARNING : ZP_ERROR, data_loc(b, v),
+         "%s: stated %s, %s %s; rule: %s (%s:%d)", jp,
+         shorten(stated, st, sizeof st), what,
+         shorten(computed_text, ct, sizeof ct), rule ? rule : "(none given)",
+         n->loc.file, n->loc.line);
+  b->site_tag = NULL;
 }
 
 static void check(binder *b, const zp_tnode *n) {
-  const char *path = zp_tmpl_attr(n, "value");
+  const char *path = n->as.check.value;
+  if (!n->as.check.expr)
+    return; /* reported at load */
   const zp_json *near;
   char missing[256];
   const zp_json *v = resolve(b, path, &near, missing, sizeof missing);
   if (!v || v->type == ZP_JSON_NULL)
     return; /* nothing stated, nothing to check */
-  const char *e;
-  double c;
-  const char *text;
-  if ((e = zp_tmpl_attr(n, "grade"))) {
-    if (!calc(b, n, zp_arena_printf(b->a, "grade(%s)", e), &c, &text))
+  zp_val r;
+  zp_check_kind kind = n->as.check.kind;
+  const zp_expr *ce = n->as.check.cexpr;
+  if (kind == ZP_CHECK_GRADE) {
+    if (!calc(b, n, ce, n->as.check.expr, true, &r))
       return;
+    double c = r.number;
+    const char *text = r.string;
     if (v->type != ZP_JSON_STRING || strcmp(v->string, text) != 0) {
       char score[64];
       zp_fmt_double(c, score, sizeof score);
@@ -785,59 +703,83 @@ static void check(binder *b, const zp_tnode *n) {
     return;
   }
   if (v->type != ZP_JSON_NUMBER) {
+    grouping_check(b, v); /* "91,31" for 91.31: say why */
     report_type(b, n, path, v, "a number for <check>");
     return;
   }
-  const char *attr = (e = zp_tmpl_attr(n, "equals")) ? "equals"
-                     : (e = zp_tmpl_attr(n, "max"))  ? "max"
-                     : (e = zp_tmpl_attr(n, "min"))  ? "min"
-                                                     : NULL;
-  if (!attr) {
-    zp_error(b->d, n->loc, "<check> needs equals, max, min or grade");
+  if (!calc(b, n, ce, n->as.check.expr, true, &r))
+    return;
+  if (r.type != ZP_VAL_NUMBER) {
+    report(b, ZP_ERROR, n->loc, "<check>: %s is not a number",
+           n->as.check.expr);
     return;
   }
-  if (!calc(b, n, e, &c, &text))
-    return;
+  double c = r.number;
   /* the stated figure as decimal text (a stated "1e2" is 100) */
   char stated[512], raw[512], cs[512], ss[512];
   if (strpbrk(v->raw, "eE"))
     zp_fmt_double(v->number, stated, sizeof stated);
   else
     snprintf(stated, sizeof stated, "%s", v->raw);
-  const char *pl = zp_tmpl_attr(n, "places");
-  int places = zp_fmt_places(stated);
-  if (pl && !parse_count(pl, 0, 12, &places)) {
-    zp_error(b->d, n->loc,
-             "<check> compares 0 to 12 decimals, not places=\"%.40s\"", pl);
-    return;
-  }
+  int places =
+      n->as.check.places >= 0 ? n->as.check.places : zp_fmt_places(stated);
   if (places > 12) {
-    zp_error(b->d, n->loc,
-             "<check> compares at most 12 decimals; %s has %d "
-             "(give places=\"N\")",
-             path, places);
+    report(b, ZP_ERROR, n->loc,
+           "<check> compares at most 12 decimals; %s has %d "
+           "(give places=\"N\")",
+           path, places);
     return;
   }
   zp_fmt_double(c, raw, sizeof raw);
   if (!zp_fmt_decimal(raw, places, false, cs, sizeof cs) ||
       !zp_fmt_decimal(stated, places, false, ss, sizeof ss)) {
-    zp_error(b->d, n->loc, "<check> cannot compare %s with %s: too large",
-             v->raw, raw);
+    report(b, ZP_ERROR, n->loc, "<check> cannot compare %s with %s: too large",
+           v->raw, raw);
     return;
   }
   /* equals: both rounded to the stated decimals; max and min: the stated
    * figure against the exact bound */
-  if (attr[0] == 'e' && strcmp(cs, ss) != 0)
+  if (kind == ZP_CHECK_EQUALS && strcmp(cs, ss) != 0)
     finding(b, n, v, v->raw, cs, "computed");
-  else if (attr[1] == 'a' && v->number > c + 1e-9)
+  else if (kind == ZP_CHECK_MAX && v->number > c + 1e-9)
     finding(b, n, v, v->raw, raw, "more than the maximum");
-  else if (attr[1] == 'i' && v->number < c - 1e-9)
+  else if (kind == ZP_CHECK_MIN && v->number < c - 1e-9)
     finding(b, n, v, v->raw, raw, "less than the minimum");
 }
 
-/* Numbers written as text with broken thousands grouping ("1,50.42"). */
-static void grouping_walk(binder *b, const zp_json *v) {
-  if (v->type == ZP_JSON_STRING) {
+/* Adds v to the set of strings checked for digit grouping; false when it
+ * was there already (a string printed twice is reported once). */
+static bool first_print(binder *b, const zp_json *v) {
+  if (b->nprinted * 2 >= b->capprinted) {
+    size_t cap = b->capprinted ? b->capprinted * 2 : 256;
+    const zp_json **t = calloc(cap, sizeof *t);
+    if (!t)
+      return false;
+    for (size_t i = 0; i < b->capprinted; i++)
+      if (b->printed[i]) {
+        size_t h = ((uintptr_t)b->printed[i] >> 4) & (cap - 1);
+        while (t[h])
+          h = (h + 1) & (cap - 1);
+        t[h] = b->printed[i];
+      }
+    free(b->printed);
+    b->printed = t;
+    b->capprinted = cap;
+  }
+  size_t h = ((uintptr_t)v >> 4) & (b->capprinted - 1);
+  for (; b->printed[h]; h = (h + 1) & (b->capprinted - 1))
+    if (b->printed[h] == v)
+      return false;
+  b->printed[h] = v;
+  b->nprinted++;
+  return true;
+}
+
+/* Numbers written as text with broken thousands grouping ("1,50.42"), in a
+ * string of the data that the template prints (once however often). */
+static void grouping_check(binder *b, const zp_json *v) {
+  if (v->type == ZP_JSON_STRING && strchr(v->string, ',') &&
+      first_print(b, v)) {
     const char *s = v->string;
     while (*s) {
       if (!(*s >= '0' && *s <= '9')) {
@@ -851,7 +793,10 @@ static void grouping_walk(binder *b, const zp_json *v) {
         e++;
       }
       while (e > s && (e[-1] == ',' || e[-1] == '.'))
-        e--; /* a comma or stop ending the number belongs to the text */
+        e--;         /* a comma or stop ending the number belongs to the text */
+      comma = false; /* "rows 1, 3": the comma after 1 is the text's */
+      for (const char *q = s; q < e; q++)
+        comma |= *q == ',';
       if (comma) {
         /* groups: 1-3 digits, then exactly 3 between commas, no comma
          * after the decimal point */
@@ -879,22 +824,19 @@ static void grouping_walk(binder *b, const zp_json *v) {
           zp_json_path(v, jp, sizeof jp);
           bool whole = s == v->string && *e == 0;
           b->findings++;
-          zp_diag_report(b->d,
-                         whole && !b->opts.inconsistent_as_warnings
-                             ? ZP_ERROR
-                             : ZP_WARNING,
-                         data_loc(b, v),
-                         "%s: \"%.*s\" has broken digit grouping; rule: "
-                         "thousands are separated by commas every three "
-                         "digits (1,234,567.89)",
-                         jp, (int)(e - s), s);
+          report(b,
+                 whole && !b->opts.inconsistent_as_warnings ? ZP_ERROR
+                                                            : ZP_WARNING,
+                 data_loc(b, v),
+                 "%s: \"%.*s\" has broken digit grouping; rule: "
+                 "thousands are separated by commas every three "
+                 "digits (1,234,567.89)",
+                 jp, (int)(e - s), s);
         }
       }
       s = e > s ? e : s + 1;
     }
   }
-  for (const zp_json *c = v->child; c; c = c->next)
-    grouping_walk(b, c);
 }
 
 /* ---- conditions and loops ---- */
@@ -917,22 +859,26 @@ static bool truthy(const zp_json *v) {
   }
 }
 
+/* <if test>: a bare path is true when its value exists and is not empty
+ * (never an error); an expression is true by calc.h's truth. */
 static bool test(binder *b, const zp_tnode *n) {
-  const zp_json *near;
-  char missing[256];
-  const zp_json *v =
-      resolve(b, zp_tmpl_attr(n, "test"), &near, missing, sizeof missing);
-  bool t = truthy(v);
-  return yes(zp_tmpl_attr(n, "not")) ? !t : t;
+  bool t;
+  if (n->as.cond.bare) {
+    const zp_json *near;
+    char missing[256];
+    t = truthy(resolve(b, n->as.cond.test, &near, missing, sizeof missing));
+  } else {
+    zp_val r;
+    t = calc(b, n, n->as.cond.expr, n->as.cond.test, false, &r) &&
+        zp_val_true(&r);
+  }
+  return n->as.cond.negate ? !t : t;
 }
 
 /* The children of <if> n in the branch its test selects: [*from, *to). */
 static void if_branch(binder *b, const zp_tnode *n, const zp_tnode **from,
                       const zp_tnode **to) {
-  const zp_tnode *els = NULL;
-  for (const zp_tnode *k = n->child; k && !els; k = k->next)
-    if (k->name && strcmp(k->name, "else") == 0)
-      els = k;
+  const zp_tnode *els = n->as.cond.els;
   if (test(b, n)) {
     *from = n->child;
     *to = els;
@@ -944,7 +890,7 @@ static void if_branch(binder *b, const zp_tnode *n, const zp_tnode **from,
 
 /* The array a <for> iterates, or NULL after an error. */
 static const zp_json *loop_array(binder *b, const zp_tnode *n) {
-  const char *path = zp_tmpl_attr(n, "each");
+  const char *path = n->as.loop.each;
   const zp_json *near;
   char missing[256];
   const zp_json *v = resolve(b, path, &near, missing, sizeof missing);
@@ -962,7 +908,8 @@ static const zp_json *loop_array(binder *b, const zp_tnode *n) {
 static bool push(binder *b, const zp_tnode *n, const char *name,
                  const zp_json *v) {
   if (b->nvars == MAX_VARS) {
-    zp_error(b->d, n->loc, "loops and macros nested deeper than %d", MAX_VARS);
+    report(b, ZP_ERROR, n->loc, "loops and macros nested deeper than %d",
+           MAX_VARS);
     return false;
   }
   b->vars[b->nvars++] = (var){name, v, ++b->iters};
@@ -972,33 +919,52 @@ static bool push(binder *b, const zp_tnode *n, const char *name,
 /* ---- inline content ---- */
 
 static void inline_content(binder *b, const zp_tnode *first, sbuf *out);
+static const zp_tnode *use_enter(binder *b, const zp_tnode *n, int *saved);
+static void use_leave(binder *b, int saved);
 
 static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
   if (!spend(b, c, 1))
     return;
-  if (!c->name) {
+  switch (c->kind) {
+  case ZP_T_TEXT:
     expand(b, c, c->text, c->fields, c->nfields, out);
-  } else if (strcmp(c->name, "br") == 0) {
+    break;
+  case ZP_T_BR:
     sb_put(out, "\n", 1);
-  } else if (strcmp(c->name, "for") == 0) {
+    break;
+  case ZP_T_USE: { /* an inline macro: its text here */
+    int saved;
+    const zp_tnode *def = use_enter(b, c, &saved);
+    if (def) {
+      inline_content(b, def->child, out);
+      use_leave(b, saved);
+    }
+    break;
+  }
+  case ZP_T_FOR: {
     const zp_json *arr = loop_array(b, c);
     if (!arr)
       return;
-    const char *sep = zp_tmpl_attr(c, "sep");
-    const char *as = zp_tmpl_attr(c, "as");
+    const char *sep = c->as.loop.sep;
     for (const zp_json *e = arr->child; e; e = e->next) {
       if (e != arr->child && sep)
         sb_puts(out, sep);
-      if (!push(b, c, as, e) || !spend(b, c, 1))
+      if (!push(b, c, c->as.loop.as, e) || !spend(b, c, 1))
         return;
       inline_content(b, c->child, out);
       b->nvars--;
     }
-  } else if (strcmp(c->name, "if") == 0) {
+    break;
+  }
+  case ZP_T_IF: {
     const zp_tnode *from, *to;
     if_branch(b, c, &from, &to);
     for (const zp_tnode *k = from; k != to; k = k->next)
       inline_node(b, k, out);
+    break;
+  }
+  default:
+    break;
   }
 }
 
@@ -1028,208 +994,6 @@ static const char *content_text(binder *b, const zp_tnode *n,
   return r;
 }
 
-/* ---- styles ---- */
-
-static named_style *find_style(binder *b, const char *name) {
-  for (int i = b->nstyles - 1; i >= 0; i--)
-    if (strcmp(b->styles[i].name, name) == 0)
-      return &b->styles[i];
-  return NULL;
-}
-
-/* The attribute of a style, looked up along its parents. */
-static const char *style_attr(binder *b, const zp_tnode *n, const char *key) {
-  for (int guard = 0; n && guard < MAX_STYLES; guard++) {
-    const char *v = zp_tmpl_attr(n, key);
-    if (v)
-      return v;
-    const char *parent = zp_tmpl_attr(n, "parent");
-    named_style *p = parent ? find_style(b, parent) : NULL;
-    n = p ? p->node : NULL;
-  }
-  return NULL;
-}
-
-static void length_attr(binder *b, const zp_tnode *n, const char *key,
-                        double em, double *out) {
-  const char *v = style_attr(b, n, key);
-  if (v && !parse_length(v, em, b->line_pitch, out))
-    zp_error(b->d, n->loc,
-             "style \"%s\": %s=\"%.40s\" is not a length (mm, cm, pt, em, "
-             "line; no exponents, at most 5 m)",
-             zp_tmpl_attr(n, "name"), key, v);
-}
-
-/* An indent: in pt, and, when given in em, also in em (*em_out, else 0),
- * so that layout can make "2em" exactly two cells on the grid. */
-static void indent_attr(binder *b, const zp_tnode *n, const char *key,
-                        double em, double *out, double *em_out) {
-  length_attr(b, n, key, em, out);
-  const char *v = style_attr(b, n, key);
-  const char *end;
-  double k = 0;
-  *em_out = 0;
-  if (v && parse_number(v, &k, &end)) {
-    while (*end == ' ')
-      end++;
-    if (strcmp(end, "em") == 0)
-      *em_out = k;
-  }
-}
-
-/* The text block's width and height, pt. */
-static double block_width(const binder *b) {
-  const zp_page_setup *p = &b->doc->page;
-  return p->width - p->margin_left - p->margin_right;
-}
-static double block_height(const binder *b) {
-  const zp_page_setup *p = &b->doc->page;
-  return p->height - p->margin_top - p->margin_bottom;
-}
-
-/* A style's lengths must leave its text on the page: indents within the
- * text block and leaving a line some room, spaces and pitch at most a
- * text block high. */
-static void check_style_lengths(binder *b, const zp_tnode *n,
-                                const zp_style *s) {
-  double w = block_width(b), h = block_height(b);
-  double first = s->left_indent + s->first_indent;
-  const char *what = NULL;
-  if (s->left_indent < 0 || s->right_indent < 0 || first < 0)
-    what = "indents reach out of the text block (left of its edge)";
-  else if (s->left_indent + s->right_indent + s->size > w ||
-           first + s->right_indent + s->size > w)
-    what = "indents leave no room for a character in the text block";
-  else if (s->space_before < 0 || s->space_after < 0 || s->space_before > h ||
-           s->space_after > h)
-    what = "space-before and space-after go from 0 to the text block's "
-           "height";
-  else if ((s->line_pitch != 0 && s->line_pitch < 1) || s->line_pitch > h)
-    what = "line-pitch goes from 1 pt to the text block's height";
-  if (what)
-    zp_error(b->d, n->loc, "style \"%s\": %s (%.0f × %.0f mm)", s->name, what,
-             w / MM, h / MM);
-}
-
-/* A style by name, resolved; NULL with an error at n when unknown. */
-/* The attributes that name a style. */
-static const char *const style_refs[] = {"style",         "parent",
-                                         "heading-style", "item-style",
-                                         "header-style",  "caption-style"};
-
-/* True when n names style name in one of its attributes (so that
- * check_style_refs has reported it if it is unknown). */
-static bool names_style(const zp_tnode *n, const char *name) {
-  if (!n->name || strcmp(n->name, "use") == 0)
-    return false;
-  for (size_t i = 0; i < sizeof style_refs / sizeof *style_refs; i++) {
-    const char *v = zp_tmpl_attr(n, style_refs[i]);
-    if (v && strcmp(v, name) == 0)
-      return true;
-  }
-  return false;
-}
-
-/* Reports every style name that n and its content refer to and no <style>
- * defines, whatever the data (a <use>'s attributes are parameters). */
-static void check_style_refs(binder *b, const zp_tnode *n) {
-  if (!n->name)
-    return;
-  if (strcmp(n->name, "use") != 0)
-    for (size_t i = 0; i < sizeof style_refs / sizeof *style_refs; i++) {
-      const char *v = zp_tmpl_attr(n, style_refs[i]);
-      if (v && !find_style(b, v))
-        zp_error(b->d, n->loc, "unknown style \"%s\" (%s of <%s>)", v,
-                 style_refs[i], n->name);
-    }
-  for (const zp_tnode *c = n->child; c; c = c->next)
-    check_style_refs(b, c);
-}
-
-static const zp_style *get_style(binder *b, const char *name,
-                                 const zp_tnode *at) {
-  named_style *ns = find_style(b, name);
-  if (!ns) {
-    if (!names_style(at, name)) /* else reported by check_style_refs */
-      zp_error(b->d, at->loc, "unknown style \"%s\"", name);
-    return NULL;
-  }
-  if (ns->resolved)
-    return ns->resolved;
-  if (ns->resolving) {
-    zp_error(b->d, ns->node->loc, "style \"%s\" inherits from itself", name);
-    return NULL;
-  }
-  ns->resolving = true;
-  const zp_tnode *n = ns->node;
-  /* check the parent chain exists and has no cycle */
-  const char *parent = zp_tmpl_attr(n, "parent");
-  if (parent && !get_style(b, parent, n)) {
-    ns->resolving = false;
-    return NULL;
-  }
-  zp_style *s = zp_arena_alloc(b->a, sizeof *s);
-  s->name = ns->name;
-  const char *v = style_attr(b, n, "font");
-  s->role = v ? v : "song";
-  s->size = 16;
-  if ((v = style_attr(b, n, "size")) && !parse_size(v, &s->size))
-    zp_error(b->d, n->loc,
-             "style \"%s\": size=\"%.40s\" is neither a 号 size (三号, 小四 "
-             "…) nor pt from %g to %g",
-             name, v, ZP_MIN_FONT_SIZE, ZP_MAX_FONT_SIZE);
-  double em = s->size;
-  indent_attr(b, n, "first-indent", em, &s->first_indent, &s->first_indent_em);
-  indent_attr(b, n, "left-indent", em, &s->left_indent, &s->left_indent_em);
-  indent_attr(b, n, "right-indent", em, &s->right_indent, &s->right_indent_em);
-  length_attr(b, n, "space-before", em, &s->space_before);
-  length_attr(b, n, "space-after", em, &s->space_after);
-  if ((v = style_attr(b, n, "line-pitch"))) {
-    if (strcmp(v, "grid") == 0)
-      s->grid = true;
-    else
-      length_attr(b, n, "line-pitch", em, &s->line_pitch);
-  }
-  s->align = ZP_ALIGN_LEFT;
-  if ((v = style_attr(b, n, "align")))
-    s->align = parse_align(v);
-  s->bold = yes(style_attr(b, n, "bold"));
-  s->keep_with_next = yes(style_attr(b, n, "keep-with-next"));
-  s->balance = yes(style_attr(b, n, "balance"));
-  s->page_break_before = yes(style_attr(b, n, "page-break-before"));
-  s->widows = s->orphans = 2;
-  if ((v = style_attr(b, n, "widows")) &&
-      !parse_count(v, 1, ZP_MAX_COUNT, &s->widows))
-    zp_error(b->d, n->loc, "style \"%s\": widows=\"%.40s\": expected 1 to %d",
-             name, v, ZP_MAX_COUNT);
-  if ((v = style_attr(b, n, "orphans")) &&
-      !parse_count(v, 1, ZP_MAX_COUNT, &s->orphans))
-    zp_error(b->d, n->loc, "style \"%s\": orphans=\"%.40s\": expected 1 to %d",
-             name, v, ZP_MAX_COUNT);
-  s->rules = ZP_BREAK_BASIC;
-  if ((v = style_attr(b, n, "breaks")))
-    s->rules = strcmp(v, "strict") == 0  ? ZP_BREAK_STRICT
-               : strcmp(v, "loose") == 0 ? ZP_BREAK_LOOSE
-                                         : ZP_BREAK_BASIC;
-  const char *end;
-  if ((v = style_attr(b, n, "latin-space")) &&
-      (!parse_number(v, &s->latin_space, &end) || *end || s->latin_space < 0 ||
-       s->latin_space > 1))
-    zp_error(b->d, n->loc,
-             "style \"%s\": latin-space=\"%.40s\": expected a number of em "
-             "from 0 to 1",
-             name, v);
-  s->fit = ZP_FIT_WORD;
-  if ((v = style_attr(b, n, "fit")) && strcmp(v, "push-in") == 0)
-    s->fit = ZP_FIT_PUSHIN;
-  s->bind_units = yes(style_attr(b, n, "bind-units"));
-  s->squeeze_pairs = yes(style_attr(b, n, "squeeze-pairs"));
-  check_style_lengths(b, n, s);
-  ns->resolved = s;
-  ns->resolving = false;
-  return s;
-}
-
 /* ---- blocks ---- */
 
 static zp_block *add_block(binder *b, zp_block_kind kind, const zp_tnode *n) {
@@ -1248,13 +1012,13 @@ static zp_block *add_block(binder *b, zp_block_kind kind, const zp_tnode *n) {
 
 /* The number of level lv in its format, with prefix and suffix. */
 static const char *number_text(binder *b, int lv) {
-  const level *L = &b->levels[lv];
+  const zp_tlevel *L = &b->t->levels[lv];
   char num[64];
   int c = b->counters[lv];
-  if (L->format && strcmp(L->format, "cn") == 0) {
+  if (L->format == ZP_NUMBER_CN) {
     if (!zp_fmt_cn(c, num, sizeof num))
       snprintf(num, sizeof num, "%d", c); /* past 九万九千九百九十九 */
-  } else if (L->format && strcmp(L->format, "lower-alpha") == 0) {
+  } else if (L->format == ZP_NUMBER_ALPHA) {
     /* a … z, aa, ab … */
     char rev[16];
     int k = 0;
@@ -1266,8 +1030,8 @@ static const char *number_text(binder *b, int lv) {
   } else {
     snprintf(num, sizeof num, "%d", c);
   }
-  return zp_arena_printf(b->a, "%s%s%s", L->prefix ? L->prefix : "", num,
-                         L->suffix ? L->suffix : "");
+  return zp_arena_printf(b->a, "%s%s%s", b->prefix[lv] ? b->prefix[lv] : "",
+                         num, b->suffix[lv] ? b->suffix[lv] : "");
 }
 
 static void count(binder *b, int lv) {
@@ -1279,145 +1043,172 @@ static void count(binder *b, int lv) {
 static void blocks(binder *b, const zp_tnode *first);
 static void table(binder *b, const zp_tnode *n);
 
-static void block(binder *b, const zp_tnode *n) {
-  if (!n->name || !spend(b, n, 1))
-    return; /* whitespace between blocks, or the budget spent */
-  const char *name = n->name;
-  if (strcmp(name, "p") == 0 || strcmp(name, "item") == 0) {
-    bool item = name[0] == 'i';
-    int lv = b->depth + 1;
-    if (item && lv > MAX_LEVELS) {
-      zp_error(b->d, n->loc, "an item deeper than %d levels", MAX_LEVELS);
-      return;
-    }
-    const char *sname = zp_tmpl_attr(n, "style");
-    if (!sname)
-      sname =
-          item && b->levels[lv].item_style ? b->levels[lv].item_style : "body";
-    const zp_style *st = get_style(b, sname, n);
-    const char *prefix = NULL;
-    if (item) {
-      count(b, lv);
-      prefix = number_text(b, lv);
-    }
-    const char *text = content_text(b, n, prefix);
-    zp_block *blk = add_block(b, ZP_BLOCK_PARAGRAPH, n);
-    if (!blk || !st)
-      return;
+/* A style the compiler left to the binder (NULL): "body"; an error at n
+ * when the template has none. */
+static const zp_style *or_body(binder *b, const zp_tnode *n,
+                               const zp_style *st) {
+  if (!st && !(st = b->t->body_style))
+    report(b, ZP_ERROR, n->loc, "unknown style \"body\"");
+  return st;
+}
+
+static void paragraph(binder *b, const zp_tnode *n) {
+  bool item = n->kind == ZP_T_ITEM;
+  int lv = b->depth + 1;
+  if (item && lv > MAX_LEVELS) {
+    report(b, ZP_ERROR, n->loc, "an item deeper than %d levels", MAX_LEVELS);
+    return;
+  }
+  const zp_style *st = n->as.p.style;
+  if (!st && item)
+    st = or_body(b, n, b->t->levels[lv].item_style);
+  const char *prefix = NULL;
+  if (item) {
+    count(b, lv);
+    prefix = number_text(b, lv);
+  }
+  const char *text = content_text(b, n, prefix);
+  zp_block *blk = add_block(b, ZP_BLOCK_PARAGRAPH, n);
+  if (!blk || !st)
+    return;
+  blk->style = st;
+  blk->text = text;
+  blk->data_loc = b->data_loc;
+  blk->data_path = json_path(b, b->data_val);
+}
+
+static void section(binder *b, const zp_tnode *n) {
+  int lv = b->depth + 1;
+  if (lv > MAX_LEVELS) {
+    report(b, ZP_ERROR, n->loc, "sections nested deeper than %d", MAX_LEVELS);
+    return;
+  }
+  if (n->as.section.new_page)
+    add_block(b, ZP_BLOCK_PAGE_BREAK, n);
+  b->data_loc = (zp_loc){0};
+  b->data_val = NULL;
+  const char *title = attr_text(b, n, n->as.section.title);
+  zp_loc dl = b->data_loc;
+  const zp_json *title_val = b->data_val;
+  if (!title || !string_fits(b, n, "the section title", title, b->data_val))
+    title = "";
+  const char *num = "";
+  if (n->as.section.numbered) {
+    count(b, lv);
+    num = number_text(b, lv);
+  } else {
+    /* unnumbered, it still starts the numbering below it afresh */
+    for (int i = lv + 1; i <= MAX_LEVELS; i++)
+      b->counters[i] = 0;
+  }
+  const zp_style *st = n->as.section.style;
+  if (!st)
+    st = or_body(b, n, b->t->levels[lv].heading_style);
+  zp_block *blk = add_block(b, ZP_BLOCK_HEADING, n);
+  if (blk && st) {
     blk->style = st;
-    blk->text = text;
-    blk->data_loc = b->data_loc;
-    blk->data_path = json_path(b, b->data_val);
-  } else if (strcmp(name, "section") == 0) {
-    int lv = b->depth + 1;
-    if (lv > MAX_LEVELS) {
-      zp_error(b->d, n->loc, "sections nested deeper than %d", MAX_LEVELS);
-      return;
+    blk->text = zp_arena_printf(b->a, "%s%s", num, title);
+    blk->level = lv;
+    blk->outline = b->t->levels[lv].outline;
+    blk->data_loc = dl;
+    blk->data_path = json_path(b, title_val);
+  }
+  b->depth++;
+  blocks(b, n->child);
+  b->depth--;
+}
+
+/* Enters macro <use> n: its parameters (paths, looked up where <use>
+ * stands) bound for its content; the macro's <define>, or NULL (after an
+ * error, or reported at load).  *saved: what use_leave() restores. */
+static const zp_tnode *use_enter(binder *b, const zp_tnode *n, int *saved) {
+  const zp_tnode *def = n->as.use.def;
+  *saved = b->nvars;
+  if (!def)
+    return NULL; /* reported at load */
+  if (b->use_depth == MAX_USE_DEPTH) {
+    report(b, ZP_ERROR, n->loc,
+           "macros nested deeper than %d (does \"%s\" call itself "
+           "without end?)",
+           MAX_USE_DEPTH, zp_tmpl_attr(n, "name"));
+    b->aborted = true; /* a branching recursion would go on for ages */
+    return NULL;
+  }
+  const zp_json *vals[16];
+  int np = n->as.use.nparams;
+  for (int i = 0; i < np && i < 16; i++) {
+    const zp_json *near;
+    char missing[256];
+    const char *path = n->as.use.params[i].path;
+    vals[i] = resolve(b, path, &near, missing, sizeof missing);
+    if (!vals[i]) {
+      report_missing(b, n, path, near, missing,
+                     "a value for the macro's parameter");
+      return NULL;
     }
-    if (yes(zp_tmpl_attr(n, "new-page")))
-      add_block(b, ZP_BLOCK_PAGE_BREAK, n);
-    b->data_loc = (zp_loc){0};
-    b->data_val = NULL;
-    const char *title = attr_text(b, n, "title");
-    zp_loc dl = b->data_loc;
-    const zp_json *title_val = b->data_val;
-    if (!string_fits(b, n, "the section title", title, b->data_val))
-      title = "";
-    const char *num = "";
-    if (!zp_tmpl_attr(n, "number") || yes(zp_tmpl_attr(n, "number"))) {
-      count(b, lv);
-      num = number_text(b, lv);
-    } else {
-      /* unnumbered, it still starts the numbering below it afresh */
-      for (int i = lv + 1; i <= MAX_LEVELS; i++)
-        b->counters[i] = 0;
-    }
-    const char *sname = zp_tmpl_attr(n, "style");
-    if (!sname)
-      sname =
-          b->levels[lv].heading_style ? b->levels[lv].heading_style : "body";
-    const zp_style *st = get_style(b, sname, n);
-    zp_block *blk = add_block(b, ZP_BLOCK_HEADING, n);
-    if (blk && st) {
-      blk->style = st;
-      blk->text = zp_arena_printf(b->a, "%s%s", num, title);
-      blk->level = lv;
-      blk->outline = b->levels[lv].outline;
-      blk->data_loc = dl;
-      blk->data_path = json_path(b, title_val);
-    }
-    b->depth++;
-    blocks(b, n->child);
-    b->depth--;
-  } else if (strcmp(name, "for") == 0) {
+  }
+  for (int i = 0; i < np && i < 16; i++)
+    if (!push(b, n, n->as.use.params[i].name, vals[i]))
+      break;
+  b->use_depth++;
+  return def;
+}
+
+static void use_leave(binder *b, int saved) {
+  b->use_depth--;
+  b->nvars = saved;
+}
+
+static void block(binder *b, const zp_tnode *n) {
+  if (n->kind == ZP_T_TEXT || !spend(b, n, 1))
+    return; /* whitespace between blocks, or the budget spent */
+  switch (n->kind) {
+  case ZP_T_P:
+  case ZP_T_ITEM:
+    paragraph(b, n);
+    break;
+  case ZP_T_SECTION:
+    section(b, n);
+    break;
+  case ZP_T_FOR: {
     const zp_json *arr = loop_array(b, n);
     if (!arr)
       return;
     for (const zp_json *e = arr->child; e; e = e->next) {
-      if (!push(b, n, zp_tmpl_attr(n, "as"), e) || !spend(b, n, 1))
+      if (!push(b, n, n->as.loop.as, e) || !spend(b, n, 1))
         return;
       blocks(b, n->child);
       b->nvars--;
     }
-  } else if (strcmp(name, "if") == 0) {
+    break;
+  }
+  case ZP_T_IF: {
     const zp_tnode *from, *to;
     if_branch(b, n, &from, &to);
     for (const zp_tnode *k = from; k != to; k = k->next)
       block(b, k);
-  } else if (strcmp(name, "use") == 0) {
-    const char *mname = zp_tmpl_attr(n, "name");
-    const zp_tnode *def = NULL;
-    for (int i = 0; i < b->t->ntop; i++)
-      if (strcmp(b->t->top[i]->name, "define") == 0 &&
-          strcmp(zp_tmpl_attr(b->t->top[i], "name"), mname) == 0)
-        def = b->t->top[i];
-    if (!def) {
-      zp_error(b->d, n->loc, "no <define name=\"%s\">", mname);
-      return;
+    break;
+  }
+  case ZP_T_USE: {
+    int saved;
+    const zp_tnode *def = use_enter(b, n, &saved);
+    if (def) {
+      blocks(b, def->child);
+      use_leave(b, saved);
     }
-    if (b->use_depth == MAX_USE_DEPTH) {
-      zp_error(b->d, n->loc,
-               "macros nested deeper than %d (does \"%s\" call itself "
-               "without end?)",
-               MAX_USE_DEPTH, mname);
-      b->aborted = true; /* a branching recursion would go on for ages */
-      return;
-    }
-    /* parameters: name="path", evaluated here, bound for the macro */
-    int saved = b->nvars;
-    var params[16];
-    int np = 0;
-    if (n->nattrs > 17) {
-      zp_error(b->d, n->loc, "<use> takes at most 16 parameters");
-      return;
-    }
-    for (int i = 0; i < n->nattrs; i++) {
-      if (strcmp(n->attrs[i].name, "name") == 0)
-        continue;
-      const zp_json *near;
-      char missing[256];
-      const zp_json *v =
-          resolve(b, n->attrs[i].value, &near, missing, sizeof missing);
-      if (!v) {
-        report_missing(b, n, n->attrs[i].value, near, missing,
-                       "a value for the macro's parameter");
-        return;
-      }
-      params[np++] = (var){n->attrs[i].name, v, 0};
-    }
-    for (int i = 0; i < np; i++)
-      if (!push(b, n, params[i].name, params[i].val))
-        break;
-    b->use_depth++;
-    blocks(b, def->child);
-    b->use_depth--;
-    b->nvars = saved;
-  } else if (strcmp(name, "check") == 0) {
+    break;
+  }
+  case ZP_T_CHECK:
     check(b, n);
-  } else if (strcmp(name, "page-break") == 0) {
+    break;
+  case ZP_T_PAGE_BREAK:
     add_block(b, ZP_BLOCK_PAGE_BREAK, n);
-  } else if (strcmp(name, "table") == 0) {
+    break;
+  case ZP_T_TABLE:
     table(b, n);
+    break;
+  default:
+    break;
   }
 }
 
@@ -1440,9 +1231,9 @@ typedef struct tbuild {
   const zp_style *cell_style, *head_style;
 } tbuild;
 
-static span_rec *span_find(tbuild *tb, const zp_tnode *node) {
+static span_rec *span_find(tbuild *tb, int col) {
   for (int i = tb->nspans - 1; i >= 0; i--)
-    if (tb->spans[i].node == node)
+    if (tb->spans[i].col == col)
       return &tb->spans[i];
   return NULL;
 }
@@ -1462,44 +1253,41 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
   int col = *colp;
   while (col < t->ncols && tb->busy[col] >= r)
     col++;
-  const char *v;
-  int colspan = count_attr(b, c, "colspan", 1, ZP_MAX_COLUMNS, 1);
-  int rowspan = count_attr(b, c, "rowspan", 1, ZP_MAX_COUNT, 1);
+  int colspan = c->as.cell.colspan;
+  int rowspan = c->as.cell.rowspan;
   if (colspan > t->ncols - col) {
-    zp_error(b->d, c->loc,
-             "this row has more cells than the table's %d "
-             "columns",
-             t->ncols);
+    report(b, ZP_ERROR, c->loc,
+           "this row has more cells than the table's %d "
+           "columns",
+           t->ncols);
     return false;
   }
-  const char *span = zp_tmpl_attr(c, "span");
+  const char *span = c->as.cell.span;
   const char *text = content_text(b, c, NULL);
   zp_loc dl = b->data_loc;
   if (span) {
-    span_rec *s = span_find(tb, c);
-    long it = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
+    span_rec *s = span_find(tb, col);
+    long it = c->as.cell.blank ? -2 : var_iter(b, span);
     if (it == -1) {
-      zp_error(b->d, c->loc, "span=\"%s\" names no enclosing loop", span);
+      report(b, ZP_ERROR, c->loc, "span=\"%s\" names no enclosing loop", span);
       return false;
     }
     /* it continues the cell above: same iteration (or blank), and that
      * cell reaches down to the row just above this one */
     bool cont = s && s->cell && s->last_row == r - 1 &&
-                (it == -2 ? *text == 0 : s->iter == it);
+                s->cell->colspan == colspan &&
+                (it == -2 ? s->iter == -2 && *text == 0 : s->iter == it);
     if (cont) {
       /* the cell above grows down over this row */
       s->cell->rowspan++;
       s->last_row = r;
       *colp = col + colspan;
       return true;
-      return true;
     }
   }
   zp_cell *cell = &row->cells[row->ncells++];
-  const char *sname = zp_tmpl_attr(c, "style");
-  cell->style = sname    ? get_style(b, sname, c)
-                : header ? tb->head_style
-                         : tb->cell_style;
+  const zp_style *own = c->as.cell.style;
+  cell->style = own ? own : header ? tb->head_style : tb->cell_style;
   cell->text = text;
   cell->col = col;
   cell->colspan = colspan;
@@ -1507,16 +1295,11 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
   cell->data_loc = dl;
   /* alignment: the cell's own, its style's, centred in a header, the
    * column's */
-  v = zp_tmpl_attr(c, "align");
-  cell->align = v                      ? parse_align(v)
-                : sname && cell->style ? cell->style->align
-                : header               ? ZP_ALIGN_CENTER
-                                       : t->cols[col].align;
-  cell->valign = ZP_VALIGN_MIDDLE;
-  if ((v = zp_tmpl_attr(c, "valign")))
-    cell->valign = strcmp(v, "top") == 0      ? ZP_VALIGN_TOP
-                   : strcmp(v, "bottom") == 0 ? ZP_VALIGN_BOTTOM
-                                              : ZP_VALIGN_MIDDLE;
+  cell->align = c->as.cell.has_align ? c->as.cell.align
+                : own                ? own->align
+                : header             ? ZP_ALIGN_CENTER
+                                     : t->cols[col].align;
+  cell->valign = c->as.cell.valign;
   if (rowspan > 1) {
     for (int k = col; k < col + colspan; k++)
       tb->busy[k] = r + rowspan - 1; /* both at most ZP_MAX_COUNT */
@@ -1529,11 +1312,12 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
         tb->rowspans = ns;
         tb->caprowspans = cap;
       }
-      tb->rowspans[tb->nrowspans++] = (rowspan_rec){r, row->ncells - 1, c->loc};
+      tb->rowspans[tb->nrowspans++] =
+          (rowspan_rec){r, row->ncells - 1, c->as.cell.rowspan_at};
     }
   }
   if (span) {
-    span_rec *s = span_find(tb, c);
+    span_rec *s = span_find(tb, col);
     if (!s) {
       if (tb->nspans == tb->capspans) {
         int cap = tb->capspans ? tb->capspans * 2 : 16;
@@ -1544,10 +1328,10 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
         tb->capspans = cap;
       }
       s = &tb->spans[tb->nspans++];
-      s->node = c;
+      s->col = col;
     }
     s->last_row = r;
-    s->iter = strcmp(span, "blank") == 0 ? -2 : var_iter(b, span);
+    s->iter = c->as.cell.blank ? -2 : var_iter(b, span);
     s->cell = cell;
   }
   *colp = col + colspan;
@@ -1560,26 +1344,35 @@ static bool row_cells(binder *b, tbuild *tb, zp_row *row, int r,
                       const zp_tnode *first, const zp_tnode *stop, int *col,
                       bool header) {
   for (const zp_tnode *c = first; c != stop; c = c->next) {
-    if (!c->name)
+    if (c->kind == ZP_T_TEXT)
       continue;
     if (!spend(b, c, 1))
       return false;
-    if (strcmp(c->name, "cell") == 0) {
+    if (c->kind == ZP_T_CELL) {
       if (!row_cell(b, tb, row, r, c, col, header))
         return false;
-    } else if (strcmp(c->name, "for") == 0) {
+    } else if (c->kind == ZP_T_USE) { /* cells from a macro */
+      int saved;
+      const zp_tnode *def = use_enter(b, c, &saved);
+      if (!def)
+        return false;
+      bool ok = row_cells(b, tb, row, r, def->child, NULL, col, header);
+      use_leave(b, saved);
+      if (!ok)
+        return false;
+    } else if (c->kind == ZP_T_FOR) {
       const zp_json *arr = loop_array(b, c);
       if (!arr)
         return false;
       for (const zp_json *e = arr->child; e; e = e->next) {
-        if (!push(b, c, zp_tmpl_attr(c, "as"), e) || !spend(b, c, 1))
+        if (!push(b, c, c->as.loop.as, e) || !spend(b, c, 1))
           return false;
         bool ok = row_cells(b, tb, row, r, c->child, NULL, col, header);
         b->nvars--;
         if (!ok)
           return false;
       }
-    } else if (strcmp(c->name, "if") == 0) {
+    } else if (c->kind == ZP_T_IF) {
       const zp_tnode *from, *to;
       if_branch(b, c, &from, &to);
       if (!row_cells(b, tb, row, r, from, to, col, header))
@@ -1613,23 +1406,30 @@ static void table_row(binder *b, tbuild *tb, const zp_tnode *n, bool header) {
 static void table_rows(binder *b, tbuild *tb, const zp_tnode *first,
                        const zp_tnode *stop) {
   for (const zp_tnode *c = first; c != stop; c = c->next) {
-    if (!c->name)
+    if (c->kind == ZP_T_TEXT)
       continue;
     if (!spend(b, c, 1))
       return;
-    if (strcmp(c->name, "row") == 0) {
+    if (c->kind == ZP_T_ROW) {
       table_row(b, tb, c, false);
-    } else if (strcmp(c->name, "for") == 0) {
+    } else if (c->kind == ZP_T_USE) { /* rows from a macro */
+      int saved;
+      const zp_tnode *def = use_enter(b, c, &saved);
+      if (def) {
+        table_rows(b, tb, def->child, NULL);
+        use_leave(b, saved);
+      }
+    } else if (c->kind == ZP_T_FOR) {
       const zp_json *arr = loop_array(b, c);
       if (!arr)
         continue;
       for (const zp_json *e = arr->child; e; e = e->next) {
-        if (!push(b, c, zp_tmpl_attr(c, "as"), e) || !spend(b, c, 1))
+        if (!push(b, c, c->as.loop.as, e) || !spend(b, c, 1))
           return;
         table_rows(b, tb, c->child, NULL);
         b->nvars--;
       }
-    } else if (strcmp(c->name, "if") == 0) {
+    } else if (c->kind == ZP_T_IF) {
       const zp_tnode *from, *to;
       if_branch(b, c, &from, &to);
       table_rows(b, tb, from, to);
@@ -1637,89 +1437,29 @@ static void table_rows(binder *b, tbuild *tb, const zp_tnode *first,
   }
 }
 
-/* Every column needs its padding and a character at least, a fixed one
- * its width and a fitted one its minimum; together they must fit the text
- * block: else the table, or the text in its cells, would be drawn off the
- * page. */
-static void table_fits(binder *b, const zp_tnode *n, const zp_table *t,
-                       double em) {
-  /* a column holds its padding, a rule and 1 em of text; the frame, if
-   * heavier than the rules, takes its excess on both sides */
-  double rule = t->rule_width,
-         frame = t->frame_width > rule ? t->frame_width : 0;
-  double need = frame > rule ? 2 * (frame - rule) : 0;
-  double least = t->pad_left + t->pad_right + rule + em;
-  for (int i = 0; i < t->ncols; i++) {
-    double w = t->cols[i].kind == ZP_COL_PROPORTIONAL ? 0 : t->cols[i].width;
-    need += w > least ? w : least;
-  }
-  double w = block_width(b);
-  if (need > w + 0.01)
-    zp_error(b->d, n->loc,
-             "the table's %d columns need %.1f mm (fixed widths, fit minimums, "
-             "and for every column its padding, its rule and 1 em), more than "
-             "the text block's %.1f mm",
-             t->ncols, need / MM, w / MM);
-}
-
 static void table(binder *b, const zp_tnode *n) {
+  const zp_ttable *tt = n->as.table;
   zp_table *t = zp_arena_alloc(b->a, sizeof *t);
+  if (!tt || !t || tt->ncols == 0)
+    return; /* reported at load (or out of memory) */
   tbuild tb = {0};
   tb.t = t;
-  const char *v;
-  tb.cell_style = get_style(b, (v = zp_tmpl_attr(n, "style")) ? v : "td", n);
-  tb.head_style =
-      get_style(b, (v = zp_tmpl_attr(n, "header-style")) ? v : "th", n);
-  for (const zp_tnode *c = n->child; c; c = c->next)
-    t->ncols += c->name && strcmp(c->name, "col") == 0;
-  if (t->ncols > ZP_MAX_COLUMNS) {
-    zp_error(b->d, n->loc, "a table has at most %d columns; this one has %d",
-             ZP_MAX_COLUMNS, t->ncols);
-    return;
-  }
+  tb.cell_style = tt->cell_style;
+  tb.head_style = tt->head_style;
+  t->ncols = tt->ncols;
   t->cols = zp_arena_alloc(b->a, sizeof(zp_column) * (size_t)t->ncols);
   tb.busy = calloc((size_t)t->ncols + 1, sizeof *tb.busy);
+  if (!t->cols || !tb.busy) {
+    free(tb.busy);
+    return;
+  }
+  memcpy(t->cols, tt->cols, sizeof(zp_column) * (size_t)t->ncols);
   for (int i = 0; i < t->ncols; i++)
     tb.busy[i] = -1;
-  double em = tb.cell_style ? tb.cell_style->size : 10.5;
-  int k = 0;
-  for (const zp_tnode *c = n->child; c; c = c->next) {
-    if (!c->name || strcmp(c->name, "col") != 0)
-      continue;
-    zp_column *col = &t->cols[k++];
-    const char *w = zp_tmpl_attr(c, "width");
-    size_t wl = strlen(w);
-    const char *end = w;
-    if (strcmp(w, "fit") == 0) {
-      col->kind = ZP_COL_FIT;
-      if ((v = zp_tmpl_attr(c, "min")) &&
-          (!parse_length(v, em, b->line_pitch, &col->width) || col->width < 0))
-        zp_error(b->d, c->loc, "min=\"%.40s\" is not a length of 0 or more", v);
-    } else if (wl && w[wl - 1] == '*') {
-      col->kind = ZP_COL_PROPORTIONAL;
-      col->width = 1;
-      if (wl > 1 && (!parse_number(w, &col->width, &end) || *end != '*' ||
-                     col->width <= 0 || col->width > 1e6))
-        zp_error(b->d, c->loc,
-                 "width=\"%.40s\": a weight is a number above 0 and at most "
-                 "1000000 (2*)",
-                 w);
-    } else {
-      col->kind = ZP_COL_FIXED;
-      if (!parse_length(w, em, b->line_pitch, &col->width))
-        zp_error(b->d, c->loc,
-                 "width=\"%.40s\" is not a length, a weight (2*) or fit", w);
-      else if (col->width <= 0)
-        zp_error(b->d, c->loc, "width=\"%.40s\": a column must be wider than 0",
-                 w);
-    }
-    v = zp_tmpl_attr(c, "align");
-    col->align = v ? parse_align(v) : ZP_ALIGN_LEFT;
-  }
   for (const zp_tnode *c = n->child; c; c = c->next)
-    if (c->name && strcmp(c->name, "head") == 0)
+    if (c->kind == ZP_T_HEAD)
       for (const zp_tnode *r = c->child; r; r = r->next)
-        if (r->name) {
+        if (r->kind != ZP_T_TEXT) {
           table_row(b, &tb, r, true);
           t->header_rows++;
         }
@@ -1728,9 +1468,9 @@ static void table(binder *b, const zp_tnode *n) {
     for (int k = 0; k < tb.rows[r].ncells; k++) {
       zp_cell *cell = &tb.rows[r].cells[k];
       if (r + cell->rowspan > t->header_rows) {
-        zp_warn(b->d, n->loc,
-                "a header cell's rowspan reaches into the body; it stops at "
-                "the header's last row");
+        report(b, ZP_WARNING, n->loc,
+               "a header cell's rowspan reaches into the body; it stops at "
+               "the header's last row");
         cell->rowspan = t->header_rows - r;
       }
     }
@@ -1742,10 +1482,10 @@ static void table(binder *b, const zp_tnode *n) {
     int r = tb.rowspans[i].row;
     zp_cell *cell = &tb.rows[r].cells[tb.rowspans[i].k];
     if (cell->rowspan > tb.nrows - r) {
-      zp_error(b->d, tb.rowspans[i].loc,
-               "rowspan=\"%d\" reaches past the table's last row (the cell "
-               "is in row %d of %d)",
-               cell->rowspan, r + 1, tb.nrows);
+      report(b, ZP_ERROR, tb.rowspans[i].loc,
+             "rowspan=\"%d\" reaches past the table's last row (the cell "
+             "is in row %d of %d)",
+             cell->rowspan, r + 1, tb.nrows);
       cell->rowspan = tb.nrows - r;
     }
   }
@@ -1757,45 +1497,24 @@ static void table(binder *b, const zp_tnode *n) {
   free(tb.rows);
   free(tb.busy);
   free(tb.spans);
-  /* caption */
-  const char *cap = attr_text(b, n, "caption");
+  /* caption: tables are numbered by the captions they print (so 表1 is
+   * followed by 表3 when a table in between has no caption) */
+  const char *cap = attr_text(b, n, tt->caption);
   if (cap) {
     b->tables++;
-    if (yes(zp_tmpl_attr(n, "number")))
+    if (tt->numbered)
       cap = zp_arena_printf(b->a, "表%d：%s", b->tables, cap);
     t->caption = cap;
-    t->caption_style =
-        get_style(b, (v = zp_tmpl_attr(n, "caption-style")) ? v : "caption", n);
+    t->caption_style = tt->caption_style;
   }
-  t->continued = zp_tmpl_attr(n, "continued");
-  t->rule_width = 0.5;
-  if ((v = zp_tmpl_attr(n, "rule")) &&
-      (!parse_length(v, em, b->line_pitch, &t->rule_width) ||
-       t->rule_width < 0 || t->rule_width > ZP_MAX_RULE))
-    zp_error(b->d, n->loc, "rule=\"%.40s\" is not a length from 0 to 2 mm", v);
-  if ((v = zp_tmpl_attr(n, "frame")) &&
-      (!parse_length(v, em, b->line_pitch, &t->frame_width) ||
-       t->frame_width < 0 || t->frame_width > ZP_MAX_RULE))
-    zp_error(b->d, n->loc, "frame=\"%.40s\" is not a length from 0 to 2 mm", v);
-  t->pad_top = t->pad_bottom = 2;
-  t->pad_left = t->pad_right = 3;
-  if ((v = zp_tmpl_attr(n, "padding"))) {
-    char a1[32] = "", a2[32] = "", a3[2] = "";
-    int got = sscanf(v, "%31s %31s %1s", a1, a2, a3);
-    double pv = 0, ph = 0;
-    if (got < 1 || got > 2 || strlen(v) > 64 ||
-        !parse_length(a1, em, b->line_pitch, &pv) ||
-        (got == 2 && !parse_length(a2, em, b->line_pitch, &ph)) || pv < 0 ||
-        ph < 0 || pv > ZP_MAX_PADDING || ph > ZP_MAX_PADDING) {
-      zp_error(b->d, n->loc,
-               "padding=\"%.40s\": one or two lengths from 0 to 20 mm", v);
-      pv = ph = 0;
-    }
-    t->pad_top = t->pad_bottom = pv;
-    t->pad_left = t->pad_right = got == 2 ? ph : pv;
-  }
-  t->min_split_lines = count_attr(b, n, "min-split-lines", 1, ZP_MAX_COUNT, 2);
-  table_fits(b, n, t, em);
+  t->continued = tt->continued;
+  t->rule_width = tt->rule_width;
+  t->frame_width = tt->frame_width;
+  t->pad_top = tt->pad_top;
+  t->pad_bottom = tt->pad_bottom;
+  t->pad_left = tt->pad_left;
+  t->pad_right = tt->pad_right;
+  t->min_split_lines = tt->min_split_lines;
   zp_block *blk = add_block(b, ZP_BLOCK_TABLE, n);
   if (!blk)
     return;
@@ -1804,200 +1523,20 @@ static void table(binder *b, const zp_tnode *n) {
   blk->text = "";
 }
 
-/* ---- the style sheet: page, folio, numbering, info ---- */
-
-static void page_setup(binder *b, const zp_tnode *n) {
-  zp_page_setup *p = &b->doc->page;
-  const char *v;
-  if ((v = zp_tmpl_attr(n, "paper"))) {
-    static const struct {
-      const char *name;
-      double w, h;
-    } papers[] = {
-        {"A4", 210, 297}, {"A3", 297, 420}, {"A5", 148, 210}, {"B5", 176, 250}};
-    bool found = false;
-    for (size_t i = 0; i < sizeof papers / sizeof *papers; i++)
-      if (strcmp(v, papers[i].name) == 0) {
-        p->width = papers[i].w * MM;
-        p->height = papers[i].h * MM;
-        found = true;
-      }
-    double w, h;
-    const char *e1, *e2;
-    if (!found && parse_number(v, &w, &e1) && strncmp(e1, "mm×", 5) == 0 &&
-        parse_number(e1 + 5, &h, &e2) && strcmp(e2, "mm") == 0) {
-      p->width = w * MM;
-      p->height = h * MM;
-      found = true;
-    }
-    if (!found)
-      zp_error(b->d, n->loc,
-               "paper=\"%s\": expected A4, A3, A5, B5 or WIDTHmm×HEIGHTmm", v);
-  }
-  if ((v = zp_tmpl_attr(n, "orientation"))) {
-    bool land = strcmp(v, "landscape") == 0;
-    if (land != (p->width > p->height)) {
-      double t = p->width;
-      p->width = p->height;
-      p->height = t;
-    }
-  }
-  static const char *const keys[] = {"margin-top", "margin-bottom",
-                                     "margin-left", "margin-right"};
-  double *vals[] = {&p->margin_top, &p->margin_bottom, &p->margin_left,
-                    &p->margin_right};
-  for (int i = 0; i < 4; i++)
-    if ((v = zp_tmpl_attr(n, keys[i])) && !parse_length(v, 16, 0, vals[i]))
-      zp_error(b->d, n->loc, "%s=\"%.40s\" is not a length", keys[i], v);
-  p->grid_lines = count_attr(b, n, "grid-lines", 0, ZP_MAX_GRID, p->grid_lines);
-  p->grid_chars = count_attr(b, n, "grid-chars", 0, ZP_MAX_GRID, p->grid_chars);
-  /* pitches: above 0, at most the page (checked against the text block
-   * once the page is known) */
-  if ((v = zp_tmpl_attr(n, "line-pitch")) &&
-      (!parse_length(v, 16, 0, &p->line_pitch) || p->line_pitch < 1))
-    zp_error(b->d, n->loc,
-             "line-pitch=\"%.40s\" is not a length of 1 pt or more", v);
-  if ((v = zp_tmpl_attr(n, "char-pitch")) &&
-      (!parse_length(v, 16, 0, &p->char_pitch) || p->char_pitch < 1))
-    zp_error(b->d, n->loc,
-             "char-pitch=\"%.40s\" is not a length of 1 pt or more", v);
-}
+/* ---- the style sheet, compiled at load: the numbering's fields ---- */
 
 static void sheet(binder *b) {
-  zp_doc *doc = b->doc;
-  /* defaults: LAYOUT.md's page */
-  doc->page = (zp_page_setup){210 * MM, 297 * MM, 37 * MM, 35 * MM, 28 * MM,
-                              26 * MM,  22,       28,      0,       0};
-  doc->folio =
-      (zp_folio){ZP_FOLIO_CENTER, "- {n} -", "song", 14, 7 * MM, 0, true};
-  const zp_tnode *folio = NULL;
-  for (int i = 0; i < b->t->ntop; i++) {
-    const zp_tnode *n = b->t->top[i];
-    if (strcmp(n->name, "page") == 0) {
-      page_setup(b, n);
-    } else if (strcmp(n->name, "style") == 0) {
-      if (b->nstyles == MAX_STYLES) {
-        zp_error(b->d, n->loc, "more than %d styles", MAX_STYLES);
-        continue;
-      }
-      b->styles[b->nstyles++] =
-          (named_style){zp_tmpl_attr(n, "name"), n, NULL, false};
-    } else if (strcmp(n->name, "numbering") == 0) {
-      for (const zp_tnode *l = n->child; l; l = l->next) {
-        if (!l->name)
-          continue;
-        int k;
-        if (!parse_count(zp_tmpl_attr(l, "n"), 1, MAX_LEVELS, &k)) {
-          zp_error(b->d, l->loc, "numbering levels go from 1 to %d",
-                   MAX_LEVELS);
-          continue;
-        }
-        const char *o = zp_tmpl_attr(l, "outline");
-        /* prefix and suffix may take fields from the data's root (a
-         * bureau's ladder: 1. or 1、) */
-        b->levels[k] = (level){
-            zp_tmpl_attr(l, "format"),     attr_text(b, l, "prefix"),
-            attr_text(b, l, "suffix"),     zp_tmpl_attr(l, "heading-style"),
-            zp_tmpl_attr(l, "item-style"), o ? yes(o) : k <= 2};
-      }
-    } else if (strcmp(n->name, "folio") == 0) {
-      folio = n;
-    } else if (strcmp(n->name, "grades") == 0) {
-      b->nbands = 0;
-      for (const zp_tnode *g = n->child; g; g = g->next) {
-        if (!g->name)
-          continue;
-        if (b->nbands == 16) {
-          zp_error(b->d, g->loc, "<grades> holds at most 16 bands");
-          break;
-        }
-        double min;
-        const char *end, *v = zp_tmpl_attr(g, "min");
-        if (!parse_number(v, &min, &end) || *end) {
-          zp_error(b->d, g->loc, "min=\"%.40s\" is not a number", v);
-          continue;
-        }
-        b->bands[b->nbands++] = (zp_calc_band){min, zp_tmpl_attr(g, "label")};
-      }
-      /* highest band first */
-      for (int i = 1; i < b->nbands; i++)
-        for (int j = i; j > 0 && b->bands[j].min > b->bands[j - 1].min; j--) {
-          zp_calc_band t = b->bands[j];
-          b->bands[j] = b->bands[j - 1];
-          b->bands[j - 1] = t;
-        }
+  const zp_template *t = b->t;
+  b->doc->page = t->page;
+  b->doc->folio = t->folio;
+  b->doc->roles = t->roles;
+  /* prefix and suffix may take fields from the data's root (a bureau's
+   * ladder: 1. or 1、) */
+  for (int k = 1; k <= MAX_LEVELS; k++)
+    if (t->levels[k].node) {
+      b->prefix[k] = attr_text(b, t->levels[k].node, t->levels[k].prefix);
+      b->suffix[k] = attr_text(b, t->levels[k].node, t->levels[k].suffix);
     }
-  }
-  /* the grid's pitches, resolved: text block ÷ grid counts (225mm/22,
-   * 156mm/28 on the official page) */
-  zp_page_setup *p = &doc->page;
-  if (p->width < 72 || p->height < 72 || p->width > 14400 ||
-      p->height > 14400 || p->width - p->margin_left - p->margin_right < 36 ||
-      p->height - p->margin_top - p->margin_bottom < 36 || p->margin_left < 0 ||
-      p->margin_right < 0 || p->margin_top < 0 || p->margin_bottom < 0) {
-    const zp_tnode *pg = NULL;
-    for (int i = 0; i < b->t->ntop; i++)
-      if (strcmp(b->t->top[i]->name, "page") == 0)
-        pg = b->t->top[i];
-    zp_error(b->d, pg ? pg->loc : (zp_loc){b->t->path, 0, 0},
-             "the page (%.0f × %.0f mm) with its margins leaves no text "
-             "block of at least 12.7 mm each way",
-             p->width / MM, p->height / MM);
-  }
-  if (p->line_pitch > block_height(b) || p->char_pitch > block_width(b)) {
-    const zp_tnode *pg = NULL;
-    for (int i = 0; i < b->t->ntop; i++)
-      if (strcmp(b->t->top[i]->name, "page") == 0)
-        pg = b->t->top[i];
-    zp_error(b->d, pg ? pg->loc : (zp_loc){b->t->path, 0, 0},
-             "the grid's line-pitch and char-pitch must fit the text block "
-             "(%.0f × %.0f mm)",
-             block_width(b) / MM, block_height(b) / MM);
-  }
-  if (p->line_pitch <= 0 && p->grid_lines > 0)
-    p->line_pitch =
-        (p->height - p->margin_top - p->margin_bottom) / p->grid_lines;
-  if (p->char_pitch <= 0 && p->grid_chars > 0)
-    p->char_pitch =
-        (p->width - p->margin_left - p->margin_right) / p->grid_chars;
-  if (p->line_pitch <= 0)
-    p->line_pitch = 28.95; /* Word's fixed pitch of the official grid */
-  b->line_pitch = p->line_pitch;
-  if (folio) {
-    const char *v;
-    if ((v = zp_tmpl_attr(folio, "position")))
-      doc->folio.pos = strcmp(v, "outer") == 0    ? ZP_FOLIO_OUTER
-                       : strcmp(v, "center") == 0 ? ZP_FOLIO_CENTER
-                                                  : ZP_FOLIO_NONE;
-    if ((v = zp_tmpl_attr(folio, "format")))
-      doc->folio.format = v;
-    if ((v = zp_tmpl_attr(folio, "style"))) {
-      const zp_style *st = get_style(b, v, folio);
-      if (st) {
-        doc->folio.role = st->role;
-        doc->folio.size = st->size;
-      }
-    }
-    /* the folio stays on the page: below the text block within the
-     * bottom margin, indented within the text block */
-    if ((v = zp_tmpl_attr(folio, "below")) &&
-        (!parse_length(v, doc->folio.size, b->line_pitch, &doc->folio.below) ||
-         doc->folio.below < 0 || doc->folio.below > p->margin_bottom))
-      zp_error(b->d, folio->loc,
-               "below=\"%.40s\" is not a length from 0 to the bottom margin "
-               "(%.1f mm)",
-               v, p->margin_bottom / MM);
-    if ((v = zp_tmpl_attr(folio, "indent")) &&
-        (!parse_length(v, doc->folio.size, b->line_pitch, &doc->folio.indent) ||
-         doc->folio.indent < 0 || doc->folio.indent > block_width(b) / 2))
-      zp_error(b->d, folio->loc,
-               "indent=\"%.40s\" is not a length from 0 to half the text "
-               "block (%.1f mm)",
-               v, block_width(b) / MM / 2);
-    if ((v = zp_tmpl_attr(folio, "first-page")))
-      doc->folio.first_page = yes(v);
-  }
-  doc->roles = zp_tmpl_roles(b->t);
 }
 
 static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
@@ -2021,36 +1560,31 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   b.doc = zp_arena_alloc(a, sizeof *b.doc);
   b.doc->arena = a;
   int errors = zp_diag_errors(d);
-  long size = data_size(data->root), tsize = 0;
-  for (int i = 0; i < t->ntop; i++)
-    tsize += template_size(t->top[i]->child) + 1;
+  long size = data_size(data->root), tsize = t->size;
   b.steps_left = ZP_BIND_STEPS_BASE + ZP_BIND_STEPS_PER_DATA * size +
                  ZP_BIND_STEPS_PER_TEMPLATE * tsize;
   b.bytes_left = ZP_BIND_BYTES_BASE + ZP_BIND_BYTES_PER_DATA * size +
                  ZP_BIND_BYTES_PER_TEMPLATE * tsize;
   sheet(&b);
-  for (int i = 0; i < t->ntop; i++)
-    check_style_refs(&b, t->top[i]);
-  grouping_walk(&b, data->root);
-  for (int i = 0; i < t->ntop; i++) {
-    const zp_tnode *n = t->top[i];
-    if (strcmp(n->name, "info") == 0) {
-      static const char *const keys[] = {"title", "author", "subject",
-                                         "keywords", "date"};
-      const char **vals[] = {&b.doc->title, &b.doc->author, &b.doc->subject,
-                             &b.doc->keywords, &b.doc->date};
-      for (int k = 0; k < 5; k++) {
-        b.data_loc = (zp_loc){0};
-        b.data_val = NULL;
-        const char *v = nonempty(attr_text(&b, n, keys[k]));
-        char what[32];
-        snprintf(what, sizeof what, "<info %s>", keys[k]);
-        *vals[k] = v && string_fits(&b, n, what, v, b.data_val) ? v : NULL;
-      }
-    } else if (strcmp(n->name, "body") == 0) {
-      blocks(&b, n->child);
+  if (t->info_node) {
+    const char **vals[] = {&b.doc->title, &b.doc->author, &b.doc->subject,
+                           &b.doc->keywords, &b.doc->date};
+    static const char *const keys[] = {"title", "author", "subject", "keywords",
+                                       "date"};
+    for (int k = 0; k < 5; k++) {
+      b.data_loc = (zp_loc){0};
+      b.data_val = NULL;
+      const char *v = nonempty(attr_text(&b, t->info_node, t->info[k]));
+      char what[32];
+      snprintf(what, sizeof what, "<info %s>", keys[k]);
+      *vals[k] =
+          v && string_fits(&b, t->info_node, what, v, b.data_val) ? v : NULL;
     }
   }
+  if (t->body)
+    blocks(&b, t->body->child);
+  free(b.printed);
+  flush_sites(&b);
   if (zp_diag_errors(d) > errors) {
     zp_arena_free(a);
     return NULL;

@@ -1,14 +1,16 @@
 /* bind.h — the binder: template + data → document tree.
  *
- * Walks the template once, evaluating fields ({path|formatter}), loops,
- * conditionals and macros against the data, numbering sections and items
- * by level, resolving styles (inheritance, units) and building tables
- * (merged cells from the data's shape).  A field the data lacks, or of the
- * wrong type, is an error naming the template's file:line, the JSON path,
- * the data file's line:col and what was expected.  <check> elements
- * compare stated figures with computed ones (calc.h); each failure names
- * the JSON path, the data's line:col, both values and the rule.  Binding goes
- * on after an error so that several are reported, but then returns NULL.
+ * Walks the compiled template (tmpl.h: kinds, attributes, styles and
+ * macros resolved at load) once, evaluating fields ({path|formatter}),
+ * loops, conditionals and macros against the data, numbering sections and
+ * items by level and building tables (merged cells from the data's shape).
+ * The template is only read: one template binds many data files.  A field the
+ * data lacks, or of the wrong type, is an error naming the template's
+ * file:line, the JSON path, the data file's line:col and what was expected.
+ * <check> elements compare stated figures with computed ones (calc.h); each
+ * failure names the JSON path, the data's line:col, both values and the rule.
+ * Binding goes on after an error so that several are reported, but then returns
+ * NULL.
  */
 #ifndef ZP_BIND_H
 #define ZP_BIND_H

@@ -12,10 +12,15 @@
 
 /* ---- the template ---- */
 
-/* Parentheses, unary minus signs and calls in an expression ({=…},
- * <check equals>) nest by recursion in calc.c: deeper is refused so that
- * no expression can overflow the stack.  Real rules nest 3 or 4 deep. */
+/* Parentheses, unary minus signs, "not" and calls in an expression ({=…},
+ * <check equals>, <if test>) nest by recursion in calc.c: deeper is refused so
+ * that no expression can overflow the stack.  Real rules nest 3 or 4 deep. */
 #define ZP_CALC_MAX_DEPTH 64
+
+/* Operators and operands of one expression: a chain "a + b + c …" is a
+ * tree as deep as it is long, evaluated by recursion; real rules have a
+ * dozen. */
+#define ZP_CALC_MAX_OPS 1000
 
 /* Columns of a table.  Each column holds at least a character: 100
  * columns of 五号 already fill an A3 landscape text block. */

@@ -1,16 +1,42 @@
-/* calc.h — computed values: a small expression language over the data.
+/* calc.h — the expression language: computed fields {=…}, <if test>,
+ * <check>.  An expression is parsed once, when the template loads
+ * (zp_expr_parse: syntax, functions, arguments and the types that are
+ * known without data), and evaluated against each data file
+ * (zp_expr_eval).  The grammar, lowest precedence first:
  *
- *   EXPR := TERM (("+" | "-") TERM)*
- *   TERM := FACTOR (("*" | "/") FACTOR)*
- *   FACTOR := NUMBER | PATH | "-" FACTOR | "(" EXPR ")" | NAME "(" ARGS ")"
+ *   EXPR    := OR ("?" EXPR ":" EXPR)?
+ *   OR      := AND (("or" | "||") AND)*
+ *   AND     := NOT (("and" | "&&") NOT)*
+ *   NOT     := ("not" | "!") NOT | CMP
+ *   CMP     := SUM (("==" | "!=" | "<" | "<=" | ">" | ">=") SUM)?
+ *   SUM     := TERM (("+" | "-") TERM)*
+ *   TERM    := UNARY (("*" | "/") UNARY)*
+ *   UNARY   := "-" UNARY | PRIMARY
+ *   PRIMARY := NUMBER | STRING | "true" | "false" | "null" | "(" EXPR ")"
+ *            | NAME "(" ARGS ")" | PATH
+ *   PATH    := NAME ("." NAME | "[" INDEX "]")*
+ *   INDEX   := digits | "*" | EXPR      (a computed index or key)
  *
- * Functions: sum(PATH) — PATH may hold [*] to run over an array's elements;
- * round(x, n) — half up; min(…), max(…); ratio(a, b) = a ÷ b × 100;
- * grade(x) — the label of the band x falls in (a text result).
- * Paths are looked up through a callback, so this module knows nothing of
- * the data's representation.  Parentheses, unary minus signs and calls
- * nest at most ZP_CALC_MAX_DEPTH (bounds.h) deep, and a number literal has
- * at most 40 characters: past either the expression is an error.
+ * NUMBER is decimal (no exponent, at most 40 characters); STRING is in
+ * '…' or "…".  A PATH's first NAME is a loop variable or macro parameter
+ * (innermost first), else a member of the data's root.  [*] runs over an
+ * array's elements and only stands inside sum() and count().
+ * Functions: sum(PATH) (numbers reached, absent and null skipped; none: 0),
+ * count(PATH) (values reached that are true), len(x) (elements of an
+ * array, members of an object, characters of a string), round(x, n) (half
+ * up), min(…), max(…), ratio(a, b) = a ÷ b × 100, grade(x) (the label of
+ * x's band, a string), if(c, a, b).
+ *
+ * Values are null, booleans, numbers, strings, or arrays and objects of
+ * the data.  Truth is that of <if>: absent, null, false, "", [] and {} are
+ * false, everything else (also 0) true.  and/or/?:/if() evaluate only what
+ * they need.  == and != compare any two values (numbers by value, strings
+ * byte for byte, an absent member equals null); < <= > >= compare two
+ * numbers or two strings; arithmetic takes numbers.  An absent member
+ * where a number is needed is an error naming the data's line:col.
+ * Nesting (parentheses, unary signs, calls) is limited to
+ * ZP_CALC_MAX_DEPTH, the operators of one expression to ZP_CALC_MAX_OPS
+ * (bounds.h).
  */
 #ifndef ZP_CALC_H
 #define ZP_CALC_H
@@ -18,15 +44,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum { ZP_CALC_OK, ZP_CALC_MISSING, ZP_CALC_TYPE } zp_calc_status;
+#include "arena.h"
+#include "json.h"
 
-/* Looks up the len bytes of path.  With many, the path may contain [*]
- * and *out is the sum of the numbers it reaches (absent and null members
- * skipped); without, it must reach one number.  On failure writes a short
- * explanation into err. */
-typedef zp_calc_status (*zp_calc_lookup)(void *ctx, const char *path,
-                                         size_t len, bool many, double *out,
-                                         char *err, size_t errsize);
+typedef struct zp_expr zp_expr;
+
+typedef enum {
+  ZP_VAL_NULL, /* null, or absent (then data is NULL and absent true) */
+  ZP_VAL_BOOL,
+  ZP_VAL_NUMBER,
+  ZP_VAL_STRING,
+  ZP_VAL_DATA /* an array or object of the data */
+} zp_val_type;
+
+typedef struct zp_val {
+  zp_val_type type;
+  bool boolean;
+  double number;
+  const char *string;
+  const zp_json *data; /* the data value it is; NULL when computed */
+  bool absent;         /* a path that reached nothing */
+} zp_val;
 
 /* A grade band: scores >= min get label (bands sorted by min, highest
  * first). */
@@ -35,18 +73,36 @@ typedef struct zp_calc_band {
   const char *label;
 } zp_calc_band;
 
+/* The value of the variable named by the len bytes of name, or NULL when
+ * no loop variable or macro parameter has that name. */
+typedef const zp_json *(*zp_calc_var)(void *ctx, const char *name, size_t len);
+
 typedef struct zp_calc_env {
-  zp_calc_lookup lookup;
+  const zp_json_doc *data; /* the root, and files for messages */
+  zp_calc_var var;
   void *ctx;
   const zp_calc_band *bands;
   int nbands;
+  long *steps; /* the binder's budget: one per value reached; NULL: none */
 } zp_calc_env;
 
-/* Evaluates expr.  On success sets *num, and *text when the result is a
- * grade label (else *text = NULL), and returns true; on failure writes the
- * reason into err and returns false. */
-bool zp_calc_eval(const char *expr, const zp_calc_env *env, double *num,
-                  const char **text, char *err, size_t errsize);
+/* Parses text into the arena a; nbands is the number of grade bands (for
+ * grade()).  NULL after a malformed expression: the reason in err and the
+ * byte offset in text where it was found in *col (may be NULL). */
+zp_expr *zp_expr_parse(zp_arena *a, const char *text, int nbands, char *err,
+                       size_t errsize, size_t *col);
+
+/* Evaluates e.  True with the value in *out; false with the reason in err
+ * (the budget spent: *env->steps < 0).  Nothing is allocated: strings point
+ * into the data or the expression. */
+bool zp_expr_eval(const zp_expr *e, const zp_calc_env *env, zp_val *out,
+                  char *err, size_t errsize);
+
+/* True when e is a bare path (<if test="x">: "x exists and is not empty"). */
+bool zp_expr_is_path(const zp_expr *e);
+
+/* The truth of v (see above). */
+bool zp_val_true(const zp_val *v);
 
 /* x rounded half up to places decimals (via its decimal text). */
 double zp_calc_round(double x, int places);

@@ -633,7 +633,10 @@ static bool pend(ctx *c, tdraw *d) {
   return true;
 }
 
+/* A rule of width w; none at all when w is 0 (a table's rule="0"). */
 static bool pend_rule(ctx *c, float x0, float y0, float x1, float y1, float w) {
+  if (w <= 0)
+    return true;
   tdraw d = {0};
   d.mark = -1;
   d.x0 = x0;

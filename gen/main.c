@@ -30,10 +30,12 @@
 #include "font.h"
 #include "import.h"
 #include "json.h"
+#include "laycheck.h"
 #include "layout.h"
 #include "out.h"
 #include "render.h"
 #include "tmpl.h"
+#include "tschema.h"
 #include "watch.h"
 
 #ifndef ZP_VERSION
@@ -64,6 +66,7 @@ static const char usage[] =
     "           the data or the fonts\n"
     "  import   a sheet of an .xlsx workbook (or a CSV file) to the JSON data\n"
     "           a template reads, by a mapping file\n"
+    "  schema   the JSON Schema (draft 2020-12) of the data a template reads\n"
     "  fonts    list each font role: face, file, coverage\n"
     "\n"
     "exit status: 0 success; 1 bad data or template, an inconsistent figure\n"
@@ -162,6 +165,7 @@ static const char import_help[] =
 
 static const char check_help[] =
     "usage: zpgen check --template T.xml --data D.json... [--strict]\n"
+    "                   [--layout]\n"
     "\n"
     "Reports every figure of the data that fails the template's checks\n"
     "(rates, totals, scores, grades, digit grouping) and every missing or\n"
@@ -171,11 +175,30 @@ static const char check_help[] =
     "  --template T.xml  the template (required)\n"
     "  --data D.json     a data file (required; repeatable, merged in order)\n"
     "  --strict          warnings count as errors\n"
+    "  --layout          also lay the document out and check the layout\n"
+    "                    (prohibited line starts and ends, split numbers,\n"
+    "                    unjustified lines, lines off the grid, ink clashes)\n"
     "  --help            this text\n"
     "  -t, -d            short for --template, --data\n"
     "\n"
     "exit status: 0 every figure is consistent; 1 an error in the data or the\n"
     "template; 2 usage error; 3 a file could not be read.\n";
+
+static const char schema_help[] =
+    "usage: zpgen schema --template T.xml\n"
+    "\n"
+    "Writes on standard output a JSON Schema (draft 2020-12) of the data the\n"
+    "template reads: types from formatters, checks and tests, required and\n"
+    "optional members, arrays from loops, descriptions from doc=\"...\", so\n"
+    "that an editor validates and completes a clerk's JSON.\n"
+    "\n"
+    "options:\n"
+    "  --template T.xml  the template (required)\n"
+    "  --help            this text\n"
+    "  -t                short for --template\n"
+    "\n"
+    "exit status: 0 written; 1 an error in the template; 2 usage error; 3 the\n"
+    "template could not be read or the output not written.\n";
 
 static const char fonts_help[] =
     "usage: zpgen fonts [--template T.xml] [--fonts DIR]...\n"
@@ -202,6 +225,7 @@ typedef struct opts {
   int nfonts;
   bool strict, allow_inconsistent, debug;
   const char *mapping, *sheet, *input; /* import */
+  bool layout;                         /* check --layout */
 } opts;
 
 /* What input (or the output) path names, or NULL: "the template", ... */
@@ -325,6 +349,41 @@ done:
   return rc;
 }
 
+/* check --layout: lays the document out (the PDF is discarded) and reads
+ * the layout dump with the layout checker (laycheck.h); each finding is
+ * printed as "layout:LINE: what: text", LINE that of the dump that
+ * --dump-layout would write. */
+static int check_layout(const opts *o, const zp_template *t,
+                        const zp_json_doc *data, zp_diag *d) {
+  int rc = EXIT_INPUT;
+  zp_fontset *fs = NULL;
+  FILE *pdf = tmpfile(), *dump = tmpfile();
+  if (!pdf || !dump) {
+    zp_error(d, ((zp_loc){0}), "cannot make a temporary file for the layout");
+    rc = EXIT_IO;
+    goto done;
+  }
+  zp_render_dirs dirs;
+  zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dirs);
+  zp_render_opts ro = {dirs.dirs, false, NULL, false};
+  rc = zp_render_pdf(t, data, &fs, &ro, pdf, "layout", dump, NULL, d);
+  if (rc != EXIT_OK)
+    goto done;
+  rewind(dump);
+  int lines = 0;
+  int n = zp_laycheck(dump, "layout", stderr, &lines);
+  fprintf(stderr, "zpgen check --layout: %d finding%s in %d lines\n", n,
+          n == 1 ? "" : "s", lines);
+  rc = n ? EXIT_INPUT : EXIT_OK;
+done:
+  if (pdf)
+    fclose(pdf);
+  if (dump)
+    fclose(dump);
+  zp_fontset_free(fs);
+  return rc;
+}
+
 /* Binds without rendering: every data error and failed check. */
 static int check_cmd(const opts *o, zp_diag *d) {
   if (!zp_render_readable(o->template_path, "template", d))
@@ -343,6 +402,8 @@ static int check_cmd(const opts *o, zp_diag *d) {
     if (doc && zp_diag_errors(d) == 0)
       rc = EXIT_OK;
   }
+  if (rc == EXIT_OK && o->layout)
+    rc = check_layout(o, t, data, d);
   fprintf(stderr, "%s: %d error%s, %d warning%s\n", o->data[o->ndata - 1],
           zp_diag_errors(d), zp_diag_errors(d) == 1 ? "" : "s",
           zp_diag_warnings(d), zp_diag_warnings(d) == 1 ? "" : "s");
@@ -416,6 +477,7 @@ enum {
   OPT_DEBUG = 1 << 7,
   OPT_MAPPING = 1 << 8, /* also: one INPUT argument */
   OPT_SHEET = 1 << 9,
+  OPT_LAYOUT = 1 << 10,
 };
 
 /* A command of main's own: its name, help text and accepted options. */
@@ -431,7 +493,8 @@ static const command commands[] = {
     {"watch", watch_help,
      OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_ALLOW |
          OPT_DEBUG},
-    {"check", check_help, OPT_TEMPLATE | OPT_DATA | OPT_STRICT},
+    {"check", check_help, OPT_TEMPLATE | OPT_DATA | OPT_STRICT | OPT_LAYOUT},
+    {"schema", schema_help, OPT_TEMPLATE},
     {"import", import_help, OPT_MAPPING | OPT_SHEET | OPT_OUTPUT},
     {"fonts", fonts_help, OPT_TEMPLATE | OPT_FONTS},
 };
@@ -466,6 +529,7 @@ int main(int argc, char **argv) {
       {"debug", no_argument, NULL, 'D'},
       {"mapping", required_argument, NULL, 'm'},
       {"sheet", required_argument, NULL, 'S'},
+      {"layout", no_argument, NULL, 'Y'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   /* the option each getopt code stands for, and its bit */
@@ -482,7 +546,8 @@ int main(int argc, char **argv) {
                  {'A', OPT_ALLOW, "--allow-inconsistent"},
                  {'D', OPT_DEBUG, "--debug"},
                  {'m', OPT_MAPPING, "--mapping"},
-                 {'S', OPT_SHEET, "--sheet"}};
+                 {'S', OPT_SHEET, "--sheet"},
+                 {'Y', OPT_LAYOUT, "--layout"}};
   if (argc < 2) {
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -519,7 +584,7 @@ int main(int argc, char **argv) {
   if (!cmd) {
     fprintf(stderr,
             "zpgen: %s \"%s\"; the commands are render, watch, check, "
-            "batch, import and fonts\n(zpgen --help for more)\n",
+            "batch, import, schema and fonts\n(zpgen --help for more)\n",
             name[0] == '-' ? "expected a command before the options, not"
                            : "unknown command",
             name);
@@ -578,6 +643,9 @@ int main(int argc, char **argv) {
     case 'S':
       o.sheet = optarg;
       break;
+    case 'Y':
+      o.layout = true;
+      break;
     }
   }
   if ((cmd->opts & OPT_MAPPING) && optind < argc - 1)
@@ -627,6 +695,17 @@ int main(int argc, char **argv) {
     }
   } else if (strcmp(cmd->name, "check") == 0) {
     rc = check_cmd(&o, d);
+  } else if (strcmp(cmd->name, "schema") == 0) {
+    /* the JSON Schema of the data the template reads, on standard output */
+    zp_template *t = NULL;
+    if (!zp_render_readable(o.template_path, "template", d))
+      rc = EXIT_IO;
+    else if (!(t = zp_tmpl_load(o.template_path, d)))
+      rc = EXIT_INPUT;
+    else
+      rc = zp_tmpl_schema(t, stdout, d) && fflush(stdout) == 0 ? EXIT_OK
+                                                               : EXIT_IO;
+    zp_tmpl_free(t);
   } else {
     rc = fonts_cmd(&o, d);
   }

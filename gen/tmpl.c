@@ -1,5 +1,5 @@
 /* tmpl.c — see tmpl.h. */
-#include "tmpl.h"
+#include "tmpl-imp.h"
 
 #include <errno.h>
 #include <libxml/parser.h>
@@ -147,15 +147,16 @@ static xmlNodePtr find_element(xmlNodePtr n, const char *name, int *count,
 
 /* What the schema allows in (want "element") or on (want "attribute") the
  * element named name, or as the values of its attribute named want, into
- * buf; "" when it cannot tell. */
-static void allowed(loader *l, const char *name, const char *want, char *buf,
+ * buf; false (and "") when it cannot tell (the schema defines the element
+ * in several places, as <for> among blocks, inline and rows). */
+static bool allowed(loader *l, const char *name, const char *want, char *buf,
                     size_t size) {
   buf[0] = 0;
   if (!l->schema_doc) {
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt || !ctxt->sax) {
       xmlFreeParserCtxt(ctxt);
-      return;
+      return false;
     }
     ctxt->_private = l;
     ctxt->sax->serror = on_parse_error;
@@ -164,28 +165,58 @@ static void allowed(loader *l, const char *name, const char *want, char *buf,
                           "zpgen.rng", NULL, XML_PARSE_NONET);
     xmlFreeParserCtxt(ctxt);
     if (!l->schema_doc)
-      return;
+      return false;
   }
   int count = 0;
   xmlNodePtr def =
       find_element(xmlDocGetRootElement(l->schema_doc), name, &count, NULL);
   if (count != 1)
-    return;
+    return false;
   if (strcmp(want, "element") == 0 || strcmp(want, "attribute") == 0)
     collect(l->schema_doc, def, want, buf, size, 0);
   else /* the values of the attribute named want */
     collect_values(l->schema_doc, def, want, false, buf, size, 0);
+  return true;
 }
 
-/* libxml2's schema messages with what would have been allowed:
- * "Did not expect element paragraf there; <body> allows <p>, <item>, …". */
-static void add_hint(loader *l, const xmlError *e, char *msg, size_t size) {
+/* The name in list ("<p>, <item>" or "style, parent") nearest to word, or
+ * NULL: for "did you mean". */
+static const char *nearest_in(const char *list, const char *word, char *buf,
+                              size_t size) {
+  char copy[1024];
+  snprintf(copy, sizeof copy, "%s", list);
+  const char *names[128];
+  int n = 0;
+  for (char *t = strtok(copy, ", "); t && n < 128; t = strtok(NULL, ", ")) {
+    if (*t == '<')
+      t++;
+    size_t k = strlen(t);
+    if (k && t[k - 1] == '>')
+      t[k - 1] = 0;
+    names[n++] = t;
+  }
+  const char *best = zp_diag_nearest(word, names, n);
+  if (!best)
+    return NULL;
+  snprintf(buf, size, "%s", best);
+  return buf;
+}
+
+/* libxml2's schema messages with what would have been allowed, and the
+ * nearest name: "Did not expect element paragraf there; did you mean <p>?
+ * <body> allows <p>, <item>, …".  *needle is set to what to look for in
+ * the source line (for the column): "<paragraf", "styel=". */
+static void add_hint(loader *l, const xmlError *e, char *msg, size_t size,
+                     char *needle, size_t nsize) {
   if (e->domain != XML_FROM_RELAXNGV || !e->node ||
       ((xmlNodePtr)e->node)->type != XML_ELEMENT_NODE)
     return;
   xmlNodePtr node = e->node;
   const char *name = (const char *)node->name;
-  char list[1024] = "", what[200] = "";
+  char list[1024] = "", what[200] = "", near[128] = "";
+  bool known = false;     /* the schema told what is allowed */
+  const char *bad = NULL; /* the misspelt name, if one */
+  bool element = false;
   char attr[64];
   if (strncmp(msg, "Did not expect element ", 23) == 0 ||
       strncmp(msg, "Expecting element ", 18) == 0 ||
@@ -196,7 +227,13 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size) {
         node->parent->type == XML_ELEMENT_NODE &&
         !strstr(msg, (const char *)node->parent->name))
       parent = node->parent;
-    allowed(l, (const char *)parent->name, "element", list, sizeof list);
+    known =
+        allowed(l, (const char *)parent->name, "element", list, sizeof list);
+    if (strncmp(msg, "Did not expect element ", 23) == 0) {
+      bad = name;
+      element = true;
+      snprintf(needle, nsize, "<%s", name);
+    }
     if (strncmp(msg, "Expecting an element", 20) == 0)
       snprintf(msg, size, "<%s> is incomplete: an element is missing",
                (const char *)parent->name);
@@ -214,7 +251,9 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size) {
     } else {
       allowed(l, name, "attribute", list, sizeof list);
       snprintf(what, sizeof what, "<%s> takes", name);
+      bad = attr;
     }
+    snprintf(needle, nsize, "%s=", attr);
   } else if (strstr(msg, "failed to validate attributes")) {
     /* libxml2 may point at another node: the message names the element */
     if (sscanf(msg, "Element %63s failed", attr) == 1)
@@ -229,8 +268,12 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size) {
   size_t n = strlen(msg);
   if (*list)
     snprintf(msg + n, size - n, "; %.150s %.800s", what, list);
-  else if (strstr(what, "allows"))
+  else if (known && strstr(what, "allows"))
     snprintf(msg + n, size - n, "; %.150s no elements", what);
+  n = strlen(msg);
+  if (bad && *list && nearest_in(list, bad, near, sizeof near))
+    snprintf(msg + n, size - n, "; did you mean %s%s%s?", element ? "<" : "",
+             near, element ? ">" : "");
 }
 
 static int count_newlines(const xmlChar *s) {
@@ -265,7 +308,8 @@ static void report_xml_error(loader *l, const xmlError *e) {
   size_t n = strlen(msg);
   while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
     msg[--n] = 0;
-  add_hint(l, e, msg, sizeof msg);
+  char needle[80] = "";
+  add_hint(l, e, msg, sizeof msg, needle, sizeof needle);
   /* libxml2 caps a node's line at 65535; xmlGetLineNo knows better */
   int line = e->line;
   if (line >= 65535 && e->node)
@@ -276,6 +320,8 @@ static void report_xml_error(loader *l, const xmlError *e) {
                 : l->depth ? l->stack[l->depth - 1]
                            : "zpgen.rng",
                 line, e->int2};
+  if (*needle && loc.col <= 0)
+    loc.col = zp_diag_column(l->d, loc.file, &loc.line, needle);
   if (e->level == XML_ERR_WARNING)
     zp_warn(l->d, loc, "%s", msg);
   else
@@ -473,8 +519,11 @@ static bool parse_field(zp_arena *a, const char *b, const char *e, zp_tfield *f,
       f->arg = zp_arena_strndup(a, ab, (size_t)(trim_end(ab, e) - ab));
     }
     if (!zp_fmt_known(f->fmt)) {
-      zp_error(d, f->loc, "unknown formatter \"%s\" in {%s}; known: %s", f->fmt,
-               shown, ZP_FMT_NAMES);
+      char near[64];
+      const char *best = nearest_in(ZP_FMT_NAMES, f->fmt, near, sizeof near);
+      zp_error(d, f->loc, "unknown formatter \"%s\" in {%s}; known: %s%s%s%s",
+               f->fmt, shown, ZP_FMT_NAMES, best ? "; did you mean |" : "",
+               best ? best : "", best ? "?" : "");
       return false;
     }
     const char *why = zp_fmt_check_arg(f->fmt, f->arg);
@@ -521,6 +570,16 @@ bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
                p);
       return false;
     }
+    if (!nl || nl > close) { /* the field's column, when it is on one line */
+      char needle[256];
+      if (close - p < (ptrdiff_t)sizeof needle - 1) {
+        snprintf(needle, sizeof needle, "%.*s", (int)(close + 1 - p), p);
+        int l = at.line;
+        at.col = zp_diag_column(d, loc.file, &l, needle);
+        if (at.col && l != at.line)
+          at.col = 0; /* found elsewhere: not this one */
+      }
+    }
     zp_tfield *f = &v[*n];
     *f = (zp_tfield){.loc = at,
                      .start = (size_t)(p - text),
@@ -542,7 +601,9 @@ bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
 static bool field_attr(const char *elem, const char *attr) {
   return (strcmp(elem, "section") == 0 && strcmp(attr, "title") == 0) ||
          (strcmp(elem, "table") == 0 && strcmp(attr, "caption") == 0) ||
-         strcmp(elem, "info") == 0;
+         strcmp(elem, "info") == 0 ||
+         (strcmp(elem, "level") == 0 &&
+          (strcmp(attr, "prefix") == 0 || strcmp(attr, "suffix") == 0));
 }
 
 /* Converts an element and its content.  *end is set to the line where the
@@ -644,7 +705,12 @@ static bool gather(loader *l, const zp_tnode *root, const char *path) {
       else
         full = zp_arena_printf(l->t->arena, "%.*s/%s", (int)(slash - path),
                                path, href);
-      ok &= load_file(l, full, c->loc, true);
+      zp_loc at = c->loc;
+      int line = at.line;
+      at.col = zp_diag_column(l->d, at.file, &line, "<include");
+      if (line != at.line)
+        at.col = 0;
+      ok &= load_file(l, full, at, true);
     } else {
       ok &= add_top(l, c);
     }
@@ -785,7 +851,7 @@ zp_template *zp_tmpl_load(const char *path, zp_diag *d) {
     zp_error(d, (zp_loc){"zpgen.rng", 0, 0}, "the built-in schema is broken");
     goto done;
   }
-  if (load_file(&l, l.t->path, (zp_loc){0}, false))
+  if (load_file(&l, l.t->path, (zp_loc){0}, false) && zp_tmpl_compile(l.t, d))
     ret = l.t;
 done:
   if (l.schema_doc)
@@ -814,6 +880,8 @@ const char *zp_tmpl_attr(const zp_tnode *n, const char *name) {
 }
 
 const zp_doc_role *zp_tmpl_roles(const zp_template *t) {
+  if (t->roles)
+    return t->roles;
   int n = 0;
   for (int i = 0; i < t->ntop; i++)
     if (strcmp(t->top[i]->name, "fonts") == 0)

@@ -9,7 +9,8 @@
  * an error), and converted into zp_tnode trees that carry every element's
  * file and line.  The top-level elements of the included style sheets and
  * of the template are gathered in document order into one list, so that a
- * later definition (a style, the page) overrides an earlier one.
+ * later definition (a style, the page) overrides an earlier one.  Then
+ * tcompile.c compiles the trees (see zp_tmpl_load and tmpl-imp.h).
  * libxml2's types never leave tmpl.c.
  */
 #ifndef ZP_TMPL_H
@@ -18,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "calc.h"
 #include "diag.h"
 #include "doc.h"
 
@@ -27,14 +29,15 @@
  * The loader has already rejected unclosed braces, empty paths, unknown
  * formatters and bad formatter arguments, with the field's file:line. */
 typedef struct zp_tfield {
-  const char *path;  /* "budget.by_source[0].name"; NULL when computed */
-  const char *expr;  /* the expression of {=EXPR}, else NULL */
-  const char *fmt;   /* formatter name ("money") or NULL */
-  const char *arg;   /* its argument ("2") or NULL */
-  const char *dflt;  /* {path ?? 'x'}: "x"; else NULL */
-  bool optional;     /* {path?} */
-  zp_loc loc;        /* file and line of the field itself */
-  size_t start, end; /* bytes of "{…}" in the text or attribute value */
+  const char *path;     /* "budget.by_source[0].name"; NULL when computed */
+  const char *expr;     /* the expression of {=EXPR}, else NULL */
+  const char *fmt;      /* formatter name ("money") or NULL */
+  const char *arg;      /* its argument ("2") or NULL */
+  const char *dflt;     /* {path ?? 'x'}: "x"; else NULL */
+  bool optional;        /* {path?} */
+  zp_loc loc;           /* file and line of the field itself */
+  size_t start, end;    /* bytes of "{…}" in the text or attribute value */
+  const zp_expr *cexpr; /* expr, parsed when the template is compiled */
 } zp_tfield;
 
 typedef struct zp_tattr {
@@ -44,8 +47,58 @@ typedef struct zp_tattr {
   int nfields;
 } zp_tattr;
 
+/* The elements the binder walks; the style sheet's elements (page, style,
+ * numbering, folio, grades, fonts, define, info, body…) are ZP_T_SHEET:
+ * the compiler reads them once, at load, into zp_template. */
+typedef enum zp_tkind {
+  ZP_T_TEXT, /* a text node: text and fields */
+  ZP_T_SHEET,
+  ZP_T_P,
+  ZP_T_ITEM,
+  ZP_T_SECTION,
+  ZP_T_FOR,
+  ZP_T_IF,
+  ZP_T_ELSE,
+  ZP_T_USE,
+  ZP_T_CHECK,
+  ZP_T_PAGE_BREAK,
+  ZP_T_TABLE,
+  ZP_T_COL,
+  ZP_T_HEAD,
+  ZP_T_ROW,
+  ZP_T_CELL,
+  ZP_T_BR
+} zp_tkind;
+
+typedef enum zp_check_kind {
+  ZP_CHECK_EQUALS,
+  ZP_CHECK_MAX,
+  ZP_CHECK_MIN,
+  ZP_CHECK_GRADE
+} zp_check_kind;
+
+/* A <use> parameter: name="path". */
+typedef struct zp_tparam {
+  const char *name, *path;
+} zp_tparam;
+
+/* A <table>'s attributes, parsed and checked at load. */
+typedef struct zp_ttable {
+  const zp_style *cell_style, *head_style; /* style / header-style */
+  const zp_style *caption_style;           /* NULL without a caption */
+  const zp_column *cols;                   /* the <col>s */
+  int ncols;
+  const zp_tattr *caption; /* with its fields; NULL: none */
+  bool numbered;           /* number="yes": 表N： */
+  const char *continued;   /* NULL: none */
+  double rule_width, frame_width;
+  double pad_top, pad_bottom, pad_left, pad_right;
+  int min_split_lines;
+} zp_ttable;
+
 typedef struct zp_tnode zp_tnode;
 struct zp_tnode {
+  zp_tkind kind;
   const char *name; /* element name; NULL for a text node */
   const char *text; /* a text node's text */
   zp_tattr *attrs;
@@ -55,7 +108,76 @@ struct zp_tnode {
   const zp_tfield *fields; /* a text node's fields, in order */
   int nfields;
   zp_tnode *child, *next;
+  /* what the compiler made of the element (by kind), in the template's
+   * arena; styles are resolved (NULL: the binder's default by level) */
+  union {
+    struct {
+      const zp_style *style;
+    } p; /* P, ITEM */
+    struct {
+      const zp_tattr *title;
+      bool numbered, new_page;
+      const zp_style *style;
+    } section;
+    struct {
+      const char *each, *as, *sep; /* sep: NULL when none */
+    } loop;
+    struct {
+      const char *test;    /* the text of the test */
+      const zp_expr *expr; /* parsed (calc.h) */
+      bool bare;           /* a bare path: "exists and is not empty" */
+      bool negate;         /* not="yes" */
+      const zp_tnode *els; /* the <else/> child, or NULL */
+    } cond;
+    struct {
+      const zp_tnode *def; /* the effective <define> */
+      const zp_tparam *params;
+      int nparams;
+    } use;
+    struct {
+      zp_check_kind kind;
+      const char *value;    /* path of the stated figure */
+      const char *expr;     /* grade: "grade(EXPR)" */
+      const zp_expr *cexpr; /* expr, parsed */
+      const char *rule;     /* NULL: none given */
+      int places;           /* -1: the stated number's */
+      bool warning;
+    } check;
+    const zp_ttable *table;
+    struct {
+      int colspan, rowspan;
+      const zp_style *style; /* its own, or NULL */
+      bool has_align;
+      zp_align align;
+      zp_valign valign;
+      zp_loc rowspan_at; /* where rowspan= is written */
+      const char *span;  /* the loop variable, "blank", or NULL */
+      bool blank;        /* span="blank" */
+    } cell;
+  } as;
 };
+
+/* Numbering levels 1..ZP_TMPL_MAX_LEVELS. */
+#define ZP_TMPL_MAX_LEVELS 8
+
+/* A numbering level, compiled; prefix and suffix may hold fields from the
+ * data's root, so the binder expands them. */
+typedef enum zp_tnumber {
+  ZP_NUMBER_DECIMAL, /* 1 2 3 */
+  ZP_NUMBER_CN,      /* 一 二 三 */
+  ZP_NUMBER_ALPHA    /* a b c … z aa ab */
+} zp_tnumber;
+
+typedef struct zp_tlevel {
+  zp_tnumber format;
+  const zp_tattr *prefix, *suffix;
+  const zp_style *heading_style, *item_style; /* NULL: "body" */
+  bool outline;
+  const zp_tnode *node; /* the <level>, NULL when undefined */
+} zp_tlevel;
+
+/* Grade bands, highest first; at most ZP_TMPL_MAX_BANDS. */
+#define ZP_TMPL_MAX_BANDS 16
 
 typedef struct zp_template {
   zp_arena *arena; /* owns everything */
@@ -66,11 +188,28 @@ typedef struct zp_template {
    * order read (what a batch fingerprints) */
   const char **files;
   int nfiles, capfiles;
+  /* ---- compiled at load (tcompile.c); a document may point into these
+   * (styles, roles) and must be freed before the template ---- */
+  zp_page_setup page; /* pitches derived */
+  zp_folio folio;
+  zp_tlevel levels[ZP_TMPL_MAX_LEVELS + 1];
+  zp_calc_band bands[ZP_TMPL_MAX_BANDS];
+  int nbands;
+  const zp_doc_role *roles;
+  const zp_style *body_style; /* "body", or NULL when undefined */
+  const zp_tnode *body;
+  const zp_tattr *info[5]; /* <info> title, author, subject, keywords,
+                              date; NULL when unset */
+  const zp_tnode *info_node;
+  long size; /* nodes plus bytes of text, for the binder's budget */
 } zp_template;
 
-/* Loads, validates and converts the template at path.  Every problem is
- * reported with its file and line; returns NULL when there was one.  Free
- * with zp_tmpl_free(). */
+/* Loads, validates, converts and compiles the template at path: element
+ * kinds, attributes parsed and checked, styles resolved, macros found,
+ * expressions checked, the page, folio, numbering and grades read, all
+ * once and whatever the data (also in loops that never run).  Every
+ * problem is reported with its file and line; returns NULL when there was
+ * one.  Free with zp_tmpl_free(), after every document bound from it. */
 zp_template *zp_tmpl_load(const char *path, zp_diag *d);
 void zp_tmpl_free(zp_template *t);
 
@@ -97,7 +236,8 @@ zp_tnode *zp_tmpl_read_xml(zp_arena *a, const char *text, size_t len,
                            const char *name, zp_diag *d);
 
 /* The font roles the template defines (<fonts><role>), NULL-name
- * terminated, in the template's arena; NULL when it defines none. */
+ * terminated, in the template's arena; NULL when it defines none.  (The
+ * compiled template keeps them in t->roles.) */
 const zp_doc_role *zp_tmpl_roles(const zp_template *t);
 
 #endif

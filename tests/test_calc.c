@@ -12,53 +12,70 @@
 #include "calc.h"
 
 /* data: a = 3, b = 4, z = 0, list[*].v = 1.5 + 2.5 + 6, s is text */
-static zp_calc_status look(void *ctx, const char *path, size_t len, bool many,
-                           double *out, char *err, size_t size) {
-  (void)ctx;
-  char p[64];
-  snprintf(p, sizeof p, "%.*s", (int)len, path);
-  if (strcmp(p, "a") == 0)
-    *out = 3;
-  else if (strcmp(p, "b") == 0)
-    *out = 4;
-  else if (strcmp(p, "z") == 0)
-    *out = 0;
-  else if (strcmp(p, "r.x") == 0)
-    *out = 22295.25;
-  else if (strcmp(p, "r.y") == 0)
-    *out = 35126.07;
-  else if (many && strcmp(p, "list[*].v") == 0)
-    *out = 10;
-  else if (strcmp(p, "s") == 0) {
-    snprintf(err, size, "s is not a number");
-    return ZP_CALC_TYPE;
-  } else {
-    snprintf(err, size, "no %s", p);
-    return ZP_CALC_MISSING;
-  }
-  return ZP_CALC_OK;
-}
+static const char data_text[] =
+    "{\"a\": 3, \"b\": 4, \"z\": 0, \"r\": {\"x\": 22295.25, \"y\": "
+    "35126.07}, \"list\": [{\"v\": 1.5, \"ok\": true}, {\"v\": 2.5, "
+    "\"ok\": false}, {\"v\": 6, \"ok\": true}, {\"v\": null}], \"s\": "
+    "\"text\", \"none\": [{\"v\": null}, {}], \"tables\": {\"t1\": "
+    "{\"n\": 7}}, \"blk\": {\"table\": \"t1\", \"level\": 2}, \"names\": "
+    "[\"甲\", \"乙丙\"]}";
 
 static const zp_calc_band bands[] = {
     {90, "优"}, {80, "良"}, {60, "中"}, {0, "差"}};
-static const zp_calc_env env = {look, NULL, bands, 4};
+static zp_json_doc *data;
+static zp_arena *arena;
+static zp_calc_env env;
 
-static double eval(const char *e) {
-  double v;
-  const char *t;
-  char err[256];
-  if (!zp_calc_eval(e, &env, &v, &t, err, sizeof err))
-    fail_msg("%s: %s", e, err);
+static int setup(void **state) {
+  (void)state;
+  zp_diag *d = zp_diag_new(stderr);
+  data = zp_json_parse(data_text, sizeof data_text - 1, "d.json", d);
+  zp_diag_free(d);
+  arena = zp_arena_new();
+  env = (zp_calc_env){data, NULL, NULL, bands, 4, NULL};
+  return data && arena ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  zp_json_free(data);
+  zp_arena_free(arena);
+  return 0;
+}
+
+static zp_val value(const char *text) {
+  char err[512];
+  zp_expr *e = zp_expr_parse(arena, text, 4, err, sizeof err, NULL);
+  if (!e)
+    fail_msg("%s: %s", text, err);
+  zp_val v;
+  if (!zp_expr_eval(e, &env, &v, err, sizeof err))
+    fail_msg("%s: %s", text, err);
   return v;
 }
 
-static const char *error_of(const char *e) {
-  static char err[256];
-  double v;
-  const char *t;
+static double eval(const char *text) {
+  zp_val v = value(text);
+  if (v.type != ZP_VAL_NUMBER)
+    fail_msg("%s: not a number", text);
+  return v.number;
+}
+
+static bool truth(const char *text) {
+  zp_val v = value(text);
+  return zp_val_true(&v);
+}
+
+/* The message of the first error, parsing or evaluating. */
+static const char *error_of(const char *text) {
+  static char err[512];
   err[0] = 0;
-  if (zp_calc_eval(e, &env, &v, &t, err, sizeof err))
-    return "(no error)";
+  zp_expr *e = zp_expr_parse(arena, text, 4, err, sizeof err, NULL);
+  if (!e)
+    return err;
+  zp_val v;
+  if (zp_expr_eval(e, &env, &v, err, sizeof err))
+    return v.absent ? err : "(no error)";
   return err;
 }
 
@@ -91,12 +108,9 @@ static void grades_by_band(void **state) {
                {"grade(60)", "中"},    {"grade(59.99)", "差"},
                {"grade(a * 30)", "优"}};
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    double v;
-    const char *t = NULL;
-    char err[128];
-    assert_true(zp_calc_eval(cases[i].e, &env, &v, &t, err, sizeof err));
-    assert_non_null(t);
-    assert_string_equal(t, cases[i].label);
+    zp_val v = value(cases[i].e);
+    assert_int_equal(v.type, ZP_VAL_STRING);
+    assert_string_equal(v.string, cases[i].label);
   }
 }
 
@@ -104,8 +118,11 @@ static void errors(void **state) {
   (void)state;
   assert_string_equal(error_of("a / z"), "division by zero");
   assert_string_equal(error_of("ratio(a, z)"), "ratio() of a zero denominator");
-  assert_string_equal(error_of("nosuch + 1"), "no nosuch");
-  assert_string_equal(error_of("s * 2"), "s is not a number");
+  assert_string_equal(error_of("nosuch + 1"),
+                      "the data has no nosuch (d.json:1:1: $ has no "
+                      "\"nosuch\")");
+  assert_string_equal(error_of("s * 2"),
+                      "s (d.json:1:162) is a string, not a number");
   assert_non_null(strstr(error_of("frob(1)"), "unknown function \"frob\""));
   assert_non_null(strstr(error_of("(1 + 2"), "expected \")\""));
   assert_non_null(strstr(error_of("1 +"), "ends too soon"));
@@ -117,6 +134,22 @@ static void errors(void **state) {
       error_of("max(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17)"),
       "a function takes at most 16 arguments");
   assert_non_null(strstr(error_of("0x10"), "unexpected \"x10\""));
+  /* types known at load */
+  assert_string_equal(error_of("'a' + 1"), "\"+\" takes numbers, not a string");
+  assert_string_equal(error_of("1 < 'b'"),
+                      "an ordering compares two numbers or two strings, not "
+                      "a number and a string");
+  assert_string_equal(error_of("a = 1"),
+                      "\"=\" is not an operator: compare with \"==\"");
+  assert_string_equal(error_of("list[*].v + 1"),
+                      "[*] stands only inside sum() or count()");
+  assert_string_equal(error_of("if(a, 1)"), "if() takes three arguments");
+  assert_string_equal(error_of("a ? 1"),
+                      "an expression ends too soon: expected \":\"");
+  assert_string_equal(error_of("round(a, 13)"),
+                      "round() takes 0 to 12 decimals");
+  assert_string_equal(error_of("s > 1"),
+                      "s (d.json:1:162) is a string, not a number");
   assert_string_equal(error_of("10000000000000000000000000000000000000000 + 1"),
                       "a number of more than 40 characters");
 }
@@ -154,6 +187,55 @@ static void nesting_depth(void **state) {
   }
 }
 
+static void comparisons_logic_and_conditions(void **state) {
+  (void)state;
+  assert_true(truth("a == 3 and b != 3"));
+  assert_true(truth("a < b and b <= 4 and b > a and a >= 3"));
+  assert_false(truth("a > b or nosuch"));
+  assert_false(truth("not z")); /* as in <if>: every number, 0 too, is true */
+  assert_true(truth("not (z > 0)"));
+  assert_true(truth("!(a == 4) && (z || b)"));
+  assert_true(truth("s == 'text' and s != \"x\""));
+  assert_true(truth("'abc' < 'abd'"));
+  assert_true(truth("nosuch == null")); /* absent equals null */
+  assert_false(truth("nosuch"));
+  assert_true(truth("1 + 2 * 3 == 7 and -a == 0 - 3"));
+  assert_true(eval("a > b ? 1 : 2") == 2);
+  assert_true(eval("a < b ? 1 : z ? 3 : 4") == 1);
+  assert_true(eval("if(z > 0, 1 / z, 5)") == 5); /* only what is needed */
+  assert_false(truth("nosuch and 1 / z"));
+  assert_true(truth("a or nosuch.x > 1"));
+  zp_val v = value("a > 1 ? 'many' : 'one'");
+  assert_string_equal(v.string, "many");
+  assert_true(truth("0.1 + 0.2 == 0.3")); /* numbers compare decimally */
+}
+
+static void count_len_and_lookups(void **state) {
+  (void)state;
+  assert_true(eval("count(list[*].ok)") == 2);
+  assert_true(eval("len(list)") == 4);
+  assert_true(eval("len(s)") == 4);
+  assert_true(eval("len(names[1])") == 2); /* characters, not bytes */
+  assert_true(eval("len(r)") == 2);
+  assert_true(eval("len(nosuch)") == 0);
+  assert_true(eval("tables[blk.table].n") == 7);
+  assert_true(eval("list[blk.level].v") == 6);
+  assert_true(eval("list[a - 1].v") == 6);
+  assert_true(eval("sum(none[*].v)") == 0); /* nothing stated: 0 */
+  assert_true(eval("sum(nosuch[*].v)") == 0);
+  assert_true(eval("count(nosuch[*])") == 0);
+  assert_true(truth("count(list[*].ok) < len(list)"));
+  zp_val v = value("names[0]");
+  assert_string_equal(v.string, "甲");
+  assert_true(value("tables[s]").absent);
+  assert_string_equal(error_of("list[s].v"),
+                      "the data has no list[s].v (d.json:1:71: $.list has no "
+                      "\"text\")");
+  assert_string_equal(error_of("list[-1]"),
+                      "an index is a whole number 0 or more, or a key (a "
+                      "string), not a number");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(arithmetic_and_precedence),
@@ -161,6 +243,8 @@ int main(void) {
       cmocka_unit_test(grades_by_band),
       cmocka_unit_test(errors),
       cmocka_unit_test(nesting_depth),
+      cmocka_unit_test(comparisons_logic_and_conditions),
+      cmocka_unit_test(count_len_and_lookups),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -558,6 +558,28 @@ static void table_frame(void **state) {
   zp_dl_free(dl);
 }
 
+/* rule="0" draws no rules at all (a frame still, when given). */
+static void table_rule_zero_draws_nothing(void **state) {
+  fixture *f = *state;
+  for (int framed = 0; framed < 2; framed++) {
+    zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+    zp_table *t = table(f, 3, 1, false);
+    t->rule_width = 0;
+    t->frame_width = framed ? 1 : 0;
+    b->table = t;
+    zp_dl *dl = run(f);
+    assert_non_null(dl);
+    int n = 0;
+    for (const zp_dl_rule *r = dl->pages->rules; r; r = r->next) {
+      assert_true(r->width == 1.0f);
+      n++;
+    }
+    assert_int_equal(n, framed ? 4 : 0);
+    zp_dl_free(dl);
+    f->doc.first = f->last = NULL;
+  }
+}
+
 /* A table of one 30 mm column (and a second for content when two): the
  * first column's cell of row 1 spans all body rows. */
 static zp_table *span_table(fixture *f, int nrows, const char *span_text,
@@ -672,6 +694,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(table_caption_and_header_never_alone,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(table_frame, setup, teardown),
+      cmocka_unit_test_setup_teardown(table_rule_zero_draws_nothing, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(table_span_text_complete, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(table_span_only_rows_end, setup,

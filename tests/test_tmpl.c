@@ -297,7 +297,9 @@ static void entities_are_refused(void **state) {
   assert_true(zp_diag_contains(d, "undef.xml:2:"));
   zp_diag_free(d);
   /* character references are fine */
-  p = put("chr.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+  /* (a <p> needs the style "body": that too is checked at load) */
+  p = put("chr.xml", "<template xmlns=\"urn:zpgen:template:1\">"
+                     "<style name=\"body\"/>\n"
                      "  <body><p>&#x4E00;&lt;</p></body>\n"
                      "</template>\n");
   d = zp_diag_new(stderr);
@@ -429,7 +431,8 @@ static void fields_are_checked_when_loading(void **state) {
 static void fields_are_parsed(void **state) {
   (void)state;
   const char *p = put(
-      "parsed.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+      "parsed.xml", "<template xmlns=\"urn:zpgen:template:1\">"
+                    "<style name=\"body\"/>\n"
                     "  <body>\n"
                     "    <section title=\"{s.title ?? '部门职能'}\">\n"
                     "      <p>按资金来源分，\n" /* 4 */

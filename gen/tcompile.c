@@ -1,0 +1,1152 @@
+/* tcompile.c — the template compiler (see tmpl-imp.h).
+ *
+ * Runs once per template, after tmpl.c has converted and gathered it, in
+ * this order (each step needs the ones before):
+ *   1. the page: every <page> in document order, checked, pitches derived;
+ *   2. the styles: the last <style> of each name wins; every one resolved
+ *      along its parents (cycles and bad values reported at its line);
+ *   3. style references: every name an element gives that no <style>
+ *      defines, at that element, once, whatever the data;
+ *   4. the folio, the numbering levels, the grade bands, the font roles;
+ *   5. every node: its kind and its attributes parsed into zp_tnode.as,
+ *      <use> bound to its <define>, each expression checked (calc.h).
+ * Nothing here reads data: the binder (bind.c) evaluates what is left.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "calc.h"
+#include "tmpl-imp.h"
+
+#define MM (72.0 / 25.4)
+/* Styles of one template: the official sheet has 20; a name defined
+ * twice takes two slots (the later wins). */
+#define MAX_STYLES 128
+/* <use> parameters: a macro is a paragraph pattern, not a function. */
+#define MAX_PARAMS 16
+
+typedef struct named_style {
+  const char *name;
+  const zp_tnode *node;
+  zp_style *resolved;
+  bool resolving, failed;
+} named_style;
+
+typedef struct comp {
+  zp_template *t;
+  zp_diag *d;
+  zp_arena *a;
+  named_style styles[MAX_STYLES];
+  const char *style_names[MAX_STYLES]; /* for "did you mean" */
+  int nstyles;
+  int errors; /* zp_diag_errors() at the start */
+  /* what each <define> holds (content_class), computed once: -1 while it
+   * is being computed (a macro that uses itself) */
+  const zp_tnode *class_def[512];
+  int class_of[512];
+  int nclass;
+} comp;
+
+static bool is(const zp_tnode *n, const char *name) {
+  return n->name && strcmp(n->name, name) == 0;
+}
+
+static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
+
+/* Where attribute attr of n is written (its line and column: an element
+ * may run over several lines); n's own line when it cannot be found. */
+static zp_loc at_attr(comp *c, const zp_tnode *n, const char *attr) {
+  zp_loc at = n->loc;
+  const char *v = zp_tmpl_attr(n, attr);
+  char needle[160];
+  /* with its value, so that the same attribute of a later element is
+   * never taken for it */
+  for (int q = 0; q < 2 && v && !at.col; q++) {
+    snprintf(needle, sizeof needle, " %s=%c%.100s", attr, q ? '\'' : '"', v);
+    at.line = n->loc.line;
+    at.col = zp_diag_column(c->d, at.file, &at.line, needle);
+  }
+  if (at.col)
+    at.col++; /* past the space */
+  else
+    at.line = n->loc.line;
+  return at;
+}
+
+/* Where element n starts ("<table"), on its line. */
+static zp_loc at_elem(comp *c, const zp_tnode *n) {
+  zp_loc at = n->loc;
+  char needle[80];
+  snprintf(needle, sizeof needle, "<%s", n->name);
+  int line = at.line;
+  at.col = zp_diag_column(c->d, at.file, &line, needle);
+  if (line != at.line)
+    at.col = 0;
+  return at;
+}
+
+/* "; did you mean \"x\"?" for the name among names nearest to word, or
+ * "" (in buf). */
+static const char *did_you_mean(const char *word, const char *const *names,
+                                int n, const char *open, const char *close,
+                                char *buf, size_t size) {
+  const char *best = zp_diag_nearest(word, names, n);
+  buf[0] = 0;
+  if (best)
+    snprintf(buf, size, "; did you mean %s%s%s?", open, best, close);
+  return buf;
+}
+
+/* ---- numbers and lengths ---- */
+
+/* left | center | right | justify (the schema allows no other value). */
+static zp_align parse_align(const char *v) {
+  return strcmp(v, "center") == 0    ? ZP_ALIGN_CENTER
+         : strcmp(v, "right") == 0   ? ZP_ALIGN_RIGHT
+         : strcmp(v, "justify") == 0 ? ZP_ALIGN_JUSTIFY
+                                     : ZP_ALIGN_LEFT;
+}
+
+/* A number as templates write it: an optional sign, digits, an optional
+ * point and digits; no exponent, no "nan" or "inf", no hex, at most
+ * ZP_MAX_NUMBER_CHARS characters, so the result is always finite.  Sets
+ * *end past it; false (and *end = s) when there is none. */
+static bool parse_number(const char *s, double *out, const char **end) {
+  const char *p = s;
+  *end = s;
+  if (*p == '-' || *p == '+')
+    p++;
+  const char *digits = p;
+  while (*p >= '0' && *p <= '9')
+    p++;
+  bool intpart = p > digits;
+  if (*p == '.') {
+    p++;
+    const char *frac = p;
+    while (*p >= '0' && *p <= '9')
+      p++;
+    if (!intpart && p == frac)
+      return false;
+  } else if (!intpart) {
+    return false;
+  }
+  if (p - s > ZP_MAX_NUMBER_CHARS)
+    return false;
+  char buf[ZP_MAX_NUMBER_CHARS + 1];
+  memcpy(buf, s, (size_t)(p - s));
+  buf[p - s] = 0;
+  *out = strtod(buf, NULL);
+  *end = p;
+  return isfinite(*out);
+}
+
+/* A whole number in [min, max] (the schema has checked the digits, but
+ * not the size: atoi would overflow). */
+static bool parse_count(const char *s, long min, long max, int *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end || errno == ERANGE || v < min || v > max)
+    return false;
+  *out = (int)v;
+  return true;
+}
+
+/* An integer attribute of n with its default, checked against [min, max];
+ * an error at n's line names the range. */
+static int count_attr(comp *c, const zp_tnode *n, const char *key, long min,
+                      long max, int dflt) {
+  const char *v = zp_tmpl_attr(n, key);
+  int r = dflt;
+  if (v && !parse_count(v, min, max, &r)) {
+    zp_error(c->d, at_attr(c, n, key),
+             "%s=\"%.40s\": expected a whole number from %ld to %ld", key, v,
+             min, max);
+    return dflt;
+  }
+  return r;
+}
+
+/* A length: "37mm", "1.5cm", "16pt", "2em", "1line", "0".  em is the size
+ * of an em in pt.  Returns false when malformed, or longer than the
+ * largest page (ZP_MAX_LENGTH) either way. */
+static bool parse_length(const char *s, double em, double line, double *out) {
+  const char *end;
+  double v;
+  if (!parse_number(s, &v, &end))
+    return false;
+  while (*end == ' ')
+    end++;
+  if (strcmp(end, "mm") == 0)
+    v *= MM;
+  else if (strcmp(end, "cm") == 0)
+    v *= 10 * MM;
+  else if (strcmp(end, "pt") == 0 || (*end == 0 && v == 0))
+    ;
+  else if (strcmp(end, "em") == 0)
+    v *= em;
+  else if (strcmp(end, "line") == 0 || strcmp(end, "lines") == 0)
+    v *= line;
+  else
+    return false;
+  if (!isfinite(v) || fabs(v) > ZP_MAX_LENGTH)
+    return false;
+  *out = v;
+  return true;
+}
+
+/* A font size: a 号 name or a number of pt. */
+static bool parse_size(const char *s, double *out) {
+  static const struct {
+    const char *name;
+    double pt;
+  } hao[] = {{"初号", 42},  {"小初", 36},  {"一号", 26},   {"小一", 24},
+             {"二号", 22},  {"小二", 18},  {"三号", 16},   {"小三", 15},
+             {"四号", 14},  {"小四", 12},  {"五号", 10.5}, {"小五", 9},
+             {"六号", 7.5}, {"小六", 6.5}, {"七号", 5.5},  {"八号", 5}};
+  for (size_t i = 0; i < sizeof hao / sizeof *hao; i++)
+    if (strcmp(s, hao[i].name) == 0) {
+      *out = hao[i].pt;
+      return true;
+    }
+  const char *end;
+  double v;
+  if (!parse_number(s, &v, &end) || v < ZP_MIN_FONT_SIZE ||
+      v > ZP_MAX_FONT_SIZE || (*end && strcmp(end, "pt") != 0))
+    return false;
+  *out = v;
+  return true;
+}
+
+/* The text block's width and height, pt. */
+static double block_width(const comp *c) {
+  const zp_page_setup *p = &c->t->page;
+  return p->width - p->margin_left - p->margin_right;
+}
+static double block_height(const comp *c) {
+  const zp_page_setup *p = &c->t->page;
+  return p->height - p->margin_top - p->margin_bottom;
+}
+
+/* ---- 1. the page ---- */
+
+static void page_setup(comp *c, const zp_tnode *n) {
+  zp_page_setup *p = &c->t->page;
+  const char *v;
+  if ((v = zp_tmpl_attr(n, "paper"))) {
+    static const struct {
+      const char *name;
+      double w, h;
+    } papers[] = {
+        {"A4", 210, 297}, {"A3", 297, 420}, {"A5", 148, 210}, {"B5", 176, 250}};
+    bool found = false;
+    for (size_t i = 0; i < sizeof papers / sizeof *papers; i++)
+      if (strcmp(v, papers[i].name) == 0) {
+        p->width = papers[i].w * MM;
+        p->height = papers[i].h * MM;
+        found = true;
+      }
+    double w, h;
+    const char *e1, *e2;
+    if (!found && parse_number(v, &w, &e1) && strncmp(e1, "mm×", 5) == 0 &&
+        parse_number(e1 + 5, &h, &e2) && strcmp(e2, "mm") == 0) {
+      p->width = w * MM;
+      p->height = h * MM;
+      found = true;
+    }
+    if (!found)
+      zp_error(c->d, at_attr(c, n, "paper"),
+               "paper=\"%s\": expected A4, A3, A5, B5 or WIDTHmm×HEIGHTmm", v);
+  }
+  if ((v = zp_tmpl_attr(n, "orientation"))) {
+    bool land = strcmp(v, "landscape") == 0;
+    if (land != (p->width > p->height)) {
+      double t = p->width;
+      p->width = p->height;
+      p->height = t;
+    }
+  }
+  static const char *const keys[] = {"margin-top", "margin-bottom",
+                                     "margin-left", "margin-right"};
+  double *vals[] = {&p->margin_top, &p->margin_bottom, &p->margin_left,
+                    &p->margin_right};
+  for (int i = 0; i < 4; i++)
+    if ((v = zp_tmpl_attr(n, keys[i])) && !parse_length(v, 16, 0, vals[i]))
+      zp_error(c->d, at_attr(c, n, keys[i]), "%s=\"%.40s\" is not a length",
+               keys[i], v);
+  p->grid_lines = count_attr(c, n, "grid-lines", 0, ZP_MAX_GRID, p->grid_lines);
+  p->grid_chars = count_attr(c, n, "grid-chars", 0, ZP_MAX_GRID, p->grid_chars);
+  /* pitches: above 0, at most the page (checked against the text block
+   * once the page is known) */
+  if ((v = zp_tmpl_attr(n, "line-pitch")) &&
+      (!parse_length(v, 16, 0, &p->line_pitch) || p->line_pitch < 1))
+    zp_error(c->d, at_attr(c, n, "line-pitch"),
+             "line-pitch=\"%.40s\" is not a length of 1 pt or more", v);
+  if ((v = zp_tmpl_attr(n, "char-pitch")) &&
+      (!parse_length(v, 16, 0, &p->char_pitch) || p->char_pitch < 1))
+    zp_error(c->d, at_attr(c, n, "char-pitch"),
+             "char-pitch=\"%.40s\" is not a length of 1 pt or more", v);
+}
+
+static void page(comp *c) {
+  zp_template *t = c->t;
+  /* defaults: the official page (GB/T 9704) */
+  t->page = (zp_page_setup){210 * MM, 297 * MM, 37 * MM, 35 * MM, 28 * MM,
+                            26 * MM,  22,       28,      0,       0};
+  const zp_tnode *pg = NULL;
+  for (int i = 0; i < t->ntop; i++)
+    if (is(t->top[i], "page")) {
+      page_setup(c, t->top[i]);
+      pg = t->top[i];
+    }
+  zp_loc at = pg ? pg->loc : (zp_loc){t->path, 0, 0};
+  zp_page_setup *p = &t->page;
+  if (p->width < 72 || p->height < 72 || p->width > 14400 ||
+      p->height > 14400 || block_width(c) < 36 || block_height(c) < 36 ||
+      p->margin_left < 0 || p->margin_right < 0 || p->margin_top < 0 ||
+      p->margin_bottom < 0)
+    zp_error(c->d, at,
+             "the page (%.0f × %.0f mm) with its margins leaves no text "
+             "block of at least 12.7 mm each way",
+             p->width / MM, p->height / MM);
+  if (p->line_pitch > block_height(c) || p->char_pitch > block_width(c))
+    zp_error(c->d, at,
+             "the grid's line-pitch and char-pitch must fit the text block "
+             "(%.0f × %.0f mm)",
+             block_width(c) / MM, block_height(c) / MM);
+  /* the grid's pitches: text block ÷ grid counts (225mm/22, 156mm/28 on
+   * the official page) */
+  if (p->line_pitch <= 0 && p->grid_lines > 0)
+    p->line_pitch = block_height(c) / p->grid_lines;
+  if (p->char_pitch <= 0 && p->grid_chars > 0)
+    p->char_pitch = block_width(c) / p->grid_chars;
+  if (p->line_pitch <= 0)
+    p->line_pitch = 28.95; /* Word's fixed pitch of the official grid */
+}
+
+/* ---- 2. styles ---- */
+
+static named_style *find_style(comp *c, const char *name) {
+  for (int i = c->nstyles - 1; i >= 0; i--)
+    if (strcmp(c->styles[i].name, name) == 0)
+      return &c->styles[i];
+  return NULL;
+}
+
+/* The attribute of a style, looked up along its parents. */
+static const char *style_attr(comp *c, const zp_tnode *n, const char *key) {
+  for (int guard = 0; n && guard < MAX_STYLES; guard++) {
+    const char *v = zp_tmpl_attr(n, key);
+    if (v)
+      return v;
+    const char *parent = zp_tmpl_attr(n, "parent");
+    named_style *p = parent ? find_style(c, parent) : NULL;
+    n = p ? p->node : NULL;
+  }
+  return NULL;
+}
+
+static void length_attr(comp *c, const zp_tnode *n, const char *key, double em,
+                        double *out) {
+  const char *v = style_attr(c, n, key);
+  if (v && !parse_length(v, em, c->t->page.line_pitch, out))
+    zp_error(c->d, at_attr(c, n, key),
+             "style \"%s\": %s=\"%.40s\" is not a length (mm, cm, pt, em, "
+             "line; no exponents, at most 5 m)",
+             zp_tmpl_attr(n, "name"), key, v);
+}
+
+/* An indent: in pt, and, when given in em, also in em (*em_out, else 0),
+ * so that layout can make "2em" exactly two cells on the grid. */
+static void indent_attr(comp *c, const zp_tnode *n, const char *key, double em,
+                        double *out, double *em_out) {
+  length_attr(c, n, key, em, out);
+  const char *v = style_attr(c, n, key);
+  const char *end;
+  double k = 0;
+  *em_out = 0;
+  if (v && parse_number(v, &k, &end)) {
+    while (*end == ' ')
+      end++;
+    if (strcmp(end, "em") == 0)
+      *em_out = k;
+  }
+}
+
+/* A style's lengths must leave its text on the page: indents within the
+ * text block and leaving a line some room, spaces and pitch at most a
+ * text block high. */
+static void check_style_lengths(comp *c, const zp_tnode *n, const zp_style *s) {
+  double w = block_width(c), h = block_height(c);
+  double first = s->left_indent + s->first_indent;
+  const char *what = NULL;
+  if (s->left_indent < 0 || s->right_indent < 0 || first < 0)
+    what = "indents reach out of the text block (left of its edge)";
+  else if (s->left_indent + s->right_indent + s->size > w ||
+           first + s->right_indent + s->size > w)
+    what = "indents leave no room for a character in the text block";
+  else if (s->space_before < 0 || s->space_after < 0 || s->space_before > h ||
+           s->space_after > h)
+    what = "space-before and space-after go from 0 to the text block's "
+           "height";
+  else if ((s->line_pitch != 0 && s->line_pitch < 1) || s->line_pitch > h)
+    what = "line-pitch goes from 1 pt to the text block's height";
+  if (what)
+    zp_error(c->d, n->loc, "style \"%s\": %s (%.0f × %.0f mm)", s->name, what,
+             w / MM, h / MM);
+}
+
+/* Resolves ns (once): NULL after an error, reported at the style's line
+ * (an unknown parent is reported by the reference check, step 3). */
+static const zp_style *resolve_style(comp *c, named_style *ns) {
+  if (ns->resolved || ns->failed)
+    return ns->resolved;
+  if (ns->resolving) {
+    zp_error(c->d, at_attr(c, ns->node, "parent"),
+             "style \"%s\" inherits from itself", ns->name);
+    ns->failed = true;
+    return NULL;
+  }
+  ns->resolving = true;
+  const zp_tnode *n = ns->node;
+  const char *name = ns->name;
+  const char *parent = zp_tmpl_attr(n, "parent");
+  named_style *pns = parent ? find_style(c, parent) : NULL;
+  if (parent && (!pns || !resolve_style(c, pns))) {
+    ns->resolving = false;
+    ns->failed = true;
+    return NULL;
+  }
+  zp_style *s = zp_arena_alloc(c->a, sizeof *s);
+  if (!s)
+    return NULL;
+  s->name = name;
+  const char *v = style_attr(c, n, "font");
+  s->role = v ? v : "song";
+  s->size = 16;
+  if ((v = style_attr(c, n, "size")) && !parse_size(v, &s->size))
+    zp_error(c->d, at_attr(c, n, "size"),
+             "style \"%s\": size=\"%.40s\" is neither a 号 size (三号, 小四 "
+             "…) nor pt from %g to %g",
+             name, v, ZP_MIN_FONT_SIZE, ZP_MAX_FONT_SIZE);
+  double em = s->size;
+  indent_attr(c, n, "first-indent", em, &s->first_indent, &s->first_indent_em);
+  indent_attr(c, n, "left-indent", em, &s->left_indent, &s->left_indent_em);
+  indent_attr(c, n, "right-indent", em, &s->right_indent, &s->right_indent_em);
+  length_attr(c, n, "space-before", em, &s->space_before);
+  length_attr(c, n, "space-after", em, &s->space_after);
+  if ((v = style_attr(c, n, "line-pitch"))) {
+    if (strcmp(v, "grid") == 0)
+      s->grid = true;
+    else
+      length_attr(c, n, "line-pitch", em, &s->line_pitch);
+  }
+  s->align = ZP_ALIGN_LEFT;
+  if ((v = style_attr(c, n, "align")))
+    s->align = parse_align(v);
+  s->bold = yes(style_attr(c, n, "bold"));
+  s->keep_with_next = yes(style_attr(c, n, "keep-with-next"));
+  s->balance = yes(style_attr(c, n, "balance"));
+  s->page_break_before = yes(style_attr(c, n, "page-break-before"));
+  s->widows = s->orphans = 2;
+  if ((v = style_attr(c, n, "widows")) &&
+      !parse_count(v, 1, ZP_MAX_COUNT, &s->widows))
+    zp_error(c->d, at_attr(c, n, "widows"),
+             "style \"%s\": widows=\"%.40s\": expected 1 to %d", name, v,
+             ZP_MAX_COUNT);
+  if ((v = style_attr(c, n, "orphans")) &&
+      !parse_count(v, 1, ZP_MAX_COUNT, &s->orphans))
+    zp_error(c->d, at_attr(c, n, "orphans"),
+             "style \"%s\": orphans=\"%.40s\": expected 1 to %d", name, v,
+             ZP_MAX_COUNT);
+  s->rules = ZP_BREAK_BASIC;
+  if ((v = style_attr(c, n, "breaks")))
+    s->rules = strcmp(v, "strict") == 0  ? ZP_BREAK_STRICT
+               : strcmp(v, "loose") == 0 ? ZP_BREAK_LOOSE
+                                         : ZP_BREAK_BASIC;
+  const char *end;
+  if ((v = style_attr(c, n, "latin-space")) &&
+      (!parse_number(v, &s->latin_space, &end) || *end || s->latin_space < 0 ||
+       s->latin_space > 1))
+    zp_error(c->d, at_attr(c, n, "latin-space"),
+             "style \"%s\": latin-space=\"%.40s\": expected a number of em "
+             "from 0 to 1",
+             name, v);
+  s->fit = ZP_FIT_WORD;
+  if ((v = style_attr(c, n, "fit")) && strcmp(v, "push-in") == 0)
+    s->fit = ZP_FIT_PUSHIN;
+  s->bind_units = yes(style_attr(c, n, "bind-units"));
+  s->squeeze_pairs = yes(style_attr(c, n, "squeeze-pairs"));
+  check_style_lengths(c, n, s);
+  ns->resolved = s;
+  ns->resolving = false;
+  return s;
+}
+
+static void styles(comp *c) {
+  zp_template *t = c->t;
+  for (int i = 0; i < t->ntop; i++) {
+    const zp_tnode *n = t->top[i];
+    if (!is(n, "style"))
+      continue;
+    if (c->nstyles == MAX_STYLES) {
+      zp_error(c->d, n->loc, "more than %d styles", MAX_STYLES);
+      continue;
+    }
+    c->style_names[c->nstyles] = zp_tmpl_attr(n, "name");
+    c->styles[c->nstyles++] =
+        (named_style){zp_tmpl_attr(n, "name"), n, NULL, false, false};
+  }
+  /* the effective (last) style of each name, whether used or not */
+  for (int i = 0; i < c->nstyles; i++)
+    if (find_style(c, c->styles[i].name) == &c->styles[i])
+      resolve_style(c, &c->styles[i]);
+}
+
+/* A style by name, resolved; NULL (silently) when unknown or broken. */
+static const zp_style *style_named(comp *c, const char *name) {
+  named_style *ns = name ? find_style(c, name) : NULL;
+  return ns ? ns->resolved : NULL;
+}
+
+/* A default style (body, td, th, caption) for n; an error at n when the
+ * template defines none of that name. */
+static const zp_style *default_style(comp *c, const zp_tnode *n,
+                                     const char *name) {
+  named_style *ns = find_style(c, name);
+  if (!ns) {
+    zp_error(c->d, at_elem(c, n),
+             "unknown style \"%s\" (the default style of <%s>; define it)",
+             name, n->name);
+    return NULL;
+  }
+  return ns->resolved;
+}
+
+/* ---- 3. style references ---- */
+
+/* The attributes that name a style. */
+static const char *const style_refs[] = {"style",         "parent",
+                                         "heading-style", "item-style",
+                                         "header-style",  "caption-style"};
+
+/* Reports every style name that n and its content refer to and no <style>
+ * defines, whatever the data (a <use>'s attributes are parameters). */
+static void check_style_refs(comp *c, const zp_tnode *n) {
+  if (!n->name)
+    return;
+  if (strcmp(n->name, "use") != 0)
+    for (size_t i = 0; i < sizeof style_refs / sizeof *style_refs; i++) {
+      const char *v = zp_tmpl_attr(n, style_refs[i]);
+      if (v && !find_style(c, v)) {
+        char hint[160];
+        zp_error(c->d, at_attr(c, n, style_refs[i]),
+                 "unknown style \"%s\" (%s of <%s>)%s", v, style_refs[i],
+                 n->name,
+                 did_you_mean(v, c->style_names, c->nstyles, "\"", "\"", hint,
+                              sizeof hint));
+      }
+    }
+  for (const zp_tnode *k = n->child; k; k = k->next)
+    check_style_refs(c, k);
+}
+
+/* ---- 4. folio, numbering, grades, info ---- */
+
+static const zp_tattr *attr_of(const zp_tnode *n, const char *name) {
+  for (int i = 0; i < n->nattrs; i++)
+    if (strcmp(n->attrs[i].name, name) == 0)
+      return &n->attrs[i];
+  return NULL;
+}
+
+static void folio(comp *c, const zp_tnode *n) {
+  zp_template *t = c->t;
+  zp_folio *f = &t->folio;
+  const zp_page_setup *p = &t->page;
+  const char *v;
+  if ((v = zp_tmpl_attr(n, "position")))
+    f->pos = strcmp(v, "outer") == 0    ? ZP_FOLIO_OUTER
+             : strcmp(v, "center") == 0 ? ZP_FOLIO_CENTER
+                                        : ZP_FOLIO_NONE;
+  if ((v = zp_tmpl_attr(n, "format")))
+    f->format = v;
+  const zp_style *st = style_named(c, zp_tmpl_attr(n, "style"));
+  if (st) {
+    f->role = st->role;
+    f->size = st->size;
+  }
+  /* the folio stays on the page: below the text block within the bottom
+   * margin, indented within the text block */
+  if ((v = zp_tmpl_attr(n, "below")) &&
+      (!parse_length(v, f->size, p->line_pitch, &f->below) || f->below < 0 ||
+       f->below > p->margin_bottom))
+    zp_error(c->d, at_attr(c, n, "below"),
+             "below=\"%.40s\" is not a length from 0 to the bottom margin "
+             "(%.1f mm)",
+             v, p->margin_bottom / MM);
+  if ((v = zp_tmpl_attr(n, "indent")) &&
+      (!parse_length(v, f->size, p->line_pitch, &f->indent) || f->indent < 0 ||
+       f->indent > block_width(c) / 2))
+    zp_error(c->d, at_attr(c, n, "indent"),
+             "indent=\"%.40s\" is not a length from 0 to half the text "
+             "block (%.1f mm)",
+             v, block_width(c) / MM / 2);
+  if ((v = zp_tmpl_attr(n, "first-page")))
+    f->first_page = yes(v);
+}
+
+static void numbering(comp *c, const zp_tnode *n) {
+  for (const zp_tnode *l = n->child; l; l = l->next) {
+    if (!l->name)
+      continue;
+    int k;
+    if (!parse_count(zp_tmpl_attr(l, "n"), 1, ZP_TMPL_MAX_LEVELS, &k)) {
+      zp_error(c->d, at_attr(c, l, "n"), "numbering levels go from 1 to %d",
+               ZP_TMPL_MAX_LEVELS);
+      continue;
+    }
+    const char *o = zp_tmpl_attr(l, "outline");
+    const char *f = zp_tmpl_attr(l, "format");
+    c->t->levels[k] =
+        (zp_tlevel){f && strcmp(f, "cn") == 0            ? ZP_NUMBER_CN
+                    : f && strcmp(f, "lower-alpha") == 0 ? ZP_NUMBER_ALPHA
+                                                         : ZP_NUMBER_DECIMAL,
+                    attr_of(l, "prefix"),
+                    attr_of(l, "suffix"),
+                    style_named(c, zp_tmpl_attr(l, "heading-style")),
+                    style_named(c, zp_tmpl_attr(l, "item-style")),
+                    o ? yes(o) : k <= 2,
+                    l};
+  }
+}
+
+static void grades(comp *c, const zp_tnode *n) {
+  zp_template *t = c->t;
+  t->nbands = 0;
+  for (const zp_tnode *g = n->child; g; g = g->next) {
+    if (!g->name)
+      continue;
+    if (t->nbands == ZP_TMPL_MAX_BANDS) {
+      zp_error(c->d, g->loc, "<grades> holds at most %d bands",
+               ZP_TMPL_MAX_BANDS);
+      break;
+    }
+    double min;
+    const char *end, *v = zp_tmpl_attr(g, "min");
+    if (!parse_number(v, &min, &end) || *end) {
+      zp_error(c->d, at_attr(c, g, "min"), "min=\"%.40s\" is not a number", v);
+      continue;
+    }
+    t->bands[t->nbands++] = (zp_calc_band){min, zp_tmpl_attr(g, "label")};
+  }
+  /* highest band first */
+  for (int i = 1; i < t->nbands; i++)
+    for (int j = i; j > 0 && t->bands[j].min > t->bands[j - 1].min; j--) {
+      zp_calc_band b = t->bands[j];
+      t->bands[j] = t->bands[j - 1];
+      t->bands[j - 1] = b;
+    }
+}
+
+static void sheet(comp *c) {
+  zp_template *t = c->t;
+  t->folio =
+      (zp_folio){ZP_FOLIO_CENTER, "- {n} -", "song", 14, 7 * MM, 0, true};
+  const zp_tnode *last_folio = NULL;
+  for (int i = 0; i < t->ntop; i++) {
+    const zp_tnode *n = t->top[i];
+    if (is(n, "folio"))
+      last_folio = n;
+    else if (is(n, "numbering"))
+      numbering(c, n);
+    else if (is(n, "grades"))
+      grades(c, n);
+    else if (is(n, "body"))
+      t->body = n;
+    else if (is(n, "info")) {
+      static const char *const keys[] = {"title", "author", "subject",
+                                         "keywords", "date"};
+      t->info_node = n;
+      for (int k = 0; k < 5; k++)
+        t->info[k] = attr_of(n, keys[k]);
+    }
+  }
+  /* a later <folio> replaces the earlier entirely */
+  if (last_folio)
+    folio(c, last_folio);
+  named_style *body = find_style(c, "body");
+  t->body_style = body ? body->resolved : NULL;
+  t->roles = zp_tmpl_roles(t);
+}
+
+/* ---- 5. the nodes ---- */
+
+/* An expression of the template (a computed field, a <check>, a test),
+ * parsed now, so that a malformed one is an error whatever the data; NULL
+ * after the error. */
+static const zp_expr *parse_expr(comp *c, zp_loc at, const char *expr,
+                                 const char *what) {
+  char err[512];
+  size_t col = 0;
+  const zp_expr *e =
+      zp_expr_parse(c->a, expr, c->t->nbands, err, sizeof err, &col);
+  if (!e) {
+    char shown[96];
+    size_t n = strlen(expr);
+    if (n < sizeof shown)
+      memcpy(shown, expr, n + 1);
+    else {
+      n = sizeof shown - 4; /* room for "…" */
+      while (n && ((unsigned char)expr[n] & 0xC0) == 0x80)
+        n--;
+      memcpy(shown, expr, n);
+      memcpy(shown + n, "…", 4);
+    }
+    if (strcmp(what, "test") == 0)
+      zp_error(c->d, at, "<if test=\"%s\">: %s", shown, err);
+    else
+      zp_error(c->d, at, "cannot compute {=%s}: %s", shown, err);
+  }
+  return e;
+}
+
+static void check_fields(comp *c, const zp_tfield *f, int n) {
+  for (int i = 0; i < n; i++)
+    if (f[i].expr)
+      ((zp_tfield *)&f[i])->cexpr = parse_expr(c, f[i].loc, f[i].expr, "");
+}
+
+static const zp_tnode *find_define(comp *c, const char *name) {
+  const zp_tnode *def = NULL;
+  for (int i = 0; i < c->t->ntop; i++)
+    if (is(c->t->top[i], "define") &&
+        strcmp(zp_tmpl_attr(c->t->top[i], "name"), name) == 0)
+      def = c->t->top[i]; /* the last wins */
+  return def;
+}
+
+/* Every column needs its padding and a character at least, a fixed one
+ * its width and a fitted one its minimum; together they must fit the text
+ * block: else the table, or the text in its cells, would be drawn off the
+ * page. */
+static void table_fits(comp *c, const zp_tnode *n, const zp_ttable *t,
+                       double em) {
+  /* a column holds its padding, a rule and 1 em of text; the frame, if
+   * heavier than the rules, takes its excess on both sides */
+  double rule = t->rule_width,
+         frame = t->frame_width > rule ? t->frame_width : 0;
+  double need = frame > rule ? 2 * (frame - rule) : 0;
+  double least = t->pad_left + t->pad_right + rule + em;
+  for (int i = 0; i < t->ncols; i++) {
+    double w = t->cols[i].kind == ZP_COL_PROPORTIONAL ? 0 : t->cols[i].width;
+    /* a width includes the padding: a fixed column must leave 1 em for
+     * its text inside it */
+    if (t->cols[i].kind == ZP_COL_FIXED && w > 0 && w + 0.01 < least)
+      zp_error(c->d, at_elem(c, n),
+               "column %d is %.1f mm wide; a column's width includes its "
+               "padding (%.1f mm) and must leave 1 em (%.1f mm) for its text",
+               i + 1, w / MM, (t->pad_left + t->pad_right) / MM, em / MM);
+    need += w > least ? w : least;
+  }
+  double w = block_width(c);
+  if (need > w + 0.01)
+    zp_error(c->d, at_elem(c, n),
+             "the table's %d columns need %.1f mm (fixed widths, fit minimums, "
+             "and for every column its padding, its rule and 1 em), more than "
+             "the text block's %.1f mm",
+             t->ncols, need / MM, w / MM);
+}
+
+static void columns(comp *c, const zp_tnode *n, zp_ttable *t, double em) {
+  double line = c->t->page.line_pitch;
+  for (const zp_tnode *k = n->child; k; k = k->next)
+    t->ncols += is(k, "col");
+  if (t->ncols > ZP_MAX_COLUMNS) {
+    zp_error(c->d, at_elem(c, n),
+             "a table has at most %d columns; this one has %d", ZP_MAX_COLUMNS,
+             t->ncols);
+    t->ncols = 0;
+    return;
+  }
+  zp_column *cols = zp_arena_alloc(c->a, sizeof *cols * (size_t)(t->ncols + 1));
+  if (!cols)
+    return;
+  t->cols = cols;
+  int i = 0;
+  for (const zp_tnode *k = n->child; k; k = k->next) {
+    if (!is(k, "col"))
+      continue;
+    zp_column *col = &cols[i++];
+    const char *w = zp_tmpl_attr(k, "width"), *v;
+    size_t wl = strlen(w);
+    const char *end = w;
+    if (strcmp(w, "fit") == 0) {
+      col->kind = ZP_COL_FIT;
+      if ((v = zp_tmpl_attr(k, "min")) &&
+          (!parse_length(v, em, line, &col->width) || col->width < 0))
+        zp_error(c->d, at_attr(c, k, "min"),
+                 "min=\"%.40s\" is not a length of 0 or more", v);
+    } else if (wl && w[wl - 1] == '*') {
+      col->kind = ZP_COL_PROPORTIONAL;
+      col->width = 1;
+      if (wl > 1 && (!parse_number(w, &col->width, &end) || *end != '*' ||
+                     col->width <= 0 || col->width > 1e6))
+        zp_error(c->d, at_attr(c, k, "width"),
+                 "width=\"%.40s\": a weight is a number above 0 and at most "
+                 "1000000 (2*)",
+                 w);
+    } else {
+      col->kind = ZP_COL_FIXED;
+      if (!parse_length(w, em, line, &col->width))
+        zp_error(c->d, at_attr(c, k, "width"),
+                 "width=\"%.40s\" is not a length, a weight (2*) or fit", w);
+      else if (col->width <= 0)
+        zp_error(c->d, at_attr(c, k, "width"),
+                 "width=\"%.40s\": a column must be wider than 0", w);
+    }
+    v = zp_tmpl_attr(k, "align");
+    col->align = v ? parse_align(v) : ZP_ALIGN_LEFT;
+  }
+}
+
+static void table(comp *c, zp_tnode *n) {
+  zp_ttable *t = zp_arena_alloc(c->a, sizeof *t);
+  if (!t)
+    return;
+  n->as.table = t;
+  double line = c->t->page.line_pitch;
+  const char *v;
+  t->cell_style = (v = zp_tmpl_attr(n, "style")) ? style_named(c, v)
+                                                 : default_style(c, n, "td");
+  t->head_style = (v = zp_tmpl_attr(n, "header-style"))
+                      ? style_named(c, v)
+                      : default_style(c, n, "th");
+  double em = t->cell_style ? t->cell_style->size : 10.5;
+  columns(c, n, t, em);
+  t->caption = attr_of(n, "caption");
+  if (t->caption)
+    t->caption_style = (v = zp_tmpl_attr(n, "caption-style"))
+                           ? style_named(c, v)
+                           : default_style(c, n, "caption");
+  t->numbered = yes(zp_tmpl_attr(n, "number"));
+  t->continued = zp_tmpl_attr(n, "continued");
+  t->rule_width = 0.5;
+  if ((v = zp_tmpl_attr(n, "rule")) &&
+      (!parse_length(v, em, line, &t->rule_width) || t->rule_width < 0 ||
+       t->rule_width > ZP_MAX_RULE))
+    zp_error(c->d, at_attr(c, n, "rule"),
+             "rule=\"%.40s\" is not a length from 0 to 2 mm", v);
+  if ((v = zp_tmpl_attr(n, "frame")) &&
+      (!parse_length(v, em, line, &t->frame_width) || t->frame_width < 0 ||
+       t->frame_width > ZP_MAX_RULE))
+    zp_error(c->d, at_attr(c, n, "frame"),
+             "frame=\"%.40s\" is not a length from 0 to 2 mm", v);
+  t->pad_top = t->pad_bottom = 2;
+  t->pad_left = t->pad_right = 3;
+  if ((v = zp_tmpl_attr(n, "padding"))) {
+    char a1[32] = "", a2[32] = "", a3[2] = "";
+    int got = sscanf(v, "%31s %31s %1s", a1, a2, a3);
+    double pv = 0, ph = 0;
+    if (got < 1 || got > 2 || strlen(v) > 64 ||
+        !parse_length(a1, em, line, &pv) ||
+        (got == 2 && !parse_length(a2, em, line, &ph)) || pv < 0 || ph < 0 ||
+        pv > ZP_MAX_PADDING || ph > ZP_MAX_PADDING) {
+      zp_error(c->d, at_attr(c, n, "padding"),
+               "padding=\"%.40s\": one or two lengths from 0 to 20 mm", v);
+      pv = ph = 0;
+    }
+    t->pad_top = t->pad_bottom = pv;
+    t->pad_left = t->pad_right = got == 2 ? ph : pv;
+  }
+  t->min_split_lines = count_attr(c, n, "min-split-lines", 1, ZP_MAX_COUNT, 2);
+  table_fits(c, n, t, em);
+}
+
+static void cell(comp *c, zp_tnode *n) {
+  const char *v;
+  n->as.cell.colspan = count_attr(c, n, "colspan", 1, ZP_MAX_COLUMNS, 1);
+  n->as.cell.rowspan = count_attr(c, n, "rowspan", 1, ZP_MAX_COUNT, 1);
+  n->as.cell.rowspan_at = at_attr(c, n, "rowspan");
+  n->as.cell.style = style_named(c, zp_tmpl_attr(n, "style"));
+  if ((v = zp_tmpl_attr(n, "align"))) {
+    n->as.cell.has_align = true;
+    n->as.cell.align = parse_align(v);
+  }
+  n->as.cell.valign = ZP_VALIGN_MIDDLE;
+  if ((v = zp_tmpl_attr(n, "valign")))
+    n->as.cell.valign = strcmp(v, "top") == 0      ? ZP_VALIGN_TOP
+                        : strcmp(v, "bottom") == 0 ? ZP_VALIGN_BOTTOM
+                                                   : ZP_VALIGN_MIDDLE;
+  n->as.cell.span = zp_tmpl_attr(n, "span");
+  n->as.cell.blank = n->as.cell.span && strcmp(n->as.cell.span, "blank") == 0;
+}
+
+static void check(comp *c, zp_tnode *n) {
+  const char *e, *v;
+  if ((e = zp_tmpl_attr(n, "grade"))) {
+    n->as.check.kind = ZP_CHECK_GRADE;
+    e = zp_arena_printf(c->a, "grade(%s)", e);
+  } else if ((e = zp_tmpl_attr(n, "equals"))) {
+    n->as.check.kind = ZP_CHECK_EQUALS;
+  } else if ((e = zp_tmpl_attr(n, "max"))) {
+    n->as.check.kind = ZP_CHECK_MAX;
+  } else if ((e = zp_tmpl_attr(n, "min"))) {
+    n->as.check.kind = ZP_CHECK_MIN;
+  } else {
+    zp_error(c->d, n->loc, "<check> needs equals, max, min or grade");
+    return;
+  }
+  n->as.check.cexpr = parse_expr(c, n->loc, e, "");
+  n->as.check.value = zp_tmpl_attr(n, "value");
+  n->as.check.expr = e;
+  n->as.check.rule = zp_tmpl_attr(n, "rule");
+  n->as.check.warning =
+      (v = zp_tmpl_attr(n, "severity")) && strcmp(v, "warning") == 0;
+  n->as.check.places = -1;
+  if ((v = zp_tmpl_attr(n, "places")) &&
+      !parse_count(v, 0, 12, &n->as.check.places)) {
+    zp_error(c->d, at_attr(c, n, "places"),
+             "<check> compares 0 to 12 decimals, not places=\"%.40s\"", v);
+    n->as.check.places = -1;
+  }
+}
+
+static void use(comp *c, zp_tnode *n) {
+  const char *name = zp_tmpl_attr(n, "name");
+  n->as.use.def = find_define(c, name);
+  if (!n->as.use.def) {
+    const char *names[256];
+    int k = 0;
+    for (int i = 0; i < c->t->ntop && k < 256; i++)
+      if (is(c->t->top[i], "define"))
+        names[k++] = zp_tmpl_attr(c->t->top[i], "name");
+    char hint[160];
+    zp_error(c->d, at_attr(c, n, "name"), "no <define name=\"%s\">%s", name,
+             did_you_mean(name, names, k, "\"", "\"", hint, sizeof hint));
+  }
+  if (n->nattrs > MAX_PARAMS + 1) {
+    zp_error(c->d, n->loc, "<use> takes at most %d parameters", MAX_PARAMS);
+    return;
+  }
+  zp_tparam *p = zp_arena_alloc(c->a, sizeof *p * (size_t)(n->nattrs + 1));
+  if (!p)
+    return;
+  int k = 0;
+  for (int i = 0; i < n->nattrs; i++)
+    if (strcmp(n->attrs[i].name, "name") != 0)
+      p[k++] = (zp_tparam){n->attrs[i].name, n->attrs[i].value};
+  n->as.use.params = p;
+  n->as.use.nparams = k;
+}
+
+static const struct {
+  const char *name;
+  zp_tkind kind;
+} kinds[] = {{"p", ZP_T_P},
+             {"item", ZP_T_ITEM},
+             {"section", ZP_T_SECTION},
+             {"for", ZP_T_FOR},
+             {"if", ZP_T_IF},
+             {"else", ZP_T_ELSE},
+             {"use", ZP_T_USE},
+             {"check", ZP_T_CHECK},
+             {"page-break", ZP_T_PAGE_BREAK},
+             {"table", ZP_T_TABLE},
+             {"col", ZP_T_COL},
+             {"head", ZP_T_HEAD},
+             {"row", ZP_T_ROW},
+             {"cell", ZP_T_CELL},
+             {"br", ZP_T_BR}};
+
+/* Where content stands: what a <use> there must bring. */
+enum { IN_SHEET, IN_BLOCKS, IN_INLINE, IN_ROWS, IN_CELLS, IN_DEFINE };
+enum { HAS_BLOCKS = 1, HAS_INLINE = 2, HAS_ROWS = 4, HAS_CELLS = 8 };
+
+static int content_class(comp *c, const zp_tnode *first, int depth);
+
+/* What <define> def holds, once per define (macros that call each other
+ * ten times over would otherwise be classified 10^30 times). */
+static int define_class(comp *c, const zp_tnode *def, int depth) {
+  for (int i = 0; i < c->nclass; i++)
+    if (c->class_def[i] == def)
+      return c->class_of[i] < 0 ? 0 : c->class_of[i];
+  if (c->nclass == 512)
+    return 0; /* past 512 macros: not checked (never exponential) */
+  int k = c->nclass++;
+  c->class_def[k] = def;
+  c->class_of[k] = -1;
+  int m = content_class(c, def->child, depth);
+  c->class_of[k] = m;
+  return m;
+}
+
+/* What the content from first holds (HAS_*), by element names (a
+ * <define> is classified before its own nodes are compiled). */
+static int content_class(comp *c, const zp_tnode *first, int depth) {
+  int m = 0;
+  if (depth > 32) /* macros that use each other: their other uses tell */
+    return 0;
+  for (const zp_tnode *n = first; n; n = n->next) {
+    if (!n->name) {
+      for (const char *p = n->text; *p; p++)
+        if (!strchr(" \t\r\n", *p)) {
+          m |= HAS_INLINE;
+          break;
+        }
+    } else if (is(n, "br")) {
+      m |= HAS_INLINE;
+    } else if (is(n, "row")) {
+      m |= HAS_ROWS;
+    } else if (is(n, "cell")) {
+      m |= HAS_CELLS;
+    } else if (is(n, "for") || is(n, "if")) {
+      m |= content_class(c, n->child, depth + 1);
+    } else if (is(n, "use")) {
+      const zp_tnode *def = find_define(c, zp_tmpl_attr(n, "name"));
+      if (def)
+        m |= define_class(c, def, depth + 1);
+    } else if (!is(n, "else")) {
+      m |= HAS_BLOCKS;
+    }
+  }
+  return m;
+}
+
+/* A <use> must stand where its macro's content belongs. */
+static void use_fits(comp *c, const zp_tnode *n, int where) {
+  const zp_tnode *def = n->as.use.def;
+  if (!def || where == IN_DEFINE)
+    return; /* a macro's own uses are checked where it is used */
+  int m = define_class(c, def, 0);
+  static const int allowed[] = {0,        HAS_BLOCKS, HAS_INLINE,
+                                HAS_ROWS, HAS_CELLS,  0};
+  static const char *const where_names[] = {
+      "", "among blocks", "in text", "among rows", "among cells", ""};
+  static const char *const what[] = {"blocks", "text", "rows", "cells"};
+  int bad = m & ~allowed[where];
+  if (!bad)
+    return;
+  int k = bad & HAS_BLOCKS ? 0 : bad & HAS_INLINE ? 1 : bad & HAS_ROWS ? 2 : 3;
+  zp_error(c->d, at_elem(c, n),
+           "<use name=\"%s\"> stands %s, but <define name=\"%s\"> (%s:%d) "
+           "holds %s",
+           zp_tmpl_attr(n, "name"), where_names[where], zp_tmpl_attr(n, "name"),
+           def->loc.file, def->loc.line, what[k]);
+}
+
+/* Compiles n and its siblings and their content; where: what content
+ * this is (IN_SHEET: the style sheet's own elements, not the content of
+ * <define> or <body>). */
+static void node(comp *c, zp_tnode *n, int where) {
+  bool sheet_level = where == IN_SHEET;
+  for (; n; n = n->next) {
+    c->t->size += 1 + (long)(n->text ? strlen(n->text) : 0);
+    if (!n->name) {
+      n->kind = ZP_T_TEXT;
+      check_fields(c, n->fields, n->nfields);
+      continue;
+    }
+    n->kind = ZP_T_SHEET;
+    if (!sheet_level)
+      for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(n->name, kinds[i].name) == 0)
+          n->kind = kinds[i].kind;
+    for (int i = 0; i < n->nattrs; i++)
+      check_fields(c, n->attrs[i].fields, n->attrs[i].nfields);
+    const char *v;
+    switch (n->kind) {
+    case ZP_T_P:
+    case ZP_T_ITEM:
+      v = zp_tmpl_attr(n, "style");
+      n->as.p.style = v                   ? style_named(c, v)
+                      : n->kind == ZP_T_P ? default_style(c, n, "body")
+                                          : NULL;
+      break;
+    case ZP_T_SECTION:
+      n->as.section.title = attr_of(n, "title");
+      v = zp_tmpl_attr(n, "number");
+      n->as.section.numbered = !v || yes(v);
+      n->as.section.new_page = yes(zp_tmpl_attr(n, "new-page"));
+      n->as.section.style = style_named(c, zp_tmpl_attr(n, "style"));
+      break;
+    case ZP_T_FOR:
+      n->as.loop.each = zp_tmpl_attr(n, "each");
+      n->as.loop.as = zp_tmpl_attr(n, "as");
+      n->as.loop.sep = zp_tmpl_attr(n, "sep");
+      break;
+    case ZP_T_IF:
+      n->as.cond.test = zp_tmpl_attr(n, "test");
+      n->as.cond.expr = parse_expr(c, n->loc, n->as.cond.test, "test");
+      n->as.cond.bare = zp_expr_is_path(n->as.cond.expr);
+      n->as.cond.negate = yes(zp_tmpl_attr(n, "not"));
+      for (const zp_tnode *k = n->child; k && !n->as.cond.els; k = k->next)
+        if (is(k, "else"))
+          n->as.cond.els = k;
+      break;
+    case ZP_T_USE:
+      use(c, n);
+      use_fits(c, n, where);
+      break;
+    case ZP_T_CHECK:
+      check(c, n);
+      break;
+    case ZP_T_TABLE:
+      table(c, n);
+      break;
+    case ZP_T_CELL:
+      cell(c, n);
+      break;
+    default:
+      break;
+    }
+    /* the content of <define> and <body> is the binder's; the rest of the
+     * sheet (styles, numbering, …) the compiler has read */
+    int inner = where;
+    if (sheet_level)
+      inner = is(n, "define") ? IN_DEFINE
+              : is(n, "body") ? IN_BLOCKS
+                              : IN_SHEET;
+    else if (n->kind == ZP_T_P || n->kind == ZP_T_ITEM || n->kind == ZP_T_CELL)
+      inner = IN_INLINE;
+    else if (n->kind == ZP_T_TABLE || n->kind == ZP_T_HEAD)
+      inner = IN_ROWS;
+    else if (n->kind == ZP_T_ROW)
+      inner = IN_CELLS;
+    else if (n->kind == ZP_T_SECTION)
+      inner = IN_BLOCKS;
+    node(c, n->child, inner);
+  }
+}
+
+bool zp_tmpl_compile(zp_template *t, zp_diag *d) {
+  comp *c = calloc(1, sizeof *c);
+  if (!c) {
+    zp_error(d, (zp_loc){t->path, 0, 0}, "out of memory compiling \"%s\"",
+             t->path);
+    return false;
+  }
+  c->t = t;
+  c->d = d;
+  c->a = t->arena;
+  c->errors = zp_diag_errors(d);
+  page(c);
+  styles(c);
+  for (int i = 0; i < t->ntop; i++)
+    check_style_refs(c, t->top[i]);
+  sheet(c);
+  for (int i = 0; i < t->ntop; i++) {
+    zp_tnode *top = (zp_tnode *)t->top[i];
+    zp_tnode *next = top->next;
+    top->next = NULL; /* one top-level element at a time */
+    node(c, top, IN_SHEET);
+    top->next = next;
+  }
+  bool ok = zp_diag_errors(d) == c->errors;
+  free(c);
+  return ok;
+}
