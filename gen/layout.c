@@ -13,7 +13,7 @@
  * floats in pt.  Vertical positions are measured from the top of the text
  * block downwards and turned into PDF coordinates when emitted.
  */
-#include "layout.h"
+#include "layout-imp.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,28 +22,6 @@
 #include "bounds.h"
 #include "brk.h"
 
-/* Where the ideographic em box's centre sits above the baseline, in em:
- * CJK faces put the box from -0.12 to 0.88 em. */
-#define ZP_EM_CENTRE 0.38
-#define ZP_EPS 0.01
-
-enum { BRK_ALLOW, BRK_NEVER, BRK_FORCE };
-
-/* Why a page may not break before a line (line.why), and why a page broke
- * where it did (the dump's "break=", the debug layer's label). */
-enum {
-  WHY_NONE,
-  WHY_FORCED,     /* a page break, or a style's page-break-before */
-  WHY_FULL,       /* the next line did not fit */
-  WHY_WIDOW,      /* a paragraph's last lines stay together */
-  WHY_ORPHAN,     /* a paragraph's first lines stay together */
-  WHY_KEEP,       /* a block kept with the next one (keep-with-next) */
-  WHY_TOGETHER,   /* a heading's lines are never split */
-  WHY_TABLE_HEAD, /* a table's caption and header kept with its body */
-  WHY_ROW_SPLIT,  /* a table row split across the pages */
-  WHY_ROW_MOVED,  /* a table row moved whole to the next page */
-  WHY_END         /* the end of the document */
-};
 static const char *const why_name[] = {"none",
                                        "forced",
                                        "full",
@@ -56,498 +34,23 @@ static const char *const why_name[] = {"none",
                                        "table-row-moved",
                                        "end"};
 
-typedef struct lglyph {
-  uint32_t cp;
-  uint16_t face, gid;
-  float x; /* from the line's left edge */
-} lglyph;
-
-typedef struct line {
-  const zp_block *blk;
-  const zp_style *st;
-  lglyph *g;
-  uint32_t n;
-  float size;
-  float left;    /* x of the line box's left edge, pt from the page edge */
-  float measure; /* width of the line box */
-  float width;   /* from the first glyph's origin to the last's advance */
-  float height;  /* the line's pitch */
-  float space_before;
-  uint8_t brk; /* before this line: BRK_ALLOW / NEVER / FORCE */
-  uint8_t why; /* when brk is BRK_NEVER: WHY_WIDOW, ORPHAN, KEEP, TOGETHER */
-  bool last;   /* last line of its block */
-  bool first;  /* first line of its block */
-  bool justified;
-  bool grid;
-  bool bold;
-  zp_align align;            /* as set (a cell's, not its style's) */
-  bool hard;                 /* ends at a hard line break */
-  bool squeezed;             /* a mark of it is compressed (dump: ink) */
-  uint8_t end;               /* how it ended: ZP_END_BREAK, WEAK, FORCED */
-  bool space;                /* ended at a typed space (not drawn) */
-  float top;                 /* pt from the text block's top, once placed */
-  const struct tlayout *tbl; /* a table's place holder in the line list */
-} line;
-
-typedef struct lvec {
-  line *v;
-  size_t n, cap;
-} lvec;
-
-typedef struct ctx {
-  const zp_doc *doc;
-  zp_fontset *fs;
-  zp_diag *d;
-  zp_arena *arena; /* lines and their glyphs */
-  zp_dl *dl;
-  FILE *dump;
-  bool debug; /* the display list gets the debug layer */
-  int why;    /* why the page emit_page ends breaks there (WHY_) */
-  /* the page */
-  float block_left, block_top, block_w, block_h; /* top: pt from the top */
-  float pitch, char_pitch;
-  /* lines of the whole document */
-  lvec lines;
-  /* what a table draws on the current page, flushed by emit_page */
-  struct tdraw *pending, *pending_tail;
-  struct tdraw *spare; /* drawn ones, reused: memory per page stays flat */
-  /* scratch, grown as needed, reused by every paragraph */
-  uint32_t *cp;
-  int32_t *adv, *squeeze, *endsq;
-  uint8_t *kinds;
-  zp_glyph *gl;
-  size_t *ends;
-  size_t cap;
-  /* code points already reported missing */
-  uint32_t *missing;
-  size_t nmissing, capmissing;
-} ctx;
-
-/* Resizes *p to cap elements of size bytes; false (and *p kept) when out
- * of memory. */
-static bool regrow(void *p, size_t cap, size_t size) {
-  void **pp = p;
-  void *np = realloc(*pp, cap * size);
-  if (!np)
-    return false;
-  *pp = np;
-  return true;
-}
-
-static bool grow_scratch(ctx *c, size_t n) {
-  if (n <= c->cap)
-    return true;
-  size_t cap = c->cap ? c->cap : 256;
-  while (cap < n)
-    cap *= 2;
-  if (!regrow(&c->cp, cap, sizeof *c->cp) ||
-      !regrow(&c->adv, cap, sizeof *c->adv) ||
-      !regrow(&c->squeeze, cap, sizeof *c->squeeze) ||
-      !regrow(&c->endsq, cap, sizeof *c->endsq) ||
-      !regrow(&c->kinds, cap, sizeof *c->kinds) ||
-      !regrow(&c->gl, cap, sizeof *c->gl) ||
-      !regrow(&c->ends, cap, sizeof *c->ends))
-    return false;
-  c->cap = cap;
-  return true;
-}
-
-static line *new_line(lvec *v) {
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 64;
-    if (!regrow(&v->v, cap, sizeof *v->v))
-      return NULL;
-    v->cap = cap;
-  }
-  line *l = &v->v[v->n++];
-  memset(l, 0, sizeof *l);
-  return l;
-}
-
-/* Decodes UTF-8; an invalid byte becomes U+FFFD.  Returns the count. */
-static size_t utf8_decode(const char *s, uint32_t *out) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t n = 0;
-  while (*p) {
-    uint32_t c = *p;
-    int len = c < 0x80         ? 1
-              : (c >> 5) == 6  ? 2
-              : (c >> 4) == 14 ? 3
-              : (c >> 3) == 30 ? 4
-                               : 0;
-    if (len == 0) {
-      out[n++] = 0xFFFD;
-      p++;
-      continue;
-    }
-    if (len > 1)
-      c &= 0x3F >> (len - 1);
-    int i = 1;
-    for (; i < len; i++) {
-      if ((p[i] & 0xC0) != 0x80)
-        break;
-      c = (c << 6) | (p[i] & 0x3F);
-    }
-    if (i < len) {
-      out[n++] = 0xFFFD;
-      p += i;
-      continue;
-    }
-    out[n++] = c;
-    p += len;
-  }
-  return n;
-}
-
-static size_t utf8_encode(uint32_t c, char *o) {
-  if (c < 0x80) {
-    o[0] = (char)c;
-    return 1;
-  }
-  if (c < 0x800) {
-    o[0] = (char)(0xC0 | (c >> 6));
-    o[1] = (char)(0x80 | (c & 0x3F));
-    return 2;
-  }
-  if (c < 0x10000) {
-    o[0] = (char)(0xE0 | (c >> 12));
-    o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (c & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | (c >> 18));
-  o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-  o[3] = (char)(0x80 | (c & 0x3F));
-  return 4;
-}
-
-static bool already_missing(ctx *c, uint32_t cp) {
-  for (size_t i = 0; i < c->nmissing; i++)
-    if (c->missing[i] == cp)
-      return true;
-  if (c->nmissing == c->capmissing) {
-    size_t cap = c->capmissing ? c->capmissing * 2 : 16;
-    if (!regrow(&c->missing, cap, sizeof *c->missing))
-      return true;
-    c->capmissing = cap;
-  }
-  c->missing[c->nmissing++] = cp;
-  return false;
-}
-
-static void report_missing(ctx *c, zp_loc loc, zp_loc data_loc,
-                           const char *role, uint32_t cp) {
-  if (already_missing(c, cp))
-    return;
-  char u[5] = {0};
-  utf8_encode(cp, u);
-  if (data_loc.file)
-    zp_warn(c->d, loc,
-            "no face of font role \"%s\" has U+%04X \"%s\" (text from %s:%d:%d)"
-            "; it is left blank",
-            role, (unsigned)cp, u, data_loc.file, data_loc.line, data_loc.col);
-  else
-    zp_warn(c->d, loc,
-            "no face of font role \"%s\" has U+%04X \"%s\"; it is left blank",
-            role, (unsigned)cp, u);
-}
-
-/* Line pitch of a style. */
-static float style_pitch(const ctx *c, const zp_style *st) {
-  if (st->line_pitch > 0 && !st->grid)
-    return (float)st->line_pitch;
-  if (st->grid) {
-    /* On the grid a line takes as many grid lines as it needs. */
-    float need = st->line_pitch > 0 ? (float)st->line_pitch : st->size * 1.2f;
-    float k = ceilf(need / c->pitch - ZP_EPS);
-    return (k < 1 ? 1 : k) * c->pitch;
-  }
-  return (float)st->size * 1.5f;
-}
-
-static float snap_space(const ctx *c, const zp_style *st, double space) {
-  if (space <= 0)
-    return 0;
-  if (!st->grid)
-    return (float)space;
-  return ceilf((float)space / c->pitch - ZP_EPS) * c->pitch;
-}
-
-/* The characters of a style are set in the grid's character cells (at its
- * character pitch) when the style is on the grid and its size is near the
- * pitch. */
-static bool on_cells(const ctx *c, const zp_style *st) {
-  return st->grid && c->char_pitch > 0 && st->size <= c->char_pitch * 1.1;
-}
-
-static double advance_scale(const ctx *c, const zp_style *st) {
-  return on_cells(c, st) ? c->char_pitch : st->size;
-}
-
-static bool is_han(uint32_t cp) {
-  return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         cp == 0x3007 || (cp >= 0x20000 && cp <= 0x323AF); /* Ext B–H */
-}
-
-static bool is_alnum(uint32_t cp) {
-  return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
-         (cp >= 'a' && cp <= 'z');
-}
-
-/* Latin letters, digits and their punctuation: no justification space
- * inside a run of them. */
-static bool narrow(uint32_t cp) { return cp > 0x20 && cp < 0x2000; }
-
-/* Fits n characters with the given measures; returns the line count.
- * Weak breaks in formula runs only off the grid (narrow cells). */
-static size_t fit(ctx *c, const zp_style *st, size_t n, int32_t em,
-                  int32_t first, int32_t measure) {
-  memset(c->endsq, 0, n * sizeof *c->endsq);
-  zp_brk_opts o = {st->rules, st->fit, st->bind_units, !st->grid};
-  return zp_brk_fit(c->cp, c->adv, n, em, first, measure, &o, c->ends, c->endsq,
-                    c->kinds);
-}
-
-/* An indent given in pt and, when given in em, in em: on the grid's cells
- * an em is exactly one cell. */
-static float indent(const ctx *c, const zp_style *st, double pt, double em) {
-  return (float)(em != 0 && on_cells(c, st) ? em * c->char_pitch : pt);
-}
-
-/* How a text is to be set. */
-typedef struct shape_req {
-  const zp_style *st;
-  const char *text;
-  zp_loc loc, data_loc;
-  float left, width;  /* the line box: x of its left edge and its width */
-  float first_indent; /* extra indent of the first line */
-  zp_align align;
-  bool balance;
-} shape_req;
-
-/* Decodes and measures a text; fills c->cp, c->gl, c->adv, c->squeeze.
- * Returns the count, or (size_t)-1 on error. */
-static size_t measure_text(ctx *c, const zp_style *st, const char *text,
-                           zp_loc loc, zp_loc data_loc, int32_t *em_out) {
-  int role = zp_font_role_find(c->fs, st->role);
-  if (role < 0) {
-    zp_error(c->d, loc,
-             "style \"%s\" uses font role \"%s\", which is not "
-             "defined",
-             st->name, st->role);
-    return (size_t)-1;
-  }
-  if (!grow_scratch(c, strlen(text) + 1))
-    return (size_t)-1;
-  size_t n = utf8_decode(text, c->cp);
-  double scale = advance_scale(c, st);
-  bool cells = on_cells(c, st);
-  int32_t em = (int32_t)lround(scale * 1000);
-  for (size_t i = 0; i < n; i++) {
-    uint32_t cp = c->cp[i];
-    if (zp_brk_newline(cp)) {
-      c->gl[i] = (zp_glyph){0, 0, 0};
-      c->adv[i] = 0;
-      continue;
-    }
-    if (!zp_font_glyph(c->fs, role, cp, &c->gl[i]))
-      report_missing(c, loc, data_loc, st->role, cp);
-    /* on the grid's cells: a wide character one cell, a typed space a
-     * quarter (LAYOUT.md), others the face's advance at the cell's scale
-     * (half a cell for the half-width Latin of the GB2312 faces, a
-     * proportional face's own widths); off the grid the face's advance */
-    if (!cells)
-      c->adv[i] = (int32_t)lround(c->gl[i].advance * scale);
-    else /* in whole 1/1000 pt of the cell, rounded down: two half-width
-          * characters never take more than the one cell (em) they fill */
-      c->adv[i] = zp_brk_wide(cp) ? em
-                  : cp == ' '
-                      ? em / 4
-                      : (int32_t)((int64_t)c->gl[i].advance * em / 1000);
-  }
-  if (st->squeeze_pairs)
-    zp_brk_compress(c->cp, c->adv, n, em, c->squeeze);
-  else
-    memset(c->squeeze, 0, n * sizeof *c->squeeze);
-  for (size_t i = 0; i < n; i++)
-    c->adv[i] -= c->squeeze[i];
-  /* optional space between Han and Latin letters or digits */
-  if (st->latin_space > 0) {
-    int32_t extra = (int32_t)lround(st->latin_space * em);
-    for (size_t i = 0; i + 1 < n; i++) {
-      bool a = is_han(c->cp[i]), b = is_han(c->cp[i + 1]);
-      bool la = is_alnum(c->cp[i]), lb = is_alnum(c->cp[i + 1]);
-      if ((a && lb) || (la && b))
-        c->adv[i] += extra;
-    }
-  }
-  *em_out = em;
-  return n;
-}
-
-/* Where glyph i's origin sits from the start of its box, 1/1000 pt.  A
- * glyph narrower than its grid cell (a curly quote in a Hei face) sits at
- * the cell's end if it opens, its start if it closes, else centred.  A
- * compressed mark loses only blank: its lost width is taken from both
- * sides so that the blank left on each side of its ink is equal (never
- * from the ink), read from the face's outline; a mark whose ink cannot be
- * read loses its blank half by its class. */
-static int32_t glyph_offset(ctx *c, const zp_style *st, size_t i) {
-  int32_t sq = c->squeeze[i], box = c->adv[i] + sq;
-  double size = st->size;
-  int32_t natural = (int32_t)lround(c->gl[i].advance * size);
-  zp_punct p = zp_brk_punct(c->cp[i]);
-  int32_t lead = 0;
-  if (on_cells(c, st) && natural < box)
-    lead = p == ZP_PUNCT_OPEN    ? box - natural
-           : p == ZP_PUNCT_CLOSE ? 0
-                                 : (box - natural) / 2;
-  if (sq <= 0)
-    return lead;
-  int x0, x1;
-  double cut;
-  if (zp_font_ink(c->fs, c->gl[i].face, c->gl[i].gid, &x0, &x1)) {
-    double left = lead + x0 * size, right = box - (lead + x1 * size);
-    cut = (sq + left - right) / 2;
-  } else {
-    cut = p == ZP_PUNCT_OPEN ? sq : p == ZP_PUNCT_CLOSE ? 0 : sq / 2.0;
-  }
-  if (cut < 0)
-    cut = 0;
-  if (cut > sq)
-    cut = sq;
-  return lead - (int32_t)lround(cut);
-}
-
-/* Sets a text into lines appended to out (positions, justification; no
- * pagination flags).  Returns false on error. */
-static bool shape(ctx *c, const shape_req *r, lvec *out) {
-  const zp_style *st = r->st;
-  int32_t em;
-  size_t n = measure_text(c, st, r->text, r->loc, r->data_loc, &em);
-  if (n == (size_t)-1)
-    return false;
-  float measure = r->width;
-  float first_measure = measure - r->first_indent;
-  int32_t m1 = (int32_t)lroundf(first_measure * 1000);
-  int32_t m = (int32_t)lroundf(measure * 1000);
-  size_t nl = n ? fit(c, st, n, em, m1, m) : 0;
-  bool balanced = r->balance && nl > 1 && r->first_indent == 0;
-  if (balanced) {
-    /* the narrowest measure that still gives nl lines */
-    int32_t lo = m / (int32_t)nl / 2, hi = m;
-    while (hi - lo > 100) {
-      int32_t mid = lo + (hi - lo) / 2;
-      if (fit(c, st, n, em, mid, mid) == nl)
-        hi = mid;
-      else
-        lo = mid;
-    }
-    nl = fit(c, st, n, em, hi, hi);
-    measure = first_measure = hi / 1000.0f;
-  }
-  float pitch = style_pitch(c, st);
-  size_t start = 0;
-  for (size_t k = 0; k < (nl ? nl : 1); k++) {
-    size_t end = nl ? c->ends[k] : 0;
-    line *l = new_line(out);
-    if (!l)
-      return false;
-    l->st = st;
-    l->size = (float)st->size;
-    l->height = pitch;
-    l->grid = st->grid;
-    l->bold = st->bold;
-    l->align = r->align;
-    l->first = k == 0;
-    l->last = k + 1 >= nl;
-    float lm = k == 0 ? first_measure : measure;
-    l->measure = lm;
-    l->left = r->left + (k == 0 ? r->first_indent : 0);
-    if (balanced)
-      l->left = r->left + (r->width - lm) / 2;
-    /* drawn characters: no hard breaks, no trailing spaces */
-    size_t e = end;
-    while (e > start && (zp_brk_newline(c->cp[e - 1]) || c->cp[e - 1] == ' '))
-      e--;
-    bool hard = end > start && zp_brk_newline(c->cp[end - 1]);
-    l->hard = hard;
-    uint32_t cnt = (uint32_t)(e - start);
-    l->g = cnt ? zp_arena_alloc(c->arena, cnt * sizeof *l->g) : NULL;
-    if (cnt && !l->g)
-      return false;
-    /* pushed in: compress the line's marks */
-    if (c->endsq[k] > 0)
-      zp_brk_squeeze_line(c->cp, c->adv, c->squeeze, start, e, em, c->endsq[k],
-                          st->fit);
-    l->end = nl ? c->kinds[k] : ZP_END_BREAK;
-    l->space = e < end && !hard;
-    int64_t natural = 0;
-    for (size_t i = start; i < e; i++)
-      natural += c->adv[i];
-    float slack = lm - natural / 1000.0f;
-    float gap = 0;
-    /* Slack goes between characters, but not inside a run of Latin
-     * letters or digits ("99.66%" stays whole), unless the line has no
-     * other place for it. */
-    size_t gaps = 0;
-    bool all_gaps = false;
-    if (r->align == ZP_ALIGN_JUSTIFY && !l->last && !hard && cnt > 1 &&
-        slack > 0) {
-      for (size_t i = start; i + 1 < e; i++)
-        gaps += !(narrow(c->cp[i]) && narrow(c->cp[i + 1]));
-      if (gaps == 0) {
-        gaps = cnt - 1;
-        all_gaps = true;
-      }
-      gap = slack / (float)gaps;
-      l->justified = true;
-    }
-    float off = 0;
-    if (r->align == ZP_ALIGN_CENTER || balanced)
-      off = slack / 2;
-    else if (r->align == ZP_ALIGN_RIGHT)
-      off = slack;
-    if (off < 0)
-      off = 0;
-    float x = off;
-    for (size_t i = start; i < e; i++) {
-      lglyph *g = &l->g[i - start];
-      g->cp = c->cp[i];
-      g->face = c->gl[i].face;
-      g->gid = c->gl[i].gid;
-      g->x = x + glyph_offset(c, st, i) / 1000.0f;
-      l->squeezed |= c->squeeze[i] > 0;
-      x += c->adv[i] / 1000.0f;
-      if (i + 1 < e &&
-          (all_gaps || !(narrow(c->cp[i]) && narrow(c->cp[i + 1]))))
-        x += gap;
-    }
-    l->n = cnt;
-    l->width = cnt ? x - off : 0;
-    start = end;
-  }
-  return true;
-}
-
 /* Lays out one paragraph or heading into the document's lines. */
 static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
                        float space_before) {
   const zp_style *st = b->style;
   size_t from = c->lines.n;
-  float li = indent(c, st, st->left_indent, st->left_indent_em);
-  float ri = indent(c, st, st->right_indent, st->right_indent_em);
+  float li = lay_text_indent(c, st, st->left_indent, st->left_indent_em);
+  float ri = lay_text_indent(c, st, st->right_indent, st->right_indent_em);
   shape_req r = {st,
                  b->text,
                  b->loc,
                  b->data_loc,
                  c->block_left + li,
                  c->block_w - (li + ri),
-                 indent(c, st, st->first_indent, st->first_indent_em),
+                 lay_text_indent(c, st, st->first_indent, st->first_indent_em),
                  st->align,
                  st->balance};
-  if (!shape(c, &r, &c->lines))
+  if (!lay_text_shape(c, &r, &c->lines))
     return false;
   size_t nl = c->lines.n - from;
   int orphans = st->orphans > 1 ? st->orphans : 1;
@@ -594,7 +97,7 @@ typedef struct trow {
   bool started; /* split: part of it is on an earlier page */
 } trow;
 
-typedef struct tlayout {
+struct tlayout {
   const zp_table *t;
   const zp_block *blk;
   float *colx, *colw;
@@ -604,18 +107,7 @@ typedef struct tlayout {
   line *caption, *contcap;
   int ncaption, ncontcap;
   float caption_h, contcap_h, header_h;
-} tlayout;
-
-/* What a table leaves on a page: a line of a cell or caption, or a rule. */
-typedef struct tdraw {
-  const line *l; /* NULL: a rule */
-  float x, top;  /* line: left edge and top of its box; rule: unused */
-  float x0, y0, x1, y1, width; /* rule, y from the block top */
-  const tcell *cell;           /* for the dump: the cell of a line */
-  int8_t mark;                 /* a debug rectangle (x0,y0)-(x1,y1): a
-                                  zp_dl_show; -1: not a mark */
-  struct tdraw *next;
-} tdraw;
+};
 
 static bool pend(ctx *c, tdraw *d) {
   tdraw *n = c->spare;
@@ -634,7 +126,8 @@ static bool pend(ctx *c, tdraw *d) {
 }
 
 /* A rule of width w; none at all when w is 0 (a table's rule="0"). */
-static bool pend_rule(ctx *c, float x0, float y0, float x1, float y1, float w) {
+bool lay_page_pend_rule(ctx *c, float x0, float y0, float x1, float y1,
+                        float w) {
   if (w <= 0)
     return true;
   tdraw d = {0};
@@ -647,12 +140,13 @@ static bool pend_rule(ctx *c, float x0, float y0, float x1, float y1, float w) {
   return pend(c, &d);
 }
 
-static bool pend_line(ctx *c, const line *l, float top, const tcell *cell) {
+bool lay_page_pend_line(ctx *c, const line *l, float top, int row, int col) {
   tdraw d = {0};
   d.mark = -1;
   d.l = l;
   d.top = top;
-  d.cell = cell;
+  d.row = row;
+  d.col = col;
   return pend(c, &d);
 }
 
@@ -663,7 +157,7 @@ static bool caption_lines(ctx *c, const zp_table *t, const zp_block *b,
   shape_req r = {
       t->caption_style, text, b->loc,          b->data_loc, c->block_left,
       c->block_w,       0,    ZP_ALIGN_CENTER, true};
-  bool ok = shape(c, &r, &v);
+  bool ok = lay_text_shape(c, &r, &v);
   *n = 0;
   *h = 0;
   if (ok && v.n) {
@@ -678,27 +172,6 @@ static bool caption_lines(ctx *c, const zp_table *t, const zp_block *b,
   }
   free(v.v);
   return ok;
-}
-
-/* Natural width of a text set on one line, pt. */
-static float text_width(ctx *c, const zp_style *st, const char *text,
-                        zp_loc loc) {
-  int32_t em;
-  size_t n = measure_text(c, st, text, loc, (zp_loc){0}, &em);
-  if (n == (size_t)-1)
-    return 0;
-  /* the widest piece between hard breaks */
-  int64_t w = 0, best = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (zp_brk_newline(c->cp[i])) {
-      w = 0;
-      continue;
-    }
-    w += c->adv[i];
-    if (w > best)
-      best = w;
-  }
-  return best / 1000.0f;
 }
 
 static void column_widths(ctx *c, tlayout *tl) {
@@ -717,8 +190,8 @@ static void column_widths(ctx *c, tlayout *tl) {
       for (int k = 0; k < tl->ncells; k++) {
         const tcell *tc = &tl->cells[k];
         if (tc->col == i && tc->colspan == 1) {
-          float cw = text_width(c, tc->cell->style, tc->cell->text,
-                                t->rows[tc->row].cells[0].data_loc) +
+          float cw = lay_text_width(c, tc->cell->style, tc->cell->text,
+                                    t->rows[tc->row].cells[0].data_loc) +
                      pads + 0.5f;
           if (cw > w)
             w = cw;
@@ -783,7 +256,7 @@ static float cell_height(const tlayout *tl, const tcell *tc, int from) {
 }
 
 /* Prepares a table: columns, cell lines, row heights, captions. */
-static tlayout *table_prepare(ctx *c, const zp_block *b) {
+tlayout *lay_table_prepare(ctx *c, const zp_block *b) {
   const zp_table *t = b->table;
   tlayout *tl = zp_arena_alloc(c->arena, sizeof *tl);
   if (!tl)
@@ -840,7 +313,7 @@ static tlayout *table_prepare(ctx *c, const zp_block *b) {
                    0,
                    cell->align,
                    false};
-    if (!shape(c, &r, &v)) {
+    if (!lay_text_shape(c, &r, &v)) {
       free(v.v);
       return NULL;
     }
@@ -852,7 +325,7 @@ static tlayout *table_prepare(ctx *c, const zp_block *b) {
     }
     memcpy(tc->lines, v.v, v.n * sizeof(line));
     free(v.v);
-    tc->pitch = style_pitch(c, cell->style);
+    tc->pitch = lay_text_style_pitch(c, cell->style);
   }
   /* row heights: single-row cells, then spans add to their last row */
   for (int r = 0; r < t->nrows; r++) {
@@ -906,7 +379,7 @@ static bool draw_cell_text(ctx *c, const tlayout *tl, const tcell *tc, int from,
       y += inner - used;
   }
   for (int i = from; i < from + n && i < tc->nlines; i++) {
-    if (!pend_line(c, &tc->lines[i], y, tc))
+    if (!lay_page_pend_line(c, &tc->lines[i], y, tc->row, tc->col))
       return false;
     y += tc->pitch;
   }
@@ -914,8 +387,8 @@ static bool draw_cell_text(ctx *c, const tlayout *tl, const tcell *tc, int from,
 }
 
 /* A debug rectangle, y from the block top. */
-static bool pend_mark(ctx *c, zp_dl_show show, float x0, float y0, float x1,
-                      float y1) {
+bool lay_page_pend_mark(ctx *c, zp_dl_show show, float x0, float y0, float x1,
+                        float y1) {
   tdraw d = {0};
   d.mark = (int8_t)show;
   d.x0 = x0;
@@ -930,21 +403,21 @@ static bool draw_box(ctx *c, const tlayout *tl, float x, float w, float top,
   float rw = (float)tl->t->rule_width;
   const zp_table *t = tl->t;
   if (c->debug &&
-      (!pend_mark(c, ZP_DL_SHOW_CELL, x, top, x + w, bottom) ||
-       !pend_mark(c, ZP_DL_SHOW_PADDING, x + (float)t->pad_left,
-                  top + (float)t->pad_top, x + w - (float)t->pad_right,
-                  bottom - (float)t->pad_bottom)))
+      (!lay_page_pend_mark(c, ZP_DL_SHOW_CELL, x, top, x + w, bottom) ||
+       !lay_page_pend_mark(c, ZP_DL_SHOW_PADDING, x + (float)t->pad_left,
+                           top + (float)t->pad_top, x + w - (float)t->pad_right,
+                           bottom - (float)t->pad_bottom)))
     return false;
-  return pend_rule(c, x, top, x + w, top, rw) &&
-         pend_rule(c, x, bottom, x + w, bottom, rw) &&
-         pend_rule(c, x, top, x, bottom, rw) &&
-         pend_rule(c, x + w, top, x + w, bottom, rw);
+  return lay_page_pend_rule(c, x, top, x + w, top, rw) &&
+         lay_page_pend_rule(c, x, bottom, x + w, bottom, rw) &&
+         lay_page_pend_rule(c, x, top, x, bottom, rw) &&
+         lay_page_pend_rule(c, x + w, top, x + w, bottom, rw);
 }
 
 /* Lines of a cell that fit into height h (at least 0). */
 static int lines_fitting(const tlayout *tl, const tcell *tc, float h) {
   float inner = h - (float)(tl->t->pad_top + tl->t->pad_bottom);
-  int k = (int)floorf((inner + ZP_EPS) / tc->pitch);
+  int k = (int)floorf((inner + LAY_EPS) / tc->pitch);
   return k < 0 ? 0 : k;
 }
 
@@ -957,7 +430,7 @@ static bool close_span(ctx *c, const tlayout *tl, tcell *tc, float bottom) {
    * The placer makes a span's last fragment tall enough for the rest, so
    * no text is lost. */
   tc->open = false;
-  if (bottom - tc->frag_top < ZP_EPS)
+  if (bottom - tc->frag_top < LAY_EPS)
     return true; /* nothing of the span on this page */
   int fitn = lines_fitting(tl, tc, bottom - tc->frag_top);
   int from = 0, n;
@@ -979,7 +452,7 @@ static bool close_span(ctx *c, const tlayout *tl, tcell *tc, float bottom) {
 /* Draws a caption's lines at y; returns the new y. */
 static bool draw_caption(ctx *c, const line *ls, int n, float *y) {
   for (int i = 0; i < n; i++) {
-    if (!pend_line(c, &ls[i], *y, NULL))
+    if (!lay_page_pend_line(c, &ls[i], *y, -1, -1))
       return false;
     *y += ls[i].height;
   }
@@ -1009,9 +482,6 @@ static bool draw_header(ctx *c, tlayout *tl, float *y) {
   return true;
 }
 
-static bool emit_page(ctx *c, size_t from, size_t to);
-static float table_first_need(const tlayout *tl);
-
 /* The heavier outer frame of one page's part of a table. */
 static bool draw_frame(ctx *c, const tlayout *tl, float top, float bottom) {
   const zp_table *t = tl->t;
@@ -1019,10 +489,10 @@ static bool draw_frame(ctx *c, const tlayout *tl, float top, float bottom) {
     return true;
   float x0 = tl->colx[0], x1 = tl->colx[t->ncols - 1] + tl->colw[t->ncols - 1];
   float w = (float)t->frame_width;
-  return pend_rule(c, x0, top, x1, top, w) &&
-         pend_rule(c, x0, bottom, x1, bottom, w) &&
-         pend_rule(c, x0, top, x0, bottom, w) &&
-         pend_rule(c, x1, top, x1, bottom, w);
+  return lay_page_pend_rule(c, x0, top, x1, top, w) &&
+         lay_page_pend_rule(c, x0, bottom, x1, bottom, w) &&
+         lay_page_pend_rule(c, x0, top, x0, bottom, w) &&
+         lay_page_pend_rule(c, x1, top, x1, bottom, w);
 }
 
 /* Ends the current page in the middle of a table. */
@@ -1030,7 +500,7 @@ static bool draw_frame_and_emit(ctx *c, const tlayout *tl, float top,
                                 float bottom, size_t *start, size_t i,
                                 int why) {
   c->why = why;
-  if (!draw_frame(c, tl, top, bottom) || !emit_page(c, *start, i))
+  if (!draw_frame(c, tl, top, bottom) || !lay_page_emit(c, *start, i))
     return false;
   if (c->dump)
     fprintf(c->dump, "  table continues on the next page\n");
@@ -1067,8 +537,7 @@ static float row_need(const tlayout *tl, int r, float y, tcell *const *run,
  * *start; the table's place holder is line i), emitting pages as it
  * needs.  Every page it starts shows at least one line of the table's
  * body, so it always ends. */
-static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
-                        float *y) {
+bool lay_table_place(ctx *c, tlayout *tl, size_t *start, size_t i, float *y) {
   const zp_table *t = tl->t;
   float H = c->block_h;
   int hr = t->header_rows < t->nrows ? t->header_rows : t->nrows;
@@ -1085,7 +554,7 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
       maxcells = tl->rows[r].n;
   float head = tl->header_h +
                (tl->caption_h > tl->contcap_h ? tl->caption_h : tl->contcap_h);
-  if (hr < t->nrows && head + pads + pitch > H + ZP_EPS) {
+  if (hr < t->nrows && head + pads + pitch > H + LAY_EPS) {
     zp_error(c->d, tl->blk->loc,
              "this table's caption and header rows (%.0f pt) leave no room "
              "for its body on a page (%.0f pt)",
@@ -1099,9 +568,9 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
     return false;
   int nrun = 0;
   /* a caption and header never alone at a page's foot */
-  if (*y > 0 && *y + table_first_need(tl) > H + ZP_EPS) {
+  if (*y > 0 && *y + lay_table_first_need(tl) > H + LAY_EPS) {
     c->why = WHY_TABLE_HEAD;
-    if (!emit_page(c, *start, i))
+    if (!lay_page_emit(c, *start, i))
       return false;
     *start = i;
     *y = 0;
@@ -1127,7 +596,7 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
     float need = row_need(tl, r, *y, run, nrun);
     float avail = H - *y;
     bool fresh = progress == 0 && *start == i;
-    if (need <= avail + ZP_EPS) {
+    if (need <= avail + LAY_EPS) {
       /* the whole (rest of the) row */
       for (int k = 0; k < row->n; k++) {
         tcell *tc = row->cells[k];
@@ -1239,7 +708,7 @@ static bool table_place(ctx *c, tlayout *tl, size_t *start, size_t i,
 static void dump_text(FILE *f, const lglyph *g, uint32_t n) {
   char u[5];
   for (uint32_t i = 0; i < n; i++)
-    fwrite(u, 1, utf8_encode(g[i].cp, u), f);
+    fwrite(u, 1, lay_text_utf8_encode(g[i].cp, u), f);
 }
 
 /* Emits a run per face change; y is the baseline in PDF coordinates. */
@@ -1300,7 +769,7 @@ static void dump_ink(ctx *c, const line *l) {
 /* Draws a line whose box starts at top (pt from the block's top). */
 static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
                       const char *tag) {
-  float base = top + l->height / 2 + l->size * (float)ZP_EM_CENTRE;
+  float base = top + l->height / 2 + l->size * (float)LAY_EM_CENTRE;
   if (!emit_glyphs(c, p, l->g, l->n, l->left, p->height - c->block_top - base,
                    l->size, l->bold))
     return false;
@@ -1357,7 +826,7 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
   else
     snprintf(text, sizeof text, "%s", f->format);
   uint32_t cps[128];
-  size_t n = utf8_decode(text, cps);
+  size_t n = lay_text_utf8_decode(text, cps);
   lglyph g[128];
   float x = 0, size = (float)f->size;
   for (size_t i = 0; i < n; i++) {
@@ -1389,8 +858,8 @@ static bool flush_pending(ctx *c, zp_dl_page *p) {
   for (tdraw *d = c->pending; d; d = d->next) {
     if (d->l) {
       char tag[64] = " caption";
-      if (d->cell)
-        snprintf(tag, sizeof tag, " cell=%d,%d", d->cell->row, d->cell->col);
+      if (d->row >= 0)
+        snprintf(tag, sizeof tag, " cell=%d,%d", d->row, d->col);
       if (!draw_line(c, p, d->l, d->top, tag))
         return false;
     } else if (d->mark >= 0) {
@@ -1423,13 +892,13 @@ static bool debug_page(ctx *c, zp_dl_page *p) {
                       x1, top, NULL))
     return false;
   /* bounded: a page of 1 pt lines or characters has only so many */
-  for (int k = 1; c->pitch >= 1 && k * c->pitch < c->block_h - ZP_EPS; k++)
+  for (int k = 1; c->pitch >= 1 && k * c->pitch < c->block_h - LAY_EPS; k++)
     if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LINE, ZP_DL_SHOW_GRID, x0,
                         top - (float)k * c->pitch, x1,
                         top - (float)k * c->pitch, NULL))
       return false;
-  for (int k = 1; c->char_pitch >= 1 && k * c->char_pitch < c->block_w - ZP_EPS;
-       k++)
+  for (int k = 1;
+       c->char_pitch >= 1 && k * c->char_pitch < c->block_w - LAY_EPS; k++)
     if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LINE, ZP_DL_SHOW_GRID,
                         x0 + (float)k * c->char_pitch, bottom,
                         x0 + (float)k * c->char_pitch, top, NULL))
@@ -1445,7 +914,7 @@ static bool debug_page(ctx *c, zp_dl_page *p) {
 
 /* Emits lines [from, to), placed, and the pending table parts as a page,
  * in reading order: a table's parts where its place holder stands. */
-static bool emit_page(ctx *c, size_t from, size_t to) {
+bool lay_page_emit(ctx *c, size_t from, size_t to) {
   const zp_page_setup *ps = &c->doc->page;
   if (c->dl->npages >= ZP_MAX_PAGES) {
     /* the block that would start the next page */
@@ -1495,7 +964,7 @@ static bool emit_page(ctx *c, size_t from, size_t to) {
 }
 
 /* Room a table needs at its start: caption, header, a little of a row. */
-static float table_first_need(const tlayout *tl) {
+float lay_table_first_need(const tlayout *tl) {
   const zp_table *t = tl->t;
   float need = tl->caption_h + tl->header_h;
   if (t->header_rows < t->nrows) {
@@ -1507,7 +976,7 @@ static float table_first_need(const tlayout *tl) {
 }
 
 /* Fills pages with the lines. */
-static bool paginate(ctx *c) {
+bool lay_page_paginate(ctx *c) {
   size_t start = 0, i = 0, floor = 0;
   float y = 0;
   line *v = c->lines.v;
@@ -1515,17 +984,17 @@ static bool paginate(ctx *c) {
     line *l = &v[i];
     if (l->brk == BRK_FORCE && i > start) {
       c->why = WHY_FORCED;
-      if (!emit_page(c, start, i))
+      if (!lay_page_emit(c, start, i))
         return false;
       start = i;
       y = 0;
     }
     float top = i > start ? y + l->space_before : 0;
     if (l->grid)
-      top = ceilf(top / c->pitch - ZP_EPS) * c->pitch;
-    if (top < ZP_EPS)
+      top = ceilf(top / c->pitch - LAY_EPS) * c->pitch;
+    if (top < LAY_EPS)
       top = 0; /* not -0 */
-    if (top + l->height > c->block_h + ZP_EPS && i > start) {
+    if (top + l->height > c->block_h + LAY_EPS && i > start) {
       size_t j = i;
       while (j > start && j > floor && v[j].brk == BRK_NEVER)
         j--;
@@ -1536,7 +1005,7 @@ static bool paginate(ctx *c) {
       c->why = j < i && v[i].why ? v[i].why
                : v[i].tbl        ? WHY_TABLE_HEAD
                                  : WHY_FULL;
-      if (!emit_page(c, start, j))
+      if (!lay_page_emit(c, start, j))
         return false;
       start = i = j;
       y = 0;
@@ -1545,7 +1014,7 @@ static bool paginate(ctx *c) {
     l->top = top;
     if (l->tbl) {
       y = top;
-      if (!table_place(c, (tlayout *)l->tbl, &start, i, &y))
+      if (!lay_table_place(c, (tlayout *)l->tbl, &start, i, &y))
         return false;
       floor = i + 1;
     } else {
@@ -1555,7 +1024,7 @@ static bool paginate(ctx *c) {
   }
   c->why = WHY_END;
   if (start < c->lines.n || c->dl->npages == 0 || c->pending)
-    return emit_page(c, start, c->lines.n);
+    return lay_page_emit(c, start, c->lines.n);
   return true;
 }
 
@@ -1579,10 +1048,10 @@ bool zp_layout_define_roles(const zp_doc_role *roles, zp_fontset *fs,
 /* A table's place holder in the line list. */
 static bool table_lines(ctx *c, const zp_block *b, uint8_t brk,
                         float space_before) {
-  tlayout *tl = table_prepare(c, b);
+  tlayout *tl = lay_table_prepare(c, b);
   if (!tl)
     return false;
-  line *l = new_line(&c->lines);
+  line *l = lay_text_new_line(&c->lines);
   if (!l)
     return false;
   l->blk = b;
@@ -1591,7 +1060,7 @@ static bool table_lines(ctx *c, const zp_block *b, uint8_t brk,
   l->brk = brk;
   l->why = WHY_KEEP;
   l->space_before = space_before;
-  l->height = table_first_need(tl);
+  l->height = lay_table_first_need(tl);
   l->first = l->last = true;
   return true;
 }
@@ -1638,7 +1107,7 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
     uint8_t brk = (force || (st && st->page_break_before)) ? BRK_FORCE
                   : keep                                   ? BRK_NEVER
                                                            : BRK_ALLOW;
-    float before = st ? snap_space(&c, st, st->space_before) : 0;
+    float before = st ? lay_text_snap_space(&c, st, st->space_before) : 0;
     if (after > before)
       before = after;
     bool ok = b->kind == ZP_BLOCK_TABLE ? table_lines(&c, b, brk, before)
@@ -1647,11 +1116,11 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
       goto done;
     keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE;
     force = false;
-    after = st ? snap_space(&c, st, st->space_after) : 0;
+    after = st ? lay_text_snap_space(&c, st, st->space_after) : 0;
   }
   if (zp_diag_errors(d) > errors)
     goto done;
-  if (!paginate(&c) || zp_diag_errors(d) > errors)
+  if (!lay_page_paginate(&c) || zp_diag_errors(d) > errors)
     goto done;
   ret = c.dl;
   c.dl = NULL;
