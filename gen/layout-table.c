@@ -14,9 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bounds.h"
-#include "brk.h"
-
 typedef struct tcell {
   const zp_cell *cell;
   int row, col, rowspan, colspan;

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bounds.h"
 #include "brk.h"
 
 /* Resizes *p to cap elements of size bytes; false (and *p kept) when out
