@@ -1,0 +1,394 @@
+/* layout-page.c — pages (see layout-imp.h).
+ *
+ * Pagination fills pages with the lines, backing up to the last allowed
+ * break when a line does not fit and handing a table's place holder to
+ * lay_table_place.  Emitting a page draws its lines and the table parts
+ * pending for it into the display list in reading order, with the
+ * bookmarks (outlines), the folio, the --dump-layout lines and the debug
+ * layer's marks.
+ */
+#include "layout-imp.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "brk.h"
+
+/* The names of the WHY_ codes (layout-imp.h): the dump's "break=", the
+ * debug layer's label. */
+static const char *const why_name[] = {"none",
+                                       "forced",
+                                       "full",
+                                       "widow",
+                                       "orphan",
+                                       "keep-with-next",
+                                       "keep-together",
+                                       "table-head",
+                                       "table-row-split",
+                                       "table-row-moved",
+                                       "end"};
+
+static bool pend(ctx *c, tdraw *d) {
+  tdraw *n = c->spare;
+  if (n)
+    c->spare = n->next;
+  else if (!(n = zp_arena_alloc(c->arena, sizeof *n)))
+    return false;
+  *n = *d;
+  n->next = NULL;
+  if (c->pending_tail)
+    c->pending_tail->next = n;
+  else
+    c->pending = n;
+  c->pending_tail = n;
+  return true;
+}
+
+/* A rule of width w; none at all when w is 0 (a table's rule="0"). */
+bool lay_page_pend_rule(ctx *c, float x0, float y0, float x1, float y1,
+                        float w) {
+  if (w <= 0)
+    return true;
+  tdraw d = {0};
+  d.mark = -1;
+  d.x0 = x0;
+  d.y0 = y0;
+  d.x1 = x1;
+  d.y1 = y1;
+  d.width = w;
+  return pend(c, &d);
+}
+
+bool lay_page_pend_line(ctx *c, const line *l, float top, int row, int col) {
+  tdraw d = {0};
+  d.mark = -1;
+  d.l = l;
+  d.top = top;
+  d.row = row;
+  d.col = col;
+  return pend(c, &d);
+}
+
+/* A debug rectangle, y from the block top. */
+bool lay_page_pend_mark(ctx *c, zp_dl_show show, float x0, float y0, float x1,
+                        float y1) {
+  tdraw d = {0};
+  d.mark = (int8_t)show;
+  d.x0 = x0;
+  d.y0 = y0;
+  d.x1 = x1;
+  d.y1 = y1;
+  return pend(c, &d);
+}
+
+static void dump_text(FILE *f, const lglyph *g, uint32_t n) {
+  char u[5];
+  for (uint32_t i = 0; i < n; i++)
+    fwrite(u, 1, lay_text_utf8_encode(g[i].cp, u), f);
+}
+
+/* Emits a run per face change; y is the baseline in PDF coordinates. */
+static bool emit_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
+                        float x0, float y, float size, bool bold) {
+  uint32_t i = 0;
+  while (i < n) {
+    uint32_t j = i + 1;
+    while (j < n && g[j].face == g[i].face)
+      j++;
+    zp_dl_run *r = zp_dl_add_run(c->dl, p, g[i].face, size, y, j - i);
+    if (!r)
+      return false;
+    r->bold = bold && !zp_font_face(c->fs, g[i].face)->bold;
+    for (uint32_t k = i; k < j; k++)
+      r->glyphs[k - i] = (zp_dl_glyph){g[k].cp, g[k].gid, x0 + g[k].x};
+    i = j;
+  }
+  return true;
+}
+
+static const char *face_names(ctx *c, const lglyph *g, uint32_t n, char *buf,
+                              size_t size) {
+  buf[0] = 0;
+  int seen[8], ns = 0;
+  for (uint32_t i = 0; i < n && ns < 8; i++) {
+    bool dup = false;
+    for (int k = 0; k < ns; k++)
+      dup |= seen[k] == g[i].face;
+    if (dup)
+      continue;
+    seen[ns++] = g[i].face;
+    size_t len = strlen(buf);
+    snprintf(buf + len, size - len, "%s%s", ns > 1 ? "+" : "",
+             zp_font_face(c->fs, g[i].face)->family);
+  }
+  return buf;
+}
+
+/* "ink=x0:x1,..." : each glyph's ink extent in pt from the page's left
+ * edge ("-" for one without ink), for the checker's clearance rule. */
+static void dump_ink(ctx *c, const line *l) {
+  fputs("ink=", c->dump);
+  for (uint32_t i = 0; i < l->n; i++) {
+    const lglyph *g = &l->g[i];
+    int x0, x1;
+    if (i)
+      fputc(',', c->dump);
+    if (zp_font_ink(c->fs, g->face, g->gid, &x0, &x1))
+      fprintf(c->dump, "%.2f:%.2f", l->left + g->x + x0 * l->size / 1000.0f,
+              l->left + g->x + x1 * l->size / 1000.0f);
+    else
+      fputc('-', c->dump);
+  }
+  fputc(' ', c->dump);
+}
+
+/* Draws a line whose box starts at top (pt from the block's top). */
+static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
+                      const char *tag) {
+  float base = top + l->height / 2 + l->size * (float)LAY_EM_CENTRE;
+  if (!emit_glyphs(c, p, l->g, l->n, l->left, p->height - c->block_top - base,
+                   l->size, l->bold))
+    return false;
+  if (c->debug) {
+    float y0 = p->height - c->block_top - top, y1 = y0 - l->height;
+    float by = p->height - c->block_top - base;
+    if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_RECT, ZP_DL_SHOW_LINE, l->left, y1,
+                        l->left + l->measure, y0, NULL) ||
+        !zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LINE, ZP_DL_SHOW_BASELINE, l->left,
+                        by, l->left + l->measure, by, NULL))
+      return false;
+  }
+  if (c->dump) {
+    char faces[512];
+    fprintf(c->dump,
+            "  line%s y=%.2f top=%.2f x=%.2f w=%.2f m=%.2f size=%.1f "
+            "style=%s align=%c%s%s%s%s%s%s%s%s face=%s ",
+            tag, c->block_top + base, top, l->left, l->width, l->measure,
+            l->size, l->st->name, "lcrj"[l->align], l -> grid ? " grid" : "",
+            l->justified ? " just" : "", l->first ? " first" : "",
+            l->last ? " last" : "", l->hard ? " hard" : "",
+            l->blk && l->last && l->st->keep_with_next ? " keep" : "",
+            l->end == ZP_END_WEAK     ? " weak"
+            : l->end == ZP_END_FORCED ? " forced"
+                                      : "",
+            l->space ? " space" : "",
+            face_names(c, l->g, l->n, faces, sizeof faces));
+    if (l->squeezed)
+      dump_ink(c, l);
+    fputs("text=", c->dump);
+    dump_text(c->dump, l->g, l->n);
+    fputc('\n', c->dump);
+  }
+  return true;
+}
+
+/* The folio of page number (1-based) pno. */
+static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
+  const zp_folio *f = &c->doc->folio;
+  if (f->pos == ZP_FOLIO_NONE || !f->format || (pno == 1 && !f->first_page))
+    return true;
+  const char *rname = f->role ? f->role : "song";
+  int role = zp_font_role_find(c->fs, rname);
+  if (role < 0) {
+    zp_error(c->d, (zp_loc){0},
+             "the folio uses font role \"%s\", which is not defined", rname);
+    return false;
+  }
+  char text[128];
+  const char *at = strstr(f->format, "{n}");
+  if (at)
+    snprintf(text, sizeof text, "%.*s%d%s", (int)(at - f->format), f->format,
+             pno, at + 3);
+  else
+    snprintf(text, sizeof text, "%s", f->format);
+  uint32_t cps[128];
+  size_t n = lay_text_utf8_decode(text, cps);
+  lglyph g[128];
+  float x = 0, size = (float)f->size;
+  for (size_t i = 0; i < n; i++) {
+    zp_glyph gl;
+    zp_font_glyph(c->fs, role, cps[i], &gl);
+    g[i] = (lglyph){cps[i], gl.face, gl.gid, x};
+    x += gl.advance * size / 1000.0f;
+  }
+  float indent = (float)f->indent, left;
+  if (f->pos == ZP_FOLIO_CENTER)
+    left = c->block_left + (c->block_w - x) / 2;
+  else if (pno % 2 == 1)
+    left = c->block_left + c->block_w - indent - x;
+  else
+    left = c->block_left + indent;
+  /* below: from the text block's bottom to the top of the folio's em box */
+  float base = c->block_top + c->block_h + (float)f->below + size * 0.88f;
+  if (c->dump) {
+    fprintf(c->dump, "  folio x=%.2f y=%.2f w=%.2f size=%.1f text=", left, base,
+            x, size);
+    dump_text(c->dump, g, (uint32_t)n);
+    fputc('\n', c->dump);
+  }
+  return emit_glyphs(c, p, g, (uint32_t)n, left, p->height - base, size, false);
+}
+
+/* Draws what a table left for this page. */
+static bool flush_pending(ctx *c, zp_dl_page *p) {
+  for (tdraw *d = c->pending; d; d = d->next) {
+    if (d->l) {
+      char tag[64] = " caption";
+      if (d->row >= 0)
+        snprintf(tag, sizeof tag, " cell=%d,%d", d->row, d->col);
+      if (!draw_line(c, p, d->l, d->top, tag))
+        return false;
+    } else if (d->mark >= 0) {
+      float top = p->height - c->block_top;
+      if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_RECT, (zp_dl_show)d->mark, d->x0,
+                          top - d->y1, d->x1, top - d->y0, NULL))
+        return false;
+    } else {
+      float top = p->height - c->block_top;
+      if (!zp_dl_add_rule(c->dl, p, d->x0, top - d->y0, d->x1, top - d->y1,
+                          d->width))
+        return false;
+    }
+  }
+  if (c->pending) { /* the drawn parts' nodes serve the next pages */
+    c->pending_tail->next = c->spare;
+    c->spare = c->pending;
+  }
+  c->pending = c->pending_tail = NULL;
+  return true;
+}
+
+/* The debug layer's page marks: the text block, the line grid (every
+ * pitch from the block's top), the character grid (every character pitch
+ * from its left), and at the foot why the page broke there. */
+static bool debug_page(ctx *c, zp_dl_page *p) {
+  float x0 = c->block_left, x1 = c->block_left + c->block_w;
+  float top = p->height - c->block_top, bottom = top - c->block_h;
+  if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_RECT, ZP_DL_SHOW_BLOCK, x0, bottom,
+                      x1, top, NULL))
+    return false;
+  /* bounded: a page of 1 pt lines or characters has only so many */
+  for (int k = 1; c->pitch >= 1 && k * c->pitch < c->block_h - LAY_EPS; k++)
+    if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LINE, ZP_DL_SHOW_GRID, x0,
+                        top - (float)k * c->pitch, x1,
+                        top - (float)k * c->pitch, NULL))
+      return false;
+  for (int k = 1;
+       c->char_pitch >= 1 && k * c->char_pitch < c->block_w - LAY_EPS; k++)
+    if (!zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LINE, ZP_DL_SHOW_GRID,
+                        x0 + (float)k * c->char_pitch, bottom,
+                        x0 + (float)k * c->char_pitch, top, NULL))
+      return false;
+  char label[64], *q;
+  snprintf(label, sizeof label, "BREAK: %s", why_name[c->why]);
+  for (q = label; *q; q++)
+    if (*q >= 'a' && *q <= 'z')
+      *q = (char)(*q - 'a' + 'A');
+  return zp_dl_add_mark(c->dl, p, ZP_DL_MARK_LABEL, ZP_DL_SHOW_BREAK, x0,
+                        bottom - 9, 6, 0, label) != NULL;
+}
+
+/* Emits lines [from, to), placed, and the pending table parts as a page,
+ * in reading order: a table's parts where its place holder stands. */
+bool lay_page_emit(ctx *c, size_t from, size_t to) {
+  const zp_page_setup *ps = &c->doc->page;
+  if (c->dl->npages >= ZP_MAX_PAGES) {
+    /* the block that would start the next page */
+    const zp_block *b =
+        c->lines.n ? c->lines.v[from < c->lines.n ? from : c->lines.n - 1].blk
+                   : NULL;
+    zp_loc loc = b ? b->loc : (zp_loc){0};
+    zp_loc dl = b ? b->data_loc : (zp_loc){0};
+    char from_data[800] = "";
+    if (dl.file)
+      snprintf(from_data, sizeof from_data,
+               " (this text comes from %s%s%s:%d:%d)",
+               b->data_path ? b->data_path : "", b->data_path ? ": " : "",
+               dl.file, dl.line, dl.col);
+    zp_error(c->d, loc,
+             "the document would have more than %d pages, the most zpgen "
+             "writes%s",
+             ZP_MAX_PAGES, from_data);
+    return false;
+  }
+  zp_dl_page *p = zp_dl_add_page(c->dl, (float)ps->width, (float)ps->height);
+  if (!p)
+    return false;
+  int pno = c->dl->npages;
+  if (c->dump)
+    fprintf(c->dump, "page %d %.2fx%.2f pitch=%.3f break=%s\n", pno, ps->width,
+            ps->height, c->pitch, why_name[c->why]);
+  if (c->debug && !debug_page(c, p))
+    return false;
+  for (size_t i = from; i < to; i++) {
+    line *l = &c->lines.v[i];
+    if (l->tbl) {
+      if (!flush_pending(c, p))
+        return false;
+      continue;
+    }
+    if (!draw_line(c, p, l, l->top, ""))
+      return false;
+    if (l->first && l->blk->outline && l->blk->level > 0 &&
+        !zp_dl_add_outline(c->dl, l->blk->level, l->blk->text, pno - 1,
+                           p->height - c->block_top - l->top))
+      return false;
+  }
+  if (!flush_pending(c, p))
+    return false;
+  return emit_folio(c, p, pno);
+}
+
+/* Fills pages with the lines. */
+bool lay_page_paginate(ctx *c) {
+  size_t start = 0, i = 0, floor = 0;
+  float y = 0;
+  line *v = c->lines.v;
+  while (i < c->lines.n) {
+    line *l = &v[i];
+    if (l->brk == BRK_FORCE && i > start) {
+      c->why = WHY_FORCED;
+      if (!lay_page_emit(c, start, i))
+        return false;
+      start = i;
+      y = 0;
+    }
+    float top = i > start ? y + l->space_before : 0;
+    if (l->grid)
+      top = ceilf(top / c->pitch - LAY_EPS) * c->pitch;
+    if (top < LAY_EPS)
+      top = 0; /* not -0 */
+    if (top + l->height > c->block_h + LAY_EPS && i > start) {
+      size_t j = i;
+      while (j > start && j > floor && v[j].brk == BRK_NEVER)
+        j--;
+      if (j == start || v[j].brk == BRK_NEVER)
+        j = i;
+      /* a table's place holder is its caption, header and a little of its
+       * first row: those that do not fit go on together */
+      c->why = j < i && v[i].why ? v[i].why
+               : v[i].tbl        ? WHY_TABLE_HEAD
+                                 : WHY_FULL;
+      if (!lay_page_emit(c, start, j))
+        return false;
+      start = i = j;
+      y = 0;
+      continue;
+    }
+    l->top = top;
+    if (l->tbl) {
+      y = top;
+      if (!lay_table_place(c, (tlayout *)l->tbl, &start, i, &y))
+        return false;
+      floor = i + 1;
+    } else {
+      y = top + l->height;
+    }
+    i++;
+  }
+  c->why = WHY_END;
+  if (start < c->lines.n || c->dl->npages == 0 || c->pending)
+    return lay_page_emit(c, start, c->lines.n);
+  return true;
+}
