@@ -2,9 +2,11 @@
  * files share, a few small helpers and the functions one file calls in
  * another (named bat_<file>_).  Nothing else includes it.
  *
- *   batch.c           zp_batch_main and the stages not yet split out
+ *   batch.c           zp_batch_main; the workers (not yet split out)
  *   batch-manifest.c  JSON-lines, CSV and directory manifests, their
  *                     validation, outputs that would overwrite inputs
+ *   batch-plan.c      templates, fingerprints, records (sidecars), the
+ *                     sweep of a killed run's files, shards
  *
  * Each .c defines _GNU_SOURCE before including it.
  */
@@ -198,5 +200,32 @@ bool bat_manifest_load(batch *b);
  * once the templates are loaded: this shard's).  False with the errors
  * reported. */
 bool bat_manifest_check_includes(batch *b);
+
+/* ---- batch-plan.c ------------------------------------------------------- */
+
+/* A file's SHA-256 in hex; false with errno when it cannot be read (EINVAL
+ * for a file that is not regular: a FIFO, a device or a directory is never
+ * opened for reading, file.h). */
+bool bat_plan_hash_file(const char *path, char hex[65], long long *size);
+/* Writes the sidecar of out atomically (out.h).  False with an error in
+ * d. */
+bool bat_plan_sidecar_write(const char *out, const job *j, zp_diag *d);
+/* Loads every distinct template once, with its font set; fills its input
+ * lines (its files' hashes, the faces its roles use). */
+void bat_plan_load_templates(batch *b);
+/* Fingerprints every report and decides which to render. */
+void bat_plan_fingerprint(batch *b);
+/* Removes what a killed run left: every output's and record's temporary
+ * files whose process is gone, whether or not the report is rendered
+ * again; each output directory read once (out.h).  Not in --dry-run. */
+void bat_plan_sweep(batch *b);
+/* Frees the table of the files read in this run (their hashes). */
+void bat_plan_free_hashes(void);
+/* --shard I/N: false when s is not I/N with 0 <= I < N <= 1000000. */
+bool bat_plan_parse_shard(const char *s, long *i, long *n);
+/* --shard, else Slurm's array variables, else Kubernetes' index with a
+ * count; false with a message when they are malformed, out of range (as
+ * --shard: at most 1000000 slices) or inconsistent. */
+bool bat_plan_default_shard(batch *b, const char *count_opt);
 
 #endif
