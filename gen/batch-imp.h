@@ -2,11 +2,13 @@
  * files share, a few small helpers and the functions one file calls in
  * another (named bat_<file>_).  Nothing else includes it.
  *
- *   batch.c           zp_batch_main; the workers (not yet split out)
+ *   batch.c           zp_batch_main: the options, the flow, the summary
  *   batch-manifest.c  JSON-lines, CSV and directory manifests, their
  *                     validation, outputs that would overwrite inputs
  *   batch-plan.c      templates, fingerprints, records (sidecars), the
  *                     sweep of a killed run's files, shards
+ *   batch-work.c      the workers, the pipe protocol, rendering one report,
+ *                     the --report file
  *
  * Each .c defines _GNU_SOURCE before including it.
  */
@@ -123,6 +125,14 @@ typedef struct fent {
   int kind, line;
 } fent;
 
+/* The progress line on stderr (a terminal, not --quiet). */
+typedef struct progress {
+  bool tty, quiet;
+  double t0, last;
+  int total, done, failed, last_done;
+  bool line_shown;
+} progress;
+
 /* ---- small helpers ------------------------------------------------------ */
 
 static inline void *xcalloc(size_t n, size_t size) {
@@ -227,5 +237,20 @@ bool bat_plan_parse_shard(const char *s, long *i, long *n);
  * count; false with a message when they are malformed, out of range (as
  * --shard: at most 1000000 slices) or inconsistent. */
 bool bat_plan_default_shard(batch *b, const char *count_opt);
+
+/* ---- batch-work.c ------------------------------------------------------- */
+
+/* The CPUs this process may run on (its affinity), at least 1. */
+int bat_work_cpu_count(void);
+/* Clears the progress line (a terminal's). */
+void bat_work_progress_clear(progress *p);
+/* Prints a report's diagnostics, each line prefixed by its id. */
+void bat_work_print_diag(progress *p, const job *j);
+/* Runs the workers over the reports to render (a worker that dies is
+ * replaced); returns false when the batch was interrupted. */
+bool bat_work_run(batch *b, int *todo, int ntodo, progress *pr);
+/* Writes --report's JSON lines atomically (out.h); false with an error in
+ * d. */
+bool bat_work_write_report(batch *b, zp_out *o, zp_diag *d);
 
 #endif
