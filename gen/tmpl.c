@@ -308,6 +308,13 @@ static void report_xml_error(loader *l, const xmlError *e) {
   size_t n = strlen(msg);
   while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
     msg[--n] = 0;
+  /* libxml2's own limit, in words a template author can act on (it
+   * suggests an option of its API) */
+  if (e->domain == XML_FROM_PARSER && e->code == XML_ERR_INTERNAL_ERROR &&
+      strstr(msg, "Excessive depth"))
+    snprintf(msg, sizeof msg,
+             "elements nested deeper than 256 levels; a template nests a "
+             "few levels deep");
   char needle[80] = "";
   add_hint(l, e, msg, sizeof msg, needle, sizeof needle);
   /* libxml2 caps a node's line at 65535; xmlGetLineNo knows better */

@@ -147,6 +147,7 @@ hostile "NaN length" "nan-length.xml:5:*[0-9]*: error: style \"wide\": first-ind
 hostile "infinite margin" "inf-margin.xml:5:*[0-9]*: error: margin-left=\"infmm\" is not a length" $B/inf-margin.xml
 hostile "NaN padding" "nan-padding.xml:6:*[0-9]*: error: padding=\"nanpt\": one or two lengths" $B/nan-padding.xml
 hostile "three padding lengths" "padding-three.xml:6:*[0-9]*: error: padding=\"1mm 2mm 3mm\": one or two lengths" $B/padding-three.xml
+hostile "elements 300 deep" "deep-elements.xml:4:*[0-9]*: error: elements nested deeper than 256 levels" $B/deep-elements.xml
 hostile "1000 pt font size" "huge-size.xml:5:*[0-9]*: error: style \"huge\": size=\"1000\" is neither .* nor pt from 1 to 300" $B/huge-size.xml
 hostile "a 500 mm column" "wide-column.xml:6:*[0-9]*: error: the table's 1 columns need 500.0 mm .* more than the text block's 156.0 mm" $B/wide-column.xml
 hostile "200 columns of 20 mm" "many-columns.xml:6:*[0-9]*: error: a table has at most 100 columns; this one has 200" $B/many-columns.xml
