@@ -7,12 +7,7 @@ set -u
 ZPGEN=${ZPGEN:-bin/zpgen}
 case $ZPGEN in /*) ;; *) ZPGEN=$PWD/$ZPGEN ;; esac
 TPL=$PWD/templates/dept-self-eval-report.xml
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
+. tests/lib.sh
 export SOURCE_DATE_EPOCH=0
 
 # own-N.json: one report's own figures; shared-a/b.json: a shared section

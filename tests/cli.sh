@@ -4,13 +4,7 @@
 # which must render without warnings and list every option each --help
 # lists.  Needs $ZPGEN.
 set -u
-ZPGEN=${ZPGEN:-bin/zpgen}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
+. tests/lib.sh
 
 COMMANDS="render watch check batch import fonts"
 for c in $COMMANDS; do

@@ -3,13 +3,7 @@
 # and feed bad inputs.  Needs $ZPGEN (the binary) and build/tools/textcheck
 # and seedbreaks.
 set -u
-ZPGEN=${ZPGEN:-bin/zpgen}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
+. tests/lib.sh
 
 # sample name : template
 SAMPLES=$(sed -n 's/^SAMPLES := //p' Makefile)

@@ -7,13 +7,7 @@
 # outside the package, a DTD); mapping errors.  Never a partial output.
 # Needs $ZPGEN and python3 (its zipfile module only).
 set -u
-ZPGEN=${ZPGEN:-bin/zpgen}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
+. tests/lib.sh
 TPL=templates/dept-self-eval-table.xml
 MAP=data/panyu-import.json
 
