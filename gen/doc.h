@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -63,6 +64,55 @@ typedef struct zp_style {
 
 typedef struct zp_table zp_table;
 
+/* ---- inline spans ----
+ *
+ * A block's or a cell's text is plain UTF-8; what is set differently
+ * inside it, or carries a reference, is a span: bytes [start, end) of the
+ * text.  Spans are sorted by start (then by end, longest first) and nest:
+ * two spans are disjoint or one lies inside the other, whatever their
+ * kinds.  A character's look is the block's style changed by every STYLE
+ * span around it, outermost first.  Line breaking and justification see
+ * one text: a span changes widths, never the break rules. */
+typedef enum {
+  ZP_SPAN_STYLE, /* bold, a super/subscript, a named style (span.style) */
+  ZP_SPAN_LINK,  /* a link: span.uri (a URL) or span.target (an id) */
+  ZP_SPAN_NOTE   /* a footnote marker (its text is the marker): span.note */
+} zp_span_kind;
+
+typedef enum { ZP_SHIFT_NONE, ZP_SHIFT_SUPER, ZP_SHIFT_SUB } zp_shift;
+
+/* No colour given: the enclosing one (black at the top). */
+#define ZP_COLOR_INHERIT 0xFFFFFFFFu
+
+typedef struct zp_note zp_note;
+
+typedef struct zp_span {
+  zp_span_kind kind;
+  uint32_t start, end; /* bytes of the text */
+  /* STYLE */
+  const struct zp_style *style; /* a named style: its font role, size and
+                                   colour apply; NULL: none */
+  bool bold;
+  zp_shift shift;
+  uint32_t color; /* 0xRRGGBB or ZP_COLOR_INHERIT */
+  /* LINK */
+  const char *uri;    /* an external URL, or NULL */
+  const char *target; /* an id of a block, table or part, or NULL */
+  /* NOTE */
+  const zp_note *note;
+  zp_loc loc; /* the template element that made it */
+} zp_span;
+
+/* A footnote: its text (with spans of its own), set at the foot of the
+ * page that holds its marker. */
+struct zp_note {
+  const char *text;
+  const zp_span *spans;
+  uint32_t nspans;
+  const struct zp_style *style; /* NULL: the template's footnote style */
+  zp_loc loc;
+};
+
 typedef enum {
   ZP_BLOCK_PARAGRAPH,
   ZP_BLOCK_HEADING,
@@ -81,6 +131,9 @@ struct zp_block {
   zp_loc data_loc;       /* the data value its text came from, if one did */
   const char *data_path; /* and its JSON path ("$.items[3]"), or NULL */
   const zp_table *table; /* ZP_BLOCK_TABLE */
+  const zp_span *spans;  /* inline spans of text (see zp_span), sorted */
+  uint32_t nspans;
+  const char *id; /* a target for links and references, or NULL */
   zp_block *next;
 };
 
@@ -103,6 +156,8 @@ typedef struct zp_cell {
   zp_align align;
   zp_valign valign;
   zp_loc data_loc;
+  const zp_span *spans; /* inline spans of text (see zp_span), sorted */
+  uint32_t nspans;
 } zp_cell;
 
 typedef struct zp_row {
