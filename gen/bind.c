@@ -1016,7 +1016,7 @@ static void inline_content(binder *b, const zp_tnode *first, sbuf *out) {
  * be (the budget spent, out of memory). */
 static zp_span *add_span(binder *b, const zp_tnode *c, zp_span_kind kind,
                          size_t start, size_t end, uint32_t seq) {
-  b->bytes_left -= (long)sizeof(zp_span);
+  b->bytes_left -= ZP_BIND_BYTES_PER_SPAN;
   if (!spend(b, c, 1))
     return NULL;
   if (b->nsp == b->capsp) {
