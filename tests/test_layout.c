@@ -798,15 +798,19 @@ static void spans_keep_breaks(void **state) {
       .kind = ZP_SPAN_NOTE, .start = 12, .end = 15, .color = ZP_COLOR_INHERIT};
   dl = run(f);
   assert_non_null(dl);
-  /* the same lines, each all bold */
+  /* the same lines, each all bold, at the same positions and widths */
   assert_int_equal(count(f->dump, "looks=0-"), 3);
-  for (const char *p = plain, *q = f->dump; (p = strstr(p, " text="));) {
-    q = strstr(q, " text=");
+  for (const char *p = plain, *q = f->dump; (p = strstr(p, "  line "));) {
+    q = strstr(q, "  line ");
     assert_non_null(q);
-    size_t n = strcspn(p, "\n");
-    assert_memory_equal(p, q, n);
+    size_t n = (size_t)(strstr(p, " text=") - p);
+    assert_memory_equal(p, q, n); /* y, x, w, m, … face= */
+    q = strstr(q, " text=");
     p += n;
-    q += n;
+    size_t t = strcspn(p, "\n");
+    assert_memory_equal(p, q, t); /* the same text */
+    p += t;
+    q += t;
   }
   free(plain);
   zp_dl_free(dl);
