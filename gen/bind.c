@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind-span.h"
 #include "bounds.h"
 #include "calc.h"
 #include "fmt.h"
@@ -48,20 +49,6 @@ typedef struct span_rec {
   int last_row; /* the last row the cell covers so far */
 } span_rec;
 
-/* A span being built, with the order its element was entered in: spans
- * of equal range sort outer first. */
-typedef struct bspan {
-  zp_span s;
-  uint32_t seq;
-} bspan;
-
-/* An id given, or a <ref>'s target: checked at the end of the bind. */
-typedef struct idrec {
-  const char *id;
-  zp_loc loc;
-  size_t order;
-} idrec;
-
 struct site;
 
 typedef struct binder {
@@ -99,14 +86,13 @@ typedef struct binder {
   int *site_hash; /* indexes + 1 into sites; 0: free */
   size_t caphash;
   const void *site_tag; /* part of the site: the <check> of a finding */
-  /* the spans of the texts being built (content_text: nested for notes) */
-  bspan *sp;
-  size_t nsp, capsp;
+  /* the spans of the texts being built (content_text: nested for notes),
+   * the order inline elements were entered in, their nesting */
+  zp_bind_spans spans;
   uint32_t seq;
   int inline_depth;
-  int notes; /* notes so far: the next one's marker */
-  idrec *ids, *refs;
-  size_t nids, capids, nrefs, caprefs;
+  int notes;             /* notes so far: the next one's marker */
+  zp_bind_ids ids, refs; /* ids given, and <ref>s' targets */
 } binder;
 
 /* A place that reported: the template's (or the data's) location and the
@@ -1019,90 +1005,15 @@ static zp_span *add_span(binder *b, const zp_tnode *c, zp_span_kind kind,
   b->bytes_left -= ZP_BIND_BYTES_PER_SPAN;
   if (!spend(b, c, 1))
     return NULL;
-  if (b->nsp == b->capsp) {
-    size_t cap = b->capsp ? b->capsp * 2 : 64;
-    bspan *v = realloc(b->sp, sizeof *v * cap);
-    if (!v)
-      return NULL;
-    b->sp = v;
-    b->capsp = cap;
-  }
-  bspan *r = &b->sp[b->nsp++];
-  memset(r, 0, sizeof *r);
-  r->seq = seq;
-  r->s.kind = kind;
-  r->s.start = (uint32_t)start;
-  r->s.end = (uint32_t)end;
-  r->s.color = ZP_COLOR_INHERIT;
-  r->s.loc = c->loc;
-  return &r->s;
+  return zp_bind_span_add(&b->spans, kind, start, end, seq, c->loc);
 }
 
-static int cmp_span(const void *x, const void *y) {
-  const bspan *p = x, *q = y;
-  if (p->s.start != q->s.start)
-    return p->s.start < q->s.start ? -1 : 1;
-  if (p->s.end != q->s.end)
-    return p->s.end > q->s.end ? -1 : 1;
-  return p->seq < q->seq ? -1 : p->seq > q->seq;
-}
-
-/* Records an id (or, with ref, a <ref>'s target) for the check at the
- * end. */
-static void add_id(binder *b, bool ref, const char *id, zp_loc loc) {
-  idrec **v = ref ? &b->refs : &b->ids;
-  size_t *n = ref ? &b->nrefs : &b->nids, *cap = ref ? &b->caprefs : &b->capids;
-  if (*n == *cap) {
-    size_t nc = *cap ? *cap * 2 : 32;
-    idrec *nv = realloc(*v, sizeof *nv * nc);
-    if (!nv)
-      return;
-    *v = nv;
-    *cap = nc;
-  }
-  (*v)[*n] = (idrec){id, loc, *n};
-  (*n)++;
-}
-
-/* The text built in s (its spans from b->sp[k0]), trimmed of spaces and
- * tabs at both ends, into the doc's arena; the spans moved with it (those
- * left empty dropped), sorted (doc.h).  Frees s. */
+/* The text built in s (its spans from k0), trimmed, with its spans, into
+ * the doc's arena (bind-span.h).  Frees s. */
 static const char *finish_text(binder *b, sbuf *s, size_t k0,
                                const zp_span **spans, uint32_t *nspans) {
-  const char *t = s->s ? s->s : "";
-  size_t lead = 0, len = s->s ? s->n : 0;
-  while (lead < len && (t[lead] == ' ' || t[lead] == '\t'))
-    lead++;
-  while (len > lead && (t[len - 1] == ' ' || t[len - 1] == '\t'))
-    len--;
-  len -= lead;
-  const char *r = zp_arena_strndup(b->a, t + lead, len);
-  size_t k = k0;
-  for (size_t i = k0; i < b->nsp; i++) {
-    zp_span *sp = &b->sp[i].s;
-    size_t st = sp->start > lead ? sp->start - lead : 0;
-    size_t en = sp->end > lead ? sp->end - lead : 0;
-    st = st < len ? st : len;
-    en = en < len ? en : len;
-    if (en <= st)
-      continue;
-    sp->start = (uint32_t)st;
-    sp->end = (uint32_t)en;
-    b->sp[k++] = b->sp[i];
-  }
-  *spans = NULL;
-  *nspans = 0;
-  if (k > k0) {
-    qsort(b->sp + k0, k - k0, sizeof *b->sp, cmp_span);
-    zp_span *v = zp_arena_alloc(b->a, sizeof *v * (k - k0));
-    if (v) {
-      for (size_t i = k0; i < k; i++)
-        v[i - k0] = b->sp[i].s;
-      *spans = v;
-      *nspans = (uint32_t)(k - k0);
-    }
-  }
-  b->nsp = k0;
+  const char *r = zp_bind_span_finish(&b->spans, k0, b->a, s->s ? s->s : "",
+                                      s->s ? s->n : 0, spans, nspans);
   free(s->s);
   s->s = NULL;
   return r;
@@ -1162,16 +1073,7 @@ static void inline_span(binder *b, const zp_tnode *c, sbuf *out) {
   sp->uri = uri;
   sp->target = target;
   if (target)
-    add_id(b, true, target, c->as.inl.at);
-}
-
-/* The marker of note number k (1-based): ① … ⑳, then (21) …, into buf. */
-static const char *note_marker(int k, char *buf, size_t size) {
-  if (k >= 1 && k <= 20) /* U+2460 … U+2473 */
-    snprintf(buf, size, "\xE2\x91%c", (char)(0xA0 + k - 1));
-  else
-    snprintf(buf, size, "(%d)", k);
-  return buf;
+    zp_bind_id_add(&b->refs, target, c->as.inl.at);
 }
 
 /* A <note>: its content becomes a zp_note; its marker is printed here,
@@ -1190,7 +1092,7 @@ static void inline_note(binder *b, const zp_tnode *c, sbuf *out) {
   b->data_loc = (zp_loc){0};
   b->data_val = NULL;
   sbuf ns = {.left = &b->bytes_left};
-  size_t k0 = b->nsp;
+  size_t k0 = b->spans.n;
   b->inline_depth++;
   inline_content(b, c->child, &ns);
   b->inline_depth--;
@@ -1222,7 +1124,7 @@ static void inline_note(binder *b, const zp_tnode *c, sbuf *out) {
   note->loc = c->as.inl.at;
   char marker[32];
   size_t start = out->n;
-  sb_puts(out, note_marker(++b->notes, marker, sizeof marker));
+  sb_puts(out, zp_bind_note_marker(++b->notes, marker, sizeof marker));
   zp_span *sp = add_span(b, c, ZP_SPAN_NOTE, start, out->n, seq);
   if (sp) {
     sp->note = note;
@@ -1240,7 +1142,7 @@ static const char *content_text(binder *b, const zp_tnode *n,
     sb_puts(&s, prefix);
   b->data_loc = (zp_loc){0};
   b->data_val = NULL;
-  size_t k0 = b->nsp;
+  size_t k0 = b->spans.n;
   inline_content(b, n->child, &s);
   over_budget(b, n);
   return finish_text(b, &s, k0, spans, nspans);
@@ -1256,58 +1158,35 @@ static const char *id_text(binder *b, const zp_tnode *n) {
     report(b, ZP_ERROR, n->id_at, "id=\"%s\" gives an empty id", n->id->value);
     return NULL;
   }
-  add_id(b, false, id, n->id_at);
+  zp_bind_id_add(&b->ids, id, n->id_at);
   return id;
-}
-
-static int cmp_id(const void *x, const void *y) {
-  const idrec *p = x, *q = y;
-  int r = strcmp(p->id, q->id);
-  return r ? r : p->order < q->order ? -1 : p->order > q->order;
 }
 
 /* Every id given twice, every <ref> to no id (with the nearest ids). */
 static void check_ids(binder *b) {
-  if (b->nids)
-    qsort(b->ids, b->nids, sizeof *b->ids, cmp_id);
-  for (size_t i = 1; i < b->nids; i++)
-    if (strcmp(b->ids[i].id, b->ids[i - 1].id) == 0) {
+  zp_bind_id_sort(&b->ids);
+  const zp_bind_id *v = b->ids.v;
+  for (size_t i = 1; i < b->ids.n; i++)
+    if (strcmp(v[i].id, v[i - 1].id) == 0) {
       size_t f = i - 1;
-      while (f > 0 && strcmp(b->ids[f - 1].id, b->ids[i].id) == 0)
+      while (f > 0 && strcmp(v[f - 1].id, v[i].id) == 0)
         f--;
-      report(b, ZP_ERROR, b->ids[i].loc,
-             "id=\"%s\" is given twice (first at %s:%d)", b->ids[i].id,
-             b->ids[f].loc.file, b->ids[f].loc.line);
+      report(b, ZP_ERROR, v[i].loc, "id=\"%s\" is given twice (first at %s:%d)",
+             v[i].id, v[f].loc.file, v[f].loc.line);
     }
   int hints = 0;
-  for (size_t i = 0; i < b->nrefs; i++) {
-    idrec key = {b->refs[i].id, {0}, 0};
-    size_t lo = 0, hi = b->nids;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (strcmp(b->ids[mid].id, key.id) < 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    if (lo < b->nids && strcmp(b->ids[lo].id, key.id) == 0)
+  for (size_t i = 0; i < b->refs.n; i++) {
+    const zp_bind_id *r = &b->refs.v[i];
+    if (zp_bind_id_has(&b->ids, r->id))
       continue;
     /* the nearest id, for the first few (each is a pass over the ids) */
     char hint[160] = "";
-    if (hints++ < 16) {
-      const char *names[256];
-      int n = 0;
-      for (size_t k = 0; k < b->nids && n < 256; k++)
-        if (!n || strcmp(names[n - 1], b->ids[k].id) != 0)
-          names[n++] = b->ids[k].id;
-      const char *best = zp_diag_nearest(key.id, names, n);
-      if (best)
-        snprintf(hint, sizeof hint, "; did you mean \"%s\"?", best);
-    }
+    const char *best = hints++ < 16 ? zp_bind_id_nearest(&b->ids, r->id) : NULL;
+    if (best)
+      snprintf(hint, sizeof hint, "; did you mean \"%s\"?", best);
     char shown[96];
-    report(b, ZP_ERROR, b->refs[i].loc,
-           "<ref to=\"%s\">: no element has that id%s",
-           shorten(key.id, shown, sizeof shown), hint);
+    report(b, ZP_ERROR, r->loc, "<ref to=\"%s\">: no element has that id%s",
+           shorten(r->id, shown, sizeof shown), hint);
   }
 }
 
@@ -1934,9 +1813,9 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
     blocks(&b, t->body->child);
   if (!b.aborted)
     check_ids(&b);
-  free(b.sp);
-  free(b.ids);
-  free(b.refs);
+  free(b.spans.v);
+  free(b.ids.v);
+  free(b.refs.v);
   free(b.printed);
   flush_sites(&b);
   if (zp_diag_errors(d) > errors) {
