@@ -49,12 +49,15 @@ typedef struct lglyph {
   uint32_t cp;
   uint16_t face, gid;
   float x; /* from the line's left edge */
-  /* its look: the line's style changed by the STYLE spans around it */
+} lglyph;
+
+/* A glyph's look where STYLE spans change it (line.look). */
+typedef struct lglook {
   float size;     /* pt */
   float rise;     /* baseline shift, pt up (a superscript) or down (< 0) */
   uint32_t color; /* 0xRRGGBB */
   bool bold;      /* synthesised where its face has no bold */
-} lglyph;
+} lglook;
 
 /* The look of a character while a text is measured (ctx.look). */
 typedef struct llook {
@@ -82,10 +85,13 @@ typedef struct line {
   bool justified;
   bool grid;
   bool bold;
-  zp_align align;     /* as set (a cell's, not its style's) */
-  bool hard;          /* ends at a hard line break */
-  bool squeezed;      /* a mark of it is compressed (dump: ink) */
-  bool looks;         /* a glyph's look differs from the style's (spans) */
+  zp_align align; /* as set (a cell's, not its style's) */
+  bool hard;      /* ends at a hard line break */
+  bool squeezed;  /* a mark of it is compressed (dump: ink) */
+  /* each glyph's look, when spans change the size, shift, colour or bold
+   * of one of them; NULL: every glyph in the line's (size, bold, the
+   * style's colour) */
+  const lglook *look;
   uint8_t end;        /* how it ended: ZP_END_BREAK, WEAK, FORCED */
   bool space;         /* ended at a typed space (not drawn) */
   float top;          /* pt from the text block's top, once placed */

@@ -88,26 +88,35 @@ static void dump_text(FILE *f, const lglyph *g, uint32_t n) {
     fwrite(u, 1, lay_text_utf8_encode(g[i].cp, u), f);
 }
 
-static bool same_look(const lglyph *a, const lglyph *b) {
-  return a->face == b->face && a->size == b->size && a->rise == b->rise &&
-         a->color == b->color && a->bold == b->bold;
+/* The look of glyph i of a line: its own (l->look), or the line's. */
+static lglook look_of(const line *l, uint32_t i) {
+  if (l->look)
+    return l->look[i];
+  return (lglook){l->size, 0,
+                  l->st && l->st->color != ZP_COLOR_INHERIT ? l->st->color : 0,
+                  l->bold};
 }
 
-/* Emits a run per change of face or look (size, shift, colour, bold); y
- * is the line's baseline in PDF coordinates. */
-static bool emit_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
-                        float x0, float y) {
+/* Emits a run per change of face or look (size, shift, colour, bold):
+ * glyphs g[0..n) with their looks (look, or all of them base); y is the
+ * baseline in PDF coordinates. */
+static bool emit_glyphs(ctx *c, zp_dl_page *p, const lglyph *g,
+                        const lglook *look, uint32_t n, lglook base, float x0,
+                        float y) {
   uint32_t i = 0;
   while (i < n) {
+    lglook li = look ? look[i] : base;
     uint32_t j = i + 1;
-    while (j < n && same_look(&g[j], &g[i]))
+    while (j < n && g[j].face == g[i].face &&
+           (!look || (look[j].size == li.size && look[j].rise == li.rise &&
+                      look[j].color == li.color && look[j].bold == li.bold)))
       j++;
     zp_dl_run *r =
-        zp_dl_add_run(c->dl, p, g[i].face, g[i].size, y + g[i].rise, j - i);
+        zp_dl_add_run(c->dl, p, g[i].face, li.size, y + li.rise, j - i);
     if (!r)
       return false;
-    r->bold = g[i].bold && !zp_font_face(c->fs, g[i].face)->bold;
-    r->color = g[i].color;
+    r->bold = li.bold && !zp_font_face(c->fs, g[i].face)->bold;
+    r->color = li.color;
     for (uint32_t k = i; k < j; k++)
       r->glyphs[k - i] = (zp_dl_glyph){g[k].cp, g[k].gid, x0 + g[k].x};
     i = j;
@@ -143,8 +152,9 @@ static void dump_ink(ctx *c, const line *l) {
     if (i)
       fputc(',', c->dump);
     if (zp_font_ink(c->fs, g->face, g->gid, &x0, &x1))
-      fprintf(c->dump, "%.2f:%.2f", l->left + g->x + x0 * g->size / 1000.0f,
-              l->left + g->x + x1 * g->size / 1000.0f);
+      fprintf(c->dump, "%.2f:%.2f",
+              l->left + g->x + x0 * look_of(l, i).size / 1000.0f,
+              l->left + g->x + x1 * look_of(l, i).size / 1000.0f);
     else
       fputc('-', c->dump);
   }
@@ -156,38 +166,37 @@ static void dump_ink(ctx *c, const line *l) {
  * differs; only for a line with spans that change looks. */
 static void dump_looks(ctx *c, const line *l) {
   uint32_t base_color = l->st->color == ZP_COLOR_INHERIT ? 0 : l->st->color;
-  bool any = false;
+  const char *sep = "";
   fputs("looks=", c->dump);
   for (uint32_t i = 0; i < l->n;) {
-    const lglyph *g = &l->g[i];
+    const lglook *g = &l->look[i];
     uint32_t j = i + 1;
-    while (j < l->n && l->g[j].size == g->size && l->g[j].rise == g->rise &&
-           l->g[j].color == g->color && l->g[j].bold == g->bold)
+    while (j < l->n && l->look[j].size == g->size &&
+           l->look[j].rise == g->rise && l->look[j].color == g->color &&
+           l->look[j].bold == g->bold)
       j++;
     if (g->size != l->size || g->rise != 0 || g->color != base_color ||
         g->bold != l->bold) {
-      fprintf(c->dump, "%s%u-%u:", any ? ";" : "", (unsigned)i, (unsigned)j);
-      const char *sep = "";
+      fprintf(c->dump, "%s%u-%u:", sep, (unsigned)i, (unsigned)j);
+      const char *s2 = "";
       if (g->size != l->size) {
         fprintf(c->dump, "size=%.2f", g->size);
-        sep = ",";
+        s2 = ",";
       }
       if (g->rise != 0) {
-        fprintf(c->dump, "%srise=%.2f", sep, g->rise);
-        sep = ",";
+        fprintf(c->dump, "%srise=%.2f", s2, g->rise);
+        s2 = ",";
       }
       if (g->bold != l->bold) {
-        fprintf(c->dump, "%s%s", sep, g->bold ? "bold" : "regular");
-        sep = ",";
+        fprintf(c->dump, "%s%s", s2, g->bold ? "bold" : "regular");
+        s2 = ",";
       }
       if (g->color != base_color)
-        fprintf(c->dump, "%scolor=#%06X", sep, (unsigned)g->color);
-      any = true;
+        fprintf(c->dump, "%scolor=#%06X", s2, (unsigned)g->color);
+      sep = ";";
     }
     i = j;
   }
-  if (!any)
-    fputc('-', c->dump); /* another font role only: see face= */
   fputc(' ', c->dump);
 }
 
@@ -195,7 +204,8 @@ static void dump_looks(ctx *c, const line *l) {
 static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
                       const char *tag) {
   float base = top + l->height / 2 + l->size * (float)LAY_EM_CENTRE;
-  if (!emit_glyphs(c, p, l->g, l->n, l->left, p->height - c->block_top - base))
+  if (!emit_glyphs(c, p, l->g, l->look, l->n, look_of(l, 0), l->left,
+                   p->height - c->block_top - base))
     return false;
   if (c->debug) {
     float y0 = p->height - c->block_top - top, y1 = y0 - l->height;
@@ -223,7 +233,7 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
             face_names(c, l->g, l->n, faces, sizeof faces));
     if (l->squeezed)
       dump_ink(c, l);
-    if (l->looks)
+    if (l->look)
       dump_looks(c, l);
     fputs("text=", c->dump);
     dump_text(c->dump, l->g, l->n);
@@ -258,7 +268,7 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
   for (size_t i = 0; i < n; i++) {
     zp_glyph gl;
     zp_font_glyph(c->fs, role, cps[i], &gl);
-    g[i] = (lglyph){cps[i], gl.face, gl.gid, x, size, 0, 0, false};
+    g[i] = (lglyph){cps[i], gl.face, gl.gid, x};
     x += gl.advance * size / 1000.0f;
   }
   float indent = (float)f->indent, left;
@@ -276,7 +286,8 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
     dump_text(c->dump, g, (uint32_t)n);
     fputc('\n', c->dump);
   }
-  return emit_glyphs(c, p, g, (uint32_t)n, left, p->height - base);
+  return emit_glyphs(c, p, g, NULL, (uint32_t)n, (lglook){size, 0, 0, false},
+                     left, p->height - base);
 }
 
 /* Draws what a table left for this page. */

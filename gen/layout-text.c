@@ -420,7 +420,6 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
   }
   float pitch = lay_text_style_pitch(c, st);
   uint32_t base_color = st->color == ZP_COLOR_INHERIT ? 0 : st->color;
-  int base_role = zp_font_role_find(c->fs, st->role);
   size_t start = 0;
   for (size_t k = 0; k < (nl ? nl : 1); k++) {
     size_t end = nl ? c->ends[k] : 0;
@@ -491,14 +490,6 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
       g->face = c->gl[i].face;
       g->gid = c->gl[i].gid;
       g->x = x + glyph_offset(c, st, i) / 1000.0f;
-      const llook *lk = &c->look[i];
-      g->size = lk->size;
-      g->rise = lk->rise;
-      g->color = lk->color;
-      g->bold = lk->bold;
-      l->looks |= lk->size != l->size || lk->rise != 0 ||
-                  lk->color != base_color || lk->bold != l->bold ||
-                  lk->role != base_role;
       l->squeezed |= c->squeeze[i] > 0;
       x += c->adv[i] / 1000.0f;
       if (i + 1 < e &&
@@ -507,6 +498,22 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
     }
     l->n = cnt;
     l->width = cnt ? x - off : 0;
+    /* the glyphs' looks, kept only for a line where spans change one */
+    bool looks = false;
+    for (size_t i = start; i < e && !looks; i++) {
+      const llook *lk = &c->look[i];
+      looks = lk->size != l->size || lk->rise != 0 || lk->color != base_color ||
+              lk->bold != l->bold;
+    }
+    if (looks) {
+      lglook *lv = zp_arena_alloc(c->arena, cnt * sizeof *lv);
+      if (!lv)
+        return false;
+      for (size_t i = start; i < e; i++)
+        lv[i - start] = (lglook){c->look[i].size, c->look[i].rise,
+                                 c->look[i].color, c->look[i].bold};
+      l->look = lv;
+    }
     start = end;
   }
   return true;
