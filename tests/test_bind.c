@@ -1309,6 +1309,34 @@ static void inline_errors(void **state) {
   done(&r);
 }
 
+/* Spans count against the binder's budget: 90,000 one-byte bold spans
+ * from 300 × 300 iterations are too much (each is charged as 80 bytes),
+ * while the same text without them is bound. */
+static void spans_count_against_the_budget(void **state) {
+  (void)state;
+  char *json = malloc(4096);
+  strcpy(json, "{\"xs\": [0");
+  for (int i = 1; i < 300; i++)
+    strcat(json, ",0");
+  strcat(json, "]}");
+  result r =
+      bind("",
+           "<p><for each=\"xs\" as=\"a\"><for each=\"xs\" as=\"b\">.</for>"
+           "</for></p>",
+           json);
+  assert_non_null(r.doc);
+  assert_int_equal(strlen(r.doc->first->text), 90000);
+  done(&r);
+  r = bind("",
+           "<p><for each=\"xs\" as=\"a\"><for each=\"xs\" as=\"b\"><b>.</b>"
+           "</for></for></p>",
+           json);
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "the template makes too much text"));
+  done(&r);
+  free(json);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -1342,6 +1370,7 @@ int main(void) {
       cmocka_unit_test(inline_spans_offsets_and_nesting),
       cmocka_unit_test(links_references_and_notes),
       cmocka_unit_test(inline_errors),
+      cmocka_unit_test(spans_count_against_the_budget),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
