@@ -97,6 +97,35 @@ static zp_loc at_elem(comp *c, const zp_tnode *n) {
   return at;
 }
 
+/* Where element n starts, told from other elements of its name on its
+ * line (<note>a<note>b…) by what follows the name: its first attribute,
+ * or the start of its text; at_elem() when that is not found. */
+static zp_loc at_elem_exact(comp *c, const zp_tnode *n) {
+  char needle[80];
+  if (n->nattrs)
+    snprintf(needle, sizeof needle, "<%s %s=\"%.40s", n->name, n->attrs[0].name,
+             n->attrs[0].value);
+  else if (n->child && !n->child->name && n->child->text[0] &&
+           !strchr("\r\n", n->child->text[0]))
+    snprintf(needle, sizeof needle, "<%s>%.40s", n->name, n->child->text);
+  else
+    return at_elem(c, n);
+  /* whole lines and characters only */
+  needle[1 + strcspn(needle + 1, "\r\n&<")] = 0;
+  size_t k = strlen(needle);
+  while (k && ((unsigned char)needle[k - 1] & 0xC0) == 0x80)
+    k--;
+  if (k && (unsigned char)needle[k - 1] >= 0xC0)
+    k--; /* a lead byte whose continuation was cut */
+  needle[k] = 0;
+  zp_loc at = n->loc;
+  int line = at.line;
+  at.col = zp_diag_column(c->d, at.file, &line, needle);
+  if (!at.col || line != at.line)
+    return at_elem(c, n);
+  return at;
+}
+
 /* "; did you mean \"x\"?" for the name among names nearest to word, or
  * "" (in buf). */
 static const char *did_you_mean(const char *word, const char *const *names,
@@ -1058,7 +1087,7 @@ static void inline_el(comp *c, zp_tnode *n) {
   const char *v;
   n->as.inl.color = ZP_COLOR_INHERIT;
   if (c->inline_depth >= ZP_MAX_INLINE_DEPTH)
-    zp_error(c->d, at_elem(c, n),
+    zp_error(c->d, at_elem_exact(c, n),
              "inline elements (<b>, <sup>, <span>, <a>, <note> …) nested "
              "deeper than %d",
              ZP_MAX_INLINE_DEPTH);
@@ -1099,12 +1128,12 @@ static void inline_el(comp *c, zp_tnode *n) {
     if (!a && at)
       remember(&c->refs, &c->nrefs, &c->caprefs, n);
     if (c->in_link)
-      zp_error(c->d, at_elem(c, n),
+      zp_error(c->d, at_elem_exact(c, n),
                "a link (<%s>) inside another link (<a> or <ref>)", n->name);
     break;
   }
   case ZP_T_NOTE:
-    n->as.inl.at = at_elem(c, n);
+    n->as.inl.at = at_elem_exact(c, n);
     if (c->in_note)
       zp_error(c->d, n->as.inl.at,
                "a <note> inside a <note>: a note's text holds no notes");
