@@ -1262,7 +1262,8 @@ static void inline_errors(void **state) {
   assert_true(zp_diag_contains(r.d, "t.xml:15:9: error: <ref to=\"intra\">: "
                                     "no element has id=\"intra\"; did you "
                                     "mean \"intro\"?"));
-  assert_true(zp_diag_contains(r.d, "a <note> inside a <note>"));
+  assert_true(zp_diag_contains(r.d, "t.xml:15:34: error: a <note> inside a "
+                                    "<note>")); /* the inner one */
   assert_true(
       zp_diag_contains(r.d, "t.xml:16:4: error: <span> needs style=\"NAME\" or "
                             "color=\"#RRGGBB\""));
