@@ -1529,6 +1529,7 @@ static void sheet(binder *b) {
   const zp_template *t = b->t;
   b->doc->page = t->page;
   b->doc->folio = t->folio;
+  b->doc->footnotes = t->footnotes;
   b->doc->roles = t->roles;
   /* prefix and suffix may take fields from the data's root (a bureau's
    * ladder: 1. or 1、) */
