@@ -711,7 +711,7 @@ static void sheet(comp *c) {
   const zp_tnode *last_folio = NULL;
   /* footnotes: the style named "footnote" when there is one */
   t->footnotes = (zp_footnotes){
-      style_named(c, "footnote"), ZP_MARKER_CIRCLED, false, 0, 0.5, 6};
+      style_named(c, "footnote"), ZP_MARKER_CIRCLED, false, 0, 0.5, 5};
   for (int i = 0; i < t->ntop; i++) {
     const zp_tnode *n = t->top[i];
     if (is(n, "folio"))

@@ -683,7 +683,7 @@ static void table_header_taller_than_page(void **state) {
 /* ---- footnotes ---- */
 
 static const zp_footnotes notes_default = {
-    NULL, ZP_MARKER_CIRCLED, false, 0, 0.5, 6};
+    NULL, ZP_MARKER_CIRCLED, false, 0, 0.5, 5};
 
 /* A text of n hanzi with the marker text mark after the first k; the
  * marker's span (with its note of text ntext) appended to *spans. */

@@ -536,7 +536,7 @@ static void footnote_settings(void **state) {
   double bw = t->page.width - t->page.margin_left - t->page.margin_right;
   assert_float_equal(t->footnotes.rule_length, bw / 4, 1e-6);
   assert_float_equal(t->footnotes.rule_width, 0.5, 1e-9);
-  assert_float_equal(t->footnotes.space, 6, 1e-9);
+  assert_float_equal(t->footnotes.space, 5, 1e-9);
   zp_tmpl_free(t);
   const char *ok =
       put("fn.xml",
