@@ -38,6 +38,8 @@ struct lnote {
   int page;         /* 0-based page of its first line; -1: not yet */
   uint32_t shown;   /* lines set so far */
   int pno;          /* its number on its page (per-page numbering) */
+  bool listed;      /* in c->note_list */
+  bool warned;      /* told that it begins after its marker's page */
 };
 
 /* The built-in note style when the template names none. */
@@ -227,9 +229,8 @@ void lay_note_count(ctx *c, const ltally *t) {
 }
 
 static bool list_add(ctx *c, size_t idx) {
-  for (size_t i = 0; i < c->note_nlist; i++)
-    if (c->note_list[i] == idx)
-      return true;
+  if (c->notes[idx].listed)
+    return true;
   if (c->note_nlist == c->note_caplist) {
     size_t cap = c->note_caplist ? c->note_caplist * 2 : 16;
     size_t *nv = realloc(c->note_list, cap * sizeof *nv);
@@ -239,6 +240,7 @@ static bool list_add(ctx *c, size_t idx) {
     c->note_caplist = cap;
   }
   c->note_list[c->note_nlist++] = idx;
+  c->notes[idx].listed = true;
   return true;
 }
 
@@ -316,6 +318,8 @@ bool lay_note_begin_page(ctx *c, size_t from, size_t to) {
     lnote *ln = &c->notes[c->note_list[i]];
     if (ln->shown < ln->nlines)
       c->note_list[keep++] = c->note_list[i];
+    else
+      ln->listed = false;
   }
   c->note_nlist = keep;
   size_t first_new = keep;
@@ -463,7 +467,16 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {
 carry:
   /* what continues: the lines of the list from the first unfinished */
   for (size_t q = 0; q < c->note_nlist; q++) {
-    const lnote *ln = &c->notes[c->note_list[q]];
+    lnote *ln = &c->notes[c->note_list[q]];
+    if (ln->page < 0 && !ln->warned) {
+      /* only when the marker's line is the page's first and the lines
+       * continued from the page before leave no room under it */
+      zp_warn(c->d, ln->note->loc,
+              "this footnote begins on the page after its marker's (page "
+              "%d): the notes continued onto that page leave no room",
+              page + 1);
+      ln->warned = true;
+    }
     for (uint32_t k = ln->shown; k < ln->nlines; k++)
       c->note_carry += ln->lines[k].height;
   }
