@@ -245,6 +245,9 @@ bool lay_note_begin_page(ctx *c, size_t from, size_t to);
  * as many lines as fit below the body; the rest continue on the next
  * page.  False after an error. */
 bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to);
+/* The dump's "notes=N,… " of a line: its markers whose notes begin on the
+ * page being emitted (not those of a header row repeated later). */
+void lay_note_dump_markers(ctx *c, const line *l);
 /* True while some note has lines left for a next page. */
 bool lay_note_pending(const ctx *c);
 /* Frees what the footnotes hold outside the arena. */

@@ -483,6 +483,18 @@ carry:
   return true;
 }
 
+void lay_note_dump_markers(ctx *c, const line *l) {
+  int page = c->dl->npages - 1, n = 0;
+  for (uint32_t k = 0; k < l->nnote; k++) {
+    const lnote *ln = &c->notes[l->note0 + k];
+    if (ln->page >= 0 && ln->page != page)
+      continue;
+    fprintf(c->dump, "%s%u", n++ ? "," : "notes=", l->note0 + k + 1);
+  }
+  if (n)
+    fputc(' ', c->dump);
+}
+
 bool lay_note_pending(const ctx *c) {
   for (size_t i = 0; i < c->note_nlist; i++) {
     const lnote *ln = &c->notes[c->note_list[i]];

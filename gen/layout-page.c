@@ -181,10 +181,7 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
             face_names(c, l->g, l->n, faces, sizeof faces));
     if (l->squeezed)
       dump_ink(c, l);
-    for (uint32_t k = 0; k < l->nnote; k++)
-      fprintf(c->dump, "%s%u", k ? "," : "notes=", l->note0 + k + 1);
-    if (l->nnote)
-      fputc(' ', c->dump);
+    lay_note_dump_markers(c, l);
     fputs("text=", c->dump);
     dump_text(c->dump, l->g, l->n);
     fputc('\n', c->dump);

@@ -485,9 +485,10 @@ bool lay_table_place(ctx *c, tlayout *tl, size_t *start, size_t i, float *y) {
     float need = row_need(tl, r, *y, run, nrun);
     /* the page's foot less the notes of the markers in the row's rest */
     ltally notes = {0};
-    for (int k = 0; k < row->n; k++) {
-      const tcell *tc = row->cells[k];
-      if (tc->done < tc->nlines)
+    for (int k = 0; k < row->n + nrun; k++) {
+      /* the row's own cells, and the spans whose lines show when closed */
+      const tcell *tc = k < row->n ? row->cells[k] : run[k - row->n];
+      if ((k < row->n ? tc->rowspan == 1 : tc->open) && tc->done < tc->nlines)
         lay_note_tally(c, tc->lines + tc->done, (size_t)(tc->nlines - tc->done),
                        &notes);
     }

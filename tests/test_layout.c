@@ -880,6 +880,61 @@ static void note_errors(void **state) {
   assert_int_equal(zp_diag_errors(f->d), before + 2);
 }
 
+/* Markers in a merged cell and in a row's cell, wherever the page breaks
+ * fall: every note begins on its marker's page, exactly once. */
+static void note_in_cells_any_break(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  for (int fill = 0; fill <= 21; fill++) {
+    f->doc.first = f->last = NULL;
+    if (fill)
+      add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * fill));
+    zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+    zp_span *sp = zp_arena_alloc(f->a, 2 * sizeof *sp);
+    uint32_t ns = 0;
+    char *span_text = with_marker(f, 30, 60, "①", hanzi(f, 80), sp, &ns, 0);
+    b->table = span_table(f, 6, span_text, true, "一级");
+    zp_cell *cl = &b->table->rows[1].cells[0];
+    cl->spans = sp;
+    cl->nspans = ns;
+    zp_span *sp2 = zp_arena_alloc(f->a, 2 * sizeof *sp2);
+    uint32_t ns2 = 0;
+    zp_cell *c4 = &b->table->rows[4].cells[0];
+    c4->text = with_marker(f, 2, 3, "②", "第四行的注释。", sp2, &ns2, 0);
+    c4->spans = sp2;
+    c4->nspans = ns2;
+    zp_dl *dl = run(f);
+    assert_non_null(dl);
+    assert_notes_with_markers(f, dl->npages);
+    assert_int_equal(count(f->dump, "line note=1 mark=① "), 1);
+    assert_int_equal(count(f->dump, "line note=2 mark=② "), 1);
+    zp_dl_free(dl);
+  }
+}
+
+/* A marker in a header row that repeats: one note, on the first page. */
+static void note_in_repeated_header(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  zp_table *t = table(f, 60, 10, false);
+  zp_cell *cl = &t->rows[0].cells[2];
+  zp_span *sp = zp_arena_alloc(f->a, sizeof *sp);
+  uint32_t ns = 0;
+  cl->text = with_marker(f, 2, 2, "①", "说明栏的注释。", sp, &ns, 0);
+  cl->spans = sp;
+  cl->nspans = ns;
+  b->table = t;
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_true(dl->npages >= 2);
+  assert_true(count(f->dump, "text=区农①") >= 2); /* repeated */
+  assert_int_equal(count(f->dump, "notes=1 "), 1);
+  assert_int_equal(count(f->dump, "line note=1 "), 1);
+  assert_notes_with_markers(f, dl->npages);
+  zp_dl_free(dl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(grid_28_by_22, setup, teardown),
@@ -915,6 +970,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(note_per_page_numbers, setup, teardown),
       cmocka_unit_test_setup_teardown(note_in_table_cell, setup, teardown),
       cmocka_unit_test_setup_teardown(note_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_in_cells_any_break, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_in_repeated_header, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
