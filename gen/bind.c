@@ -1164,15 +1164,6 @@ static void inline_span(binder *b, const zp_tnode *c, sbuf *out) {
     add_id(b, true, target, c->as.inl.at);
 }
 
-/* The marker of note number k (1-based): ① … ⑳, then (21) …, into buf. */
-static const char *note_marker(int k, char *buf, size_t size) {
-  if (k >= 1 && k <= 20) /* U+2460 … U+2473 */
-    snprintf(buf, size, "\xE2\x91%c", (char)(0xA0 + k - 1));
-  else
-    snprintf(buf, size, "(%d)", k);
-  return buf;
-}
-
 /* A <note>: its content becomes a zp_note; its marker is printed here,
  * with a NOTE span over it. */
 static void inline_note(binder *b, const zp_tnode *c, sbuf *out) {
@@ -1219,14 +1210,22 @@ static void inline_note(binder *b, const zp_tnode *c, sbuf *out) {
   note->spans = spans;
   note->nspans = nspans;
   note->loc = c->as.inl.at;
+  /* the marker in the style sheet's <footnotes marker>: a number (or
+   * [number]) raised as a superscript, a circled digit as it is */
   char marker[32];
+  bool circled = false;
   size_t start = out->n;
-  sb_puts(out, note_marker(++b->notes, marker, sizeof marker));
+  if (!zp_fmt_note_marker((int)b->t->footnotes.marker, ++b->notes, marker,
+                          sizeof marker, &circled))
+    return;
+  sb_puts(out, marker);
   zp_span *sp = add_span(b, c, ZP_SPAN_NOTE, start, out->n, seq);
   if (sp) {
     sp->note = note;
     sp->loc = c->as.inl.at;
   }
+  if (!circled && (sp = add_span(b, c, ZP_SPAN_STYLE, start, out->n, b->seq++)))
+    sp->shift = ZP_SHIFT_SUPER; /* inside the NOTE span: a later seq */
 }
 
 /* The text of a p, item or cell, trimmed, in the doc's arena, with its
