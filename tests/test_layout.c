@@ -935,6 +935,40 @@ static void note_in_repeated_header(void **state) {
   zp_dl_free(dl);
 }
 
+/* Per page, a shorter number: [11] on page 2 becomes [1], the glyphs
+ * after it keep their places (the line is not set again). */
+static void note_per_page_shorter(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  f->doc.footnotes.marker = ZP_MARKER_BRACKET;
+  f->doc.footnotes.per_page = true;
+  for (int k = 1; k <= 10; k++)
+    note_para(f, 5, 10, zp_arena_printf(f->a, "[%d]", k), "注。");
+  add(f, ZP_BLOCK_PAGE_BREAK, NULL, "");
+  zp_block *b = note_para(f, 5, 10, "[11]", "第二页的注。");
+  (void)b;
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  char *p2 = page_part(f, 2);
+  assert_non_null(strstr(p2, "mark=[1] "));
+  const char *l = strstr(p2, "notes=11 text=");
+  assert_non_null(l);
+  assert_int_equal(strncmp(l + 14, "区农业农村[1]区农业农村", 33), 0);
+  /* the last glyph where it was: the line's width is unchanged */
+  float w1, w2;
+  const char *line = strstr(p2, "  line y=");
+  assert_int_equal(sscanf(strstr(line, " w=") + 3, "%f", &w1), 1);
+  zp_dl_free(dl);
+  f->doc.footnotes.per_page = false;
+  dl = run(f);
+  p2 = page_part(f, 2);
+  assert_non_null(strstr(p2, "notes=11 text=区农业农村[11]"));
+  line = strstr(p2, "  line y=");
+  assert_int_equal(sscanf(strstr(line, " w=") + 3, "%f", &w2), 1);
+  assert_float_equal(w1, w2, 0.01);
+  zp_dl_free(dl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(grid_28_by_22, setup, teardown),
@@ -972,6 +1006,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(note_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(note_in_cells_any_break, setup, teardown),
       cmocka_unit_test_setup_teardown(note_in_repeated_header, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_per_page_shorter, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
