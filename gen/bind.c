@@ -1016,7 +1016,7 @@ static void inline_content(binder *b, const zp_tnode *first, sbuf *out) {
  * be (the budget spent, out of memory). */
 static zp_span *add_span(binder *b, const zp_tnode *c, zp_span_kind kind,
                          size_t start, size_t end, uint32_t seq) {
-  b->bytes_left -= (long)sizeof(zp_span);
+  b->bytes_left -= ZP_BIND_BYTES_PER_SPAN;
   if (!spend(b, c, 1))
     return NULL;
   if (b->nsp == b->capsp) {
@@ -1139,8 +1139,9 @@ static void inline_span(binder *b, const zp_tnode *c, sbuf *out) {
   b->inline_depth++;
   inline_content(b, c->child, out);
   b->inline_depth--;
-  if (c->kind == ZP_T_A && uri && out->n == start)
-    sb_puts(out, uri); /* <a href="…"/>: the URL itself */
+  if (c->kind == ZP_T_A && uri && out->n == start) /* <a href="…"/>: the
+                                                      URL, or the address */
+    sb_puts(out, strncmp(uri, "mailto:", 7) == 0 ? uri + 7 : uri);
   if (c->kind == ZP_T_REF && target && out->n == start) {
     report(b, ZP_ERROR, c->as.inl.at, "<ref to=\"%s\"> has no text to print",
            c->as.inl.to->value);

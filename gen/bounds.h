@@ -84,6 +84,9 @@
 #define ZP_BIND_BYTES_BASE (4L << 20)
 #define ZP_BIND_BYTES_PER_DATA 64L
 #define ZP_BIND_BYTES_PER_TEMPLATE 16L
+/* A span (an inline element's range, doc.h) is charged as this many bytes
+ * of text, about its size, and as one step. */
+#define ZP_BIND_BYTES_PER_SPAN 80L
 
 /* A data file is read whole into memory (as a tree, about ten times its
  * size): the largest real data is a few hundred KB, and 64 MB holds some

@@ -134,7 +134,9 @@ static bool note_lines(ctx *c, lnote *ln, zp_loc loc) {
                  c->block_w - c->note_indent,
                  0,
                  st->align,
-                 false};
+                 false,
+                 nt->spans,
+                 nt->nspans};
   bool ok = lay_text_shape(c, &r, &v);
   if (ok && v.n) {
     ln->lines = zp_arena_alloc(c->arena, v.n * sizeof *ln->lines);
@@ -359,7 +361,8 @@ bool lay_note_begin_page(ctx *c, size_t from, size_t to) {
 
 /* The marker's label before a note's first line; its glyphs into g (room
  * for 32). */
-static uint32_t label(ctx *c, const lnote *ln, lglyph *g, float size) {
+static uint32_t label(ctx *c, const lnote *ln, lglyph *g, float size,
+                      float rise) {
   char text[32];
   uint32_t cps[32];
   if (c->doc->footnotes.per_page || ln->mlen == 0 || ln->mlen >= sizeof text) {
@@ -380,7 +383,8 @@ static uint32_t label(ctx *c, const lnote *ln, lglyph *g, float size) {
   for (size_t i = 0; i < n; i++) {
     zp_glyph gl;
     zp_font_glyph(c->fs, role, cps[i], &gl);
-    g[i] = (lglyph){cps[i], gl.face, gl.gid, x};
+    uint32_t color = ln->st->color == ZP_COLOR_INHERIT ? 0 : ln->st->color;
+    g[i] = (lglyph){cps[i], gl.face, gl.gid, x, size, rise, color, false};
     x += gl.advance * size / 1000.0f;
   }
   return (uint32_t)n;
@@ -434,8 +438,11 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {
       lglyph g[32];
       uint32_t ng = 0;
       float lsize = label_size(c, ln->st);
+      /* a number raised as a superscript, a circled digit on the line */
+      float rise =
+          fn->marker != ZP_MARKER_CIRCLED ? (float)ln->st->size * 0.33f : 0;
       if (k == 0)
-        ng = label(c, ln, g, lsize);
+        ng = label(c, ln, g, lsize, rise);
       char mark[64] = "";
       if (ng) {
         size_t m = 0;
@@ -450,12 +457,10 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {
       if (!lay_page_draw_line(c, p, l, y, tag))
         return false;
       if (ng) {
-        /* the label on the first line's baseline; a superscript raised */
+        /* the label on the first line's baseline */
         float base = y + l->height / 2 + l->size * (float)LAY_EM_CENTRE;
-        if (fn->marker != ZP_MARKER_CIRCLED)
-          base -= l->size * 0.33f;
         if (!lay_page_glyphs(c, p, g, ng, c->block_left,
-                             p->height - c->block_top - base, lsize, false))
+                             p->height - c->block_top - base))
           return false;
       }
       y += l->height;

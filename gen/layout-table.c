@@ -51,9 +51,17 @@ struct tlayout {
 static bool caption_lines(ctx *c, const zp_table *t, const zp_block *b,
                           const char *text, line **out, int *n, float *h) {
   lvec v = {0};
-  shape_req r = {
-      t->caption_style, text, b->loc,          b->data_loc, c->block_left,
-      c->block_w,       0,    ZP_ALIGN_CENTER, true};
+  shape_req r = {t->caption_style,
+                 text,
+                 b->loc,
+                 b->data_loc,
+                 c->block_left,
+                 c->block_w,
+                 0,
+                 ZP_ALIGN_CENTER,
+                 true,
+                 NULL,
+                 0};
   bool ok = lay_text_shape(c, &r, &v);
   *n = 0;
   *h = 0;
@@ -87,8 +95,9 @@ static void column_widths(ctx *c, tlayout *tl) {
       for (int k = 0; k < tl->ncells; k++) {
         const tcell *tc = &tl->cells[k];
         if (tc->col == i && tc->colspan == 1) {
-          float cw = lay_text_width(c, tc->cell->style, tc->cell->text,
-                                    t->rows[tc->row].cells[0].data_loc) +
+          float cw = lay_text_width_spans(c, tc->cell->style, tc->cell->text,
+                                          tc->cell->spans, tc->cell->nspans,
+                                          t->rows[tc->row].cells[0].data_loc) +
                      pads + 0.5f;
           if (cw > w)
             w = cw;
@@ -209,7 +218,9 @@ tlayout *lay_table_prepare(ctx *c, const zp_block *b) {
                    tc->w - pads,
                    0,
                    cell->align,
-                   false};
+                   false,
+                   cell->spans,
+                   cell->nspans};
     if (!lay_text_shape(c, &r, &v)) {
       free(v.v);
       return NULL;

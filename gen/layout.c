@@ -34,7 +34,9 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
                  c->block_w - (li + ri),
                  lay_text_indent(c, st, st->first_indent, st->first_indent_em),
                  st->align,
-                 st->balance};
+                 st->balance,
+                 b->spans,
+                 b->nspans};
   if (!lay_text_shape(c, &r, &c->lines))
     return false;
   size_t nl = c->lines.n - from;
@@ -171,6 +173,8 @@ done:
   free(c.kinds);
   free(c.gl);
   free(c.ends);
+  free(c.off);
+  free(c.look);
   free(c.missing);
   lay_note_free(&c);
   return ret;

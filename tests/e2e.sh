@@ -500,6 +500,24 @@ for n in layout-note-too-tall inline-empty-note; do
   check "$n: an error with file:line, no output file" \
     '[ $? -eq 1 ] && grep -q "^tests/bad/$n.xml:[0-9]*:[0-9]*: error: " "$T/$n.err" && [ ! -e "$T/$n.pdf" ]'
 done
+# inline spans (tests/layout/inline.xml): bold, superscript, subscript, a
+# coloured span, a link, a reference and a note marker copy out in order,
+# each where it stands in the text; the colour is in the content
+$ZPGEN render --template tests/layout/inline.xml --data tests/layout/inline.json \
+  -o "$T/inline.pdf" 2>"$T/inline.err"
+check "inline spans render, no diagnostics" '[ $? -eq 0 ] && [ ! -s "$T/inline.err" ]'
+pdftotext "$T/inline.pdf" - 2>/dev/null | tr -d '\n' >"$T/inline.txt"
+check "inline spans copy out in order" \
+  'grep -q "一是加强组织领导。局党组把" "$T/inline.txt" &&
+   grep -q "新建高标准农田12.5万m2，减少CO2排放380吨，其中两个项目未按期完工。详见政策文件和上文所述①。" "$T/inline.txt" &&
+   grep -q "面积（m2）" "$T/inline.txt"'
+pdftotext -bbox "$T/inline.pdf" - 2>/dev/null >"$T/inline.bbox"
+# the words "2" of m² and CO₂ in the text: 0.6 of 16 pt high, the first
+# ending above the line's bottom (raised), the second below it (lowered);
+# m² in the table's header cell: 0.6 of 10.5 pt
+check "inline spans: a superscript raised, a subscript lowered, both smaller" \
+  'awk -F"\"" "/>2<\\/word>/ { h = \$8 - \$4; if (h > 9.5 && h < 9.7) d[n++] = \$8 - prev; if (h > 6.2 && h < 6.4) m++ }
+     { prev = \$8 } END { exit !(n == 2 && d[0] < 0 && d[1] > 0 && m == 1) }" "$T/inline.bbox"'
 
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'

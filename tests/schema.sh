@@ -54,5 +54,26 @@ case1 "a member in an <if> is optional" valid '{"meta": {"title": "t"}, "budget"
 case1 "a required member missing" invalid '{"meta": {}, "budget": {"total": 1}, "items": []}'
 case1 "a <for each> that is no array" invalid '{"meta": {"title": "t"}, "budget": {"total": 1}, "items": {}}'
 case1 "text where |money needs a number" invalid '{"meta": {"title": "t"}, "budget": {"total": "1"}, "items": []}'
+# the data read inside inline elements and in their attributes (id, href, to)
+cat >"$T/i.xml" <<'X'
+<template xmlns="urn:zpgen:template:1">
+<style name="body"/><style name="h1"/>
+<numbering><level n="1" format="cn" heading-style="h1"/></numbering>
+<body>
+  <section id="s-{code}"><title><b>{name}</b></title>
+    <p>见<a href="{site.url}">站</a><ref to="s-{code}">此</ref><note>{remark}</note>m<sup>{exp}</sup></p>
+  </section>
+</body></template>
+X
+$ZPGEN schema --template "$T/i.xml" >"$T/i.json" || bad "schema of a template with inline elements"
+case_i() { # NAME WANT(valid|invalid) JSON
+  printf '%s' "$3" >"$T/d.json"
+  if valid "$T/i.json" "$T/d.json"; then got=valid; else got=invalid; fi
+  if [ "$got" = "$2" ]; then ok; else bad "$1: $got, expected $2"; cat "$T/ajv.out"; fi
+}
+case_i "inline: complete" valid '{"code": "a", "name": "n", "site": {"url": "https://x.org"}, "remark": "r", "exp": 2}'
+case_i "inline: a note's data missing" invalid '{"code": "a", "name": "n", "site": {"url": "https://x.org"}, "exp": 2}'
+case_i "inline: an href's data missing" invalid '{"code": "a", "name": "n", "site": {}, "remark": "r", "exp": 2}'
+case_i "inline: an id's data missing" invalid '{"name": "n", "site": {"url": "https://x.org"}, "remark": "r", "exp": 2}'
 echo "schema: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

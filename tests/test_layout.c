@@ -969,9 +969,150 @@ static void note_per_page_shorter(void **state) {
   zp_dl_free(dl);
 }
 
+/* Spans of a block (a hand-built array, as the binder leaves it). */
+static zp_span *spans(fixture *f, zp_block *b, uint32_t n) {
+  zp_span *v = zp_arena_alloc(f->a, sizeof *v * n);
+  for (uint32_t i = 0; i < n; i++)
+    v[i].color = ZP_COLOR_INHERIT;
+  b->spans = v;
+  b->nspans = n;
+  return v;
+}
+
+/* The run holding code point cp, and its glyph's index in *k. */
+static const zp_dl_run *run_with_cp(const zp_dl *dl, uint32_t cp, uint32_t *k) {
+  for (const zp_dl_page *p = dl->pages; p; p = p->next)
+    for (const zp_dl_run *r = p->runs; r; r = r->next)
+      for (uint32_t i = 0; i < r->n; i++)
+        if (r->glyphs[i].cp == cp) {
+          *k = i;
+          return r;
+        }
+  return NULL;
+}
+
+/* STYLE spans: a superscript is 0.6 of the size, raised 0.33 em, and takes
+ * its own width on the grid (not half a cell); a subscript is lowered 0.12
+ * em; bold is synthesised (the face has none); colours are per run and
+ * black stays 0; the line's breaks and pitch do not change. */
+static void style_spans_widths_shifts_colours(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 0;
+  /* "面积m2，H2O，红字乙" */
+  zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "面积m2，H₂O，红字乙");
+  zp_span *s = spans(f, b, 4);
+  s[0] = (zp_span){.kind = ZP_SPAN_STYLE,
+                   .start = 7,
+                   .end = 8,
+                   .shift = ZP_SHIFT_SUPER,
+                   .color = ZP_COLOR_INHERIT};
+  s[1] = (zp_span){.kind = ZP_SPAN_STYLE,
+                   .start = 12,
+                   .end = 15,
+                   .shift = ZP_SHIFT_SUB,
+                   .color = ZP_COLOR_INHERIT};
+  s[2] = (zp_span){
+      .kind = ZP_SPAN_STYLE, .start = 19, .end = 25, .color = 0xC00000};
+  s[3] = (zp_span){.kind = ZP_SPAN_STYLE,
+                   .start = 22,
+                   .end = 25,
+                   .bold = true,
+                   .color = ZP_COLOR_INHERIT};
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  uint32_t k;
+  const zp_dl_run *m = run_with_cp(dl, 'm', &k),
+                  *two = run_with_cp(dl, '2', &k);
+  assert_non_null(two);
+  assert_int_equal(two->n, 1);
+  assert_true(fabs(two->size - 9.6) < 0.001);
+  assert_true(fabs(two->y - (m->y + 0.33 * 16)) < 0.01);
+  /* its own width: the next glyph (，) starts one face advance later */
+  zp_glyph g;
+  assert_true(zp_font_glyph(f->fs, zp_font_role_find(f->fs, "song"), '2', &g));
+  uint32_t kc;
+  const zp_dl_run *comma = run_with_cp(dl, 0xFF0C, &kc);
+  double cell = 156 * MM / 28;
+  assert_true(fabs(comma->glyphs[kc].x - two->glyphs[0].x -
+                   g.advance * 9.6 / 1000) < 0.5);
+  assert_true(g.advance * 9.6 / 1000 < cell / 2 - 1); /* not half a cell */
+  const zp_dl_run *sub = run_with_cp(dl, 0x2082, &k);
+  assert_true(fabs(sub->y - (m->y - 0.12 * 16)) < 0.01);
+  assert_true(fabs(sub->size - 9.6) < 0.001);
+  const zp_dl_run *red = run_with_cp(dl, 0x7EA2 /* 红 */, &k);
+  assert_int_equal(red->color, 0xC00000);
+  assert_false(red->bold);
+  const zp_dl_run *bold = run_with_cp(dl, 0x5B57 /* 字 */, &k);
+  assert_int_equal(bold->color, 0xC00000);
+  assert_true(bold->bold);
+  assert_int_equal(bold->n, 1);
+  assert_int_equal(m->color, 0);
+  assert_int_equal(run_with_cp(dl, 0x4E59 /* 乙 */, &k)->color, 0);
+  /* the dump says what changed, on this line only */
+  assert_non_null(strstr(f->dump, "looks=3-4:size=9.60,rise=5.28;6-7:size="
+                                  "9.60,rise=-1.92;9-10:color=#C00000;10-11:"
+                                  "bold,color=#C00000 text="));
+  zp_dl_free(dl);
+  /* without spans the same text has no looks= and one run per face */
+  b->spans = NULL;
+  b->nspans = 0;
+  dl = run(f);
+  assert_null(strstr(f->dump, "looks="));
+  assert_int_equal(run_with_cp(dl, '2', &k)->size, 16);
+  zp_dl_free(dl);
+}
+
+/* Line breaking is unchanged across spans: a bold run over a whole
+ * paragraph breaks it where the plain one breaks; LINK and NOTE spans are
+ * set as the text around them. */
+static void spans_keep_breaks(void **state) {
+  fixture *f = *state;
+  const char *text = hanzi(f, 70);
+  zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, text);
+  zp_dl *dl = run(f);
+  char *plain = strdup(f->dump);
+  zp_dl_free(dl);
+  zp_span *s = spans(f, b, 3);
+  s[0] = (zp_span){.kind = ZP_SPAN_STYLE,
+                   .start = 0,
+                   .end = 210,
+                   .bold = true,
+                   .color = ZP_COLOR_INHERIT};
+  s[1] = (zp_span){.kind = ZP_SPAN_LINK,
+                   .start = 3,
+                   .end = 9,
+                   .uri = "https://example.org/",
+                   .color = ZP_COLOR_INHERIT};
+  static const zp_note note = {"注。", NULL, 0, NULL, {"test.xml", 1, 1}};
+  s[2] = (zp_span){.kind = ZP_SPAN_NOTE,
+                   .start = 12,
+                   .end = 15,
+                   .color = ZP_COLOR_INHERIT,
+                   .note = &note};
+  dl = run(f);
+  assert_non_null(dl);
+  /* the same lines, each all bold (the note's own line after them) */
+  assert_int_equal(count(f->dump, "looks=0-"), 3);
+  assert_int_equal(count(f->dump, "  line note=1 mark="), 1);
+  for (const char *p = plain, *q = f->dump; (p = strstr(p, "  line y="));) {
+    p = strstr(p, " text=");
+    q = strstr(strstr(q, "  line y="), " text=");
+    assert_non_null(q);
+    size_t n = strcspn(p, "\n");
+    assert_memory_equal(p, q, n);
+    p += n;
+    q += n;
+  }
+  free(plain);
+  zp_dl_free(dl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(grid_28_by_22, setup, teardown),
+      cmocka_unit_test_setup_teardown(style_spans_widths_shifts_colours, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(spans_keep_breaks, setup, teardown),
       cmocka_unit_test_setup_teardown(grid_indent_is_two_cells, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(grid_widths, setup, teardown),
