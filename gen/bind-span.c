@@ -76,16 +76,6 @@ const char *zp_bind_span_finish(zp_bind_spans *v, size_t k0, zp_arena *a,
   return r;
 }
 
-const char *zp_bind_note_marker(int k, char *buf, size_t size) {
-  if (k >= 1 && k <= 20) { /* U+2460 … U+2473 */
-    char m[4] = {'\xE2', '\x91', (char)(0xA0 + k - 1), 0};
-    snprintf(buf, size, "%s", m);
-  } else {
-    snprintf(buf, size, "(%d)", k);
-  }
-  return buf;
-}
-
 bool zp_bind_id_add(zp_bind_ids *v, const char *id, zp_loc loc) {
   if (v->n == v->cap) {
     size_t cap = v->cap ? v->cap * 2 : 32;

@@ -44,9 +44,6 @@ const char *zp_bind_span_finish(zp_bind_spans *v, size_t k0, zp_arena *a,
                                 const char *text, size_t len,
                                 const zp_span **spans, uint32_t *nspans);
 
-/* The marker of note number k (1-based) into buf: ① … ⑳, then (21) …. */
-const char *zp_bind_note_marker(int k, char *buf, size_t size);
-
 /* An id given (or referred to) by the element at loc. */
 typedef struct zp_bind_id {
   const char *id;

@@ -1122,14 +1122,22 @@ static void inline_note(binder *b, const zp_tnode *c, sbuf *out) {
   note->spans = spans;
   note->nspans = nspans;
   note->loc = c->as.inl.at;
+  /* the marker in the style sheet's <footnotes marker>: a number (or
+   * [number]) raised as a superscript, a circled digit as it is */
   char marker[32];
+  bool circled = false;
   size_t start = out->n;
-  sb_puts(out, zp_bind_note_marker(++b->notes, marker, sizeof marker));
+  if (!zp_fmt_note_marker((int)b->t->footnotes.marker, ++b->notes, marker,
+                          sizeof marker, &circled))
+    return;
+  sb_puts(out, marker);
   zp_span *sp = add_span(b, c, ZP_SPAN_NOTE, start, out->n, seq);
   if (sp) {
     sp->note = note;
     sp->loc = c->as.inl.at;
   }
+  if (!circled && (sp = add_span(b, c, ZP_SPAN_STYLE, start, out->n, b->seq++)))
+    sp->shift = ZP_SHIFT_SUPER; /* inside the NOTE span: a later seq */
 }
 
 /* The text of a p, item or cell, trimmed, in the doc's arena, with its
@@ -1757,6 +1765,7 @@ static void sheet(binder *b) {
   const zp_template *t = b->t;
   b->doc->page = t->page;
   b->doc->folio = t->folio;
+  b->doc->footnotes = t->footnotes;
   b->doc->roles = t->roles;
   /* prefix and suffix may take fields from the data's root (a bureau's
    * ladder: 1. or 1、) */

@@ -205,6 +205,27 @@ typedef struct zp_folio {
   bool first_page; /* number the first page too */
 } zp_folio;
 
+/* How footnote markers are numbered and shown (<footnotes marker=>). */
+typedef enum {
+  ZP_MARKER_CIRCLED, /* ①②… (up to 50; further ones as superscript numbers) */
+  ZP_MARKER_SUPER,  /* superscript numbers 1 2 … */
+  ZP_MARKER_BRACKET /* superscript numbers in brackets [1] [2] … */
+} zp_marker_style;
+
+/* The footnotes' settings (<footnotes> in the style sheet).  Lengths in
+ * pt. */
+typedef struct zp_footnotes {
+  const struct zp_style *style; /* the notes' text; NULL: 12 pt song at
+                                   18 pt */
+  zp_marker_style marker;
+  bool per_page;      /* numbered from 1 on every page (else through the
+                         document, as the binder numbered them) */
+  double rule_length; /* the separator rule; 0: a quarter of the block */
+  double rule_width;  /* its weight; 0: no rule drawn (the space stays) */
+  double space;       /* from the body to the rule, and from the rule to
+                         the first note line */
+} zp_footnotes;
+
 /* A font role as the template defines it. */
 typedef struct zp_doc_role {
   const char *name;
@@ -219,6 +240,7 @@ typedef struct zp_doc {
   const char *title, *author, *subject, *keywords; /* PDF Info, may be NULL */
   const char *date;                                /* "YYYY-MM-DD" or NULL */
   const zp_doc_role *roles; /* terminated by a NULL name; may be NULL */
+  zp_footnotes footnotes;
   zp_block *first;
 } zp_doc;
 

@@ -7,7 +7,9 @@
  *   layout-text.c   text: measuring, fitting (brk.h), shaping into lines;
  *   layout-table.c  tables: preparing (columns, cells) and placing them;
  *   layout-page.c   pages: pagination, pending table parts, emitting a
- *                   page (lines, folio, outlines, the dump, debug marks).
+ *                   page (lines, folio, outlines, the dump, debug marks);
+ *   layout-note.c   footnotes: their lines, the room a page's notes need,
+ *                   the note area at a page's foot, per-page numbers.
  * Functions one file lends another are named lay_<file>_*.
  */
 #ifndef ZP_LAYOUT_IMP_H
@@ -96,12 +98,24 @@ typedef struct line {
   bool space;         /* ended at a typed space (not drawn) */
   float top;          /* pt from the text block's top, once placed */
   const tlayout *tbl; /* a table's place holder in the line list */
+  uint32_t cp0;       /* index of its first code point in its text */
+  uint32_t note0;     /* the footnotes of the markers it carries: */
+  uint16_t nnote;     /* c->notes[note0 .. note0 + nnote) */
 } line;
 
 typedef struct lvec {
   line *v;
   size_t n, cap;
 } lvec;
+
+typedef struct lnote lnote; /* a footnote (layout-note.c) */
+
+/* The footnotes a page's note area must hold so far (layout-note.c). */
+typedef struct ltally {
+  float full; /* the full heights of the notes whose markers it holds */
+  float rest; /* of the last of them: all but its first line */
+  bool any;
+} ltally;
 
 typedef struct ctx {
   const zp_doc *doc;
@@ -129,6 +143,16 @@ typedef struct ctx {
   uint32_t *off; /* each character's first byte in the text */
   llook *look;   /* each character's look (spans) */
   size_t cap;
+  /* footnotes: every one in document order; the current page's share */
+  lnote *notes;
+  size_t nnotes, capnotes;
+  const zp_style *note_style; /* the notes' default style */
+  float note_indent;          /* the notes' text after their marker */
+  ltally note_page;           /* notes of the markers placed on the page */
+  float note_carry;           /* lines of notes continued from before */
+  size_t *note_list;          /* the notes of the page being emitted */
+  size_t note_nlist, note_caplist;
+  float note_body_bottom; /* the lowest of the page's body and tables */
   /* code points already reported missing */
   uint32_t *missing;
   size_t nmissing, capmissing;
@@ -210,5 +234,50 @@ bool lay_page_pend_mark(ctx *c, zp_dl_show show, float x0, float y0, float x1,
 bool lay_page_emit(ctx *c, size_t from, size_t to);
 /* Fills pages with the document's lines; false after an error. */
 bool lay_page_paginate(ctx *c);
+/* Draws a line whose box starts at top (pt from the block's top); tag goes
+ * into its dump line after "line".  False when out of memory. */
+bool lay_page_draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
+                        const char *tag);
+/* Draws glyphs g[0..n), all in one look, at x0 + their x on the baseline
+ * y (PDF coordinates) raised by the look's rise. */
+bool lay_page_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
+                     lglook look, float x0, float y);
+
+/* ---- layout-note.c ---- */
+
+/* Readies the footnotes of doc: their style and the indent of their text
+ * after the marker.  False after an error. */
+bool lay_note_prepare(ctx *c);
+/* Finds the footnote markers (NOTE spans) of a text set into lines
+ * ls[0..n) (their cp0 set), sets each line's notes and sets the notes'
+ * text into lines.  A marker without a note and a note taller than a
+ * page's text block are errors at loc (the marker's or the note's own
+ * location when known).  False after an error. */
+bool lay_note_scan(ctx *c, line *ls, size_t n, const char *text,
+                   const zp_span *spans, uint32_t nspans, zp_loc loc);
+/* Adds to *t the notes of lines ls[0..n) not yet begun on a page. */
+void lay_note_tally(const ctx *c, const line *ls, size_t n, ltally *t);
+/* The height the current page's note area needs (0 without notes) with
+ * the notes of t (may be NULL) added: continued lines, the full notes
+ * but the last, its first line, the rule and its spaces. */
+float lay_note_need(const ctx *c, const ltally *t);
+/* Counts the notes of t on the current page. */
+void lay_note_count(ctx *c, const ltally *t);
+/* Begins emitting a page of lines [from, to) and the pending table parts:
+ * collects its notes (continued ones first, then in marker order),
+ * numbers them (per page: the markers' text changed in place, with the
+ * glyphs' places kept).  False when out of memory. */
+bool lay_note_begin_page(ctx *c, size_t from, size_t to);
+/* Draws the page's note area (rule, lines, markers) at the block's foot,
+ * as many lines as fit below the body; the rest continue on the next
+ * page.  False after an error. */
+bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to);
+/* The dump's "notes=N,… " of a line: its markers whose notes begin on the
+ * page being emitted (not those of a header row repeated later). */
+void lay_note_dump_markers(ctx *c, const line *l);
+/* True while some note has lines left for a next page. */
+bool lay_note_pending(const ctx *c);
+/* Frees what the footnotes hold outside the arena. */
+void lay_note_free(ctx *c);
 
 #endif

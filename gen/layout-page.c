@@ -61,6 +61,11 @@ bool lay_page_pend_rule(ctx *c, float x0, float y0, float x1, float y1,
 }
 
 bool lay_page_pend_line(ctx *c, const line *l, float top, int row, int col) {
+  if (l->nnote) {
+    ltally t = {0};
+    lay_note_tally(c, l, 1, &t);
+    lay_note_count(c, &t);
+  }
   tdraw d = {0};
   d.mark = -1;
   d.l = l;
@@ -235,11 +240,22 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
       dump_ink(c, l);
     if (l->look)
       dump_looks(c, l);
+    lay_note_dump_markers(c, l);
     fputs("text=", c->dump);
     dump_text(c->dump, l->g, l->n);
     fputc('\n', c->dump);
   }
   return true;
+}
+
+bool lay_page_draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
+                        const char *tag) {
+  return draw_line(c, p, l, top, tag);
+}
+
+bool lay_page_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
+                     lglook look, float x0, float y) {
+  return emit_glyphs(c, p, g, NULL, n, look, x0, y);
 }
 
 /* The folio of page number (1-based) pno. */
@@ -381,6 +397,8 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
             ps->height, c->pitch, why_name[c->why]);
   if (c->debug && !debug_page(c, p))
     return false;
+  if (!lay_note_begin_page(c, from, to))
+    return false;
   for (size_t i = from; i < to; i++) {
     line *l = &c->lines.v[i];
     if (l->tbl) {
@@ -395,7 +413,7 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
                            p->height - c->block_top - l->top))
       return false;
   }
-  if (!flush_pending(c, p))
+  if (!flush_pending(c, p) || !lay_note_end_page(c, p, from, to))
     return false;
   return emit_folio(c, p, pno);
 }
@@ -419,7 +437,11 @@ bool lay_page_paginate(ctx *c) {
       top = ceilf(top / c->pitch - LAY_EPS) * c->pitch;
     if (top < LAY_EPS)
       top = 0; /* not -0 */
-    if (top + l->height > c->block_h + LAY_EPS && i > start) {
+    ltally notes = {0};
+    if (l->nnote)
+      lay_note_tally(c, l, 1, &notes);
+    float foot = lay_note_need(c, &notes); /* the page's notes with l's */
+    if (top + l->height + foot > c->block_h + LAY_EPS && i > start) {
       size_t j = i;
       while (j > start && j > floor && v[j].brk == BRK_NEVER)
         j--;
@@ -444,11 +466,17 @@ bool lay_page_paginate(ctx *c) {
       floor = i + 1;
     } else {
       y = top + l->height;
+      lay_note_count(c, &notes);
     }
     i++;
   }
   c->why = WHY_END;
-  if (start < c->lines.n || c->dl->npages == 0 || c->pending)
-    return lay_page_emit(c, start, c->lines.n);
+  if ((start < c->lines.n || c->dl->npages == 0 || c->pending) &&
+      !lay_page_emit(c, start, c->lines.n))
+    return false;
+  /* notes that continue past the last line of the body */
+  while (lay_note_pending(c))
+    if (!lay_page_emit(c, c->lines.n, c->lines.n))
+      return false;
   return true;
 }

@@ -434,6 +434,7 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
     l->align = r->align;
     l->first = k == 0;
     l->last = k + 1 >= nl;
+    l->cp0 = (uint32_t)start;
     float lm = k == 0 ? first_measure : measure;
     l->measure = lm;
     l->left = r->left + (k == 0 ? r->first_indent : 0);

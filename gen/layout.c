@@ -40,6 +40,9 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
   if (!lay_text_shape(c, &r, &c->lines))
     return false;
   size_t nl = c->lines.n - from;
+  if (b->nspans && !lay_note_scan(c, c->lines.v + from, nl, b->text, b->spans,
+                                  b->nspans, b->loc))
+    return false;
   int orphans = st->orphans > 1 ? st->orphans : 1;
   int widows = st->widows > 1 ? st->widows : 1;
   for (size_t k = 0; k < nl; k++) {
@@ -129,6 +132,8 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
   c.dl->date = doc->date;
 
   int errors = zp_diag_errors(d);
+  if (!lay_note_prepare(&c))
+    goto done;
   bool keep = false, force = false;
   float after = 0; /* space after the previous block */
   for (const zp_block *b = doc->first; b; b = b->next) {
@@ -171,5 +176,6 @@ done:
   free(c.off);
   free(c.look);
   free(c.missing);
+  lay_note_free(&c);
   return ret;
 }

@@ -688,6 +688,57 @@ static void folio(comp *c, const zp_tnode *n) {
     f->first_page = yes(v);
 }
 
+/* <footnotes>: the notes' style, the marker style, the numbering, the
+ * rule (length: a length or a percentage of the text block; weight) and
+ * the space above and below it. */
+static void footnotes(comp *c, const zp_tnode *n) {
+  zp_footnotes *f = &c->t->footnotes;
+  const char *v;
+  const zp_style *st = style_named(c, zp_tmpl_attr(n, "style"));
+  if (st)
+    f->style = st;
+  double em = f->style ? f->style->size : 12;
+  if ((v = zp_tmpl_attr(n, "marker")))
+    f->marker = strcmp(v, "super") == 0     ? ZP_MARKER_SUPER
+                : strcmp(v, "bracket") == 0 ? ZP_MARKER_BRACKET
+                                            : ZP_MARKER_CIRCLED;
+  if ((v = zp_tmpl_attr(n, "numbering")))
+    f->per_page = strcmp(v, "per-page") == 0;
+  double bw = block_width(c);
+  if ((v = zp_tmpl_attr(n, "rule-length"))) {
+    const char *end;
+    double pct;
+    size_t len = strlen(v);
+    bool ok;
+    if (len && v[len - 1] == '%')
+      ok = parse_number(v, &pct, &end) && *end == '%' && pct > 0 &&
+           pct <= 100 && (f->rule_length = bw * pct / 100, true);
+    else
+      ok = parse_length(v, em, c->t->page.line_pitch, &f->rule_length) &&
+           f->rule_length > 0 && f->rule_length <= bw;
+    if (!ok)
+      zp_error(c->d, at_attr(c, n, "rule-length"),
+               "rule-length=\"%.40s\" is not a length or percentage from 0 "
+               "to the text block's width (%.1f mm)",
+               v, bw / MM);
+  }
+  if ((v = zp_tmpl_attr(n, "rule-width")) &&
+      (!parse_length(v, em, c->t->page.line_pitch, &f->rule_width) ||
+       f->rule_width < 0 || f->rule_width > ZP_MAX_RULE))
+    zp_error(c->d, at_attr(c, n, "rule-width"),
+             "rule-width=\"%.40s\" is not a length from 0 to %.2f pt", v,
+             ZP_MAX_RULE);
+  double bh =
+      c->t->page.height - c->t->page.margin_top - c->t->page.margin_bottom;
+  if ((v = zp_tmpl_attr(n, "space")) &&
+      (!parse_length(v, em, c->t->page.line_pitch, &f->space) || f->space < 0 ||
+       f->space > bh / 8))
+    zp_error(c->d, at_attr(c, n, "space"),
+             "space=\"%.40s\" is not a length from 0 to an eighth of the "
+             "text block's height (%.1f mm)",
+             v, bh / 8 / MM);
+}
+
 static void numbering(comp *c, const zp_tnode *n) {
   for (const zp_tnode *l = n->child; l; l = l->next) {
     if (!l->name)
@@ -746,10 +797,15 @@ static void sheet(comp *c) {
   t->folio =
       (zp_folio){ZP_FOLIO_CENTER, "- {n} -", "song", 14, 7 * MM, 0, true};
   const zp_tnode *last_folio = NULL;
+  /* footnotes: the style named "footnote" when there is one */
+  t->footnotes = (zp_footnotes){
+      style_named(c, "footnote"), ZP_MARKER_CIRCLED, false, 0, 0.5, 5};
   for (int i = 0; i < t->ntop; i++) {
     const zp_tnode *n = t->top[i];
     if (is(n, "folio"))
       last_folio = n;
+    else if (is(n, "footnotes"))
+      footnotes(c, n);
     else if (is(n, "numbering"))
       numbering(c, n);
     else if (is(n, "grades"))

@@ -215,6 +215,7 @@ typedef struct zp_template {
    * (styles, roles) and must be freed before the template ---- */
   zp_page_setup page; /* pitches derived */
   zp_folio folio;
+  zp_footnotes footnotes; /* <footnotes>; style NULL: the built-in one */
   zp_tlevel levels[ZP_TMPL_MAX_LEVELS + 1];
   zp_calc_band bands[ZP_TMPL_MAX_BANDS];
   int nbands;

@@ -470,6 +470,36 @@ check "characters no face has copy out as themselves" \
 check "CR, CRLF and U+2029 are hard breaks: short lines, not stretched" \
   '[ $(grep -c " hard .*text=第[一二三]行$" "$T/chars.dump") -eq 3 ] && ! grep -q " just .*text=第[一二三]行" "$T/chars.dump"'
 
+# Footnotes: each note's text is on its marker's page (pdftotext by page).
+for n in notes-continue notes-per-page notes-table; do
+  $ZPGEN render --template tests/layout/$n.xml --data tests/layout/$n.json \
+    --output "$T/$n.pdf" 2>"$T/$n.err"
+  check "$n renders" '[ $? -eq 0 ] && [ ! -s "$T/$n.err" ]'
+done
+page_text() { pdftotext -f "$2" -l "$2" "$T/$1.pdf" - 2>/dev/null | tr -d '\n '; }
+check "a footnote starts on its marker's page and continues on the next" \
+  'page_text notes-continue 2 | grep -q "按照市委和①" &&
+   page_text notes-continue 2 | grep -q "①区农业农村局贯彻落实党中央" &&
+   page_text notes-continue 3 | grep -q "按照市委和②" &&
+   page_text notes-continue 3 | grep -q "第二条脚注。" &&
+   ! page_text notes-continue 3 | grep -q "①"'
+check "footnotes numbered per page: page 2 starts again at ①" \
+  'page_text notes-per-page 1 | grep -q "①第一页的第一条脚注。" &&
+   page_text notes-per-page 1 | grep -q "②第一页的第二条脚注。" &&
+   page_text notes-per-page 2 | grep -q "①第二页的第一条脚注" &&
+   ! page_text notes-per-page 2 | grep -q "③"'
+check "a table cell's footnote on the cell's page, a repeated header's once" \
+  'page_text notes-table 1 | grep -q "第4行的数值按决算口径统计" &&
+   page_text notes-table 1 | grep -q "指标名称以区财政局下达的绩效目标为准" &&
+   page_text notes-table 3 | grep -q "第27行的数值按决算口径统计" &&
+   ! page_text notes-table 2 | grep -q "绩效目标为准"'
+
+for n in layout-note-too-tall inline-empty-note; do
+  $ZPGEN render --template tests/bad/$n.xml --data tests/bad/data/$n.json \
+    --output "$T/$n.pdf" 2>"$T/$n.err"
+  check "$n: an error with file:line, no output file" \
+    '[ $? -eq 1 ] && grep -q "^tests/bad/$n.xml:[0-9]*:[0-9]*: error: " "$T/$n.err" && [ ! -e "$T/$n.pdf" ]'
+done
 # inline spans (tests/layout/inline.xml): bold, superscript, subscript, a
 # coloured span, a link, a reference and a note marker copy out in order,
 # each where it stands in the text; the colour is in the content

@@ -87,5 +87,14 @@ else
   fail=$((fail + 1)); echo "FAIL: layoutcheck found $n faults in checker-bad.dump, expected 11"
   cat "$T/bad.txt"
 fi
+# A footnote whose note begins on the page after its marker's.
+build/tools/layoutcheck tests/layout/checker-notes-bad.dump >"$T/bad.txt"
+if grep -q 'checker-notes-bad.dump:3: footnote 2 does not begin on the page of its marker' "$T/bad.txt" &&
+    grep -q '^layoutcheck: 1 findings' "$T/bad.txt"; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1)); echo "FAIL: layoutcheck on checker-notes-bad.dump"
+  cat "$T/bad.txt"
+fi
 echo "golden: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1228,11 +1228,33 @@ static void links_references_and_notes(void **state) {
   const zp_cell *c = &b->table->rows[0].cells[0];
   assert_string_equal(c->text, "甲②");
   assert_string_equal(c->spans[0].note->text, "表注");
-  b = b->next; /* ③ … ⑳, then (21) … */
+  b = b->next; /* ③ … ⑳, then ㉑ … (circled to 50: <footnotes marker>) */
   assert_int_equal(b->nspans, 21);
   assert_memory_equal(b->text, "③④", 6);
-  assert_string_equal(b->text + b->spans[17].start, "⑳(21)(22)(23)");
-  assert_int_equal(b->spans[18].end - b->spans[18].start, 4);
+  assert_string_equal(b->text + b->spans[17].start, "⑳㉑㉒㉓");
+  assert_int_equal(b->spans[18].end - b->spans[18].start, 3);
+  done(&r);
+}
+
+/* <footnotes marker>: numbers and bracketed numbers are raised (a STYLE
+ * span inside the NOTE span), circled digits are not; the layout gets the
+ * settings. */
+static void note_marker_styles(void **state) {
+  (void)state;
+  result r = bind("<footnotes marker=\"bracket\" numbering=\"per-page\"/>\n",
+                  "<p>甲<note>注一</note>乙<note>注二</note></p>", "{}");
+  assert_non_null(r.doc);
+  const zp_block *b = r.doc->first;
+  assert_string_equal(b->text, "甲[1]乙[2]");
+  assert_string_equal(spans_of(b->spans, b->nspans),
+                      "n:3-6 sup:3-6 n:9-12 sup:9-12");
+  assert_int_equal(r.doc->footnotes.marker, ZP_MARKER_BRACKET);
+  assert_true(r.doc->footnotes.per_page);
+  done(&r);
+  r = bind("<footnotes marker=\"super\"/>\n", "<p>甲<note>注</note></p>", "{}");
+  assert_string_equal(r.doc->first->text, "甲1");
+  assert_string_equal(spans_of(r.doc->first->spans, r.doc->first->nspans),
+                      "n:3-4 sup:3-4");
   done(&r);
 }
 
@@ -1370,6 +1392,7 @@ int main(void) {
       cmocka_unit_test(long_titles_are_errors),
       cmocka_unit_test(inline_spans_offsets_and_nesting),
       cmocka_unit_test(links_references_and_notes),
+      cmocka_unit_test(note_marker_styles),
       cmocka_unit_test(inline_errors),
       cmocka_unit_test(spans_count_against_the_budget),
   };

@@ -518,6 +518,53 @@ static void missing_attribute_names_its_element(void **state) {
   zp_diag_free(d);
 }
 
+/* <footnotes>: the official sheet's defaults, a template's own, and bad
+ * lengths at their attribute. */
+static void footnote_settings(void **state) {
+  (void)state;
+  char path[512];
+  snprintf(path, sizeof path, "%s/templates/dept-self-eval-report.xml", root());
+  zp_diag *d = zp_diag_new(stderr);
+  zp_template *t = load(path, d);
+  assert_non_null(t);
+  assert_non_null(t->footnotes.style);
+  assert_string_equal(t->footnotes.style->name, "footnote");
+  assert_float_equal(t->footnotes.style->size, 12, 1e-9);
+  assert_false(t->footnotes.style->grid);
+  assert_int_equal(t->footnotes.marker, ZP_MARKER_CIRCLED);
+  assert_false(t->footnotes.per_page);
+  double bw = t->page.width - t->page.margin_left - t->page.margin_right;
+  assert_float_equal(t->footnotes.rule_length, bw / 4, 1e-6);
+  assert_float_equal(t->footnotes.rule_width, 0.5, 1e-9);
+  assert_float_equal(t->footnotes.space, 5, 1e-9);
+  zp_tmpl_free(t);
+  const char *ok =
+      put("fn.xml",
+          "<template xmlns=\"urn:zpgen:template:1\">\n"
+          "<style name=\"fn\" font=\"song\" size=\"五号\"/>\n"
+          "<footnotes style=\"fn\" marker=\"bracket\" numbering=\"per-page\""
+          " rule-length=\"40mm\" rule-width=\"0\" space=\"1em\"/>\n"
+          "<body/></template>\n");
+  t = load(ok, d);
+  assert_non_null(t);
+  assert_string_equal(t->footnotes.style->name, "fn");
+  assert_int_equal(t->footnotes.marker, ZP_MARKER_BRACKET);
+  assert_true(t->footnotes.per_page);
+  assert_float_equal(t->footnotes.rule_length, 40 * 72 / 25.4, 1e-6);
+  assert_float_equal(t->footnotes.rule_width, 0, 1e-9);
+  assert_float_equal(t->footnotes.space, 10.5, 1e-9);
+  zp_tmpl_free(t);
+  const char *bad =
+      put("fnbad.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                       "<footnotes rule-length=\"120%\"\n"
+                       "  space=\"9cm\"/>\n"
+                       "<body/></template>\n");
+  int before = zp_diag_errors(d);
+  assert_null(load(bad, d));
+  assert_int_equal(zp_diag_errors(d), before + 2);
+  zp_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(missing_attribute_names_its_element),
@@ -535,6 +582,7 @@ int main(void) {
       cmocka_unit_test(fields_are_checked_when_loading),
       cmocka_unit_test(fields_are_parsed),
       cmocka_unit_test(big_line_numbers),
+      cmocka_unit_test(footnote_settings),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
