@@ -52,8 +52,8 @@ static bool caption_lines(ctx *c, const zp_table *t, const zp_block *b,
                           const char *text, line **out, int *n, float *h) {
   lvec v = {0};
   shape_req r = {
-      t->caption_style, text, b->loc,          b->data_loc, c->block_left,
-      c->block_w,       0,    ZP_ALIGN_CENTER, true};
+      t->caption_style, text, b->loc, b->data_loc, c->block_left, c->block_w, 0,
+      ZP_ALIGN_CENTER,  true, NULL,   0,           false};
   bool ok = lay_text_shape(c, &r, &v);
   *n = 0;
   *h = 0;
@@ -209,6 +209,9 @@ tlayout *lay_table_prepare(ctx *c, const zp_block *b) {
                    tc->w - pads,
                    0,
                    cell->align,
+                   false,
+                   cell->spans,
+                   cell->nspans,
                    false};
     if (!lay_text_shape(c, &r, &v)) {
       free(v.v);

@@ -67,7 +67,8 @@ typedef enum zp_tkind {
   ZP_T_HEAD,
   ZP_T_ROW,
   ZP_T_CELL,
-  ZP_T_BR
+  ZP_T_BR,
+  ZP_T_CONTENTS
 } zp_tkind;
 
 typedef enum zp_check_kind {
@@ -144,6 +145,12 @@ struct zp_tnode {
       bool warning;
     } check;
     const zp_ttable *table;
+    struct {
+      const zp_contents *toc;              /* levels, indents, leader */
+      const zp_style *style, *title_style; /* entries; title (may be NULL) */
+      const zp_tattr *title;               /* with its fields; NULL: none */
+      bool outline;                        /* the title has a bookmark */
+    } contents;
     struct {
       int colspan, rowspan;
       const zp_style *style; /* its own, or NULL */
