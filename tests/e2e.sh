@@ -77,6 +77,36 @@ check "bookmarks follow the headings, nested by level" \
    pdftohtml -xml -i -stdout "$T/o.pdf" 2>/dev/null | tr -d "\n" |
    grep -q "<outline><item page=\"1\">一、基本情况</item><outline><item page=\"1\">（一）部门职能</item>"'
 
+# A table of contents (tests/layout/contents.xml, on pages 1 and 2): every
+# entry's number is the page where pdftotext finds its heading, every entry
+# links to that page, the URLs of the text are link annotations, and the
+# title 目录 and the headings are bookmarks.
+toc=$T/toc.pdf
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template tests/layout/contents.xml \
+  --data tests/layout/contents.json -o "$toc" 2>"$T/toc.err"
+check "contents: renders cleanly" '[ $? -eq 0 ] && [ ! -s "$T/toc.err" ]'
+pdftotext -layout -f 1 -l 2 "$toc" - 2>/dev/null |
+  tr -d '\f' | sed -n 's/^ *\(.*[^.]\)\.\.\.*\([0-9][0-9]*\)$/\2 \1/p' | tr -d ' ' |
+  sed 's/^\([0-9]*\)/\1 /' >"$T/toc.txt"
+tocok=1
+while read -r n head; do
+  pdftotext -f "$n" -l "$n" "$toc" - 2>/dev/null | tr -d ' \n' | grep -qF "$head" ||
+    { echo "contents: \"$head\" is not on page $n"; tocok=0; }
+done <"$T/toc.txt"
+check "contents: 20 entries, each heading on the page its entry says" \
+  '[ "$(wc -l <"$T/toc.txt")" -eq 20 ] && [ $tocok -eq 1 ]'
+python3 tests/tools/pdflinks.py "$toc" >"$T/links.txt"
+check "contents: each entry links to its heading's page" \
+  '[ "$(awk "\$1 <= 2 && \$2 == \"dest\" { print \$3 }" "$T/links.txt" | uniq)" = \
+     "$(cut -d" " -f1 "$T/toc.txt" | uniq)" ]'
+check "contents: the URLs in the text are links, a wrapped one on each of its lines" \
+  '[ "$(grep -c " uri https://www.example.gov.cn/zwgk/2023/performance-report-final-version-index.html\$" "$T/links.txt")" -eq 2 ] &&
+   grep -q "^3 uri http://www.example.gov.cn\$" "$T/links.txt" &&
+   pdfinfo -url "$toc" | grep -q "^ *3 *Annotation *http://www.example.gov.cn\$"'
+check "contents: its title and the headings are bookmarks" \
+  'pdftohtml -xml -i -stdout "$toc" 2>/dev/null | tr -d "\n" |
+   grep -q "<outline><item page=\"1\">目录</item><item page=\"3\">一、总体情况</item><outline><item page=\"3\">（一）子项1</item>"'
+
 # Lines broken where the bureau's Word broke them: the 荔湾 sample against
 # its publication (tests/seeds/liwan-agri-2023.txt, each line a printed
 # line), LAYOUT.md's reference measure; the figures are printed.
