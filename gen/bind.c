@@ -48,6 +48,20 @@ typedef struct span_rec {
   int last_row; /* the last row the cell covers so far */
 } span_rec;
 
+/* A span being built, with the order its element was entered in: spans
+ * of equal range sort outer first. */
+typedef struct bspan {
+  zp_span s;
+  uint32_t seq;
+} bspan;
+
+/* An id given, or a <ref>'s target: checked at the end of the bind. */
+typedef struct idrec {
+  const char *id;
+  zp_loc loc;
+  size_t order;
+} idrec;
+
 struct site;
 
 typedef struct binder {
@@ -85,6 +99,14 @@ typedef struct binder {
   int *site_hash; /* indexes + 1 into sites; 0: free */
   size_t caphash;
   const void *site_tag; /* part of the site: the <check> of a finding */
+  /* the spans of the texts being built (content_text: nested for notes) */
+  bspan *sp;
+  size_t nsp, capsp;
+  uint32_t seq;
+  int inline_depth;
+  int notes; /* notes so far: the next one's marker */
+  idrec *ids, *refs;
+  size_t nids, capids, nrefs, caprefs;
 } binder;
 
 /* A place that reported: the template's (or the data's) location and the
@@ -922,10 +944,24 @@ static void inline_content(binder *b, const zp_tnode *first, sbuf *out);
 static const zp_tnode *use_enter(binder *b, const zp_tnode *n, int *saved);
 static void use_leave(binder *b, int saved);
 
+static void inline_span(binder *b, const zp_tnode *c, sbuf *out);
+static void inline_note(binder *b, const zp_tnode *c, sbuf *out);
+
 static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
   if (!spend(b, c, 1))
     return;
   switch (c->kind) {
+  case ZP_T_B:
+  case ZP_T_SUP:
+  case ZP_T_SUB:
+  case ZP_T_SPAN:
+  case ZP_T_A:
+  case ZP_T_REF:
+    inline_span(b, c, out);
+    break;
+  case ZP_T_NOTE:
+    inline_note(b, c, out);
+    break;
   case ZP_T_TEXT:
     expand(b, c, c->text, c->fields, c->nfields, out);
     break;
@@ -973,25 +1009,305 @@ static void inline_content(binder *b, const zp_tnode *first, sbuf *out) {
     inline_node(b, c, out);
 }
 
-/* The text of a p, item or cell, trimmed, in the doc's arena. */
+/* ---- spans ---- */
+
+/* Records a span of kind over [start, end) of the text being built, made
+ * by element c entered as seq; charged to the budget.  NULL when it cannot
+ * be (the budget spent, out of memory). */
+static zp_span *add_span(binder *b, const zp_tnode *c, zp_span_kind kind,
+                         size_t start, size_t end, uint32_t seq) {
+  b->bytes_left -= (long)sizeof(zp_span);
+  if (!spend(b, c, 1))
+    return NULL;
+  if (b->nsp == b->capsp) {
+    size_t cap = b->capsp ? b->capsp * 2 : 64;
+    bspan *v = realloc(b->sp, sizeof *v * cap);
+    if (!v)
+      return NULL;
+    b->sp = v;
+    b->capsp = cap;
+  }
+  bspan *r = &b->sp[b->nsp++];
+  memset(r, 0, sizeof *r);
+  r->seq = seq;
+  r->s.kind = kind;
+  r->s.start = (uint32_t)start;
+  r->s.end = (uint32_t)end;
+  r->s.color = ZP_COLOR_INHERIT;
+  r->s.loc = c->loc;
+  return &r->s;
+}
+
+static int cmp_span(const void *x, const void *y) {
+  const bspan *p = x, *q = y;
+  if (p->s.start != q->s.start)
+    return p->s.start < q->s.start ? -1 : 1;
+  if (p->s.end != q->s.end)
+    return p->s.end > q->s.end ? -1 : 1;
+  return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+/* Records an id (or, with ref, a <ref>'s target) for the check at the
+ * end. */
+static void add_id(binder *b, bool ref, const char *id, zp_loc loc) {
+  idrec **v = ref ? &b->refs : &b->ids;
+  size_t *n = ref ? &b->nrefs : &b->nids, *cap = ref ? &b->caprefs : &b->capids;
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 32;
+    idrec *nv = realloc(*v, sizeof *nv * nc);
+    if (!nv)
+      return;
+    *v = nv;
+    *cap = nc;
+  }
+  (*v)[*n] = (idrec){id, loc, *n};
+  (*n)++;
+}
+
+/* The text built in s (its spans from b->sp[k0]), trimmed of spaces and
+ * tabs at both ends, into the doc's arena; the spans moved with it (those
+ * left empty dropped), sorted (doc.h).  Frees s. */
+static const char *finish_text(binder *b, sbuf *s, size_t k0,
+                               const zp_span **spans, uint32_t *nspans) {
+  const char *t = s->s ? s->s : "";
+  size_t lead = 0, len = s->s ? s->n : 0;
+  while (lead < len && (t[lead] == ' ' || t[lead] == '\t'))
+    lead++;
+  while (len > lead && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+    len--;
+  len -= lead;
+  const char *r = zp_arena_strndup(b->a, t + lead, len);
+  size_t k = k0;
+  for (size_t i = k0; i < b->nsp; i++) {
+    zp_span *sp = &b->sp[i].s;
+    size_t st = sp->start > lead ? sp->start - lead : 0;
+    size_t en = sp->end > lead ? sp->end - lead : 0;
+    st = st < len ? st : len;
+    en = en < len ? en : len;
+    if (en <= st)
+      continue;
+    sp->start = (uint32_t)st;
+    sp->end = (uint32_t)en;
+    b->sp[k++] = b->sp[i];
+  }
+  *spans = NULL;
+  *nspans = 0;
+  if (k > k0) {
+    qsort(b->sp + k0, k - k0, sizeof *b->sp, cmp_span);
+    zp_span *v = zp_arena_alloc(b->a, sizeof *v * (k - k0));
+    if (v) {
+      for (size_t i = k0; i < k; i++)
+        v[i - k0] = b->sp[i].s;
+      *spans = v;
+      *nspans = (uint32_t)(k - k0);
+    }
+  }
+  b->nsp = k0;
+  free(s->s);
+  s->s = NULL;
+  return r;
+}
+
+/* A STYLE or LINK element: its content, and a span over it. */
+static void inline_span(binder *b, const zp_tnode *c, sbuf *out) {
+  if (b->inline_depth >= ZP_MAX_INLINE_DEPTH) {
+    report(b, ZP_ERROR, c->loc,
+           "inline elements (<b>, <sup>, <span>, <a>, <note> …) nested deeper "
+           "than %d (through macros)",
+           ZP_MAX_INLINE_DEPTH);
+    return;
+  }
+  uint32_t seq = b->seq++;
+  size_t start = out->n;
+  const char *uri = NULL, *target = NULL, *why;
+  if (c->kind == ZP_T_A) {
+    uri = attr_text(b, c, c->as.inl.href);
+    if (uri && c->as.inl.href->nfields && (why = zp_tmpl_uri_problem(uri))) {
+      char shown[96];
+      report(b, ZP_ERROR, c->as.inl.at, "<a href=\"%s\">: %s",
+             shorten(uri, shown, sizeof shown), why);
+      uri = NULL;
+    }
+  } else if (c->kind == ZP_T_REF) {
+    target = attr_text(b, c, c->as.inl.to);
+    if (target && !*target) {
+      report(b, ZP_ERROR, c->as.inl.at, "<ref to=\"%s\"> gives an empty id",
+             c->as.inl.to->value);
+      target = NULL;
+    }
+  }
+  b->inline_depth++;
+  inline_content(b, c->child, out);
+  b->inline_depth--;
+  if (c->kind == ZP_T_A && uri && out->n == start)
+    sb_puts(out, uri); /* <a href="…"/>: the URL itself */
+  if (c->kind == ZP_T_REF && target && out->n == start) {
+    report(b, ZP_ERROR, c->as.inl.at, "<ref to=\"%s\"> has no text to print",
+           c->as.inl.to->value);
+    return;
+  }
+  if ((c->kind == ZP_T_A && !uri) || (c->kind == ZP_T_REF && !target))
+    return;
+  zp_span *sp = add_span(
+      b, c,
+      c->kind == ZP_T_A || c->kind == ZP_T_REF ? ZP_SPAN_LINK : ZP_SPAN_STYLE,
+      start, out->n, seq);
+  if (!sp)
+    return;
+  sp->style = c->as.inl.style;
+  sp->bold = c->as.inl.bold;
+  sp->shift = c->as.inl.shift;
+  sp->color = c->as.inl.color;
+  sp->uri = uri;
+  sp->target = target;
+  if (target)
+    add_id(b, true, target, c->as.inl.at);
+}
+
+/* The marker of note number k (1-based): ① … ⑳, then (21) …, into buf. */
+static const char *note_marker(int k, char *buf, size_t size) {
+  if (k >= 1 && k <= 20) /* U+2460 … U+2473 */
+    snprintf(buf, size, "\xE2\x91%c", (char)(0xA0 + k - 1));
+  else
+    snprintf(buf, size, "(%d)", k);
+  return buf;
+}
+
+/* A <note>: its content becomes a zp_note; its marker is printed here,
+ * with a NOTE span over it. */
+static void inline_note(binder *b, const zp_tnode *c, sbuf *out) {
+  if (b->inline_depth >= ZP_MAX_INLINE_DEPTH) {
+    report(b, ZP_ERROR, c->loc,
+           "inline elements (<b>, <sup>, <span>, <a>, <note> …) nested deeper "
+           "than %d (through macros)",
+           ZP_MAX_INLINE_DEPTH);
+    return;
+  }
+  uint32_t seq = b->seq++;
+  zp_loc dl = b->data_loc;
+  const zp_json *dv = b->data_val;
+  b->data_loc = (zp_loc){0};
+  b->data_val = NULL;
+  sbuf ns = {.left = &b->bytes_left};
+  size_t k0 = b->nsp;
+  b->inline_depth++;
+  inline_content(b, c->child, &ns);
+  b->inline_depth--;
+  zp_note *note = zp_arena_alloc(b->a, sizeof *note);
+  const zp_span *spans;
+  uint32_t nspans;
+  const char *text = finish_text(b, &ns, k0, &spans, &nspans);
+  const zp_json *from = b->data_val;
+  zp_loc from_loc = b->data_loc;
+  b->data_loc = dl;
+  b->data_val = dv;
+  if (!note || b->aborted)
+    return;
+  if (!*text) {
+    char jp[256] = "", src[600] = "";
+    if (from) {
+      zp_json_path(from, jp, sizeof jp);
+      snprintf(src, sizeof src, "; its text comes from %s (%s:%d:%d)", jp,
+               from_loc.file, from_loc.line, from_loc.col);
+    }
+    report(b, ZP_ERROR, c->as.inl.at,
+           "this <note> is empty: it has nothing to print after binding%s",
+           src);
+    return;
+  }
+  note->text = text;
+  note->spans = spans;
+  note->nspans = nspans;
+  note->loc = c->as.inl.at;
+  char marker[32];
+  size_t start = out->n;
+  sb_puts(out, note_marker(++b->notes, marker, sizeof marker));
+  zp_span *sp = add_span(b, c, ZP_SPAN_NOTE, start, out->n, seq);
+  if (sp) {
+    sp->note = note;
+    sp->loc = c->as.inl.at;
+  }
+}
+
+/* The text of a p, item or cell, trimmed, in the doc's arena, with its
+ * spans (*spans, *nspans: NULL and 0 when it has none). */
 static const char *content_text(binder *b, const zp_tnode *n,
-                                const char *prefix) {
+                                const char *prefix, const zp_span **spans,
+                                uint32_t *nspans) {
   sbuf s = {.left = &b->bytes_left};
   if (prefix)
     sb_puts(&s, prefix);
   b->data_loc = (zp_loc){0};
   b->data_val = NULL;
+  size_t k0 = b->nsp;
   inline_content(b, n->child, &s);
   over_budget(b, n);
-  char *t = s.s ? s.s : "";
-  while (*t == ' ' || *t == '\t')
-    t++;
-  size_t len = strlen(t);
-  while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
-    len--;
-  const char *r = zp_arena_strndup(b->a, t, len);
-  free(s.s);
-  return r;
+  return finish_text(b, &s, k0, spans, nspans);
+}
+
+/* The id of p, item, section or table n (expanded), recorded for the
+ * check at the end; NULL when it has none. */
+static const char *id_text(binder *b, const zp_tnode *n) {
+  if (!n->id)
+    return NULL;
+  const char *id = attr_text(b, n, n->id);
+  if (!id || !*id) {
+    report(b, ZP_ERROR, n->id_at, "id=\"%s\" gives an empty id", n->id->value);
+    return NULL;
+  }
+  add_id(b, false, id, n->id_at);
+  return id;
+}
+
+static int cmp_id(const void *x, const void *y) {
+  const idrec *p = x, *q = y;
+  int r = strcmp(p->id, q->id);
+  return r ? r : p->order < q->order ? -1 : p->order > q->order;
+}
+
+/* Every id given twice, every <ref> to no id (with the nearest ids). */
+static void check_ids(binder *b) {
+  if (b->nids)
+    qsort(b->ids, b->nids, sizeof *b->ids, cmp_id);
+  for (size_t i = 1; i < b->nids; i++)
+    if (strcmp(b->ids[i].id, b->ids[i - 1].id) == 0) {
+      size_t f = i - 1;
+      while (f > 0 && strcmp(b->ids[f - 1].id, b->ids[i].id) == 0)
+        f--;
+      report(b, ZP_ERROR, b->ids[i].loc,
+             "id=\"%s\" is given twice (first at %s:%d)", b->ids[i].id,
+             b->ids[f].loc.file, b->ids[f].loc.line);
+    }
+  int hints = 0;
+  for (size_t i = 0; i < b->nrefs; i++) {
+    idrec key = {b->refs[i].id, {0}, 0};
+    size_t lo = 0, hi = b->nids;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp(b->ids[mid].id, key.id) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo < b->nids && strcmp(b->ids[lo].id, key.id) == 0)
+      continue;
+    /* the nearest id, for the first few (each is a pass over the ids) */
+    char hint[160] = "";
+    if (hints++ < 16) {
+      const char *names[256];
+      int n = 0;
+      for (size_t k = 0; k < b->nids && n < 256; k++)
+        if (!n || strcmp(names[n - 1], b->ids[k].id) != 0)
+          names[n++] = b->ids[k].id;
+      const char *best = zp_diag_nearest(key.id, names, n);
+      if (best)
+        snprintf(hint, sizeof hint, "; did you mean \"%s\"?", best);
+    }
+    char shown[96];
+    report(b, ZP_ERROR, b->refs[i].loc,
+           "<ref to=\"%s\">: no element has that id%s",
+           shorten(key.id, shown, sizeof shown), hint);
+  }
 }
 
 /* ---- blocks ---- */
@@ -1067,12 +1383,18 @@ static void paragraph(binder *b, const zp_tnode *n) {
     count(b, lv);
     prefix = number_text(b, lv);
   }
-  const char *text = content_text(b, n, prefix);
+  const char *id = id_text(b, n);
+  const zp_span *spans;
+  uint32_t nspans;
+  const char *text = content_text(b, n, prefix, &spans, &nspans);
   zp_block *blk = add_block(b, ZP_BLOCK_PARAGRAPH, n);
   if (!blk || !st)
     return;
   blk->style = st;
   blk->text = text;
+  blk->spans = spans;
+  blk->nspans = nspans;
+  blk->id = id;
   blk->data_loc = b->data_loc;
   blk->data_path = json_path(b, b->data_val);
 }
@@ -1085,9 +1407,15 @@ static void section(binder *b, const zp_tnode *n) {
   }
   if (n->as.section.new_page)
     add_block(b, ZP_BLOCK_PAGE_BREAK, n);
+  const char *id = id_text(b, n);
   b->data_loc = (zp_loc){0};
   b->data_val = NULL;
-  const char *title = attr_text(b, n, n->as.section.title);
+  const zp_span *spans = NULL;
+  uint32_t nspans = 0;
+  const char *title =
+      n->as.section.title_el
+          ? content_text(b, n->as.section.title_el, NULL, &spans, &nspans)
+          : attr_text(b, n, n->as.section.title);
   zp_loc dl = b->data_loc;
   const zp_json *title_val = b->data_val;
   if (!title || !string_fits(b, n, "the section title", title, b->data_val))
@@ -1108,6 +1436,17 @@ static void section(binder *b, const zp_tnode *n) {
   if (blk && st) {
     blk->style = st;
     blk->text = zp_arena_printf(b->a, "%s%s", num, title);
+    /* the title's spans move past the number */
+    size_t shift = strlen(num);
+    zp_span *sp = nspans ? zp_arena_alloc(b->a, sizeof *sp * nspans) : NULL;
+    for (uint32_t i = 0; sp && i < nspans; i++) {
+      sp[i] = spans[i];
+      sp[i].start += (uint32_t)shift;
+      sp[i].end += (uint32_t)shift;
+    }
+    blk->spans = sp;
+    blk->nspans = sp ? nspans : 0;
+    blk->id = id;
     blk->level = lv;
     blk->outline = b->t->levels[lv].outline;
     blk->data_loc = dl;
@@ -1295,7 +1634,10 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
     return false;
   }
   const char *span = c->as.cell.span;
-  const char *text = content_text(b, c, NULL);
+  const zp_span *spans;
+  uint32_t nspans;
+  int notes = b->notes;
+  const char *text = content_text(b, c, NULL, &spans, &nspans);
   zp_loc dl = b->data_loc;
   if (span) {
     span_rec *s = span_find(tb, col);
@@ -1310,7 +1652,9 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
                 s->cell->colspan == colspan &&
                 (it == -2 ? s->iter == -2 && *text == 0 : s->iter == it);
     if (cont) {
-      /* the cell above grows down over this row */
+      /* the cell above grows down over this row (its text, and any note
+       * in it, is the one above's) */
+      b->notes = notes;
       s->cell->rowspan++;
       s->last_row = r;
       *colp = col + colspan;
@@ -1321,6 +1665,8 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
   const zp_style *own = c->as.cell.style;
   cell->style = own ? own : header ? tb->head_style : tb->cell_style;
   cell->text = text;
+  cell->spans = spans;
+  cell->nspans = nspans;
   cell->col = col;
   cell->colspan = colspan;
   cell->rowspan = rowspan;
@@ -1474,6 +1820,7 @@ static void table(binder *b, const zp_tnode *n) {
   zp_table *t = zp_arena_alloc(b->a, sizeof *t);
   if (!tt || !t || tt->ncols == 0)
     return; /* reported at load (or out of memory) */
+  const char *id = id_text(b, n);
   tbuild tb = {0};
   tb.t = t;
   tb.cell_style = tt->cell_style;
@@ -1553,6 +1900,7 @@ static void table(binder *b, const zp_tnode *n) {
   blk->table = t;
   blk->style = tb.cell_style;
   blk->text = "";
+  blk->id = id;
 }
 
 /* ---- the style sheet, compiled at load: the numbering's fields ---- */
@@ -1615,6 +1963,11 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   }
   if (t->body)
     blocks(&b, t->body->child);
+  if (!b.aborted)
+    check_ids(&b);
+  free(b.sp);
+  free(b.ids);
+  free(b.refs);
   free(b.printed);
   flush_sites(&b);
   if (zp_diag_errors(d) > errors) {

@@ -57,6 +57,12 @@
  * and exact enough. */
 #define ZP_MAX_NUMBER_CHARS 24
 
+/* Inline elements (<b>, <sup>, <span>, <a>, <note> …) inside one another:
+ * a superscript inside bold inside a coloured span is 3; past 8 nothing
+ * typographic is left to say, and the layout resolves a character's look
+ * through a stack of this depth. */
+#define ZP_MAX_INLINE_DEPTH 8
+
 /* ---- the work the binder does ----
  *
  * Macros may call themselves 32 deep (bind.c), and a 2 KB template whose

@@ -48,6 +48,8 @@ typedef struct zp_style {
   bool grid;         /* lines on the page grid, characters at its pitch */
   double space_before, space_after;
   bool bold;           /* synthesised when the face has no bold */
+  uint32_t color;      /* 0xRRGGBB; ZP_COLOR_INHERIT: none given (black,
+                          or in a span the enclosing colour) */
   bool keep_with_next; /* never last on a page */
   bool balance;        /* balanced lines (titles) */
   bool page_break_before;

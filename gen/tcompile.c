@@ -49,6 +49,14 @@ typedef struct comp {
   const zp_tnode *class_def[512];
   int class_of[512];
   int nclass;
+  /* inline elements around the node being compiled, and whether a note or
+   * a link is among them */
+  int inline_depth;
+  bool in_note, in_link;
+  /* the elements with an id and the <ref>s, checked against each other
+   * once every node is compiled */
+  const zp_tnode **ids, **refs;
+  size_t nids, capids, nrefs, caprefs;
 } comp;
 
 static bool is(const zp_tnode *n, const char *name) {
@@ -220,6 +228,51 @@ static bool parse_size(const char *s, double *out) {
     return false;
   *out = v;
   return true;
+}
+
+/* A colour "#RRGGBB" (six hex digits). */
+static bool parse_color(const char *s, uint32_t *out) {
+  if (s[0] != '#' || strlen(s) != 7)
+    return false;
+  uint32_t v = 0;
+  for (int i = 1; i < 7; i++) {
+    char ch = s[i];
+    int d = ch >= '0' && ch <= '9'   ? ch - '0'
+            : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+            : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                     : -1;
+    if (d < 0)
+      return false;
+    v = v << 4 | (uint32_t)d;
+  }
+  *out = v;
+  return true;
+}
+
+const char *zp_tmpl_uri_problem(const char *u) {
+  size_t n = strlen(u);
+  if (n == 0)
+    return "a link needs a URL";
+  if (n > ZP_MAX_TEXT_STRING)
+    return "the URL is too long";
+  for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+    if (*p <= ' ' || *p >= 0x7F)
+      return "a URL is printable ASCII without spaces (write other "
+             "characters %-encoded)";
+  const char *rest = NULL;
+  if (strncmp(u, "http://", 7) == 0)
+    rest = u + 7;
+  else if (strncmp(u, "https://", 8) == 0)
+    rest = u + 8;
+  else if (strncmp(u, "mailto:", 7) == 0)
+    return strchr(u + 7, '@') && u[7] != '@'
+               ? NULL
+               : "a mailto: URL needs an address (mailto:name@example.org)";
+  else
+    return "a link's URL starts with http://, https:// or mailto:";
+  if (!*rest || *rest == '/' || *rest == '?' || *rest == '#')
+    return "the URL has no host (https://example.org/…)";
+  return NULL;
 }
 
 /* The text block's width and height, pt. */
@@ -449,6 +502,12 @@ static const zp_style *resolve_style(comp *c, named_style *ns) {
   if ((v = style_attr(c, n, "align")))
     s->align = parse_align(v);
   s->bold = yes(style_attr(c, n, "bold"));
+  s->color = ZP_COLOR_INHERIT;
+  if ((v = style_attr(c, n, "color")) && !parse_color(v, &s->color))
+    zp_error(c->d, at_attr(c, n, "color"),
+             "style \"%s\": color=\"%.40s\" is not a colour: expected "
+             "#RRGGBB, six hex digits (#C00000)",
+             name, v);
   s->keep_with_next = yes(style_attr(c, n, "keep-with-next"));
   s->balance = yes(style_attr(c, n, "balance"));
   s->page_break_before = yes(style_attr(c, n, "page-break-before"));
@@ -962,7 +1021,182 @@ static const struct {
              {"row", ZP_T_ROW},
              {"cell", ZP_T_CELL},
              {"br", ZP_T_BR},
+             {"b", ZP_T_B},
+             {"sup", ZP_T_SUP},
+             {"sub", ZP_T_SUB},
+             {"span", ZP_T_SPAN},
+             {"a", ZP_T_A},
+             {"ref", ZP_T_REF},
+             {"note", ZP_T_NOTE},
+             {"title", ZP_T_TITLE},
              {"contents", ZP_T_CONTENTS}};
+
+static bool is_inline_kind(zp_tkind k) {
+  return k == ZP_T_B || k == ZP_T_SUP || k == ZP_T_SUB || k == ZP_T_SPAN ||
+         k == ZP_T_A || k == ZP_T_REF || k == ZP_T_NOTE;
+}
+
+/* Appends x to the list *v (grown by doubling); false when out of
+ * memory (the check it serves is then skipped). */
+static bool remember(const zp_tnode ***v, size_t *n, size_t *cap,
+                     const zp_tnode *x) {
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 32;
+    const zp_tnode **nv = realloc(*v, sizeof *nv * nc);
+    if (!nv)
+      return false;
+    *v = nv;
+    *cap = nc;
+  }
+  (*v)[(*n)++] = x;
+  return true;
+}
+
+/* An inline element (B, SUP, SUB, SPAN, A, REF, NOTE): its attributes
+ * parsed, its place checked (nesting, a note in a note, a link in a
+ * link). */
+static void inline_el(comp *c, zp_tnode *n) {
+  const char *v;
+  n->as.inl.color = ZP_COLOR_INHERIT;
+  if (c->inline_depth >= ZP_MAX_INLINE_DEPTH)
+    zp_error(c->d, at_elem(c, n),
+             "inline elements (<b>, <sup>, <span>, <a>, <note> …) nested "
+             "deeper than %d",
+             ZP_MAX_INLINE_DEPTH);
+  switch (n->kind) {
+  case ZP_T_B:
+    n->as.inl.bold = true;
+    break;
+  case ZP_T_SUP:
+  case ZP_T_SUB:
+    n->as.inl.shift = n->kind == ZP_T_SUP ? ZP_SHIFT_SUPER : ZP_SHIFT_SUB;
+    break;
+  case ZP_T_SPAN:
+    /* an unknown style is reported with the other style references */
+    n->as.inl.style = style_named(c, zp_tmpl_attr(n, "style"));
+    if ((v = zp_tmpl_attr(n, "color")) && !parse_color(v, &n->as.inl.color))
+      zp_error(c->d, at_attr(c, n, "color"),
+               "color=\"%.40s\" is not a colour: expected #RRGGBB, six hex "
+               "digits (#C00000)",
+               v);
+    if (!zp_tmpl_attr(n, "style") && !v)
+      zp_error(c->d, at_elem(c, n),
+               "<span> needs style=\"NAME\" or color=\"#RRGGBB\"");
+    break;
+  case ZP_T_A:
+  case ZP_T_REF: {
+    bool a = n->kind == ZP_T_A;
+    const char *key = a ? "href" : "to";
+    const zp_tattr *at = attr_of(n, key);
+    n->as.inl.at = at_attr(c, n, key);
+    if (a)
+      n->as.inl.href = at;
+    else
+      n->as.inl.to = at;
+    const char *why;
+    if (a && at && at->nfields == 0 && (why = zp_tmpl_uri_problem(at->value)))
+      zp_error(c->d, n->as.inl.at, "<a href=\"%.60s%s\">: %s", at->value,
+               strlen(at->value) > 60 ? "…" : "", why);
+    if (!a && at)
+      remember(&c->refs, &c->nrefs, &c->caprefs, n);
+    if (c->in_link)
+      zp_error(c->d, at_elem(c, n),
+               "a link (<%s>) inside another link (<a> or <ref>)", n->name);
+    break;
+  }
+  case ZP_T_NOTE:
+    n->as.inl.at = at_elem(c, n);
+    if (c->in_note)
+      zp_error(c->d, n->as.inl.at,
+               "a <note> inside a <note>: a note's text holds no notes");
+    break;
+  default:
+    break;
+  }
+}
+
+/* Does the id attribute id (its fields match any text) give s?  A
+ * wildcard match with one backtracking point: linear in practice, never
+ * worse than the product of the lengths. */
+static bool id_matches(const zp_tattr *id, const char *s) {
+  char pat[512];
+  size_t np = 0;
+  const char *v = id->value;
+  int k = 0;
+  for (size_t i = 0; v[i] && np + 1 < sizeof pat;) {
+    if (k < id->nfields && i == id->fields[k].start) {
+      pat[np++] = 1; /* XML text holds no U+0001 */
+      i = id->fields[k++].end;
+    } else {
+      pat[np++] = v[i++];
+    }
+  }
+  pat[np] = 0;
+  const char *p = pat, *star = NULL, *back = NULL;
+  while (*s) {
+    if (*p == 1) {
+      star = ++p;
+      back = s;
+    } else if (*p == *s) {
+      p++;
+      s++;
+    } else if (star) {
+      p = star;
+      s = ++back;
+    } else {
+      return false;
+    }
+  }
+  while (*p == 1)
+    p++;
+  return *p == 0;
+}
+
+/* Every id given twice, and every <ref to> without its id, when both are
+ * static (a computed one is checked when bound); with the nearest ids. */
+static void check_ids(comp *c) {
+  const char **names = malloc(sizeof *names * (c->nids + 1));
+  int nn = 0;
+  if (!names)
+    return;
+  for (size_t i = 0; i < c->nids; i++) {
+    const zp_tattr *id = c->ids[i]->id;
+    if (id->nfields)
+      continue;
+    for (int k = 0; k < nn; k++)
+      if (strcmp(names[k], id->value) == 0) {
+        const zp_tnode *first = NULL;
+        for (size_t j = 0; j < i && !first; j++)
+          if (!c->ids[j]->id->nfields &&
+              strcmp(c->ids[j]->id->value, id->value) == 0)
+            first = c->ids[j];
+        zp_error(c->d, c->ids[i]->id_at,
+                 "id=\"%s\" is given twice (first at %s:%d)", id->value,
+                 first->loc.file, first->loc.line);
+        break;
+      }
+    names[nn++] = id->value;
+  }
+  for (size_t i = 0; i < c->nrefs; i++) {
+    const zp_tattr *to = c->refs[i]->as.inl.to;
+    if (to->nfields)
+      continue;
+    bool found = false;
+    for (size_t j = 0; j < c->nids && !found; j++) {
+      const zp_tattr *id = c->ids[j]->id;
+      found = id->nfields ? id_matches(id, to->value)
+                          : strcmp(id->value, to->value) == 0;
+    }
+    if (!found) {
+      char hint[160];
+      zp_error(
+          c->d, c->refs[i]->as.inl.at,
+          "<ref to=\"%s\">: no element has id=\"%s\"%s", to->value, to->value,
+          did_you_mean(to->value, names, nn, "\"", "\"", hint, sizeof hint));
+    }
+  }
+  free(names);
+}
 
 /* <contents levels="1-2" title="目录" style="…" title-style="…"
  * indent="0 1em 2em" leader="dots|none" outline="yes|no"/>. */
@@ -1091,7 +1325,8 @@ static int content_class(comp *c, const zp_tnode *first, int depth) {
           m |= HAS_INLINE;
           break;
         }
-    } else if (is(n, "br")) {
+    } else if (is(n, "br") || is(n, "b") || is(n, "sup") || is(n, "sub") ||
+               is(n, "span") || is(n, "a") || is(n, "ref") || is(n, "note")) {
       m |= HAS_INLINE;
     } else if (is(n, "row")) {
       m |= HAS_ROWS;
@@ -1152,6 +1387,16 @@ static void node(comp *c, zp_tnode *n, int where) {
     for (int i = 0; i < n->nattrs; i++)
       check_fields(c, n->attrs[i].fields, n->attrs[i].nfields);
     const char *v;
+    if (n->kind == ZP_T_P || n->kind == ZP_T_ITEM || n->kind == ZP_T_SECTION ||
+        n->kind == ZP_T_TABLE) {
+      n->id = attr_of(n, "id");
+      if (n->id) {
+        n->id_at = at_attr(c, n, "id");
+        remember(&c->ids, &c->nids, &c->capids, n);
+      }
+    }
+    if (is_inline_kind(n->kind))
+      inline_el(c, n);
     switch (n->kind) {
     case ZP_T_P:
     case ZP_T_ITEM:
@@ -1162,6 +1407,14 @@ static void node(comp *c, zp_tnode *n, int where) {
       break;
     case ZP_T_SECTION:
       n->as.section.title = attr_of(n, "title");
+      for (const zp_tnode *k = n->child; k; k = k->next)
+        if (is(k, "title"))
+          n->as.section.title_el = k;
+      if (!n->as.section.title == !n->as.section.title_el)
+        zp_error(c->d, at_elem(c, n),
+                 "<section> needs a title: title=\"…\" or a <title> child "
+                 "first%s",
+                 n->as.section.title ? ", not both" : "");
       v = zp_tmpl_attr(n, "number");
       n->as.section.numbered = !v || yes(v);
       n->as.section.new_page = yes(zp_tmpl_attr(n, "new-page"));
@@ -1207,7 +1460,9 @@ static void node(comp *c, zp_tnode *n, int where) {
       inner = is(n, "define") ? IN_DEFINE
               : is(n, "body") ? IN_BLOCKS
                               : IN_SHEET;
-    else if (n->kind == ZP_T_P || n->kind == ZP_T_ITEM || n->kind == ZP_T_CELL)
+    else if (n->kind == ZP_T_P || n->kind == ZP_T_ITEM ||
+             n->kind == ZP_T_CELL || n->kind == ZP_T_TITLE ||
+             is_inline_kind(n->kind))
       inner = IN_INLINE;
     else if (n->kind == ZP_T_TABLE || n->kind == ZP_T_HEAD)
       inner = IN_ROWS;
@@ -1215,7 +1470,17 @@ static void node(comp *c, zp_tnode *n, int where) {
       inner = IN_CELLS;
     else if (n->kind == ZP_T_SECTION)
       inner = IN_BLOCKS;
+    bool note = c->in_note, link = c->in_link;
+    if (is_inline_kind(n->kind)) {
+      c->inline_depth++;
+      c->in_note |= n->kind == ZP_T_NOTE;
+      c->in_link |= n->kind == ZP_T_A || n->kind == ZP_T_REF;
+    }
     node(c, n->child, inner);
+    if (is_inline_kind(n->kind))
+      c->inline_depth--;
+    c->in_note = note;
+    c->in_link = link;
   }
 }
 
@@ -1242,6 +1507,9 @@ bool zp_tmpl_compile(zp_template *t, zp_diag *d) {
     node(c, top, IN_SHEET);
     top->next = next;
   }
+  check_ids(c);
+  free(c->ids);
+  free(c->refs);
   bool ok = zp_diag_errors(d) == c->errors;
   free(c);
   return ok;

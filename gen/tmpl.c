@@ -34,6 +34,8 @@ typedef struct loader {
   bool doctype;             /* a DOCTYPE was refused */
   int global_errors;        /* errors without a parser context, this file */
   xmlParserCtxtPtr parsing; /* the parser at work, for their line */
+  const void *unexpected;   /* the element last reported "Did not expect"
+                               (libxml2 may add "has extra content") */
 } loader;
 
 static void on_parse_error(void *data, xmlErrorPtr e);
@@ -271,7 +273,17 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size,
   else if (known && strstr(what, "allows"))
     snprintf(msg + n, size - n, "; %.150s no elements", what);
   n = strlen(msg);
-  if (bad && *list && nearest_in(list, bad, near, sizeof near))
+  static const char *const inl[] = {"b", "sup", "sub",  "span",
+                                    "a", "ref", "note", NULL};
+  bool inline_el = false;
+  for (int i = 0; element && inl[i]; i++)
+    inline_el |= strcmp(bad, inl[i]) == 0;
+  if (inline_el) /* a known element in the wrong place */
+    snprintf(msg + n, size - n,
+             "; <%s> is inline: it stands in the text of <p>, <item>, "
+             "<cell>, a section's <title>, or another inline element",
+             bad);
+  else if (bad && *list && nearest_in(list, bad, near, sizeof near))
     snprintf(msg + n, size - n, "; did you mean %s%s%s?", element ? "<" : "",
              near, element ? ">" : "");
 }
@@ -315,6 +327,14 @@ static void report_xml_error(loader *l, const xmlError *e) {
     snprintf(msg, sizeof msg,
              "elements nested deeper than 256 levels; a template nests a "
              "few levels deep");
+  /* "Element section has extra content: b" after "Did not expect
+   * element b there" says the same again */
+  if (e->domain == XML_FROM_RELAXNGV && e->node && e->node == l->unexpected &&
+      strstr(msg, "has extra content"))
+    return;
+  if (e->domain == XML_FROM_RELAXNGV && e->node &&
+      strncmp(msg, "Did not expect element ", 23) == 0)
+    l->unexpected = e->node;
   char needle[80] = "";
   add_hint(l, e, msg, sizeof msg, needle, sizeof needle);
   /* libxml2 caps a node's line at 65535; xmlGetLineNo knows better */
@@ -608,7 +628,9 @@ bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
 static bool field_attr(const char *elem, const char *attr) {
   return (strcmp(elem, "section") == 0 && strcmp(attr, "title") == 0) ||
          (strcmp(elem, "table") == 0 && strcmp(attr, "caption") == 0) ||
-         strcmp(elem, "info") == 0 ||
+         strcmp(elem, "info") == 0 || strcmp(attr, "id") == 0 ||
+         (strcmp(elem, "a") == 0 && strcmp(attr, "href") == 0) ||
+         (strcmp(elem, "ref") == 0 && strcmp(attr, "to") == 0) ||
          (strcmp(elem, "level") == 0 &&
           (strcmp(attr, "prefix") == 0 || strcmp(attr, "suffix") == 0));
 }

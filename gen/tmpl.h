@@ -68,6 +68,15 @@ typedef enum zp_tkind {
   ZP_T_ROW,
   ZP_T_CELL,
   ZP_T_BR,
+  /* inline elements (spans, see doc.h), and a section's <title> */
+  ZP_T_B,
+  ZP_T_SUP,
+  ZP_T_SUB,
+  ZP_T_SPAN,
+  ZP_T_A,
+  ZP_T_REF,
+  ZP_T_NOTE,
+  ZP_T_TITLE,
   ZP_T_CONTENTS
 } zp_tkind;
 
@@ -109,6 +118,9 @@ struct zp_tnode {
   const zp_tfield *fields; /* a text node's fields, in order */
   int nfields;
   zp_tnode *child, *next;
+  /* id="…" of a p, item, section or table, with its fields; else NULL */
+  const zp_tattr *id;
+  zp_loc id_at; /* where id= is written */
   /* what the compiler made of the element (by kind), in the template's
    * arena; styles are resolved (NULL: the binder's default by level) */
   union {
@@ -116,7 +128,8 @@ struct zp_tnode {
       const zp_style *style;
     } p; /* P, ITEM */
     struct {
-      const zp_tattr *title;
+      const zp_tattr *title;    /* title="…", or NULL */
+      const zp_tnode *title_el; /* or its <title> child (inline), or NULL */
       bool numbered, new_page;
       const zp_style *style;
     } section;
@@ -161,6 +174,16 @@ struct zp_tnode {
       const char *span;  /* the loop variable, "blank", or NULL */
       bool blank;        /* span="blank" */
     } cell;
+    /* B, SUP, SUB, SPAN: a STYLE span; A, REF: a LINK; NOTE: a NOTE */
+    struct {
+      const zp_style *style; /* <span style>, or NULL */
+      bool bold;             /* <b> */
+      zp_shift shift;        /* <sup>, <sub> */
+      uint32_t color;        /* <span color>, or ZP_COLOR_INHERIT */
+      const zp_tattr *href;  /* <a href>, with its fields */
+      const zp_tattr *to;    /* <ref to>, with its fields */
+      zp_loc at;             /* <note>: the element; <a>, <ref>: href=, to= */
+    } inl;
   } as;
 };
 
@@ -227,6 +250,11 @@ void zp_tmpl_free(zp_template *t);
  * and returns false if there was one. */
 bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
                           const zp_tfield **fields, int *n, zp_diag *d);
+
+/* What is wrong with uri as a link's target (a sentence), or NULL when
+ * it is a URL of scheme http or https with a host, or mailto with an
+ * address, of printable ASCII and at most ZP_MAX_TEXT_STRING bytes. */
+const char *zp_tmpl_uri_problem(const char *uri);
 
 /* An attribute's value, or NULL. */
 const char *zp_tmpl_attr(const zp_tnode *n, const char *name);

@@ -367,11 +367,11 @@ static void schema_errors_list_what_is_allowed(void **state) {
        "left, center, right, justify"},
       {"<template xmlns=\"urn:zpgen:template:1\">\n"
        "  <body>\n"
-       "    <section/>\n"
+       "    <check equals=\"1\"/>\n"
        "  </body>\n"
        "</template>\n",
-       ":3: error: <section> lacks a required attribute or has a wrong one; "
-       "<section> takes title,"},
+       ":3: error: <check> lacks a required attribute or has a wrong one; "
+       "<check> takes value,"},
       {"<template xmlns=\"urn:zpgen:template:1\">\n"
        "  <style name=\"x\"/>\n"
        "</template>\n",
@@ -508,13 +508,13 @@ static void big_line_numbers(void **state) {
 static void missing_attribute_names_its_element(void **state) {
   (void)state;
   const char *p = put("nosec.xml", "<template xmlns=\"urn:zpgen:template:1\">"
-                                   "<body>\n<section>\n<p>x</p></section>"
+                                   "<body>\n<check equals=\"1\"/>\n"
                                    "</body></template>\n");
   zp_diag *d = zp_diag_new(NULL);
   assert_null(zp_tmpl_load(p, d));
-  assert_true(zp_diag_contains(d, "nosec.xml:2: error: <section> lacks a "
+  assert_true(zp_diag_contains(d, "nosec.xml:2: error: <check> lacks a "
                                   "required attribute"));
-  assert_true(zp_diag_contains(d, "<section> takes title"));
+  assert_true(zp_diag_contains(d, "<check> takes value"));
   zp_diag_free(d);
 }
 
