@@ -1139,8 +1139,9 @@ static void inline_span(binder *b, const zp_tnode *c, sbuf *out) {
   b->inline_depth++;
   inline_content(b, c->child, out);
   b->inline_depth--;
-  if (c->kind == ZP_T_A && uri && out->n == start)
-    sb_puts(out, uri); /* <a href="…"/>: the URL itself */
+  if (c->kind == ZP_T_A && uri && out->n == start) /* <a href="…"/>: the
+                                                      URL, or the address */
+    sb_puts(out, strncmp(uri, "mailto:", 7) == 0 ? uri + 7 : uri);
   if (c->kind == ZP_T_REF && target && out->n == start) {
     report(b, ZP_ERROR, c->as.inl.at, "<ref to=\"%s\"> has no text to print",
            c->as.inl.to->value);

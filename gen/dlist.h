@@ -22,9 +22,10 @@ typedef struct zp_dl_glyph {
 /* Glyphs of one face and size on one baseline. */
 typedef struct zp_dl_run {
   uint16_t face;
-  bool bold;  /* synthesise bold (fill + stroke) */
-  float size; /* pt */
-  float y;    /* baseline, pt from the page's bottom edge */
+  bool bold;      /* synthesise bold (fill + stroke) */
+  uint32_t color; /* fill (and a bold run's stroke) 0xRRGGBB; 0: black */
+  float size;     /* pt */
+  float y;        /* baseline, pt from the page's bottom edge */
   uint32_t n;
   zp_dl_glyph *glyphs;
   struct zp_dl_run *next;

@@ -42,26 +42,34 @@ static void number(ctx *c, const zp_block *e, char *buf, size_t n) {
     lay_page_number(c, at->page, buf, n);
 }
 
-/* Glyphs of text in role at size, from pen x; returns the count (at most
- * max) and moves *x past them. */
-static uint32_t glyphs(ctx *c, int role, const char *text, float size,
+/* A glyph at x in the look of style st. */
+static lglyph glyph(uint32_t cp, zp_glyph gl, float x, const zp_style *st) {
+  uint32_t color = st->color == ZP_COLOR_INHERIT ? 0 : st->color;
+  return (lglyph){cp, gl.face, gl.gid, x, (float)st->size, 0, color, st->bold};
+}
+
+/* Glyphs of text in role in style st, from pen x; returns the count (at
+ * most max) and moves *x past them. */
+static uint32_t glyphs(ctx *c, int role, const char *text, const zp_style *st,
                        lglyph *out, uint32_t max, float *x) {
+  float size = (float)st->size;
   uint32_t n = 0;
   for (const unsigned char *p = (const unsigned char *)text; *p && n < max;
        p++) {
     zp_glyph gl;
     zp_font_glyph(c->fs, role, *p, &gl); /* page numbers are ASCII */
-    out[n++] = (lglyph){*p, gl.face, gl.gid, *x};
+    out[n++] = glyph(*p, gl, *x, st);
     *x += gl.advance * size / 1000.0f;
   }
   return n;
 }
 
-/* Width of a page number (ASCII) in role at size. */
-static float number_width(ctx *c, int role, const char *text, float size) {
+/* Width of a page number (ASCII) in role in style st. */
+static float number_width(ctx *c, int role, const char *text,
+                          const zp_style *st) {
   lglyph g[32];
   float x = 0;
-  glyphs(c, role, text, size, g, 32, &x);
+  glyphs(c, role, text, st, g, 32, &x);
   return x;
 }
 
@@ -72,7 +80,7 @@ static bool finish(ctx *c, const zp_block *b, line *l, int role,
   float size = (float)st->size;
   float em = lay_text_indent(c, st, st->size, 1);
   float right = c->block_left + c->block_w; /* the number's right edge */
-  float numw = number_width(c, role, num, size);
+  float numw = number_width(c, role, num, st);
   float end = l->left + (l->n ? l->width + l->g[0].x : 0); /* text's end */
   /* dots in half-em cells counted from the block's left edge, clear of
    * the text and the number by a quarter em */
@@ -95,10 +103,10 @@ static bool finish(ctx *c, const zp_block *b, line *l, int role,
   uint32_t n = l->n;
   for (long k = 0; k < ndots; k++) {
     float x = c->block_left + (float)(k0 + k) * step + (step - dotw) / 2;
-    g[n++] = (lglyph){'.', dot.face, dot.gid, x - l->left};
+    g[n++] = glyph('.', dot, x - l->left, st);
   }
   float x = right - numw - l->left;
-  n += glyphs(c, role, num, size, g + n, nnum, &x);
+  n += glyphs(c, role, num, st, g + n, nnum, &x);
   l->g = g;
   l->n = n;
   l->width = right - l->left - (l->n ? l->g[0].x : 0);
@@ -124,7 +132,7 @@ bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before) {
   for (const zp_block *e = c->doc->first; e; e = e->next)
     if (entry(e, tc)) {
       number(c, e, num, sizeof num);
-      float w = number_width(c, role, num, (float)st->size);
+      float w = number_width(c, role, num, st);
       if (w > numw)
         numw = w;
     }

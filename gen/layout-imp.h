@@ -95,7 +95,20 @@ typedef struct lglyph {
   uint32_t cp;
   uint16_t face, gid;
   float x; /* from the line's left edge */
+  /* its look: the line's style changed by the STYLE spans around it */
+  float size;     /* pt */
+  float rise;     /* baseline shift, pt up (a superscript) or down (< 0) */
+  uint32_t color; /* 0xRRGGBB */
+  bool bold;      /* synthesised where its face has no bold */
 } lglyph;
+
+/* The look of a character while a text is measured (ctx.look). */
+typedef struct llook {
+  float size, rise;
+  uint32_t color;
+  int role; /* font role (zp_font_role_find) */
+  bool bold;
+} llook;
 
 typedef struct line {
   const zp_block *blk;
@@ -118,6 +131,7 @@ typedef struct line {
   zp_align align;     /* as set (a cell's, not its style's) */
   bool hard;          /* ends at a hard line break */
   bool squeezed;      /* a mark of it is compressed (dump: ink) */
+  bool looks;         /* a glyph's look differs from the style's (spans) */
   uint8_t end;        /* how it ended: ZP_END_BREAK, WEAK, FORCED */
   bool space;         /* ended at a typed space (not drawn) */
   float top;          /* pt from the text block's top, once placed */
@@ -154,6 +168,8 @@ typedef struct ctx {
   uint8_t *kinds;
   zp_glyph *gl;
   size_t *ends;
+  uint32_t *off; /* each character's first byte in the text */
+  llook *look;   /* each character's look (spans) */
   size_t cap;
   /* code points already reported missing (kept over the passes: each is
    * reported once) */
@@ -186,7 +202,7 @@ typedef struct shape_req {
   float first_indent; /* extra indent of the first line */
   zp_align align;
   bool balance;
-  const zp_span *spans; /* the text's spans (doc.h), nspans of them */
+  const zp_span *spans; /* the text's spans (doc.h), or NULL */
   uint32_t nspans;
   bool no_links; /* find no URLs in it (a contents entry links as a whole) */
 } shape_req;
@@ -221,6 +237,9 @@ float lay_text_indent(const ctx *c, const zp_style *st, double pt, double em);
 bool lay_text_shape(ctx *c, const shape_req *r, lvec *out);
 /* Natural width of a text set on one line, pt. */
 float lay_text_width(ctx *c, const zp_style *st, const char *text, zp_loc loc);
+/* The same with the text's spans (their sizes change widths). */
+float lay_text_width_spans(ctx *c, const zp_style *st, const char *text,
+                           const zp_span *spans, uint32_t nspans, zp_loc loc);
 
 /* ---- layout-table.c ---- */
 

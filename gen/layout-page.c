@@ -88,18 +88,26 @@ static void dump_text(FILE *f, const lglyph *g, uint32_t n) {
     fwrite(u, 1, lay_text_utf8_encode(g[i].cp, u), f);
 }
 
-/* Emits a run per face change; y is the baseline in PDF coordinates. */
+static bool same_look(const lglyph *a, const lglyph *b) {
+  return a->face == b->face && a->size == b->size && a->rise == b->rise &&
+         a->color == b->color && a->bold == b->bold;
+}
+
+/* Emits a run per change of face or look (size, shift, colour, bold); y
+ * is the line's baseline in PDF coordinates. */
 static bool emit_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
-                        float x0, float y, float size, bool bold) {
+                        float x0, float y) {
   uint32_t i = 0;
   while (i < n) {
     uint32_t j = i + 1;
-    while (j < n && g[j].face == g[i].face)
+    while (j < n && same_look(&g[j], &g[i]))
       j++;
-    zp_dl_run *r = zp_dl_add_run(c->dl, p, g[i].face, size, y, j - i);
+    zp_dl_run *r =
+        zp_dl_add_run(c->dl, p, g[i].face, g[i].size, y + g[i].rise, j - i);
     if (!r)
       return false;
-    r->bold = bold && !zp_font_face(c->fs, g[i].face)->bold;
+    r->bold = g[i].bold && !zp_font_face(c->fs, g[i].face)->bold;
+    r->color = g[i].color;
     for (uint32_t k = i; k < j; k++)
       r->glyphs[k - i] = (zp_dl_glyph){g[k].cp, g[k].gid, x0 + g[k].x};
     i = j;
@@ -135,8 +143,8 @@ static void dump_ink(ctx *c, const line *l) {
     if (i)
       fputc(',', c->dump);
     if (zp_font_ink(c->fs, g->face, g->gid, &x0, &x1))
-      fprintf(c->dump, "%.2f:%.2f", l->left + g->x + x0 * l->size / 1000.0f,
-              l->left + g->x + x1 * l->size / 1000.0f);
+      fprintf(c->dump, "%.2f:%.2f", l->left + g->x + x0 * g->size / 1000.0f,
+              l->left + g->x + x1 * g->size / 1000.0f);
     else
       fputc('-', c->dump);
   }
@@ -164,12 +172,52 @@ static void dump_links(ctx *c, const line *l) {
   }
 }
 
+/* "looks=FROM-TO:size=S,rise=R,bold,color=#RRGGBB;…": the glyphs [FROM,
+ * TO) of a line (0-based) whose look differs from its style's, with what
+ * differs; only for a line with spans that change looks. */
+static void dump_looks(ctx *c, const line *l) {
+  uint32_t base_color = l->st->color == ZP_COLOR_INHERIT ? 0 : l->st->color;
+  bool any = false;
+  fputs("looks=", c->dump);
+  for (uint32_t i = 0; i < l->n;) {
+    const lglyph *g = &l->g[i];
+    uint32_t j = i + 1;
+    while (j < l->n && l->g[j].size == g->size && l->g[j].rise == g->rise &&
+           l->g[j].color == g->color && l->g[j].bold == g->bold)
+      j++;
+    if (g->size != l->size || g->rise != 0 || g->color != base_color ||
+        g->bold != l->bold) {
+      fprintf(c->dump, "%s%u-%u:", any ? ";" : "", (unsigned)i, (unsigned)j);
+      const char *sep = "";
+      if (g->size != l->size) {
+        fprintf(c->dump, "size=%.2f", g->size);
+        sep = ",";
+      }
+      if (g->rise != 0) {
+        fprintf(c->dump, "%srise=%.2f", sep, g->rise);
+        sep = ",";
+      }
+      if (g->bold != l->bold) {
+        fprintf(c->dump, "%s%s", sep, g->bold ? "bold" : "regular");
+        sep = ",";
+      }
+      if (g->color != base_color)
+        fprintf(c->dump, "%scolor=#%06X", sep, (unsigned)g->color);
+      any = true;
+    }
+    i = j;
+  }
+  if (!any)
+    fputc('-', c->dump); /* another font role only: see face= */
+  fputc(' ', c->dump);
+}
+
 /* Draws a line whose box starts at top (pt from the block's top). */
 static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
                       const char *tag) {
   float base = top + l->height / 2 + l->size * (float)LAY_EM_CENTRE;
-  if (!emit_glyphs(c, p, l->g, l->n, l->left, p->height - c->block_top - base,
-                   l->size, l->bold) ||
+  if (!emit_glyphs(c, p, l->g, l->n, l->left,
+                   p->height - c->block_top - base) ||
       (l->nlinks && !lay_link_emit(c, p, l, p->height - c->block_top - top)))
     return false;
   if (c->debug) {
@@ -198,6 +246,8 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
             face_names(c, l->g, l->n, faces, sizeof faces));
     if (l->squeezed)
       dump_ink(c, l);
+    if (l->looks)
+      dump_looks(c, l);
     fputs("text=", c->dump);
     dump_text(c->dump, l->g, l->n);
     fputc('\n', c->dump);
@@ -232,7 +282,7 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
   for (size_t i = 0; i < n; i++) {
     zp_glyph gl;
     zp_font_glyph(c->fs, role, cps[i], &gl);
-    g[i] = (lglyph){cps[i], gl.face, gl.gid, x};
+    g[i] = (lglyph){cps[i], gl.face, gl.gid, x, size, 0, 0, false};
     x += gl.advance * size / 1000.0f;
   }
   float indent = (float)f->indent, left;
@@ -250,7 +300,7 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
     dump_text(c->dump, g, (uint32_t)n);
     fputc('\n', c->dump);
   }
-  return emit_glyphs(c, p, g, (uint32_t)n, left, p->height - base, size, false);
+  return emit_glyphs(c, p, g, (uint32_t)n, left, p->height - base);
 }
 
 /* Draws what a table left for this page. */

@@ -87,8 +87,9 @@ static void column_widths(ctx *c, tlayout *tl) {
       for (int k = 0; k < tl->ncells; k++) {
         const tcell *tc = &tl->cells[k];
         if (tc->col == i && tc->colspan == 1) {
-          float cw = lay_text_width(c, tc->cell->style, tc->cell->text,
-                                    t->rows[tc->row].cells[0].data_loc) +
+          float cw = lay_text_width_spans(c, tc->cell->style, tc->cell->text,
+                                          tc->cell->spans, tc->cell->nspans,
+                                          t->rows[tc->row].cells[0].data_loc) +
                      pads + 0.5f;
           if (cw > w)
             w = cw;

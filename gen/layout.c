@@ -215,6 +215,8 @@ done:
   free(c.kinds);
   free(c.gl);
   free(c.ends);
+  free(c.off);
+  free(c.look);
   free(c.missing);
   free(c.ranges);
   free(c.boff);

@@ -750,8 +750,22 @@ static void put_run(writer *w, const zp_dl_run *r) {
   buf *b = &w->b;
   const zp_dl_glyph *g = r->glyphs;
   double size = r->size;
+  /* a bold or coloured run is set in its own graphics state (q … Q);
+   * black runs are written exactly as they always were */
+  bool own = r->bold || r->color;
+  if (own)
+    buf_puts(b, "q ");
+  if (r->color) {
+    for (int k = 0; k < 2; k++) {
+      for (int sh = 16; sh >= 0; sh -= 8) {
+        buf_fixed(b, ((r->color >> sh) & 0xFF) / 255.0, 3);
+        buf_putc(b, ' ');
+      }
+      buf_puts(b, k ? "RG " : "rg ");
+    }
+  }
   if (r->bold) {
-    buf_puts(b, "q 2 Tr ");
+    buf_puts(b, "2 Tr ");
     buf_num(b, size * 0.03);
     buf_puts(b, " w ");
   }
@@ -786,7 +800,7 @@ static void put_run(writer *w, const zp_dl_run *r) {
   if (tc != w->tc) {
     buf_fixed(b, tc, 5);
     buf_puts(b, " Tc ");
-    if (!r->bold) /* a bold run's Q restores the spacing */
+    if (!own) /* a bold or coloured run's Q restores the spacing */
       w->tc = tc;
   }
   buf_num(b, g[0].x);
@@ -817,7 +831,7 @@ static void put_run(writer *w, const zp_dl_run *r) {
   buf_puts(b, ">] TJ ET");
   if (spread)
     buf_puts(b, " EMC");
-  buf_puts(b, r->bold ? " Q\n" : "\n");
+  buf_puts(b, own ? " Q\n" : "\n");
   w->page_faces[r->face] = true;
 }
 
