@@ -151,24 +151,25 @@ static void dump_ink(ctx *c, const line *l) {
   fputc(' ', c->dump);
 }
 
-/* "  link x0=… x1=… uri=URL" or "to=ID" (the target's id, else the start
- * of its text) for each link of l, x from the page's left edge. */
+/* "  link x0=… x1=… uri=URL", or "[id=ID ]to=TEXT" (the target's id if
+ * it has one, and the start of its text) for each link of l, x from the
+ * page's left edge. */
 static void dump_links(ctx *c, const line *l) {
   for (uint32_t i = 0; i < l->nlinks; i++) {
     const llink *k = &l->links[i];
     fprintf(c->dump, "  link x0=%.2f x1=%.2f ", l->left + k->x0,
             l->left + k->x1);
-    if (k->uri)
+    if (k->uri) {
       fprintf(c->dump, "uri=%s\n", k->uri);
-    else if (k->target->id)
-      fprintf(c->dump, "to=%s\n", k->target->id);
-    else {
-      const char *t = k->target->text ? k->target->text : "";
-      size_t cut = strlen(t) > 60 ? 60 : strlen(t);
-      while (cut > 0 && (t[cut] & 0xC0) == 0x80)
-        cut--; /* whole characters */
-      fprintf(c->dump, "to=%.*s\n", (int)cut, t);
+      continue;
     }
+    if (k->target->id)
+      fprintf(c->dump, "id=%s ", k->target->id);
+    const char *t = k->target->text ? k->target->text : "";
+    size_t cut = strlen(t) > 60 ? 60 : strlen(t);
+    while (cut > 0 && (t[cut] & 0xC0) == 0x80)
+      cut--; /* whole characters */
+    fprintf(c->dump, "to=%.*s\n", (int)cut, t);
   }
 }
 

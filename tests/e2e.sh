@@ -93,8 +93,8 @@ while read -r n head; do
   pdftotext -f "$n" -l "$n" "$toc" - 2>/dev/null | tr -d ' \n' | grep -qF "$head" ||
     { echo "contents: \"$head\" is not on page $n"; tocok=0; }
 done <"$T/toc.txt"
-check "contents: 20 entries, each heading on the page its entry says" \
-  '[ "$(wc -l <"$T/toc.txt")" -eq 20 ] && [ $tocok -eq 1 ]'
+check "contents: 21 entries, each heading on the page its entry says" \
+  '[ "$(wc -l <"$T/toc.txt")" -eq 21 ] && [ $tocok -eq 1 ]'
 python3 tests/tools/pdflinks.py "$toc" >"$T/links.txt"
 check "contents: each entry links to its heading's page" \
   '[ "$(awk "\$1 <= 2 && \$2 == \"dest\" { print \$3 }" "$T/links.txt" | uniq)" = \
@@ -103,6 +103,9 @@ check "contents: the URLs in the text are links, a wrapped one on each of its li
   '[ "$(grep -c " uri https://www.example.gov.cn/zwgk/2023/performance-report-final-version-index.html\$" "$T/links.txt")" -eq 2 ] &&
    grep -q "^3 uri http://www.example.gov.cn\$" "$T/links.txt" &&
    pdfinfo -url "$toc" | grep -q "^ *3 *Annotation *http://www.example.gov.cn\$"'
+check "a reference (<ref to>) links to its target's page, a link (<a href>) to its URL on both its lines" \
+  'grep -q "^3 dest $(sed -n "s/ 附件：资金明细\$//p" "$T/toc.txt")\$" "$T/links.txt" &&
+   [ "$(grep -c "^3 uri https://www.gov.cn/zhengce/\$" "$T/links.txt")" -eq 2 ]'
 check "contents: its title and the headings are bookmarks" \
   'pdftohtml -xml -i -stdout "$toc" 2>/dev/null | tr -d "\n" |
    grep -q "<outline><item page=\"1\">目录</item><item page=\"3\">一、总体情况</item><outline><item page=\"3\">（一）子项1</item>"'
