@@ -104,6 +104,20 @@ zp_dl_link *zp_dl_add_link(zp_dl *dl, zp_dl_page *page, float x0, float y0,
   return l;
 }
 
+zp_dl_dest *zp_dl_add_dest(zp_dl *dl, const char *name, int page, float y) {
+  zp_dl_dest *d = zp_arena_alloc(dl->arena, sizeof *d);
+  if (!d || !(d->name = zp_arena_strdup(dl->arena, name)))
+    return NULL;
+  d->page = page;
+  d->y = y;
+  if (dl->dests_tail)
+    dl->dests_tail->next = d;
+  else
+    dl->dests = d;
+  dl->dests_tail = d;
+  return d;
+}
+
 zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
                                  int page, float y) {
   zp_dl_outline *o = zp_arena_alloc(dl->arena, sizeof *o);

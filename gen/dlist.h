@@ -94,11 +94,21 @@ typedef struct zp_dl_outline {
   struct zp_dl_outline *next;
 } zp_dl_outline;
 
+/* A named destination: a place readers can open by name
+ * ("report.pdf#annex"). */
+typedef struct zp_dl_dest {
+  const char *name; /* in the list's arena */
+  int page;         /* 0-based */
+  float y;          /* the top of the view, pt from the bottom */
+  struct zp_dl_dest *next;
+} zp_dl_dest;
+
 typedef struct zp_dl {
   zp_arena *arena;
   zp_dl_page *pages, *pages_tail;
   int npages;
   zp_dl_outline *outlines, *outlines_tail;
+  zp_dl_dest *dests, *dests_tail; /* by name, each name once */
   const char *title, *author, *subject, *keywords, *creator; /* may be NULL */
   const char *date; /* "YYYY-MM-DD" or NULL: no date written */
 } zp_dl;
@@ -128,6 +138,10 @@ zp_dl_mark *zp_dl_add_mark(zp_dl *dl, zp_dl_page *page, zp_dl_mark_kind kind,
 zp_dl_link *zp_dl_add_link(zp_dl *dl, zp_dl_page *page, float x0, float y0,
                            float x1, float y1, const char *uri, int dpage,
                            float dy);
+
+/* Appends a named destination (name copied); NULL when out of memory.
+ * The caller adds each name once. */
+zp_dl_dest *zp_dl_add_dest(zp_dl *dl, const char *name, int page, float y);
 
 zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
                                  int page, float y);

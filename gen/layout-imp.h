@@ -54,6 +54,10 @@ typedef struct tlayout tlayout; /* a prepared table (layout-table.c) */
  * its page numbers must have settled (zp_layout_opts.max_passes). */
 #define LAY_MAX_PASSES 5
 
+/* The longest id made a named destination, bytes (a PDF name's limit in
+ * libharu). */
+#define LAY_MAX_DEST_NAME 127
+
 /* A link on a line: [x0, x1) pt from the line's left edge (line.left) to
  * a URL or to a block's first line. */
 typedef struct llink {
@@ -293,8 +297,9 @@ bool lay_link_add_to(ctx *c, line *l, float x0, float x1,
 bool lay_link_emit(ctx *c, zp_dl_page *p, const line *l, float top);
 /* Records that block b's first line is on page pno (0-based) at PDF y. */
 bool lay_link_place(ctx *c, const zp_block *b, int pno, float y);
-/* After pagination: sorts the places by block and sets every link to a
- * block to its place; false after an error. */
+/* After pagination: sorts the places by block, sets every link to a
+ * block to its place, and makes a named destination of every block id;
+ * false after an error. */
 bool lay_link_resolve(ctx *c);
 /* The place of block b in the previous pass (NULL: none). */
 const lpos *lay_link_prev(const ctx *c, const zp_block *b);

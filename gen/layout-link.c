@@ -320,6 +320,16 @@ bool lay_link_resolve(ctx *c) {
     c->plinks[i].link->page = at->page;
     c->plinks[i].link->y = at->y;
   }
+  /* a named destination for every id (the first of equal ones), in the
+   * order of the names */
+  for (size_t i = 0; i < c->nids; i++) {
+    if (i && strcmp(c->ids[i].id, c->ids[i - 1].id) == 0)
+      continue;
+    const lpos *at = find(c->pos, c->npos, c->ids[i].blk);
+    if (at && strlen(c->ids[i].id) <= LAY_MAX_DEST_NAME &&
+        !zp_dl_add_dest(c->dl, c->ids[i].id, at->page, at->y))
+      return false;
+  }
   return true;
 }
 

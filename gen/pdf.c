@@ -1260,6 +1260,29 @@ static bool uri_ascii(const char *s, char *out, size_t n) {
   return true;
 }
 
+/* The named destinations: the catalog's /Dests, name to [page /XYZ 0 y
+ * null] (PDF 1.1; libharu has no name trees). */
+static bool write_dests(writer *w, HPDF_Page *pages, int npages) {
+  if (!w->dl->dests)
+    return true;
+  HPDF_Dict dests = HPDF_Dict_New(w->pdf->mmgr);
+  if (!dests || HPDF_Dict_Add(w->pdf->catalog, "Dests", dests) != HPDF_OK)
+    return fail(w, "adding the named destinations");
+  for (const zp_dl_dest *d = w->dl->dests; d; d = d->next) {
+    if (d->page < 0 || d->page >= npages || !isfinite(d->y) ||
+        strlen(d->name) > HPDF_LIMIT_MAX_NAME_LEN) {
+      zp_error(w->d, at(w),
+               "cannot write the PDF: the destination \"%.60s\" is invalid",
+               d->name);
+      return false;
+    }
+    HPDF_Destination dst = xyz_dest(w, pages[d->page], d->y);
+    if (!dst || HPDF_Dict_Add(dests, d->name, dst) != HPDF_OK)
+      return fail(w, "adding a named destination");
+  }
+  return true;
+}
+
 /* The link annotations of every page (after all pages exist: a link may
  * lead to a later page), each without a border. */
 static bool write_links(writer *w, HPDF_Page *pages, int npages) {
@@ -1407,7 +1430,8 @@ static bool write_doc(const zp_dl *dl, zp_fontset *fs, const char *path,
     if (!write_page(&w, p, pages[pno]))
       goto done;
   }
-  if (!write_links(&w, pages, npages) || !write_outlines(&w, pages, npages))
+  if (!write_links(&w, pages, npages) || !write_dests(&w, pages, npages) ||
+      !write_outlines(&w, pages, npages))
     goto done;
   errno = 0;
   if (!path) {

@@ -106,6 +106,8 @@ check "contents: the URLs in the text are links, a wrapped one on each of its li
 check "a reference (<ref to>) links to its target's page, a link (<a href>) to its URL on both its lines" \
   'grep -q "^3 dest $(sed -n "s/ 附件：资金明细\$//p" "$T/toc.txt")\$" "$T/links.txt" &&
    [ "$(grep -c "^3 uri https://www.gov.cn/zhengce/\$" "$T/links.txt")" -eq 2 ]'
+check "an id is a named destination on its element's page" \
+  'pdfinfo -dests "$toc" | grep -q "^ *$(sed -n "s/ 附件：资金明细\$//p" "$T/toc.txt") .*\"annex\"\$"'
 check "contents: its title and the headings are bookmarks" \
   'pdftohtml -xml -i -stdout "$toc" 2>/dev/null | tr -d "\n" |
    grep -q "<outline><item page=\"1\">目录</item><item page=\"3\">一、总体情况</item><outline><item page=\"3\">（一）子项1</item>"'

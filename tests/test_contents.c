@@ -364,6 +364,13 @@ static void pdf_link_annotations(void **state) {
   assert_true(has(buf, len, "/Border [ 0 0 0 ]"));
   assert_true(has(buf, len, "/Dest "));
   assert_true(has(buf, len, "/XYZ 0 "));
+  /* the id is a named destination, on page 1 */
+  assert_non_null(dl->dests);
+  assert_string_equal(dl->dests->name, "top");
+  assert_int_equal(dl->dests->page, 0);
+  assert_null(dl->dests->next);
+  assert_true(has(buf, len, "/Dests"));
+  assert_true(has(buf, len, "/top "));
   free(buf);
   zp_dl_free(dl);
 }
