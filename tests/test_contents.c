@@ -238,6 +238,48 @@ static void link_span_to_a_block(void **state) {
             "id=\"annex2\""));
 }
 
+static void url_in_a_table_cell(void **state) {
+  fixture *f = *state;
+  zp_style *td = zp_arena_alloc(f->a, sizeof *td);
+  *td = (zp_style){.name = "td",
+                   .role = "song",
+                   .size = 10.5,
+                   .line_pitch = 14,
+                   .align = ZP_ALIGN_LEFT,
+                   .rules = ZP_BREAK_BASIC};
+  zp_table *t = zp_arena_alloc(f->a, sizeof *t);
+  zp_column *col = zp_arena_alloc(f->a, sizeof *col);
+  *col = (zp_column){ZP_COL_PROPORTIONAL, 1, ZP_ALIGN_LEFT};
+  zp_row *row = zp_arena_alloc(f->a, sizeof *row);
+  zp_cell *cell = zp_arena_alloc(f->a, sizeof *cell);
+  cell->text = "网址 https://e.org/cell";
+  cell->style = td;
+  cell->colspan = cell->rowspan = 1;
+  row->cells = cell;
+  row->ncells = 1;
+  *t = (zp_table){.ncols = 1,
+                  .cols = col,
+                  .rows = row,
+                  .nrows = 1,
+                  .rule_width = 0.5,
+                  .pad_top = 2,
+                  .pad_bottom = 2,
+                  .pad_left = 4,
+                  .pad_right = 4,
+                  .min_split_lines = 1};
+  zp_block *b = add(f, ZP_BLOCK_TABLE, td, "");
+  b->table = t;
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  const zp_dl_link *l = dl->pages->links;
+  assert_non_null(l);
+  assert_string_equal(l->uri, "https://e.org/cell");
+  /* inside the cell: right of its left padding, within the text block */
+  assert_true(l->x0 > 28 * MM + 4 + 20 && l->x1 < 210 * MM - 26 * MM);
+  assert_null(l->next);
+  zp_dl_free(dl);
+}
+
 static void contents_numbers_are_the_headings_pages(void **state) {
   fixture *f = *state;
   contents(f);
@@ -381,6 +423,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(wrapped_url_is_a_link_on_each_line, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(link_span_to_a_block, setup, teardown),
+      cmocka_unit_test_setup_teardown(url_in_a_table_cell, setup, teardown),
       cmocka_unit_test_setup_teardown(contents_numbers_are_the_headings_pages,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(contents_pushes_a_heading, setup,
