@@ -21,11 +21,19 @@ void lay_page_number(ctx *c, int page, char *buf, size_t n) {
   snprintf(buf, n, "%d", page + 1);
 }
 
-bool lay_contents_present(const zp_doc *doc) {
-  for (const zp_block *b = doc->first; b; b = b->next)
-    if (b->kind == ZP_BLOCK_CONTENTS && b->contents)
-      return true;
-  return false;
+bool lay_contents_present(ctx *c, bool *ok) {
+  int n = 0;
+  *ok = true;
+  for (const zp_block *b = c->doc->first; b; b = b->next)
+    if (b->kind == ZP_BLOCK_CONTENTS && b->contents && ++n > LAY_MAX_CONTENTS) {
+      zp_error(c->d, b->loc,
+               "more than %d tables of contents in one document (is "
+               "<contents> inside a loop?)",
+               LAY_MAX_CONTENTS);
+      *ok = false;
+      break;
+    }
+  return n > 0;
 }
 
 /* Is e an entry of contents tc? */

@@ -53,6 +53,10 @@ typedef struct tlayout tlayout; /* a prepared table (layout-table.c) */
 /* At most this many layouts of a document with a table of contents before
  * its page numbers must have settled (zp_layout_opts.max_passes). */
 #define LAY_MAX_PASSES 5
+/* At most this many tables of contents in a document: each lists every
+ * heading, so a contents repeated by a loop would grow the document as
+ * the square of the data. */
+#define LAY_MAX_CONTENTS 8
 
 /* The longest id made a named destination, bytes (a PDF name's limit in
  * libharu). */
@@ -311,8 +315,9 @@ void lay_link_next_pass(ctx *c);
 /* The printed number of 0-based page page, without the folio's
  * decoration ("1"), into buf of size n. */
 void lay_page_number(ctx *c, int page, char *buf, size_t n);
-/* Is there a table of contents in the document? */
-bool lay_contents_present(const zp_doc *doc);
+/* Is there a table of contents in the document?  More than
+ * LAY_MAX_CONTENTS is an error at the first one too many (*ok false). */
+bool lay_contents_present(ctx *c, bool *ok);
 /* Sets the entries of contents block b into the document's lines: the
  * first with break brk and space before; the page numbers from the
  * previous pass (blank in the first).  False after an error. */

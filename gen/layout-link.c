@@ -160,24 +160,22 @@ static bool url_at(const uint32_t *cp, size_t n, size_t i, size_t *end) {
   while (j < n && url_char(cp[j]))
     j++;
   /* a mark that ends the sentence is not the URL's; nor a closing bracket
-   * it does not open */
+   * it does not open (the balance counted once: linear however many) */
+  long paren = 0, bracket = 0;
+  for (size_t k = i; k < j; k++) {
+    paren += cp[k] == '(' ? 1 : cp[k] == ')' ? -1 : 0;
+    bracket += cp[k] == '[' ? 1 : cp[k] == ']' ? -1 : 0;
+  }
   while (j > i + pre) {
     uint32_t l = cp[j - 1];
-    if (strchr(".,;:!?'\"", (int)l) && l < 0x80) {
+    if (l < 0x80 && strchr(".,;:!?'\"", (int)l))
       j--;
-      continue;
-    }
-    if (l == ')' || l == ']') {
-      uint32_t open = l == ')' ? '(' : '[';
-      int depth = 0;
-      for (size_t k = i; k < j; k++)
-        depth += cp[k] == open ? 1 : cp[k] == l ? -1 : 0;
-      if (depth < 0) {
-        j--;
-        continue;
-      }
-    }
-    break;
+    else if (l == ')' && paren < 0)
+      j--, paren++;
+    else if (l == ']' && bracket < 0)
+      j--, bracket++;
+    else
+      break;
   }
   if (j == i + pre)
     return false;

@@ -178,7 +178,9 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
   /* A table of contents: lay out with the numbers of the pass before
    * (blank in the first) until no heading moves; the dump is written by
    * a last pass once it has settled (the same layout again). */
-  bool toc = lay_contents_present(doc);
+  bool toc_ok, toc = lay_contents_present(&c, &toc_ok);
+  if (!toc_ok)
+    goto done;
   int max = o && o->max_passes > 0 ? o->max_passes : LAY_MAX_PASSES;
   FILE *dump = o ? o->dump : NULL;
   bool final = !toc;

@@ -169,6 +169,21 @@ hostile() {
     bad "hostile: $h_name: stray output"; cat "$T/bad.err"; fi
 }
 B=tests/bad
+# a table of contents repeated by a loop (each lists every heading: the
+# document would grow as the square of the data)
+cat >"$T/toc-loop.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<template xmlns="urn:zpgen:template:1" version="1">
+  <include href="$PWD/templates/official.xml"/>
+  <body>
+    <for each="basic.sections[0].items" as="x">
+      <contents title="目录"/>
+      <section title="{x}"/>
+    </for>
+  </body>
+</template>
+EOF
+hostile "a contents in a loop" "toc-loop.xml:6: error: more than 8 tables of contents in one document" "$T/toc-loop.xml"
 hostile "rowspan 2147483647" "rowspan-overflow.xml:7:*[0-9]*: error: rowspan=\"2147483647\": expected a whole number from 1 to 100000" $B/rowspan-overflow.xml
 hostile "rowspan past the last row" "rowspan-past-end.xml:7:*[0-9]*: error: rowspan=\"3\" reaches past the table's last row" $B/rowspan-past-end.xml
 hostile "colspan 2147483647" "colspan-overflow.xml:7:*[0-9]*: error: colspan=\"2147483647\": expected a whole number from 1 to 100" $B/colspan-overflow.xml

@@ -181,6 +181,20 @@ static void urls_become_links(void **state) {
   zp_dl_free(dl);
 }
 
+static void url_ends_before_marks_and_unopened_brackets(void **state) {
+  fixture *f = *state;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body,
+      "（见http://e.org/wiki/A_(b))，又见http://e.org/x].");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  const zp_dl_link *a = dl->pages->links;
+  assert_non_null(a);
+  assert_string_equal(a->uri, "http://e.org/wiki/A_(b)");
+  assert_non_null(a->next);
+  assert_string_equal(a->next->uri, "http://e.org/x");
+  zp_dl_free(dl);
+}
+
 static void wrapped_url_is_a_link_on_each_line(void **state) {
   fixture *f = *state;
   add(f, ZP_BLOCK_PARAGRAPH, &f->body,
@@ -420,6 +434,8 @@ static void pdf_link_annotations(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(urls_become_links, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          url_ends_before_marks_and_unopened_brackets, setup, teardown),
       cmocka_unit_test_setup_teardown(wrapped_url_is_a_link_on_each_line, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(link_span_to_a_block, setup, teardown),
