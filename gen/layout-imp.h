@@ -313,8 +313,8 @@ void lay_link_next_pass(ctx *c);
 /* ---- layout-contents.c ---- */
 
 /* The printed number of 0-based page page, without the folio's
- * decoration ("1"), into buf of size n. */
-void lay_page_number(ctx *c, int page, char *buf, size_t n);
+ * decoration ("1"), in buf (n bytes); returns buf. */
+const char *lay_page_number(ctx *c, int page, char *buf, size_t n);
 /* Is there a table of contents in the document?  More than
  * LAY_MAX_CONTENTS is an error at the first one too many (*ok false). */
 bool lay_contents_present(ctx *c, bool *ok);
