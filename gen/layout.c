@@ -204,6 +204,8 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
       goto done;
     }
   }
+  if (toc && dump) /* the layouts it took (the dump's own one not counted) */
+    fprintf(dump, "contents settled layouts=%d\n", c.pass - 1);
   ret = c.dl;
   c.dl = NULL;
 done:
