@@ -1345,6 +1345,35 @@ static void section(binder *b, const zp_tnode *n) {
   b->depth--;
 }
 
+/* <contents>: its title (a paragraph with a bookmark of level 1, not an
+ * entry of any contents), then the contents block. */
+static void contents(binder *b, const zp_tnode *n) {
+  const zp_style *st = n->as.contents.style;
+  if (!st || !n->as.contents.toc)
+    return; /* reported at load */
+  if (n->as.contents.title) {
+    b->data_loc = (zp_loc){0};
+    b->data_val = NULL;
+    const char *title = attr_text(b, n, n->as.contents.title);
+    if (!title || !string_fits(b, n, "the contents' title", title, b->data_val))
+      title = "";
+    zp_block *t = add_block(b, ZP_BLOCK_PARAGRAPH, n);
+    if (t) {
+      t->style = n->as.contents.title_style;
+      t->text = title;
+      t->outline = n->as.contents.outline;
+      t->level = t->outline ? 1 : 0;
+      t->data_loc = b->data_loc;
+    }
+  }
+  zp_block *blk = add_block(b, ZP_BLOCK_CONTENTS, n);
+  if (blk) {
+    blk->style = st;
+    blk->text = "";
+    blk->contents = n->as.contents.toc;
+  }
+}
+
 /* Enters macro <use> n: its parameters (paths, looked up where <use>
  * stands) bound for its content; the macro's <define>, or NULL (after an
  * error, or reported at load).  *saved: what use_leave() restores. */
@@ -1433,6 +1462,9 @@ static void block(binder *b, const zp_tnode *n) {
     break;
   case ZP_T_TABLE:
     table(b, n);
+    break;
+  case ZP_T_CONTENTS:
+    contents(b, n);
     break;
   default:
     break;

@@ -119,23 +119,44 @@ typedef enum {
   ZP_BLOCK_PARAGRAPH,
   ZP_BLOCK_HEADING,
   ZP_BLOCK_PAGE_BREAK,
-  ZP_BLOCK_TABLE
+  ZP_BLOCK_TABLE,
+  ZP_BLOCK_CONTENTS /* a table of contents (zp_block.contents) */
 } zp_block_kind;
+
+/* Levels of a table of contents: 1..ZP_CONTENTS_LEVELS. */
+#define ZP_CONTENTS_LEVELS 8
+
+/* A table of contents: an entry for every heading (ZP_BLOCK_HEADING) of
+ * the document whose level is in [min_level, max_level], in document
+ * order, set in the block's style: indented by its level's indent, the
+ * heading's text, a leader and the page number of the heading's first
+ * line flush right; a wrapped entry's later lines are indented one em
+ * more.  Each entry links to its heading. */
+typedef struct zp_contents {
+  int min_level, max_level;
+  /* indent of an entry of level k: indent[k] pt, or indent_em[k] em when
+   * not 0 (exactly that many cells on the grid); k in 1..8 */
+  double indent[ZP_CONTENTS_LEVELS + 1], indent_em[ZP_CONTENTS_LEVELS + 1];
+  bool leader; /* dots from the text to the number; else blank */
+} zp_contents;
 
 typedef struct zp_block zp_block;
 struct zp_block {
   zp_block_kind kind;
   const zp_style *style;
   const char *text;      /* UTF-8; headings include their number "一、" */
-  int level;             /* heading level, 1 = 一、; 0 for other blocks */
-  bool outline;          /* make a bookmark of it */
+  int level;             /* heading level, 1 = 一、; 0 for other blocks;
+                            a paragraph with outline set: its bookmark's
+                            level (a contents' title) */
+  bool outline;          /* make a bookmark of it (needs level > 0) */
   zp_loc loc;            /* the template element that made it */
   zp_loc data_loc;       /* the data value its text came from, if one did */
   const char *data_path; /* and its JSON path ("$.items[3]"), or NULL */
   const zp_table *table; /* ZP_BLOCK_TABLE */
   const zp_span *spans;  /* inline spans of text (see zp_span), sorted */
   uint32_t nspans;
-  const char *id; /* a target for links and references, or NULL */
+  const char *id;              /* a target for links and references, or NULL */
+  const zp_contents *contents; /* ZP_BLOCK_CONTENTS */
   zp_block *next;
 };
 

@@ -10,6 +10,11 @@
  *                   page (lines, folio, outlines, the dump, debug marks);
  *   layout-note.c   footnotes: their lines, the room a page's notes need,
  *                   the note area at a page's foot, per-page numbers.
+ *   layout-link.c   links: URLs and link spans found in a text, their
+ *                   rectangles on the lines, where each block's first line
+ *                   landed, links to blocks resolved after pagination;
+ *   layout-contents.c  tables of contents: the entries' lines, and the
+ *                   passes until the headings' pages settle.
  * Functions one file lends another are named lay_<file>_*.
  */
 #ifndef ZP_LAYOUT_IMP_H
@@ -46,6 +51,55 @@ enum {
 };
 
 typedef struct tlayout tlayout; /* a prepared table (layout-table.c) */
+
+/* At most this many layouts of a document with a table of contents before
+ * its page numbers must have settled (zp_layout_opts.max_passes). */
+#define LAY_MAX_PASSES 5
+/* At most this many tables of contents in a document: each lists every
+ * heading, so a contents repeated by a loop would grow the document as
+ * the square of the data. */
+#define LAY_MAX_CONTENTS 8
+
+/* The longest id made a named destination, bytes (a PDF name's limit in
+ * libharu). */
+#define LAY_MAX_DEST_NAME 127
+
+/* A link on a line: [x0, x1) pt from the line's left edge (line.left) to
+ * a URL or to a block's first line. */
+typedef struct llink {
+  float x0, x1;
+  const char *uri;        /* or NULL */
+  const zp_block *target; /* when uri is NULL */
+} llink;
+
+/* A link found in the text being set: characters [a, b) (code point
+ * indices). */
+typedef struct lrange {
+  uint32_t a, b;
+  const char *uri;
+  const zp_block *target;
+} lrange;
+
+/* Where a block's first line landed: 0-based page, top (PDF y). */
+typedef struct lpos {
+  const zp_block *blk;
+  int page;
+  float y;
+} lpos;
+
+/* A link of the display list that leads to a block, resolved after
+ * pagination. */
+typedef struct lpend {
+  zp_dl_link *link;
+  const zp_block *target;
+} lpend;
+
+/* A block's id, for links to it. */
+typedef struct lid {
+  const char *id;
+  const zp_block *blk;
+  size_t ord; /* its place in the document */
+} lid;
 
 typedef struct lglyph {
   uint32_t cp;
@@ -101,6 +155,8 @@ typedef struct line {
   uint32_t cp0;       /* index of its first code point in its text */
   uint32_t note0;     /* the footnotes of the markers it carries: */
   uint16_t nnote;     /* c->notes[note0 .. note0 + nnote) */
+  const llink *links; /* in the arena; nlinks of them */
+  uint32_t nlinks;
 } line;
 
 typedef struct lvec {
@@ -154,8 +210,26 @@ typedef struct ctx {
   size_t note_nlist, note_caplist;
   float note_body_bottom; /* the lowest of the page's body and tables */
   /* code points already reported missing */
+  /* code points already reported missing (kept over the passes: each is
+   * reported once) */
   uint32_t *missing;
   size_t nmissing, capmissing;
+  /* links (layout-link.c): the ranges of the text being set, each code
+   * point's byte offset in it, the blocks' ids (sorted), the first lines'
+   * places of this pass and (sorted by block) of the one before, the
+   * links waiting for their target's place */
+  lrange *ranges;
+  size_t nranges, capranges, rcur;
+  uint32_t *boff;
+  size_t capboff;
+  lid *ids;
+  size_t nids;
+  lpos *pos, *prev;
+  size_t npos, cappos, nprev, capprev;
+  lpend *plinks;
+  size_t nplinks, capplinks;
+  int pass; /* 1, 2, …: the layout's pass (a contents' numbers are known
+               from the second) */
 } ctx;
 
 /* How a text is to be set. */
@@ -169,6 +243,7 @@ typedef struct shape_req {
   bool balance;
   const zp_span *spans; /* the text's spans (doc.h), or NULL */
   uint32_t nspans;
+  bool no_links; /* find no URLs in it (a contents entry links as a whole) */
 } shape_req;
 
 /* What a table leaves on a page: a line of a cell or caption, or a rule. */
@@ -277,7 +352,58 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to);
 void lay_note_dump_markers(ctx *c, const line *l);
 /* True while some note has lines left for a next page. */
 bool lay_note_pending(const ctx *c);
+/* Forgets the notes of a previous layout pass (layout.c reruns the layout
+ * until a table of contents settles). */
+void lay_note_new_pass(ctx *c);
 /* Frees what the footnotes hold outside the arena. */
 void lay_note_free(ctx *c);
+
+/* ---- layout-link.c ---- */
+
+/* Collects the document's block ids (once per layout); false when out of
+ * memory. */
+bool lay_link_ids(ctx *c);
+/* The links of the text r sets, its n code points decoded in c->cp: link
+ * spans (to a URL, or to the block with the span's target id: an unknown
+ * id is an error at the span) and URLs in the text (http://, https://,
+ * www. up to a space or a full-width character), as c->ranges sorted and
+ * disjoint.  False after an error. */
+bool lay_link_ranges(ctx *c, const shape_req *r, size_t n);
+/* Adds to l a link [x0, x1) (from l->left) of range k; false when out of
+ * memory. */
+bool lay_link_add(ctx *c, line *l, float x0, float x1, const lrange *k);
+/* Adds a link to block target over [x0, x1) of l (a contents entry). */
+bool lay_link_add_to(ctx *c, line *l, float x0, float x1,
+                     const zp_block *target);
+/* Draws l's links on page p (page index pno, 0-based), its box's top at
+ * PDF y top; false when out of memory. */
+bool lay_link_emit(ctx *c, zp_dl_page *p, const line *l, float top);
+/* Records that block b's first line is on page pno (0-based) at PDF y. */
+bool lay_link_place(ctx *c, const zp_block *b, int pno, float y);
+/* After pagination: sorts the places by block, sets every link to a
+ * block to its place, and makes a named destination of every block id;
+ * false after an error. */
+bool lay_link_resolve(ctx *c);
+/* The place of block b in the previous pass (NULL: none). */
+const lpos *lay_link_prev(const ctx *c, const zp_block *b);
+/* Ends a pass: its places become the previous pass's. */
+void lay_link_next_pass(ctx *c);
+
+/* ---- layout-contents.c ---- */
+
+/* The printed number of 0-based page page, without the folio's
+ * decoration ("1"), in buf (n bytes); returns buf. */
+const char *lay_page_number(ctx *c, int page, char *buf, size_t n);
+/* Is there a table of contents in the document?  More than
+ * LAY_MAX_CONTENTS is an error at the first one too many (*ok false). */
+bool lay_contents_present(ctx *c, bool *ok);
+/* Sets the entries of contents block b into the document's lines: the
+ * first with break brk and space before; the page numbers from the
+ * previous pass (blank in the first).  False after an error. */
+bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before);
+/* After a pass from the second on: did every heading stay on the page the
+ * contents said?  When not and this was the last pass allowed (last), an
+ * error at the contents naming a heading that moves. */
+bool lay_contents_settled(ctx *c, bool last);
 
 #endif

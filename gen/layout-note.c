@@ -136,7 +136,8 @@ static bool note_lines(ctx *c, lnote *ln, zp_loc loc) {
                  st->align,
                  false,
                  nt->spans,
-                 nt->nspans};
+                 nt->nspans,
+                 false};
   bool ok = lay_text_shape(c, &r, &v);
   if (ok && v.n) {
     ln->lines = zp_arena_alloc(c->arena, v.n * sizeof *ln->lines);
@@ -508,6 +509,14 @@ bool lay_note_pending(const ctx *c) {
       return true;
   }
   return false;
+}
+
+void lay_note_new_pass(ctx *c) {
+  c->nnotes = 0;
+  c->note_nlist = 0;
+  c->note_page = (ltally){0};
+  c->note_carry = 0;
+  c->note_body_bottom = 0;
 }
 
 void lay_note_free(ctx *c) {

@@ -166,6 +166,28 @@ static void dump_ink(ctx *c, const line *l) {
   fputc(' ', c->dump);
 }
 
+/* "  link x0=… x1=… uri=URL", or "[id=ID ]to=TEXT" (the target's id if
+ * it has one, and the start of its text) for each link of l, x from the
+ * page's left edge. */
+static void dump_links(ctx *c, const line *l) {
+  for (uint32_t i = 0; i < l->nlinks; i++) {
+    const llink *k = &l->links[i];
+    fprintf(c->dump, "  link x0=%.2f x1=%.2f ", l->left + k->x0,
+            l->left + k->x1);
+    if (k->uri) {
+      fprintf(c->dump, "uri=%s\n", k->uri);
+      continue;
+    }
+    if (k->target->id)
+      fprintf(c->dump, "id=%s ", k->target->id);
+    const char *t = k->target->text ? k->target->text : "";
+    size_t cut = strlen(t) > 60 ? 60 : strlen(t);
+    while (cut > 0 && (t[cut] & 0xC0) == 0x80)
+      cut--; /* whole characters */
+    fprintf(c->dump, "to=%.*s\n", (int)cut, t);
+  }
+}
+
 /* "looks=FROM-TO:size=S,rise=R,bold,color=#RRGGBB;…": the glyphs [FROM,
  * TO) of a line (0-based) whose look differs from its style's, with what
  * differs; only for a line with spans that change looks. */
@@ -210,7 +232,8 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
                       const char *tag) {
   float base = top + l->height / 2 + l->size * (float)LAY_EM_CENTRE;
   if (!emit_glyphs(c, p, l->g, l->look, l->n, look_of(l, 0), l->left,
-                   p->height - c->block_top - base))
+                   p->height - c->block_top - base) ||
+      (l->nlinks && !lay_link_emit(c, p, l, p->height - c->block_top - top)))
     return false;
   if (c->debug) {
     float y0 = p->height - c->block_top - top, y1 = y0 - l->height;
@@ -244,6 +267,7 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
     fputs("text=", c->dump);
     dump_text(c->dump, l->g, l->n);
     fputc('\n', c->dump);
+    dump_links(c, l);
   }
   return true;
 }
@@ -401,6 +425,9 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
     return false;
   for (size_t i = from; i < to; i++) {
     line *l = &c->lines.v[i];
+    if (l->first && l->blk &&
+        !lay_link_place(c, l->blk, pno - 1, p->height - c->block_top - l->top))
+      return false;
     if (l->tbl) {
       if (!flush_pending(c, p))
         return false;

@@ -51,17 +51,9 @@ struct tlayout {
 static bool caption_lines(ctx *c, const zp_table *t, const zp_block *b,
                           const char *text, line **out, int *n, float *h) {
   lvec v = {0};
-  shape_req r = {t->caption_style,
-                 text,
-                 b->loc,
-                 b->data_loc,
-                 c->block_left,
-                 c->block_w,
-                 0,
-                 ZP_ALIGN_CENTER,
-                 true,
-                 NULL,
-                 0};
+  shape_req r = {
+      t->caption_style, text, b->loc, b->data_loc, c->block_left, c->block_w, 0,
+      ZP_ALIGN_CENTER,  true, NULL,   0,           false};
   bool ok = lay_text_shape(c, &r, &v);
   *n = 0;
   *h = 0;
@@ -220,7 +212,8 @@ tlayout *lay_table_prepare(ctx *c, const zp_block *b) {
                    cell->align,
                    false,
                    cell->spans,
-                   cell->nspans};
+                   cell->nspans,
+                   false};
     if (!lay_text_shape(c, &r, &v)) {
       free(v.v);
       return NULL;

@@ -390,6 +390,27 @@ static int32_t glyph_offset(ctx *c, const zp_style *st, size_t i) {
   return lead - (int32_t)lround(cut);
 }
 
+/* The links over characters [start, e) of line l (set from them): each
+ * range's part on it, from the pen position before its first character
+ * to the one after its last. */
+static bool line_links(ctx *c, const zp_style *st, line *l, size_t start,
+                       size_t e) {
+  while (c->rcur < c->nranges && c->ranges[c->rcur].b <= start)
+    c->rcur++;
+  for (size_t k = c->rcur; k < c->nranges && c->ranges[k].a < e; k++) {
+    size_t a = c->ranges[k].a > start ? c->ranges[k].a : start;
+    size_t b = c->ranges[k].b < e ? c->ranges[k].b : e;
+    if (a >= b)
+      continue;
+    float x0 = l->g[a - start].x - glyph_offset(c, st, a) / 1000.0f;
+    float x1 = l->g[b - 1 - start].x - glyph_offset(c, st, b - 1) / 1000.0f +
+               c->adv[b - 1] / 1000.0f;
+    if (!lay_link_add(c, l, x0, x1, &c->ranges[k]))
+      return false;
+  }
+  return true;
+}
+
 /* Sets a text into lines appended to out (positions, justification; no
  * pagination flags).  Returns false on error. */
 bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
@@ -397,7 +418,7 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
   int32_t em;
   size_t n = measure_text(c, st, r->text, r->spans, r->nspans, r->loc,
                           r->data_loc, &em);
-  if (n == (size_t)-1)
+  if (n == (size_t)-1 || !lay_link_ranges(c, r, n))
     return false;
   float measure = r->width;
   float first_measure = measure - r->first_indent;
@@ -515,6 +536,8 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
                                  c->look[i].color, c->look[i].bold};
       l->look = lv;
     }
+    if (c->nranges && !line_links(c, st, l, start, e))
+      return false;
     start = end;
   }
   return true;

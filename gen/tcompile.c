@@ -618,9 +618,9 @@ static const zp_style *default_style(comp *c, const zp_tnode *n,
 /* ---- 3. style references ---- */
 
 /* The attributes that name a style. */
-static const char *const style_refs[] = {"style",         "parent",
-                                         "heading-style", "item-style",
-                                         "header-style",  "caption-style"};
+static const char *const style_refs[] = {
+    "style",        "parent",        "heading-style", "item-style",
+    "header-style", "caption-style", "title-style"};
 
 /* Reports every style name that n and its content refer to and no <style>
  * defines, whatever the data (a <use>'s attributes are parameters). */
@@ -1113,7 +1113,8 @@ static const struct {
              {"a", ZP_T_A},
              {"ref", ZP_T_REF},
              {"note", ZP_T_NOTE},
-             {"title", ZP_T_TITLE}};
+             {"title", ZP_T_TITLE},
+             {"contents", ZP_T_CONTENTS}};
 
 static bool is_inline_kind(zp_tkind k) {
   return k == ZP_T_B || k == ZP_T_SUP || k == ZP_T_SUB || k == ZP_T_SPAN ||
@@ -1282,6 +1283,98 @@ static void check_ids(comp *c) {
   free(names);
 }
 
+/* <contents levels="1-2" title="目录" style="…" title-style="…"
+ * indent="0 1em 2em" leader="dots|none" outline="yes|no"/>. */
+static void contents(comp *c, zp_tnode *n) {
+  zp_contents *tc = zp_arena_alloc(c->a, sizeof *tc);
+  if (!tc)
+    return;
+  const char *v = zp_tmpl_attr(n, "levels");
+  int lo = 1, hi = 2;
+  if (v) {
+    char extra;
+    int k = sscanf(v, "%d-%d%c", &lo, &hi, &extra);
+    if (k == 1 && sscanf(v, "%d%c", &lo, &extra) == 1)
+      hi = lo;
+    else if (k != 2)
+      lo = 0;
+    if (lo < 1 || hi < lo || hi > ZP_CONTENTS_LEVELS) {
+      zp_error(c->d, at_attr(c, n, "levels"),
+               "levels=\"%.40s\": expected a level or a range of levels from "
+               "1 to %d (\"1-2\", \"1\")",
+               v, ZP_CONTENTS_LEVELS);
+      lo = 1;
+      hi = 2;
+    }
+  }
+  tc->min_level = lo;
+  tc->max_level = hi;
+  v = zp_tmpl_attr(n, "style");
+  const zp_style *st = v ? style_named(c, v) : default_style(c, n, "body");
+  v = zp_tmpl_attr(n, "title-style");
+  const zp_style *ts = v ? style_named(c, v) : NULL;
+  if (!ts)
+    ts = c->t->levels[1].heading_style ? c->t->levels[1].heading_style : st;
+  double em = st ? st->size : 16;
+  /* the indents: one length per level from the first; the levels past
+   * the list go on by the last step (0 1em: 2em, 3em, …) */
+  double pt[ZP_CONTENTS_LEVELS + 1] = {0}, ems[ZP_CONTENTS_LEVELS + 1] = {0};
+  int given = 0;
+  v = zp_tmpl_attr(n, "indent");
+  if (v) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", v);
+    for (char *save = NULL, *w = strtok_r(buf, " ", &save); w;
+         w = strtok_r(NULL, " ", &save)) {
+      double len;
+      const char *end;
+      double k = 0;
+      if (given == hi - lo + 1 ||
+          !parse_length(w, em, c->t->page.line_pitch, &len) || len < 0 ||
+          len > block_width(c) / 2) {
+        zp_error(c->d, at_attr(c, n, "indent"),
+                 "indent=\"%.60s\": expected one length (mm, cm, pt, em) per "
+                 "level shown, %d at most, each at most half the text "
+                 "block's width",
+                 v, hi - lo + 1);
+        given = 0;
+        break;
+      }
+      pt[given] = len;
+      if (parse_number(w, &k, &end) && strcmp(end, "em") == 0)
+        ems[given] = k;
+      given++;
+    }
+  }
+  for (int i = 0; i <= hi - lo; i++) {
+    int lv = lo + i;
+    if (i < given) {
+      tc->indent[lv] = pt[i];
+      tc->indent_em[lv] = ems[i];
+    } else if (given == 0) {
+      tc->indent[lv] = i * em;
+      tc->indent_em[lv] = i;
+    } else { /* the last step again */
+      int a = given - 1, b = given >= 2 ? given - 2 : given - 1;
+      double step = given >= 2 ? pt[a] - pt[b] : 0;
+      double step_em = given >= 2 ? ems[a] - ems[b] : 0;
+      tc->indent[lv] = tc->indent[lv - 1] + step;
+      tc->indent_em[lv] =
+          ems[a] != 0 || given < 2 ? tc->indent_em[lv - 1] + step_em : 0;
+      if (tc->indent[lv] > block_width(c) / 2)
+        tc->indent[lv] = block_width(c) / 2;
+    }
+  }
+  v = zp_tmpl_attr(n, "leader");
+  tc->leader = !v || strcmp(v, "dots") == 0;
+  n->as.contents.toc = tc;
+  n->as.contents.style = st;
+  n->as.contents.title_style = ts;
+  n->as.contents.title = attr_of(n, "title");
+  v = zp_tmpl_attr(n, "outline");
+  n->as.contents.outline = !v || yes(v);
+}
+
 /* Where content stands: what a <use> there must bring. */
 enum { IN_SHEET, IN_BLOCKS, IN_INLINE, IN_ROWS, IN_CELLS, IN_DEFINE };
 enum { HAS_BLOCKS = 1, HAS_INLINE = 2, HAS_ROWS = 4, HAS_CELLS = 8 };
@@ -1438,6 +1531,9 @@ static void node(comp *c, zp_tnode *n, int where) {
       break;
     case ZP_T_CELL:
       cell(c, n);
+      break;
+    case ZP_T_CONTENTS:
+      contents(c, n);
       break;
     default:
       break;

@@ -627,6 +627,7 @@ bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
 /* Attributes holding text with fields. */
 static bool field_attr(const char *elem, const char *attr) {
   return (strcmp(elem, "section") == 0 && strcmp(attr, "title") == 0) ||
+         (strcmp(elem, "contents") == 0 && strcmp(attr, "title") == 0) ||
          (strcmp(elem, "table") == 0 && strcmp(attr, "caption") == 0) ||
          strcmp(elem, "info") == 0 || strcmp(attr, "id") == 0 ||
          (strcmp(elem, "a") == 0 && strcmp(attr, "href") == 0) ||

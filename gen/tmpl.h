@@ -76,7 +76,8 @@ typedef enum zp_tkind {
   ZP_T_A,
   ZP_T_REF,
   ZP_T_NOTE,
-  ZP_T_TITLE
+  ZP_T_TITLE,
+  ZP_T_CONTENTS
 } zp_tkind;
 
 typedef enum zp_check_kind {
@@ -157,6 +158,12 @@ struct zp_tnode {
       bool warning;
     } check;
     const zp_ttable *table;
+    struct {
+      const zp_contents *toc;              /* levels, indents, leader */
+      const zp_style *style, *title_style; /* entries; title (may be NULL) */
+      const zp_tattr *title;               /* with its fields; NULL: none */
+      bool outline;                        /* the title has a bookmark */
+    } contents;
     struct {
       int colspan, rowspan;
       const zp_style *style; /* its own, or NULL */

@@ -77,6 +77,41 @@ check "bookmarks follow the headings, nested by level" \
    pdftohtml -xml -i -stdout "$T/o.pdf" 2>/dev/null | tr -d "\n" |
    grep -q "<outline><item page=\"1\">一、基本情况</item><outline><item page=\"1\">（一）部门职能</item>"'
 
+# A table of contents (tests/layout/contents.xml, on pages 1 and 2): every
+# entry's number is the page where pdftotext finds its heading, every entry
+# links to that page, the URLs of the text are link annotations, and the
+# title 目录 and the headings are bookmarks.
+toc=$T/toc.pdf
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template tests/layout/contents.xml \
+  --data tests/layout/contents.json -o "$toc" 2>"$T/toc.err"
+check "contents: renders cleanly" '[ $? -eq 0 ] && [ ! -s "$T/toc.err" ]'
+pdftotext -layout -f 1 -l 2 "$toc" - 2>/dev/null |
+  tr -d '\f' | sed -n 's/^ *\(.*[^.]\)\.\.\.*\([0-9][0-9]*\)$/\2 \1/p' | tr -d ' ' |
+  sed 's/^\([0-9]*\)/\1 /' >"$T/toc.txt"
+tocok=1
+while read -r n head; do
+  pdftotext -f "$n" -l "$n" "$toc" - 2>/dev/null | tr -d ' \n' | grep -qF "$head" ||
+    { echo "contents: \"$head\" is not on page $n"; tocok=0; }
+done <"$T/toc.txt"
+check "contents: 21 entries, each heading on the page its entry says" \
+  '[ "$(wc -l <"$T/toc.txt")" -eq 21 ] && [ $tocok -eq 1 ]'
+python3 tests/tools/pdflinks.py "$toc" >"$T/links.txt"
+check "contents: each entry links to its heading's page" \
+  '[ "$(awk "\$1 <= 2 && \$2 == \"dest\" { print \$3 }" "$T/links.txt" | uniq)" = \
+     "$(cut -d" " -f1 "$T/toc.txt" | uniq)" ]'
+check "contents: the URLs in the text are links, a wrapped one on each of its lines" \
+  '[ "$(grep -c " uri https://www.example.gov.cn/zwgk/2023/performance-report-final-version-index.html\$" "$T/links.txt")" -eq 2 ] &&
+   grep -q "^3 uri http://www.example.gov.cn\$" "$T/links.txt" &&
+   pdfinfo -url "$toc" | grep -q "^ *3 *Annotation *http://www.example.gov.cn\$"'
+check "a reference (<ref to>) links to its target's page, a link (<a href>) to its URL on both its lines" \
+  'grep -q "^3 dest $(sed -n "s/ 附件：资金明细\$//p" "$T/toc.txt")\$" "$T/links.txt" &&
+   [ "$(grep -c "^3 uri https://www.gov.cn/zhengce/\$" "$T/links.txt")" -eq 2 ]'
+check "an id is a named destination on its element's page" \
+  'pdfinfo -dests "$toc" | grep -q "^ *$(sed -n "s/ 附件：资金明细\$//p" "$T/toc.txt") .*\"annex\"\$"'
+check "contents: its title and the headings are bookmarks" \
+  'pdftohtml -xml -i -stdout "$toc" 2>/dev/null | tr -d "\n" |
+   grep -q "<outline><item page=\"1\">目录</item><item page=\"3\">一、总体情况</item><outline><item page=\"3\">（一）子项1</item>"'
+
 # Lines broken where the bureau's Word broke them: the 荔湾 sample against
 # its publication (tests/seeds/liwan-agri-2023.txt, each line a printed
 # line), LAYOUT.md's reference measure; the figures are printed.
@@ -134,6 +169,21 @@ hostile() {
     bad "hostile: $h_name: stray output"; cat "$T/bad.err"; fi
 }
 B=tests/bad
+# a table of contents repeated by a loop (each lists every heading: the
+# document would grow as the square of the data)
+cat >"$T/toc-loop.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<template xmlns="urn:zpgen:template:1" version="1">
+  <include href="$PWD/templates/official.xml"/>
+  <body>
+    <for each="basic.sections[0].items" as="x">
+      <contents title="目录"/>
+      <section title="{x}"/>
+    </for>
+  </body>
+</template>
+EOF
+hostile "a contents in a loop" "toc-loop.xml:6: error: more than 8 tables of contents in one document" "$T/toc-loop.xml"
 hostile "rowspan 2147483647" "rowspan-overflow.xml:7:*[0-9]*: error: rowspan=\"2147483647\": expected a whole number from 1 to 100000" $B/rowspan-overflow.xml
 hostile "rowspan past the last row" "rowspan-past-end.xml:7:*[0-9]*: error: rowspan=\"3\" reaches past the table's last row" $B/rowspan-past-end.xml
 hostile "colspan 2147483647" "colspan-overflow.xml:7:*[0-9]*: error: colspan=\"2147483647\": expected a whole number from 1 to 100" $B/colspan-overflow.xml

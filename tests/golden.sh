@@ -73,6 +73,36 @@ else
   fail=$((fail + 1)); echo "FAIL: the first sample is off the 28 x 22 grid"
 fi
 
+# Tables of contents: each entry's number (the end of its last line, its
+# link "to=" the heading's text) is the page where that heading's first
+# line is, in every layout fixture with a contents.
+for d in tests/golden/layout-contents*.dump; do
+  [ -e "$d" ] || continue
+  if awk '
+    /^page / { page = $2 }
+    /^  line / && / first/ && (/style=h1 / || /style=h2 /) {
+      t = $0; sub(/.* text=/, "", t); nh++; htext[nh] = t; hpage[nh] = page
+    }
+    /^  line / && /style=toc / {
+      t = $0; sub(/.* text=/, "", t); last = ""
+      if (match(t, /[0-9]+$/)) last = substr(t, RSTART)
+      next
+    }
+    /^  link / && / to=/ && last != "" {
+      to = $0; sub(/.* to=/, "", to); n++; eto[n] = to; enum[n] = last
+      last = ""
+    }
+    END { for (k = 1; k <= n; k++)
+            if (index(htext[k], eto[k]) != 1) { bad++; print "entry " k " leads to " eto[k] ", heading " k " is " htext[k] }
+            else if (hpage[k] != enum[k]) { bad++; print eto[k] ": contents says " enum[k] ", heading on " hpage[k] }
+          printf "contents: %d entries checked in %s, %d wrong\n", n, FILENAME, bad
+          exit !(n > 0 && n == nh && bad == 0) }' "$d"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1)); echo "FAIL: $d: a contents number is not its heading's page"
+  fi
+done
+
 # The checker itself must catch each kind of fault in a crafted dump:
 # a line ending with an opening bracket, one starting with a comma, a number
 # split from its fraction, a sign split from its number, an unjustified

@@ -109,7 +109,7 @@ static zp_dl *run_with(fixture *f, bool debug) {
   free(f->dump);
   f->dump = NULL;
   FILE *m = open_memstream(&f->dump, &f->dumplen);
-  zp_layout_opts o = {m, debug};
+  zp_layout_opts o = {m, debug, 0};
   zp_dl *dl = zp_layout(&f->doc, f->fs, &o, f->d);
   fclose(m);
   return dl;
