@@ -613,6 +613,40 @@ static bool field_attr(const char *elem, const char *attr) {
           (strcmp(attr, "prefix") == 0 || strcmp(attr, "suffix") == 0));
 }
 
+/* A text node of white space with at most one line break: what may stand
+ * between a comment and the element it describes. */
+static bool adjacent_space(xmlNodePtr c) {
+  int breaks = 0;
+  for (const xmlChar *s = c->content; s && *s; s++) {
+    if (*s == '\n')
+      breaks++;
+    else if (*s != ' ' && *s != '\t' && *s != '\r')
+      return false;
+  }
+  return breaks <= 1;
+}
+
+/* A comment's text with its white space runs made one space, trimmed;
+ * NULL when it is empty. */
+static const char *comment_text(loader *l, xmlNodePtr c) {
+  const char *s = (const char *)(c->content ? c->content : BAD_CAST "");
+  char *out = zp_arena_alloc(l->t->arena, strlen(s) + 1);
+  if (!out)
+    return NULL;
+  size_t n = 0;
+  for (; *s; s++) {
+    bool space = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
+    if (!space)
+      out[n++] = *s;
+    else if (n && out[n - 1] != ' ')
+      out[n++] = ' ';
+  }
+  while (n && out[n - 1] == ' ')
+    n--;
+  out[n] = 0;
+  return n ? out : NULL;
+}
+
 /* Converts an element and its content.  *end is set to the line where the
  * element's content ends, so that a following text knows where it starts
  * (libxml2 gives a text node the line where the parser first flushed it,
@@ -643,11 +677,17 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file, int *end) {
   int pos = n->loc.line; /* where the next child starts */
   bool fonts = strcmp(n->name, "family") == 0;
   zp_tnode **tail = &n->child;
+  xmlNodePtr comment = NULL; /* the comment before the next element */
   for (xmlNodePtr c = x->children; c; c = c->next) {
     zp_tnode *k = NULL;
     if (c->type == XML_ELEMENT_NODE) {
       k = convert(l, c, file, &pos);
+      if (k && comment)
+        k->comment = comment_text(l, comment);
+      comment = NULL;
     } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      if (!adjacent_space(c))
+        comment = NULL;
       k = zp_arena_alloc(l->t->arena, sizeof *k);
       if (k) {
         k->text = intern(l, c->content ? c->content : BAD_CAST "");
@@ -665,6 +705,7 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file, int *end) {
       return NULL;
     } else {
       /* comments, processing instructions: only move the position */
+      comment = c->type == XML_COMMENT_NODE ? c : NULL;
       int at = (int)xmlGetLineNo(c);
       pos = at > pos ? at : pos + count_newlines(c->content);
       continue;

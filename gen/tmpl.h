@@ -107,6 +107,10 @@ struct zp_tnode {
                  where the text starts */
   const zp_tfield *fields; /* a text node's fields, in order */
   int nfields;
+  const char *comment; /* the text of an XML comment directly before the
+                          element (nothing but white space between, no
+                          blank line), its white space runs made one
+                          space; NULL: none (zpgen schema's descriptions) */
   zp_tnode *child, *next;
   /* what the compiler made of the element (by kind), in the template's
    * arena; styles are resolved (NULL: the binder's default by level) */

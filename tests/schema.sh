@@ -54,5 +54,33 @@ case1 "a member in an <if> is optional" valid '{"meta": {"title": "t"}, "budget"
 case1 "a required member missing" invalid '{"meta": {}, "budget": {"total": 1}, "items": []}'
 case1 "a <for each> that is no array" invalid '{"meta": {"title": "t"}, "budget": {"total": 1}, "items": {}}'
 case1 "text where |money needs a number" invalid '{"meta": {"title": "t"}, "budget": {"total": "1"}, "items": []}'
+# descriptions from doc= on the element that reads a path, or the comment
+# directly before it; types from computed fields, tests and checks
+cat >"$T/e.xml" <<'X'
+<template xmlns="urn:zpgen:template:1">
+<style name="body"/><style name="td"/><style name="th"/>
+<body>
+  <!-- 单位全称 -->
+  <p>{unit}</p>
+  <p doc="预算执行率的分子">{=spent / budget * 100|percent}</p>
+  <if test="score >= 90 and len(rows) > 0"><p>优</p></if>
+  <if test="kind == 'a'"><p>{=sum(rows[*].w)}</p></if>
+  <table><col width="20mm"/>
+    <for each="rows" as="r"><row><cell doc="指标名称">{r.name}</cell></row></for>
+  </table>
+</body></template>
+X
+$ZPGEN schema --template "$T/e.xml" >"$T/t.json" || bad "schema of a template with expressions"
+grep -q '"unit": {"description": "单位全称"' "$T/t.json" && ok || bad "a comment before <p> is the description"
+grep -q '"name": {"description": "指标名称"' "$T/t.json" && ok || bad "doc= on <cell> is the description"
+grep -q '"spent": {"type": \["number"\]}' "$T/t.json" && ok || bad "arithmetic makes a number: $(grep spent "$T/t.json")"
+grep -q '"w": {"type": \["number", "null"\]}' "$T/t.json" && ok || bad "sum() members are numbers or null"
+grep -q '"required": \["unit", "spent", "budget", "score", "rows"\]' "$T/t.json" && ok || bad "what the binder stops on is required: $(grep -o '"required": [^]]*]' "$T/t.json" | tail -1)"
+case1 "expressions satisfied" valid '{"unit": "u", "spent": 1, "budget": 2, "score": 95, "rows": [{"name": "a", "w": null}], "kind": "a"}'
+case1 "text in arithmetic" invalid '{"unit": "u", "spent": "1", "budget": 2, "score": 95, "rows": []}'
+case1 "text in an ordering with a number" invalid '{"unit": "u", "spent": 1, "budget": 2, "score": "95", "rows": []}'
+case1 "a number compared with a string" invalid '{"unit": "u", "spent": 1, "budget": 2, "score": 95, "rows": [], "kind": 1}'
+case1 "a number read by an ordering missing" invalid '{"unit": "u", "spent": 1, "budget": 2, "rows": []}'
+case1 "sum() of text" invalid '{"unit": "u", "spent": 1, "budget": 2, "score": 1, "rows": [{"name": "a", "w": "x"}]}'
 echo "schema: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
