@@ -557,6 +557,41 @@ static void comments_before_elements_are_kept(void **state) {
   zp_diag_free(d);
 }
 
+/* A misspelt element inside a <define>: libxml2 says only "Element define
+ * has extra content" at its first child; the second look reports the
+ * misspelt element itself, and nothing else. */
+static void misspelt_element_in_define_is_found(void **state) {
+  (void)state;
+  const char *p = put("def.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                                 "<define name=\"m\">\n"
+                                 "  <p>a</p>\n"
+                                 "  <section title=\"s\">\n"
+                                 "    <tabel><col width=\"1*\"/></tabel>\n"
+                                 "  </section>\n"
+                                 "</define>\n"
+                                 "<define name=\"r\">\n"
+                                 "  <row><cell>a</cell><cel>b</cel></row>\n"
+                                 "</define>\n"
+                                 "<body/></template>\n");
+  zp_diag *d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_int_equal(zp_diag_errors(d), 2);
+  char want[600];
+  snprintf(want, sizeof want,
+           "%s:5:5: error: Did not expect element tabel there; <section> "
+           "allows",
+           p);
+  assert_true(zp_diag_contains(d, want));
+  assert_true(zp_diag_contains(d, "did you mean <table>?"));
+  snprintf(want, sizeof want,
+           "%s:9:22: error: Did not expect element cel there; <row> allows "
+           "<cell>, <use>, <for>, <if>; did you mean <cell>?",
+           p);
+  assert_true(zp_diag_contains(d, want));
+  assert_false(zp_diag_contains(d, "extra content"));
+  zp_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(missing_attribute_names_its_element),
@@ -575,6 +610,7 @@ int main(void) {
       cmocka_unit_test(fields_are_parsed),
       cmocka_unit_test(big_line_numbers),
       cmocka_unit_test(comments_before_elements_are_kept),
+      cmocka_unit_test(misspelt_element_in_define_is_found),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
