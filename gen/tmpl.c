@@ -271,7 +271,7 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size,
       context = context->parent;
     known =
         allowed(l, (const char *)context->name, "element", list, sizeof list);
-    if (known && context != parent &&
+    if (known && (context != parent || context == l->wrapper) &&
         strcmp((const char *)context->name, "table") == 0)
       drop_names(list, "<col>, <head>, "); /* rows only, inside a <for> */
     if (strncmp(msg, "Did not expect element ", 23) == 0) {
@@ -413,17 +413,35 @@ typedef struct recheck {
   loader *l;
   bool report;
   int errors;
-  int line, depth; /* of the first error's node */
+  long at;   /* where the first error is: elements before it in the content */
+  long base; /* elements of the stand-in before the content (a <col>) */
 } recheck;
+
+/* The elements before node in document order under top; -1 when it is
+ * not under top. */
+static long preorder(xmlNodePtr top, xmlNodePtr node) {
+  long i = 0;
+  xmlNodePtr n = top->children;
+  while (n) {
+    if (n == node)
+      return i;
+    if (n->type == XML_ELEMENT_NODE)
+      i++;
+    if (n->children && n->type == XML_ELEMENT_NODE) {
+      n = n->children;
+      continue;
+    }
+    while (n && !n->next && n->parent != top)
+      n = n->parent;
+    n = n ? n->next : NULL;
+  }
+  return -1;
+}
 
 static void on_recheck(void *data, xmlErrorPtr e) {
   recheck *r = data;
-  if (r->errors++ == 0 && e->node) {
-    r->line = e->line;
-    for (xmlNodePtr n = e->node;
-         n && n != r->l->wrapper && n->type == XML_ELEMENT_NODE; n = n->parent)
-      r->depth++; /* below the <define>'s stand-in */
-  }
+  if (r->errors++ == 0)
+    r->at = e->node ? preorder(r->l->wrapper, e->node) - r->base : -1;
   if (r->report)
     report_xml_error(r->l, e);
 }
@@ -464,6 +482,9 @@ static void validate_as(loader *l, xmlNodePtr def, int k, recheck *r) {
         goto done;
     }
   }
+  r->base = 0;
+  for (xmlNodePtr c = at->children; c; c = c->next)
+    r->base++;
   for (xmlNodePtr c = def->children; c; c = c->next) {
     xmlNodePtr copy = xmlDocCopyNode(c, doc, 1); /* keeps the lines */
     if (!copy || !xmlAddChild(at, copy)) {
@@ -494,20 +515,18 @@ static int recheck_define(loader *l, xmlNodePtr def) {
   int best = -1;
   recheck bestr = {0};
   for (int k = 0; k < (int)(sizeof define_kinds / sizeof *define_kinds); k++) {
-    recheck r = {l, false, 0, 0, 0};
+    recheck r = {l, false, 0, -1, 0};
     validate_as(l, def, k, &r);
     if (r.errors == 0)
       return 0;
     /* the kind that got furthest: fewest errors, the first one latest */
     if (best < 0 || r.errors < bestr.errors ||
-        (r.errors == bestr.errors &&
-         (r.line > bestr.line ||
-          (r.line == bestr.line && r.depth > bestr.depth)))) {
+        (r.errors == bestr.errors && r.at > bestr.at)) {
       best = k;
       bestr = r;
     }
   }
-  recheck r = {l, true, 0, 0, 0};
+  recheck r = {l, true, 0, -1, 0};
   validate_as(l, def, best, &r);
   return r.errors;
 }

@@ -8,9 +8,18 @@
  * arrays and leaves.  What a path is used for gives its type: an array for
  * <for each>, a number for a numeric formatter or <check equals|max|min>,
  * a string for |date and <check grade>, a string or a number for a plain
- * field.  A member is required when the template reads it outside every
- * <if> and without ? or ?? (the binder would stop on its absence); else
- * optional, and null is allowed wherever the binder accepts it.
+ * field; the paths of computed fields, tests and check rules with the
+ * types their expressions need (zp_expr_uses: a number in arithmetic, a
+ * number or string in an ordering, an array for [*], …).  A member is
+ * required when the template reads it outside every <if> and without ? or
+ * ??, or as an operand the expression cannot do without, outside every
+ * branch (the binder would stop on its absence); else optional, and null
+ * is allowed wherever the binder accepts it.  Descriptions: the doc="…"
+ * of the element that reads a path, else the comment directly before it
+ * (a paragraph's, item's or cell's for the fields of its content; a
+ * section's, table's or <info>'s for those of its attributes; a <for>'s
+ * for its array, an <if>'s for its tested path, a <check>'s for the
+ * checked figure, a <use>'s for its parameters); the first one wins.
  * Macros are followed 8 deep (the reports' own nesting); below that a
  * value is left unconstrained.
  */
@@ -406,8 +415,9 @@ bool zp_tmpl_schema(const zp_template *t, FILE *out, zp_diag *d) {
   fputs(" \"title\": ", out);
   json_string(out, t->path);
   fputs(",\n \"description\": \"The data the template reads (zpgen schema): "
-        "required members are read outside every <if> and without ? or "
-        "??.\",\n \"allOf\": [",
+        "required members are those the binder stops on when absent (read "
+        "outside every <if>, without ? or ??, or as an operand of "
+        "arithmetic or an ordering).\",\n \"allOf\": [",
         out);
   write_node(out, g.root, 1);
   fputs("]}\n", out);
