@@ -111,6 +111,9 @@ static snode *follow(sgen *g, const char *path, bool required) {
         return NULL;
       cur = items(g, cur);
       p = e + 1;
+      /* one element (or [*]) stands for all of them: what it must hold
+       * need not be in every element (sections[0] and sections[1] differ) */
+      required = false;
       continue;
     }
     seg = strcspn(p, ".[");
