@@ -19,7 +19,8 @@
  * (a paragraph's, item's or cell's for the fields of its content; a
  * section's, table's or <info>'s for those of its attributes; a <for>'s
  * for its array, an <if>'s for its tested path, a <check>'s for the
- * checked figure, a <use>'s for its parameters); the first one wins.
+ * checked figure, a <use>'s for its parameters); a comment only before an
+ * element whose fields read one path; the first description wins.
  * Macros are followed 8 deep (the reports' own nesting); below that a
  * value is left unconstrained.
  */
@@ -228,11 +229,47 @@ static doc_scope scope_of(const zp_tnode *n) {
   }
 }
 
+/* Whether the plain fields of fields[0..n) all read the path *one (set
+ * from the first); false at a second, different path. */
+static bool same_path(const zp_tfield *f, int n, const char **one) {
+  for (int i = 0; i < n; i++) {
+    if (!f[i].path)
+      continue;
+    if (*one && strcmp(*one, f[i].path) != 0)
+      return false;
+    *one = f[i].path;
+  }
+  return true;
+}
+
+/* Whether the fields that n's description covers (its attributes' and,
+ * with content, those of its content, depth levels down) read one path
+ * and no other: a comment describes only such an element, for a comment
+ * before a paragraph of several fields is rarely about one of them. */
+static bool reads_one_path(const zp_tnode *n, bool content, const char **one,
+                           int depth) {
+  for (int i = 0; i < n->nattrs; i++)
+    if (!same_path(n->attrs[i].fields, n->attrs[i].nfields, one))
+      return false;
+  if (!same_path(n->fields, n->nfields, one))
+    return false;
+  if (content && depth < 16)
+    for (const zp_tnode *c = n->child; c; c = c->next)
+      if (!reads_one_path(c, true, one, depth + 1))
+        return false;
+  return true;
+}
+
 static void walk(sgen *g, const zp_tnode *n) {
   const char *saved_doc = g->doc;
   doc_scope sc = scope_of(n);
-  if (sc != DOC_OWN && doc_of(n))
-    g->doc = doc_of(n);
+  const char *attr = n->name ? zp_tmpl_attr(n, "doc") : NULL;
+  const char *one = NULL;
+  if (sc != DOC_OWN && attr && *attr)
+    g->doc = attr;
+  else if (sc != DOC_OWN && n->comment &&
+           reads_one_path(n, sc == DOC_CONTENT, &one, 0) && one)
+    g->doc = n->comment;
   for (int i = 0; i < n->nattrs; i++)
     fields(g, n->attrs[i].fields, n->attrs[i].nfields);
   if (sc == DOC_ATTRS)

@@ -73,6 +73,11 @@ cat >"$T/e.xml" <<'X'
 <body>
   <!-- 单位全称 -->
   <p>{unit}</p>
+  <!-- two paths: a comment for the reader -->
+  <p>{a1}{a2}</p>
+  <!-- a blank line: a comment for the reader -->
+
+  <p>{a3}</p>
   <p doc="预算执行率的分子">{=spent / budget * 100|percent}</p>
   <if test="score >= 90 and len(rows) > 0"><p>优</p></if>
   <if test="kind == 'a'"><p>{=sum(rows[*].w)}</p></if>
@@ -84,15 +89,16 @@ X
 $ZPGEN schema --template "$T/e.xml" >"$T/t.json" || bad "schema of a template with expressions"
 grep -q '"unit": {"description": "单位全称"' "$T/t.json" && ok || bad "a comment before <p> is the description"
 grep -q '"name": {"description": "指标名称"' "$T/t.json" && ok || bad "doc= on <cell> is the description"
+grep -q '"a[123]": {"description"' "$T/t.json" && bad "a comment before several paths or a blank line is no description" || ok
 grep -q '"spent": {"type": \["number"\]}' "$T/t.json" && ok || bad "arithmetic makes a number: $(grep spent "$T/t.json")"
 grep -q '"w": {"type": \["number", "null"\]}' "$T/t.json" && ok || bad "sum() members are numbers or null"
-grep -q '"required": \["unit", "spent", "budget", "score", "rows"\]' "$T/t.json" && ok || bad "what the binder stops on is required: $(grep -o '"required": [^]]*]' "$T/t.json" | tail -1)"
-case1 "expressions satisfied" valid '{"unit": "u", "spent": 1, "budget": 2, "score": 95, "rows": [{"name": "a", "w": null}], "kind": "a"}'
-case1 "text in arithmetic" invalid '{"unit": "u", "spent": "1", "budget": 2, "score": 95, "rows": []}'
-case1 "text in an ordering with a number" invalid '{"unit": "u", "spent": 1, "budget": 2, "score": "95", "rows": []}'
-case1 "a number compared with a string" invalid '{"unit": "u", "spent": 1, "budget": 2, "score": 95, "rows": [], "kind": 1}'
-case1 "a number read by an ordering missing" invalid '{"unit": "u", "spent": 1, "budget": 2, "rows": []}'
-case1 "sum() of text" invalid '{"unit": "u", "spent": 1, "budget": 2, "score": 1, "rows": [{"name": "a", "w": "x"}]}'
+grep -q '"required": \["unit", "a1", "a2", "a3", "spent", "budget", "score", "rows"\]' "$T/t.json" && ok || bad "what the binder stops on is required: $(grep -o '"required": [^]]*]' "$T/t.json" | tail -1)"
+case1 "expressions satisfied" valid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "score": 95, "rows": [{"name": "a", "w": null}], "kind": "a"}'
+case1 "text in arithmetic" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": "1", "budget": 2, "score": 95, "rows": []}'
+case1 "text in an ordering with a number" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "score": "95", "rows": []}'
+case1 "a number compared with a string" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "score": 95, "rows": [], "kind": 1}'
+case1 "a number read by an ordering missing" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "rows": []}'
+case1 "sum() of text" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "score": 1, "rows": [{"name": "a", "w": "x"}]}'
 # an element read by its index is not every element
 printf '%s\n' '<template xmlns="urn:zpgen:template:1"><style name="body"/><body><p>{xs[0].a}{xs[1].b}</p></body></template>' >"$T/i.xml"
 $ZPGEN schema --template "$T/i.xml" >"$T/t.json" || bad "schema of a template reading by index"
