@@ -137,7 +137,7 @@ pdftotext -raw "$T/rv.pdf" - 2>/dev/null | tr -d " \n" >"$T/rv.txt"
 check "核查报告: 自评得分 94.9 (the sum of the 26 三级指标), 调整 -0.49, 核查得分 94.41, 优" \
   'grep -q "自评得分94.9分，核查调整-0.49分，核查得分94.41分，评价等级为“优”" "$T/rv.txt"'
 check "核查报告: the 一级指标 subtotals (48.9 and 46) and the counts of indicators" \
-  'grep -q "履职效能指标分值50分，自评得分48.9分，管理效率指标分值50分，自评得分46分" "$T/rv.txt" &&
+  'grep -q "履职效能指标分值50分，自评得分48.9分；管理效率指标分值50分，自评得分46分" "$T/rv.txt" &&
    grep -q "2个一级指标、8个二级指标和26个三级指标，部门年度关键指标14项，以及年度重点工作任务7项" "$T/rv.txt"'
 check "核查报告: the summary table's 采购管理 row (10, 7.5, 75.0%) and its total (100, 94.9, 94.9%)" \
   'grep -q "采购管理107.575.0%" "$T/rv.txt" && grep -q "合计10094.994.9%" "$T/rv.txt"'
