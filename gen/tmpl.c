@@ -1070,7 +1070,11 @@ static bool load_file(loader *l, const char *path, zp_loc from,
   int invalid = xmlRelaxNGValidateDoc(v, doc);
   l->holding = false;
   if (invalid) {
+    int before = zp_diag_errors(l->d);
     report_held(l);
+    if (zp_diag_errors(l->d) == before)
+      zp_error(l->d, (zp_loc){path, 0, 0},
+               "the template does not match the schema (zpgen.rng)");
     goto done;
   }
   xmlNodePtr root = xmlDocGetRootElement(doc);
