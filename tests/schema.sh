@@ -103,5 +103,23 @@ case1 "sum() of text" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent":
 printf '%s\n' '<template xmlns="urn:zpgen:template:1"><style name="body"/><body><p>{xs[0].a}{xs[1].b}</p></body></template>' >"$T/i.xml"
 $ZPGEN schema --template "$T/i.xml" >"$T/t.json" || bad "schema of a template reading by index"
 case1 "members read at two indexes" valid '{"xs": [{"a": 1}, {"b": 2}]}'
+# the reference's example (templates/README.md, "Descriptions"), as printed there
+cat >"$T/clerk.xml" <<'X'
+<template xmlns="urn:zpgen:template:1">
+  <style name="body"/>
+  <body>
+    <!-- 填报单位全称，与公章一致 -->
+    <p>{unit}</p>
+    <p doc="年度预算数（万元）">{budget|money}</p>
+    <p>执行率{=spent / budget * 100|percent}</p>
+    <if test="score >= 90"><p>评价等级为优。</p></if>
+  </body>
+</template>
+X
+$ZPGEN schema --template "$T/clerk.xml" >"$T/t.json" || bad "schema of the reference's example"
+sed -n '/^gives (`zpgen schema`/,/^```$/p' templates/README.md | sed -n '/^```json$/,/^```$/p' | grep -v '^```' >"$T/readme.lines"
+missing=$( [ -s "$T/readme.lines" ] || echo "(no example found)"
+  while IFS= read -r line; do grep -qF "$line" "$T/t.json" || echo "$line"; done <"$T/readme.lines")
+[ -z "$missing" ] && ok || bad "the reference's example is not what zpgen schema prints: $missing"
 echo "schema: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
