@@ -319,9 +319,22 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size,
   else if (known && strstr(what, "allows"))
     snprintf(msg + n, size - n, "; %.150s no elements", what);
   n = strlen(msg);
-  if (bad && *list && nearest_in(list, bad, near, sizeof near))
+  char tag[80];
+  snprintf(tag, sizeof tag, "<%s>", bad ? bad : "");
+  if (bad && element && *list && has_word(list, tag + 1)) {
+    /* a known element in the wrong place: say where it stands */
+    xmlNodePtr prev = node->prev;
+    while (prev && prev->type != XML_ELEMENT_NODE)
+      prev = prev->prev;
+    if (prev)
+      snprintf(msg + n, size - n, "; %s may not stand after <%s>", tag,
+               (const char *)prev->name);
+    else
+      snprintf(msg + n, size - n, "; %s may not stand here", tag);
+  } else if (bad && *list && nearest_in(list, bad, near, sizeof near)) {
     snprintf(msg + n, size - n, "; did you mean %s%s%s?", element ? "<" : "",
              near, element ? ">" : "");
+  }
 }
 
 static int count_newlines(const xmlChar *s) {
@@ -549,11 +562,17 @@ static xmlNodePtr vague_define(const xmlError *e) {
  * <define>'s vague one replaced by a second look at its content. */
 static void report_held(loader *l) {
   for (int i = 0; i < l->nheld; i++) {
-    xmlNodePtr def = vague_define(&l->held[i]);
-    if (!def || recheck_define(l, def) == 0)
-      report_xml_error(l, &l->held[i]);
-    xmlResetError(&l->held[i]);
+    const xmlError *e = &l->held[i];
+    /* "Element body has extra content: define" after "Did not expect
+     * element define there" says it again */
+    bool again = i > 0 && e->node && e->node == l->held[i - 1].node &&
+                 e->message && strstr(e->message, "has extra content");
+    xmlNodePtr def = again ? NULL : vague_define(e);
+    if (!again && (!def || recheck_define(l, def) == 0))
+      report_xml_error(l, e);
   }
+  for (int i = 0; i < l->nheld; i++)
+    xmlResetError(&l->held[i]);
   if (l->lost)
     zp_diag_report(l->d, ZP_NOTE, (zp_loc){l->stack[l->depth - 1], 0, 0},
                    "%d more schema errors not shown", l->lost);

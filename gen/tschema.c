@@ -59,6 +59,9 @@ typedef struct sgen {
   snode *root;
   const char *names[MAX_SCOPE];
   snode *nodes[MAX_SCOPE];
+  bool loose[MAX_SCOPE]; /* reached through an index: stands for one
+                            element, so what it reads is not required of
+                            every element */
   int nscope;
   int optional; /* inside <if>: nothing is required */
   int macro_depth;
@@ -100,6 +103,7 @@ static snode *follow(sgen *g, const char *path, bool required) {
     if (strlen(g->names[i]) == seg && strncmp(g->names[i], path, seg) == 0) {
       cur = g->nodes[i];
       p += seg;
+      required = required && !g->loose[i];
       break;
     }
   required = required && !g->optional;
@@ -188,10 +192,26 @@ static void walk_list(sgen *g, const zp_tnode *first, const zp_tnode *stop) {
     walk(g, n);
 }
 
-static bool push(sgen *g, const char *name, snode *s) {
+/* Whether path goes through an index, or starts from a variable that
+ * does. */
+static bool through_index(const sgen *g, const char *path) {
+  if (!path)
+    return false;
+  size_t seg = strcspn(path, ".[");
+  for (int i = g->nscope - 1; i >= 0; i--)
+    if (strlen(g->names[i]) == seg && strncmp(g->names[i], path, seg) == 0) {
+      if (g->loose[i])
+        return true;
+      break;
+    }
+  return strchr(path, '[') != NULL;
+}
+
+static bool push(sgen *g, const char *name, snode *s, bool loose) {
   if (g->nscope == MAX_SCOPE || !s)
     return false;
   g->names[g->nscope] = name;
+  g->loose[g->nscope] = loose;
   g->nodes[g->nscope++] = s;
   return true;
 }
@@ -288,7 +308,8 @@ static void walk_kind(sgen *g, const zp_tnode *n) {
     if (arr && !arr->doc)
       arr->doc = doc_of(n);
     int saved = g->nscope;
-    if (arr && push(g, n->as.loop.as, items(g, arr)))
+    if (arr && push(g, n->as.loop.as, items(g, arr),
+                    through_index(g, n->as.loop.each)))
       walk_list(g, n->child, NULL);
     g->nscope = saved;
     return;
@@ -328,8 +349,10 @@ static void walk_kind(sgen *g, const zp_tnode *n) {
     if (!def || g->macro_depth == MAX_MACRO_DEPTH)
       return;
     snode *vals[16];
+    bool loose[16];
     int np = n->as.use.nparams < 16 ? n->as.use.nparams : 16;
     for (int i = 0; i < np; i++) {
+      loose[i] = through_index(g, n->as.use.params[i].path);
       vals[i] = follow(g, n->as.use.params[i].path, true);
       if (vals[i] && !vals[i]->doc)
         vals[i]->doc = doc_of(n) ? doc_of(n) : g->doc;
@@ -337,7 +360,7 @@ static void walk_kind(sgen *g, const zp_tnode *n) {
     g->doc = NULL; /* the macro's own elements describe what they read */
     int saved = g->nscope;
     for (int i = 0; i < np; i++)
-      if (!push(g, n->as.use.params[i].name, vals[i]))
+      if (!push(g, n->as.use.params[i].name, vals[i], loose[i]))
         break;
     g->macro_depth++;
     walk_list(g, def->child, NULL);
@@ -436,7 +459,7 @@ bool zp_tmpl_schema(const zp_template *t, FILE *out, zp_diag *d) {
   bool ok = false;
   if (!a)
     goto done;
-  sgen g = {a, zp_arena_alloc(a, sizeof(snode)), {0}, {0}, 0, 0, 0, NULL};
+  sgen g = {a, zp_arena_alloc(a, sizeof(snode)), {0}, {0}, {0}, 0, 0, 0, NULL};
   if (!g.root)
     goto done;
   g.root->object = true;

@@ -100,9 +100,9 @@ case1 "a number compared with a string" invalid '{"a1": 1, "a2": 1, "a3": 1, "un
 case1 "a number read by an ordering missing" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "rows": []}'
 case1 "sum() of text" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "score": 1, "rows": [{"name": "a", "w": "x"}]}'
 # an element read by its index is not every element
-printf '%s\n' '<template xmlns="urn:zpgen:template:1"><style name="body"/><body><p>{xs[0].a}{xs[1].b}</p></body></template>' >"$T/i.xml"
+printf '%s\n' '<template xmlns="urn:zpgen:template:1"><style name="body"/><define name="m"><p>{t.c}</p></define><body><p>{xs[0].a}{xs[1].b}</p><use name="m" t="xs[1]"/><for each="xs[0].d" as="y"><p>{y.e}</p></for></body></template>' >"$T/i.xml"
 $ZPGEN schema --template "$T/i.xml" >"$T/t.json" || bad "schema of a template reading by index"
-case1 "members read at two indexes" valid '{"xs": [{"a": 1}, {"b": 2}]}'
+case1 "members read at two indexes, through a macro parameter and a loop" valid '{"xs": [{"a": 1, "d": [{"e": 1}]}, {"b": 2, "c": 3}]}'
 # the reference's example (templates/README.md, "Descriptions"), as printed there
 cat >"$T/clerk.xml" <<'X'
 <template xmlns="urn:zpgen:template:1">
