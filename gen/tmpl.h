@@ -117,6 +117,10 @@ struct zp_tnode {
                  where the text starts */
   const zp_tfield *fields; /* a text node's fields, in order */
   int nfields;
+  const char *comment; /* the text of an XML comment directly before the
+                          element (nothing but white space between, no
+                          blank line), its white space runs made one
+                          space; NULL: none (zpgen schema's descriptions) */
   zp_tnode *child, *next;
   /* id="…" of a p, item, section or table, with its fields; else NULL */
   const zp_tattr *id;

@@ -9,10 +9,11 @@ set -u
 SAMPLES=$(sed -n 's/^SAMPLES := //p' Makefile)
 for s in $SAMPLES; do
   name=${s%%:*} tpl=${s#*:}
+  dopts=$(sample_data "$name") # its base data files, then its own
   out=$T/$name.pdf
   cells=""  # a form is all tables: its texts may come in any order
   case $tpl in *table*) cells=--cells ;; esac
-  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml $dopts \
     --output "$out" 2>"$T/$name.err"
   check "$name renders" '[ $? -eq 0 ] && [ -s "$out" ]'
   check "$name: no diagnostics" '[ ! -s "$T/$name.err" ] || { cat "$T/$name.err"; false; }'
@@ -33,15 +34,15 @@ for s in $SAMPLES; do
   check "$name: pdftotext clean" '[ ! -s "$T/pdftotext.err" ]'
   check "$name: every text of the data appears, in order" \
     'build/tools/textcheck $cells data/$name.json "$T/$name.txt" >"$T/tc.txt" || { cat "$T/tc.txt"; false; }'
-  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml $dopts \
     --output "$T/again.pdf" 2>/dev/null
   check "$name: two renders are byte-identical" 'cmp -s "$out" "$T/again.pdf"'
-  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml $dopts \
     --output - >"$T/stdout.pdf" 2>/dev/null
   check "$name: -o - writes the same PDF to stdout" 'cmp -s "$out" "$T/stdout.pdf"'
   # --debug: the overlay in the optional-content group "zpgen debug"; the
   # same text, the same pages, a different picture
-  SOURCE_DATE_EPOCH=0 $ZPGEN render --debug --template templates/$tpl.xml --data data/$name.json \
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --debug --template templates/$tpl.xml $dopts \
     --output "$T/debug.pdf" --dump-layout "$T/debug.dump" 2>"$T/debug.err"
   check "$name --debug renders, no diagnostics" '[ $? -eq 0 ] && [ ! -s "$T/debug.err" ]'
   pdftotext -raw "$T/debug.pdf" "$T/debug.txt" 2>"$T/debug.err"
@@ -58,12 +59,13 @@ for s in $SAMPLES; do
      [ "$(pdfinfo "$T/debug.pdf" | grep "^Pages")" = "$(pdfinfo "$out" | grep "^Pages")" ] &&
      [ "$(pdffonts "$T/debug.pdf" 2>&1 | awk "NR>2 { print \$1, \$(NF-4), \$(NF-3), \$(NF-2) }")" = \
        "$(pdffonts "$out" 2>&1 | awk "NR>2 { print \$1, \$(NF-4), \$(NF-3), \$(NF-2) }")" ]'
+  rm -f "$T"/plain-*.pgm "$T"/dbg-*.pgm # the last sample's (named -1 or -01)
   pdftoppm -r 30 -gray -f 1 -l 1 "$out" "$T/plain" 2>/dev/null
   pdftoppm -r 30 -gray -f 1 -l 1 "$T/debug.pdf" "$T/dbg" 2>/dev/null
   check "$name --debug: the overlay is drawn (page 1 renders differently)" \
     '[ -s "$T/plain-1.pgm" ] || [ -s "$T/plain-01.pgm" ]; ! cmp -s "$T"/plain-*1.pgm "$T"/dbg-*1.pgm'
   check "$name --debug: the layout is the same (the dump does not change)" \
-    'SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json -o "$T/nd.pdf" \
+    'SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml $dopts -o "$T/nd.pdf" \
        --dump-layout "$T/nd.dump" 2>/dev/null && cmp -s "$T/nd.dump" "$T/debug.dump"'
   check "$name: the dump says why each page broke" \
     '! grep "^page " "$T/debug.dump" | grep -vqE " break=(forced|full|widow|orphan|keep-with-next|keep-together|table-head|table-row-split|table-row-moved|end)\$" &&
@@ -157,6 +159,34 @@ expect_fail "missing font" 3 'font role "nosuch"' \
   render --template tests/bad/missing-font.xml --data $DATA -o "$T/bad.pdf"
 expect_fail "unwritable output" 3 "/nonexistent-dir/out.pdf: error: cannot write" \
   render --template $TPL --data $DATA -o /nonexistent-dir/out.pdf
+# The 核查报告 draft (review-report.xml over the 荔湖 自评报告 and the
+# evaluator's file): its title and author, and the figures it computes
+# from the two files, as pdftotext reads them.
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/review-report.xml \
+  $(sample_data lihu-2023-review) -o "$T/rv.pdf" 2>/dev/null
+pdfinfo "$T/rv.pdf" >"$T/rv.info" 2>&1
+check "核查报告: the title joins the department and the year, the evaluator is the author" \
+  'grep -q "^Title: *广州市增城区人民政府荔湖街道办事处2023年度部门整体支出绩效自评核查报告$" "$T/rv.info" &&
+   grep -q "^Author: *某某绩效评价中心（样例）$" "$T/rv.info"'
+pdftotext -raw "$T/rv.pdf" - 2>/dev/null | tr -d " \n" >"$T/rv.txt"
+check "核查报告: 自评得分 94.9 (the sum of the 26 三级指标), 调整 -0.49, 核查得分 94.41, 优" \
+  'grep -q "自评得分94.9分，核查调整-0.49分，核查得分94.41分，评价等级为“优”" "$T/rv.txt"'
+check "核查报告: the 一级指标 subtotals (48.9 and 46) and the counts of indicators" \
+  'grep -q "履职效能指标分值50分，自评得分48.9分；管理效率指标分值50分，自评得分46分" "$T/rv.txt" &&
+   grep -q "2个一级指标、8个二级指标和26个三级指标，部门年度关键指标14项，以及年度重点工作任务7项" "$T/rv.txt"'
+check "核查报告: the summary table's 采购管理 row (10, 7.5, 75.0%) and its total (100, 94.9, 94.9%)" \
+  'grep -q "采购管理107.575.0%" "$T/rv.txt" && grep -q "合计10094.994.9%" "$T/rv.txt"'
+check "核查报告: the adjustment row (20, 19.99, -0.49, 19.5) and 附件1 ends with 核查得分 94.41（优）" \
+  'grep -q "2019.99-0.4919.5" "$T/rv.txt" && grep -q "核查得分94.41（优）" "$T/rv.txt"'
+last=$(pdfinfo "$T/rv.pdf" | sed -n "s/^Pages: *//p")
+check "核查报告: 附件1 starts a page of its own after the signature block" \
+  'p=$(for i in $(seq 1 "$last"); do pdftotext -raw -f $i -l $i "$T/rv.pdf" - | tr -d " \n" | grep -q "^附件1部门整体绩效指标评分核查表" && echo $i; done | head -1);
+   [ -n "$p" ] && pdftotext -raw -f $((p - 1)) -l $((p - 1)) "$T/rv.pdf" - | tr -d " \n" | grep -q "某某绩效评价中心（样例）2024年3月29日"'
+sed 's/"delta": -0.49/"delta": -25/' data/lihu-2023-review.json >"$T/rv-bad.json"
+expect_fail "核查报告: an adjustment below 0 points is refused by its check" 1 \
+  'review.adjustments\[0\].delta: stated -25, less than the minimum -19.99; rule: 核查后得分不为负' \
+  render --template templates/review-report.xml --data data/lihu-2023.json --data "$T/rv-bad.json" -o "$T/bad.pdf"
+
 # Hostile templates and data (issue 9): each a clear error at its file:line
 # (or the data's line:col), exit 1, no output file, no sanitizer report.
 # hostile NAME PATTERN TEMPLATE [DATA]

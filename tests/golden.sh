@@ -9,7 +9,15 @@ trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
 SAMPLES=$(sed -n 's/^SAMPLES := //p' Makefile)
 CASES=""
-for s in $SAMPLES; do CASES="$CASES ${s%%:*}:templates/${s#*:}.xml:data/${s%%:*}.json"; done
+# a sample's data: its SAMPLE_BASE files, then its own ("+" between them)
+BASES=$(sed -n 's/^SAMPLE_BASE := //p' Makefile)
+for s in $SAMPLES; do
+  n=${s%%:*} data=""
+  for b in $(echo "$BASES" | tr ' ' '\n' | grep "^$n:" | cut -d: -f2 | tr '+' ' '); do
+    data="${data}data/$b.json+"
+  done
+  CASES="$CASES $n:templates/${s#*:}.xml:${data}data/$n.json"
+done
 for f in tests/layout/*.json; do
   [ -e "$f" ] || continue
   n=$(basename "$f" .json)
@@ -18,7 +26,9 @@ done
 for c in $CASES; do
   name=${c%%:*} rest=${c#*:}
   tpl=${rest%%:*} data=${rest#*:}
-  if ! $ZPGEN render --template "$tpl" --data "$data" --output "$T/$name.pdf" \
+  dopts=$(echo "$data" | tr '+' '\n' | sed 's/^/--data /' | tr '\n' ' ')
+  # shellcheck disable=SC2086 # one word per option
+  if ! $ZPGEN render --template "$tpl" $dopts --output "$T/$name.pdf" \
       --dump-layout "$T/$name.dump"; then
     fail=$((fail + 1)); echo "FAIL: $name does not render"; continue
   fi

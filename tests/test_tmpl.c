@@ -565,6 +565,80 @@ static void footnote_settings(void **state) {
   zp_diag_free(d);
 }
 
+/* The comment directly before an element is kept (white space runs made
+ * one space); a blank line, or text, between them cuts it off. */
+static void comments_before_elements_are_kept(void **state) {
+  (void)state;
+  const char *p = put("doc.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                                 "<style name=\"body\"/>\n"
+                                 "<body>\n"
+                                 "  <!--  单位名称\n"
+                                 "        (全称) -->\n"
+                                 "  <p>{meta.unit}</p>\n"
+                                 "  <!-- far -->\n"
+                                 "\n"
+                                 "  <p>{meta.a}</p>\n"
+                                 "  <p>x<!-- inline --><br/></p>\n"
+                                 "  <!---->\n"
+                                 "  <p doc=\"d\">{meta.b}</p>\n"
+                                 "</body></template>\n");
+  zp_diag *d = zp_diag_new(stderr);
+  zp_template *t = load(p, d);
+  assert_non_null(t);
+  const zp_tnode *ps[4];
+  int n = 0;
+  for (const zp_tnode *c = t->body->child; c; c = c->next)
+    if (c->name && n < 4)
+      ps[n++] = c;
+  assert_int_equal(n, 4);
+  assert_string_equal(ps[0]->comment, "单位名称 (全称)");
+  assert_null(ps[1]->comment); /* a blank line between */
+  const zp_tnode *br = ps[2]->child;
+  while (br && !br->name)
+    br = br->next;
+  assert_non_null(br);
+  assert_string_equal(br->comment, "inline");
+  assert_null(ps[3]->comment); /* an empty comment */
+  assert_string_equal(zp_tmpl_attr(ps[3], "doc"), "d");
+  zp_tmpl_free(t);
+  zp_diag_free(d);
+}
+
+/* A misspelt element inside a <define>: libxml2 says only "Element define
+ * has extra content" at its first child; the second look reports the
+ * misspelt element itself, and nothing else. */
+static void misspelt_element_in_define_is_found(void **state) {
+  (void)state;
+  const char *p = put("def.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                                 "<define name=\"m\">\n"
+                                 "  <p>a</p>\n"
+                                 "  <section title=\"s\">\n"
+                                 "    <tabel><col width=\"1*\"/></tabel>\n"
+                                 "  </section>\n"
+                                 "</define>\n"
+                                 "<define name=\"r\">\n"
+                                 "  <row><cell>a</cell><cel>b</cel></row>\n"
+                                 "</define>\n"
+                                 "<body/></template>\n");
+  zp_diag *d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_int_equal(zp_diag_errors(d), 2);
+  char want[600];
+  snprintf(want, sizeof want,
+           "%s:5:5: error: Did not expect element tabel there; <section> "
+           "allows",
+           p);
+  assert_true(zp_diag_contains(d, want));
+  assert_true(zp_diag_contains(d, "did you mean <table>?"));
+  snprintf(want, sizeof want,
+           "%s:9:22: error: Did not expect element cel there; <row> allows "
+           "<cell>, <use>, <for>, <if>; did you mean <cell>?",
+           p);
+  assert_true(zp_diag_contains(d, want));
+  assert_false(zp_diag_contains(d, "extra content"));
+  zp_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(missing_attribute_names_its_element),
@@ -583,6 +657,8 @@ int main(void) {
       cmocka_unit_test(fields_are_parsed),
       cmocka_unit_test(big_line_numbers),
       cmocka_unit_test(footnote_settings),
+      cmocka_unit_test(comments_before_elements_are_kept),
+      cmocka_unit_test(misspelt_element_in_define_is_found),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
