@@ -85,6 +85,10 @@ typedef struct binder {
   int *site_hash; /* indexes + 1 into sites; 0: free */
   size_t caphash;
   const void *site_tag; /* part of the site: the <check> of a finding */
+  /* the attachments' titles, bound before the parts (an attachment list
+   * may stand before them) */
+  const char **att_titles;
+  int natt, natt_bound;
 } binder;
 
 /* A place that reported: the template's (or the data's) location and the
@@ -1042,6 +1046,7 @@ static void count(binder *b, int lv) {
 
 static void blocks(binder *b, const zp_tnode *first);
 static void table(binder *b, const zp_tnode *n);
+static void attachment_list(binder *b, const zp_tnode *n);
 
 /* A style the compiler left to the binder (NULL): "body"; an error at n
  * when the template has none. */
@@ -1207,6 +1212,9 @@ static void block(binder *b, const zp_tnode *n) {
   case ZP_T_TABLE:
     table(b, n);
     break;
+  case ZP_T_ATTACHMENT_LIST:
+    attachment_list(b, n);
+    break;
   default:
     break;
   }
@@ -1215,6 +1223,151 @@ static void block(binder *b, const zp_tnode *n) {
 static void blocks(binder *b, const zp_tnode *first) {
   for (const zp_tnode *c = first; c && !b->aborted; c = c->next)
     block(b, c);
+}
+
+/* ---- parts ---- */
+
+/* A paragraph block of text in style st, made for n. */
+static zp_block *made_block(binder *b, const zp_tnode *n, const zp_style *st,
+                            const char *text) {
+  zp_block *blk = add_block(b, ZP_BLOCK_PARAGRAPH, n);
+  if (blk) {
+    blk->style = st;
+    blk->text = text;
+  }
+  return blk;
+}
+
+/* <attachment-list/> n: "附件：1.名称", a later item's "2." under "1.", a
+ * wrapped name under its first character (GB/T 9704 7.3.4). */
+static void attachment_list(binder *b, const zp_tnode *n) {
+  const zp_style *st = n->as.list_style;
+  if (!st)
+    return;
+  if (!b->natt) {
+    report(b, ZP_ERROR, n->loc,
+           "<attachment-list/> lists the document's <attachment>s, and it has "
+           "none");
+    return;
+  }
+  static const char lead[] = "附件：";
+  for (int i = 0; i < b->natt; i++) {
+    char num[16];
+    snprintf(num, sizeof num, "%d.", i + 1);
+    const char *text =
+        zp_arena_printf(b->a, "%s%s%s", i ? "" : lead, num, b->att_titles[i]);
+    zp_block *blk = text ? made_block(b, n, st, text) : NULL;
+    if (!blk)
+      return;
+    blk->hang = (uint32_t)(strlen(num) + (i ? 0 : strlen(lead)));
+    blk->lead = i ? lead : NULL;
+  }
+}
+
+/* The text of <header> or <footer> n: its text with the data's fields, the
+ * report's title for <report-title/>, and the ZP_HF_ bytes for the page
+ * fields; NULL when it holds a line break or a character below U+0020. */
+static const char *hf_text(binder *b, const zp_tnode *n) {
+  sbuf s = {.left = &b->bytes_left};
+  for (const zp_tnode *k = n->child; k; k = k->next) {
+    if (k->kind == ZP_T_TEXT)
+      expand(b, k, k->text, k->fields, k->nfields, &s);
+    else if (strcmp(k->name, "page-number") == 0)
+      sb_put(&s, (char[]){ZP_HF_PAGE}, 1);
+    else if (strcmp(k->name, "page-count") == 0)
+      sb_put(&s, (char[]){ZP_HF_PAGES}, 1);
+    else if (strcmp(k->name, "part-page-count") == 0)
+      sb_put(&s, (char[]){ZP_HF_PART_PAGES}, 1);
+    else if (strcmp(k->name, "report-title") == 0 && b->doc->title)
+      sb_puts(&s, b->doc->title);
+  }
+  over_budget(b, n);
+  char *t = s.s ? s.s : "";
+  while (*t == ' ' || *t == '\t')
+    t++;
+  size_t len = strlen(t);
+  while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+    len--;
+  const char *r = zp_arena_strndup(b->a, t, len);
+  free(s.s);
+  return r;
+}
+
+/* <part> or <attachment> n as a zp_part on the doc's list; its blocks on
+ * the doc's chain. */
+static void part(binder *b, const zp_tnode *n, zp_part **tail) {
+  const zp_tpart *tp = n->as.part;
+  zp_part *p = zp_arena_alloc(b->a, sizeof *p);
+  if (!tp || !p)
+    return;
+  p->kind = tp->kind;
+  p->page = tp->page;
+  p->folio = tp->folio;
+  p->restart = tp->restart;
+  p->start = tp->start;
+  p->num = tp->num;
+  p->folio_portrait = tp->folio_portrait;
+  p->place = tp->place;
+  p->loc = n->loc;
+  if (*tail)
+    (*tail)->next = p;
+  else
+    b->doc->parts = p;
+  *tail = p;
+  zp_hf *hf_tail = NULL;
+  for (const zp_tnode *k = n->child; k; k = k->next) {
+    if (k->kind != ZP_T_HF)
+      continue;
+    zp_hf *h = zp_arena_alloc(b->a, sizeof *h);
+    if (!h)
+      return;
+    h->footer = k->as.hf.footer;
+    h->pages = k->as.hf.pages;
+    h->style = k->as.hf.style;
+    h->align = k->as.hf.align;
+    h->distance = k->as.hf.distance;
+    h->loc = k->loc;
+    h->text = hf_text(b, k);
+    if (hf_tail)
+      hf_tail->next = h;
+    else
+      p->hf = h;
+    hf_tail = h;
+  }
+  zp_block *before = b->tail;
+  if (tp->kind == ZP_PART_ATTACHMENT) {
+    int k = p->attachment = ++b->natt_bound;
+    p->title = k <= b->natt ? b->att_titles[k - 1] : "";
+    made_block(b, n, tp->label_style, zp_arena_printf(b->a, "附件%d", k));
+    made_block(b, n, tp->title_style, p->title);
+  }
+  /* numbering of headings restarts in each part */
+  for (int i = 0; i <= MAX_LEVELS; i++)
+    b->counters[i] = 0;
+  blocks(b, n->child);
+  p->first = b->tail != before ? (before ? before->next : b->doc->first) : NULL;
+  p->last = p->first ? b->tail : NULL;
+}
+
+/* The parts of the body: the attachments' titles first, then each part. */
+static void parts(binder *b, const zp_tnode *first) {
+  for (const zp_tnode *n = first; n; n = n->next)
+    b->natt += n->kind == ZP_T_ATTACHMENT;
+  if (b->natt && !(b->att_titles = zp_arena_alloc(b->a, sizeof *b->att_titles *
+                                                            (size_t)b->natt)))
+    return;
+  int k = 0;
+  for (const zp_tnode *n = first; n; n = n->next)
+    if (n->kind == ZP_T_ATTACHMENT) {
+      const char *t = attr_text(b, n, n->as.part ? n->as.part->title : NULL);
+      if (t && !string_fits(b, n, "the attachment's title", t, b->data_val))
+        t = "";
+      b->att_titles[k++] = t ? t : "";
+    }
+  zp_part *tail = NULL;
+  for (const zp_tnode *n = first; n && !b->aborted; n = n->next)
+    if (n->kind == ZP_T_PART || n->kind == ZP_T_ATTACHMENT)
+      part(b, n, &tail);
 }
 
 /* ---- tables ---- */
@@ -1581,7 +1734,12 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
           v && string_fits(&b, t->info_node, what, v, b.data_val) ? v : NULL;
     }
   }
-  if (t->body)
+  bool has_parts = false;
+  for (const zp_tnode *n = t->body ? t->body->child : NULL; n; n = n->next)
+    has_parts |= n->kind == ZP_T_PART || n->kind == ZP_T_ATTACHMENT;
+  if (has_parts)
+    parts(&b, t->body->child);
+  else if (t->body)
     blocks(&b, t->body->child);
   free(b.printed);
   flush_sites(&b);

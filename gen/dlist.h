@@ -22,9 +22,12 @@ typedef struct zp_dl_glyph {
 /* Glyphs of one face and size on one baseline. */
 typedef struct zp_dl_run {
   uint16_t face;
-  bool bold;  /* synthesise bold (fill + stroke) */
-  float size; /* pt */
-  float y;    /* baseline, pt from the page's bottom edge */
+  bool bold;   /* synthesise bold (fill + stroke) */
+  float size;  /* pt */
+  float y;     /* baseline, pt from the page's bottom edge */
+  float angle; /* degrees counter-clockwise about (glyphs[0].x, y), 0 =
+                  upright: the glyphs' x are then along the turned baseline
+                  as if it were upright */
   uint32_t n;
   zp_dl_glyph *glyphs;
   struct zp_dl_run *next;
@@ -80,11 +83,29 @@ typedef struct zp_dl_outline {
   struct zp_dl_outline *next;
 } zp_dl_outline;
 
+/* A page label range (the PDF's /PageLabels): from page first (0-based)
+ * to the next range, labelled style + number (from start), after prefix. */
+typedef enum {
+  ZP_DL_LABEL_NONE, /* the prefix alone */
+  ZP_DL_LABEL_DECIMAL,
+  ZP_DL_LABEL_ROMAN, /* i ii */
+  ZP_DL_LABEL_ROMAN_UPPER
+} zp_dl_label_style;
+
+typedef struct zp_dl_label {
+  int first;
+  zp_dl_label_style style;
+  int start;          /* the first page's number, 1 or more */
+  const char *prefix; /* UTF-8, or NULL */
+  struct zp_dl_label *next;
+} zp_dl_label;
+
 typedef struct zp_dl {
   zp_arena *arena;
   zp_dl_page *pages, *pages_tail;
   int npages;
   zp_dl_outline *outlines, *outlines_tail;
+  zp_dl_label *labels, *labels_tail; /* NULL: the PDF has no page labels */
   const char *title, *author, *subject, *keywords, *creator; /* may be NULL */
   const char *date; /* "YYYY-MM-DD" or NULL: no date written */
 } zp_dl;
@@ -108,6 +129,11 @@ zp_dl_rule *zp_dl_add_rule(zp_dl *dl, zp_dl_page *page, float x0, float y0,
 zp_dl_mark *zp_dl_add_mark(zp_dl *dl, zp_dl_page *page, zp_dl_mark_kind kind,
                            zp_dl_show show, float x0, float y0, float x1,
                            float y1, const char *text);
+
+/* Appends a page label range (see zp_dl_label); prefix is copied into the
+ * list's arena.  NULL when out of memory. */
+zp_dl_label *zp_dl_add_label(zp_dl *dl, int first, zp_dl_label_style style,
+                             int start, const char *prefix);
 
 zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
                                  int page, float y);

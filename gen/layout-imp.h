@@ -7,7 +7,10 @@
  *   layout-text.c   text: measuring, fitting (brk.h), shaping into lines;
  *   layout-table.c  tables: preparing (columns, cells) and placing them;
  *   layout-page.c   pages: pagination, pending table parts, emitting a
- *                   page (lines, folio, outlines, the dump, debug marks).
+ *                   page (lines, folio, outlines, the dump, debug marks);
+ *   layout-part.c   parts: each part on its own page set-up, counted then
+ *                   drawn; printed page numbers, folios, headers and
+ *                   footers, page labels, a cover's placement.
  * Functions one file lends another are named lay_<file>_*.
  */
 #ifndef ZP_LAYOUT_IMP_H
@@ -83,6 +86,12 @@ typedef struct lvec {
   size_t n, cap;
 } lvec;
 
+/* A page of a document with parts: its part (index), its number (printed
+ * in the part's style) and its index in the part. */
+typedef struct lay_pinfo {
+  int part, number, in_part;
+} lay_pinfo;
+
 typedef struct ctx {
   const zp_doc *doc;
   zp_fontset *fs;
@@ -107,6 +116,15 @@ typedef struct ctx {
   zp_glyph *gl;
   size_t *ends;
   size_t cap;
+  /* parts (layout-part.c); part NULL: a document without parts */
+  const zp_part *part;   /* the part being paginated */
+  int part_index;        /* its index in partv */
+  const zp_part **partv; /* the parts, in order */
+  int *part_pages;       /* pages of each part (the first pass) */
+  bool dry;              /* the first pass: pages counted, not drawn */
+  int npages;            /* pages emitted in this pass */
+  lay_pinfo *pinfo;      /* per page, from the first pass */
+  size_t npinfo, cappinfo;
   /* code points already reported missing */
   uint32_t *missing;
   size_t nmissing, capmissing;
@@ -181,7 +199,40 @@ bool lay_page_pend_mark(ctx *c, zp_dl_show show, float x0, float y0, float x1,
 /* Emits lines [from, to), placed, and the pending table parts as a page
  * that broke for c->why; false after an error. */
 bool lay_page_emit(ctx *c, size_t from, size_t to);
-/* Fills pages with the document's lines; false after an error. */
-bool lay_page_paginate(ctx *c);
+/* Fills pages with lines [from, to) (at least one page); false after an
+ * error. */
+bool lay_page_paginate(ctx *c, size_t from, size_t to);
+/* Appends glyphs g[0..n) to page p as runs (one per face), the first's
+ * origin at (x0, y) in PDF coordinates, turned angle degrees
+ * counter-clockwise about it; false when out of memory. */
+bool lay_page_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
+                     float x0, float y, float size, bool bold, float angle);
+/* Writes the UTF-8 of g[0..n) to f (the dump). */
+void lay_page_dump_text(FILE *f, const lglyph *g, uint32_t n);
+
+/* ---- layout-part.c ---- */
+
+/* Turns the blocks from first up to end (exclusive) into lines. */
+typedef bool (*lay_blocks_fn)(ctx *c, const zp_block *first,
+                              const zp_block *end);
+/* Lays out a document with parts: each part's blocks into lines (with
+ * blocks) on its page set-up, the pages counted, then drawn; the page
+ * labels.  False after an error. */
+bool lay_part_layout(ctx *c, lay_blocks_fn blocks);
+/* Sets the page area (text block, pitches) of c from ps. */
+void lay_part_setup(ctx *c, const zp_page_setup *ps);
+/* Records 0-based page page of c->part (the first pass); false when out of
+ * memory. */
+bool lay_part_count_page(ctx *c, int page);
+/* Moves the lines [from, to) of a cover that fits its page to where its
+ * valign puts them. */
+void lay_part_place(ctx *c, size_t from, size_t to);
+/* Draws page page's folio, header and footer (the second pass). */
+bool lay_part_furniture(ctx *c, zp_dl_page *p, int page);
+/* The printed number of 0-based page page, in its part's style, without the
+ * folio's decoration ("1", "iv", "三"; "" when unnumbered), in buf (n
+ * bytes); returns buf.  Known once the first pass has counted the pages;
+ * a document without parts numbers its pages 1, 2, 3. */
+const char *lay_page_number(ctx *c, int page, char *buf, size_t n);
 
 #endif

@@ -18,6 +18,7 @@
 #include "layout-imp.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Lays out one paragraph or heading into the document's lines. */
 static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
@@ -35,6 +36,21 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
                  lay_text_indent(c, st, st->first_indent, st->first_indent_em),
                  st->align,
                  st->balance};
+  if (b->hang > 0 && b->hang < strlen(b->text)) {
+    /* the first line from the indent (after lead), the others under the
+     * character at byte hang */
+    char *head = zp_arena_strndup(c->arena, b->text, b->hang);
+    if (!head)
+      return false;
+    float lead = b->lead ? lay_text_width(c, st, b->lead, b->loc) : 0;
+    float hang = lay_text_width(c, st, head, b->loc);
+    float shift = r.first_indent + lead + hang;
+    if (shift > r.width / 2)
+      shift = r.width / 2; /* a name too long for its list still sets */
+    r.left += shift;
+    r.width -= shift;
+    r.first_indent = -hang;
+  }
   if (!lay_text_shape(c, &r, &c->lines))
     return false;
   size_t nl = c->lines.n - from;
@@ -96,6 +112,34 @@ static bool table_lines(ctx *c, const zp_block *b, uint8_t brk,
   return true;
 }
 
+/* Turns the blocks from first up to end (exclusive) into lines: breaks,
+ * spacing, keep-with-next. */
+static bool block_lines(ctx *c, const zp_block *first, const zp_block *end) {
+  bool keep = false, force = false;
+  float after = 0; /* space after the previous block */
+  for (const zp_block *b = first; b && b != end; b = b->next) {
+    if (b->kind == ZP_BLOCK_PAGE_BREAK) {
+      force = true;
+      continue;
+    }
+    const zp_style *st = b->style;
+    uint8_t brk = (force || (st && st->page_break_before)) ? BRK_FORCE
+                  : keep                                   ? BRK_NEVER
+                                                           : BRK_ALLOW;
+    float before = st ? lay_text_snap_space(c, st, st->space_before) : 0;
+    if (after > before)
+      before = after;
+    bool ok = b->kind == ZP_BLOCK_TABLE ? table_lines(c, b, brk, before)
+                                        : para_lines(c, b, brk, before);
+    if (!ok)
+      return false;
+    keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE;
+    force = false;
+    after = st ? lay_text_snap_space(c, st, st->space_after) : 0;
+  }
+  return true;
+}
+
 zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
                  zp_diag *d) {
   ctx c = {0};
@@ -109,17 +153,7 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
   c.dl = zp_dl_new();
   if (!c.arena || !c.dl)
     goto done;
-  const zp_page_setup *ps = &doc->page;
-  c.block_left = (float)ps->margin_left;
-  c.block_top = (float)ps->margin_top;
-  c.block_w = (float)(ps->width - ps->margin_left - ps->margin_right);
-  c.block_h = (float)(ps->height - ps->margin_top - ps->margin_bottom);
-  c.pitch = ps->line_pitch > 0   ? (float)ps->line_pitch
-            : ps->grid_lines > 0 ? c.block_h / (float)ps->grid_lines
-                                 : 28.95f;
-  c.char_pitch = ps->char_pitch > 0   ? (float)ps->char_pitch
-                 : ps->grid_chars > 0 ? c.block_w / (float)ps->grid_chars
-                                      : 0;
+  lay_part_setup(&c, &doc->page);
   c.dl->title = doc->title;
   c.dl->author = doc->author;
   c.dl->subject = doc->subject;
@@ -127,32 +161,15 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
   c.dl->date = doc->date;
 
   int errors = zp_diag_errors(d);
-  bool keep = false, force = false;
-  float after = 0; /* space after the previous block */
-  for (const zp_block *b = doc->first; b; b = b->next) {
-    if (b->kind == ZP_BLOCK_PAGE_BREAK) {
-      force = true;
-      continue;
-    }
-    const zp_style *st = b->style;
-    uint8_t brk = (force || (st && st->page_break_before)) ? BRK_FORCE
-                  : keep                                   ? BRK_NEVER
-                                                           : BRK_ALLOW;
-    float before = st ? lay_text_snap_space(&c, st, st->space_before) : 0;
-    if (after > before)
-      before = after;
-    bool ok = b->kind == ZP_BLOCK_TABLE ? table_lines(&c, b, brk, before)
-                                        : para_lines(&c, b, brk, before);
-    if (!ok)
+  if (doc->parts) {
+    if (!lay_part_layout(&c, block_lines) || zp_diag_errors(d) > errors)
       goto done;
-    keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE;
-    force = false;
-    after = st ? lay_text_snap_space(&c, st, st->space_after) : 0;
+  } else {
+    if (!block_lines(&c, doc->first, NULL) || zp_diag_errors(d) > errors)
+      goto done;
+    if (!lay_page_paginate(&c, 0, c.lines.n) || zp_diag_errors(d) > errors)
+      goto done;
   }
-  if (zp_diag_errors(d) > errors)
-    goto done;
-  if (!lay_page_paginate(&c) || zp_diag_errors(d) > errors)
-    goto done;
   ret = c.dl;
   c.dl = NULL;
 done:
@@ -167,5 +184,8 @@ done:
   free(c.gl);
   free(c.ends);
   free(c.missing);
+  free(c.partv);
+  free(c.part_pages);
+  free(c.pinfo);
   return ret;
 }

@@ -67,8 +67,27 @@ typedef enum zp_tkind {
   ZP_T_HEAD,
   ZP_T_ROW,
   ZP_T_CELL,
-  ZP_T_BR
+  ZP_T_BR,
+  ZP_T_PART,            /* <part> (a cover too) */
+  ZP_T_ATTACHMENT,      /* <attachment> */
+  ZP_T_ATTACHMENT_LIST, /* <attachment-list/> */
+  ZP_T_HF               /* <header>, <footer> of a part */
 } zp_tkind;
+
+/* A <part>'s or <attachment>'s attributes, parsed and checked at load. */
+typedef struct zp_tpart {
+  zp_part_kind kind;
+  zp_page_setup page; /* the sheet's page with the part's attributes,
+                         pitches derived */
+  zp_folio folio;     /* the sheet's folio with the part's <folio> */
+  bool restart;
+  int start;
+  zp_num_style num;
+  bool folio_portrait;
+  zp_place place;
+  const zp_tattr *title;                     /* an attachment's; NULL else */
+  const zp_style *label_style, *title_style; /* an attachment's */
+} zp_tpart;
 
 typedef enum zp_check_kind {
   ZP_CHECK_EQUALS,
@@ -144,6 +163,15 @@ struct zp_tnode {
       bool warning;
     } check;
     const zp_ttable *table;
+    const zp_tpart *part; /* PART, ATTACHMENT */
+    struct {
+      bool footer;
+      zp_hf_pages pages;
+      const zp_style *style; /* NULL: the folio's font and size */
+      zp_align align;
+      double distance;
+    } hf;
+    const zp_style *list_style; /* ATTACHMENT_LIST */
     struct {
       int colspan, rowspan;
       const zp_style *style; /* its own, or NULL */
