@@ -348,10 +348,16 @@ bool lay_part_count_page(ctx *c, int page) {
 /* The PDF's page labels: a range per part (a page for Chinese numbers,
  * which are all prefix), unnumbered pages labelled "". */
 static bool labels(ctx *c) {
+  int last = -1; /* the style of the range in force; -1: none */
   for (size_t i = 0; i < c->npinfo; i++) {
     const lay_pinfo *pi = &c->pinfo[i];
     const zp_part *pt = c->partv[pi->part];
-    if (pi->in_part > 0 && pt->num != ZP_NUM_CN)
+    /* a range runs on over the pages its numbers continue to */
+    bool runs_on =
+        i > 0 && (int)pt->num == last && pt->num != ZP_NUM_CN &&
+        (pt->num == ZP_NUM_NONE || pi->number == c->pinfo[i - 1].number + 1);
+    last = (int)pt->num;
+    if (runs_on)
       continue;
     zp_dl_label_style s = pt->num == ZP_NUM_ARABIC  ? ZP_DL_LABEL_DECIMAL
                           : pt->num == ZP_NUM_ROMAN ? ZP_DL_LABEL_ROMAN
