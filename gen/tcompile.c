@@ -51,7 +51,7 @@ typedef struct comp {
   int nclass;
   zp_page_setup raw_page; /* the sheet's page before its pitches are derived
                              (a part's page starts from it) */
-  int nattachments;       /* <attachment>s compiled so far */
+  const zp_tnode *sheet_folio; /* the <folio> in force, or NULL */
 } comp;
 
 static bool is(const zp_tnode *n, const char *name) {
@@ -325,8 +325,8 @@ static void page_check(comp *c, zp_loc at, zp_page_setup *p) {
              "the page (%.0f × %.0f mm) with its margins leaves no text "
              "block of at least 12.7 mm each way",
              p->width / MM, p->height / MM);
-  if (p->line_pitch > page_block_height(p) ||
-      p->char_pitch > page_block_width(p))
+  else if (p->line_pitch > page_block_height(p) ||
+           p->char_pitch > page_block_width(p))
     zp_error(c->d, at,
              "the grid's line-pitch and char-pitch must fit the text block "
              "(%.0f × %.0f mm)",
@@ -690,6 +690,21 @@ static void sheet(comp *c) {
   /* a later <folio> replaces the earlier entirely */
   if (last_folio)
     folio(c, last_folio, &t->folio, &t->page);
+  c->sheet_folio = last_folio;
+  /* a body of parts holds nothing else */
+  const zp_tnode *first_part = NULL, *block = NULL;
+  for (const zp_tnode *n = t->body ? t->body->child : NULL; n; n = n->next)
+    if (is(n, "part") || is(n, "attachment")) {
+      if (!first_part)
+        first_part = n;
+    } else if (n->name && !block) {
+      block = n;
+    }
+  if (first_part && block)
+    zp_error(c->d, at_elem(c, block),
+             "<%s> stands in a <body> of parts (<%s> at line %d): there, "
+             "every block is inside a <part> or an <attachment>",
+             block->name, first_part->name, first_part->loc.line);
   named_style *body = find_style(c, "body");
   t->body_style = body ? body->resolved : NULL;
   t->roles = zp_tmpl_roles(t);
@@ -717,6 +732,8 @@ static const zp_style *derived_style(comp *c, const zp_style *base,
   st->keep_with_next = true;
   return st;
 }
+
+static void header_footer(comp *c, zp_tnode *n, const zp_page_setup *p);
 
 /* <part> or <attachment> n: its page (the sheet's with n's attributes),
  * its numbering, its folio (the sheet's with the attributes of its
@@ -774,7 +791,6 @@ static void part(comp *c, zp_tnode *n) {
     tp->place = ZP_PLACE_DISTRIBUTE;
   }
   tp->folio = c->t->folio;
-  tp->folio_portrait = true;
   const zp_tnode *fo = NULL;
   for (const zp_tnode *k = n->child; k; k = k->next)
     if (is(k, "folio")) {
@@ -782,14 +798,18 @@ static void part(comp *c, zp_tnode *n) {
         zp_error(c->d, at_elem(c, k), "a part has at most one <folio>");
       fo = k;
     }
+  for (zp_tnode *k = n->child; k; k = k->next)
+    if (is(k, "header") || is(k, "footer"))
+      header_footer(c, k, &tp->page);
+  v = c->sheet_folio ? zp_tmpl_attr(c->sheet_folio, "landscape") : NULL;
+  tp->folio_portrait = !v || strcmp(v, "portrait") == 0;
   if (fo) {
     folio(c, fo, &tp->folio, &tp->page);
-    v = zp_tmpl_attr(fo, "landscape");
-    tp->folio_portrait = !v || strcmp(v, "portrait") == 0;
+    if ((v = zp_tmpl_attr(fo, "landscape")))
+      tp->folio_portrait = strcmp(v, "portrait") == 0;
   }
   if (att) {
     tp->title = attr_of(n, "title");
-    c->nattachments++;
     const zp_style *body = c->t->body_style;
     const zp_style *st = style_named(c, zp_tmpl_attr(n, "label-style"));
     named_style *ns = find_style(c, "attachment-label");
@@ -815,8 +835,8 @@ static void part(comp *c, zp_tnode *n) {
   }
 }
 
-/* <header> or <footer> n of a part. */
-static void header_footer(comp *c, zp_tnode *n) {
+/* <header> or <footer> n of a part whose page is p. */
+static void header_footer(comp *c, zp_tnode *n, const zp_page_setup *p) {
   const char *v;
   n->as.hf.footer = is(n, "footer");
   v = zp_tmpl_attr(n, "pages");
@@ -831,10 +851,7 @@ static void header_footer(comp *c, zp_tnode *n) {
   const zp_style *st = n->as.hf.style;
   double size = st ? st->size : c->t->folio.size;
   n->as.hf.distance = 5 * MM;
-  /* the header or footer stays in its margin: the page's, which the part
-   * (its parent) sets; checked against the sheet's page here, the part's
-   * by the layout */
-  const zp_page_setup *p = &c->t->page;
+  /* the header or footer stays in its margin */
   double room = n->as.hf.footer ? p->margin_bottom : p->margin_top;
   if ((v = zp_tmpl_attr(n, "distance")) &&
       (!parse_length(v, size, p->line_pitch, &n->as.hf.distance) ||
@@ -1271,8 +1288,7 @@ static void node(comp *c, zp_tnode *n, int where) {
     case ZP_T_ATTACHMENT:
       part(c, n);
       break;
-    case ZP_T_HF:
-      header_footer(c, n);
+    case ZP_T_HF: /* compiled with its part */
       break;
     case ZP_T_ATTACHMENT_LIST:
       v = zp_tmpl_attr(n, "style");

@@ -529,6 +529,13 @@ check "parts: each attachment on a new page, 附件N on line 1, its title on lin
    pdftotext -f 5 -l 5 "$T/parts-annex.pdf" - | head -1 | grep -qx "附件2" &&
    grep -A3 "^page 4 " "$T/parts-annex.dump" | grep -q "top=57.98 .*style=title .*text=部门整体" &&
    [ "$(sed -n 4,5p "$T/parts-annex.labels" | tr "\n" " ")" = "4 5 " ]'
+# a header wider than its text block (its text from the data) is an error
+# at the header's line, no output
+sed 's|<header pages="first" align="right" style="hf">{unit}</header>|<header pages="first" style="hf">{summary}</header>|' \
+  tests/layout/parts-front.xml >"$T/wide-header.xml"
+sed -i 's|\.\./\.\./templates/|'"$PWD"'/templates/|' "$T/wide-header.xml"
+expect_fail "a header wider than the text block" 1 'wide-header.xml:[0-9]+: error: the header on page 4 is [0-9.]+ mm wide, wider than the text block \(156.0 mm\)' \
+  render --template "$T/wide-header.xml" --data tests/layout/parts-front.json -o "$T/bad.pdf"
 check "parts: a last part numbered in Chinese numbers, its label 一" \
   '[ "$(sed -n 6p "$T/parts-annex.labels")" = "一" ] && pdftotext -f 6 -l 6 "$T/parts-annex.pdf" - | grep -qx "第一页"'
 
