@@ -529,6 +529,17 @@ check "parts: each attachment on a new page, 附件N on line 1, its title on lin
    pdftotext -f 5 -l 5 "$T/parts-annex.pdf" - | head -1 | grep -qx "附件2" &&
    grep -A3 "^page 4 " "$T/parts-annex.dump" | grep -q "top=57.98 .*style=title .*text=部门整体" &&
    [ "$(sed -n 4,5p "$T/parts-annex.labels" | tr "\n" " ")" = "4 5 " ]'
+# the reference's example of parts renders as it says
+awk '/<!-- example: parts -->/ { f = 1; next } f && /^```xml/ { g = 1; next } g && /^```/ { exit } g' \
+  templates/README.md | sed "s|href=\"official.xml\"|href=\"$PWD/templates/official.xml\"|" >"$T/example.xml"
+$ZPGEN render --template "$T/example.xml" --data data/liwan-agri-2023.json -o "$T/example.pdf" \
+  --dump-layout "$T/example.dump" 2>"$T/example.err"
+check "templates/README.md: the parts example renders: \"\", i, 1, 2 (turned), 3" \
+  '[ $? -eq 0 ] && [ ! -s "$T/example.err" ] &&
+   [ "$(python3 tests/tools/pagelabels.py "$T/example.pdf" 5 | tr "\n" "|")" = "|i|1|2|3|" ] &&
+   grep -q "angle=-90 text=— 2 —" "$T/example.dump" &&
+   pdftotext -f 3 -l 3 "$T/example.pdf" - | grep -q "^第 1 页 共 5 页$" &&
+   pdftotext -f 4 -l 4 "$T/example.pdf" - | grep -qx "附件1"'
 # a header wider than its text block (its text from the data) is an error
 # at the header's line, no output
 sed 's|<header pages="first" align="right" style="hf">{unit}</header>|<header pages="first" style="hf">{summary}</header>|' \
