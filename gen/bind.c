@@ -1264,15 +1264,21 @@ static void attachment_list(binder *b, const zp_tnode *n) {
   }
 }
 
-/* The text of <header> or <footer> n: its text with the data's fields, the
- * report's title for <report-title/>, and the ZP_HF_ bytes for the page
- * fields; NULL when it holds a line break or a character below U+0020. */
+/* The text of <header> or <footer> n, in the doc's arena: its text with
+ * the data's fields (control characters as spaces), the report's title for
+ * <report-title/>, and the ZP_HF_ bytes for the page fields. */
 static const char *hf_text(binder *b, const zp_tnode *n) {
   sbuf s = {.left = &b->bytes_left};
   for (const zp_tnode *k = n->child; k; k = k->next) {
-    if (k->kind == ZP_T_TEXT)
+    if (k->kind == ZP_T_TEXT) {
+      size_t from = s.n;
       expand(b, k, k->text, k->fields, k->nfields, &s);
-    else if (strcmp(k->name, "page-number") == 0)
+      /* one line: a control character of the data (a line break, or one
+       * that would read as a page field) is a space */
+      for (size_t i = from; s.s && i < s.n; i++)
+        if ((unsigned char)s.s[i] < 0x20)
+          s.s[i] = ' ';
+    } else if (strcmp(k->name, "page-number") == 0)
       sb_put(&s, (char[]){ZP_HF_PAGE}, 1);
     else if (strcmp(k->name, "page-count") == 0)
       sb_put(&s, (char[]){ZP_HF_PAGES}, 1);

@@ -377,7 +377,8 @@ static bool labels(ctx *c) {
   return true;
 }
 
-/* Lays out the blocks of each part into lines (end: the ranges). */
+/* Each part's blocks into lines on its page set-up (ends[k]..ends[k+1]:
+ * part k's lines), then the two passes over the parts, then the labels. */
 bool lay_part_layout(ctx *c, lay_blocks_fn blocks) {
   const zp_doc *doc = c->doc;
   size_t nparts = 0;

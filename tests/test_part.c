@@ -18,8 +18,11 @@
 
 #include <cmocka.h>
 
+#include "bind.h"
+#include "json.h"
 #include "layout.h"
 #include "pdf.h"
+#include "tmpl.h"
 
 #define MM (72.0 / 25.4)
 
@@ -455,6 +458,72 @@ static void pdf_turned_run_and_labels(void **state) {
   assert_float_equal(y1, 297 * MM - 400, 1.5);
 }
 
+/* The binder: tests/layout/parts-annex.xml as parts — kinds, pages,
+ * numbering, the attachments' labels and titles, the list's hanging
+ * items, the blocks of each part on the document's one chain. */
+static void bind_parts(void **state) {
+  (void)state;
+  zp_diag *d = zp_diag_new(NULL);
+  const char *root = getenv("ZP_ROOT");
+  char tpath[512], jpath[512];
+  snprintf(tpath, sizeof tpath, "%s/tests/layout/parts-annex.xml",
+           root ? root : ".");
+  snprintf(jpath, sizeof jpath, "%s/tests/layout/parts-annex.json",
+           root ? root : ".");
+  zp_template *t = zp_tmpl_load(tpath, d);
+  if (!t)
+    fail_msg("%s", zp_diag_last(d));
+  zp_json_doc *j = zp_json_load_file(jpath, d);
+  assert_non_null(j);
+  zp_doc *doc = zp_bind(t, j, d);
+  assert_non_null(doc);
+  int n = 0;
+  const zp_part *p[8];
+  for (const zp_part *q = doc->parts; q && n < 8; q = q->next)
+    p[n++] = q;
+  assert_int_equal(n, 6);
+  assert_int_equal(p[0]->kind, ZP_PART_BODY);
+  assert_true(p[1]->page.width > p[1]->page.height);
+  assert_true(p[1]->folio_portrait);
+  assert_int_equal(p[3]->kind, ZP_PART_ATTACHMENT);
+  assert_int_equal(p[3]->attachment, 1);
+  assert_int_equal(p[4]->attachment, 2);
+  assert_false(p[4]->folio_portrait); /* <folio landscape="own"> */
+  assert_string_equal(p[4]->folio.format, "- {n} -");
+  assert_true(p[5]->restart);
+  assert_int_equal(p[5]->num, ZP_NUM_CN);
+  /* an attachment's first blocks: 附件N, then its title */
+  assert_string_equal(p[3]->first->text, "附件1");
+  assert_string_equal(p[3]->first->next->text,
+                      "部门整体支出绩效评价指标体系及评分表");
+  assert_string_equal(p[4]->title,
+                      "二〇二三年度重点项目资金使用情况明细表（含"
+                      "各项目预算批复数、调整数、实际支出数及执行率）");
+  /* the list: 附件：1.… hanging after "附件：1.", 2.… after its lead */
+  assert_non_null(p[0]->last->next); /* the chain runs on to part 2 */
+  const zp_block *b = p[0]->first;
+  while (b->next != p[0]->last)
+    b = b->next;
+  assert_string_equal(b->text, "附件：1.部门整体支出绩效评价指标体系及评分表");
+  assert_int_equal(b->hang, strlen("附件：1."));
+  assert_null(b->lead);
+  assert_int_equal(p[0]->last->hang, 2);
+  assert_string_equal(p[0]->last->lead, "附件：");
+  /* every part's blocks lie on doc->first's chain, in order */
+  const zp_block *x = doc->first;
+  for (int k = 0; k < n; k++) {
+    if (!p[k]->first)
+      continue;
+    while (x && x != p[k]->first)
+      x = x->next;
+    assert_ptr_equal(x, p[k]->first);
+  }
+  zp_doc_free(doc);
+  zp_json_free(j);
+  zp_tmpl_free(t);
+  zp_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(numbering_and_labels, setup, teardown),
@@ -466,6 +535,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(attachment_list_hangs, setup, teardown),
       cmocka_unit_test_setup_teardown(pdf_turned_run_and_labels, setup,
                                       teardown),
+      cmocka_unit_test(bind_parts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
