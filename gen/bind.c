@@ -1253,13 +1253,16 @@ static void attachment_list(binder *b, const zp_tnode *n) {
   static const char lead[] = "附件：";
   for (int i = 0; i < b->natt; i++) {
     char num[16];
-    snprintf(num, sizeof num, "%d.", i + 1);
+    /* one attachment: no number (附件：名称) */
+    snprintf(num, sizeof num, b->natt > 1 ? "%d." : "", i + 1);
     const char *text =
         zp_arena_printf(b->a, "%s%s%s", i ? "" : lead, num, b->att_titles[i]);
     zp_block *blk = text ? made_block(b, n, st, text) : NULL;
     if (!blk)
       return;
     blk->hang = (uint32_t)(strlen(num) + (i ? 0 : strlen(lead)));
+    if (!blk->hang)
+      blk->hang = (uint32_t)strlen(lead);
     blk->lead = i ? lead : NULL;
   }
 }
@@ -1344,7 +1347,11 @@ static void part(binder *b, const zp_tnode *n, zp_part **tail) {
   if (tp->kind == ZP_PART_ATTACHMENT) {
     int k = p->attachment = ++b->natt_bound;
     p->title = k <= b->natt ? b->att_titles[k - 1] : "";
-    made_block(b, n, tp->label_style, zp_arena_printf(b->a, "附件%d", k));
+    /* 附件N; a lone attachment is 附件, unless its label says otherwise */
+    const char *label = attr_text(b, n, tp->label);
+    if (!label || !*label)
+      label = b->natt > 1 ? zp_arena_printf(b->a, "附件%d", k) : "附件";
+    made_block(b, n, tp->label_style, label);
     made_block(b, n, tp->title_style, p->title);
   }
   /* numbering of headings restarts in each part */

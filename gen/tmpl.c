@@ -608,7 +608,8 @@ bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
 static bool field_attr(const char *elem, const char *attr) {
   return (strcmp(elem, "section") == 0 && strcmp(attr, "title") == 0) ||
          (strcmp(elem, "table") == 0 && strcmp(attr, "caption") == 0) ||
-         (strcmp(elem, "attachment") == 0 && strcmp(attr, "title") == 0) ||
+         (strcmp(elem, "attachment") == 0 &&
+          (strcmp(attr, "title") == 0 || strcmp(attr, "label") == 0)) ||
          strcmp(elem, "info") == 0 ||
          (strcmp(elem, "level") == 0 &&
           (strcmp(attr, "prefix") == 0 || strcmp(attr, "suffix") == 0));

@@ -85,7 +85,8 @@ typedef struct zp_tpart {
   zp_num_style num;
   bool folio_portrait;
   zp_place place;
-  const zp_tattr *title;                     /* an attachment's; NULL else */
+  const zp_tattr *title; /* an attachment's; NULL else */
+  const zp_tattr *label; /* an attachment's label= (附件1), or NULL */
   const zp_style *label_style, *title_style; /* an attachment's */
 } zp_tpart;
 

@@ -540,6 +540,26 @@ check "templates/README.md: the parts example renders: \"\", i, 1, 2 (turned), 3
    grep -q "angle=-90 text=— 2 —" "$T/example.dump" &&
    pdftotext -f 3 -l 3 "$T/example.pdf" - | grep -q "^第 1 页 共 5 页$" &&
    pdftotext -f 4 -l 4 "$T/example.pdf" - | grep -qx "附件1"'
+# one attachment: 附件 and 附件：名称, without a number (GB/T 9704 7.3.4);
+# label= gives the label as the template wants it
+cat >"$T/one.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<template xmlns="urn:zpgen:template:1" version="1">
+  <include href="$PWD/templates/official.xml"/>
+  <body>
+    <part><p>正文。</p><attachment-list/></part>
+    <attachment title="{meta.department}评分表"><p>表。</p></attachment>
+  </body>
+</template>
+EOF
+$ZPGEN render --template "$T/one.xml" --data $DATA -o "$T/one.pdf" 2>"$T/one.err"
+check "one attachment: 附件 and 附件：名称, unnumbered" \
+  '[ $? -eq 0 ] && pdftotext -f 1 -l 1 "$T/one.pdf" - | grep -qx "附件：广州市荔湾区农业农村局评分表" &&
+   pdftotext -f 2 -l 2 "$T/one.pdf" - | head -1 | grep -qx "附件"'
+sed -i 's|<attachment title=|<attachment label="附件1" title=|' "$T/one.xml"
+$ZPGEN render --template "$T/one.xml" --data $DATA -o "$T/one.pdf" 2>"$T/one.err"
+check "an attachment's label= is its label" \
+  '[ $? -eq 0 ] && pdftotext -f 2 -l 2 "$T/one.pdf" - | head -1 | grep -qx "附件1"'
 # a header wider than its text block (its text from the data) is an error
 # at the header's line, no output
 sed 's|<header pages="first" align="right" style="hf">{unit}</header>|<header pages="first" style="hf">{summary}</header>|' \
