@@ -1080,6 +1080,7 @@ static void paragraph(binder *b, const zp_tnode *n) {
   blk->text = text;
   blk->data_loc = b->data_loc;
   blk->data_path = json_path(b, b->data_val);
+  blk->fill = n->as.p.fill;
 }
 
 static void section(binder *b, const zp_tnode *n) {

@@ -141,6 +141,10 @@ struct zp_block {
    * so that "2." stands under "1." */
   uint32_t hang;
   const char *lead;
+  /* in a cover placed by ZP_PLACE_DISTRIBUTE, this block's share of the
+   * room left on the page, set above it: 0 (unset) a share of 1, -1 none
+   * (<p fill="0">), else the share */
+  float fill;
   zp_block *next;
 };
 

@@ -293,32 +293,44 @@ void lay_part_setup(ctx *c, const zp_page_setup *ps) {
                                        : 0;
 }
 
+/* A block's share of a distributed cover's room (zp_block.fill). */
+static float share(const zp_block *b) {
+  return !b || b->fill == 0 ? 1 : b->fill < 0 ? 0 : b->fill;
+}
+
 void lay_part_place(ctx *c, size_t from, size_t to) {
   const zp_part *pt = c->part;
   if (!pt || pt->kind != ZP_PART_COVER || pt->place == ZP_PLACE_TOP ||
       from >= to || c->part_pages[c->part_index] != 1)
     return;
-  size_t starts = 0;
+  float shares = 0; /* the blocks' after the first */
   for (size_t i = from; i < to; i++) {
-    if (c->lines.v[i].tbl)
+    const line *l = &c->lines.v[i];
+    if (l->tbl)
       return; /* a table is drawn where pagination put it */
-    starts += i > from && c->lines.v[i].first;
+    if (i > from && l->first)
+      shares += share(l->blk);
   }
   const line *last = &c->lines.v[to - 1];
   float room = c->block_h - (last->top + last->height);
   if (room <= 0)
     return;
+  bool spread = pt->place == ZP_PLACE_DISTRIBUTE && shares > 0;
   float lead = pt->place == ZP_PLACE_CENTER   ? room / 2
                : pt->place == ZP_PLACE_BOTTOM ? room
-               : starts == 0                  ? room / 2
+               : !spread                      ? room / 2
                                               : 0;
-  float gap =
-      pt->place == ZP_PLACE_DISTRIBUTE && starts ? room / (float)starts : 0;
-  float shift = lead;
+  /* lines on the grid stay on it: a block moves by whole pitches */
+  float acc = lead, shift = 0;
   for (size_t i = from; i < to; i++) {
-    if (i > from && c->lines.v[i].first)
-      shift += gap;
-    c->lines.v[i].top += shift;
+    line *l = &c->lines.v[i];
+    if (spread && i > from && l->first)
+      acc += room * share(l->blk) / shares;
+    if (l->first || i == from)
+      shift = l->grid && c->pitch > 0
+                  ? floorf(acc / c->pitch + LAY_EPS) * c->pitch
+                  : acc;
+    l->top += shift;
   }
 }
 

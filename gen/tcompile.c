@@ -1250,6 +1250,17 @@ static void node(comp *c, zp_tnode *n, int where) {
       n->as.p.style = v                   ? style_named(c, v)
                       : n->kind == ZP_T_P ? default_style(c, n, "body")
                                           : NULL;
+      if ((v = zp_tmpl_attr(n, "fill"))) {
+        double w;
+        const char *end;
+        if (!parse_number(v, &w, &end) || *end || w < 0 || w > 1000)
+          zp_error(c->d, at_attr(c, n, "fill"),
+                   "fill=\"%.40s\": expected a share of a cover's free room "
+                   "from 0 to 1000",
+                   v);
+        else
+          n->as.p.fill = w > 0 ? (float)w : -1;
+      }
       break;
     case ZP_T_SECTION:
       n->as.section.title = attr_of(n, "title");

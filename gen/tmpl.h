@@ -133,7 +133,8 @@ struct zp_tnode {
   union {
     struct {
       const zp_style *style;
-    } p; /* P, ITEM */
+      float fill; /* <p fill>: as zp_block.fill */
+    } p;          /* P, ITEM */
     struct {
       const zp_tattr *title;
       bool numbered, new_page;

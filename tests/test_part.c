@@ -353,6 +353,15 @@ static void cover_placement(void **state) {
   assert_true(r->next->next->y < block_bottom + 30); /* 日期 at the foot */
   assert_true(r->next->next->y > block_bottom);
   zp_dl_free(dl);
+  /* fill: no share above 单位 (right under 标题), three above 日期 */
+  f->doc.first->next->fill = -1;
+  f->doc.first->next->next->fill = 3;
+  dl = run(f);
+  r = dl->pages->runs;
+  assert_float_equal(r->y - r->next->y, 28.99, 0.05);
+  assert_true(r->next->next->y < block_bottom + 30);
+  zp_dl_free(dl);
+  f->doc.first->next->fill = f->doc.first->next->next->fill = 0;
   c->place = ZP_PLACE_CENTER;
   dl = run(f);
   r = dl->pages->runs;
