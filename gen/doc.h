@@ -235,14 +235,16 @@ typedef enum {
   ZP_PLACE_TOP,       /* as in running text */
   ZP_PLACE_CENTER,    /* the whole centred vertically */
   ZP_PLACE_BOTTOM,    /* the whole at the foot */
-  ZP_PLACE_DISTRIBUTE /* the room left shared equally between the blocks */
+  ZP_PLACE_DISTRIBUTE /* the room left shared out above the blocks but the
+                         first, by their fill (equally by default) */
 } zp_place;
 
 /* Which pages of a part a header or footer is on. */
 typedef enum {
   ZP_HF_ALL,   /* every page without a more particular one */
   ZP_HF_FIRST, /* the part's first page */
-  ZP_HF_ODD,   /* odd-numbered pages (by the printed number) */
+  ZP_HF_ODD,   /* odd-numbered pages (by the printed number; in an
+                  unnumbered part, by the page's place in it) */
   ZP_HF_EVEN
 } zp_hf_pages;
 
@@ -257,10 +259,10 @@ typedef enum {
 typedef struct zp_hf {
   bool footer;
   zp_hf_pages pages;
-  const char *text; /* UTF-8 with ZP_HF_ bytes; one line */
-  const zp_style *style;
-  zp_align align;  /* left, center or right in the text block */
-  double distance; /* pt between the text block and the line's em box */
+  const char *text;      /* UTF-8 with ZP_HF_ bytes; one line */
+  const zp_style *style; /* its font and size; NULL: the folio's */
+  zp_align align;        /* left, center or right in the text block */
+  double distance;       /* pt between the text block and the line's em box */
   zp_loc loc;
   struct zp_hf *next;
 } zp_hf;
