@@ -803,8 +803,20 @@ static void part(comp *c, zp_tnode *n) {
       header_footer(c, k, &tp->page);
   v = c->sheet_folio ? zp_tmpl_attr(c->sheet_folio, "landscape") : NULL;
   tp->folio_portrait = !v || strcmp(v, "portrait") == 0;
-  if (fo) {
+  if (fo)
     folio(c, fo, &tp->folio, &tp->page);
+  /* the sheet's folio must stay on this part's page too */
+  bool own_below = fo && zp_tmpl_attr(fo, "below"),
+       own_indent = fo && zp_tmpl_attr(fo, "indent");
+  if ((!own_below && tp->folio.below > tp->page.margin_bottom) ||
+      (!own_indent && tp->folio.indent > page_block_width(&tp->page) / 2))
+    zp_error(c->d, at_elem(c, fo ? fo : n),
+             "the folio (%.1f mm below the text block, %.1f mm in) does not "
+             "fit this part's page: its bottom margin is %.1f mm; give the "
+             "part a <folio below=\"…\" indent=\"…\">",
+             tp->folio.below / MM, tp->folio.indent / MM,
+             tp->page.margin_bottom / MM);
+  if (fo) {
     if ((v = zp_tmpl_attr(fo, "landscape")))
       tp->folio_portrait = strcmp(v, "portrait") == 0;
   }
