@@ -88,7 +88,7 @@ typedef struct binder {
   /* the attachments' titles, bound before the parts (an attachment list
    * may stand before them) */
   const char **att_titles;
-  int natt, natt_bound;
+  int natt, capatt, natt_bound;
 } binder;
 
 /* A place that reported: the template's (or the data's) location and the
@@ -1363,25 +1363,75 @@ static void part(binder *b, const zp_tnode *n, zp_part **tail) {
   p->last = p->first ? b->tail : NULL;
 }
 
+static void parts_walk(binder *b, const zp_tnode *first, bool bind,
+                       zp_part **tail);
+
+/* Part-level node n (a part, an attachment, a <for> or <if> of them):
+ * bind false, an attachment's title into b->att_titles (counted in
+ * b->natt); bind true, each part (once the titles are known: an
+ * attachment list may come before its attachments). */
+static void parts_node(binder *b, const zp_tnode *n, bool bind,
+                       zp_part **tail) {
+  if (n->kind == ZP_T_TEXT || !spend(b, n, 1))
+    return;
+  if (n->kind == ZP_T_PART || (bind && n->kind == ZP_T_ATTACHMENT)) {
+    if (bind)
+      part(b, n, tail);
+  } else if (n->kind == ZP_T_ATTACHMENT) {
+    if (b->natt == b->capatt) {
+      int cap = b->capatt ? b->capatt * 2 : 8;
+      const char **v = zp_arena_alloc(b->a, sizeof *v * (size_t)cap);
+      if (!v)
+        return;
+      if (b->natt)
+        memcpy(v, b->att_titles, sizeof *v * (size_t)b->natt);
+      b->att_titles = v;
+      b->capatt = cap;
+    }
+    b->data_loc = (zp_loc){0};
+    b->data_val = NULL;
+    const char *t = attr_text(b, n, n->as.part ? n->as.part->title : NULL);
+    if (t && !string_fits(b, n, "the attachment's title", t, b->data_val))
+      t = "";
+    b->att_titles[b->natt++] = t ? t : "";
+  } else if (n->kind == ZP_T_FOR) {
+    const zp_json *arr = loop_array(b, n);
+    for (const zp_json *e = arr ? arr->child : NULL; e && !b->aborted;
+         e = e->next) {
+      if (!push(b, n, n->as.loop.as, e))
+        return;
+      parts_walk(b, n->child, bind, tail);
+      b->nvars--;
+    }
+  } else if (n->kind == ZP_T_IF) {
+    const zp_tnode *from, *to;
+    if_branch(b, n, &from, &to);
+    for (const zp_tnode *k = from; k != to && !b->aborted; k = k->next)
+      parts_node(b, k, bind, tail);
+  }
+}
+
+static void parts_walk(binder *b, const zp_tnode *first, bool bind,
+                       zp_part **tail) {
+  for (const zp_tnode *n = first; n && !b->aborted; n = n->next)
+    parts_node(b, n, bind, tail);
+}
+
+/* Whether the content from first (the body's) holds parts, also in a <for>
+ * or an <if>. */
+static bool has_parts(const zp_tnode *first) {
+  for (const zp_tnode *n = first; n; n = n->next)
+    if (n->kind == ZP_T_PART || n->kind == ZP_T_ATTACHMENT ||
+        ((n->kind == ZP_T_FOR || n->kind == ZP_T_IF) && has_parts(n->child)))
+      return true;
+  return false;
+}
+
 /* The parts of the body: the attachments' titles first, then each part. */
 static void parts(binder *b, const zp_tnode *first) {
-  for (const zp_tnode *n = first; n; n = n->next)
-    b->natt += n->kind == ZP_T_ATTACHMENT;
-  if (b->natt && !(b->att_titles = zp_arena_alloc(b->a, sizeof *b->att_titles *
-                                                            (size_t)b->natt)))
-    return;
-  int k = 0;
-  for (const zp_tnode *n = first; n; n = n->next)
-    if (n->kind == ZP_T_ATTACHMENT) {
-      const char *t = attr_text(b, n, n->as.part ? n->as.part->title : NULL);
-      if (t && !string_fits(b, n, "the attachment's title", t, b->data_val))
-        t = "";
-      b->att_titles[k++] = t ? t : "";
-    }
+  parts_walk(b, first, false, NULL);
   zp_part *tail = NULL;
-  for (const zp_tnode *n = first; n && !b->aborted; n = n->next)
-    if (n->kind == ZP_T_PART || n->kind == ZP_T_ATTACHMENT)
-      part(b, n, &tail);
+  parts_walk(b, first, true, &tail);
 }
 
 /* ---- tables ---- */
@@ -1748,10 +1798,7 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
           v && string_fits(&b, t->info_node, what, v, b.data_val) ? v : NULL;
     }
   }
-  bool has_parts = false;
-  for (const zp_tnode *n = t->body ? t->body->child : NULL; n; n = n->next)
-    has_parts |= n->kind == ZP_T_PART || n->kind == ZP_T_ATTACHMENT;
-  if (has_parts)
+  if (t->body && has_parts(t->body->child))
     parts(&b, t->body->child);
   else if (t->body)
     blocks(&b, t->body->child);

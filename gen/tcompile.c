@@ -664,6 +664,31 @@ static void grades(comp *c, const zp_tnode *n) {
     }
 }
 
+/* Walks content from first: top, the <body> or a <for> or <if> in it
+ * (else inside a part or a block).  Sets *part to the first part or
+ * attachment at the top, *block to the first block there; a part
+ * anywhere else is an error. */
+static void body_items(comp *c, const zp_tnode *first, bool top,
+                       const zp_tnode **part, const zp_tnode **block) {
+  for (const zp_tnode *n = first; n; n = n->next) {
+    if (!n->name || is(n, "else"))
+      continue;
+    bool p = is(n, "part") || is(n, "attachment");
+    if (p && !top)
+      zp_error(c->d, at_elem(c, n),
+               "<%s> stands inside another element: a part stands in the "
+               "<body>, or in a <for> or an <if> there",
+               n->name);
+    else if (p && !*part)
+      *part = n;
+    else if (!p && top && !is(n, "for") && !is(n, "if") && !*block)
+      *block = n;
+    if (is(n, "define"))
+      continue;
+    body_items(c, n->child, top && (is(n, "for") || is(n, "if")), part, block);
+  }
+}
+
 static void sheet(comp *c) {
   zp_template *t = c->t;
   t->folio =
@@ -691,15 +716,13 @@ static void sheet(comp *c) {
   if (last_folio)
     folio(c, last_folio, &t->folio, &t->page);
   c->sheet_folio = last_folio;
-  /* a body of parts holds nothing else */
+  /* a body of parts holds nothing else; parts stand nowhere else */
   const zp_tnode *first_part = NULL, *block = NULL;
-  for (const zp_tnode *n = t->body ? t->body->child : NULL; n; n = n->next)
-    if (is(n, "part") || is(n, "attachment")) {
-      if (!first_part)
-        first_part = n;
-    } else if (n->name && !block) {
-      block = n;
-    }
+  if (t->body)
+    body_items(c, t->body->child, true, &first_part, &block);
+  for (int i = 0; i < t->ntop; i++) /* a macro holds no part */
+    if (is(t->top[i], "define"))
+      body_items(c, t->top[i]->child, false, &first_part, &block);
   if (first_part && block)
     zp_error(c->d, at_elem(c, block),
              "<%s> stands in a <body> of parts (<%s> at line %d): there, "

@@ -560,6 +560,32 @@ sed -i 's|<attachment title=|<attachment label="附件1" title=|' "$T/one.xml"
 $ZPGEN render --template "$T/one.xml" --data $DATA -o "$T/one.pdf" 2>"$T/one.err"
 check "an attachment's label= is its label" \
   '[ $? -eq 0 ] && pdftotext -f 2 -l 2 "$T/one.pdf" - | head -1 | grep -qx "附件1"'
+# parts repeated by <for> and chosen by <if>: an attachment per element
+# of the data, numbered in order, listed before they come
+cat >"$T/loop.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<template xmlns="urn:zpgen:template:1" version="1">
+  <include href="$PWD/templates/official.xml"/>
+  <body>
+    <part><p>正文。</p><attachment-list/></part>
+    <for each="annexes" as="a">
+      <attachment title="{a}"><p>表。</p></attachment>
+    </for>
+    <if test="nosuch"><part><p>不该出现。</p></part><else/>
+      <part orientation="landscape" grid-lines="0"><p>横页。</p></part>
+    </if>
+  </body>
+</template>
+EOF
+$ZPGEN render --template "$T/loop.xml" --data tests/layout/parts-annex.json -o "$T/loop.pdf" 2>"$T/loop.err"
+check "parts in <for> and <if>: an attachment per element, listed, numbered; the <else/> part" \
+  '[ $? -eq 0 ] && [ "$(pdfinfo "$T/loop.pdf" | sed -n "s/^Pages: *//p")" = 4 ] &&
+   pdftotext -f 1 -l 1 "$T/loop.pdf" - | grep -q "^附件：1.部门整体支出绩效评价指标体系及评分表$" &&
+   pdftotext -f 1 -l 1 "$T/loop.pdf" - | grep -q "^2.二〇二三年度重点项目" &&
+   pdftotext -f 3 -l 3 "$T/loop.pdf" - | head -1 | grep -qx "附件2" &&
+   pdftotext -f 4 -l 4 "$T/loop.pdf" - | grep -qx "横页。" &&
+   ! pdftotext "$T/loop.pdf" - | grep -q "不该出现" &&
+   pdfinfo -f 4 -l 4 "$T/loop.pdf" | grep -q "Page *4 size: *841.89 x 595.276"'
 # a header wider than its text block (its text from the data) is an error
 # at the header's line, no output
 sed 's|<header pages="first" align="right" style="hf">{unit}</header>|<header pages="first" style="hf">{summary}</header>|' \
