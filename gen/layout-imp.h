@@ -234,5 +234,10 @@ bool lay_part_furniture(ctx *c, zp_dl_page *p, int page);
  * bytes); returns buf.  Known once the first pass has counted the pages;
  * a document without parts numbers its pages 1, 2, 3. */
 const char *lay_page_number(ctx *c, int page, char *buf, size_t n);
+/* The same number as page page's folio prints it, its format's decoration
+ * included ("— 1 —", "第1页"; {pages} and {part-pages} as known), or as
+ * lay_page_number gives it when the folio's format has no {n}.  In buf (n
+ * bytes); returns buf. */
+const char *lay_page_folio(ctx *c, int page, char *buf, size_t n);
 
 #endif

@@ -74,6 +74,26 @@ const char *lay_page_number(ctx *c, int page, char *buf, size_t n) {
   return number_text(c->partv[pi->part]->num, pi->number, buf, n);
 }
 
+static void expand_format(const char *format, const char *num, int pages,
+                          int part_pages, char *out, size_t size);
+
+const char *lay_page_folio(ctx *c, int page, char *buf, size_t n) {
+  char num[64];
+  lay_page_number(c, page, num, sizeof num);
+  const zp_folio *f = &c->doc->folio;
+  int part_pages = (int)c->npinfo;
+  if (c->pinfo && page >= 0 && (size_t)page < c->npinfo) {
+    const lay_pinfo *pi = &c->pinfo[page];
+    f = &c->partv[pi->part]->folio;
+    part_pages = c->part_pages[pi->part];
+  }
+  if (!*num || !f->format || !strstr(f->format, "{n}"))
+    snprintf(buf, n, "%s", num);
+  else
+    expand_format(f->format, num, (int)c->npinfo, part_pages, buf, n);
+  return buf;
+}
+
 /* ---- drawing a line of furniture ---- */
 
 /* Sets text (UTF-8, at most 255 characters) in font role rname at size

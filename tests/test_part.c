@@ -20,6 +20,7 @@
 
 #include "bind.h"
 #include "json.h"
+#include "layout-imp.h"
 #include "layout.h"
 #include "pdf.h"
 #include "tmpl.h"
@@ -533,6 +534,45 @@ static void bind_parts(void **state) {
   zp_diag_free(d);
 }
 
+/* lay_page_number and lay_page_folio on a context as the first pass
+ * leaves it: each page's part and number. */
+static void page_numbers(void **state) {
+  fixture *f = *state;
+  zp_part *front = part(f, ZP_PART_BODY, &portrait, ZP_NUM_ROMAN, 1);
+  front->folio.format = "{n}";
+  zp_part *body = part(f, ZP_PART_BODY, &portrait, ZP_NUM_ARABIC, 1);
+  body->folio.format = "第{n}页 共{pages}页";
+  zp_part *cn = part(f, ZP_PART_BODY, &portrait, ZP_NUM_CN, 0);
+  zp_part *none = part(f, ZP_PART_COVER, &portrait, ZP_NUM_NONE, 0);
+  const zp_part *partv[] = {front, body, cn, none};
+  int part_pages[] = {4, 1, 1, 1};
+  lay_pinfo pinfo[] = {{0, 1, 0}, {0, 2, 1}, {0, 3, 2}, {0, 4, 3},
+                       {1, 1, 0}, {2, 2, 0}, {3, 3, 0}};
+  ctx c = {0};
+  c.doc = &f->doc;
+  char buf[64];
+  /* before the pages are known, or without parts: 1, 2, 3 */
+  assert_string_equal(lay_page_number(&c, 6, buf, sizeof buf), "7");
+  assert_string_equal(lay_page_folio(&c, 0, buf, sizeof buf), "— 1 —");
+  c.partv = partv;
+  c.part_pages = part_pages;
+  c.pinfo = pinfo;
+  c.npinfo = 7;
+  static const char *const want[] = {"i", "ii", "iii", "iv", "1", "二", ""};
+  for (int k = 0; k < 7; k++)
+    assert_string_equal(lay_page_number(&c, k, buf, sizeof buf), want[k]);
+  assert_string_equal(lay_page_folio(&c, 3, buf, sizeof buf), "iv");
+  assert_string_equal(lay_page_folio(&c, 4, buf, sizeof buf), "第1页 共7页");
+  assert_string_equal(lay_page_folio(&c, 5, buf, sizeof buf), "— 二 —");
+  assert_string_equal(lay_page_folio(&c, 6, buf, sizeof buf), "");
+  /* a page past the known ones: its index + 1 */
+  assert_string_equal(lay_page_number(&c, 9, buf, sizeof buf), "10");
+  /* small buffers are cut, never overrun */
+  char tiny[3];
+  lay_page_folio(&c, 4, tiny, sizeof tiny);
+  assert_true(strlen(tiny) < sizeof tiny);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(numbering_and_labels, setup, teardown),
@@ -545,6 +585,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(pdf_turned_run_and_labels, setup,
                                       teardown),
       cmocka_unit_test(bind_parts),
+      cmocka_unit_test_setup_teardown(page_numbers, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
