@@ -1255,7 +1255,9 @@ static void attachment_list(binder *b, const zp_tnode *n) {
   for (int i = 0; i < b->natt; i++) {
     char num[16];
     /* one attachment: no number (附件：名称) */
-    snprintf(num, sizeof num, b->natt > 1 ? "%d." : "", i + 1);
+    num[0] = 0;
+    if (b->natt > 1)
+      snprintf(num, sizeof num, "%d.", i + 1);
     const char *text =
         zp_arena_printf(b->a, "%s%s%s", i ? "" : lead, num, b->att_titles[i]);
     zp_block *blk = text ? made_block(b, n, st, text) : NULL;
