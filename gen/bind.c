@@ -93,6 +93,10 @@ typedef struct binder {
   int inline_depth;
   int notes;             /* notes so far: the next one's marker */
   zp_bind_ids ids, refs; /* ids given, and <ref>s' targets */
+  /* the attachments' titles, bound before the parts (an attachment list
+   * may stand before them) */
+  const char **att_titles;
+  int natt, capatt, natt_bound;
 } binder;
 
 /* A place that reported: the template's (or the data's) location and the
@@ -1246,6 +1250,7 @@ static void count(binder *b, int lv) {
 
 static void blocks(binder *b, const zp_tnode *first);
 static void table(binder *b, const zp_tnode *n);
+static void attachment_list(binder *b, const zp_tnode *n);
 
 /* A style the compiler left to the binder (NULL): "body"; an error at n
  * when the template has none. */
@@ -1285,6 +1290,7 @@ static void paragraph(binder *b, const zp_tnode *n) {
   blk->id = id;
   blk->data_loc = b->data_loc;
   blk->data_path = json_path(b, b->data_val);
+  blk->fill = n->as.p.fill;
 }
 
 static void section(binder *b, const zp_tnode *n) {
@@ -1466,6 +1472,9 @@ static void block(binder *b, const zp_tnode *n) {
   case ZP_T_CONTENTS:
     contents(b, n);
     break;
+  case ZP_T_ATTACHMENT_LIST:
+    attachment_list(b, n);
+    break;
   default:
     break;
   }
@@ -1474,6 +1483,216 @@ static void block(binder *b, const zp_tnode *n) {
 static void blocks(binder *b, const zp_tnode *first) {
   for (const zp_tnode *c = first; c && !b->aborted; c = c->next)
     block(b, c);
+}
+
+/* ---- parts ---- */
+
+/* A paragraph block of text in style st, made for n. */
+static zp_block *made_block(binder *b, const zp_tnode *n, const zp_style *st,
+                            const char *text) {
+  zp_block *blk = add_block(b, ZP_BLOCK_PARAGRAPH, n);
+  if (blk) {
+    blk->style = st;
+    blk->text = text;
+  }
+  return blk;
+}
+
+/* <attachment-list/> n: "附件：1.名称", a later item's "2." under "1.", a
+ * wrapped name under its first character (GB/T 9704 7.3.4). */
+static void attachment_list(binder *b, const zp_tnode *n) {
+  const zp_style *st = n->as.list_style;
+  if (!st)
+    return;
+  if (!b->natt) {
+    report(b, ZP_ERROR, n->loc,
+           "<attachment-list/> lists the document's <attachment>s, and it has "
+           "none");
+    return;
+  }
+  static const char lead[] = "附件：";
+  for (int i = 0; i < b->natt; i++) {
+    char num[16];
+    /* one attachment: no number (附件：名称) */
+    num[0] = 0;
+    if (b->natt > 1)
+      snprintf(num, sizeof num, "%d.", i + 1);
+    const char *text =
+        zp_arena_printf(b->a, "%s%s%s", i ? "" : lead, num, b->att_titles[i]);
+    zp_block *blk = text ? made_block(b, n, st, text) : NULL;
+    if (!blk)
+      return;
+    blk->hang = (uint32_t)(strlen(num) + (i ? 0 : strlen(lead)));
+    if (!blk->hang)
+      blk->hang = (uint32_t)strlen(lead);
+    blk->lead = i ? lead : NULL;
+  }
+}
+
+/* The text of <header> or <footer> n, in the doc's arena: its text with
+ * the data's fields (control characters as spaces), the report's title for
+ * <report-title/>, and the ZP_HF_ bytes for the page fields. */
+static const char *hf_text(binder *b, const zp_tnode *n) {
+  sbuf s = {.left = &b->bytes_left};
+  for (const zp_tnode *k = n->child; k; k = k->next) {
+    if (k->kind == ZP_T_TEXT) {
+      size_t from = s.n;
+      expand(b, k, k->text, k->fields, k->nfields, &s);
+      /* one line: a control character of the data (a line break, or one
+       * that would read as a page field) is a space */
+      for (size_t i = from; s.s && i < s.n; i++)
+        if ((unsigned char)s.s[i] < 0x20)
+          s.s[i] = ' ';
+    } else if (strcmp(k->name, "page-number") == 0)
+      sb_put(&s, (char[]){ZP_HF_PAGE}, 1);
+    else if (strcmp(k->name, "page-count") == 0)
+      sb_put(&s, (char[]){ZP_HF_PAGES}, 1);
+    else if (strcmp(k->name, "part-page-count") == 0)
+      sb_put(&s, (char[]){ZP_HF_PART_PAGES}, 1);
+    else if (strcmp(k->name, "report-title") == 0 && b->doc->title)
+      sb_puts(&s, b->doc->title);
+  }
+  over_budget(b, n);
+  char *t = s.s ? s.s : "";
+  while (*t == ' ' || *t == '\t')
+    t++;
+  size_t len = strlen(t);
+  while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+    len--;
+  const char *r = zp_arena_strndup(b->a, t, len);
+  free(s.s);
+  return r;
+}
+
+/* <part> or <attachment> n as a zp_part on the doc's list; its blocks on
+ * the doc's chain. */
+static void part(binder *b, const zp_tnode *n, zp_part **tail) {
+  const zp_tpart *tp = n->as.part;
+  zp_part *p = zp_arena_alloc(b->a, sizeof *p);
+  if (!tp || !p)
+    return;
+  p->kind = tp->kind;
+  p->page = tp->page;
+  p->folio = tp->folio;
+  p->restart = tp->restart;
+  p->start = tp->start;
+  p->num = tp->num;
+  p->folio_portrait = tp->folio_portrait;
+  p->place = tp->place;
+  p->loc = n->loc;
+  if (*tail)
+    (*tail)->next = p;
+  else
+    b->doc->parts = p;
+  *tail = p;
+  zp_hf *hf_tail = NULL;
+  for (const zp_tnode *k = n->child; k; k = k->next) {
+    if (k->kind != ZP_T_HF)
+      continue;
+    zp_hf *h = zp_arena_alloc(b->a, sizeof *h);
+    if (!h)
+      return;
+    h->footer = k->as.hf.footer;
+    h->pages = k->as.hf.pages;
+    h->style = k->as.hf.style;
+    h->align = k->as.hf.align;
+    h->distance = k->as.hf.distance;
+    h->loc = k->loc;
+    h->text = hf_text(b, k);
+    if (hf_tail)
+      hf_tail->next = h;
+    else
+      p->hf = h;
+    hf_tail = h;
+  }
+  zp_block *before = b->tail;
+  if (tp->kind == ZP_PART_ATTACHMENT) {
+    int k = p->attachment = ++b->natt_bound;
+    p->title = k <= b->natt ? b->att_titles[k - 1] : "";
+    /* 附件N; a lone attachment is 附件, unless its label says otherwise */
+    const char *label = attr_text(b, n, tp->label);
+    if (!label || !*label)
+      label = b->natt > 1 ? zp_arena_printf(b->a, "附件%d", k) : "附件";
+    made_block(b, n, tp->label_style, label);
+    made_block(b, n, tp->title_style, p->title);
+  }
+  /* numbering of headings restarts in each part */
+  for (int i = 0; i <= MAX_LEVELS; i++)
+    b->counters[i] = 0;
+  blocks(b, n->child);
+  p->first = b->tail != before ? (before ? before->next : b->doc->first) : NULL;
+  p->last = p->first ? b->tail : NULL;
+}
+
+static void parts_walk(binder *b, const zp_tnode *first, bool bind,
+                       zp_part **tail);
+
+/* Part-level node n (a part, an attachment, a <for> or <if> of them):
+ * bind false, an attachment's title into b->att_titles (counted in
+ * b->natt); bind true, each part (once the titles are known: an
+ * attachment list may come before its attachments). */
+static void parts_node(binder *b, const zp_tnode *n, bool bind,
+                       zp_part **tail) {
+  if (n->kind == ZP_T_TEXT || !spend(b, n, 1))
+    return;
+  if (n->kind == ZP_T_PART || (bind && n->kind == ZP_T_ATTACHMENT)) {
+    if (bind)
+      part(b, n, tail);
+  } else if (n->kind == ZP_T_ATTACHMENT) {
+    if (b->natt == b->capatt) {
+      int cap = b->capatt ? b->capatt * 2 : 8;
+      const char **v = zp_arena_alloc(b->a, sizeof *v * (size_t)cap);
+      if (!v)
+        return;
+      if (b->natt)
+        memcpy(v, b->att_titles, sizeof *v * (size_t)b->natt);
+      b->att_titles = v;
+      b->capatt = cap;
+    }
+    b->data_loc = (zp_loc){0};
+    b->data_val = NULL;
+    const char *t = attr_text(b, n, n->as.part ? n->as.part->title : NULL);
+    if (t && !string_fits(b, n, "the attachment's title", t, b->data_val))
+      t = "";
+    b->att_titles[b->natt++] = t ? t : "";
+  } else if (n->kind == ZP_T_FOR) {
+    const zp_json *arr = loop_array(b, n);
+    for (const zp_json *e = arr ? arr->child : NULL; e && !b->aborted;
+         e = e->next) {
+      if (!push(b, n, n->as.loop.as, e))
+        return;
+      parts_walk(b, n->child, bind, tail);
+      b->nvars--;
+    }
+  } else if (n->kind == ZP_T_IF) {
+    const zp_tnode *from, *to;
+    if_branch(b, n, &from, &to);
+    for (const zp_tnode *k = from; k != to && !b->aborted; k = k->next)
+      parts_node(b, k, bind, tail);
+  }
+}
+
+static void parts_walk(binder *b, const zp_tnode *first, bool bind,
+                       zp_part **tail) {
+  for (const zp_tnode *n = first; n && !b->aborted; n = n->next)
+    parts_node(b, n, bind, tail);
+}
+
+/* Whether the content from first (the body's) holds parts, also in a <for>
+ * or an <if>. */
+static bool has_parts(const zp_tnode *first) {
+  for (const zp_tnode *n = first; n; n = n->next)
+    if (n->kind == ZP_T_PART || n->kind == ZP_T_ATTACHMENT ||
+        ((n->kind == ZP_T_FOR || n->kind == ZP_T_IF) && has_parts(n->child)))
+      return true;
+  return false;
+}
+
+/* The parts of the body: the attachments' titles first, then each part. */
+static void parts(binder *b, const zp_tnode *first) {
+  parts_walk(b, first, false, NULL);
+  zp_part *tail = NULL;
+  parts_walk(b, first, true, &tail);
 }
 
 /* ---- tables ---- */
@@ -1850,7 +2069,9 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
           v && string_fits(&b, t->info_node, what, v, b.data_val) ? v : NULL;
     }
   }
-  if (t->body)
+  if (t->body && has_parts(t->body->child))
+    parts(&b, t->body->child);
+  else if (t->body)
     blocks(&b, t->body->child);
   if (!b.aborted)
     check_ids(&b);

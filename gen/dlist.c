@@ -134,3 +134,19 @@ zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
   dl->outlines_tail = o;
   return o;
 }
+
+zp_dl_label *zp_dl_add_label(zp_dl *dl, int first, zp_dl_label_style style,
+                             int start, const char *prefix) {
+  zp_dl_label *l = zp_arena_alloc(dl->arena, sizeof *l);
+  if (!l)
+    return NULL;
+  *l = (zp_dl_label){first, style, start, NULL, NULL};
+  if (prefix && !(l->prefix = zp_arena_strdup(dl->arena, prefix)))
+    return NULL;
+  if (dl->labels_tail)
+    dl->labels_tail->next = l;
+  else
+    dl->labels = l;
+  dl->labels_tail = l;
+  return l;
+}

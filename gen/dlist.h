@@ -26,6 +26,9 @@ typedef struct zp_dl_run {
   uint32_t color; /* fill (and a bold run's stroke) 0xRRGGBB; 0: black */
   float size;     /* pt */
   float y;        /* baseline, pt from the page's bottom edge */
+  float angle;    /* degrees counter-clockwise about (glyphs[0].x, y), 0 =
+                     upright: the glyphs' x are then along the turned
+                     baseline as if it were upright */
   uint32_t n;
   zp_dl_glyph *glyphs;
   struct zp_dl_run *next;
@@ -103,12 +106,30 @@ typedef struct zp_dl_dest {
   struct zp_dl_dest *next;
 } zp_dl_dest;
 
+/* A page label range (the PDF's /PageLabels): from page first (0-based)
+ * to the next range, labelled style + number (from start), after prefix. */
+typedef enum {
+  ZP_DL_LABEL_NONE, /* the prefix alone */
+  ZP_DL_LABEL_DECIMAL,
+  ZP_DL_LABEL_ROMAN, /* i ii */
+  ZP_DL_LABEL_ROMAN_UPPER
+} zp_dl_label_style;
+
+typedef struct zp_dl_label {
+  int first;
+  zp_dl_label_style style;
+  int start;          /* the first page's number, 1 or more */
+  const char *prefix; /* UTF-8, or NULL */
+  struct zp_dl_label *next;
+} zp_dl_label;
+
 typedef struct zp_dl {
   zp_arena *arena;
   zp_dl_page *pages, *pages_tail;
   int npages;
   zp_dl_outline *outlines, *outlines_tail;
-  zp_dl_dest *dests, *dests_tail; /* by name, each name once */
+  zp_dl_dest *dests, *dests_tail;    /* by name, each name once */
+  zp_dl_label *labels, *labels_tail; /* NULL: the PDF has no page labels */
   const char *title, *author, *subject, *keywords, *creator; /* may be NULL */
   const char *date; /* "YYYY-MM-DD" or NULL: no date written */
 } zp_dl;
@@ -142,6 +163,10 @@ zp_dl_link *zp_dl_add_link(zp_dl *dl, zp_dl_page *page, float x0, float y0,
 /* Appends a named destination (name copied); NULL when out of memory.
  * The caller adds each name once. */
 zp_dl_dest *zp_dl_add_dest(zp_dl *dl, const char *name, int page, float y);
+/* Appends a page label range (see zp_dl_label); prefix is copied into the
+ * list's arena.  NULL when out of memory. */
+zp_dl_label *zp_dl_add_label(zp_dl *dl, int first, zp_dl_label_style style,
+                             int start, const char *prefix);
 
 zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
                                  int page, float y);

@@ -155,8 +155,19 @@ struct zp_block {
   const zp_table *table; /* ZP_BLOCK_TABLE */
   const zp_span *spans;  /* inline spans of text (see zp_span), sorted */
   uint32_t nspans;
-  const char *id;              /* a target for links and references, or NULL */
   const zp_contents *contents; /* ZP_BLOCK_CONTENTS */
+  const char *id;              /* a target for links and references, or NULL */
+  /* a hanging first line (the attachment list, GB/T 9704 7.3.4): when
+   * hang > 0, the lines after the first start under byte hang of the text
+   * (the character after "附件：1."); lead, when not NULL, is a text not
+   * drawn whose width the first line starts after (a later item's "附件："),
+   * so that "2." stands under "1." */
+  uint32_t hang;
+  const char *lead;
+  /* in a cover placed by ZP_PLACE_DISTRIBUTE, this block's share of the
+   * room left on the page, set above it: 0 (unset) a share of 1, -1 none
+   * (<p fill="0">), else the share */
+  float fill;
   zp_block *next;
 };
 
@@ -247,6 +258,81 @@ typedef struct zp_footnotes {
                          the first note line */
 } zp_footnotes;
 
+/* How a part's pages are numbered (printed and in the PDF's page labels). */
+typedef enum {
+  ZP_NUM_ARABIC,      /* 1 2 3 */
+  ZP_NUM_ROMAN,       /* i ii iii */
+  ZP_NUM_ROMAN_UPPER, /* I II III */
+  ZP_NUM_CN,          /* 一 二 三 */
+  ZP_NUM_NONE         /* unnumbered: no folio, no number in headers */
+} zp_num_style;
+
+typedef enum {
+  ZP_PART_BODY,      /* a <part> */
+  ZP_PART_COVER,     /* <part kind="cover">: unnumbered, blocks placed by
+                        valign */
+  ZP_PART_ATTACHMENT /* <attachment>: 附件N and its title on a new page */
+} zp_part_kind;
+
+/* How a cover's blocks stand on its page. */
+typedef enum {
+  ZP_PLACE_TOP,       /* as in running text */
+  ZP_PLACE_CENTER,    /* the whole centred vertically */
+  ZP_PLACE_BOTTOM,    /* the whole at the foot */
+  ZP_PLACE_DISTRIBUTE /* the room left shared out above the blocks but the
+                         first, by their fill (equally by default) */
+} zp_place;
+
+/* Which pages of a part a header or footer is on. */
+typedef enum {
+  ZP_HF_ALL,   /* every page without a more particular one */
+  ZP_HF_FIRST, /* the part's first page */
+  ZP_HF_ODD,   /* odd-numbered pages (by the printed number; in an
+                  unnumbered part, by the page's place in it) */
+  ZP_HF_EVEN
+} zp_hf_pages;
+
+/* The page fields of a header's or footer's text, as bound: the binder
+ * has put the data's fields and the report's title in already, these
+ * bytes stand for what only the layout knows. */
+#define ZP_HF_PAGE '\x01'       /* the printed number of the page */
+#define ZP_HF_PAGES '\x02'      /* the pages of the document */
+#define ZP_HF_PART_PAGES '\x03' /* the pages of the part */
+
+/* A header (above the text block) or footer (below it). */
+typedef struct zp_hf {
+  bool footer;
+  zp_hf_pages pages;
+  const char *text;      /* UTF-8 with ZP_HF_ bytes; one line */
+  const zp_style *style; /* its font and size; NULL: the folio's */
+  zp_align align;        /* left, center or right in the text block */
+  double distance;       /* pt between the text block and the line's em box */
+  zp_loc loc;
+  struct zp_hf *next;
+} zp_hf;
+
+/* A part of the document: its own page set-up, numbering, folio, headers
+ * and footers, and blocks [first, last] of the document's chain
+ * (doc->first runs through every part's blocks in order; a part with no
+ * blocks has first NULL).  A part always starts on a new page. */
+typedef struct zp_part {
+  zp_part_kind kind;
+  zp_page_setup page;
+  zp_folio folio;
+  bool restart;        /* numbering restarts at start; else it continues */
+  int start;           /* the first page's number when restart */
+  zp_num_style num;    /* ZP_NUM_NONE: unnumbered */
+  bool folio_portrait; /* on a landscape page, the folio stands (rotated)
+                          where a portrait page has it */
+  zp_place place;      /* a cover's vertical placement */
+  const zp_hf *hf;     /* headers and footers, or NULL */
+  const char *title;   /* an attachment's title (bound), else NULL */
+  int attachment;      /* an attachment's number N (附件N), else 0 */
+  zp_block *first, *last;
+  zp_loc loc;
+  struct zp_part *next;
+} zp_part;
+
 /* A font role as the template defines it. */
 typedef struct zp_doc_role {
   const char *name;
@@ -263,6 +349,9 @@ typedef struct zp_doc {
   const zp_doc_role *roles; /* terminated by a NULL name; may be NULL */
   zp_footnotes footnotes;
   zp_block *first;
+  /* the parts (<part>, <attachment>), or NULL: then the whole body is one
+   * sequence on page and folio, as without parts */
+  zp_part *parts;
 } zp_doc;
 
 void zp_doc_free(zp_doc *doc);

@@ -16,12 +16,6 @@
 
 #include <string.h>
 
-const char *lay_page_number(ctx *c, int page, char *buf, size_t n) {
-  (void)c;
-  snprintf(buf, n, "%d", page + 1);
-  return buf;
-}
-
 bool lay_contents_present(ctx *c, bool *ok) {
   int n = 0;
   *ok = true;

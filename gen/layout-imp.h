@@ -9,12 +9,15 @@
  *   layout-page.c   pages: pagination, pending table parts, emitting a
  *                   page (lines, folio, outlines, the dump, debug marks);
  *   layout-note.c   footnotes: their lines, the room a page's notes need,
- *                   the note area at a page's foot, per-page numbers.
+ *                   the note area at a page's foot, per-page numbers;
  *   layout-link.c   links: URLs and link spans found in a text, their
  *                   rectangles on the lines, where each block's first line
  *                   landed, links to blocks resolved after pagination;
  *   layout-contents.c  tables of contents: the entries' lines, and the
  *                   passes until the headings' pages settle.
+ *   layout-part.c   parts: each part on its own page set-up, counted then
+ *                   drawn; printed page numbers, folios, headers and
+ *                   footers, page labels, a cover's placement.
  * Functions one file lends another are named lay_<file>_*.
  */
 #ifndef ZP_LAYOUT_IMP_H
@@ -173,6 +176,12 @@ typedef struct ltally {
   bool any;
 } ltally;
 
+/* A page of a document with parts: its part (index), its number (printed
+ * in the part's style) and its index in the part. */
+typedef struct lay_pinfo {
+  int part, number, in_part;
+} lay_pinfo;
+
 typedef struct ctx {
   const zp_doc *doc;
   zp_fontset *fs;
@@ -209,6 +218,15 @@ typedef struct ctx {
   size_t *note_list;          /* the notes of the page being emitted */
   size_t note_nlist, note_caplist;
   float note_body_bottom; /* the lowest of the page's body and tables */
+  /* parts (layout-part.c); part NULL: a document without parts */
+  const zp_part *part;   /* the part being paginated */
+  int part_index;        /* its index in partv */
+  const zp_part **partv; /* the parts, in order */
+  int *part_pages;       /* pages of each part (the first pass) */
+  bool dry;              /* the first pass: pages counted, not drawn */
+  int npages;            /* pages emitted in this pass */
+  lay_pinfo *pinfo;      /* per page, from the first pass */
+  size_t npinfo, cappinfo;
   /* code points already reported missing */
   /* code points already reported missing (kept over the passes: each is
    * reported once) */
@@ -307,16 +325,24 @@ bool lay_page_pend_mark(ctx *c, zp_dl_show show, float x0, float y0, float x1,
 /* Emits lines [from, to), placed, and the pending table parts as a page
  * that broke for c->why; false after an error. */
 bool lay_page_emit(ctx *c, size_t from, size_t to);
-/* Fills pages with the document's lines; false after an error. */
-bool lay_page_paginate(ctx *c);
+/* Fills pages with lines [from, to) (at least one page); false after an
+ * error. */
+bool lay_page_paginate(ctx *c, size_t from, size_t to);
+/* Appends glyphs g[0..n) to page p as runs (one per change of face or
+ * look: size, shift, colour, bold), each glyph in its look looks[i] (or,
+ * when looks is NULL, all in base), raised by the look's rise; the first's
+ * origin at (x0, y) in PDF coordinates, turned angle degrees
+ * counter-clockwise about it.  False when out of memory. */
+bool lay_page_glyphs(ctx *c, zp_dl_page *p, const lglyph *g,
+                     const lglook *looks, uint32_t n, lglook base, float x0,
+                     float y, float angle);
+/* Writes the UTF-8 of g[0..n) to f (the dump). */
+void lay_page_dump_text(FILE *f, const lglyph *g, uint32_t n);
+
 /* Draws a line whose box starts at top (pt from the block's top); tag goes
  * into its dump line after "line".  False when out of memory. */
 bool lay_page_draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
                         const char *tag);
-/* Draws glyphs g[0..n), all in one look, at x0 + their x on the baseline
- * y (PDF coordinates) raised by the look's rise. */
-bool lay_page_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
-                     lglook look, float x0, float y);
 
 /* ---- layout-note.c ---- */
 
@@ -345,13 +371,17 @@ void lay_note_count(ctx *c, const ltally *t);
 bool lay_note_begin_page(ctx *c, size_t from, size_t to);
 /* Draws the page's note area (rule, lines, markers) at the block's foot,
  * as many lines as fit below the body; the rest continue on the next
- * page.  False after an error. */
+ * page.  With p NULL (a page only counted), the same without drawing.
+ * False after an error. */
 bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to);
 /* The dump's "notes=N,… " of a line: its markers whose notes begin on the
  * page being emitted (not those of a header row repeated later). */
 void lay_note_dump_markers(ctx *c, const line *l);
 /* True while some note has lines left for a next page. */
 bool lay_note_pending(const ctx *c);
+/* Places every note afresh, as before the first page (layout-part.c
+ * paginates twice: counting, then drawing). */
+void lay_note_restart(ctx *c);
 /* Forgets the notes of a previous layout pass (layout.c reruns the layout
  * until a table of contents settles). */
 void lay_note_new_pass(ctx *c);
@@ -391,9 +421,6 @@ void lay_link_next_pass(ctx *c);
 
 /* ---- layout-contents.c ---- */
 
-/* The printed number of 0-based page page, without the folio's
- * decoration ("1"), in buf (n bytes); returns buf. */
-const char *lay_page_number(ctx *c, int page, char *buf, size_t n);
 /* Is there a table of contents in the document?  More than
  * LAY_MAX_CONTENTS is an error at the first one too many (*ok false). */
 bool lay_contents_present(ctx *c, bool *ok);
@@ -405,5 +432,35 @@ bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before);
  * contents said?  When not and this was the last pass allowed (last), an
  * error at the contents naming a heading that moves. */
 bool lay_contents_settled(ctx *c, bool last);
+
+/* ---- layout-part.c ---- */
+
+/* Turns the blocks from first up to end (exclusive) into lines. */
+typedef bool (*lay_blocks_fn)(ctx *c, const zp_block *first,
+                              const zp_block *end);
+/* Lays out a document with parts: each part's blocks into lines (with
+ * blocks) on its page set-up, the pages counted, then drawn; the page
+ * labels.  False after an error. */
+bool lay_part_layout(ctx *c, lay_blocks_fn blocks);
+/* Sets the page area (text block, pitches) of c from ps. */
+void lay_part_setup(ctx *c, const zp_page_setup *ps);
+/* Records 0-based page page of c->part (the first pass); false when out of
+ * memory. */
+bool lay_part_count_page(ctx *c, int page);
+/* Moves the lines [from, to) of a cover that fits its page to where its
+ * valign puts them. */
+void lay_part_place(ctx *c, size_t from, size_t to);
+/* Draws page page's folio, header and footer (the second pass). */
+bool lay_part_furniture(ctx *c, zp_dl_page *p, int page);
+/* The printed number of 0-based page page, in its part's style, without the
+ * folio's decoration ("1", "iv", "三"; "" when unnumbered), in buf (n
+ * bytes); returns buf.  Known once the first pass has counted the pages;
+ * a document without parts numbers its pages 1, 2, 3. */
+const char *lay_page_number(ctx *c, int page, char *buf, size_t n);
+/* The same number as page page's folio prints it, its format's decoration
+ * included ("— 1 —", "第1页"; {pages} and {part-pages} as known), or as
+ * lay_page_number gives it when the folio's format has no {n}.  In buf (n
+ * bytes); returns buf. */
+const char *lay_page_folio(ctx *c, int page, char *buf, size_t n);
 
 #endif

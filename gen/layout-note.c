@@ -396,7 +396,7 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {
   c->note_carry = 0;
   if (!c->note_nlist)
     return true;
-  int page = c->dl->npages - 1;
+  int page = c->npages - 1;
   /* as many lines as fit under the body, in order */
   float room = c->block_h - c->note_body_bottom - 2 * space(c), used = 0;
   size_t i;
@@ -419,10 +419,10 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {
   float top = c->block_h - used;
   float rule_y = top - space(c);
   float rlen = fn->rule_length > 0 ? (float)fn->rule_length : c->block_w / 4;
-  if (c->dump)
+  if (p && c->dump)
     fprintf(c->dump, "  noterule x=%.2f y=%.2f w=%.2f weight=%.2f\n",
             c->block_left, c->block_top + rule_y, rlen, fn->rule_width);
-  if (fn->rule_width > 0 &&
+  if (p && fn->rule_width > 0 &&
       !zp_dl_add_rule(c->dl, p, c->block_left,
                       p->height - c->block_top - rule_y, c->block_left + rlen,
                       p->height - c->block_top - rule_y, (float)fn->rule_width))
@@ -433,6 +433,10 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {
     uint32_t end = q == last ? upto : ln->nlines;
     for (uint32_t k = ln->shown; k < end; k++) {
       const line *l = &ln->lines[k];
+      if (!p) { /* counting pages only (layout-part.c's first pass) */
+        y += l->height;
+        continue;
+      }
       char tag[96];
       lglyph g[32];
       uint32_t ng = 0;
@@ -461,8 +465,8 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {
         lglook look = {lsize, rise,
                        ln->st->color == ZP_COLOR_INHERIT ? 0 : ln->st->color,
                        false};
-        if (!lay_page_glyphs(c, p, g, ng, look, c->block_left,
-                             p->height - c->block_top - base))
+        if (!lay_page_glyphs(c, p, g, NULL, ng, look, c->block_left,
+                             p->height - c->block_top - base, 0))
           return false;
       }
       y += l->height;
@@ -491,7 +495,7 @@ carry:
 }
 
 void lay_note_dump_markers(ctx *c, const line *l) {
-  int page = c->dl->npages - 1, n = 0;
+  int page = c->npages - 1, n = 0;
   for (uint32_t k = 0; k < l->nnote; k++) {
     const lnote *ln = &c->notes[l->note0 + k];
     if (ln->page >= 0 && ln->page != page)
@@ -509,6 +513,18 @@ bool lay_note_pending(const ctx *c) {
       return true;
   }
   return false;
+}
+
+void lay_note_restart(ctx *c) {
+  for (size_t i = 0; i < c->nnotes; i++) {
+    c->notes[i].page = -1;
+    c->notes[i].shown = 0;
+    c->notes[i].listed = false;
+  }
+  c->note_nlist = 0;
+  c->note_page = (ltally){0};
+  c->note_carry = 0;
+  c->note_body_bottom = 0;
 }
 
 void lay_note_new_pass(ctx *c) {

@@ -87,7 +87,7 @@ bool lay_page_pend_mark(ctx *c, zp_dl_show show, float x0, float y0, float x1,
   return pend(c, &d);
 }
 
-static void dump_text(FILE *f, const lglyph *g, uint32_t n) {
+void lay_page_dump_text(FILE *f, const lglyph *g, uint32_t n) {
   char u[5];
   for (uint32_t i = 0; i < n; i++)
     fwrite(u, 1, lay_text_utf8_encode(g[i].cp, u), f);
@@ -102,13 +102,13 @@ static lglook look_of(const line *l, uint32_t i) {
                   l->bold};
 }
 
-/* Emits a run per change of face or look (size, shift, colour, bold):
- * glyphs g[0..n) with their looks (look, or all of them base); y is the
- * baseline in PDF coordinates. */
-static bool emit_glyphs(ctx *c, zp_dl_page *p, const lglyph *g,
-                        const lglook *look, uint32_t n, lglook base, float x0,
-                        float y) {
+/* Emits a run per change of face or look (size, shift, colour, bold);
+ * y is the baseline in PDF coordinates.  A turned run's origin is where
+ * its first glyph stands on the turned baseline. */
+bool lay_page_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, const lglook *look,
+                     uint32_t n, lglook base, float x0, float y, float angle) {
   uint32_t i = 0;
+  double a = angle * 3.14159265358979323846 / 180.0;
   while (i < n) {
     lglook li = look ? look[i] : base;
     uint32_t j = i + 1;
@@ -116,14 +116,17 @@ static bool emit_glyphs(ctx *c, zp_dl_page *p, const lglyph *g,
            (!look || (look[j].size == li.size && look[j].rise == li.rise &&
                       look[j].color == li.color && look[j].bold == li.bold)))
       j++;
+    float d = angle != 0 ? g[i].x : 0;
+    float ox = x0 + (float)(d * cos(a)), oy = y + (float)(d * sin(a));
     zp_dl_run *r =
-        zp_dl_add_run(c->dl, p, g[i].face, li.size, y + li.rise, j - i);
+        zp_dl_add_run(c->dl, p, g[i].face, li.size, oy + li.rise, j - i);
     if (!r)
       return false;
+    r->angle = angle;
     r->bold = li.bold && !zp_font_face(c->fs, g[i].face)->bold;
     r->color = li.color;
     for (uint32_t k = i; k < j; k++)
-      r->glyphs[k - i] = (zp_dl_glyph){g[k].cp, g[k].gid, x0 + g[k].x};
+      r->glyphs[k - i] = (zp_dl_glyph){g[k].cp, g[k].gid, ox + g[k].x - d};
     i = j;
   }
   return true;
@@ -231,8 +234,8 @@ static void dump_looks(ctx *c, const line *l) {
 static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
                       const char *tag) {
   float base = top + l->height / 2 + l->size * (float)LAY_EM_CENTRE;
-  if (!emit_glyphs(c, p, l->g, l->look, l->n, look_of(l, 0), l->left,
-                   p->height - c->block_top - base) ||
+  if (!lay_page_glyphs(c, p, l->g, l->look, l->n, look_of(l, 0), l->left,
+                       p->height - c->block_top - base, 0) ||
       (l->nlinks && !lay_link_emit(c, p, l, p->height - c->block_top - top)))
     return false;
   if (c->debug) {
@@ -265,7 +268,7 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
       dump_looks(c, l);
     lay_note_dump_markers(c, l);
     fputs("text=", c->dump);
-    dump_text(c->dump, l->g, l->n);
+    lay_page_dump_text(c->dump, l->g, l->n);
     fputc('\n', c->dump);
     dump_links(c, l);
   }
@@ -275,11 +278,6 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
 bool lay_page_draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
                         const char *tag) {
   return draw_line(c, p, l, top, tag);
-}
-
-bool lay_page_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
-                     lglook look, float x0, float y) {
-  return emit_glyphs(c, p, g, NULL, n, look, x0, y);
 }
 
 /* The folio of page number (1-based) pno. */
@@ -323,11 +321,12 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
   if (c->dump) {
     fprintf(c->dump, "  folio x=%.2f y=%.2f w=%.2f size=%.1f text=", left, base,
             x, size);
-    dump_text(c->dump, g, (uint32_t)n);
+    lay_page_dump_text(c->dump, g, (uint32_t)n);
     fputc('\n', c->dump);
   }
-  return emit_glyphs(c, p, g, NULL, (uint32_t)n, (lglook){size, 0, 0, false},
-                     left, p->height - base);
+  return lay_page_glyphs(c, p, g, NULL, (uint32_t)n,
+                         (lglook){size, 0, 0, false}, left, p->height - base,
+                         0);
 }
 
 /* Draws what a table left for this page. */
@@ -392,8 +391,8 @@ static bool debug_page(ctx *c, zp_dl_page *p) {
 /* Emits lines [from, to), placed, and the pending table parts as a page,
  * in reading order: a table's parts where its place holder stands. */
 bool lay_page_emit(ctx *c, size_t from, size_t to) {
-  const zp_page_setup *ps = &c->doc->page;
-  if (c->dl->npages >= ZP_MAX_PAGES) {
+  const zp_page_setup *ps = c->part ? &c->part->page : &c->doc->page;
+  if (c->npages >= ZP_MAX_PAGES) {
     /* the block that would start the next page */
     const zp_block *b =
         c->lines.n ? c->lines.v[from < c->lines.n ? from : c->lines.n - 1].blk
@@ -412,13 +411,42 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
              ZP_MAX_PAGES, from_data);
     return false;
   }
+  if (c->dry) { /* the first pass: the page counted, nothing drawn */
+    /* the footnotes as on the page drawn later: what continues decides
+     * where the next page breaks */
+    if (!lay_note_begin_page(c, from, to))
+      return false;
+    c->npages++;
+    if (!lay_note_end_page(c, NULL, from, to))
+      return false;
+    c->npages--;
+    if (c->pending) {
+      c->pending_tail->next = c->spare;
+      c->spare = c->pending;
+    }
+    c->pending = c->pending_tail = NULL;
+    return lay_part_count_page(c, c->npages++);
+  }
   zp_dl_page *p = zp_dl_add_page(c->dl, (float)ps->width, (float)ps->height);
   if (!p)
     return false;
-  int pno = c->dl->npages;
+  int pno = ++c->npages;
+  if (c->part)
+    lay_part_place(c, from, to);
   if (c->dump)
     fprintf(c->dump, "page %d %.2fx%.2f pitch=%.3f break=%s\n", pno, ps->width,
             ps->height, c->pitch, why_name[c->why]);
+  if (c->dump && c->part) {
+    char num[64];
+    const lay_pinfo *pi = &c->pinfo[pno - 1];
+    fprintf(c->dump, "  part %d kind=%s page %d of %d number=%s\n",
+            pi->part + 1,
+            c->part->kind == ZP_PART_COVER        ? "cover"
+            : c->part->kind == ZP_PART_ATTACHMENT ? "attachment"
+                                                  : "body",
+            pi->in_part + 1, c->part_pages[pi->part],
+            *lay_page_number(c, pno - 1, num, sizeof num) ? num : "-");
+  }
   if (c->debug && !debug_page(c, p))
     return false;
   if (!lay_note_begin_page(c, from, to))
@@ -442,15 +470,16 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
   }
   if (!flush_pending(c, p) || !lay_note_end_page(c, p, from, to))
     return false;
-  return emit_folio(c, p, pno);
+  return c->part ? lay_part_furniture(c, p, pno - 1) : emit_folio(c, p, pno);
 }
 
 /* Fills pages with the lines. */
-bool lay_page_paginate(ctx *c) {
-  size_t start = 0, i = 0, floor = 0;
+bool lay_page_paginate(ctx *c, size_t from, size_t to) {
+  size_t start = from, i = from, floor = from;
+  int first_page = c->npages;
   float y = 0;
   line *v = c->lines.v;
-  while (i < c->lines.n) {
+  while (i < to) {
     line *l = &v[i];
     if (l->brk == BRK_FORCE && i > start) {
       c->why = WHY_FORCED;
@@ -498,12 +527,12 @@ bool lay_page_paginate(ctx *c) {
     i++;
   }
   c->why = WHY_END;
-  if ((start < c->lines.n || c->dl->npages == 0 || c->pending) &&
-      !lay_page_emit(c, start, c->lines.n))
+  if ((start < to || c->npages == first_page || c->pending) &&
+      !lay_page_emit(c, start, to))
     return false;
   /* notes that continue past the last line of the body */
   while (lay_note_pending(c))
-    if (!lay_page_emit(c, c->lines.n, c->lines.n))
+    if (!lay_page_emit(c, to, to))
       return false;
   return true;
 }

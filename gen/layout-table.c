@@ -435,6 +435,15 @@ bool lay_table_place(ctx *c, tlayout *tl, size_t *start, size_t i, float *y) {
   int hr = t->header_rows < t->nrows ? t->header_rows : t->nrows;
   int min_split = t->min_split_lines > 0 ? t->min_split_lines : 1;
   float pads = (float)(t->pad_top + t->pad_bottom);
+  /* placing starts afresh (a document with parts is paginated twice) */
+  for (int k = 0; k < tl->ncells; k++) {
+    tcell *tc = &tl->cells[k];
+    tc->done = 0;
+    tc->frag_top = 0;
+    tc->open = tc->live = false;
+  }
+  for (int r = 0; r < t->nrows; r++)
+    tl->rows[r].started = false;
   /* the caption and header must leave room for a line of the body */
   float pitch = 0;
   int maxcells = 1;

@@ -18,6 +18,7 @@
 #include "layout-imp.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Lays out one paragraph or heading into the document's lines. */
 static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
@@ -38,6 +39,21 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
                  b->spans,
                  b->nspans,
                  false};
+  if (b->hang > 0 && b->hang < strlen(b->text)) {
+    /* the first line from the indent (after lead), the others under the
+     * character at byte hang */
+    char *head = zp_arena_strndup(c->arena, b->text, b->hang);
+    if (!head)
+      return false;
+    float lead = b->lead ? lay_text_width(c, st, b->lead, b->loc) : 0;
+    float hang = lay_text_width(c, st, head, b->loc);
+    float shift = r.first_indent + lead + hang;
+    if (shift > r.width / 2)
+      shift = r.width / 2; /* a name too long for its list still sets */
+    r.left += shift;
+    r.width -= shift;
+    r.first_indent = -hang;
+  }
   if (!lay_text_shape(c, &r, &c->lines))
     return false;
   size_t nl = c->lines.n - from;
@@ -111,6 +127,9 @@ static bool new_pass(ctx *c) {
   c->lines.n = 0;
   c->pending = c->pending_tail = c->spare = NULL;
   c->why = WHY_NONE;
+  c->npages = 0;
+  c->part = NULL;
+  lay_part_setup(c, &c->doc->page);
   lay_note_new_pass(c);
   if (!c->arena || !c->dl)
     return false;
@@ -122,13 +141,12 @@ static bool new_pass(ctx *c) {
   return true;
 }
 
-/* One layout of the document: lines, pages, links; false after an
- * error. */
-static bool one_pass(ctx *c) {
-  int errors = zp_diag_errors(c->d);
+/* Turns the blocks from first up to end (exclusive) into lines: breaks,
+ * spacing, keep-with-next. */
+static bool block_lines(ctx *c, const zp_block *first, const zp_block *end) {
   bool keep = false, force = false;
   float after = 0; /* space after the previous block */
-  for (const zp_block *b = c->doc->first; b; b = b->next) {
+  for (const zp_block *b = first; b && b != end; b = b->next) {
     if (b->kind == ZP_BLOCK_PAGE_BREAK) {
       force = true;
       continue;
@@ -152,9 +170,20 @@ static bool one_pass(ctx *c) {
     force = false;
     after = st ? lay_text_snap_space(c, st, st->space_after) : 0;
   }
-  if (zp_diag_errors(c->d) > errors)
-    return false;
-  return lay_page_paginate(c) && lay_link_resolve(c) &&
+  return true;
+}
+
+/* One layout of the document: lines, pages, links; false after an
+ * error. */
+static bool one_pass(ctx *c) {
+  int errors = zp_diag_errors(c->d);
+  bool ok;
+  if (c->doc->parts)
+    ok = lay_part_layout(c, block_lines);
+  else
+    ok = block_lines(c, c->doc->first, NULL) &&
+         zp_diag_errors(c->d) == errors && lay_page_paginate(c, 0, c->lines.n);
+  return ok && zp_diag_errors(c->d) == errors && lay_link_resolve(c) &&
          zp_diag_errors(c->d) == errors;
 }
 
@@ -166,17 +195,7 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
   c.fs = fs;
   c.d = d;
   c.debug = o && o->debug;
-  const zp_page_setup *ps = &doc->page;
-  c.block_left = (float)ps->margin_left;
-  c.block_top = (float)ps->margin_top;
-  c.block_w = (float)(ps->width - ps->margin_left - ps->margin_right);
-  c.block_h = (float)(ps->height - ps->margin_top - ps->margin_bottom);
-  c.pitch = ps->line_pitch > 0   ? (float)ps->line_pitch
-            : ps->grid_lines > 0 ? c.block_h / (float)ps->grid_lines
-                                 : 28.95f;
-  c.char_pitch = ps->char_pitch > 0   ? (float)ps->char_pitch
-                 : ps->grid_chars > 0 ? c.block_w / (float)ps->grid_chars
-                                      : 0;
+  lay_part_setup(&c, &doc->page);
   if (!lay_link_ids(&c) || !lay_note_prepare(&c))
     goto done;
   /* A table of contents: lay out with the numbers of the pass before
@@ -233,5 +252,8 @@ done:
   free(c.pos);
   free(c.prev);
   free(c.plinks);
+  free(c.partv);
+  free(c.part_pages);
+  free(c.pinfo);
   return ret;
 }

@@ -304,8 +304,8 @@ static bool collect(writer *w) {
                  pno + 1, (unsigned)r->face, w->nfaces);
         return false;
       }
-      float v[2] = {r->size, r->y};
-      if (!finite_all(v, 2) || r->size <= 0) {
+      float v[3] = {r->size, r->y, r->angle};
+      if (!finite_all(v, 3) || r->size <= 0) {
         zp_error(w->d, loc,
                  "cannot write the PDF: page %d has a run of invalid size",
                  pno + 1);
@@ -803,10 +803,33 @@ static void put_run(writer *w, const zp_dl_run *r) {
     if (!own) /* a bold or coloured run's Q restores the spacing */
       w->tc = tc;
   }
-  buf_num(b, g[0].x);
-  buf_putc(b, ' ');
-  buf_num(b, r->y);
-  buf_puts(b, " Td [<");
+  if (r->angle != 0) {
+    /* turned about its origin: a text matrix; the pen below runs along the
+     * turned baseline as along an upright one */
+    double a = r->angle * 3.14159265358979323846 / 180.0;
+    double cs = cos(a), sn = sin(a);
+    if (fabs(cs) < 1e-9)
+      cs = 0;
+    if (fabs(sn) < 1e-9)
+      sn = 0;
+    buf_num(b, cs);
+    buf_putc(b, ' ');
+    buf_num(b, sn);
+    buf_putc(b, ' ');
+    buf_num(b, -sn);
+    buf_putc(b, ' ');
+    buf_num(b, cs);
+    buf_putc(b, ' ');
+    buf_num(b, g[0].x);
+    buf_putc(b, ' ');
+    buf_num(b, r->y);
+    buf_puts(b, " Tm [<");
+  } else {
+    buf_num(b, g[0].x);
+    buf_putc(b, ' ');
+    buf_num(b, r->y);
+    buf_puts(b, " Td [<");
+  }
   /* pen: where the viewer's pen is, given what was written so far */
   double pen = llround(g[0].x * 1000.0) / 1000.0;
   for (uint32_t i = 0; i < r->n; i++) {
@@ -1365,6 +1388,52 @@ static bool write_outlines(writer *w, HPDF_Page *pages, int npages) {
   return true;
 }
 
+/* The catalog's /PageLabels from the display list's ranges (none when it
+ * has none).  Built through the object layer: HPDF_AddPageLabel writes a
+ * prefix's bytes raw, and a Chinese number is all prefix. */
+static bool write_labels(writer *w, int npages) {
+  if (!w->dl->labels)
+    return true;
+  HPDF_Doc pdf = w->pdf;
+  HPDF_Dict labels = HPDF_Dict_New(pdf->mmgr);
+  HPDF_Array nums = HPDF_Array_New(pdf->mmgr);
+  if (!labels || !nums)
+    return fail(w, "making the page labels");
+  HPDF_STATUS ret = HPDF_Dict_Add(labels, "Nums", nums);
+  int last = -1;
+  for (const zp_dl_label *l = w->dl->labels; l; l = l->next) {
+    if (l->first <= last || l->first >= npages || l->start < 1) {
+      zp_error(w->d, at(w),
+               "cannot write the PDF: a page label range starts at page %d of "
+               "%d",
+               l->first + 1, npages);
+      return false;
+    }
+    last = l->first;
+    HPDF_Dict r = HPDF_Dict_New(pdf->mmgr);
+    if (!r)
+      return fail(w, "making the page labels");
+    ret |= HPDF_Array_AddNumber(nums, l->first);
+    ret |= HPDF_Array_Add(nums, r);
+    static const char *const names[] = {NULL, "D", "r", "R"};
+    if (l->style != ZP_DL_LABEL_NONE) {
+      ret |= HPDF_Dict_AddName(r, "S", names[l->style]);
+      if (l->start != 1)
+        ret |= HPDF_Dict_AddNumber(r, "St", l->start);
+    }
+    if (l->prefix) {
+      void *p = text_string(w, l->prefix);
+      if (!p)
+        return fail(w, "making the page labels");
+      ret |= HPDF_Dict_Add(r, "P", p);
+    }
+  }
+  ret |= HPDF_Dict_Add(pdf->catalog, "PageLabels", labels);
+  if (ret != HPDF_OK)
+    return fail(w, "making the page labels");
+  return true;
+}
+
 /* ---- entry point -------------------------------------------------------- */
 
 /* Copies the document saved in libharu's memory stream to out. */
@@ -1431,7 +1500,7 @@ static bool write_doc(const zp_dl *dl, zp_fontset *fs, const char *path,
       goto done;
   }
   if (!write_links(&w, pages, npages) || !write_dests(&w, pages, npages) ||
-      !write_outlines(&w, pages, npages))
+      !write_outlines(&w, pages, npages) || !write_labels(&w, npages))
     goto done;
   errno = 0;
   if (!path) {

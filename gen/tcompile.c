@@ -57,6 +57,9 @@ typedef struct comp {
    * once every node is compiled */
   const zp_tnode **ids, **refs;
   size_t nids, capids, nrefs, caprefs;
+  zp_page_setup raw_page; /* the sheet's page before its pitches are derived
+                             (a part's page starts from it) */
+  const zp_tnode *sheet_folio; /* the <folio> in force, or NULL */
 } comp;
 
 static bool is(const zp_tnode *n, const char *name) {
@@ -305,19 +308,22 @@ const char *zp_tmpl_uri_problem(const char *u) {
 }
 
 /* The text block's width and height, pt. */
-static double block_width(const comp *c) {
-  const zp_page_setup *p = &c->t->page;
+static double page_block_width(const zp_page_setup *p) {
   return p->width - p->margin_left - p->margin_right;
 }
-static double block_height(const comp *c) {
-  const zp_page_setup *p = &c->t->page;
+static double page_block_height(const zp_page_setup *p) {
   return p->height - p->margin_top - p->margin_bottom;
+}
+static double block_width(const comp *c) {
+  return page_block_width(&c->t->page);
+}
+static double block_height(const comp *c) {
+  return page_block_height(&c->t->page);
 }
 
 /* ---- 1. the page ---- */
 
-static void page_setup(comp *c, const zp_tnode *n) {
-  zp_page_setup *p = &c->t->page;
+static void page_setup(comp *c, const zp_tnode *n, zp_page_setup *p) {
   const char *v;
   if ((v = zp_tmpl_attr(n, "paper"))) {
     static const struct {
@@ -374,6 +380,8 @@ static void page_setup(comp *c, const zp_tnode *n) {
              "char-pitch=\"%.40s\" is not a length of 1 pt or more", v);
 }
 
+static void page_check(comp *c, zp_loc at, zp_page_setup *p);
+
 static void page(comp *c) {
   zp_template *t = c->t;
   /* defaults: the official page (GB/T 9704) */
@@ -382,30 +390,35 @@ static void page(comp *c) {
   const zp_tnode *pg = NULL;
   for (int i = 0; i < t->ntop; i++)
     if (is(t->top[i], "page")) {
-      page_setup(c, t->top[i]);
+      page_setup(c, t->top[i], &t->page);
       pg = t->top[i];
     }
-  zp_loc at = pg ? pg->loc : (zp_loc){t->path, 0, 0};
-  zp_page_setup *p = &t->page;
+  c->raw_page = t->page;
+  page_check(c, pg ? pg->loc : (zp_loc){t->path, 0, 0}, &t->page);
+}
+
+/* Checks page p set up at at and derives its pitches. */
+static void page_check(comp *c, zp_loc at, zp_page_setup *p) {
   if (p->width < 72 || p->height < 72 || p->width > 14400 ||
-      p->height > 14400 || block_width(c) < 36 || block_height(c) < 36 ||
-      p->margin_left < 0 || p->margin_right < 0 || p->margin_top < 0 ||
-      p->margin_bottom < 0)
+      p->height > 14400 || page_block_width(p) < 36 ||
+      page_block_height(p) < 36 || p->margin_left < 0 || p->margin_right < 0 ||
+      p->margin_top < 0 || p->margin_bottom < 0)
     zp_error(c->d, at,
              "the page (%.0f × %.0f mm) with its margins leaves no text "
              "block of at least 12.7 mm each way",
              p->width / MM, p->height / MM);
-  if (p->line_pitch > block_height(c) || p->char_pitch > block_width(c))
+  else if (p->line_pitch > page_block_height(p) ||
+           p->char_pitch > page_block_width(p))
     zp_error(c->d, at,
              "the grid's line-pitch and char-pitch must fit the text block "
              "(%.0f × %.0f mm)",
-             block_width(c) / MM, block_height(c) / MM);
+             page_block_width(p) / MM, page_block_height(p) / MM);
   /* the grid's pitches: text block ÷ grid counts (225mm/22, 156mm/28 on
    * the official page) */
   if (p->line_pitch <= 0 && p->grid_lines > 0)
-    p->line_pitch = block_height(c) / p->grid_lines;
+    p->line_pitch = page_block_height(p) / p->grid_lines;
   if (p->char_pitch <= 0 && p->grid_chars > 0)
-    p->char_pitch = block_width(c) / p->grid_chars;
+    p->char_pitch = page_block_width(p) / p->grid_chars;
   if (p->line_pitch <= 0)
     p->line_pitch = 28.95; /* Word's fixed pitch of the official grid */
 }
@@ -620,7 +633,7 @@ static const zp_style *default_style(comp *c, const zp_tnode *n,
 /* The attributes that name a style. */
 static const char *const style_refs[] = {
     "style",        "parent",        "heading-style", "item-style",
-    "header-style", "caption-style", "title-style"};
+    "header-style", "caption-style", "label-style",   "title-style"};
 
 /* Reports every style name that n and its content refer to and no <style>
  * defines, whatever the data (a <use>'s attributes are parameters). */
@@ -652,10 +665,8 @@ static const zp_tattr *attr_of(const zp_tnode *n, const char *name) {
   return NULL;
 }
 
-static void folio(comp *c, const zp_tnode *n) {
-  zp_template *t = c->t;
-  zp_folio *f = &t->folio;
-  const zp_page_setup *p = &t->page;
+static void folio(comp *c, const zp_tnode *n, zp_folio *f,
+                  const zp_page_setup *p) {
   const char *v;
   if ((v = zp_tmpl_attr(n, "position")))
     f->pos = strcmp(v, "outer") == 0    ? ZP_FOLIO_OUTER
@@ -679,11 +690,11 @@ static void folio(comp *c, const zp_tnode *n) {
              v, p->margin_bottom / MM);
   if ((v = zp_tmpl_attr(n, "indent")) &&
       (!parse_length(v, f->size, p->line_pitch, &f->indent) || f->indent < 0 ||
-       f->indent > block_width(c) / 2))
+       f->indent > page_block_width(p) / 2))
     zp_error(c->d, at_attr(c, n, "indent"),
              "indent=\"%.40s\" is not a length from 0 to half the text "
              "block (%.1f mm)",
-             v, block_width(c) / MM / 2);
+             v, page_block_width(p) / MM / 2);
   if ((v = zp_tmpl_attr(n, "first-page")))
     f->first_page = yes(v);
 }
@@ -792,6 +803,31 @@ static void grades(comp *c, const zp_tnode *n) {
     }
 }
 
+/* Walks content from first: top, the <body> or a <for> or <if> in it
+ * (else inside a part or a block).  Sets *part to the first part or
+ * attachment at the top, *block to the first block there; a part
+ * anywhere else is an error. */
+static void body_items(comp *c, const zp_tnode *first, bool top,
+                       const zp_tnode **part, const zp_tnode **block) {
+  for (const zp_tnode *n = first; n; n = n->next) {
+    if (!n->name || is(n, "else"))
+      continue;
+    bool p = is(n, "part") || is(n, "attachment");
+    if (p && !top)
+      zp_error(c->d, at_elem(c, n),
+               "<%s> stands inside another element: a part stands in the "
+               "<body>, or in a <for> or an <if> there",
+               n->name);
+    else if (p && !*part)
+      *part = n;
+    else if (!p && top && !is(n, "for") && !is(n, "if") && !*block)
+      *block = n;
+    if (is(n, "define"))
+      continue;
+    body_items(c, n->child, top && (is(n, "for") || is(n, "if")), part, block);
+  }
+}
+
 static void sheet(comp *c) {
   zp_template *t = c->t;
   t->folio =
@@ -822,10 +858,188 @@ static void sheet(comp *c) {
   }
   /* a later <folio> replaces the earlier entirely */
   if (last_folio)
-    folio(c, last_folio);
+    folio(c, last_folio, &t->folio, &t->page);
+  c->sheet_folio = last_folio;
+  /* a body of parts holds nothing else; parts stand nowhere else */
+  const zp_tnode *first_part = NULL, *block = NULL;
+  if (t->body)
+    body_items(c, t->body->child, true, &first_part, &block);
+  for (int i = 0; i < t->ntop; i++) /* a macro holds no part */
+    if (is(t->top[i], "define"))
+      body_items(c, t->top[i]->child, false, &first_part, &block);
+  if (first_part && block)
+    zp_error(c->d, at_elem(c, block),
+             "<%s> stands in a <body> of parts (<%s> at line %d): there, "
+             "every block is inside a <part> or an <attachment>",
+             block->name, first_part->name, first_part->loc.line);
   named_style *body = find_style(c, "body");
   t->body_style = body ? body->resolved : NULL;
   t->roles = zp_tmpl_roles(t);
+}
+
+/* ---- parts (<part>, <attachment>) ---- */
+
+/* A style made from base for an attachment's label or title: no indent,
+ * aligned as align, space_after after it (0: base's). */
+static const zp_style *derived_style(comp *c, const zp_style *base,
+                                     const char *name, const char *role,
+                                     zp_align align, double space_after) {
+  zp_style *st = zp_arena_alloc(c->a, sizeof *st);
+  if (!st)
+    return base;
+  *st = *base;
+  st->name = name;
+  if (role)
+    st->role = role;
+  st->align = align;
+  st->first_indent = st->left_indent = st->right_indent = 0;
+  st->first_indent_em = st->left_indent_em = st->right_indent_em = 0;
+  if (space_after > 0)
+    st->space_after = space_after;
+  st->keep_with_next = true;
+  return st;
+}
+
+static void header_footer(comp *c, zp_tnode *n, const zp_page_setup *p);
+
+/* <part> or <attachment> n: its page (the sheet's with n's attributes),
+ * its numbering, its folio (the sheet's with the attributes of its
+ * <folio> child), a cover's placement, an attachment's title and
+ * styles. */
+static void part(comp *c, zp_tnode *n) {
+  zp_tpart *tp = zp_arena_alloc(c->a, sizeof *tp);
+  if (!tp)
+    return;
+  n->as.part = tp;
+  const char *v = zp_tmpl_attr(n, "kind");
+  bool att = n->kind == ZP_T_ATTACHMENT;
+  tp->kind = att                            ? ZP_PART_ATTACHMENT
+             : v && strcmp(v, "cover") == 0 ? ZP_PART_COVER
+                                            : ZP_PART_BODY;
+  tp->page = c->raw_page;
+  page_setup(c, n, &tp->page);
+  page_check(c, n->loc, &tp->page);
+  /* numbering: an attachment continues the body's by default */
+  v = zp_tmpl_attr(n, "numbering");
+  tp->restart = v && strcmp(v, "restart") == 0;
+  tp->start = 1;
+  if ((v = zp_tmpl_attr(n, "start"))) {
+    if (!tp->restart)
+      zp_error(c->d, at_attr(c, n, "start"),
+               "start=\"%.40s\" needs numbering=\"restart\" (a part that "
+               "continues takes its number from the page before)",
+               v);
+    tp->start = count_attr(c, n, "start", 1, ZP_MAX_PAGES, 1);
+  }
+  static const struct {
+    const char *name;
+    zp_num_style num;
+  } styles[] = {{"arabic", ZP_NUM_ARABIC},
+                {"roman", ZP_NUM_ROMAN},
+                {"ROMAN", ZP_NUM_ROMAN_UPPER},
+                {"cn", ZP_NUM_CN},
+                {"none", ZP_NUM_NONE}};
+  tp->num = tp->kind == ZP_PART_COVER ? ZP_NUM_NONE : ZP_NUM_ARABIC;
+  if ((v = zp_tmpl_attr(n, "number-style")))
+    for (size_t i = 0; i < sizeof styles / sizeof *styles; i++)
+      if (strcmp(v, styles[i].name) == 0)
+        tp->num = styles[i].num;
+  if ((v = zp_tmpl_attr(n, "valign"))) {
+    if (tp->kind != ZP_PART_COVER)
+      zp_error(c->d, at_attr(c, n, "valign"),
+               "valign=\"%.40s\" places the blocks of a cover: this part is "
+               "not one (kind=\"cover\")",
+               v);
+    tp->place = strcmp(v, "center") == 0       ? ZP_PLACE_CENTER
+                : strcmp(v, "bottom") == 0     ? ZP_PLACE_BOTTOM
+                : strcmp(v, "distribute") == 0 ? ZP_PLACE_DISTRIBUTE
+                                               : ZP_PLACE_TOP;
+  } else if (tp->kind == ZP_PART_COVER) {
+    tp->place = ZP_PLACE_DISTRIBUTE;
+  }
+  tp->folio = c->t->folio;
+  const zp_tnode *fo = NULL;
+  for (const zp_tnode *k = n->child; k; k = k->next)
+    if (is(k, "folio")) {
+      if (fo)
+        zp_error(c->d, at_elem(c, k), "a part has at most one <folio>");
+      fo = k;
+    }
+  for (zp_tnode *k = n->child; k; k = k->next)
+    if (is(k, "header") || is(k, "footer"))
+      header_footer(c, k, &tp->page);
+  v = c->sheet_folio ? zp_tmpl_attr(c->sheet_folio, "landscape") : NULL;
+  tp->folio_portrait = !v || strcmp(v, "portrait") == 0;
+  if (fo)
+    folio(c, fo, &tp->folio, &tp->page);
+  /* the sheet's folio must stay on this part's page too */
+  bool own_below = fo && zp_tmpl_attr(fo, "below"),
+       own_indent = fo && zp_tmpl_attr(fo, "indent");
+  if ((!own_below && tp->folio.below > tp->page.margin_bottom) ||
+      (!own_indent && tp->folio.indent > page_block_width(&tp->page) / 2))
+    zp_error(c->d, at_elem(c, fo ? fo : n),
+             "the folio (%.1f mm below the text block, %.1f mm in) does not "
+             "fit this part's page: its bottom margin is %.1f mm; give the "
+             "part a <folio below=\"…\" indent=\"…\">",
+             tp->folio.below / MM, tp->folio.indent / MM,
+             tp->page.margin_bottom / MM);
+  if (fo) {
+    if ((v = zp_tmpl_attr(fo, "landscape")))
+      tp->folio_portrait = strcmp(v, "portrait") == 0;
+  }
+  if (att) {
+    tp->title = attr_of(n, "title");
+    tp->label = attr_of(n, "label");
+    const zp_style *body = c->t->body_style;
+    const zp_style *st = style_named(c, zp_tmpl_attr(n, "label-style"));
+    named_style *ns = find_style(c, "attachment-label");
+    if (!st && ns)
+      st = ns->resolved;
+    /* 附件N in 黑体 at the top left of line 1, the title on line 3 */
+    if (!st && body)
+      st = derived_style(c, body, "attachment-label", "hei", ZP_ALIGN_LEFT,
+                         tp->page.line_pitch);
+    tp->label_style = st;
+    st = style_named(c, zp_tmpl_attr(n, "title-style"));
+    if (!st && (ns = find_style(c, "attachment-title")))
+      st = ns->resolved;
+    if (!st && (ns = find_style(c, "title")))
+      st = ns->resolved;
+    if (!st && body)
+      st = derived_style(c, body, "attachment-title", NULL, ZP_ALIGN_CENTER, 0);
+    tp->title_style = st;
+    if (!tp->label_style || !tp->title_style)
+      zp_error(c->d, at_elem(c, n),
+               "unknown style \"body\" (an attachment's label and title "
+               "are made from it; define it)");
+  }
+}
+
+/* <header> or <footer> n of a part whose page is p. */
+static void header_footer(comp *c, zp_tnode *n, const zp_page_setup *p) {
+  const char *v;
+  n->as.hf.footer = is(n, "footer");
+  v = zp_tmpl_attr(n, "pages");
+  n->as.hf.pages = !v                        ? ZP_HF_ALL
+                   : strcmp(v, "first") == 0 ? ZP_HF_FIRST
+                   : strcmp(v, "odd") == 0   ? ZP_HF_ODD
+                   : strcmp(v, "even") == 0  ? ZP_HF_EVEN
+                                             : ZP_HF_ALL;
+  v = zp_tmpl_attr(n, "align");
+  n->as.hf.align = v ? parse_align(v) : ZP_ALIGN_CENTER;
+  n->as.hf.style = style_named(c, zp_tmpl_attr(n, "style"));
+  const zp_style *st = n->as.hf.style;
+  double size = st ? st->size : c->t->folio.size;
+  n->as.hf.distance = 5 * MM;
+  /* the header or footer stays in its margin */
+  double room = n->as.hf.footer ? p->margin_bottom : p->margin_top;
+  if ((v = zp_tmpl_attr(n, "distance")) &&
+      (!parse_length(v, size, p->line_pitch, &n->as.hf.distance) ||
+       n->as.hf.distance < 0 || n->as.hf.distance + size > room))
+    zp_error(c->d, at_attr(c, n, "distance"),
+             "distance=\"%.40s\" is not a length from 0 to the %s margin "
+             "less the text's size (%.1f mm)",
+             v, n->as.hf.footer ? "bottom" : "top", (room - size) / MM);
 }
 
 /* ---- 5. the nodes ---- */
@@ -1114,7 +1328,12 @@ static const struct {
              {"ref", ZP_T_REF},
              {"note", ZP_T_NOTE},
              {"title", ZP_T_TITLE},
-             {"contents", ZP_T_CONTENTS}};
+             {"contents", ZP_T_CONTENTS},
+             {"part", ZP_T_PART},
+             {"attachment", ZP_T_ATTACHMENT},
+             {"attachment-list", ZP_T_ATTACHMENT_LIST},
+             {"header", ZP_T_HF},
+             {"footer", ZP_T_HF}};
 
 static bool is_inline_kind(zp_tkind k) {
   return k == ZP_T_B || k == ZP_T_SUP || k == ZP_T_SUB || k == ZP_T_SPAN ||
@@ -1489,6 +1708,17 @@ static void node(comp *c, zp_tnode *n, int where) {
       n->as.p.style = v                   ? style_named(c, v)
                       : n->kind == ZP_T_P ? default_style(c, n, "body")
                                           : NULL;
+      if ((v = zp_tmpl_attr(n, "fill"))) {
+        double w;
+        const char *end;
+        if (!parse_number(v, &w, &end) || *end || w < 0 || w > 1000)
+          zp_error(c->d, at_attr(c, n, "fill"),
+                   "fill=\"%.40s\": expected a share of a cover's free room "
+                   "from 0 to 1000",
+                   v);
+        else
+          n->as.p.fill = w > 0 ? (float)w : -1;
+      }
       break;
     case ZP_T_SECTION:
       n->as.section.title = attr_of(n, "title");
@@ -1534,6 +1764,16 @@ static void node(comp *c, zp_tnode *n, int where) {
       break;
     case ZP_T_CONTENTS:
       contents(c, n);
+      break;
+    case ZP_T_PART:
+    case ZP_T_ATTACHMENT:
+      part(c, n);
+      break;
+    case ZP_T_HF: /* compiled with its part */
+      break;
+    case ZP_T_ATTACHMENT_LIST:
+      v = zp_tmpl_attr(n, "style");
+      n->as.list_style = v ? style_named(c, v) : default_style(c, n, "body");
       break;
     default:
       break;

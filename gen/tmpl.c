@@ -439,8 +439,9 @@ static void on_error(void *data, xmlErrorPtr e) {
  * whatever is wrong deeper down.  So the content is validated again, on
  * its own, as each of the four kinds inside the element that holds that
  * kind (<body>, <p>, <table>, <row>), and the errors of the kind that got
- * furthest (its first error latest) are reported in its place: the misspelt element or attribute
- * itself, with what is allowed there and "did you mean". */
+ * furthest (its first error latest) are reported in its place: the misspelt
+ * element or attribute itself, with what is allowed there and "did you mean".
+ */
 
 typedef struct recheck {
   loader *l;
@@ -874,6 +875,8 @@ static bool field_attr(const char *elem, const char *attr) {
          strcmp(elem, "info") == 0 || strcmp(attr, "id") == 0 ||
          (strcmp(elem, "a") == 0 && strcmp(attr, "href") == 0) ||
          (strcmp(elem, "ref") == 0 && strcmp(attr, "to") == 0) ||
+         (strcmp(elem, "attachment") == 0 &&
+          (strcmp(attr, "title") == 0 || strcmp(attr, "label") == 0)) ||
          (strcmp(elem, "level") == 0 &&
           (strcmp(attr, "prefix") == 0 || strcmp(attr, "suffix") == 0));
 }

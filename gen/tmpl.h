@@ -77,8 +77,28 @@ typedef enum zp_tkind {
   ZP_T_REF,
   ZP_T_NOTE,
   ZP_T_TITLE,
-  ZP_T_CONTENTS
+  ZP_T_CONTENTS,
+  ZP_T_PART,            /* <part> (a cover too) */
+  ZP_T_ATTACHMENT,      /* <attachment> */
+  ZP_T_ATTACHMENT_LIST, /* <attachment-list/> */
+  ZP_T_HF               /* <header>, <footer> of a part */
 } zp_tkind;
+
+/* A <part>'s or <attachment>'s attributes, parsed and checked at load. */
+typedef struct zp_tpart {
+  zp_part_kind kind;
+  zp_page_setup page; /* the sheet's page with the part's attributes,
+                         pitches derived */
+  zp_folio folio;     /* the sheet's folio with the part's <folio> */
+  bool restart;
+  int start;
+  zp_num_style num;
+  bool folio_portrait;
+  zp_place place;
+  const zp_tattr *title; /* an attachment's; NULL else */
+  const zp_tattr *label; /* an attachment's label= (附件1), or NULL */
+  const zp_style *label_style, *title_style; /* an attachment's */
+} zp_tpart;
 
 typedef enum zp_check_kind {
   ZP_CHECK_EQUALS,
@@ -130,7 +150,8 @@ struct zp_tnode {
   union {
     struct {
       const zp_style *style;
-    } p; /* P, ITEM */
+      float fill; /* <p fill>: as zp_block.fill */
+    } p;          /* P, ITEM */
     struct {
       const zp_tattr *title;    /* title="…", or NULL */
       const zp_tnode *title_el; /* or its <title> child (inline), or NULL */
@@ -162,6 +183,15 @@ struct zp_tnode {
       bool warning;
     } check;
     const zp_ttable *table;
+    const zp_tpart *part; /* PART, ATTACHMENT */
+    struct {
+      bool footer;
+      zp_hf_pages pages;
+      const zp_style *style; /* NULL: the folio's font and size */
+      zp_align align;
+      double distance;
+    } hf;
+    const zp_style *list_style; /* ATTACHMENT_LIST */
     struct {
       const zp_contents *toc;              /* levels, indents, leader */
       const zp_style *style, *title_style; /* entries; title (may be NULL) */

@@ -598,6 +598,131 @@ pdftotext -bbox "$T/inline.pdf" - 2>/dev/null >"$T/inline.bbox"
 check "inline spans: a superscript raised, a subscript lowered, both smaller" \
   'awk -F"\"" "/>2<\\/word>/ { h = \$8 - \$4; if (h > 9.5 && h < 9.7) d[n++] = \$8 - prev; if (h > 6.2 && h < 6.4) m++ }
      { prev = \$8 } END { exit !(n == 2 && d[0] < 0 && d[1] > 0 && m == 1) }" "$T/inline.bbox"'
+# Parts: a cover, roman front matter, a body restarting at 1 with headers
+# and footers; a landscape part between portrait ones with its folio turned
+# to the portrait page's foot; attachments and their list.  The PDF's page
+# labels (tests/tools/pagelabels.py reads /PageLabels) agree with the
+# numbers printed on the pages.
+for n in parts-front parts-annex; do
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template tests/layout/$n.xml --data tests/layout/$n.json \
+    --output "$T/$n.pdf" --dump-layout "$T/$n.dump" 2>"$T/$n.err"
+  check "$n renders, no diagnostics" '[ $? -eq 0 ] && [ ! -s "$T/$n.err" ]'
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template tests/layout/$n.xml --data tests/layout/$n.json \
+    --output "$T/$n-again.pdf" 2>/dev/null
+  check "$n: two renders are byte-identical" 'cmp -s "$T/$n.pdf" "$T/$n-again.pdf"'
+  np=$(pdfinfo "$T/$n.pdf" | sed -n 's/^Pages: *//p')
+  python3 tests/tools/pagelabels.py "$T/$n.pdf" "$np" >"$T/$n.labels"
+  check "$n: a page label for every page" '[ $? -eq 0 ] && [ "$(wc -l <"$T/$n.labels")" -eq "$np" ]'
+  # the dump's printed numbers ("-": unnumbered) are the labels ("")
+  sed -n 's/^  part .* number=//p' "$T/$n.dump" | sed 's/^-$//' >"$T/$n.numbers"
+  check "$n: the page labels are the printed numbers" 'cmp -s "$T/$n.labels" "$T/$n.numbers" || diff "$T/$n.labels" "$T/$n.numbers"'
+  # and each numbered page shows its number in its folio
+  k=0 shown=0 numbered=0
+  while read -r label; do
+    k=$((k + 1))
+    [ -n "$label" ] || continue
+    numbered=$((numbered + 1))
+    pdftotext -f $k -l $k "$T/$n.pdf" - 2>/dev/null |
+      grep -qxE "(— |- |第)?$label( —| -|页)?" && shown=$((shown + 1))
+  done <"$T/$n.labels"
+  check "$n: pdftotext finds each page's label as its folio" '[ $numbered -gt 0 ] && [ $shown -eq $numbered ]'
+done
+check "parts: the cover, front matter i and ii, the body from 1" \
+  '[ "$(tr "\n" " " <"$T/parts-front.labels")" = " i ii 1 2 3 4 " ]'
+check "parts: the cover has no number, its blocks spread down the page" \
+  '! pdftotext -f 1 -l 1 "$T/parts-front.pdf" - | grep -qE "^[-— ]*[0-9ivx]+[-— ]*$" &&
+   pdftotext -f 1 -l 1 "$T/parts-front.pdf" - | grep -q "^二〇二四年三月$" &&
+   grep -A6 "^page 1 " "$T/parts-front.dump" | grep -q "top=6[0-9][0-9]\.[0-9]* .*text=二〇二四年三月"'
+check "parts: the footer counts the document's and the part's pages" \
+  'pdftotext -f 4 -l 4 "$T/parts-front.pdf" - | grep -q "^第 1 页 共 7 页（本部分 4 页）$" &&
+   pdftotext -f 7 -l 7 "$T/parts-front.pdf" - | grep -q "^第 4 页 共 7 页（本部分 4 页）$"'
+check "parts: the headers of the first, odd and even pages" \
+  'pdftotext -f 4 -l 4 "$T/parts-front.pdf" - | head -1 | grep -qx "广州市荔湾区财政局" &&
+   pdftotext -f 5 -l 5 "$T/parts-front.pdf" - | head -1 | grep -qx "广州市荔湾区财政局" &&
+   pdftotext -f 6 -l 6 "$T/parts-front.pdf" - | head -1 | grep -qx "2023年度部门整体支出绩效评价报告"'
+pdfinfo -f 1 -l 6 "$T/parts-annex.pdf" | sed -n "s/^Page *\([0-9]*\) size: *\([0-9.]*\) x \([0-9.]*\).*/\1 \2 \3/p" >"$T/sizes"
+check "parts: pages 2 and 5 landscape A4, the others portrait" \
+  '[ "$(awk "{ printf \"%s\", (\$2 > \$3) ? \"L\" : \"P\" }" "$T/sizes")" = "PLPPLP" ]'
+pdftotext -bbox -f 2 -l 2 "$T/parts-annex.pdf" - >"$T/bbox.txt"
+check "parts: the landscape page's folio is turned, at its left edge (the portrait page's foot)" \
+  'grep -q "angle=-90 text=— 2 —" "$T/parts-annex.dump" &&
+   awk -F\" "/>2<\/word>/ { if (\$2 + 0 < 100 && \$8 - \$6 > \$6 - \$4) ok = 1 } END { exit !ok }" "$T/bbox.txt"'
+check "parts: the attachment list after the body, 2. under 1., a wrapped name under its first character" \
+  'pdftotext -f 1 -l 1 "$T/parts-annex.pdf" - | grep -q "^附件：1.部门整体支出绩效评价指标体系及评分表$" &&
+   grep "text=附件：1\." "$T/parts-annex.dump" | grep -q " x=110.96 " &&
+   grep "text=2\.二〇二三" "$T/parts-annex.dump" | grep -q " x=158.34 " &&
+   grep "text=项目预算批复数" "$T/parts-annex.dump" | grep -q " x=174.13 "'
+check "parts: each attachment on a new page, 附件N on line 1, its title on line 3, numbers continuing" \
+  '[ "$(pdftotext -f 4 -l 4 "$T/parts-annex.pdf" - | head -3 | tr "\n" "|")" = "附件1||部门整体支出绩效评价指标体系及评分表|" ] &&
+   pdftotext -f 5 -l 5 "$T/parts-annex.pdf" - | head -1 | grep -qx "附件2" &&
+   grep -A3 "^page 4 " "$T/parts-annex.dump" | grep -q "top=57.98 .*style=title .*text=部门整体" &&
+   [ "$(sed -n 4,5p "$T/parts-annex.labels" | tr "\n" " ")" = "4 5 " ]'
+# the reference's example of parts renders as it says
+awk '/<!-- example: parts -->/ { f = 1; next } f && /^```xml/ { g = 1; next } g && /^```/ { exit } g' \
+  templates/README.md | sed "s|href=\"official.xml\"|href=\"$PWD/templates/official.xml\"|" >"$T/example.xml"
+$ZPGEN render --template "$T/example.xml" --data data/liwan-agri-2023.json -o "$T/example.pdf" \
+  --dump-layout "$T/example.dump" 2>"$T/example.err"
+check "templates/README.md: the parts example renders: \"\", i, 1, 2 (turned), 3" \
+  '[ $? -eq 0 ] && [ ! -s "$T/example.err" ] &&
+   [ "$(python3 tests/tools/pagelabels.py "$T/example.pdf" 5 | tr "\n" "|")" = "|i|1|2|3|" ] &&
+   grep -q "angle=-90 text=— 2 —" "$T/example.dump" &&
+   pdftotext -f 3 -l 3 "$T/example.pdf" - | grep -q "^第 1 页 共 5 页$" &&
+   pdftotext -f 4 -l 4 "$T/example.pdf" - | grep -qx "附件1"'
+# one attachment: 附件 and 附件：名称, without a number (GB/T 9704 7.3.4);
+# label= gives the label as the template wants it
+cat >"$T/one.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<template xmlns="urn:zpgen:template:1" version="1">
+  <include href="$PWD/templates/official.xml"/>
+  <body>
+    <part><p>正文。</p><attachment-list/></part>
+    <attachment title="{meta.department}评分表"><p>表。</p></attachment>
+  </body>
+</template>
+EOF
+$ZPGEN render --template "$T/one.xml" --data $DATA -o "$T/one.pdf" 2>"$T/one.err"
+check "one attachment: 附件 and 附件：名称, unnumbered" \
+  '[ $? -eq 0 ] && pdftotext -f 1 -l 1 "$T/one.pdf" - | grep -qx "附件：广州市荔湾区农业农村局评分表" &&
+   pdftotext -f 2 -l 2 "$T/one.pdf" - | head -1 | grep -qx "附件"'
+sed -i 's|<attachment title=|<attachment label="附件1" title=|' "$T/one.xml"
+$ZPGEN render --template "$T/one.xml" --data $DATA -o "$T/one.pdf" 2>"$T/one.err"
+check "an attachment's label= is its label" \
+  '[ $? -eq 0 ] && pdftotext -f 2 -l 2 "$T/one.pdf" - | head -1 | grep -qx "附件1"'
+# parts repeated by <for> and chosen by <if>: an attachment per element
+# of the data, numbered in order, listed before they come
+cat >"$T/loop.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<template xmlns="urn:zpgen:template:1" version="1">
+  <include href="$PWD/templates/official.xml"/>
+  <body>
+    <part><p>正文。</p><attachment-list/></part>
+    <for each="annexes" as="a">
+      <attachment title="{a}"><p>表。</p></attachment>
+    </for>
+    <if test="nosuch"><part><p>不该出现。</p></part><else/>
+      <part orientation="landscape" grid-lines="0"><p>横页。</p></part>
+    </if>
+  </body>
+</template>
+EOF
+$ZPGEN render --template "$T/loop.xml" --data tests/layout/parts-annex.json -o "$T/loop.pdf" 2>"$T/loop.err"
+check "parts in <for> and <if>: an attachment per element, listed, numbered; the <else/> part" \
+  '[ $? -eq 0 ] && [ "$(pdfinfo "$T/loop.pdf" | sed -n "s/^Pages: *//p")" = 4 ] &&
+   pdftotext -f 1 -l 1 "$T/loop.pdf" - | grep -q "^附件：1.部门整体支出绩效评价指标体系及评分表$" &&
+   pdftotext -f 1 -l 1 "$T/loop.pdf" - | grep -q "^2.二〇二三年度重点项目" &&
+   pdftotext -f 3 -l 3 "$T/loop.pdf" - | head -1 | grep -qx "附件2" &&
+   pdftotext -f 4 -l 4 "$T/loop.pdf" - | grep -qx "横页。" &&
+   ! pdftotext "$T/loop.pdf" - | grep -q "不该出现" &&
+   pdfinfo -f 4 -l 4 "$T/loop.pdf" | grep -q "Page *4 size: *841.89 x 595.276"'
+# a header wider than its text block (its text from the data) is an error
+# at the header's line, no output
+sed 's|<header pages="first" align="right" style="hf">{unit}</header>|<header pages="first" style="hf">{summary}</header>|' \
+  tests/layout/parts-front.xml >"$T/wide-header.xml"
+sed -i 's|\.\./\.\./templates/|'"$PWD"'/templates/|' "$T/wide-header.xml"
+expect_fail "a header wider than the text block" 1 'wide-header.xml:[0-9]+: error: the header on page 4 is [0-9.]+ mm wide, wider than the text block \(156.0 mm\)' \
+  render --template "$T/wide-header.xml" --data tests/layout/parts-front.json -o "$T/bad.pdf"
+check "parts: a last part numbered in Chinese numbers, its label 一" \
+  '[ "$(sed -n 6p "$T/parts-annex.labels")" = "一" ] && pdftotext -f 6 -l 6 "$T/parts-annex.pdf" - | grep -qx "第一页"'
 
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'
