@@ -428,8 +428,12 @@ bool lay_part_layout(ctx *c, lay_blocks_fn blocks) {
   if (!c->partv || !c->part_pages || !ends)
     goto done;
   size_t k = 0;
-  for (const zp_part *p = doc->parts; p; p = p->next, k++) {
+  /* every part known before any is set: a table of contents reads the
+   * numbers of the previous pass's pages, in all the parts */
+  for (const zp_part *p = doc->parts; p; p = p->next, k++)
     c->partv[k] = p;
+  k = 0;
+  for (const zp_part *p = doc->parts; p; p = p->next, k++) {
     lay_part_setup(c, &p->page);
     if (!blocks(c, p->first, p->last ? p->last->next : NULL))
       goto done;

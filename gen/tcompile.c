@@ -1528,10 +1528,15 @@ static void contents(comp *c, zp_tnode *n) {
   }
   tc->min_level = lo;
   tc->max_level = hi;
+  /* the styles: as given, else "toc" and "toc-title" when the style
+   * sheet defines them (official.xml does), else body and the level-1
+   * heading's */
   v = zp_tmpl_attr(n, "style");
-  const zp_style *st = v ? style_named(c, v) : default_style(c, n, "body");
+  const zp_style *st = v                      ? style_named(c, v)
+                       : find_style(c, "toc") ? style_named(c, "toc")
+                                              : default_style(c, n, "body");
   v = zp_tmpl_attr(n, "title-style");
-  const zp_style *ts = v ? style_named(c, v) : NULL;
+  const zp_style *ts = v ? style_named(c, v) : style_named(c, "toc-title");
   if (!ts)
     ts = c->t->levels[1].heading_style ? c->t->levels[1].heading_style : st;
   double em = st ? st->size : 16;

@@ -86,10 +86,11 @@ fi
 # Tables of contents: each entry's number (the end of its last line, its
 # link "to=" the heading's text) is the page where that heading's first
 # line is, in every layout fixture with a contents.
-for d in tests/golden/layout-contents*.dump; do
+for d in tests/golden/layout-contents*.dump tests/golden/layout-furniture.dump; do
   [ -e "$d" ] || continue
   if awk '
     /^page / { page = $2 }
+    /^  part / { page = $0; sub(/.* number=/, "", page) } # its printed number
     /^  line / && / first/ && (/style=h1 / || /style=h2 /) {
       t = $0; sub(/.* text=/, "", t); nh++; htext[nh] = t; hpage[nh] = page
     }
