@@ -73,6 +73,11 @@ build/san-tests/%: tests/%.c build/libzp-san.a
 # sample name : table caption whose pages (the table's first page and every
 # page it continues on) are also shown as PNGs
 TABLE_PNGS := lihu-2023:表4
+# samples whose furniture is also shown as PNGs (page N of the PDF): the
+# cover (NAME-cover.png), the contents (NAME-contents.png), the first page
+# with footnotes (NAME-footnote-pageN.png), every landscape page
+# (NAME-annex-pageN.png)
+FURNITURE_PNGS := lihu-2023-review
 
 # the --data options of sample $*: its base files, then its own
 sample_data = $$(for b in $$(echo "$(SAMPLE_BASE)" | tr ' ' '\n' | grep "^$*:" | \
@@ -90,6 +95,14 @@ samples/%.pdf: bin/zpgen
 	    '/^page / { n = $$2 } index($$0, c) { print n }' build/$*.dump | sort -nu); do \
 	    pdftoppm -r 60 -png -f $$p -l $$p $@ samples/$*-table; \
 	    mv samples/$*-table-*$$p.png samples/$*-$$cap-page$$p.png; done
+	@if echo " $(FURNITURE_PNGS) " | grep -q " $* "; then \
+	  pdftoppm -r 60 -png -f 1 -l 1 -singlefile $@ samples/$*-cover; \
+	  p=$$(awk '/^page / { n = $$2 } / style=toc / { print n; exit }' build/$*.dump); \
+	  pdftoppm -r 60 -png -f $$p -l $$p -singlefile $@ samples/$*-contents; \
+	  p=$$(awk '/^page / { n = $$2 } /^  noterule / { print n; exit }' build/$*.dump); \
+	  pdftoppm -r 60 -png -f $$p -l $$p -singlefile $@ samples/$*-footnote-page$$p; \
+	  for p in $$(awk '/^page / { split($$3, s, "x"); if (s[1] + 0 > s[2] + 0) print $$2 }' build/$*.dump); do \
+	    pdftoppm -r 60 -png -f $$p -l $$p -singlefile $@ samples/$*-annex-page$$p; done; fi
 	@# the debug overlay (--debug) of the first page that broke for a reason
 	@# other than being full: samples/NAME-debug.png
 	SOURCE_DATE_EPOCH=0 ./bin/zpgen render --debug --template templates/$$(echo "$(SAMPLES)" | \

@@ -93,9 +93,9 @@ typedef struct binder {
   int inline_depth;
   int notes;             /* notes so far: the next one's marker */
   zp_bind_ids ids, refs; /* ids given, and <ref>s' targets */
-  /* the attachments' titles, bound before the parts (an attachment list
-   * may stand before them) */
-  const char **att_titles;
+  /* the attachments' titles and labels (NULL: none given), bound before
+   * the parts (an attachment list may stand before them) */
+  const char **att_titles, **att_labels;
   int natt, capatt, natt_bound;
 } binder;
 
@@ -1517,6 +1517,12 @@ static void attachment_list(binder *b, const zp_tnode *n) {
     num[0] = 0;
     if (b->natt > 1)
       snprintf(num, sizeof num, "%d.", i + 1);
+    /* a label 附件X numbers the list's item X. (a lone 附件1 too) */
+    const char *l = b->att_labels[i];
+    size_t ll = l ? strlen(l) : 0, pl = strlen("附件");
+    if (ll > pl && ll - pl < sizeof num - 1 && !memcmp(l, "附件", pl) &&
+        !strpbrk(l + pl, " \t"))
+      snprintf(num, sizeof num, "%s.", l + pl);
     const char *text =
         zp_arena_printf(b->a, "%s%s%s", i ? "" : lead, num, b->att_titles[i]);
     zp_block *blk = text ? made_block(b, n, st, text) : NULL;
@@ -1610,7 +1616,7 @@ static void part(binder *b, const zp_tnode *n, zp_part **tail) {
     int k = p->attachment = ++b->natt_bound;
     p->title = k <= b->natt ? b->att_titles[k - 1] : "";
     /* 附件N; a lone attachment is 附件, unless its label says otherwise */
-    const char *label = attr_text(b, n, tp->label);
+    const char *label = k <= b->natt ? b->att_labels[k - 1] : NULL;
     if (!label || !*label)
       label = b->natt > 1 ? zp_arena_printf(b->a, "附件%d", k) : "附件";
     made_block(b, n, tp->label_style, label);
@@ -1642,11 +1648,15 @@ static void parts_node(binder *b, const zp_tnode *n, bool bind,
     if (b->natt == b->capatt) {
       int cap = b->capatt ? b->capatt * 2 : 8;
       const char **v = zp_arena_alloc(b->a, sizeof *v * (size_t)cap);
-      if (!v)
+      const char **w = zp_arena_alloc(b->a, sizeof *w * (size_t)cap);
+      if (!v || !w)
         return;
-      if (b->natt)
+      if (b->natt) {
         memcpy(v, b->att_titles, sizeof *v * (size_t)b->natt);
+        memcpy(w, b->att_labels, sizeof *w * (size_t)b->natt);
+      }
       b->att_titles = v;
+      b->att_labels = w;
       b->capatt = cap;
     }
     b->data_loc = (zp_loc){0};
@@ -1654,6 +1664,8 @@ static void parts_node(binder *b, const zp_tnode *n, bool bind,
     const char *t = attr_text(b, n, n->as.part ? n->as.part->title : NULL);
     if (t && !string_fits(b, n, "the attachment's title", t, b->data_val))
       t = "";
+    const char *l = n->as.part ? attr_text(b, n, n->as.part->label) : NULL;
+    b->att_labels[b->natt] = l && *l ? l : NULL;
     b->att_titles[b->natt++] = t ? t : "";
   } else if (n->kind == ZP_T_FOR) {
     const zp_json *arr = loop_array(b, n);

@@ -187,6 +187,45 @@ expect_fail "核查报告: an adjustment below 0 points is refused by its check"
   'review.adjustments\[0\].delta: stated -25, less than the minimum -19.99; rule: 核查后得分不为负' \
   render --template templates/review-report.xml --data data/lihu-2023.json --data "$T/rv-bad.json" -o "$T/bad.pdf"
 
+# The 核查报告's furniture: an unnumbered cover and contents, the body from
+# 1, 附件1 on landscape pages.  Its page labels are the printed numbers;
+# each contents entry's heading is on the page whose label the entry names;
+# the grade-band footnote is on its marker's page; the seal is an image.
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/review-report.xml \
+  $(sample_data lihu-2023-review) -o "$T/rv.pdf" --dump-layout "$T/rv.dump" 2>/dev/null
+np=$(pdfinfo "$T/rv.pdf" | sed -n 's/^Pages: *//p')
+check "核查报告: pdfinfo's page count is the layout's" \
+  '[ -n "$np" ] && [ "$np" -eq "$(grep -c "^page " "$T/rv.dump")" ] && [ "$np" -ge 9 ]'
+python3 tests/tools/pagelabels.py "$T/rv.pdf" "$np" >"$T/rv.labels"
+sed -n 's/^  part .* number=//p' "$T/rv.dump" | sed 's/^-$//' >"$T/rv.numbers"
+check "核查报告: the page labels are the printed numbers: cover and contents unlabelled, the body from 1" \
+  'cmp -s "$T/rv.labels" "$T/rv.numbers" && [ "$(head -3 "$T/rv.labels" | tr "\n" "|")" = "||1|" ]'
+# the contents' entries: "一、核查依据和范围……1" on the contents page
+pdftotext -raw -f 2 -l 2 "$T/rv.pdf" - 2>/dev/null | tr -d " " |
+  sed -n 's/^\(.*[^.]\)\.\.\.*\([0-9][0-9]*\)$/\2 \1/p' >"$T/rv.toc"
+entries=0 found=0
+while read -r num head; do
+  entries=$((entries + 1))
+  p=$(grep -nx "$num" "$T/rv.labels" | head -1 | cut -d: -f1)
+  [ -n "$p" ] && pdftotext -raw -f "$p" -l "$p" "$T/rv.pdf" - 2>/dev/null | tr -d " " |
+    grep -qxF "$head" && found=$((found + 1))
+done <"$T/rv.toc"
+check "核查报告: each of the 12 contents entries' headings is on the page it names ($found of $entries)" \
+  '[ $entries -eq 12 ] && [ $found -eq $entries ]'
+check "核查报告: the contents links every entry to its heading's page" \
+  '[ "$(grep -c "^  link .* to=" "$T/rv.dump")" -ge 12 ]'
+fp=$(for i in $(seq 1 "$np"); do pdftotext -raw -f $i -l $i "$T/rv.pdf" - 2>/dev/null | tr -d " \n" |
+  grep -q "评价等级为“优”①" && echo $i; done | head -1)
+check "核查报告: the grade bands' footnote is on the page of its marker (page $fp)" \
+  '[ -n "$fp" ] && pdftotext -f $fp -l $fp "$T/rv.pdf" - | tr -d " \n" |
+     grep -q "①评价等级按综合得分划分为四档：90分（含）以上为“优”"'
+ap=$(for i in $(seq 1 "$np"); do pdftotext -raw -f $i -l $i "$T/rv.pdf" - 2>/dev/null | tr -d " \n" |
+  grep -q "^附件1部门整体绩效指标评分核查表" && echo $i; done | head -1)
+check "核查报告: 附件1 on a landscape page (page $ap), its folio turned, its list 附件：1." \
+  '[ -n "$ap" ] && pdfinfo -f $ap -l $ap "$T/rv.pdf" | grep -q "^Page *$ap size: *841.89 x 595.27" &&
+   grep -q "^  folio .* angle=-90 text=— $(sed -n "${ap}p" "$T/rv.labels") —" "$T/rv.dump" &&
+   pdftotext -raw "$T/rv.pdf" - | tr -d " " | grep -q "^附件：1.部门整体绩效指标评分核查表$"'
+
 # Hostile templates and data (issue 9): each a clear error at its file:line
 # (or the data's line:col), exit 1, no output file, no sanitizer report.
 # hostile NAME PATTERN TEMPLATE [DATA]

@@ -823,6 +823,38 @@ static void optional_null_and_unnumbered_sections(void **state) {
   done(&r);
 }
 
+/* The attachment list numbers an item as its attachment's label does: a
+ * lone attachment is 附件 and listed 附件：名称, unless its label numbers
+ * it (附件1: 附件：1.名称); a label 附件X gives the item X. (附件一:
+ * 一.); another label leaves the item's number 1., 2. … */
+static void attachment_list_follows_labels(void **state) {
+  (void)state;
+  static const struct {
+    const char *atts, *want;
+  } cases[] = {
+      {"<attachment title=\"表\"><p>x</p></attachment>", "附件：表|附件|表"},
+      {"<attachment label=\"附件1\" title=\"表\"><p>x</p></attachment>",
+       "附件：1.表|附件1|表"},
+      {"<attachment label=\"附件{n}\" title=\"表\"><p>x</p></attachment>",
+       "附件：一.表|附件一|表"},
+      {"<attachment label=\"附件一\" title=\"甲\"><p>x</p></attachment>"
+       "<attachment label=\"附表\" title=\"乙\"><p>y</p></attachment>",
+       "附件：一.甲|2.乙|附件一|甲|x|附表|乙"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char body[512];
+    snprintf(body, sizeof body, "<part><p>正文</p><attachment-list/></part>%s",
+             cases[i].atts);
+    result r = bind("", body, "{\"n\": \"一\"}");
+    if (!r.doc)
+      fail_msg("case %zu: %s", i, zp_diag_last(r.d));
+    const char *t = texts(r.doc);
+    if (!strstr(t, cases[i].want))
+      fail_msg("case %zu: want %s in %s", i, cases[i].want, t);
+    done(&r);
+  }
+}
+
 /* Review findings: runaway macros stop; non-finite or huge computed values
  * are errors; max/min compare with the exact bound; a stated number with
  * an exponent or too many decimals; merged cells only over adjacent rows. */
@@ -1382,6 +1414,7 @@ int main(void) {
       cmocka_unit_test(table_if_rows),
       cmocka_unit_test(optional_null_and_unnumbered_sections),
       cmocka_unit_test(review_findings),
+      cmocka_unit_test(attachment_list_follows_labels),
       cmocka_unit_test(row_cells_from_loops),
       cmocka_unit_test(checks_pass_and_fail),
       cmocka_unit_test(checks_round_half_up_to_the_stated_places),
