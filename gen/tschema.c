@@ -225,10 +225,10 @@ static const char *doc_of(const zp_tnode *n) {
 
 /* Whether n's description covers the fields of its content (a
  * paragraph, an item, a cell), only those of its attributes (a section's
- * title, a table's caption, <info>), or something else (the array of a
- * <for>, the tested path of an <if>, the checked figure, a macro's
- * parameters), the description around it passing through to its
- * content. */
+ * title, a table's caption, <info>; a footnote's <note> is content), or
+ * something else (the array of a <for>, the tested path of an <if>, the checked
+ * figure, a macro's parameters), the description around it passing through to
+ * its content. */
 typedef enum { DOC_CONTENT, DOC_ATTRS, DOC_OWN } doc_scope;
 
 static doc_scope scope_of(const zp_tnode *n) {
@@ -236,6 +236,7 @@ static doc_scope scope_of(const zp_tnode *n) {
   case ZP_T_P:
   case ZP_T_ITEM:
   case ZP_T_CELL:
+  case ZP_T_NOTE:
     return DOC_CONTENT;
   case ZP_T_TEXT:
   case ZP_T_FOR:

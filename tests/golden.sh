@@ -85,8 +85,9 @@ fi
 
 # Tables of contents: each entry's number (the end of its last line, its
 # link "to=" the heading's text) is the page where that heading's first
-# line is, in every layout fixture with a contents.
-for d in tests/golden/layout-contents*.dump tests/golden/layout-furniture.dump; do
+# line is, in every layout fixture with a contents and in the 核查报告.
+for d in tests/golden/layout-contents*.dump tests/golden/layout-furniture.dump \
+    tests/golden/lihu-2023-review.dump; do
   [ -e "$d" ] || continue
   if awk '
     /^page / { page = $2 }

@@ -120,6 +120,11 @@ case1 "text in an ordering with a number" invalid '{"a1": 1, "a2": 1, "a3": 1, "
 case1 "a number compared with a string" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "score": 95, "rows": [], "kind": 1}'
 case1 "a number read by an ordering missing" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "rows": []}'
 case1 "sum() of text" invalid '{"a1": 1, "a2": 1, "a3": 1, "unit": "u", "spent": 1, "budget": 2, "score": 1, "rows": [{"name": "a", "w": "x"}]}'
+# doc= on a footnote's <note> describes its text's fields, not the paragraph's
+printf '%s\n' '<template xmlns="urn:zpgen:template:1"><style name="body"/><body><p>{grade}<note doc="等级分档的说明">{bands}</note></p></body></template>' >"$T/n.xml"
+$ZPGEN schema --template "$T/n.xml" >"$T/t.json" || bad "schema of a template with a described note"
+grep -q '"bands": {"description": "等级分档的说明"' "$T/t.json" && ok || bad "doc= on <note> is the description of its text"
+grep -q '"grade": {"description"' "$T/t.json" && bad "doc= on <note> describes the paragraph around it" || ok
 # an element read by its index is not every element
 printf '%s\n' '<template xmlns="urn:zpgen:template:1"><style name="body"/><define name="m"><p>{t.c}</p></define><body><p>{xs[0].a}{xs[1].b}</p><use name="m" t="xs[1]"/><for each="xs[0].d" as="y"><p>{y.e}</p></for></body></template>' >"$T/i.xml"
 $ZPGEN schema --template "$T/i.xml" >"$T/t.json" || bad "schema of a template reading by index"
