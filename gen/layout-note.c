@@ -457,10 +457,9 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {
       }
       snprintf(tag, sizeof tag, " note=%zu%s%s", (size_t)(ln - c->notes) + 1,
                k > 0 && k == ln->shown ? " cont" : "", mark);
-      if (!lay_page_draw_line(c, p, l, y, tag))
-        return false;
       if (ng) {
-        /* the label on the first line's baseline */
+        /* the label on the first line's baseline, drawn before the line
+         * so that the PDF's text reads it first (copied, extracted) */
         float base = y + l->height / 2 + l->size * (float)LAY_EM_CENTRE;
         lglook look = {lsize, rise,
                        ln->st->color == ZP_COLOR_INHERIT ? 0 : ln->st->color,
@@ -469,6 +468,8 @@ bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {
                              p->height - c->block_top - base, 0))
           return false;
       }
+      if (!lay_page_draw_line(c, p, l, y, tag))
+        return false;
       y += l->height;
     }
     if (ln->page < 0 && end > 0)

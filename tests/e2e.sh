@@ -219,6 +219,10 @@ fp=$(for i in $(seq 1 "$np"); do pdftotext -raw -f $i -l $i "$T/rv.pdf" - 2>/dev
 check "核查报告: the grade bands' footnote is on the page of its marker (page $fp)" \
   '[ -n "$fp" ] && pdftotext -f $fp -l $fp "$T/rv.pdf" - | tr -d " \n" |
      grep -q "①评价等级按综合得分划分为四档：90分（含）以上为“优”"'
+# the note's label drawn before its text: text extraction in the content's
+# order (-raw) reads ① first (it read it after the note's first line)
+check "核查报告: pdftotext -raw reads the footnote's marker before its text" \
+  'pdftotext -raw -f $fp -l $fp "$T/rv.pdf" - | tr -d " \n" | grep -q "①评价等级按综合得分划分为四档"'
 ap=$(for i in $(seq 1 "$np"); do pdftotext -raw -f $i -l $i "$T/rv.pdf" - 2>/dev/null | tr -d " \n" |
   grep -q "^附件1部门整体绩效指标评分核查表" && echo $i; done | head -1)
 check "核查报告: 附件1 on a landscape page (page $ap), its folio turned, its list 附件：1." \
