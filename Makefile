@@ -96,6 +96,7 @@ samples/%.pdf: bin/zpgen
 	    pdftoppm -r 60 -png -f $$p -l $$p $@ samples/$*-table; \
 	    mv samples/$*-table-*$$p.png samples/$*-$$cap-page$$p.png; done
 	@if echo " $(FURNITURE_PNGS) " | grep -q " $* "; then \
+	  rm -f samples/$*-footnote-page*.png samples/$*-annex-page*.png; \
 	  pdftoppm -r 60 -png -f 1 -l 1 -singlefile $@ samples/$*-cover; \
 	  p=$$(awk '/^page / { n = $$2 } / style=toc / { print n; exit }' build/$*.dump); \
 	  pdftoppm -r 60 -png -f $$p -l $$p -singlefile $@ samples/$*-contents; \
