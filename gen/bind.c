@@ -1619,7 +1619,16 @@ static void part(binder *b, const zp_tnode *n, zp_part **tail) {
     const char *label = k <= b->natt ? b->att_labels[k - 1] : NULL;
     if (!label || !*label)
       label = b->natt > 1 ? zp_arena_printf(b->a, "附件%d", k) : "附件";
-    made_block(b, n, tp->label_style, label);
+    /* the label is the attachment's bookmark (level 1, as a heading 一、
+     * of the body): "附件1 名称" */
+    zp_block *lb = made_block(b, n, tp->label_style, label);
+    const char *bm =
+        lb ? zp_arena_printf(b->a, "%s %s", label, p->title) : NULL;
+    if (bm && strlen(bm) <= ZP_MAX_TEXT_STRING) { /* else none */
+      lb->outline = true;
+      lb->level = 1;
+      lb->outline_text = bm;
+    }
     made_block(b, n, tp->title_style, p->title);
   }
   /* numbering of headings restarts in each part */

@@ -144,16 +144,18 @@ typedef struct zp_block zp_block;
 struct zp_block {
   zp_block_kind kind;
   const zp_style *style;
-  const char *text;      /* UTF-8; headings include their number "一、" */
-  int level;             /* heading level, 1 = 一、; 0 for other blocks;
-                            a paragraph with outline set: its bookmark's
-                            level (a contents' title) */
-  bool outline;          /* make a bookmark of it (needs level > 0) */
-  zp_loc loc;            /* the template element that made it */
-  zp_loc data_loc;       /* the data value its text came from, if one did */
-  const char *data_path; /* and its JSON path ("$.items[3]"), or NULL */
-  const zp_table *table; /* ZP_BLOCK_TABLE */
-  const zp_span *spans;  /* inline spans of text (see zp_span), sorted */
+  const char *text;         /* UTF-8; headings include their number "一、" */
+  int level;                /* heading level, 1 = 一、; 0 for other blocks;
+                               a paragraph with outline set: its bookmark's
+                               level (a contents' title) */
+  bool outline;             /* make a bookmark of it (needs level > 0) */
+  const char *outline_text; /* the bookmark's title when not text (an
+                               attachment's label: "附件1 名称"), or NULL */
+  zp_loc loc;               /* the template element that made it */
+  zp_loc data_loc;          /* the data value its text came from, if one did */
+  const char *data_path;    /* and its JSON path ("$.items[3]"), or NULL */
+  const zp_table *table;    /* ZP_BLOCK_TABLE */
+  const zp_span *spans;     /* inline spans of text (see zp_span), sorted */
   uint32_t nspans;
   const zp_contents *contents; /* ZP_BLOCK_CONTENTS */
   const char *id;              /* a target for links and references, or NULL */

@@ -229,6 +229,10 @@ check "核查报告: 附件1 on a landscape page (page $ap), its folio turned, i
   '[ -n "$ap" ] && pdfinfo -f $ap -l $ap "$T/rv.pdf" | grep -q "^Page *$ap size: *841.89 x 595.27" &&
    grep -q "^  folio .* angle=-90 text=— $(sed -n "${ap}p" "$T/rv.labels") —" "$T/rv.dump" &&
    pdftotext -raw "$T/rv.pdf" - | tr -d " " | grep -q "^附件：1.部门整体绩效指标评分核查表$"'
+pdftohtml -xml -i -stdout "$T/rv.pdf" 2>/dev/null | tr -d "\n" >"$T/rv.xml"
+check "核查报告: bookmarks: 目录, the headings nested by level, 附件1 with its title on its page" \
+  'grep -q "<outline><item page=\"2\">目　录</item><item page=\"3\">一、核查依据和范围</item><outline><item page=\"3\">（一）核查依据</item>" "$T/rv.xml" &&
+   grep -q "<item page=\"$ap\">附件1 部门整体绩效指标评分核查表</item></outline>" "$T/rv.xml"'
 
 # Hostile templates and data (issue 9): each a clear error at its file:line
 # (or the data's line:col), exit 1, no output file, no sanitizer report.
