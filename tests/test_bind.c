@@ -851,6 +851,16 @@ static void attachment_list_follows_labels(void **state) {
     const char *t = texts(r.doc);
     if (!strstr(t, cases[i].want))
       fail_msg("case %zu: want %s in %s", i, cases[i].want, t);
+    /* the label is the attachment's bookmark, with its title */
+    const zp_block *lb = r.doc->first;
+    while (lb && (!lb->text || strncmp(lb->text, "附", 3) != 0 ||
+                  strncmp(lb->text, "附件：", 9) == 0))
+      lb = lb->next;
+    assert_non_null(lb);
+    assert_true(lb->outline && lb->level == 1);
+    char bm[64];
+    snprintf(bm, sizeof bm, "%s %s", lb->text, lb->next->text);
+    assert_string_equal(lb->outline_text, bm);
     done(&r);
   }
 }
