@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "image.h"
 
 typedef enum {
   ZP_ALIGN_LEFT,
@@ -117,8 +118,53 @@ typedef enum {
   ZP_BLOCK_PARAGRAPH,
   ZP_BLOCK_HEADING,
   ZP_BLOCK_PAGE_BREAK,
-  ZP_BLOCK_TABLE
+  ZP_BLOCK_TABLE,
+  ZP_BLOCK_IMAGE,    /* block.image */
+  ZP_BLOCK_SIGNATURE /* block.sign: the unit and the date (落款) */
 } zp_block_kind;
+
+/* ---- images ----
+ *
+ * An image in the flow is a block that never splits, set like a line
+ * (aligned in the text block); one at a position (ZP_IMAGE_PAGE) takes no
+ * room: it is drawn on the page where the next block starts, at x, y. */
+typedef enum { ZP_IMAGE_FLOW, ZP_IMAGE_PAGE } zp_image_place;
+
+typedef struct zp_doc_image {
+  const zp_image *img;
+  double width, height; /* pt as asked; 0: from the other, keeping the
+                           aspect ratio (both 0: 96 pixels an inch); the
+                           layout scales a flow image down to the text
+                           block */
+  zp_align align;       /* ZP_IMAGE_FLOW: left, center, right */
+  zp_image_place place;
+  double x, y;    /* ZP_IMAGE_PAGE: its top-left corner from the page's */
+  double opacity; /* 0..1 */
+  bool behind;    /* ZP_IMAGE_PAGE: under the text (else over it) */
+  zp_loc loc;
+} zp_doc_image;
+
+/* A signature block (GB/T 9704 7.3.5): the date right-aligned with
+ * right_indent (4 characters), the unit centred over it, and a seal, if
+ * any, centred on the two, over the text. */
+typedef struct zp_signature {
+  const char *unit, *date;  /* UTF-8; either may be "" */
+  const zp_doc_image *seal; /* NULL: none; its width is the seal's size */
+  double right_indent;      /* pt */
+  double right_indent_em;   /* the same in em when given so, else 0 */
+} zp_signature;
+
+/* A watermark on every page: a text or an image, centred on the page,
+ * turned angle degrees counter-clockwise. */
+typedef struct zp_watermark {
+  const char *text;          /* UTF-8, or NULL */
+  const zp_doc_image *image; /* or NULL (then text is set) */
+  const char *role;          /* the text's font role */
+  double size;               /* the text's size, pt */
+  double angle, opacity;
+  bool over; /* over the content (else behind it) */
+  zp_loc loc;
+} zp_watermark;
 
 typedef struct zp_block zp_block;
 struct zp_block {
@@ -133,7 +179,9 @@ struct zp_block {
   const zp_table *table; /* ZP_BLOCK_TABLE */
   const zp_span *spans;  /* inline spans of text (see zp_span), sorted */
   uint32_t nspans;
-  const char *id; /* a target for links and references, or NULL */
+  const char *id;            /* a target for links and references, or NULL */
+  const zp_doc_image *image; /* ZP_BLOCK_IMAGE */
+  const zp_signature *sign;  /* ZP_BLOCK_SIGNATURE */
   zp_block *next;
 };
 
@@ -216,7 +264,8 @@ typedef struct zp_doc {
   zp_folio folio;
   const char *title, *author, *subject, *keywords; /* PDF Info, may be NULL */
   const char *date;                                /* "YYYY-MM-DD" or NULL */
-  const zp_doc_role *roles; /* terminated by a NULL name; may be NULL */
+  const zp_doc_role *roles;      /* terminated by a NULL name; may be NULL */
+  const zp_watermark *watermark; /* NULL: none */
   zp_block *first;
 } zp_doc;
 

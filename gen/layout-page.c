@@ -321,6 +321,8 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
             ps->height, c->pitch, why_name[c->why]);
   if (c->debug && !debug_page(c, p))
     return false;
+  if (!lay_image_watermark(c, p))
+    return false;
   for (size_t i = from; i < to; i++) {
     line *l = &c->lines.v[i];
     if (l->tbl) {
@@ -328,7 +330,16 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
         return false;
       continue;
     }
+    if (l->reserve)
+      continue;
+    if (l->img && !l->n) { /* an image's line */
+      if (!lay_image_draw(c, p, l, l->top))
+        return false;
+      continue;
+    }
     if (!draw_line(c, p, l, l->top, ""))
+      return false;
+    if (l->img && !lay_image_draw(c, p, l, l->top))
       return false;
     if (l->first && l->blk->outline && l->blk->level > 0 &&
         !zp_dl_add_outline(c->dl, l->blk->level, l->blk->text, pno - 1,

@@ -141,11 +141,21 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
     float before = st ? lay_text_snap_space(&c, st, st->space_before) : 0;
     if (after > before)
       before = after;
+    bool image_keep = false;
     bool ok = b->kind == ZP_BLOCK_TABLE ? table_lines(&c, b, brk, before)
-                                        : para_lines(&c, b, brk, before);
+              : b->kind == ZP_BLOCK_IMAGE
+                  ? lay_image_lines(&c, b, brk, before, &image_keep)
+              : b->kind == ZP_BLOCK_SIGNATURE
+                  ? lay_image_signature(&c, b, brk, before)
+                  : para_lines(&c, b, brk, before);
     if (!ok)
       goto done;
-    keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE;
+    if (image_keep) { /* a page image: with the next block, spacing its */
+      keep = true;
+      continue;
+    }
+    keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE &&
+           b->kind != ZP_BLOCK_IMAGE;
     force = false;
     after = st ? lay_text_snap_space(&c, st, st->space_after) : 0;
   }

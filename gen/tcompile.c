@@ -60,6 +60,10 @@ static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
 /* Where attribute attr of n is written (its line and column: an element
  * may run over several lines); n's own line when it cannot be found. */
 static zp_loc at_attr(comp *c, const zp_tnode *n, const char *attr) {
+  return zp_tmpl_at_attr(c->d, n, attr);
+}
+
+zp_loc zp_tmpl_at_attr(zp_diag *d, const zp_tnode *n, const char *attr) {
   zp_loc at = n->loc;
   const char *v = zp_tmpl_attr(n, attr);
   char needle[160];
@@ -68,7 +72,7 @@ static zp_loc at_attr(comp *c, const zp_tnode *n, const char *attr) {
   for (int q = 0; q < 2 && v && !at.col; q++) {
     snprintf(needle, sizeof needle, " %s=%c%.100s", attr, q ? '\'' : '"', v);
     at.line = n->loc.line;
-    at.col = zp_diag_column(c->d, at.file, &at.line, needle);
+    at.col = zp_diag_column(d, at.file, &at.line, needle);
   }
   if (at.col)
     at.col++; /* past the space */
@@ -197,6 +201,15 @@ static bool parse_length(const char *s, double em, double line, double *out) {
     return false;
   *out = v;
   return true;
+}
+
+bool zp_tmpl_length(const char *s, double em, double line, double *out) {
+  return parse_length(s, em, line, out);
+}
+
+bool zp_tmpl_number(const char *s, double *out) {
+  const char *end;
+  return parse_number(s, out, &end) && *end == 0;
 }
 
 /* A font size: a 号 name or a number of pt. */
@@ -668,6 +681,8 @@ static void sheet(comp *c) {
       grades(c, n);
     else if (is(n, "body"))
       t->body = n;
+    else if (is(n, "watermark"))
+      zp_timage_watermark(t, n, c->d);
     else if (is(n, "info")) {
       static const char *const keys[] = {"title", "author", "subject",
                                          "keywords", "date"};
@@ -961,7 +976,9 @@ static const struct {
              {"head", ZP_T_HEAD},
              {"row", ZP_T_ROW},
              {"cell", ZP_T_CELL},
-             {"br", ZP_T_BR}};
+             {"br", ZP_T_BR},
+             {"image", ZP_T_IMAGE},
+             {"signature", ZP_T_SIGNATURE}};
 
 /* Where content stands: what a <use> there must bring. */
 enum { IN_SHEET, IN_BLOCKS, IN_INLINE, IN_ROWS, IN_CELLS, IN_DEFINE };
@@ -1100,6 +1117,16 @@ static void node(comp *c, zp_tnode *n, int where) {
       break;
     case ZP_T_CELL:
       cell(c, n);
+      break;
+    case ZP_T_IMAGE:
+      n->as.image = zp_timage_image(c->t, n, "src", c->d);
+      break;
+    case ZP_T_SIGNATURE:
+      n->as.sign.unit = attr_of(n, "unit");
+      n->as.sign.date = attr_of(n, "date");
+      v = zp_tmpl_attr(n, "style");
+      n->as.sign.style = v ? style_named(c, v) : default_style(c, n, "body");
+      zp_timage_signature(c->t, n, c->d);
       break;
     default:
       break;
