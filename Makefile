@@ -103,6 +103,7 @@ build/tools/%: tests/tools/%.c build/libzp.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libzp.a $(PKG_LIBS)
 e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/e2e.sh
+	ZPGEN=bin/zpgen sh tests/images.sh
 	ZPGEN=bin/zpgen sh tests/batch.sh
 	ZPGEN=bin/zpgen sh tests/cli.sh
 	ZPGEN=bin/zpgen sh tests/watch.sh

@@ -166,6 +166,13 @@ typedef struct zp_watermark {
   zp_loc loc;
 } zp_watermark;
 
+/* A watermark's settings when the template gives none: 黑体 72 pt, turned
+ * 45°, opacity 0.15, behind the text. */
+#define ZP_WATERMARK_DEFAULT                                                   \
+  {                                                                            \
+    NULL, NULL, "hei", 72, 45, 0.15, false, { 0 }                              \
+  }
+
 typedef struct zp_block zp_block;
 struct zp_block {
   zp_block_kind kind;

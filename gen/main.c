@@ -77,7 +77,7 @@ static const char usage[] =
 static const char render_help[] =
     "usage: zpgen render --template T.xml --data D.json... --output OUT.pdf\n"
     "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
-    "                    [--allow-inconsistent] [--debug]\n"
+    "                    [--allow-inconsistent] [--debug] [--watermark TEXT]\n"
     "\n"
     "Merges the JSON data into the XML template, lays the report out and\n"
     "writes the PDF.\n"
@@ -101,6 +101,11 @@ static const char render_help[] =
     "                        block, the line and character grid, each line's\n"
     "                        box and baseline, table cells and padding, and\n"
     "                        at each page's foot why it broke there\n"
+    "  --watermark TEXT      TEXT (草稿, 样稿) across every page, behind the\n"
+    "                        text, turned and faint, as the template's\n"
+    "                        <watermark> sets it (else 黑体 72 pt, 45°,\n"
+    "                        opacity 0.15); it does not copy out with the "
+    "text\n"
     "  --help                this text\n"
     "  -t, -d, -o, -f        short for --template, --data, --output, --fonts\n"
     "\n"
@@ -226,6 +231,7 @@ typedef struct opts {
   bool strict, allow_inconsistent, debug;
   const char *mapping, *sheet, *input; /* import */
   bool layout;                         /* check --layout */
+  const char *watermark;               /* render --watermark */
 } opts;
 
 /* What input (or the output) path names, or NULL: "the template", ... */
@@ -307,7 +313,8 @@ static int render(const opts *o, zp_diag *d) {
   char datebuf[32];
   zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dirs);
   zp_render_opts ro = {dirs.dirs, o->allow_inconsistent,
-                       zp_render_epoch_date(datebuf, sizeof datebuf), o->debug};
+                       zp_render_epoch_date(datebuf, sizeof datebuf), o->debug,
+                       o->watermark};
   /* the PDF is built in memory and written when complete: standard output
    * never gets half a document */
   rc = zp_render_pdf(t, data, &fs, &ro, zp_out_stream(out), o->output,
@@ -365,7 +372,7 @@ static int check_layout(const opts *o, const zp_template *t,
   }
   zp_render_dirs dirs;
   zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dirs);
-  zp_render_opts ro = {dirs.dirs, false, NULL, false};
+  zp_render_opts ro = {dirs.dirs, false, NULL, false, NULL};
   rc = zp_render_pdf(t, data, &fs, &ro, pdf, "layout", dump, NULL, d);
   if (rc != EXIT_OK)
     goto done;
@@ -478,6 +485,7 @@ enum {
   OPT_MAPPING = 1 << 8, /* also: one INPUT argument */
   OPT_SHEET = 1 << 9,
   OPT_LAYOUT = 1 << 10,
+  OPT_WATERMARK = 1 << 11,
 };
 
 /* A command of main's own: its name, help text and accepted options. */
@@ -489,7 +497,7 @@ typedef struct command {
 static const command commands[] = {
     {"render", render_help,
      OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_DUMP |
-         OPT_ALLOW | OPT_DEBUG},
+         OPT_ALLOW | OPT_DEBUG | OPT_WATERMARK},
     {"watch", watch_help,
      OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_ALLOW |
          OPT_DEBUG},
@@ -530,6 +538,7 @@ int main(int argc, char **argv) {
       {"mapping", required_argument, NULL, 'm'},
       {"sheet", required_argument, NULL, 'S'},
       {"layout", no_argument, NULL, 'Y'},
+      {"watermark", required_argument, NULL, 'W'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   /* the option each getopt code stands for, and its bit */
@@ -547,7 +556,8 @@ int main(int argc, char **argv) {
                  {'D', OPT_DEBUG, "--debug"},
                  {'m', OPT_MAPPING, "--mapping"},
                  {'S', OPT_SHEET, "--sheet"},
-                 {'Y', OPT_LAYOUT, "--layout"}};
+                 {'Y', OPT_LAYOUT, "--layout"},
+                 {'W', OPT_WATERMARK, "--watermark"}};
   if (argc < 2) {
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -645,6 +655,12 @@ int main(int argc, char **argv) {
       break;
     case 'Y':
       o.layout = true;
+      break;
+    case 'W':
+      if (!zp_render_watermark_ok(optarg))
+        return usage_error(cmd, "--watermark \"%.40s\": %s", optarg,
+                           zp_render_watermark_why(optarg));
+      o.watermark = optarg;
       break;
     }
   }

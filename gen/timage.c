@@ -198,14 +198,11 @@ void zp_timage_watermark(zp_template *t, const zp_tnode *n, zp_diag *d) {
   zp_watermark *w = zp_arena_alloc(t->arena, sizeof *w);
   if (!w)
     return;
+  *w = (zp_watermark)ZP_WATERMARK_DEFAULT;
   w->loc = n->loc;
   w->text = zp_tmpl_attr(n, "text");
-  w->role = zp_tmpl_attr(n, "font");
-  if (!w->role)
-    w->role = "hei";
-  w->size = 72;
-  w->angle = 45;
-  w->opacity = 0.15;
+  if (zp_tmpl_attr(n, "font"))
+    w->role = zp_tmpl_attr(n, "font");
   const char *v = zp_tmpl_attr(n, "layer");
   w->over = v && strcmp(v, "over") == 0;
   bool ok = number_of(n, "angle", -360, 360, &w->angle, d) &&
