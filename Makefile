@@ -135,7 +135,7 @@ san: $(TOOLS)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SHORT_SECONDS ?= 15
-FUZZERS := json tmpl render
+FUZZERS := json tmpl render image
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_OBJS := $(patsubst gen/%.c,build/fuzzobj/%.o,$(SRCS)) build/fuzzobj/schema.o
 .SECONDARY: $(FUZZ_OBJS)

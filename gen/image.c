@@ -2,9 +2,12 @@
 #include "image.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <zlib.h>
 
 #include "bounds.h"
 #include "file.h"
@@ -24,18 +27,6 @@ static bool say(char *why, size_t n, const char *fmt, ...) {
   return false;
 }
 
-/* CRC-32 as PNG computes it (ISO 3309), bitwise: images are checked once
- * per template, a few MB at most. */
-static uint32_t crc32_of(const uint8_t *p, size_t n) {
-  uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; i++) {
-    c ^= p[i];
-    for (int k = 0; k < 8; k++)
-      c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-  }
-  return c ^ 0xFFFFFFFFu;
-}
-
 static bool dims_ok(uint32_t w, uint32_t h, const char *what, char *why,
                     size_t n) {
   if (w == 0 || h == 0)
@@ -49,10 +40,110 @@ static bool dims_ok(uint32_t w, uint32_t h, const char *what, char *why,
   return true;
 }
 
+/* The columns and rows of pass k of a PNG's image data: one pass, or the
+ * seven of Adam7 interlacing. */
+static void png_pass(int k, uint32_t w, uint32_t h, bool interlaced,
+                     uint64_t *cols, uint64_t *rows) {
+  static const uint8_t x0[7] = {0, 4, 0, 2, 0, 1, 0},
+                       dx[7] = {8, 8, 4, 4, 2, 2, 1},
+                       y0[7] = {0, 0, 4, 0, 2, 0, 1},
+                       dy[7] = {8, 8, 8, 4, 4, 2, 2};
+  if (!interlaced) {
+    *cols = w;
+    *rows = h;
+    return;
+  }
+  *cols = w > x0[k] ? (w - x0[k] + dx[k] - 1) / dx[k] : 0;
+  *rows = h > y0[k] ? (h - y0[k] + dy[k] - 1) / dy[k] : 0;
+}
+
+/* The image data (the IDAT chunks, one zlib stream) inflates to exactly
+ * the bytes the header says, every row's filter one PNG defines: what
+ * libpng would stop on (and libharu, which sets no recovery, abort on) is
+ * refused here.  Inflated with zlib, libpng's own inflater (libdeflate
+ * accepts streams zlib rejects), a window at a time: memory stays small
+ * whatever the image's size. */
+static bool png_data_ok(const uint8_t *p, size_t len, const zp_image *im,
+                        bool interlaced, char *why, size_t n) {
+  static const uint8_t channels[7] = {1, 0, 3, 1, 2, 0, 4};
+  unsigned bpp = im->bits * channels[im->color];
+  int passes = interlaced ? 7 : 1, pass = 0;
+  uint64_t cols = 0, rows = 0, row = 0, rowbytes = 0;
+  uint64_t want = 0;
+  for (int k = 0; k < passes; k++) {
+    png_pass(k, im->width, im->height, interlaced, &cols, &rows);
+    if (cols && rows) /* each row: a filter byte, then its pixels */
+      want += rows * (1 + (cols * bpp + 7) / 8);
+  }
+  /* the next row's filter byte is at offset next of the inflated data */
+  uint64_t next = 0, pos = 0;
+  png_pass(0, im->width, im->height, interlaced, &cols, &rows);
+  rowbytes = 1 + (cols * bpp + 7) / 8;
+  z_stream z = {0};
+  uint8_t out[16384];
+  bool ok = false;
+  int ret = Z_OK;
+  if (inflateInit(&z) != Z_OK)
+    return say(why, n, "a PNG too large to check here (out of memory)");
+  for (size_t at = 8; len - at >= 12 && ret != Z_STREAM_END;) {
+    uint32_t clen = be32(p + at);
+    if (memcmp(p + at + 4, "IEND", 4) == 0)
+      break;
+    if (memcmp(p + at + 4, "IDAT", 4) != 0) {
+      at += 12 + (size_t)clen;
+      continue;
+    }
+    z.next_in = (Bytef *)(p + at + 8);
+    z.avail_in = clen;
+    while (z.avail_in && ret == Z_OK) {
+      z.next_out = out;
+      z.avail_out = sizeof out;
+      ret = inflate(&z, Z_NO_FLUSH);
+      if (ret != Z_OK && ret != Z_STREAM_END)
+        goto bad_data;
+      size_t got = sizeof out - z.avail_out;
+      if (pos + got > want)
+        goto bad_data;
+      for (; next < pos + got && pass < passes; next += rowbytes) {
+        while (pass < passes && (!cols || !rows || row == rows)) {
+          if (++pass < passes) {
+            png_pass(pass, im->width, im->height, interlaced, &cols, &rows);
+            rowbytes = 1 + (cols * bpp + 7) / 8;
+          }
+          row = 0;
+        }
+        if (pass == passes || next >= pos + got)
+          break;
+        if (out[next - pos] > 4) {
+          say(why, n, "a PNG with a damaged row (filter %u)", out[next - pos]);
+          goto done;
+        }
+        row++;
+      }
+      pos += got;
+    }
+    if (z.avail_in) /* data after the stream's end */
+      goto bad_data;
+    at += 12 + (size_t)clen;
+  }
+  if (ret == Z_STREAM_END && pos == want) {
+    ok = true;
+    goto done;
+  }
+bad_data:
+  say(why, n,
+      "a PNG whose image data is damaged or does not match its size (%ux%u)",
+      im->width, im->height);
+done:
+  inflateEnd(&z);
+  return ok;
+}
+
 static bool png_check(const uint8_t *p, size_t len, zp_image *im, char *why,
                       size_t n) {
   size_t at = 8;
-  bool ihdr = false, plte = false, idat = false;
+  bool ihdr = false, plte = false, idat = false, idat_ended = false;
+  bool interlaced = false;
   unsigned depth = 0, ctype = 0;
   for (;;) {
     if (len - at < 12)
@@ -68,8 +159,11 @@ static bool png_check(const uint8_t *p, size_t len, zp_image *im, char *why,
     if (clen > 0x7FFFFFFFu || clen > len - at - 12)
       return say(why, n, "a PNG truncated in chunk %s", type);
     const uint8_t *d = p + at + 8;
-    if (crc32_of(p + at + 4, clen + 4) != be32(d + clen))
+    if (crc32(0, p + at + 4, clen + 4) != be32(d + clen))
       return say(why, n, "a PNG whose chunk %s is damaged (bad CRC)", type);
+    bool is_idat = strcmp(type, "IDAT") == 0;
+    if (idat && !is_idat)
+      idat_ended = true;
     if (!ihdr && strcmp(type, "IHDR") != 0)
       return say(why, n, "a PNG that does not start with its header (IHDR)");
     if (strcmp(type, "IHDR") == 0) {
@@ -97,28 +191,42 @@ static bool png_check(const uint8_t *p, size_t len, zp_image *im, char *why,
         return say(why, n,
                    "a PNG with an unknown compression, filter or interlace "
                    "method");
+      interlaced = d[12] == 1;
       im->bits = (uint8_t)depth;
       im->color = (uint8_t)ctype;
       im->alpha = ctype == 4 || ctype == 6;
     } else if (strcmp(type, "PLTE") == 0) {
-      if (clen == 0 || clen % 3 || clen / 3 > 256 ||
+      if (plte || idat || clen == 0 || clen % 3 || clen / 3 > 256 ||
           (ctype == 3 && clen / 3 > (1u << depth)))
         return say(why, n, "a PNG with a malformed palette (PLTE)");
       if (ctype == 0 || ctype == 4)
         return say(why, n, "a grey PNG with a palette (PLTE)");
       plte = true;
     } else if (strcmp(type, "tRNS") == 0) {
-      if (ctype == 4 || ctype == 6 || (ctype == 3 && !plte))
+      if (ctype == 0 || ctype == 2)
+        return say(why, n,
+                   "%s PNG with a transparent colour (tRNS), which the PDF "
+                   "writer cannot embed: save it with an alpha channel",
+                   ctype == 0 ? "a grey" : "an RGB");
+      if (ctype != 3 || !plte || idat || clen > 256)
         return say(why, n, "a PNG with a misplaced transparency (tRNS)");
       im->alpha = true;
-    } else if (strcmp(type, "IDAT") == 0) {
+    } else if (is_idat) {
       if (ctype == 3 && !plte)
         return say(why, n, "a palette PNG without its palette (PLTE)");
+      if (idat_ended)
+        return say(why, n, "a PNG whose image data (IDAT) is split");
       idat = true;
     } else if (strcmp(type, "IEND") == 0) {
       if (!idat)
         return say(why, n, "a PNG without image data (IDAT)");
-      return true;
+      if (interlaced && im->alpha) /* libharu 2.3.0 frees twice */
+        return say(why, n,
+                   "an interlaced PNG with transparency, which the PDF "
+                   "writer cannot embed: save it without interlacing");
+      return png_data_ok(p, len, im, interlaced, why, n);
+    } else if (type[0] >= 'A' && type[0] <= 'Z') {
+      return say(why, n, "a PNG with an unknown critical chunk %s", type);
     }
     at += 12 + (size_t)clen;
   }

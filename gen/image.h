@@ -5,9 +5,15 @@
  * sees it: for a PNG the signature, every chunk's length and CRC, the
  * header (dimensions, bit depth and colour type, a valid pair, compression
  * and filter 0, interlace 0 or 1), a palette where the colour type needs
- * one, image data, and the end chunk; for a JPEG the start marker, the
+ * one (tRNS only with a palette: libharu drops or fails on a grey or
+ * RGB colour key; an interlaced PNG without transparency: libharu frees
+ * an interlaced one's mask twice), no unknown critical chunk, the image data
+ * inflating to exactly the header's size with a valid filter on every row
+ * (libpng stopping on bad data would abort the process, libharu sets no
+ * recovery), and the end chunk; for a JPEG the start marker, the
  * segments up to the frame header (baseline, extended or progressive
- * Huffman, 8-bit, 1, 3 or 4 components), a scan and the end marker.
+ * Huffman, 8-bit, grey or 3 components: CMYK is refused), a scan and the
+ * end marker.
  * Dimensions are at most ZP_MAX_IMAGE_SIDE pixels a side and
  * ZP_MAX_IMAGE_PIXELS in all.  The pixels are decoded only by the PDF
  * writer (pdf.c).  The image's bytes live in the arena it was loaded into:

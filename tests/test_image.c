@@ -63,16 +63,31 @@ static void ihdr(png *p, uint32_t w, uint32_t h, uint8_t depth, uint8_t ct,
   chunk(p, "IHDR", d, 13);
 }
 
+/* The IDAT of n bytes of filtered image data, all filter 0 and pixels 0
+ * but byte bad (when below n) set to 7. */
+static void idat(png *p, size_t n, size_t bad_at) {
+  uint8_t raw[256] = {0}, z[512];
+  uLongf zn = sizeof z;
+  if (bad_at < n)
+    raw[bad_at] = 7;
+  assert_int_equal(compress(z, &zn, raw, n), Z_OK);
+  chunk(p, "IDAT", z, (uint32_t)zn);
+}
+
+/* The image data's size of a 2x2 image of ct at depth: 2 rows of a filter
+ * byte and two pixels. */
+static size_t raw2(uint8_t depth, uint8_t ct) {
+  static const uint8_t channels[7] = {1, 0, 3, 1, 2, 0, 4};
+  return 2 * (1 + (2u * depth * channels[ct] + 7) / 8);
+}
+
 /* A 2x2 PNG of colour type ct at depth; a palette first when ct is 3. */
 static void make(png *p, uint8_t depth, uint8_t ct) {
   sig(p);
   ihdr(p, 2, 2, depth, ct, 0);
   if (ct == 3)
     chunk(p, "PLTE", "\xff\x00\x00\x00\x00\xff", 6);
-  uint8_t raw[64] = {0}, z[128];
-  uLongf zn = sizeof z;
-  assert_int_equal(compress(z, &zn, raw, 2 * (1 + 2 * 8)), Z_OK);
-  chunk(p, "IDAT", z, (uint32_t)zn);
+  idat(p, raw2(depth, ct), SIZE_MAX);
   chunk(p, "IEND", NULL, 0);
 }
 
@@ -186,21 +201,72 @@ static void test_png_bad(void **state) {
   ihdr(&p, 2, 2, 8, 6, 0);
   chunk(&p, "tRNS", "\0\0", 2);
   bad(&p, "misplaced transparency");
-  /* tRNS on RGB: transparency */
+  /* a colour key on grey or RGB: libharu drops or fails on it */
   sig(&p);
   ihdr(&p, 2, 2, 8, 2, 0);
   chunk(&p, "tRNS", "\0\0\0\0\0\0", 6);
-  {
-    uint8_t raw[64] = {0}, z[128];
-    uLongf zn = sizeof z;
-    assert_int_equal(compress(z, &zn, raw, 14), Z_OK);
-    chunk(&p, "IDAT", z, (uint32_t)zn);
-  }
+  idat(&p, raw2(8, 2), SIZE_MAX);
+  chunk(&p, "IEND", NULL, 0);
+  bad(&p, "an RGB PNG with a transparent colour");
+  sig(&p);
+  ihdr(&p, 2, 2, 8, 0, 0);
+  chunk(&p, "tRNS", "\0\0", 2);
+  bad(&p, "a grey PNG with a transparent colour");
+  /* a palette's transparency: alpha */
+  sig(&p);
+  ihdr(&p, 2, 2, 8, 3, 0);
+  chunk(&p, "PLTE", "\xff\x00\x00\x00\x00\xff", 6);
+  chunk(&p, "tRNS", "\0", 1);
+  idat(&p, raw2(8, 3), SIZE_MAX);
   chunk(&p, "IEND", NULL, 0);
   zp_image im = {0};
   char why[160];
   assert_true(zp_image_check(p.b, p.n, &im, why, sizeof why));
   assert_true(im.alpha);
+  /* the image data: too little, too much, not zlib, a bad row filter */
+  for (int k = 0; k < 4; k++) {
+    sig(&p);
+    ihdr(&p, 2, 2, 8, 6, 0);
+    size_t want = raw2(8, 6);
+    if (k == 0)
+      idat(&p, want - 1, SIZE_MAX);
+    else if (k == 1)
+      idat(&p, want + 1, SIZE_MAX);
+    else if (k == 2)
+      chunk(&p, "IDAT", "\x78\x9c\xff\xff\xff\xff", 6);
+    else
+      idat(&p, want, want / 2); /* the second row's filter byte */
+    chunk(&p, "IEND", NULL, 0);
+    bad(&p, k == 3 ? "damaged row (filter 7)" : "image data is damaged");
+  }
+  /* an unknown critical chunk; image data split by another chunk */
+  sig(&p);
+  ihdr(&p, 2, 2, 8, 2, 0);
+  chunk(&p, "ZZZZ", "", 0);
+  bad(&p, "unknown critical chunk ZZZZ");
+  sig(&p);
+  ihdr(&p, 2, 2, 8, 2, 0);
+  idat(&p, raw2(8, 2), SIZE_MAX);
+  chunk(&p, "tEXt", "a\0b", 3);
+  idat(&p, 1, SIZE_MAX);
+  chunk(&p, "IEND", NULL, 0);
+  bad(&p, "split");
+  /* an unknown ancillary chunk is fine; so is Adam7: 3x3 in its seven
+   * passes is 1x1, none, none, 1x1, 2x1, 1x2, 3x1 pixels (each row a
+   * filter byte and 3 bytes a pixel) */
+  sig(&p);
+  ihdr(&p, 3, 3, 8, 2, 1);
+  chunk(&p, "zzZz", "", 0);
+  idat(&p, (1 + 3) + (1 + 3) + (1 + 6) + 2 * (1 + 3) + (1 + 9), SIZE_MAX);
+  chunk(&p, "IEND", NULL, 0);
+  if (!zp_image_check(p.b, p.n, &im, why, sizeof why))
+    fail_msg("an interlaced PNG refused: %s", why);
+  /* but not with transparency (libharu 2.3.0 frees its mask twice) */
+  sig(&p);
+  ihdr(&p, 3, 3, 8, 6, 1);
+  idat(&p, (1 + 4) + (1 + 4) + (1 + 8) + 2 * (1 + 4) + (1 + 12), SIZE_MAX);
+  chunk(&p, "IEND", NULL, 0);
+  bad(&p, "an interlaced PNG with transparency");
 }
 
 /* A JPEG: SOI, a frame header (marker sof, precision, h, w, components),
