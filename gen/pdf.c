@@ -810,6 +810,8 @@ static int gstate(writer *w, float opacity, bool multiply) {
     fail(w, "making a graphics state (opacity)");
     return -1;
   }
+  if (w->pdf->pdf_version < HPDF_VER_14) /* transparency */
+    w->pdf->pdf_version = HPDF_VER_14;
   w->gss[w->ngss] = (struct gs_use){alpha, multiply, gs, w->pno};
   return w->ngss++;
 }
@@ -854,6 +856,12 @@ static int image_use(writer *w, const zp_image *img) {
     HPDF_ResetError(w->pdf);
     w->err.code = 0;
   }
+  /* a soft mask needs PDF 1.4, 16 bits a sample 1.5 */
+  HPDF_PDFVer need = img->kind == ZP_IMAGE_PNG && img->bits == 16 ? HPDF_VER_15
+                     : img->alpha                                 ? HPDF_VER_14
+                                                                  : HPDF_VER_12;
+  if (w->pdf->pdf_version < need)
+    w->pdf->pdf_version = need;
   w->imgs[w->nimgs] = (struct img_use){img, obj, w->pno};
   return w->nimgs++;
 }

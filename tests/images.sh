@@ -100,5 +100,37 @@ check "batch --watermark: the same watermark skips it" 'grep -q "\"status\":\"sk
 $ZPGEN render -t $TPL -d $DATA -o "$T/single.pdf" --watermark 样稿
 check "batch --watermark: byte-identical to render --watermark" 'cmp -s "$T/single.pdf" "$T/b/r.pdf"'
 
+# every example of templates/README.md's section on images renders: its
+# ```xml blocks, images and signatures in a body, each watermark in a
+# template of its own, in a template beside templates/official.xml
+mkdir -p "$T/ex/templates" && ln -s "$PWD/data" "$T/ex/data" && cp templates/official.xml "$T/ex/templates/"
+awk '/^## Images, the signature block and the watermark/ { on = 1; next }
+     /^## / { on = 0 }
+     on && /^```xml/ { n++; file = sprintf("'"$T"'/ex/block-%d", n); next }
+     on && /^```/ { file = ""; next }
+     file { print > file }' templates/README.md
+printf '{"meta": {"department": "广州市某某区某某局", "date_cn": "2024年3月15日"}}\n' >"$T/ex/d.json"
+nex=0
+for b in "$T"/ex/block-*; do
+  if grep -q "<watermark" "$b"; then
+    k=0
+    while IFS= read -r l; do
+      k=$((k + 1))
+      { printf '<template xmlns="urn:zpgen:template:1" version="1">\n<include href="official.xml"/>\n'
+        printf '%s\n<body><p>正文</p></body></template>\n' "$l"; } >"$T/ex/templates/w$k.xml"
+      $ZPGEN render -t "$T/ex/templates/w$k.xml" -d "$T/ex/d.json" -o "$T/ex/w$k.pdf" --dump-layout "$T/ex/w$k.dump" 2>"$T/ex/err" &&
+        grep -q "^  watermark " "$T/ex/w$k.dump" || { bad "README example: $l"; cat "$T/ex/err"; }
+      nex=$((nex + 1))
+    done <"$b"
+  else
+    { printf '<template xmlns="urn:zpgen:template:1" version="1">\n<include href="official.xml"/>\n<body><p>正文</p>\n'
+      cat "$b"; printf '</body></template>\n'; } >"$T/ex/templates/b.xml"
+    $ZPGEN render -t "$T/ex/templates/b.xml" -d "$T/ex/d.json" -o "$T/ex/b.pdf" --dump-layout "$T/ex/b.dump" 2>"$T/ex/err" &&
+      [ "$(grep -c "^  \(image\|seal\) " "$T/ex/b.dump")" -ge 2 ] || { bad "README example block $b"; cat "$T/ex/err" "$b"; }
+    nex=$((nex + 1))
+  fi
+done
+check "the README's image examples were all found and rendered ($nex)" '[ $nex -eq 5 ]'
+
 echo "images: $pass passed, $fail failed"
 [ $fail -eq 0 ]
