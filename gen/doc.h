@@ -126,9 +126,11 @@ typedef enum {
 /* ---- images ----
  *
  * An image in the flow is a block that never splits, set like a line
- * (aligned in the text block); one at a position (ZP_IMAGE_PAGE) takes no
- * room: it is drawn on the page where the next block starts, at x, y. */
-typedef enum { ZP_IMAGE_FLOW, ZP_IMAGE_PAGE } zp_image_place;
+ * (aligned in the text block); one at a position takes no room: it is
+ * drawn on the page where the next block starts, at x, y from the page's
+ * top-left corner (ZP_IMAGE_PAGE) or from the text block's left edge and
+ * the top of the next block's first line (ZP_IMAGE_BLOCK). */
+typedef enum { ZP_IMAGE_FLOW, ZP_IMAGE_PAGE, ZP_IMAGE_BLOCK } zp_image_place;
 
 typedef struct zp_doc_image {
   const zp_image *img;
@@ -138,9 +140,9 @@ typedef struct zp_doc_image {
                            block */
   zp_align align;       /* ZP_IMAGE_FLOW: left, center, right */
   zp_image_place place;
-  double x, y;    /* ZP_IMAGE_PAGE: its top-left corner from the page's */
+  double x, y;    /* PAGE, BLOCK: its top-left corner (see above) */
   double opacity; /* 0..1 */
-  bool behind;    /* ZP_IMAGE_PAGE: under the text (else over it) */
+  bool behind;    /* PAGE, BLOCK: under the text (else over it) */
   zp_loc loc;
 } zp_doc_image;
 

@@ -46,9 +46,9 @@ bool lay_image_lines(ctx *c, const zp_block *b, uint8_t brk, float before,
     return false;
   l->img = im;
   float w = (float)im->width, h = (float)im->height;
-  if (im->place == ZP_IMAGE_PAGE) {
-    l->img_page = true;
-    l->img_x = (float)im->x;
+  if (im->place != ZP_IMAGE_FLOW) {
+    l->img_at = (uint8_t)im->place;
+    l->img_x = (float)im->x + (im->place == ZP_IMAGE_BLOCK ? c->block_left : 0);
     l->img_dy = (float)im->y;
     l->img_w = w;
     l->img_h = h;
@@ -161,11 +161,14 @@ bool lay_image_signature(ctx *c, const zp_block *b, uint8_t brk, float before) {
   return true;
 }
 
-bool lay_image_draw(ctx *c, zp_dl_page *p, const line *l, float top) {
+bool lay_image_draw(ctx *c, zp_dl_page *p, const line *l, float top,
+                    float next) {
   const zp_doc_image *im = l->img;
   float x = l->img_x, ytop;
-  if (l->img_page)
+  if (l->img_at == ZP_IMAGE_PAGE)
     ytop = p->height - l->img_dy;
+  else if (l->img_at == ZP_IMAGE_BLOCK)
+    ytop = p->height - c->block_top - next - l->img_dy;
   else
     ytop = p->height - c->block_top - top - l->img_dy;
   zp_dl_image *d = zp_dl_add_image(c->dl, p, im->img, x, ytop - l->img_h,
@@ -177,14 +180,16 @@ bool lay_image_draw(ctx *c, zp_dl_page *p, const line *l, float top) {
   if (seal) {
     d->layer = ZP_DL_LAYER_OVER;
     d->multiply = true;
-  } else if (l->img_page) {
+  } else if (l->img_at != ZP_IMAGE_FLOW) {
     d->layer = im->behind ? ZP_DL_LAYER_BEHIND : ZP_DL_LAYER_OVER;
   }
   if (c->dump)
     fprintf(c->dump,
             "  %s x=%.2f top=%.2f w=%.2f h=%.2f%s%s opacity=%.2f src=%s\n",
             seal ? "seal" : "image", x, p->height - ytop, l->img_w, l->img_h,
-            l->img_page ? " page" : "",
+            l->img_at == ZP_IMAGE_PAGE    ? " page"
+            : l->img_at == ZP_IMAGE_BLOCK ? " block"
+                                          : "",
             d->layer == ZP_DL_LAYER_BEHIND ? " behind"
             : d->layer == ZP_DL_LAYER_OVER ? " over"
                                            : "",

@@ -84,8 +84,10 @@ typedef struct line {
   const zp_doc_image *img;
   float img_x, img_dy, img_w, img_h; /* x from the page's left; dy: its
                                         top below the line box's top */
-  bool img_page; /* at img_x, img_dy from the page's top-left corner */
-  bool reserve;  /* room only (below a seal): nothing drawn */
+  uint8_t img_at; /* zp_image_place: FLOW, in the line's box; PAGE, at
+                     img_x, img_dy from the page's top-left corner; BLOCK,
+                     from the text block's left and the next line's top */
+  bool reserve;   /* room only (below a seal): nothing drawn */
 } line;
 
 typedef struct lvec {
@@ -189,8 +191,10 @@ bool lay_image_lines(ctx *c, const zp_block *b, uint8_t brk, float before,
  * block before; the seal on the date's last line, with room above (the
  * space before) and below (a reserve line).  False after an error. */
 bool lay_image_signature(ctx *c, const zp_block *b, uint8_t brk, float before);
-/* Draws line l's image, its box's top at top (pt from the block's top). */
-bool lay_image_draw(ctx *c, zp_dl_page *p, const line *l, float top);
+/* Draws line l's image, its box's top at top, the next line's at next
+ * (pt from the block's top). */
+bool lay_image_draw(ctx *c, zp_dl_page *p, const line *l, float top,
+                    float next);
 /* Draws the document's watermark, if any, on page p. */
 bool lay_image_watermark(ctx *c, zp_dl_page *p);
 

@@ -333,13 +333,14 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
     if (l->reserve)
       continue;
     if (l->img && !l->n) { /* an image's line */
-      if (!lay_image_draw(c, p, l, l->top))
+      float next = i + 1 < to ? c->lines.v[i + 1].top : l->top;
+      if (!lay_image_draw(c, p, l, l->top, next))
         return false;
       continue;
     }
     if (!draw_line(c, p, l, l->top, ""))
       return false;
-    if (l->img && !lay_image_draw(c, p, l, l->top))
+    if (l->img && !lay_image_draw(c, p, l, l->top, l->top))
       return false;
     if (l->first && l->blk->outline && l->blk->level > 0 &&
         !zp_dl_add_outline(c->dl, l->blk->level, l->blk->text, pno - 1,

@@ -125,16 +125,18 @@ const zp_doc_image *zp_timage_image(zp_template *t, const zp_tnode *n,
     di->align = strcmp(v, "left") == 0    ? ZP_ALIGN_LEFT
                 : strcmp(v, "right") == 0 ? ZP_ALIGN_RIGHT
                                           : ZP_ALIGN_CENTER;
-  if ((v = zp_tmpl_attr(n, "position")) && strcmp(v, "page") == 0)
-    di->place = ZP_IMAGE_PAGE;
+  if ((v = zp_tmpl_attr(n, "position")))
+    di->place = strcmp(v, "page") == 0    ? ZP_IMAGE_PAGE
+                : strcmp(v, "block") == 0 ? ZP_IMAGE_BLOCK
+                                          : ZP_IMAGE_FLOW;
   di->behind = (v = zp_tmpl_attr(n, "layer")) && strcmp(v, "behind") == 0;
-  if (di->place != ZP_IMAGE_PAGE) {
+  if (di->place == ZP_IMAGE_FLOW) {
     static const char *const page_only[] = {"x", "y", "layer"};
     for (int i = 0; i < 3; i++)
       if (zp_tmpl_attr(n, page_only[i])) {
         zp_error(d, zp_tmpl_at_attr(d, n, page_only[i]),
                  "<%s> %s= places an image on the page: it needs "
-                 "position=\"page\"",
+                 "position=\"page\" or \"block\"",
                  n->name, page_only[i]);
         ok = false;
       }

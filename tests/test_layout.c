@@ -377,8 +377,8 @@ static zp_table *table(fixture *f, int nrows, int tall, bool merged) {
   h->ncells = 3;
   h->cells = zp_arena_alloc(f->a, 3 * sizeof *h->cells);
   for (int c = 0; c < 3; c++)
-    h->cells[c] = (zp_cell){heads[c],        &f->head,         c,  1, 1,
-                            ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
+    h->cells[c] = (zp_cell){heads[c],        &f->head,         c,   1,    1,
+                            ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}, NULL, 0};
   for (int r = 1; r <= nrows; r++) {
     zp_row *row = &t->rows[r];
     bool first = r == 1;
@@ -386,8 +386,8 @@ static zp_table *table(fixture *f, int nrows, int tall, bool merged) {
     int k = 0;
     if (!merged || first)
       row->cells[k++] = (zp_cell){
-          "产出指标",      &f->cell,         0,  1, merged ? nrows : 1,
-          ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
+          "产出指标",      &f->cell,         0,   1,    merged ? nrows : 1,
+          ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}, NULL, 0};
     row->cells[k++] = (zp_cell){zp_arena_printf(f->a, "第%d行", r),
                                 &f->cell,
                                 1,
@@ -395,7 +395,9 @@ static zp_table *table(fixture *f, int nrows, int tall, bool merged) {
                                 1,
                                 ZP_ALIGN_CENTER,
                                 ZP_VALIGN_MIDDLE,
-                                {0}};
+                                {0},
+                                NULL,
+                                0};
     row->cells[k++] = (zp_cell){r == 2 ? hanzi(f, tall) : "完成",
                                 &f->cell,
                                 2,
@@ -403,7 +405,9 @@ static zp_table *table(fixture *f, int nrows, int tall, bool merged) {
                                 1,
                                 ZP_ALIGN_JUSTIFY,
                                 ZP_VALIGN_MIDDLE,
-                                {0}};
+                                {0},
+                                NULL,
+                                0};
     row->ncells = k;
   }
   return t;
@@ -600,16 +604,17 @@ static zp_table *span_table(fixture *f, int nrows, const char *span_text,
   h->ncells = t->ncols;
   h->cells = zp_arena_alloc(f->a, 2 * sizeof *h->cells);
   for (int c = 0; c < t->ncols; c++)
-    h->cells[c] = (zp_cell){c ? "内容" : head_text, &f->head,         c,  1, 1,
-                            ZP_ALIGN_CENTER,        ZP_VALIGN_MIDDLE, {0}};
+    h->cells[c] =
+        (zp_cell){c ? "内容" : head_text, &f->head,         c,   1,    1,
+                  ZP_ALIGN_CENTER,        ZP_VALIGN_MIDDLE, {0}, NULL, 0};
   for (int r = 1; r <= nrows; r++) {
     zp_row *row = &t->rows[r];
     row->cells = zp_arena_alloc(f->a, 2 * sizeof *row->cells);
     int k = 0;
     if (r == 1)
       row->cells[k++] =
-          (zp_cell){span_text,       &f->cell,         0,  1, nrows,
-                    ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}};
+          (zp_cell){span_text,       &f->cell,         0,   1,    nrows,
+                    ZP_ALIGN_CENTER, ZP_VALIGN_MIDDLE, {0}, NULL, 0};
     if (second)
       row->cells[k++] = (zp_cell){zp_arena_printf(f->a, "第%d行", r),
                                   &f->cell,
@@ -618,7 +623,9 @@ static zp_table *span_table(fixture *f, int nrows, const char *span_text,
                                   1,
                                   ZP_ALIGN_LEFT,
                                   ZP_VALIGN_MIDDLE,
-                                  {0}};
+                                  {0},
+                                  NULL,
+                                  0};
     row->ncells = k;
   }
   return t;
