@@ -16,8 +16,9 @@ img() { awk -v p="$1" -v t="$2" -v w="$3" -v e="$4" \
   'NR>2 && $1==p && $3==t && $4==w && $9==e { n++ } END { print n+0 }' "$T/list"; }
 check "the JPEG logo, on the page and in the flow: one image object, DCT" \
   '[ "$(img 1 image 240 jpeg)" = 2 ] && [ "$(awk "NR>2 && \$4==240 { print \$11 }" "$T/list" | sort -u | wc -l)" = 1 ]'
-check "the grey PNG with alpha: an image and its soft mask" \
-  '[ "$(img 1 image 64 image)" = 1 ] && [ "$(img 1 smask 64 image)" = 1 ]'
+check "the grey PNG with alpha, in the flow and beside a block: one image object and its soft mask" \
+  '[ "$(img 1 image 64 image)" = 2 ] && [ "$(img 1 smask 64 image)" = 2 ] &&
+   [ "$(awk "NR>2 && \$4==64 { print \$11 }" "$T/list" | sort -u | wc -l)" = 1 ]'
 check "the palette PNG with tRNS: indexed, with a soft mask" \
   'awk "NR>2 && \$1==1 && \$4==32 && \$6==\"index\"" "$T/list" | grep -q . && [ "$(img 1 smask 32 image)" = 1 ]'
 check "the seal: RGB with a soft mask, compressed (not 100%)" \
