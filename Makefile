@@ -118,6 +118,7 @@ san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	@set -e; for t in $(addprefix build/san-tests/,$(TESTS)); do echo "== $$t (asan+ubsan)"; \
 	  ASAN_OPTIONS=detect_leaks=1 ZP_ROOT=$(CURDIR) $$t; done
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/e2e.sh
+	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/images.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/batch.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/watch.sh

@@ -235,6 +235,10 @@ static bool parse_size(const char *s, double *out) {
   return true;
 }
 
+bool zp_tmpl_font_size(const char *s, double *out) {
+  return parse_size(s, out);
+}
+
 /* The text block's width and height, pt. */
 static double block_width(const comp *c) {
   const zp_page_setup *p = &c->t->page;

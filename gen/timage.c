@@ -211,11 +211,11 @@ void zp_timage_watermark(zp_template *t, const zp_tnode *n, zp_diag *d) {
             number_of(n, "opacity", 0, 1, &w->opacity, d);
   if ((v = zp_tmpl_attr(n, "size"))) {
     double x;
-    if (!zp_tmpl_length(v, 16, t->page.line_pitch, &x) || x < 4 || x > 400) {
+    if (!zp_tmpl_font_size(v, &x)) {
       zp_error(d, zp_tmpl_at_attr(d, n, "size"),
-               "<watermark> size=\"%.40s\": expected a font size from 4pt to "
-               "400pt",
-               v);
+               "<watermark> size=\"%.40s\": expected a font size (a 号 "
+               "name, or %g to %g pt)",
+               v, ZP_MIN_FONT_SIZE, ZP_MAX_FONT_SIZE);
       ok = false;
     }
     w->size = x;

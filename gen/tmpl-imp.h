@@ -23,6 +23,9 @@ bool zp_tmpl_compile(zp_template *t, zp_diag *d);
  * em and line the sizes of an em and a line in pt; false when malformed
  * or longer than ZP_MAX_LENGTH (tcompile.c). */
 bool zp_tmpl_length(const char *s, double em, double line, double *out);
+/* A font size: a 号 name or pt, ZP_MIN_FONT_SIZE to ZP_MAX_FONT_SIZE;
+ * false when malformed or out of range (tcompile.c). */
+bool zp_tmpl_font_size(const char *s, double *out);
 /* A plain decimal number ("0.15", "-45"), finite; false when malformed
  * (tcompile.c). */
 bool zp_tmpl_number(const char *s, double *out);

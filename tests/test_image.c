@@ -78,7 +78,7 @@ static void idat(png *p, size_t n, size_t bad_at) {
  * byte and two pixels. */
 static size_t raw2(uint8_t depth, uint8_t ct) {
   static const uint8_t channels[7] = {1, 0, 3, 1, 2, 0, 4};
-  return 2 * (1 + (2u * depth * channels[ct] + 7) / 8);
+  return 2 * (1 + (2u * depth * (ct < 7 ? channels[ct] : 1) + 7) / 8);
 }
 
 /* A 2x2 PNG of colour type ct at depth; a palette first when ct is 3. */
