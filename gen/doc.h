@@ -146,9 +146,12 @@ typedef struct zp_doc_image {
   zp_loc loc;
 } zp_doc_image;
 
-/* A signature block (GB/T 9704 7.3.5): the date right-aligned with
- * right_indent (4 characters), the unit centred over it, and a seal, if
- * any, centred on the two, over the text. */
+/* A signature block (GB/T 9704 7.3.5).  With a seal (7.3.5.1): the date
+ * right-aligned with right_indent (4 characters), the unit centred over
+ * it, the seal centred on the two, over the text.  Without (7.3.5.2): the
+ * unit right-aligned with right_indent (2 characters), the date under it
+ * starting 2 characters further right (or right-aligned with the same
+ * indent, the unit moved left to keep the 2, when it is the longer). */
 typedef struct zp_signature {
   const char *unit, *date;  /* UTF-8; either may be "" */
   const zp_doc_image *seal; /* NULL: none; its width is the seal's size */

@@ -98,10 +98,49 @@ static bool set_text(ctx *c, const zp_block *b, const char *text, float left,
   return true;
 }
 
+/* An unsealed signature (7.3.5.2): "在正文下空一行右空二字编排发文机关
+ * 署名，在发文机关署名下一行编排成文日期，首字比发文机关署名首字右移二字，
+ * 如成文日期长于发文机关署名，应当使成文日期右空二字编排，并相应增加发文
+ * 机关署名右空字数". */
+static bool unsealed(ctx *c, const zp_block *b, uint8_t brk, float before,
+                     float ri) {
+  const zp_signature *s = b->sign;
+  const zp_style *st = b->style;
+  float em = lay_text_indent(c, st, st->size, 1);
+  float right = c->block_left + c->block_w - ri;
+  float wd = lay_text_width(c, st, s->date, b->loc);
+  float wu = lay_text_width(c, st, s->unit, b->loc);
+  float lu = right - wu, ld = lu + 2 * em;
+  if (ld + wd > right + LAY_EPS) {
+    ld = right - wd;
+    lu = ld - 2 * em;
+  }
+  if (lu < c->block_left)
+    lu = c->block_left;
+  if (ld < c->block_left)
+    ld = c->block_left;
+  float end = c->block_left + c->block_w;
+  size_t u0, d0;
+  if (!set_text(c, b, s->unit, lu, end - lu, ZP_ALIGN_LEFT, &u0) ||
+      !set_text(c, b, s->date, ld, end - ld, ZP_ALIGN_LEFT, &d0))
+    return false;
+  if (c->lines.n == u0)
+    return true;
+  line *v = c->lines.v;
+  v[u0].brk = brk == BRK_FORCE ? BRK_FORCE : BRK_NEVER;
+  v[u0].why = WHY_KEEP;
+  /* a blank line between the text and the unit */
+  float line1 = lay_text_snap_space(c, st, lay_text_style_pitch(c, st));
+  v[u0].space_before = before > line1 ? before : line1;
+  return true;
+}
+
 bool lay_image_signature(ctx *c, const zp_block *b, uint8_t brk, float before) {
   const zp_signature *s = b->sign;
   const zp_style *st = b->style;
   float ri = lay_text_indent(c, st, s->right_indent, s->right_indent_em);
+  if (!s->seal)
+    return unsealed(c, b, brk, before, ri);
   float right = c->block_left + c->block_w - ri;
   if (right < c->block_left + c->block_w / 2)
     right = c->block_left + c->block_w / 2;

@@ -162,8 +162,11 @@ const zp_doc_image *zp_timage_image(zp_template *t, const zp_tnode *n,
 void zp_timage_signature(zp_template *t, zp_tnode *n, zp_diag *d) {
   zp_signature *s = &n->as.sign.sign;
   double em = n->as.sign.style ? n->as.sign.style->size : 16;
-  s->right_indent = 4 * em;
-  s->right_indent_em = 4;
+  /* GB/T 9704 7.3.5: a sealed document's date 4 characters in, an
+   * unsealed one's unit 2 */
+  int k0 = zp_tmpl_attr(n, "seal") ? 4 : 2;
+  s->right_indent = k0 * em;
+  s->right_indent_em = k0;
   const char *v = zp_tmpl_attr(n, "right-indent");
   if (v) {
     double x;
