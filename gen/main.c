@@ -120,11 +120,12 @@ static const char render_help[] =
 static const char watch_help[] =
     "usage: zpgen watch --template T.xml --data D.json... --output OUT.pdf\n"
     "                   [--fonts DIR]... [--strict] [--allow-inconsistent]\n"
-    "                   [--debug]\n"
+    "                   [--debug] [--watermark TEXT]\n"
     "\n"
     "Renders the report, then renders it again whenever the template, a file\n"
-    "it includes, a data file or a file in the user font directories\n"
-    "changes (a burst of saves gives one render).  Each render prints one\n"
+    "it includes, an image it shows, a data file or a file in the user font\n"
+    "directories changes (a burst of saves gives one render).  Each render "
+    "prints one\n"
     "line: the time, the pages and warnings on standard output, or on\n"
     "standard error that the last good PDF was kept and the first error.\n"
     "A viewer that reloads on change (evince, okular, zathura) shows the new\n"
@@ -137,7 +138,8 @@ static const char watch_help[] =
     "  --fonts DIR           a directory searched for fonts first "
     "(repeatable;\n"
     "                        also $ZPGEN_FONTS); its files are watched too\n"
-    "  --strict, --allow-inconsistent, --debug   as for zpgen render\n"
+    "  --strict, --allow-inconsistent, --debug, --watermark TEXT\n"
+    "                        as for zpgen render\n"
     "  --help                this text\n"
     "  -t, -d, -o, -f        short for --template, --data, --output, --fonts\n"
     "\n"
@@ -500,7 +502,7 @@ static const command commands[] = {
          OPT_ALLOW | OPT_DEBUG | OPT_WATERMARK},
     {"watch", watch_help,
      OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_ALLOW |
-         OPT_DEBUG},
+         OPT_DEBUG | OPT_WATERMARK},
     {"check", check_help, OPT_TEMPLATE | OPT_DATA | OPT_STRICT | OPT_LAYOUT},
     {"schema", schema_help, OPT_TEMPLATE},
     {"import", import_help, OPT_MAPPING | OPT_SHEET | OPT_OUTPUT},
@@ -691,9 +693,9 @@ int main(int argc, char **argv) {
     if (strcmp(o.output, "-") == 0)
       return usage_error(cmd, "--output must be a file");
     zp_watch_opts wo = {
-        o.template_path, o.data,   o.ndata,  o.output,
-        o.fonts,         o.nfonts, o.strict, o.allow_inconsistent,
-        o.debug};
+        o.template_path, o.data,     o.ndata,  o.output,
+        o.fonts,         o.nfonts,   o.strict, o.allow_inconsistent,
+        o.debug,         o.watermark};
     zp_out_signals();
     return zp_watch_run(&wo);
   }
