@@ -23,7 +23,10 @@ SAN_OBJS := $(patsubst gen/%.c,build/san/%.o,$(SRCS)) build/san/schema.o
 TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
 # sample name : template
-SAMPLES := liwan-agri-2023:dept-self-eval-report lihu-2023:dept-self-eval-report panyu-agri-2021-table:dept-self-eval-table
+SAMPLES := liwan-agri-2023:dept-self-eval-report lihu-2023:dept-self-eval-report panyu-agri-2021-table:dept-self-eval-table lihu-2023-review:review-report
+# sample name : the data files (data/F.json, + between several) read before
+# its own data/NAME.json (the department's figures under an evaluator's)
+SAMPLE_BASE := lihu-2023-review:lihu-2023
 SAMPLE_PDFS := $(foreach s,$(SAMPLES),samples/$(word 1,$(subst :, ,$(s))).pdf)
 
 .PHONY: all samples test unit e2e golden san check-format format install clean bench bench-peers slurm-example fuzz fuzz-short
@@ -71,11 +74,15 @@ build/san-tests/%: tests/%.c build/libzp-san.a
 # page it continues on) are also shown as PNGs
 TABLE_PNGS := lihu-2023:表4
 
+# the --data options of sample $*: its base files, then its own
+sample_data = $$(for b in $$(echo "$(SAMPLE_BASE)" | tr ' ' '\n' | grep "^$*:" | \
+    cut -d: -f2 | tr '+' ' '); do printf -- '--data data/%s.json ' $$b; done) --data data/$*.json
+
 samples/%.pdf: bin/zpgen
 	@mkdir -p samples build
 	tpl=$$(echo "$(SAMPLES)" | tr ' ' '\n' | grep "^$*:" | cut -d: -f2); \
 	  SOURCE_DATE_EPOCH=0 ./bin/zpgen render --template templates/$$tpl.xml \
-	    --data data/$*.json --output $@ --dump-layout build/$*.dump
+	    $(sample_data) --output $@ --dump-layout build/$*.dump
 	pdftoppm -r 60 -png -f 1 -l 1 $@ samples/$*-p
 	@mv samples/$*-p-*1.png samples/$*-page1.png
 	@cap=$$(echo "$(TABLE_PNGS)" | tr ' ' '\n' | grep "^$*:" | cut -d: -f2); \
@@ -86,7 +93,7 @@ samples/%.pdf: bin/zpgen
 	@# the debug overlay (--debug) of the first page that broke for a reason
 	@# other than being full: samples/NAME-debug.png
 	SOURCE_DATE_EPOCH=0 ./bin/zpgen render --debug --template templates/$$(echo "$(SAMPLES)" | \
-	    tr ' ' '\n' | grep "^$*:" | cut -d: -f2).xml --data data/$*.json --output build/$*-debug.pdf
+	    tr ' ' '\n' | grep "^$*:" | cut -d: -f2).xml $(sample_data) --output build/$*-debug.pdf
 	p=$$(awk '/^page / && !/ break=(full|end)$$/ { print $$2; exit }' build/$*.dump); \
 	  pdftoppm -r 60 -png -f $${p:-1} -l $${p:-1} -singlefile build/$*-debug.pdf samples/$*-debug
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind-span.h"
 #include "bounds.h"
 #include "calc.h"
 #include "fmt.h"
@@ -85,6 +86,13 @@ typedef struct binder {
   int *site_hash; /* indexes + 1 into sites; 0: free */
   size_t caphash;
   const void *site_tag; /* part of the site: the <check> of a finding */
+  /* the spans of the texts being built (content_text: nested for notes),
+   * the order inline elements were entered in, their nesting */
+  zp_bind_spans spans;
+  uint32_t seq;
+  int inline_depth;
+  int notes;             /* notes so far: the next one's marker */
+  zp_bind_ids ids, refs; /* ids given, and <ref>s' targets */
 } binder;
 
 /* A place that reported: the template's (or the data's) location and the
@@ -922,10 +930,24 @@ static void inline_content(binder *b, const zp_tnode *first, sbuf *out);
 static const zp_tnode *use_enter(binder *b, const zp_tnode *n, int *saved);
 static void use_leave(binder *b, int saved);
 
+static void inline_span(binder *b, const zp_tnode *c, sbuf *out);
+static void inline_note(binder *b, const zp_tnode *c, sbuf *out);
+
 static void inline_node(binder *b, const zp_tnode *c, sbuf *out) {
   if (!spend(b, c, 1))
     return;
   switch (c->kind) {
+  case ZP_T_B:
+  case ZP_T_SUP:
+  case ZP_T_SUB:
+  case ZP_T_SPAN:
+  case ZP_T_A:
+  case ZP_T_REF:
+    inline_span(b, c, out);
+    break;
+  case ZP_T_NOTE:
+    inline_note(b, c, out);
+    break;
   case ZP_T_TEXT:
     expand(b, c, c->text, c->fields, c->nfields, out);
     break;
@@ -973,25 +995,207 @@ static void inline_content(binder *b, const zp_tnode *first, sbuf *out) {
     inline_node(b, c, out);
 }
 
-/* The text of a p, item or cell, trimmed, in the doc's arena. */
+/* ---- spans ---- */
+
+/* Records a span of kind over [start, end) of the text being built, made
+ * by element c entered as seq; charged to the budget.  NULL when it cannot
+ * be (the budget spent, out of memory). */
+static zp_span *add_span(binder *b, const zp_tnode *c, zp_span_kind kind,
+                         size_t start, size_t end, uint32_t seq) {
+  b->bytes_left -= ZP_BIND_BYTES_PER_SPAN;
+  if (!spend(b, c, 1))
+    return NULL;
+  return zp_bind_span_add(&b->spans, kind, start, end, seq, c->loc);
+}
+
+/* The text built in s (its spans from k0), trimmed, with its spans, into
+ * the doc's arena (bind-span.h).  Frees s. */
+static const char *finish_text(binder *b, sbuf *s, size_t k0,
+                               const zp_span **spans, uint32_t *nspans) {
+  const char *r = zp_bind_span_finish(&b->spans, k0, b->a, s->s ? s->s : "",
+                                      s->s ? s->n : 0, spans, nspans);
+  free(s->s);
+  s->s = NULL;
+  return r;
+}
+
+/* A STYLE or LINK element: its content, and a span over it. */
+static void inline_span(binder *b, const zp_tnode *c, sbuf *out) {
+  if (b->inline_depth >= ZP_MAX_INLINE_DEPTH) {
+    report(b, ZP_ERROR, c->loc,
+           "inline elements (<b>, <sup>, <span>, <a>, <note> …) nested deeper "
+           "than %d (through macros)",
+           ZP_MAX_INLINE_DEPTH);
+    return;
+  }
+  uint32_t seq = b->seq++;
+  size_t start = out->n;
+  const char *uri = NULL, *target = NULL, *why;
+  if (c->kind == ZP_T_A) {
+    uri = attr_text(b, c, c->as.inl.href);
+    if (uri && c->as.inl.href->nfields && (why = zp_tmpl_uri_problem(uri))) {
+      char shown[96];
+      report(b, ZP_ERROR, c->as.inl.at, "<a href=\"%s\">: %s",
+             shorten(uri, shown, sizeof shown), why);
+      uri = NULL;
+    }
+  } else if (c->kind == ZP_T_REF) {
+    target = attr_text(b, c, c->as.inl.to);
+    if (target && !*target) {
+      report(b, ZP_ERROR, c->as.inl.at, "<ref to=\"%s\"> gives an empty id",
+             c->as.inl.to->value);
+      target = NULL;
+    }
+  }
+  b->inline_depth++;
+  inline_content(b, c->child, out);
+  b->inline_depth--;
+  if (c->kind == ZP_T_A && uri && out->n == start) /* <a href="…"/>: the
+                                                      URL, or the address */
+    sb_puts(out, strncmp(uri, "mailto:", 7) == 0 ? uri + 7 : uri);
+  if (c->kind == ZP_T_REF && target && out->n == start) {
+    report(b, ZP_ERROR, c->as.inl.at, "<ref to=\"%s\"> has no text to print",
+           c->as.inl.to->value);
+    return;
+  }
+  if ((c->kind == ZP_T_A && !uri) || (c->kind == ZP_T_REF && !target))
+    return;
+  zp_span *sp = add_span(
+      b, c,
+      c->kind == ZP_T_A || c->kind == ZP_T_REF ? ZP_SPAN_LINK : ZP_SPAN_STYLE,
+      start, out->n, seq);
+  if (!sp)
+    return;
+  sp->style = c->as.inl.style;
+  sp->bold = c->as.inl.bold;
+  sp->shift = c->as.inl.shift;
+  sp->color = c->as.inl.color;
+  sp->uri = uri;
+  sp->target = target;
+  if (target)
+    zp_bind_id_add(&b->refs, target, c->as.inl.at);
+}
+
+/* A <note>: its content becomes a zp_note; its marker is printed here,
+ * with a NOTE span over it. */
+static void inline_note(binder *b, const zp_tnode *c, sbuf *out) {
+  if (b->inline_depth >= ZP_MAX_INLINE_DEPTH) {
+    report(b, ZP_ERROR, c->loc,
+           "inline elements (<b>, <sup>, <span>, <a>, <note> …) nested deeper "
+           "than %d (through macros)",
+           ZP_MAX_INLINE_DEPTH);
+    return;
+  }
+  uint32_t seq = b->seq++;
+  zp_loc dl = b->data_loc;
+  const zp_json *dv = b->data_val;
+  b->data_loc = (zp_loc){0};
+  b->data_val = NULL;
+  sbuf ns = {.left = &b->bytes_left};
+  size_t k0 = b->spans.n;
+  b->inline_depth++;
+  inline_content(b, c->child, &ns);
+  b->inline_depth--;
+  zp_note *note = zp_arena_alloc(b->a, sizeof *note);
+  const zp_span *spans;
+  uint32_t nspans;
+  const char *text = finish_text(b, &ns, k0, &spans, &nspans);
+  const zp_json *from = b->data_val;
+  zp_loc from_loc = b->data_loc;
+  b->data_loc = dl;
+  b->data_val = dv;
+  if (!note || b->aborted)
+    return;
+  if (!*text) {
+    char jp[256] = "", src[600] = "";
+    if (from) {
+      zp_json_path(from, jp, sizeof jp);
+      snprintf(src, sizeof src, "; its text comes from %s (%s:%d:%d)", jp,
+               from_loc.file, from_loc.line, from_loc.col);
+    }
+    report(b, ZP_ERROR, c->as.inl.at,
+           "this <note> is empty: it has nothing to print after binding%s",
+           src);
+    return;
+  }
+  note->text = text;
+  note->spans = spans;
+  note->nspans = nspans;
+  note->loc = c->as.inl.at;
+  /* the marker in the style sheet's <footnotes marker>: a number (or
+   * [number]) raised as a superscript, a circled digit as it is */
+  char marker[32];
+  bool circled = false;
+  size_t start = out->n;
+  if (!zp_fmt_note_marker((int)b->t->footnotes.marker, ++b->notes, marker,
+                          sizeof marker, &circled))
+    return;
+  sb_puts(out, marker);
+  zp_span *sp = add_span(b, c, ZP_SPAN_NOTE, start, out->n, seq);
+  if (sp) {
+    sp->note = note;
+    sp->loc = c->as.inl.at;
+  }
+  if (!circled && (sp = add_span(b, c, ZP_SPAN_STYLE, start, out->n, b->seq++)))
+    sp->shift = ZP_SHIFT_SUPER; /* inside the NOTE span: a later seq */
+}
+
+/* The text of a p, item or cell, trimmed, in the doc's arena, with its
+ * spans (*spans, *nspans: NULL and 0 when it has none). */
 static const char *content_text(binder *b, const zp_tnode *n,
-                                const char *prefix) {
+                                const char *prefix, const zp_span **spans,
+                                uint32_t *nspans) {
   sbuf s = {.left = &b->bytes_left};
   if (prefix)
     sb_puts(&s, prefix);
   b->data_loc = (zp_loc){0};
   b->data_val = NULL;
+  size_t k0 = b->spans.n;
   inline_content(b, n->child, &s);
   over_budget(b, n);
-  char *t = s.s ? s.s : "";
-  while (*t == ' ' || *t == '\t')
-    t++;
-  size_t len = strlen(t);
-  while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
-    len--;
-  const char *r = zp_arena_strndup(b->a, t, len);
-  free(s.s);
-  return r;
+  return finish_text(b, &s, k0, spans, nspans);
+}
+
+/* The id of p, item, section or table n (expanded), recorded for the
+ * check at the end; NULL when it has none. */
+static const char *id_text(binder *b, const zp_tnode *n) {
+  if (!n->id)
+    return NULL;
+  const char *id = attr_text(b, n, n->id);
+  if (!id || !*id) {
+    report(b, ZP_ERROR, n->id_at, "id=\"%s\" gives an empty id", n->id->value);
+    return NULL;
+  }
+  zp_bind_id_add(&b->ids, id, n->id_at);
+  return id;
+}
+
+/* Every id given twice, every <ref> to no id (with the nearest ids). */
+static void check_ids(binder *b) {
+  zp_bind_id_sort(&b->ids);
+  const zp_bind_id *v = b->ids.v;
+  for (size_t i = 1; i < b->ids.n; i++)
+    if (strcmp(v[i].id, v[i - 1].id) == 0) {
+      size_t f = i - 1;
+      while (f > 0 && strcmp(v[f - 1].id, v[i].id) == 0)
+        f--;
+      report(b, ZP_ERROR, v[i].loc, "id=\"%s\" is given twice (first at %s:%d)",
+             v[i].id, v[f].loc.file, v[f].loc.line);
+    }
+  int hints = 0;
+  for (size_t i = 0; i < b->refs.n; i++) {
+    const zp_bind_id *r = &b->refs.v[i];
+    if (zp_bind_id_has(&b->ids, r->id))
+      continue;
+    /* the nearest id, for the first few (each is a pass over the ids) */
+    char hint[160] = "";
+    const char *best = hints++ < 16 ? zp_bind_id_nearest(&b->ids, r->id) : NULL;
+    if (best)
+      snprintf(hint, sizeof hint, "; did you mean \"%s\"?", best);
+    char shown[96];
+    report(b, ZP_ERROR, r->loc, "<ref to=\"%s\">: no element has that id%s",
+           shorten(r->id, shown, sizeof shown), hint);
+  }
 }
 
 /* ---- blocks ---- */
@@ -1068,12 +1272,18 @@ static void paragraph(binder *b, const zp_tnode *n) {
     count(b, lv);
     prefix = number_text(b, lv);
   }
-  const char *text = content_text(b, n, prefix);
+  const char *id = id_text(b, n);
+  const zp_span *spans;
+  uint32_t nspans;
+  const char *text = content_text(b, n, prefix, &spans, &nspans);
   zp_block *blk = add_block(b, ZP_BLOCK_PARAGRAPH, n);
   if (!blk || !st)
     return;
   blk->style = st;
   blk->text = text;
+  blk->spans = spans;
+  blk->nspans = nspans;
+  blk->id = id;
   blk->data_loc = b->data_loc;
   blk->data_path = json_path(b, b->data_val);
 }
@@ -1086,9 +1296,15 @@ static void section(binder *b, const zp_tnode *n) {
   }
   if (n->as.section.new_page)
     add_block(b, ZP_BLOCK_PAGE_BREAK, n);
+  const char *id = id_text(b, n);
   b->data_loc = (zp_loc){0};
   b->data_val = NULL;
-  const char *title = attr_text(b, n, n->as.section.title);
+  const zp_span *spans = NULL;
+  uint32_t nspans = 0;
+  const char *title =
+      n->as.section.title_el
+          ? content_text(b, n->as.section.title_el, NULL, &spans, &nspans)
+          : attr_text(b, n, n->as.section.title);
   zp_loc dl = b->data_loc;
   const zp_json *title_val = b->data_val;
   if (!title || !string_fits(b, n, "the section title", title, b->data_val))
@@ -1109,6 +1325,17 @@ static void section(binder *b, const zp_tnode *n) {
   if (blk && st) {
     blk->style = st;
     blk->text = zp_arena_printf(b->a, "%s%s", num, title);
+    /* the title's spans move past the number */
+    size_t shift = strlen(num);
+    zp_span *sp = nspans ? zp_arena_alloc(b->a, sizeof *sp * nspans) : NULL;
+    for (uint32_t i = 0; sp && i < nspans; i++) {
+      sp[i] = spans[i];
+      sp[i].start += (uint32_t)shift;
+      sp[i].end += (uint32_t)shift;
+    }
+    blk->spans = sp;
+    blk->nspans = sp ? nspans : 0;
+    blk->id = id;
     blk->level = lv;
     blk->outline = b->t->levels[lv].outline;
     blk->data_loc = dl;
@@ -1117,6 +1344,35 @@ static void section(binder *b, const zp_tnode *n) {
   b->depth++;
   blocks(b, n->child);
   b->depth--;
+}
+
+/* <contents>: its title (a paragraph with a bookmark of level 1, not an
+ * entry of any contents), then the contents block. */
+static void contents(binder *b, const zp_tnode *n) {
+  const zp_style *st = n->as.contents.style;
+  if (!st || !n->as.contents.toc)
+    return; /* reported at load */
+  if (n->as.contents.title) {
+    b->data_loc = (zp_loc){0};
+    b->data_val = NULL;
+    const char *title = attr_text(b, n, n->as.contents.title);
+    if (!title || !string_fits(b, n, "the contents' title", title, b->data_val))
+      title = "";
+    zp_block *t = add_block(b, ZP_BLOCK_PARAGRAPH, n);
+    if (t) {
+      t->style = n->as.contents.title_style;
+      t->text = title;
+      t->outline = n->as.contents.outline;
+      t->level = t->outline ? 1 : 0;
+      t->data_loc = b->data_loc;
+    }
+  }
+  zp_block *blk = add_block(b, ZP_BLOCK_CONTENTS, n);
+  if (blk) {
+    blk->style = st;
+    blk->text = "";
+    blk->contents = n->as.contents.toc;
+  }
 }
 
 /* Enters macro <use> n: its parameters (paths, looked up where <use>
@@ -1220,6 +1476,9 @@ static void block(binder *b, const zp_tnode *n) {
   case ZP_T_TABLE:
     table(b, n);
     break;
+  case ZP_T_CONTENTS:
+    contents(b, n);
+    break;
   default:
     break;
   }
@@ -1299,7 +1558,10 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
     return false;
   }
   const char *span = c->as.cell.span;
-  const char *text = content_text(b, c, NULL);
+  const zp_span *spans;
+  uint32_t nspans;
+  int notes = b->notes;
+  const char *text = content_text(b, c, NULL, &spans, &nspans);
   zp_loc dl = b->data_loc;
   if (span) {
     span_rec *s = span_find(tb, col);
@@ -1314,7 +1576,9 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
                 s->cell->colspan == colspan &&
                 (it == -2 ? s->iter == -2 && *text == 0 : s->iter == it);
     if (cont) {
-      /* the cell above grows down over this row */
+      /* the cell above grows down over this row (its text, and any note
+       * in it, is the one above's) */
+      b->notes = notes;
       s->cell->rowspan++;
       s->last_row = r;
       *colp = col + colspan;
@@ -1325,6 +1589,8 @@ static bool row_cell(binder *b, tbuild *tb, zp_row *row, int r,
   const zp_style *own = c->as.cell.style;
   cell->style = own ? own : header ? tb->head_style : tb->cell_style;
   cell->text = text;
+  cell->spans = spans;
+  cell->nspans = nspans;
   cell->col = col;
   cell->colspan = colspan;
   cell->rowspan = rowspan;
@@ -1478,6 +1744,7 @@ static void table(binder *b, const zp_tnode *n) {
   zp_table *t = zp_arena_alloc(b->a, sizeof *t);
   if (!tt || !t || tt->ncols == 0)
     return; /* reported at load (or out of memory) */
+  const char *id = id_text(b, n);
   tbuild tb = {0};
   tb.t = t;
   tb.cell_style = tt->cell_style;
@@ -1557,6 +1824,7 @@ static void table(binder *b, const zp_tnode *n) {
   blk->table = t;
   blk->style = tb.cell_style;
   blk->text = "";
+  blk->id = id;
 }
 
 /* ---- the style sheet, compiled at load: the numbering's fields ---- */
@@ -1565,6 +1833,7 @@ static void sheet(binder *b) {
   const zp_template *t = b->t;
   b->doc->page = t->page;
   b->doc->folio = t->folio;
+  b->doc->footnotes = t->footnotes;
   b->doc->roles = t->roles;
   b->doc->watermark = t->watermark;
   /* prefix and suffix may take fields from the data's root (a bureau's
@@ -1620,6 +1889,11 @@ zp_doc *zp_bind_with(const zp_template *t, const zp_json_doc *data,
   }
   if (t->body)
     blocks(&b, t->body->child);
+  if (!b.aborted)
+    check_ids(&b);
+  free(b.spans.v);
+  free(b.ids.v);
+  free(b.refs.v);
   free(b.printed);
   flush_sites(&b);
   if (zp_diag_errors(d) > errors) {

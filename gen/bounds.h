@@ -57,6 +57,12 @@
  * and exact enough. */
 #define ZP_MAX_NUMBER_CHARS 24
 
+/* Inline elements (<b>, <sup>, <span>, <a>, <note> …) inside one another:
+ * a superscript inside bold inside a coloured span is 3; past 8 nothing
+ * typographic is left to say, and the layout resolves a character's look
+ * through a stack of this depth. */
+#define ZP_MAX_INLINE_DEPTH 8
+
 /* ---- the work the binder does ----
  *
  * Macros may call themselves 32 deep (bind.c), and a 2 KB template whose
@@ -78,6 +84,9 @@
 #define ZP_BIND_BYTES_BASE (4L << 20)
 #define ZP_BIND_BYTES_PER_DATA 64L
 #define ZP_BIND_BYTES_PER_TEMPLATE 16L
+/* A span (an inline element's range, doc.h) is charged as this many bytes
+ * of text, about its size, and as one step. */
+#define ZP_BIND_BYTES_PER_SPAN 80L
 
 /* A data file is read whole into memory (as a tree, about ten times its
  * size): the largest real data is a few hundred KB, and 64 MB holds some

@@ -644,6 +644,131 @@ zp_expr *zp_expr_parse(zp_arena *a, const char *text, int nbands, char *err,
 
 bool zp_expr_is_path(const zp_expr *e) { return e && e->kind == X_PATH; }
 
+/* ---- the paths an expression reads (zp_expr_uses) ---- */
+
+typedef struct uses {
+  zp_expr_use_fn fn;
+  void *ctx;
+} uses;
+
+static void visit(const uses *u, const zp_expr *e, unsigned want, bool needed,
+                  bool always);
+
+/* What a comparison with an operand of type t asks of the other one. */
+static unsigned like(xtype t, bool ordering) {
+  unsigned null = ordering ? 0 : ZP_USE_NULL;
+  switch (t) {
+  case T_NUM:
+    return ZP_USE_NUMBER | null;
+  case T_STR:
+    return ZP_USE_STRING | null;
+  case T_BOOL:
+    return ordering ? ZP_USE_ANY : ZP_USE_BOOL | ZP_USE_NULL;
+  default:
+    return ordering ? ZP_USE_NUMBER | ZP_USE_STRING : ZP_USE_ANY;
+  }
+}
+
+static void visit_path(const uses *u, const zp_expr *e, unsigned want,
+                       bool needed, bool always) {
+  char buf[1024];
+  size_t n = 0;
+  for (int i = 0; i < e->nsegs; i++) {
+    const xseg *s = &e->segs[i];
+    int k;
+    if (s->kind == SEG_EXPR) {
+      /* the path up to a computed key is an array or an object; what it
+       * leads to is not known at load */
+      zp_expr_use up = {buf,
+                        ZP_USE_ARRAY | ZP_USE_OBJECT |
+                            (needed ? 0u : (unsigned)ZP_USE_NULL),
+                        needed, always};
+      u->fn(u->ctx, &up);
+      visit(u, s->at, ZP_USE_NUMBER | ZP_USE_STRING, true, always);
+      return;
+    }
+    if (s->kind == SEG_NAME)
+      k = snprintf(buf + n, sizeof buf - n, "%s%s", i ? "." : "", s->name);
+    else if (s->kind == SEG_INDEX)
+      k = snprintf(buf + n, sizeof buf - n, "[%ld]", s->index);
+    else
+      k = snprintf(buf + n, sizeof buf - n, "[*]");
+    if (k < 0 || (size_t)k >= sizeof buf - n)
+      return; /* longer than any real path */
+    n += (size_t)k;
+  }
+  zp_expr_use use = {buf, want, needed, always};
+  u->fn(u->ctx, &use);
+}
+
+static void visit(const uses *u, const zp_expr *e, unsigned want, bool needed,
+                  bool always) {
+  if (!e)
+    return;
+  switch (e->kind) {
+  case X_PATH:
+    visit_path(u, e, want, needed, always);
+    return;
+  case X_NEG:
+    visit(u, e->a, ZP_USE_NUMBER, true, always);
+    return;
+  case X_NOT:
+    visit(u, e->a, ZP_USE_ANY, false, always);
+    return;
+  case X_AND:
+  case X_OR:
+    visit(u, e->a, ZP_USE_ANY, false, always);
+    visit(u, e->b, ZP_USE_ANY, false, false);
+    return;
+  case X_COND:
+    visit(u, e->a, ZP_USE_ANY, false, always);
+    visit(u, e->b, want, needed, false);
+    visit(u, e->c, want, needed, false);
+    return;
+  case X_CMP: {
+    bool ordering = e->op != '=' && e->op != '!';
+    visit(u, e->a, like(e->b->type, ordering), ordering, always);
+    visit(u, e->b, like(e->a->type, ordering), ordering, always);
+    return;
+  }
+  case X_ARITH:
+    visit(u, e->a, ZP_USE_NUMBER, true, always);
+    visit(u, e->b, ZP_USE_NUMBER, true, always);
+    return;
+  case X_CALL:
+    switch (e->fn) {
+    case F_SUM: /* absent and null members skipped */
+      visit(u, e->args[0], ZP_USE_NUMBER | ZP_USE_NULL, false, always);
+      return;
+    case F_COUNT:
+      visit(u, e->args[0], ZP_USE_ANY, false, always);
+      return;
+    case F_LEN:
+      visit(u, e->args[0],
+            ZP_USE_ARRAY | ZP_USE_OBJECT | ZP_USE_STRING | ZP_USE_NULL, false,
+            always);
+      return;
+    case F_IF:
+      visit(u, e->args[0], ZP_USE_ANY, false, always);
+      visit(u, e->args[1], want, needed, false);
+      visit(u, e->args[2], want, needed, false);
+      return;
+    default: /* round, min, max, ratio, grade: numbers */
+      for (int i = 0; i < e->nargs; i++)
+        visit(u, e->args[i], ZP_USE_NUMBER, true, always);
+      return;
+    }
+  default: /* constants */
+    return;
+  }
+}
+
+void zp_expr_uses(const zp_expr *e, unsigned want, bool needed,
+                  zp_expr_use_fn fn, void *ctx) {
+  uses u = {fn, ctx};
+  visit(&u, e, want, needed, true);
+}
+
 /* ---- evaluation ---- */
 
 typedef struct ev {

@@ -98,6 +98,41 @@ zp_expr *zp_expr_parse(zp_arena *a, const char *text, int nbands, char *err,
 bool zp_expr_eval(const zp_expr *e, const zp_calc_env *env, zp_val *out,
                   char *err, size_t errsize);
 
+/* What an expression needs of a data path it reads, as far as the parse
+ * tells (for zpgen schema).  types: the ZP_USE_* kinds of value that the
+ * expression accepts there; needed: an absent value (or, where types has
+ * no ZP_USE_NULL, a null one) stops the evaluation with an error;
+ * always: read whenever the expression is evaluated, not only in a branch
+ * of and, or, ?: or if(). */
+enum {
+  ZP_USE_NULL = 1,
+  ZP_USE_BOOL = 2,
+  ZP_USE_NUMBER = 4,
+  ZP_USE_STRING = 8,
+  ZP_USE_ARRAY = 16,
+  ZP_USE_OBJECT = 32,
+  ZP_USE_ANY = 63
+};
+
+typedef struct zp_expr_use {
+  const char *path; /* "a.b[0].c", "rows[*].score": names, [N] and [*];
+                       a lookup by a computed key ends it (the path up to
+                       it is then an array or object) */
+  unsigned types;
+  bool needed, always;
+} zp_expr_use;
+
+typedef void (*zp_expr_use_fn)(void *ctx, const zp_expr_use *use);
+
+/* Calls fn once for each data path e reads, in the order written, with
+ * what e needs of it.  want: the ZP_USE_* kinds the caller accepts as e's
+ * value (a numeric formatter: ZP_USE_NUMBER); needed: the caller stops on
+ * an absent value (a computed field, a check).  path points into a buffer
+ * valid during the call only; paths longer than 1 KB are not reported.
+ * Allocates nothing; recursion is bounded by the parser's limits. */
+void zp_expr_uses(const zp_expr *e, unsigned want, bool needed,
+                  zp_expr_use_fn fn, void *ctx);
+
 /* True when e is a bare path (<if test="x">: "x exists and is not empty"). */
 bool zp_expr_is_path(const zp_expr *e);
 

@@ -169,6 +169,11 @@ static void excerpt(zp_diag *d, zp_loc loc) {
   }
 }
 
+static bool name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':';
+}
+
 int zp_diag_column(zp_diag *d, const char *file, int *line,
                    const char *needle) {
   if (!file || !needle || !*needle)
@@ -180,8 +185,11 @@ int zp_diag_column(zp_diag *d, const char *file, int *line,
     if (!p)
       return 0;
     size_t k = strlen(needle);
+    /* "<cel" is not the start of "<cell" */
+    bool tag = needle[0] == '<' && name_char(needle[k - 1]);
     for (size_t i = 0; i + k <= n; i++)
-      if (memcmp(p + i, needle, k) == 0) {
+      if (memcmp(p + i, needle, k) == 0 &&
+          !(tag && i + k < n && name_char(p[i + k]))) {
         int col = 1;
         for (size_t j = 0; j < i; j++)
           col += ((unsigned char)p[j] & 0xC0) != 0x80;

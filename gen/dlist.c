@@ -102,6 +102,37 @@ zp_dl_mark *zp_dl_add_mark(zp_dl *dl, zp_dl_page *page, zp_dl_mark_kind kind,
   return m;
 }
 
+zp_dl_link *zp_dl_add_link(zp_dl *dl, zp_dl_page *page, float x0, float y0,
+                           float x1, float y1, const char *uri, int dpage,
+                           float dy) {
+  zp_dl_link *l = zp_arena_alloc(dl->arena, sizeof *l);
+  if (!l)
+    return NULL;
+  *l = (zp_dl_link){x0, y0, x1, y1, NULL, dpage, dy, NULL};
+  if (uri && !(l->uri = zp_arena_strdup(dl->arena, uri)))
+    return NULL;
+  if (page->links_tail)
+    page->links_tail->next = l;
+  else
+    page->links = l;
+  page->links_tail = l;
+  return l;
+}
+
+zp_dl_dest *zp_dl_add_dest(zp_dl *dl, const char *name, int page, float y) {
+  zp_dl_dest *d = zp_arena_alloc(dl->arena, sizeof *d);
+  if (!d || !(d->name = zp_arena_strdup(dl->arena, name)))
+    return NULL;
+  d->page = page;
+  d->y = y;
+  if (dl->dests_tail)
+    dl->dests_tail->next = d;
+  else
+    dl->dests = d;
+  dl->dests_tail = d;
+  return d;
+}
+
 zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
                                  int page, float y) {
   zp_dl_outline *o = zp_arena_alloc(dl->arena, sizeof *o);

@@ -33,13 +33,14 @@ typedef enum {
 /* Glyphs of one face and size on one baseline. */
 typedef struct zp_dl_run {
   uint16_t face;
-  bool bold;     /* synthesise bold (fill + stroke) */
-  float size;    /* pt */
-  float y;       /* baseline, pt from the page's bottom edge */
-  float angle;   /* degrees counter-clockwise about (glyphs[0].x, y); 0 =
-                    upright.  The glyphs' x stay those of the upright run. */
-  float opacity; /* 1 = opaque (zp_dl_add_run's default), 0 = invisible */
-  uint8_t layer; /* zp_dl_layer */
+  bool bold;      /* synthesise bold (fill + stroke) */
+  uint32_t color; /* fill (and a bold run's stroke) 0xRRGGBB; 0: black */
+  float size;     /* pt */
+  float y;        /* baseline, pt from the page's bottom edge */
+  float angle;    /* degrees counter-clockwise about (glyphs[0].x, y); 0 =
+                     upright.  The glyphs' x stay those of the upright run. */
+  float opacity;  /* 1 = opaque (zp_dl_add_run's default), 0 = invisible */
+  uint8_t layer;  /* zp_dl_layer */
   uint32_t n;
   zp_dl_glyph *glyphs;
   struct zp_dl_run *next;
@@ -92,11 +93,24 @@ typedef struct zp_dl_mark {
   struct zp_dl_mark *next;
 } zp_dl_mark;
 
+/* A link: a rectangle of the page that leads to a URL (uri) or, when uri
+ * is NULL, to a place in the document (page, 0-based, and y: the top of
+ * the view, pt from the bottom).  The PDF writer makes a link annotation
+ * of it, without a border. */
+typedef struct zp_dl_link {
+  float x0, y0, x1, y1; /* the rectangle, x0 < x1, y0 < y1 */
+  const char *uri;      /* in the list's arena, or NULL */
+  int page;             /* the destination, when uri is NULL */
+  float y;
+  struct zp_dl_link *next;
+} zp_dl_link;
+
 typedef struct zp_dl_page {
   float width, height;
   zp_dl_run *runs, *runs_tail;
   zp_dl_rule *rules, *rules_tail;
   zp_dl_image *images, *images_tail;
+  zp_dl_link *links, *links_tail;
   zp_dl_mark *marks, *marks_tail; /* the debug layer; NULL without --debug */
   struct zp_dl_page *next;
 } zp_dl_page;
@@ -110,11 +124,21 @@ typedef struct zp_dl_outline {
   struct zp_dl_outline *next;
 } zp_dl_outline;
 
+/* A named destination: a place readers can open by name
+ * ("report.pdf#annex"). */
+typedef struct zp_dl_dest {
+  const char *name; /* in the list's arena */
+  int page;         /* 0-based */
+  float y;          /* the top of the view, pt from the bottom */
+  struct zp_dl_dest *next;
+} zp_dl_dest;
+
 typedef struct zp_dl {
   zp_arena *arena;
   zp_dl_page *pages, *pages_tail;
   int npages;
   zp_dl_outline *outlines, *outlines_tail;
+  zp_dl_dest *dests, *dests_tail; /* by name, each name once */
   const char *title, *author, *subject, *keywords, *creator; /* may be NULL */
   const char *date; /* "YYYY-MM-DD" or NULL: no date written */
 } zp_dl;
@@ -145,6 +169,16 @@ zp_dl_rule *zp_dl_add_rule(zp_dl *dl, zp_dl_page *page, float x0, float y0,
 zp_dl_mark *zp_dl_add_mark(zp_dl *dl, zp_dl_page *page, zp_dl_mark_kind kind,
                            zp_dl_show show, float x0, float y0, float x1,
                            float y1, const char *text);
+
+/* Appends a link to page (see zp_dl_link); uri (NULL: to page dpage at
+ * height dy) is copied into the list's arena.  NULL when out of memory. */
+zp_dl_link *zp_dl_add_link(zp_dl *dl, zp_dl_page *page, float x0, float y0,
+                           float x1, float y1, const char *uri, int dpage,
+                           float dy);
+
+/* Appends a named destination (name copied); NULL when out of memory.
+ * The caller adds each name once. */
+zp_dl_dest *zp_dl_add_dest(zp_dl *dl, const char *name, int page, float y);
 
 zp_dl_outline *zp_dl_add_outline(zp_dl *dl, int level, const char *title,
                                  int page, float y);

@@ -49,6 +49,8 @@ typedef struct zp_style {
   bool grid;         /* lines on the page grid, characters at its pitch */
   double space_before, space_after;
   bool bold;           /* synthesised when the face has no bold */
+  uint32_t color;      /* 0xRRGGBB; ZP_COLOR_INHERIT: none given (black,
+                          or in a span the enclosing colour) */
   bool keep_with_next; /* never last on a page */
   bool balance;        /* balanced lines (titles) */
   bool page_break_before;
@@ -119,9 +121,27 @@ typedef enum {
   ZP_BLOCK_HEADING,
   ZP_BLOCK_PAGE_BREAK,
   ZP_BLOCK_TABLE,
+  ZP_BLOCK_CONTENTS, /* a table of contents (zp_block.contents) */
   ZP_BLOCK_IMAGE,    /* block.image */
   ZP_BLOCK_SIGNATURE /* block.sign: the unit and the date (落款) */
 } zp_block_kind;
+
+/* Levels of a table of contents: 1..ZP_CONTENTS_LEVELS. */
+#define ZP_CONTENTS_LEVELS 8
+
+/* A table of contents: an entry for every heading (ZP_BLOCK_HEADING) of
+ * the document whose level is in [min_level, max_level], in document
+ * order, set in the block's style: indented by its level's indent, the
+ * heading's text, a leader and the page number of the heading's first
+ * line flush right; a wrapped entry's later lines are indented one em
+ * more.  Each entry links to its heading. */
+typedef struct zp_contents {
+  int min_level, max_level;
+  /* indent of an entry of level k: indent[k] pt, or indent_em[k] em when
+   * not 0 (exactly that many cells on the grid); k in 1..8 */
+  double indent[ZP_CONTENTS_LEVELS + 1], indent_em[ZP_CONTENTS_LEVELS + 1];
+  bool leader; /* dots from the text to the number; else blank */
+} zp_contents;
 
 /* ---- images ----
  *
@@ -183,17 +203,20 @@ struct zp_block {
   zp_block_kind kind;
   const zp_style *style;
   const char *text;      /* UTF-8; headings include their number "一、" */
-  int level;             /* heading level, 1 = 一、; 0 for other blocks */
-  bool outline;          /* make a bookmark of it */
+  int level;             /* heading level, 1 = 一、; 0 for other blocks;
+                            a paragraph with outline set: its bookmark's
+                            level (a contents' title) */
+  bool outline;          /* make a bookmark of it (needs level > 0) */
   zp_loc loc;            /* the template element that made it */
   zp_loc data_loc;       /* the data value its text came from, if one did */
   const char *data_path; /* and its JSON path ("$.items[3]"), or NULL */
   const zp_table *table; /* ZP_BLOCK_TABLE */
   const zp_span *spans;  /* inline spans of text (see zp_span), sorted */
   uint32_t nspans;
-  const char *id;            /* a target for links and references, or NULL */
-  const zp_doc_image *image; /* ZP_BLOCK_IMAGE */
-  const zp_signature *sign;  /* ZP_BLOCK_SIGNATURE */
+  const char *id;              /* a target for links and references, or NULL */
+  const zp_contents *contents; /* ZP_BLOCK_CONTENTS */
+  const zp_doc_image *image;   /* ZP_BLOCK_IMAGE */
+  const zp_signature *sign;    /* ZP_BLOCK_SIGNATURE */
   zp_block *next;
 };
 
@@ -263,6 +286,27 @@ typedef struct zp_folio {
   bool first_page; /* number the first page too */
 } zp_folio;
 
+/* How footnote markers are numbered and shown (<footnotes marker=>). */
+typedef enum {
+  ZP_MARKER_CIRCLED, /* ①②… (up to 50; further ones as superscript numbers) */
+  ZP_MARKER_SUPER,  /* superscript numbers 1 2 … */
+  ZP_MARKER_BRACKET /* superscript numbers in brackets [1] [2] … */
+} zp_marker_style;
+
+/* The footnotes' settings (<footnotes> in the style sheet).  Lengths in
+ * pt. */
+typedef struct zp_footnotes {
+  const struct zp_style *style; /* the notes' text; NULL: 12 pt song at
+                                   18 pt */
+  zp_marker_style marker;
+  bool per_page;      /* numbered from 1 on every page (else through the
+                         document, as the binder numbered them) */
+  double rule_length; /* the separator rule; 0: a quarter of the block */
+  double rule_width;  /* its weight; 0: no rule drawn (the space stays) */
+  double space;       /* from the body to the rule, and from the rule to
+                         the first note line */
+} zp_footnotes;
+
 /* A font role as the template defines it. */
 typedef struct zp_doc_role {
   const char *name;
@@ -276,7 +320,8 @@ typedef struct zp_doc {
   zp_folio folio;
   const char *title, *author, *subject, *keywords; /* PDF Info, may be NULL */
   const char *date;                                /* "YYYY-MM-DD" or NULL */
-  const zp_doc_role *roles;      /* terminated by a NULL name; may be NULL */
+  const zp_doc_role *roles; /* terminated by a NULL name; may be NULL */
+  zp_footnotes footnotes;
   const zp_watermark *watermark; /* NULL: none */
   zp_block *first;
 } zp_doc;

@@ -145,6 +145,29 @@ bool zp_fmt_cn_digits(long n, char *out, size_t size) {
   return true;
 }
 
+bool zp_fmt_note_marker(int style, long n, char *out, size_t size,
+                        bool *circled) {
+  if (circled)
+    *circled = false;
+  if (n < 1 || size < 16)
+    return false;
+  if (style == 0 && n <= 50) {
+    /* ①–⑳ U+2460…, ㉑–㉟ U+3251…, ㊱–㊿ U+32B1… */
+    unsigned cp = n <= 20   ? 0x2460 + (unsigned)(n - 1)
+                  : n <= 35 ? 0x3251 + (unsigned)(n - 21)
+                            : 0x32B1 + (unsigned)(n - 36);
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    out[3] = 0;
+    if (circled)
+      *circled = true;
+    return true;
+  }
+  snprintf(out, size, style == 2 ? "[%ld]" : "%ld", n);
+  return true;
+}
+
 bool zp_fmt_date(const char *iso, char *out, size_t size) {
   /* exactly DDDD-DD-DD */
   if (strlen(iso) != 10 || iso[4] != '-' || iso[7] != '-')

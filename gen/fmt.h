@@ -33,6 +33,14 @@ bool zp_fmt_cn_digits(long n, char *out, size_t size);
 /* "2024-03-01" → "2024年3月1日"; false when not a valid date. */
 bool zp_fmt_date(const char *iso, char *out, size_t size);
 
+/* A footnote marker's text for note number n ≥ 1 in the marker style
+ * style (a zp_marker_style of doc.h: 0 circled ①…㊿, 1 a number, 2 a
+ * number in brackets [n]); a circled number past 50 falls back to the
+ * number.  Sets *circled (may be NULL) to whether the text is a circled
+ * digit.  False when n < 1 or out is too small. */
+bool zp_fmt_note_marker(int style, long n, char *out, size_t size,
+                        bool *circled);
+
 /* ---- the formatters of template fields ({path|name:arg}) ----
  *
  *   money[:N]    N decimals (2), thousands separated: 234,060,587.05

@@ -121,6 +121,45 @@ static double num(const char *line, const char *key) {
   return p ? atof(p + strlen(key)) : NAN;
 }
 
+/* The footnotes of one page: the markers its lines carry ("notes=3,4")
+ * and the notes that begin on it ("line note=3 " not " cont"). */
+typedef struct ids {
+  int *v; /* pairs: the note's number, the dump's line */
+  size_t n, cap;
+} ids;
+
+static void ids_add(ids *s, int id, int ln) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 16;
+    int *nv = realloc(s->v, cap * 2 * sizeof *nv);
+    if (!nv)
+      return;
+    s->v = nv;
+    s->cap = cap;
+  }
+  s->v[2 * s->n] = id;
+  s->v[2 * s->n++ + 1] = ln;
+}
+
+/* Reports each marker of the page whose note does not begin on it. */
+static int check_notes(FILE *out, const char *name, ids *marks, ids *starts) {
+  int found = 0;
+  for (size_t i = 0; i < marks->n; i++) {
+    size_t k = 0;
+    while (k < starts->n && starts->v[2 * k] != marks->v[2 * i])
+      k++;
+    if (k == starts->n) {
+      fprintf(out,
+              "%s:%d: footnote %d does not begin on the page of its "
+              "marker\n",
+              name, marks->v[2 * i + 1], marks->v[2 * i]);
+      found++;
+    }
+  }
+  marks->n = starts->n = 0;
+  return found;
+}
+
 int zp_laycheck(FILE *f, const char *name, FILE *out, int *nlines) {
   int findings = 0, lines = 0;
   char buf[65536], prev_text[65536] = "", prev_tag[64] = "";
@@ -128,10 +167,12 @@ int zp_laycheck(FILE *f, const char *name, FILE *out, int *nlines) {
   int prev_forced = 0, prev_space = 0;
   double pitch = 0;
   int last_keep = 0; /* the page's last line so far keeps with the next */
+  ids marks = {0}, starts = {0};
   while (fgets(buf, sizeof buf, f)) {
     ln++;
     buf[strcspn(buf, "\n")] = 0;
     if (strncmp(buf, "page ", 5) == 0) {
+      findings += check_notes(out, name, &marks, &starts);
       if (last_keep) {
         fprintf(out,
                 "%s:%d: the page before ends with a line that keeps with "
@@ -151,6 +192,21 @@ int zp_laycheck(FILE *f, const char *name, FILE *out, int *nlines) {
     /* the line's owner: a cell "cell=R,C", a caption, or the body */
     char tag[64] = "";
     sscanf(buf + 6, " cell=%63s", tag);
+    int note = 0;
+    if (sscanf(buf + 6, " note=%d", &note) == 1) {
+      snprintf(tag, sizeof tag, "note=%d", note);
+      const char *cont = strstr(buf, " cont "), *t = strstr(buf, " text=");
+      if (!cont || (t && cont > t))
+        ids_add(&starts, note, ln);
+    }
+    const char *nm = strstr(buf, " notes="), *nt = strstr(buf, " text=");
+    if (nm && (!nt || nm < nt))
+      for (const char *q = nm + 7; *q >= '0' && *q <= '9';) {
+        ids_add(&marks, atoi(q), ln);
+        q += strspn(q, "0123456789");
+        if (*q == ',')
+          q++;
+      }
     if (strncmp(buf, "  line caption", 14) == 0)
       strcpy(tag, "caption");
     int same_owner = strcmp(tag, prev_tag) == 0;
@@ -221,6 +277,9 @@ int zp_laycheck(FILE *f, const char *name, FILE *out, int *nlines) {
     snprintf(prev_tag, sizeof prev_tag, "%s", tag);
     prev_last = last;
   }
+  findings += check_notes(out, name, &marks, &starts);
+  free(marks.v);
+  free(starts.v);
   if (nlines)
     *nlines = lines;
   return findings;

@@ -86,8 +86,8 @@ bool lay_image_lines(ctx *c, const zp_block *b, uint8_t brk, float before,
 static bool set_text(ctx *c, const zp_block *b, const char *text, float left,
                      float width, zp_align align, size_t *from) {
   *from = c->lines.n;
-  shape_req r = {b->style, text, b->loc, b->data_loc, left,
-                 width,    0,    align,  false};
+  shape_req r = {b->style, text,  b->loc, b->data_loc, left, width,
+                 0,        align, false,  NULL,        0,    false};
   if (!lay_text_shape(c, &r, &c->lines))
     return false;
   for (size_t i = *from; i < c->lines.n; i++) {

@@ -8,6 +8,13 @@
  *   layout-table.c  tables: preparing (columns, cells) and placing them;
  *   layout-page.c   pages: pagination, pending table parts, emitting a
  *                   page (lines, folio, outlines, the dump, debug marks);
+ *   layout-note.c   footnotes: their lines, the room a page's notes need,
+ *                   the note area at a page's foot, per-page numbers.
+ *   layout-link.c   links: URLs and link spans found in a text, their
+ *                   rectangles on the lines, where each block's first line
+ *                   landed, links to blocks resolved after pagination;
+ *   layout-contents.c  tables of contents: the entries' lines, and the
+ *                   passes until the headings' pages settle.
  *   layout-image.c  images in the flow and on the page, the signature
  *                   block and its seal, the watermark.
  * Functions one file lends another are named lay_<file>_*.
@@ -47,11 +54,76 @@ enum {
 
 typedef struct tlayout tlayout; /* a prepared table (layout-table.c) */
 
+/* At most this many layouts of a document with a table of contents before
+ * its page numbers must have settled (zp_layout_opts.max_passes). */
+#define LAY_MAX_PASSES 5
+/* At most this many tables of contents in a document: each lists every
+ * heading, so a contents repeated by a loop would grow the document as
+ * the square of the data. */
+#define LAY_MAX_CONTENTS 8
+
+/* The longest id made a named destination, bytes (a PDF name's limit in
+ * libharu). */
+#define LAY_MAX_DEST_NAME 127
+
+/* A link on a line: [x0, x1) pt from the line's left edge (line.left) to
+ * a URL or to a block's first line. */
+typedef struct llink {
+  float x0, x1;
+  const char *uri;        /* or NULL */
+  const zp_block *target; /* when uri is NULL */
+} llink;
+
+/* A link found in the text being set: characters [a, b) (code point
+ * indices). */
+typedef struct lrange {
+  uint32_t a, b;
+  const char *uri;
+  const zp_block *target;
+} lrange;
+
+/* Where a block's first line landed: 0-based page, top (PDF y). */
+typedef struct lpos {
+  const zp_block *blk;
+  int page;
+  float y;
+} lpos;
+
+/* A link of the display list that leads to a block, resolved after
+ * pagination. */
+typedef struct lpend {
+  zp_dl_link *link;
+  const zp_block *target;
+} lpend;
+
+/* A block's id, for links to it. */
+typedef struct lid {
+  const char *id;
+  const zp_block *blk;
+  size_t ord; /* its place in the document */
+} lid;
+
 typedef struct lglyph {
   uint32_t cp;
   uint16_t face, gid;
   float x; /* from the line's left edge */
 } lglyph;
+
+/* A glyph's look where STYLE spans change it (line.look). */
+typedef struct lglook {
+  float size;     /* pt */
+  float rise;     /* baseline shift, pt up (a superscript) or down (< 0) */
+  uint32_t color; /* 0xRRGGBB */
+  bool bold;      /* synthesised where its face has no bold */
+} lglook;
+
+/* The look of a character while a text is measured (ctx.look). */
+typedef struct llook {
+  float size, rise;
+  uint32_t color;
+  int role; /* font role (zp_font_role_find) */
+  bool bold;
+} llook;
 
 typedef struct line {
   const zp_block *blk;
@@ -71,9 +143,13 @@ typedef struct line {
   bool justified;
   bool grid;
   bool bold;
-  zp_align align;     /* as set (a cell's, not its style's) */
-  bool hard;          /* ends at a hard line break */
-  bool squeezed;      /* a mark of it is compressed (dump: ink) */
+  zp_align align; /* as set (a cell's, not its style's) */
+  bool hard;      /* ends at a hard line break */
+  bool squeezed;  /* a mark of it is compressed (dump: ink) */
+  /* each glyph's look, when spans change the size, shift, colour or bold
+   * of one of them; NULL: every glyph in the line's (size, bold, the
+   * style's colour) */
+  const lglook *look;
   uint8_t end;        /* how it ended: ZP_END_BREAK, WEAK, FORCED */
   bool space;         /* ended at a typed space (not drawn) */
   float top;          /* pt from the text block's top, once placed */
@@ -84,16 +160,30 @@ typedef struct line {
   const zp_doc_image *img;
   float img_x, img_dy, img_w, img_h; /* x from the page's left; dy: its
                                         top below the line box's top */
-  uint8_t img_at; /* zp_image_place: FLOW, in the line's box; PAGE, at
-                     img_x, img_dy from the page's top-left corner; BLOCK,
-                     from the text block's left and the next line's top */
-  bool reserve;   /* room only (below a seal): nothing drawn */
+  uint8_t img_at;     /* zp_image_place: FLOW, in the line's box; PAGE, at
+                         img_x, img_dy from the page's top-left corner; BLOCK,
+                         from the text block's left and the next line's top */
+  bool reserve;       /* room only (below a seal): nothing drawn */
+  uint32_t cp0;       /* index of its first code point in its text */
+  uint32_t note0;     /* the footnotes of the markers it carries: */
+  uint16_t nnote;     /* c->notes[note0 .. note0 + nnote) */
+  const llink *links; /* in the arena; nlinks of them */
+  uint32_t nlinks;
 } line;
 
 typedef struct lvec {
   line *v;
   size_t n, cap;
 } lvec;
+
+typedef struct lnote lnote; /* a footnote (layout-note.c) */
+
+/* The footnotes a page's note area must hold so far (layout-note.c). */
+typedef struct ltally {
+  float full; /* the full heights of the notes whose markers it holds */
+  float rest; /* of the last of them: all but its first line */
+  bool any;
+} ltally;
 
 typedef struct ctx {
   const zp_doc *doc;
@@ -118,10 +208,40 @@ typedef struct ctx {
   uint8_t *kinds;
   zp_glyph *gl;
   size_t *ends;
+  uint32_t *off; /* each character's first byte in the text */
+  llook *look;   /* each character's look (spans) */
   size_t cap;
+  /* footnotes: every one in document order; the current page's share */
+  lnote *notes;
+  size_t nnotes, capnotes;
+  const zp_style *note_style; /* the notes' default style */
+  float note_indent;          /* the notes' text after their marker */
+  ltally note_page;           /* notes of the markers placed on the page */
+  float note_carry;           /* lines of notes continued from before */
+  size_t *note_list;          /* the notes of the page being emitted */
+  size_t note_nlist, note_caplist;
+  float note_body_bottom; /* the lowest of the page's body and tables */
   /* code points already reported missing */
+  /* code points already reported missing (kept over the passes: each is
+   * reported once) */
   uint32_t *missing;
   size_t nmissing, capmissing;
+  /* links (layout-link.c): the ranges of the text being set, each code
+   * point's byte offset in it, the blocks' ids (sorted), the first lines'
+   * places of this pass and (sorted by block) of the one before, the
+   * links waiting for their target's place */
+  lrange *ranges;
+  size_t nranges, capranges, rcur;
+  uint32_t *boff;
+  size_t capboff;
+  lid *ids;
+  size_t nids;
+  lpos *pos, *prev;
+  size_t npos, cappos, nprev, capprev;
+  lpend *plinks;
+  size_t nplinks, capplinks;
+  int pass; /* 1, 2, …: the layout's pass (a contents' numbers are known
+               from the second) */
 } ctx;
 
 /* How a text is to be set. */
@@ -133,6 +253,9 @@ typedef struct shape_req {
   float first_indent; /* extra indent of the first line */
   zp_align align;
   bool balance;
+  const zp_span *spans; /* the text's spans (doc.h), or NULL */
+  uint32_t nspans;
+  bool no_links; /* find no URLs in it (a contents entry links as a whole) */
 } shape_req;
 
 /* What a table leaves on a page: a line of a cell or caption, or a rule. */
@@ -165,6 +288,9 @@ float lay_text_indent(const ctx *c, const zp_style *st, double pt, double em);
 bool lay_text_shape(ctx *c, const shape_req *r, lvec *out);
 /* Natural width of a text set on one line, pt. */
 float lay_text_width(ctx *c, const zp_style *st, const char *text, zp_loc loc);
+/* The same with the text's spans (their sizes change widths). */
+float lay_text_width_spans(ctx *c, const zp_style *st, const char *text,
+                           const zp_span *spans, uint32_t nspans, zp_loc loc);
 
 /* ---- layout-table.c ---- */
 
@@ -215,5 +341,101 @@ bool lay_page_pend_mark(ctx *c, zp_dl_show show, float x0, float y0, float x1,
 bool lay_page_emit(ctx *c, size_t from, size_t to);
 /* Fills pages with the document's lines; false after an error. */
 bool lay_page_paginate(ctx *c);
+/* Draws a line whose box starts at top (pt from the block's top); tag goes
+ * into its dump line after "line".  False when out of memory. */
+bool lay_page_draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
+                        const char *tag);
+/* Draws glyphs g[0..n), all in one look, at x0 + their x on the baseline
+ * y (PDF coordinates) raised by the look's rise. */
+bool lay_page_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
+                     lglook look, float x0, float y);
+
+/* ---- layout-note.c ---- */
+
+/* Readies the footnotes of doc: their style and the indent of their text
+ * after the marker.  False after an error. */
+bool lay_note_prepare(ctx *c);
+/* Finds the footnote markers (NOTE spans) of a text set into lines
+ * ls[0..n) (their cp0 set), sets each line's notes and sets the notes'
+ * text into lines.  A marker without a note and a note taller than a
+ * page's text block are errors at loc (the marker's or the note's own
+ * location when known).  False after an error. */
+bool lay_note_scan(ctx *c, line *ls, size_t n, const char *text,
+                   const zp_span *spans, uint32_t nspans, zp_loc loc);
+/* Adds to *t the notes of lines ls[0..n) not yet begun on a page. */
+void lay_note_tally(const ctx *c, const line *ls, size_t n, ltally *t);
+/* The height the current page's note area needs (0 without notes) with
+ * the notes of t (may be NULL) added: continued lines, the full notes
+ * but the last, its first line, the rule and its spaces. */
+float lay_note_need(const ctx *c, const ltally *t);
+/* Counts the notes of t on the current page. */
+void lay_note_count(ctx *c, const ltally *t);
+/* Begins emitting a page of lines [from, to) and the pending table parts:
+ * collects its notes (continued ones first, then in marker order),
+ * numbers them (per page: the markers' text changed in place, with the
+ * glyphs' places kept).  False when out of memory. */
+bool lay_note_begin_page(ctx *c, size_t from, size_t to);
+/* Draws the page's note area (rule, lines, markers) at the block's foot,
+ * as many lines as fit below the body; the rest continue on the next
+ * page.  False after an error. */
+bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to);
+/* The dump's "notes=N,… " of a line: its markers whose notes begin on the
+ * page being emitted (not those of a header row repeated later). */
+void lay_note_dump_markers(ctx *c, const line *l);
+/* True while some note has lines left for a next page. */
+bool lay_note_pending(const ctx *c);
+/* Forgets the notes of a previous layout pass (layout.c reruns the layout
+ * until a table of contents settles). */
+void lay_note_new_pass(ctx *c);
+/* Frees what the footnotes hold outside the arena. */
+void lay_note_free(ctx *c);
+
+/* ---- layout-link.c ---- */
+
+/* Collects the document's block ids (once per layout); false when out of
+ * memory. */
+bool lay_link_ids(ctx *c);
+/* The links of the text r sets, its n code points decoded in c->cp: link
+ * spans (to a URL, or to the block with the span's target id: an unknown
+ * id is an error at the span) and URLs in the text (http://, https://,
+ * www. up to a space or a full-width character), as c->ranges sorted and
+ * disjoint.  False after an error. */
+bool lay_link_ranges(ctx *c, const shape_req *r, size_t n);
+/* Adds to l a link [x0, x1) (from l->left) of range k; false when out of
+ * memory. */
+bool lay_link_add(ctx *c, line *l, float x0, float x1, const lrange *k);
+/* Adds a link to block target over [x0, x1) of l (a contents entry). */
+bool lay_link_add_to(ctx *c, line *l, float x0, float x1,
+                     const zp_block *target);
+/* Draws l's links on page p (page index pno, 0-based), its box's top at
+ * PDF y top; false when out of memory. */
+bool lay_link_emit(ctx *c, zp_dl_page *p, const line *l, float top);
+/* Records that block b's first line is on page pno (0-based) at PDF y. */
+bool lay_link_place(ctx *c, const zp_block *b, int pno, float y);
+/* After pagination: sorts the places by block, sets every link to a
+ * block to its place, and makes a named destination of every block id;
+ * false after an error. */
+bool lay_link_resolve(ctx *c);
+/* The place of block b in the previous pass (NULL: none). */
+const lpos *lay_link_prev(const ctx *c, const zp_block *b);
+/* Ends a pass: its places become the previous pass's. */
+void lay_link_next_pass(ctx *c);
+
+/* ---- layout-contents.c ---- */
+
+/* The printed number of 0-based page page, without the folio's
+ * decoration ("1"), in buf (n bytes); returns buf. */
+const char *lay_page_number(ctx *c, int page, char *buf, size_t n);
+/* Is there a table of contents in the document?  More than
+ * LAY_MAX_CONTENTS is an error at the first one too many (*ok false). */
+bool lay_contents_present(ctx *c, bool *ok);
+/* Sets the entries of contents block b into the document's lines: the
+ * first with break brk and space before; the page numbers from the
+ * previous pass (blank in the first).  False after an error. */
+bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before);
+/* After a pass from the second on: did every heading stay on the page the
+ * contents said?  When not and this was the last pass allowed (last), an
+ * error at the contents naming a heading that moves. */
+bool lay_contents_settled(ctx *c, bool last);
 
 #endif

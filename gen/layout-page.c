@@ -61,6 +61,11 @@ bool lay_page_pend_rule(ctx *c, float x0, float y0, float x1, float y1,
 }
 
 bool lay_page_pend_line(ctx *c, const line *l, float top, int row, int col) {
+  if (l->nnote) {
+    ltally t = {0};
+    lay_note_tally(c, l, 1, &t);
+    lay_note_count(c, &t);
+  }
   tdraw d = {0};
   d.mark = -1;
   d.l = l;
@@ -88,18 +93,35 @@ static void dump_text(FILE *f, const lglyph *g, uint32_t n) {
     fwrite(u, 1, lay_text_utf8_encode(g[i].cp, u), f);
 }
 
-/* Emits a run per face change; y is the baseline in PDF coordinates. */
-static bool emit_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
-                        float x0, float y, float size, bool bold) {
+/* The look of glyph i of a line: its own (l->look), or the line's. */
+static lglook look_of(const line *l, uint32_t i) {
+  if (l->look)
+    return l->look[i];
+  return (lglook){l->size, 0,
+                  l->st && l->st->color != ZP_COLOR_INHERIT ? l->st->color : 0,
+                  l->bold};
+}
+
+/* Emits a run per change of face or look (size, shift, colour, bold):
+ * glyphs g[0..n) with their looks (look, or all of them base); y is the
+ * baseline in PDF coordinates. */
+static bool emit_glyphs(ctx *c, zp_dl_page *p, const lglyph *g,
+                        const lglook *look, uint32_t n, lglook base, float x0,
+                        float y) {
   uint32_t i = 0;
   while (i < n) {
+    lglook li = look ? look[i] : base;
     uint32_t j = i + 1;
-    while (j < n && g[j].face == g[i].face)
+    while (j < n && g[j].face == g[i].face &&
+           (!look || (look[j].size == li.size && look[j].rise == li.rise &&
+                      look[j].color == li.color && look[j].bold == li.bold)))
       j++;
-    zp_dl_run *r = zp_dl_add_run(c->dl, p, g[i].face, size, y, j - i);
+    zp_dl_run *r =
+        zp_dl_add_run(c->dl, p, g[i].face, li.size, y + li.rise, j - i);
     if (!r)
       return false;
-    r->bold = bold && !zp_font_face(c->fs, g[i].face)->bold;
+    r->bold = li.bold && !zp_font_face(c->fs, g[i].face)->bold;
+    r->color = li.color;
     for (uint32_t k = i; k < j; k++)
       r->glyphs[k - i] = (zp_dl_glyph){g[k].cp, g[k].gid, x0 + g[k].x};
     i = j;
@@ -135,10 +157,72 @@ static void dump_ink(ctx *c, const line *l) {
     if (i)
       fputc(',', c->dump);
     if (zp_font_ink(c->fs, g->face, g->gid, &x0, &x1))
-      fprintf(c->dump, "%.2f:%.2f", l->left + g->x + x0 * l->size / 1000.0f,
-              l->left + g->x + x1 * l->size / 1000.0f);
+      fprintf(c->dump, "%.2f:%.2f",
+              l->left + g->x + x0 * look_of(l, i).size / 1000.0f,
+              l->left + g->x + x1 * look_of(l, i).size / 1000.0f);
     else
       fputc('-', c->dump);
+  }
+  fputc(' ', c->dump);
+}
+
+/* "  link x0=… x1=… uri=URL", or "[id=ID ]to=TEXT" (the target's id if
+ * it has one, and the start of its text) for each link of l, x from the
+ * page's left edge. */
+static void dump_links(ctx *c, const line *l) {
+  for (uint32_t i = 0; i < l->nlinks; i++) {
+    const llink *k = &l->links[i];
+    fprintf(c->dump, "  link x0=%.2f x1=%.2f ", l->left + k->x0,
+            l->left + k->x1);
+    if (k->uri) {
+      fprintf(c->dump, "uri=%s\n", k->uri);
+      continue;
+    }
+    if (k->target->id)
+      fprintf(c->dump, "id=%s ", k->target->id);
+    const char *t = k->target->text ? k->target->text : "";
+    size_t cut = strlen(t) > 60 ? 60 : strlen(t);
+    while (cut > 0 && (t[cut] & 0xC0) == 0x80)
+      cut--; /* whole characters */
+    fprintf(c->dump, "to=%.*s\n", (int)cut, t);
+  }
+}
+
+/* "looks=FROM-TO:size=S,rise=R,bold,color=#RRGGBB;…": the glyphs [FROM,
+ * TO) of a line (0-based) whose look differs from its style's, with what
+ * differs; only for a line with spans that change looks. */
+static void dump_looks(ctx *c, const line *l) {
+  uint32_t base_color = l->st->color == ZP_COLOR_INHERIT ? 0 : l->st->color;
+  const char *sep = "";
+  fputs("looks=", c->dump);
+  for (uint32_t i = 0; i < l->n;) {
+    const lglook *g = &l->look[i];
+    uint32_t j = i + 1;
+    while (j < l->n && l->look[j].size == g->size &&
+           l->look[j].rise == g->rise && l->look[j].color == g->color &&
+           l->look[j].bold == g->bold)
+      j++;
+    if (g->size != l->size || g->rise != 0 || g->color != base_color ||
+        g->bold != l->bold) {
+      fprintf(c->dump, "%s%u-%u:", sep, (unsigned)i, (unsigned)j);
+      const char *s2 = "";
+      if (g->size != l->size) {
+        fprintf(c->dump, "size=%.2f", g->size);
+        s2 = ",";
+      }
+      if (g->rise != 0) {
+        fprintf(c->dump, "%srise=%.2f", s2, g->rise);
+        s2 = ",";
+      }
+      if (g->bold != l->bold) {
+        fprintf(c->dump, "%s%s", s2, g->bold ? "bold" : "regular");
+        s2 = ",";
+      }
+      if (g->color != base_color)
+        fprintf(c->dump, "%scolor=#%06X", s2, (unsigned)g->color);
+      sep = ";";
+    }
+    i = j;
   }
   fputc(' ', c->dump);
 }
@@ -147,8 +231,9 @@ static void dump_ink(ctx *c, const line *l) {
 static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
                       const char *tag) {
   float base = top + l->height / 2 + l->size * (float)LAY_EM_CENTRE;
-  if (!emit_glyphs(c, p, l->g, l->n, l->left, p->height - c->block_top - base,
-                   l->size, l->bold))
+  if (!emit_glyphs(c, p, l->g, l->look, l->n, look_of(l, 0), l->left,
+                   p->height - c->block_top - base) ||
+      (l->nlinks && !lay_link_emit(c, p, l, p->height - c->block_top - top)))
     return false;
   if (c->debug) {
     float y0 = p->height - c->block_top - top, y1 = y0 - l->height;
@@ -176,11 +261,25 @@ static bool draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
             face_names(c, l->g, l->n, faces, sizeof faces));
     if (l->squeezed)
       dump_ink(c, l);
+    if (l->look)
+      dump_looks(c, l);
+    lay_note_dump_markers(c, l);
     fputs("text=", c->dump);
     dump_text(c->dump, l->g, l->n);
     fputc('\n', c->dump);
+    dump_links(c, l);
   }
   return true;
+}
+
+bool lay_page_draw_line(ctx *c, zp_dl_page *p, const line *l, float top,
+                        const char *tag) {
+  return draw_line(c, p, l, top, tag);
+}
+
+bool lay_page_glyphs(ctx *c, zp_dl_page *p, const lglyph *g, uint32_t n,
+                     lglook look, float x0, float y) {
+  return emit_glyphs(c, p, g, NULL, n, look, x0, y);
 }
 
 /* The folio of page number (1-based) pno. */
@@ -227,7 +326,8 @@ static bool emit_folio(ctx *c, zp_dl_page *p, int pno) {
     dump_text(c->dump, g, (uint32_t)n);
     fputc('\n', c->dump);
   }
-  return emit_glyphs(c, p, g, (uint32_t)n, left, p->height - base, size, false);
+  return emit_glyphs(c, p, g, NULL, (uint32_t)n, (lglook){size, 0, 0, false},
+                     left, p->height - base);
 }
 
 /* Draws what a table left for this page. */
@@ -321,10 +421,15 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
             ps->height, c->pitch, why_name[c->why]);
   if (c->debug && !debug_page(c, p))
     return false;
+  if (!lay_note_begin_page(c, from, to))
+    return false;
   if (!lay_image_watermark(c, p))
     return false;
   for (size_t i = from; i < to; i++) {
     line *l = &c->lines.v[i];
+    if (l->first && l->blk &&
+        !lay_link_place(c, l->blk, pno - 1, p->height - c->block_top - l->top))
+      return false;
     if (l->tbl) {
       if (!flush_pending(c, p))
         return false;
@@ -347,7 +452,7 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
                            p->height - c->block_top - l->top))
       return false;
   }
-  if (!flush_pending(c, p))
+  if (!flush_pending(c, p) || !lay_note_end_page(c, p, from, to))
     return false;
   return emit_folio(c, p, pno);
 }
@@ -371,7 +476,11 @@ bool lay_page_paginate(ctx *c) {
       top = ceilf(top / c->pitch - LAY_EPS) * c->pitch;
     if (top < LAY_EPS)
       top = 0; /* not -0 */
-    if (top + l->height > c->block_h + LAY_EPS && i > start) {
+    ltally notes = {0};
+    if (l->nnote)
+      lay_note_tally(c, l, 1, &notes);
+    float foot = lay_note_need(c, &notes); /* the page's notes with l's */
+    if (top + l->height + foot > c->block_h + LAY_EPS && i > start) {
       size_t j = i;
       while (j > start && j > floor && v[j].brk == BRK_NEVER)
         j--;
@@ -396,11 +505,17 @@ bool lay_page_paginate(ctx *c) {
       floor = i + 1;
     } else {
       y = top + l->height;
+      lay_note_count(c, &notes);
     }
     i++;
   }
   c->why = WHY_END;
-  if (start < c->lines.n || c->dl->npages == 0 || c->pending)
-    return lay_page_emit(c, start, c->lines.n);
+  if ((start < c->lines.n || c->dl->npages == 0 || c->pending) &&
+      !lay_page_emit(c, start, c->lines.n))
+    return false;
+  /* notes that continue past the last line of the body */
+  while (lay_note_pending(c))
+    if (!lay_page_emit(c, c->lines.n, c->lines.n))
+      return false;
   return true;
 }

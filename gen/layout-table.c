@@ -52,8 +52,8 @@ static bool caption_lines(ctx *c, const zp_table *t, const zp_block *b,
                           const char *text, line **out, int *n, float *h) {
   lvec v = {0};
   shape_req r = {
-      t->caption_style, text, b->loc,          b->data_loc, c->block_left,
-      c->block_w,       0,    ZP_ALIGN_CENTER, true};
+      t->caption_style, text, b->loc, b->data_loc, c->block_left, c->block_w, 0,
+      ZP_ALIGN_CENTER,  true, NULL,   0,           false};
   bool ok = lay_text_shape(c, &r, &v);
   *n = 0;
   *h = 0;
@@ -87,8 +87,9 @@ static void column_widths(ctx *c, tlayout *tl) {
       for (int k = 0; k < tl->ncells; k++) {
         const tcell *tc = &tl->cells[k];
         if (tc->col == i && tc->colspan == 1) {
-          float cw = lay_text_width(c, tc->cell->style, tc->cell->text,
-                                    t->rows[tc->row].cells[0].data_loc) +
+          float cw = lay_text_width_spans(c, tc->cell->style, tc->cell->text,
+                                          tc->cell->spans, tc->cell->nspans,
+                                          t->rows[tc->row].cells[0].data_loc) +
                      pads + 0.5f;
           if (cw > w)
             w = cw;
@@ -209,6 +210,9 @@ tlayout *lay_table_prepare(ctx *c, const zp_block *b) {
                    tc->w - pads,
                    0,
                    cell->align,
+                   false,
+                   cell->spans,
+                   cell->nspans,
                    false};
     if (!lay_text_shape(c, &r, &v)) {
       free(v.v);
@@ -222,6 +226,9 @@ tlayout *lay_table_prepare(ctx *c, const zp_block *b) {
     }
     memcpy(tc->lines, v.v, v.n * sizeof(line));
     free(v.v);
+    if (cell->nspans && !lay_note_scan(c, tc->lines, v.n, cell->text,
+                                       cell->spans, cell->nspans, b->loc))
+      return NULL;
     tc->pitch = lay_text_style_pitch(c, cell->style);
   }
   /* row heights: single-row cells, then spans add to their last row */
@@ -453,7 +460,8 @@ bool lay_table_place(ctx *c, tlayout *tl, size_t *start, size_t i, float *y) {
     return false;
   int nrun = 0;
   /* a caption and header never alone at a page's foot */
-  if (*y > 0 && *y + lay_table_first_need(tl) > H + LAY_EPS) {
+  if (*y > 0 &&
+      *y + lay_table_first_need(tl) > H - lay_note_need(c, NULL) + LAY_EPS) {
     c->why = WHY_TABLE_HEAD;
     if (!lay_page_emit(c, *start, i))
       return false;
@@ -479,7 +487,17 @@ bool lay_table_place(ctx *c, tlayout *tl, size_t *start, size_t i, float *y) {
       }
     }
     float need = row_need(tl, r, *y, run, nrun);
-    float avail = H - *y;
+    /* the page's foot less the notes of the markers in the row's rest */
+    ltally notes = {0};
+    for (int k = 0; k < row->n + nrun; k++) {
+      /* the row's own cells, and the spans whose lines show when closed */
+      const tcell *tc = k < row->n ? row->cells[k] : run[k - row->n];
+      if ((k < row->n ? tc->rowspan == 1 : tc->open) && tc->done < tc->nlines)
+        lay_note_tally(c, tc->lines + tc->done, (size_t)(tc->nlines - tc->done),
+                       &notes);
+    }
+    float foot = H - lay_note_need(c, &notes);
+    float avail = foot - *y;
     bool fresh = progress == 0 && *start == i;
     if (need <= avail + LAY_EPS) {
       /* the whole (rest of the) row */
@@ -539,7 +557,7 @@ bool lay_table_place(ctx *c, tlayout *tl, size_t *start, size_t i, float *y) {
     for (int k = 0; k < nrun; k++) {
       const tcell *tc = run[k];
       if (tc->open && tc->done < tc->nlines &&
-          lines_fitting(tl, tc, H - tc->frag_top) > 0)
+          lines_fitting(tl, tc, foot - tc->frag_top) > 0)
         any = true;
     }
     moved = !fresh && (starved || !any);
@@ -557,13 +575,13 @@ bool lay_table_place(ctx *c, tlayout *tl, size_t *start, size_t i, float *y) {
         tcell *tc = row->cells[k];
         if (tc->rowspan != 1)
           continue;
-        if (!draw_box(c, tl, tc->x, tc->w, *y, H) ||
-            !draw_cell_text(c, tl, tc, tc->done, take[k], *y, H, false))
+        if (!draw_box(c, tl, tc->x, tc->w, *y, foot) ||
+            !draw_cell_text(c, tl, tc, tc->done, take[k], *y, foot, false))
           return false;
         tc->done += take[k];
       }
       row->started = true;
-      *y = H;
+      *y = foot;
       for (int k = 0; k < nrun; k++)
         if (run[k]->open && !close_span(c, tl, run[k], *y))
           return false;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "brk.h"
 
 /* Resizes *p to cap elements of size bytes; false (and *p kept) when out
@@ -39,7 +40,9 @@ static bool grow_scratch(ctx *c, size_t n) {
       !regrow(&c->endsq, cap, sizeof *c->endsq) ||
       !regrow(&c->kinds, cap, sizeof *c->kinds) ||
       !regrow(&c->gl, cap, sizeof *c->gl) ||
-      !regrow(&c->ends, cap, sizeof *c->ends))
+      !regrow(&c->ends, cap, sizeof *c->ends) ||
+      !regrow(&c->off, cap, sizeof *c->off) ||
+      !regrow(&c->look, cap, sizeof *c->look))
     return false;
   c->cap = cap;
   return true;
@@ -57,11 +60,14 @@ line *lay_text_new_line(lvec *v) {
   return l;
 }
 
-/* Decodes UTF-8; an invalid byte becomes U+FFFD.  Returns the count. */
-size_t lay_text_utf8_decode(const char *s, uint32_t *out) {
+/* Decodes UTF-8; an invalid byte becomes U+FFFD.  With off, each
+ * character's first byte is stored there.  Returns the count. */
+static size_t decode(const char *s, uint32_t *out, uint32_t *off) {
   const unsigned char *p = (const unsigned char *)s;
   size_t n = 0;
   while (*p) {
+    if (off)
+      off[n] = (uint32_t)(p - (const unsigned char *)s);
     uint32_t c = *p;
     int len = c < 0x80         ? 1
               : (c >> 5) == 6  ? 2
@@ -90,6 +96,10 @@ size_t lay_text_utf8_decode(const char *s, uint32_t *out) {
     p += len;
   }
   return n;
+}
+
+size_t lay_text_utf8_decode(const char *s, uint32_t *out) {
+  return decode(s, out, NULL);
 }
 
 size_t lay_text_utf8_encode(uint32_t c, char *o) {
@@ -208,38 +218,116 @@ float lay_text_indent(const ctx *c, const zp_style *st, double pt, double em) {
   return (float)(em != 0 && on_cells(c, st) ? em * c->char_pitch : pt);
 }
 
-/* Decodes and measures a text; fills c->cp, c->gl, c->adv, c->squeeze.
- * Returns the count, or (size_t)-1 on error. */
-static size_t measure_text(ctx *c, const zp_style *st, const char *text,
-                           zp_loc loc, zp_loc data_loc, int32_t *em_out) {
+/* The font role of style st, or -1 after an error at loc. */
+static int style_role(ctx *c, const zp_style *st, zp_loc loc) {
   int role = zp_font_role_find(c->fs, st->role);
-  if (role < 0) {
+  if (role < 0)
     zp_error(c->d, loc,
              "style \"%s\" uses font role \"%s\", which is not "
              "defined",
              st->name, st->role);
-    return (size_t)-1;
+  return role;
+}
+
+/* The look of a character inside STYLE span sp, from the look around it
+ * (cur): a named style's font role, size, colour and bold; bold; a colour;
+ * a shift (0.6 of the size, raised 0.33 em or lowered 0.12 em of the size
+ * around it).  False after an error (an undefined role). */
+static bool span_look(ctx *c, const zp_span *sp, const llook *cur, llook *out,
+                      zp_loc loc) {
+  *out = *cur;
+  if (sp->style) {
+    out->role = style_role(c, sp->style, loc);
+    if (out->role < 0)
+      return false;
+    out->size = (float)sp->style->size;
+    if (sp->style->color != ZP_COLOR_INHERIT)
+      out->color = sp->style->color;
+    out->bold |= sp->style->bold;
   }
+  out->bold |= sp->bold;
+  if (sp->color != ZP_COLOR_INHERIT)
+    out->color = sp->color;
+  if (sp->shift == ZP_SHIFT_SUPER)
+    out->rise += 0.33f * out->size;
+  else if (sp->shift == ZP_SHIFT_SUB)
+    out->rise -= 0.12f * out->size;
+  if (sp->shift != ZP_SHIFT_NONE)
+    out->size = out->size * 0.6f < 1 ? 1 : out->size * 0.6f;
+  return true;
+}
+
+/* Each character's look (c->look) from the STYLE spans (sorted and
+ * nested, doc.h) around its first byte (c->off); LINK and NOTE spans are
+ * set as the text around them.  False after an error. */
+static bool resolve_looks(ctx *c, const zp_style *st, int role,
+                          const zp_span *spans, uint32_t nspans, size_t n,
+                          zp_loc loc) {
+  llook base = {(float)st->size, 0,
+                st->color == ZP_COLOR_INHERIT ? 0 : st->color, role, st->bold};
+  struct {
+    uint32_t end;
+    llook look;
+  } stack[ZP_MAX_INLINE_DEPTH * 2 + 1];
+  int top = 0;
+  uint32_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t pos = c->off[i];
+    while (top && stack[top - 1].end <= pos)
+      top--;
+    for (; k < nspans && spans[k].start <= pos; k++) {
+      const zp_span *sp = &spans[k];
+      if (sp->kind != ZP_SPAN_STYLE || sp->end <= pos)
+        continue;
+      while (top && stack[top - 1].end < sp->end)
+        top--; /* not nested inside it (never from the binder) */
+      if (top == (int)(sizeof stack / sizeof *stack))
+        continue;
+      if (!span_look(c, sp, top ? &stack[top - 1].look : &base,
+                     &stack[top].look, loc))
+        return false;
+      stack[top++].end = sp->end;
+    }
+    c->look[i] = top ? stack[top - 1].look : base;
+  }
+  return true;
+}
+
+/* Decodes and measures a text with its spans (NULL: none); fills c->cp,
+ * c->gl, c->adv, c->squeeze, c->off and c->look.  Returns the count, or
+ * (size_t)-1 on error. */
+static size_t measure_text(ctx *c, const zp_style *st, const char *text,
+                           const zp_span *spans, uint32_t nspans, zp_loc loc,
+                           zp_loc data_loc, int32_t *em_out) {
+  int role = style_role(c, st, loc);
+  if (role < 0)
+    return (size_t)-1;
   if (!grow_scratch(c, strlen(text) + 1))
     return (size_t)-1;
-  size_t n = lay_text_utf8_decode(text, c->cp);
+  size_t n = decode(text, c->cp, c->off);
+  if (!resolve_looks(c, st, role, nspans ? spans : NULL, nspans, n, loc))
+    return (size_t)-1;
   double scale = advance_scale(c, st);
   bool cells = on_cells(c, st);
   int32_t em = (int32_t)lround(scale * 1000);
   for (size_t i = 0; i < n; i++) {
     uint32_t cp = c->cp[i];
+    const llook *lk = &c->look[i];
     if (zp_brk_newline(cp)) {
       c->gl[i] = (zp_glyph){0, 0, 0};
       c->adv[i] = 0;
       continue;
     }
-    if (!zp_font_glyph(c->fs, role, cp, &c->gl[i]))
-      report_missing(c, loc, data_loc, st->role, cp);
+    if (!zp_font_glyph(c->fs, lk->role, cp, &c->gl[i]))
+      report_missing(c, loc, data_loc, zp_font_role_name(c->fs, lk->role), cp);
     /* on the grid's cells: a wide character one cell, a typed space a
      * quarter (LAYOUT.md), others the face's advance at the cell's scale
      * (half a cell for the half-width Latin of the GB2312 faces, a
-     * proportional face's own widths); off the grid the face's advance */
-    if (!cells)
+     * proportional face's own widths); off the grid the face's advance.
+     * A character of another size (a superscript) takes its own width. */
+    if (lk->size != (float)st->size)
+      c->adv[i] = (int32_t)lround(c->gl[i].advance * (double)lk->size);
+    else if (!cells)
       c->adv[i] = (int32_t)lround(c->gl[i].advance * scale);
     else /* in whole 1/1000 pt of the cell, rounded down: two half-width
           * characters never take more than the one cell (em) they fill */
@@ -277,7 +365,7 @@ static size_t measure_text(ctx *c, const zp_style *st, const char *text,
  * read loses its blank half by its class. */
 static int32_t glyph_offset(ctx *c, const zp_style *st, size_t i) {
   int32_t sq = c->squeeze[i], box = c->adv[i] + sq;
-  double size = st->size;
+  double size = c->look[i].size;
   int32_t natural = (int32_t)lround(c->gl[i].advance * size);
   zp_punct p = zp_brk_punct(c->cp[i]);
   int32_t lead = 0;
@@ -302,13 +390,35 @@ static int32_t glyph_offset(ctx *c, const zp_style *st, size_t i) {
   return lead - (int32_t)lround(cut);
 }
 
+/* The links over characters [start, e) of line l (set from them): each
+ * range's part on it, from the pen position before its first character
+ * to the one after its last. */
+static bool line_links(ctx *c, const zp_style *st, line *l, size_t start,
+                       size_t e) {
+  while (c->rcur < c->nranges && c->ranges[c->rcur].b <= start)
+    c->rcur++;
+  for (size_t k = c->rcur; k < c->nranges && c->ranges[k].a < e; k++) {
+    size_t a = c->ranges[k].a > start ? c->ranges[k].a : start;
+    size_t b = c->ranges[k].b < e ? c->ranges[k].b : e;
+    if (a >= b)
+      continue;
+    float x0 = l->g[a - start].x - glyph_offset(c, st, a) / 1000.0f;
+    float x1 = l->g[b - 1 - start].x - glyph_offset(c, st, b - 1) / 1000.0f +
+               c->adv[b - 1] / 1000.0f;
+    if (!lay_link_add(c, l, x0, x1, &c->ranges[k]))
+      return false;
+  }
+  return true;
+}
+
 /* Sets a text into lines appended to out (positions, justification; no
  * pagination flags).  Returns false on error. */
 bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
   const zp_style *st = r->st;
   int32_t em;
-  size_t n = measure_text(c, st, r->text, r->loc, r->data_loc, &em);
-  if (n == (size_t)-1)
+  size_t n = measure_text(c, st, r->text, r->spans, r->nspans, r->loc,
+                          r->data_loc, &em);
+  if (n == (size_t)-1 || !lay_link_ranges(c, r, n))
     return false;
   float measure = r->width;
   float first_measure = measure - r->first_indent;
@@ -330,6 +440,7 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
     measure = first_measure = hi / 1000.0f;
   }
   float pitch = lay_text_style_pitch(c, st);
+  uint32_t base_color = st->color == ZP_COLOR_INHERIT ? 0 : st->color;
   size_t start = 0;
   for (size_t k = 0; k < (nl ? nl : 1); k++) {
     size_t end = nl ? c->ends[k] : 0;
@@ -344,6 +455,7 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
     l->align = r->align;
     l->first = k == 0;
     l->last = k + 1 >= nl;
+    l->cp0 = (uint32_t)start;
     float lm = k == 0 ? first_measure : measure;
     l->measure = lm;
     l->left = r->left + (k == 0 ? r->first_indent : 0);
@@ -408,6 +520,24 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
     }
     l->n = cnt;
     l->width = cnt ? x - off : 0;
+    /* the glyphs' looks, kept only for a line where spans change one */
+    bool looks = false;
+    for (size_t i = start; i < e && !looks; i++) {
+      const llook *lk = &c->look[i];
+      looks = lk->size != l->size || lk->rise != 0 || lk->color != base_color ||
+              lk->bold != l->bold;
+    }
+    if (looks) {
+      lglook *lv = zp_arena_alloc(c->arena, cnt * sizeof *lv);
+      if (!lv)
+        return false;
+      for (size_t i = start; i < e; i++)
+        lv[i - start] = (lglook){c->look[i].size, c->look[i].rise,
+                                 c->look[i].color, c->look[i].bold};
+      l->look = lv;
+    }
+    if (c->nranges && !line_links(c, st, l, start, e))
+      return false;
     start = end;
   }
   return true;
@@ -415,8 +545,13 @@ bool lay_text_shape(ctx *c, const shape_req *r, lvec *out) {
 
 /* Natural width of a text set on one line, pt. */
 float lay_text_width(ctx *c, const zp_style *st, const char *text, zp_loc loc) {
+  return lay_text_width_spans(c, st, text, NULL, 0, loc);
+}
+
+float lay_text_width_spans(ctx *c, const zp_style *st, const char *text,
+                           const zp_span *spans, uint32_t nspans, zp_loc loc) {
   int32_t em;
-  size_t n = measure_text(c, st, text, loc, (zp_loc){0}, &em);
+  size_t n = measure_text(c, st, text, spans, nspans, loc, (zp_loc){0}, &em);
   if (n == (size_t)-1)
     return 0;
   /* the widest piece between hard breaks */

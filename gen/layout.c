@@ -34,10 +34,16 @@ static bool para_lines(ctx *c, const zp_block *b, uint8_t first_brk,
                  c->block_w - (li + ri),
                  lay_text_indent(c, st, st->first_indent, st->first_indent_em),
                  st->align,
-                 st->balance};
+                 st->balance,
+                 b->spans,
+                 b->nspans,
+                 false};
   if (!lay_text_shape(c, &r, &c->lines))
     return false;
   size_t nl = c->lines.n - from;
+  if (b->nspans && !lay_note_scan(c, c->lines.v + from, nl, b->text, b->spans,
+                                  b->nspans, b->loc))
+    return false;
   int orphans = st->orphans > 1 ? st->orphans : 1;
   int widows = st->widows > 1 ? st->widows : 1;
   for (size_t k = 0; k < nl; k++) {
@@ -96,6 +102,71 @@ static bool table_lines(ctx *c, const zp_block *b, uint8_t brk,
   return true;
 }
 
+/* A new display list for a pass, with the document's properties. */
+static bool new_pass(ctx *c) {
+  zp_dl_free(c->dl);
+  zp_arena_free(c->arena);
+  c->arena = zp_arena_new();
+  c->dl = zp_dl_new();
+  c->lines.n = 0;
+  c->pending = c->pending_tail = c->spare = NULL;
+  c->why = WHY_NONE;
+  lay_note_new_pass(c);
+  if (!c->arena || !c->dl)
+    return false;
+  c->dl->title = c->doc->title;
+  c->dl->author = c->doc->author;
+  c->dl->subject = c->doc->subject;
+  c->dl->keywords = c->doc->keywords;
+  c->dl->date = c->doc->date;
+  return true;
+}
+
+/* One layout of the document: lines, pages, links; false after an
+ * error. */
+static bool one_pass(ctx *c) {
+  int errors = zp_diag_errors(c->d);
+  bool keep = false, force = false;
+  float after = 0; /* space after the previous block */
+  for (const zp_block *b = c->doc->first; b; b = b->next) {
+    if (b->kind == ZP_BLOCK_PAGE_BREAK) {
+      force = true;
+      continue;
+    }
+    const zp_style *st = b->style;
+    if (b->kind == ZP_BLOCK_CONTENTS && (!st || !b->contents))
+      continue;
+    uint8_t brk = (force || (st && st->page_break_before)) ? BRK_FORCE
+                  : keep                                   ? BRK_NEVER
+                                                           : BRK_ALLOW;
+    float before = st ? lay_text_snap_space(c, st, st->space_before) : 0;
+    if (after > before)
+      before = after;
+    bool image_keep = false;
+    bool ok =
+        b->kind == ZP_BLOCK_TABLE      ? table_lines(c, b, brk, before)
+        : b->kind == ZP_BLOCK_CONTENTS ? lay_contents_lines(c, b, brk, before)
+        : b->kind == ZP_BLOCK_IMAGE
+            ? lay_image_lines(c, b, brk, before, &image_keep)
+        : b->kind == ZP_BLOCK_SIGNATURE ? lay_image_signature(c, b, brk, before)
+                                        : para_lines(c, b, brk, before);
+    if (!ok)
+      return false;
+    if (image_keep) { /* a page image: with the next block, spacing its */
+      keep = true;
+      continue;
+    }
+    keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE &&
+           b->kind != ZP_BLOCK_IMAGE;
+    force = false;
+    after = st ? lay_text_snap_space(c, st, st->space_after) : 0;
+  }
+  if (zp_diag_errors(c->d) > errors)
+    return false;
+  return lay_page_paginate(c) && lay_link_resolve(c) &&
+         zp_diag_errors(c->d) == errors;
+}
+
 zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
                  zp_diag *d) {
   ctx c = {0};
@@ -103,12 +174,7 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
   c.doc = doc;
   c.fs = fs;
   c.d = d;
-  c.dump = o ? o->dump : NULL;
   c.debug = o && o->debug;
-  c.arena = zp_arena_new();
-  c.dl = zp_dl_new();
-  if (!c.arena || !c.dl)
-    goto done;
   const zp_page_setup *ps = &doc->page;
   c.block_left = (float)ps->margin_left;
   c.block_top = (float)ps->margin_top;
@@ -120,49 +186,39 @@ zp_dl *zp_layout(const zp_doc *doc, zp_fontset *fs, const zp_layout_opts *o,
   c.char_pitch = ps->char_pitch > 0   ? (float)ps->char_pitch
                  : ps->grid_chars > 0 ? c.block_w / (float)ps->grid_chars
                                       : 0;
-  c.dl->title = doc->title;
-  c.dl->author = doc->author;
-  c.dl->subject = doc->subject;
-  c.dl->keywords = doc->keywords;
-  c.dl->date = doc->date;
-
-  int errors = zp_diag_errors(d);
-  bool keep = false, force = false;
-  float after = 0; /* space after the previous block */
-  for (const zp_block *b = doc->first; b; b = b->next) {
-    if (b->kind == ZP_BLOCK_PAGE_BREAK) {
-      force = true;
-      continue;
-    }
-    const zp_style *st = b->style;
-    uint8_t brk = (force || (st && st->page_break_before)) ? BRK_FORCE
-                  : keep                                   ? BRK_NEVER
-                                                           : BRK_ALLOW;
-    float before = st ? lay_text_snap_space(&c, st, st->space_before) : 0;
-    if (after > before)
-      before = after;
-    bool image_keep = false;
-    bool ok = b->kind == ZP_BLOCK_TABLE ? table_lines(&c, b, brk, before)
-              : b->kind == ZP_BLOCK_IMAGE
-                  ? lay_image_lines(&c, b, brk, before, &image_keep)
-              : b->kind == ZP_BLOCK_SIGNATURE
-                  ? lay_image_signature(&c, b, brk, before)
-                  : para_lines(&c, b, brk, before);
-    if (!ok)
+  if (!lay_link_ids(&c) || !lay_note_prepare(&c))
+    goto done;
+  /* A table of contents: lay out with the numbers of the pass before
+   * (blank in the first) until no heading moves; the dump is written by
+   * a last pass once it has settled (the same layout again). */
+  bool toc_ok, toc = lay_contents_present(&c, &toc_ok);
+  if (!toc_ok)
+    goto done;
+  int max = o && o->max_passes > 0 ? o->max_passes : LAY_MAX_PASSES;
+  FILE *dump = o ? o->dump : NULL;
+  bool final = !toc;
+  for (c.pass = 1;; c.pass++) {
+    c.dump = final ? dump : NULL;
+    if (!new_pass(&c) || !one_pass(&c))
       goto done;
-    if (image_keep) { /* a page image: with the next block, spacing its */
-      keep = true;
-      continue;
+    if (final)
+      break;
+    bool settled = c.pass > 1 && lay_contents_settled(&c, c.pass >= max);
+    lay_link_next_pass(&c);
+    if (settled && !dump)
+      break;
+    if (settled)
+      final = true;
+    else if (c.pass >= max) {
+      if (c.pass == 1) /* one pass allowed: the numbers were never set */
+        zp_error(d, (zp_loc){0},
+                 "the table of contents needs a second layout for its page "
+                 "numbers");
+      goto done;
     }
-    keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE &&
-           b->kind != ZP_BLOCK_IMAGE;
-    force = false;
-    after = st ? lay_text_snap_space(&c, st, st->space_after) : 0;
   }
-  if (zp_diag_errors(d) > errors)
-    goto done;
-  if (!lay_page_paginate(&c) || zp_diag_errors(d) > errors)
-    goto done;
+  if (toc && dump) /* the layouts it took (the dump's own one not counted) */
+    fprintf(dump, "contents settled layouts=%d\n", c.pass - 1);
   ret = c.dl;
   c.dl = NULL;
 done:
@@ -176,6 +232,15 @@ done:
   free(c.kinds);
   free(c.gl);
   free(c.ends);
+  free(c.off);
+  free(c.look);
   free(c.missing);
+  lay_note_free(&c);
+  free(c.ranges);
+  free(c.boff);
+  free(c.ids);
+  free(c.pos);
+  free(c.prev);
+  free(c.plinks);
   return ret;
 }

@@ -4,8 +4,11 @@
  * into lines by the brk module, justified by spreading each line's slack
  * between its characters, set on the page grid, and paginated with
  * keep-with-next, widow and orphan control and explicit page breaks.
- * The result is a display list; the input is not modified, so layout can
- * run again (as a table of contents will need).
+ * The result is a display list; the input is not modified.  A document
+ * with a table of contents (ZP_BLOCK_CONTENTS) is laid out again, with the
+ * page numbers the last layout gave its headings, until no heading moves
+ * (at most max_passes times; then an error at the contents).  Links (URLs
+ * in the text, link spans, contents entries) become display-list links.
  */
 #ifndef ZP_LAYOUT_H
 #define ZP_LAYOUT_H
@@ -19,10 +22,12 @@
 #include "font.h"
 
 typedef struct zp_layout_opts {
-  FILE *dump; /* when not NULL, a plain-text dump of every page goes here */
-  bool debug; /* each page gets the debug layer (dlist.h zp_dl_mark): text
-                 block, grids, line boxes and baselines, cell boxes and
-                 padding, and at its foot why the page broke there */
+  FILE *dump;     /* when not NULL, a plain-text dump of every page goes here */
+  bool debug;     /* each page gets the debug layer (dlist.h zp_dl_mark): text
+                     block, grids, line boxes and baselines, cell boxes and
+                     padding, and at its foot why the page broke there */
+  int max_passes; /* layouts of a document with a table of contents before
+                     its numbers must have settled; 0: 5 */
 } zp_layout_opts;
 
 /* Lays out doc with the fonts of fs.  The font roles the styles name must

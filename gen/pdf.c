@@ -908,9 +908,10 @@ static bool put_run(writer *w, const zp_dl_run *r) {
   buf *b = &w->b;
   const zp_dl_glyph *g = r->glyphs;
   double size = r->size;
-  /* in its own graphics state: what it sets (Tc too) ends with it */
-  bool wrapped = r->bold || r->opacity < 1;
-  if (wrapped)
+  /* a bold, coloured or translucent run is set in its own graphics state
+   * (q … Q); black opaque runs are written exactly as they always were */
+  bool own = r->bold || r->color || r->opacity < 1;
+  if (own)
     buf_puts(b, "q ");
   if (r->opacity < 1) {
     int k = gstate(w, r->opacity, false);
@@ -919,6 +920,15 @@ static bool put_run(writer *w, const zp_dl_run *r) {
     buf_puts(b, "/GS");
     buf_int(b, k + 1);
     buf_puts(b, " gs ");
+  }
+  if (r->color) {
+    for (int k = 0; k < 2; k++) {
+      for (int sh = 16; sh >= 0; sh -= 8) {
+        buf_fixed(b, ((r->color >> sh) & 0xFF) / 255.0, 3);
+        buf_putc(b, ' ');
+      }
+      buf_puts(b, k ? "RG " : "rg ");
+    }
   }
   if (r->bold) {
     buf_puts(b, "2 Tr ");
@@ -956,7 +966,7 @@ static bool put_run(writer *w, const zp_dl_run *r) {
   if (tc != w->tc) {
     buf_fixed(b, tc, 5);
     buf_puts(b, " Tc ");
-    if (!wrapped) /* a wrapped run's Q restores the spacing */
+    if (!own) /* a bold or coloured run's Q restores the spacing */
       w->tc = tc;
   }
   if (r->angle != 0) { /* the text matrix turns it about its origin */
@@ -998,7 +1008,7 @@ static bool put_run(writer *w, const zp_dl_run *r) {
   buf_puts(b, ">] TJ ET");
   if (spread)
     buf_puts(b, " EMC");
-  buf_puts(b, wrapped ? " Q\n" : "\n");
+  buf_puts(b, own ? " Q\n" : "\n");
   w->page_faces[r->face] = true;
   return true;
 }
@@ -1447,6 +1457,96 @@ static bool write_info(writer *w) {
 
 #define MAX_OUTLINE_LEVEL 16
 
+/* [page /XYZ 0 y null], built here: HPDF_Destination_SetXYZ insists on a
+ * zoom factor, and null keeps the reader's.  NULL on failure. */
+static HPDF_Destination xyz_dest(writer *w, HPDF_Page page, float y) {
+  HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+  if (!dst)
+    return NULL;
+  HPDF_Array_Clear(dst);
+  HPDF_STATUS ret = HPDF_Array_Add(dst, page);
+  ret |= HPDF_Array_AddName(dst, "XYZ");
+  ret |= HPDF_Array_AddNumber(dst, 0);
+  ret |= HPDF_Array_AddReal(dst, y < 0 ? 0 : y);
+  ret |= HPDF_Array_Add(dst, HPDF_Null_New(w->pdf->mmgr));
+  return ret == HPDF_OK ? dst : NULL;
+}
+
+/* A URL as a URI: bytes outside printable ASCII (a Chinese path, a
+ * space) percent-encoded, in the arena-free buffer out of size n; false
+ * when it does not fit. */
+static bool uri_ascii(const char *s, char *out, size_t n) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t k = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (k + 4 > n)
+      return false;
+    if (*p <= 0x20 || *p >= 0x7F || *p == '"' || *p == '<' || *p == '>' ||
+        *p == '\\' || *p == '^' || *p == '`' || *p == '{' || *p == '|' ||
+        *p == '}') {
+      out[k++] = '%';
+      out[k++] = hex[*p >> 4];
+      out[k++] = hex[*p & 15];
+    } else {
+      out[k++] = (char)*p;
+    }
+  }
+  out[k] = 0;
+  return true;
+}
+
+/* The named destinations: the catalog's /Dests, name to [page /XYZ 0 y
+ * null] (PDF 1.1; libharu has no name trees). */
+static bool write_dests(writer *w, HPDF_Page *pages, int npages) {
+  if (!w->dl->dests)
+    return true;
+  HPDF_Dict dests = HPDF_Dict_New(w->pdf->mmgr);
+  if (!dests || HPDF_Dict_Add(w->pdf->catalog, "Dests", dests) != HPDF_OK)
+    return fail(w, "adding the named destinations");
+  for (const zp_dl_dest *d = w->dl->dests; d; d = d->next) {
+    if (d->page < 0 || d->page >= npages || !isfinite(d->y) ||
+        strlen(d->name) > HPDF_LIMIT_MAX_NAME_LEN) {
+      zp_error(w->d, at(w),
+               "cannot write the PDF: the destination \"%.60s\" is invalid",
+               d->name);
+      return false;
+    }
+    HPDF_Destination dst = xyz_dest(w, pages[d->page], d->y);
+    if (!dst || HPDF_Dict_Add(dests, d->name, dst) != HPDF_OK)
+      return fail(w, "adding a named destination");
+  }
+  return true;
+}
+
+/* The link annotations of every page (after all pages exist: a link may
+ * lead to a later page), each without a border. */
+static bool write_links(writer *w, HPDF_Page *pages, int npages) {
+  int pno = 0;
+  char uri[3 * 2048 + 4];
+  for (const zp_dl_page *p = w->dl->pages; p; p = p->next, pno++)
+    for (const zp_dl_link *l = p->links; l; l = l->next) {
+      float v[5] = {l->x0, l->y0, l->x1, l->y1, l->y};
+      if (!finite_all(v, 5) || l->x1 < l->x0 || l->y1 < l->y0 ||
+          (!l->uri && (l->page < 0 || l->page >= npages)) ||
+          (l->uri && !uri_ascii(l->uri, uri, sizeof uri))) {
+        zp_error(w->d, at(w),
+                 "cannot write the PDF: page %d has an invalid link", pno + 1);
+        return false;
+      }
+      HPDF_Rect r = {l->x0, l->y0, l->x1, l->y1};
+      HPDF_Annotation a;
+      if (l->uri) {
+        a = HPDF_Page_CreateURILinkAnnot(pages[pno], r, uri);
+      } else {
+        HPDF_Destination dst = xyz_dest(w, pages[l->page], l->y);
+        a = dst ? HPDF_Page_CreateLinkAnnot(pages[pno], r, dst) : NULL;
+      }
+      if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
+        return fail(w, "adding a link");
+    }
+  return true;
+}
+
 static bool write_outlines(writer *w, HPDF_Page *pages, int npages) {
   if (!w->dl->outlines)
     return true;
@@ -1486,18 +1586,10 @@ static bool write_outlines(writer *w, HPDF_Page *pages, int npages) {
     last[lv] = ol;
     for (int k = lv + 1; k <= MAX_OUTLINE_LEVEL; k++)
       last[k] = NULL;
-    /* [page /XYZ left top null], built here: HPDF_Destination_SetXYZ
-     * insists on a zoom factor, and null keeps the reader's */
-    HPDF_Destination dst = HPDF_Page_CreateDestination(pages[o->page]);
+    HPDF_Destination dst = xyz_dest(w, pages[o->page], o->y);
     if (!dst)
       return fail(w, "adding a bookmark's destination");
-    HPDF_Array_Clear(dst);
-    HPDF_STATUS ret = HPDF_Array_Add(dst, pages[o->page]);
-    ret |= HPDF_Array_AddName(dst, "XYZ");
-    ret |= HPDF_Array_AddNumber(dst, 0);
-    ret |= HPDF_Array_AddReal(dst, o->y < 0 ? 0 : o->y);
-    ret |= HPDF_Array_Add(dst, HPDF_Null_New(w->pdf->mmgr));
-    ret |= HPDF_Outline_SetDestination(ol, dst);
+    HPDF_STATUS ret = HPDF_Outline_SetDestination(ol, dst);
     if (lv == 1)
       ret |= HPDF_Outline_SetOpened(ol, HPDF_TRUE);
     if (ret != HPDF_OK)
@@ -1579,7 +1671,8 @@ static bool write_doc(const zp_dl *dl, zp_fontset *fs, const char *path,
     if (!write_page(&w, p, pages[pno]))
       goto done;
   }
-  if (!write_outlines(&w, pages, npages))
+  if (!write_links(&w, pages, npages) || !write_dests(&w, pages, npages) ||
+      !write_outlines(&w, pages, npages))
     goto done;
   errno = 0;
   if (!path) {

@@ -96,7 +96,7 @@ int zp_render_pdf(const zp_template *t, const zp_json_doc *data,
       goto done;
     }
   }
-  zp_layout_opts lo = {dump, o->debug};
+  zp_layout_opts lo = {dump, o->debug, 0};
   dl = zp_layout(doc, *fs, &lo, d);
   if (!dl || zp_diag_errors(d) > 0)
     goto done;

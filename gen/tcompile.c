@@ -49,6 +49,14 @@ typedef struct comp {
   const zp_tnode *class_def[512];
   int class_of[512];
   int nclass;
+  /* inline elements around the node being compiled, and whether a note or
+   * a link is among them */
+  int inline_depth;
+  bool in_note, in_link;
+  /* the elements with an id and the <ref>s, checked against each other
+   * once every node is compiled */
+  const zp_tnode **ids, **refs;
+  size_t nids, capids, nrefs, caprefs;
 } comp;
 
 static bool is(const zp_tnode *n, const char *name) {
@@ -90,6 +98,35 @@ static zp_loc at_elem(comp *c, const zp_tnode *n) {
   at.col = zp_diag_column(c->d, at.file, &line, needle);
   if (line != at.line)
     at.col = 0;
+  return at;
+}
+
+/* Where element n starts, told from other elements of its name on its
+ * line (<note>a<note>b…) by what follows the name: its first attribute,
+ * or the start of its text; at_elem() when that is not found. */
+static zp_loc at_elem_exact(comp *c, const zp_tnode *n) {
+  char needle[80];
+  if (n->nattrs)
+    snprintf(needle, sizeof needle, "<%s %s=\"%.40s", n->name, n->attrs[0].name,
+             n->attrs[0].value);
+  else if (n->child && !n->child->name && n->child->text[0] &&
+           !strchr("\r\n", n->child->text[0]))
+    snprintf(needle, sizeof needle, "<%s>%.40s", n->name, n->child->text);
+  else
+    return at_elem(c, n);
+  /* whole lines and characters only */
+  needle[1 + strcspn(needle + 1, "\r\n&<")] = 0;
+  size_t k = strlen(needle);
+  while (k && ((unsigned char)needle[k - 1] & 0xC0) == 0x80)
+    k--;
+  if (k && (unsigned char)needle[k - 1] >= 0xC0)
+    k--; /* a lead byte whose continuation was cut */
+  needle[k] = 0;
+  zp_loc at = n->loc;
+  int line = at.line;
+  at.col = zp_diag_column(c->d, at.file, &line, needle);
+  if (!at.col || line != at.line)
+    return at_elem(c, n);
   return at;
 }
 
@@ -237,6 +274,51 @@ static bool parse_size(const char *s, double *out) {
 
 bool zp_tmpl_font_size(const char *s, double *out) {
   return parse_size(s, out);
+}
+
+/* A colour "#RRGGBB" (six hex digits). */
+static bool parse_color(const char *s, uint32_t *out) {
+  if (s[0] != '#' || strlen(s) != 7)
+    return false;
+  uint32_t v = 0;
+  for (int i = 1; i < 7; i++) {
+    char ch = s[i];
+    int d = ch >= '0' && ch <= '9'   ? ch - '0'
+            : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+            : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                     : -1;
+    if (d < 0)
+      return false;
+    v = v << 4 | (uint32_t)d;
+  }
+  *out = v;
+  return true;
+}
+
+const char *zp_tmpl_uri_problem(const char *u) {
+  size_t n = strlen(u);
+  if (n == 0)
+    return "a link needs a URL";
+  if (n > ZP_MAX_TEXT_STRING)
+    return "the URL is too long";
+  for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+    if (*p <= ' ' || *p >= 0x7F)
+      return "a URL is printable ASCII without spaces (write other "
+             "characters %-encoded)";
+  const char *rest = NULL;
+  if (strncmp(u, "http://", 7) == 0)
+    rest = u + 7;
+  else if (strncmp(u, "https://", 8) == 0)
+    rest = u + 8;
+  else if (strncmp(u, "mailto:", 7) == 0)
+    return strchr(u + 7, '@') && u[7] != '@'
+               ? NULL
+               : "a mailto: URL needs an address (mailto:name@example.org)";
+  else
+    return "a link's URL starts with http://, https:// or mailto:";
+  if (!*rest || *rest == '/' || *rest == '?' || *rest == '#')
+    return "the URL has no host (https://example.org/…)";
+  return NULL;
 }
 
 /* The text block's width and height, pt. */
@@ -466,6 +548,12 @@ static const zp_style *resolve_style(comp *c, named_style *ns) {
   if ((v = style_attr(c, n, "align")))
     s->align = parse_align(v);
   s->bold = yes(style_attr(c, n, "bold"));
+  s->color = ZP_COLOR_INHERIT;
+  if ((v = style_attr(c, n, "color")) && !parse_color(v, &s->color))
+    zp_error(c->d, at_attr(c, n, "color"),
+             "style \"%s\": color=\"%.40s\" is not a colour: expected "
+             "#RRGGBB, six hex digits (#C00000)",
+             name, v);
   s->keep_with_next = yes(style_attr(c, n, "keep-with-next"));
   s->balance = yes(style_attr(c, n, "balance"));
   s->page_break_before = yes(style_attr(c, n, "page-break-before"));
@@ -547,9 +635,9 @@ static const zp_style *default_style(comp *c, const zp_tnode *n,
 /* ---- 3. style references ---- */
 
 /* The attributes that name a style. */
-static const char *const style_refs[] = {"style",         "parent",
-                                         "heading-style", "item-style",
-                                         "header-style",  "caption-style"};
+static const char *const style_refs[] = {
+    "style",        "parent",        "heading-style", "item-style",
+    "header-style", "caption-style", "title-style"};
 
 /* Reports every style name that n and its content refer to and no <style>
  * defines, whatever the data (a <use>'s attributes are parameters). */
@@ -617,6 +705,57 @@ static void folio(comp *c, const zp_tnode *n) {
     f->first_page = yes(v);
 }
 
+/* <footnotes>: the notes' style, the marker style, the numbering, the
+ * rule (length: a length or a percentage of the text block; weight) and
+ * the space above and below it. */
+static void footnotes(comp *c, const zp_tnode *n) {
+  zp_footnotes *f = &c->t->footnotes;
+  const char *v;
+  const zp_style *st = style_named(c, zp_tmpl_attr(n, "style"));
+  if (st)
+    f->style = st;
+  double em = f->style ? f->style->size : 12;
+  if ((v = zp_tmpl_attr(n, "marker")))
+    f->marker = strcmp(v, "super") == 0     ? ZP_MARKER_SUPER
+                : strcmp(v, "bracket") == 0 ? ZP_MARKER_BRACKET
+                                            : ZP_MARKER_CIRCLED;
+  if ((v = zp_tmpl_attr(n, "numbering")))
+    f->per_page = strcmp(v, "per-page") == 0;
+  double bw = block_width(c);
+  if ((v = zp_tmpl_attr(n, "rule-length"))) {
+    const char *end;
+    double pct;
+    size_t len = strlen(v);
+    bool ok;
+    if (len && v[len - 1] == '%')
+      ok = parse_number(v, &pct, &end) && *end == '%' && pct > 0 &&
+           pct <= 100 && (f->rule_length = bw * pct / 100, true);
+    else
+      ok = parse_length(v, em, c->t->page.line_pitch, &f->rule_length) &&
+           f->rule_length > 0 && f->rule_length <= bw;
+    if (!ok)
+      zp_error(c->d, at_attr(c, n, "rule-length"),
+               "rule-length=\"%.40s\" is not a length or percentage from 0 "
+               "to the text block's width (%.1f mm)",
+               v, bw / MM);
+  }
+  if ((v = zp_tmpl_attr(n, "rule-width")) &&
+      (!parse_length(v, em, c->t->page.line_pitch, &f->rule_width) ||
+       f->rule_width < 0 || f->rule_width > ZP_MAX_RULE))
+    zp_error(c->d, at_attr(c, n, "rule-width"),
+             "rule-width=\"%.40s\" is not a length from 0 to %.2f pt", v,
+             ZP_MAX_RULE);
+  double bh =
+      c->t->page.height - c->t->page.margin_top - c->t->page.margin_bottom;
+  if ((v = zp_tmpl_attr(n, "space")) &&
+      (!parse_length(v, em, c->t->page.line_pitch, &f->space) || f->space < 0 ||
+       f->space > bh / 8))
+    zp_error(c->d, at_attr(c, n, "space"),
+             "space=\"%.40s\" is not a length from 0 to an eighth of the "
+             "text block's height (%.1f mm)",
+             v, bh / 8 / MM);
+}
+
 static void numbering(comp *c, const zp_tnode *n) {
   for (const zp_tnode *l = n->child; l; l = l->next) {
     if (!l->name)
@@ -675,10 +814,15 @@ static void sheet(comp *c) {
   t->folio =
       (zp_folio){ZP_FOLIO_CENTER, "- {n} -", "song", 14, 7 * MM, 0, true};
   const zp_tnode *last_folio = NULL;
+  /* footnotes: the style named "footnote" when there is one */
+  t->footnotes = (zp_footnotes){
+      style_named(c, "footnote"), ZP_MARKER_CIRCLED, false, 0, 0.5, 5};
   for (int i = 0; i < t->ntop; i++) {
     const zp_tnode *n = t->top[i];
     if (is(n, "folio"))
       last_folio = n;
+    else if (is(n, "footnotes"))
+      footnotes(c, n);
     else if (is(n, "numbering"))
       numbering(c, n);
     else if (is(n, "grades"))
@@ -982,7 +1126,275 @@ static const struct {
              {"cell", ZP_T_CELL},
              {"br", ZP_T_BR},
              {"image", ZP_T_IMAGE},
-             {"signature", ZP_T_SIGNATURE}};
+             {"signature", ZP_T_SIGNATURE},
+             {"b", ZP_T_B},
+             {"sup", ZP_T_SUP},
+             {"sub", ZP_T_SUB},
+             {"span", ZP_T_SPAN},
+             {"a", ZP_T_A},
+             {"ref", ZP_T_REF},
+             {"note", ZP_T_NOTE},
+             {"title", ZP_T_TITLE},
+             {"contents", ZP_T_CONTENTS}};
+
+static bool is_inline_kind(zp_tkind k) {
+  return k == ZP_T_B || k == ZP_T_SUP || k == ZP_T_SUB || k == ZP_T_SPAN ||
+         k == ZP_T_A || k == ZP_T_REF || k == ZP_T_NOTE;
+}
+
+/* Appends x to the list *v (grown by doubling); false when out of
+ * memory (the check it serves is then skipped). */
+static bool remember(const zp_tnode ***v, size_t *n, size_t *cap,
+                     const zp_tnode *x) {
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 32;
+    const zp_tnode **nv = realloc(*v, sizeof *nv * nc);
+    if (!nv)
+      return false;
+    *v = nv;
+    *cap = nc;
+  }
+  (*v)[(*n)++] = x;
+  return true;
+}
+
+/* An inline element (B, SUP, SUB, SPAN, A, REF, NOTE): its attributes
+ * parsed, its place checked (nesting, a note in a note, a link in a
+ * link). */
+static void inline_el(comp *c, zp_tnode *n) {
+  const char *v;
+  n->as.inl.color = ZP_COLOR_INHERIT;
+  if (c->inline_depth >= ZP_MAX_INLINE_DEPTH)
+    zp_error(c->d, at_elem_exact(c, n),
+             "inline elements (<b>, <sup>, <span>, <a>, <note> …) nested "
+             "deeper than %d",
+             ZP_MAX_INLINE_DEPTH);
+  switch (n->kind) {
+  case ZP_T_B:
+    n->as.inl.bold = true;
+    break;
+  case ZP_T_SUP:
+  case ZP_T_SUB:
+    n->as.inl.shift = n->kind == ZP_T_SUP ? ZP_SHIFT_SUPER : ZP_SHIFT_SUB;
+    break;
+  case ZP_T_SPAN:
+    /* an unknown style is reported with the other style references */
+    n->as.inl.style = style_named(c, zp_tmpl_attr(n, "style"));
+    if ((v = zp_tmpl_attr(n, "color")) && !parse_color(v, &n->as.inl.color))
+      zp_error(c->d, at_attr(c, n, "color"),
+               "color=\"%.40s\" is not a colour: expected #RRGGBB, six hex "
+               "digits (#C00000)",
+               v);
+    if (!zp_tmpl_attr(n, "style") && !v)
+      zp_error(c->d, at_elem(c, n),
+               "<span> needs style=\"NAME\" or color=\"#RRGGBB\"");
+    break;
+  case ZP_T_A:
+  case ZP_T_REF: {
+    bool a = n->kind == ZP_T_A;
+    const char *key = a ? "href" : "to";
+    const zp_tattr *at = attr_of(n, key);
+    n->as.inl.at = at_attr(c, n, key);
+    if (a)
+      n->as.inl.href = at;
+    else
+      n->as.inl.to = at;
+    const char *why;
+    if (a && at && at->nfields == 0 && (why = zp_tmpl_uri_problem(at->value)))
+      zp_error(c->d, n->as.inl.at, "<a href=\"%.60s%s\">: %s", at->value,
+               strlen(at->value) > 60 ? "…" : "", why);
+    if (!a && at)
+      remember(&c->refs, &c->nrefs, &c->caprefs, n);
+    if (c->in_link)
+      zp_error(c->d, at_elem_exact(c, n),
+               "a link (<%s>) inside another link (<a> or <ref>)", n->name);
+    break;
+  }
+  case ZP_T_NOTE:
+    n->as.inl.at = at_elem_exact(c, n);
+    if (c->in_note)
+      zp_error(c->d, n->as.inl.at,
+               "a <note> inside a <note>: a note's text holds no notes");
+    break;
+  default:
+    break;
+  }
+}
+
+/* Does the id attribute id (its fields match any text) give s?  A
+ * wildcard match with one backtracking point: linear in practice, never
+ * worse than the product of the lengths. */
+static bool id_matches(const zp_tattr *id, const char *s) {
+  char pat[512];
+  size_t np = 0;
+  const char *v = id->value;
+  int k = 0;
+  for (size_t i = 0; v[i] && np + 1 < sizeof pat;) {
+    if (k < id->nfields && i == id->fields[k].start) {
+      pat[np++] = 1; /* XML text holds no U+0001 */
+      i = id->fields[k++].end;
+    } else {
+      pat[np++] = v[i++];
+    }
+  }
+  pat[np] = 0;
+  const char *p = pat, *star = NULL, *back = NULL;
+  while (*s) {
+    if (*p == 1) {
+      star = ++p;
+      back = s;
+    } else if (*p == *s) {
+      p++;
+      s++;
+    } else if (star) {
+      p = star;
+      s = ++back;
+    } else {
+      return false;
+    }
+  }
+  while (*p == 1)
+    p++;
+  return *p == 0;
+}
+
+/* Every id given twice, and every <ref to> without its id, when both are
+ * static (a computed one is checked when bound); with the nearest ids. */
+static void check_ids(comp *c) {
+  const char **names = malloc(sizeof *names * (c->nids + 1));
+  int nn = 0;
+  if (!names)
+    return;
+  for (size_t i = 0; i < c->nids; i++) {
+    const zp_tattr *id = c->ids[i]->id;
+    if (id->nfields)
+      continue;
+    for (int k = 0; k < nn; k++)
+      if (strcmp(names[k], id->value) == 0) {
+        const zp_tnode *first = NULL;
+        for (size_t j = 0; j < i && !first; j++)
+          if (!c->ids[j]->id->nfields &&
+              strcmp(c->ids[j]->id->value, id->value) == 0)
+            first = c->ids[j];
+        zp_error(c->d, c->ids[i]->id_at,
+                 "id=\"%s\" is given twice (first at %s:%d)", id->value,
+                 first->loc.file, first->loc.line);
+        break;
+      }
+    names[nn++] = id->value;
+  }
+  for (size_t i = 0; i < c->nrefs; i++) {
+    const zp_tattr *to = c->refs[i]->as.inl.to;
+    if (to->nfields)
+      continue;
+    bool found = false;
+    for (size_t j = 0; j < c->nids && !found; j++) {
+      const zp_tattr *id = c->ids[j]->id;
+      found = id->nfields ? id_matches(id, to->value)
+                          : strcmp(id->value, to->value) == 0;
+    }
+    if (!found) {
+      char hint[160];
+      zp_error(
+          c->d, c->refs[i]->as.inl.at,
+          "<ref to=\"%s\">: no element has id=\"%s\"%s", to->value, to->value,
+          did_you_mean(to->value, names, nn, "\"", "\"", hint, sizeof hint));
+    }
+  }
+  free(names);
+}
+
+/* <contents levels="1-2" title="目录" style="…" title-style="…"
+ * indent="0 1em 2em" leader="dots|none" outline="yes|no"/>. */
+static void contents(comp *c, zp_tnode *n) {
+  zp_contents *tc = zp_arena_alloc(c->a, sizeof *tc);
+  if (!tc)
+    return;
+  const char *v = zp_tmpl_attr(n, "levels");
+  int lo = 1, hi = 2;
+  if (v) {
+    char extra;
+    int k = sscanf(v, "%d-%d%c", &lo, &hi, &extra);
+    if (k == 1 && sscanf(v, "%d%c", &lo, &extra) == 1)
+      hi = lo;
+    else if (k != 2)
+      lo = 0;
+    if (lo < 1 || hi < lo || hi > ZP_CONTENTS_LEVELS) {
+      zp_error(c->d, at_attr(c, n, "levels"),
+               "levels=\"%.40s\": expected a level or a range of levels from "
+               "1 to %d (\"1-2\", \"1\")",
+               v, ZP_CONTENTS_LEVELS);
+      lo = 1;
+      hi = 2;
+    }
+  }
+  tc->min_level = lo;
+  tc->max_level = hi;
+  v = zp_tmpl_attr(n, "style");
+  const zp_style *st = v ? style_named(c, v) : default_style(c, n, "body");
+  v = zp_tmpl_attr(n, "title-style");
+  const zp_style *ts = v ? style_named(c, v) : NULL;
+  if (!ts)
+    ts = c->t->levels[1].heading_style ? c->t->levels[1].heading_style : st;
+  double em = st ? st->size : 16;
+  /* the indents: one length per level from the first; the levels past
+   * the list go on by the last step (0 1em: 2em, 3em, …) */
+  double pt[ZP_CONTENTS_LEVELS + 1] = {0}, ems[ZP_CONTENTS_LEVELS + 1] = {0};
+  int given = 0;
+  v = zp_tmpl_attr(n, "indent");
+  if (v) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", v);
+    for (char *save = NULL, *w = strtok_r(buf, " ", &save); w;
+         w = strtok_r(NULL, " ", &save)) {
+      double len;
+      const char *end;
+      double k = 0;
+      if (given == hi - lo + 1 ||
+          !parse_length(w, em, c->t->page.line_pitch, &len) || len < 0 ||
+          len > block_width(c) / 2) {
+        zp_error(c->d, at_attr(c, n, "indent"),
+                 "indent=\"%.60s\": expected one length (mm, cm, pt, em) per "
+                 "level shown, %d at most, each at most half the text "
+                 "block's width",
+                 v, hi - lo + 1);
+        given = 0;
+        break;
+      }
+      pt[given] = len;
+      if (parse_number(w, &k, &end) && strcmp(end, "em") == 0)
+        ems[given] = k;
+      given++;
+    }
+  }
+  for (int i = 0; i <= hi - lo; i++) {
+    int lv = lo + i;
+    if (i < given) {
+      tc->indent[lv] = pt[i];
+      tc->indent_em[lv] = ems[i];
+    } else if (given == 0) {
+      tc->indent[lv] = i * em;
+      tc->indent_em[lv] = i;
+    } else { /* the last step again */
+      int a = given - 1, b = given >= 2 ? given - 2 : given - 1;
+      double step = given >= 2 ? pt[a] - pt[b] : 0;
+      double step_em = given >= 2 ? ems[a] - ems[b] : 0;
+      tc->indent[lv] = tc->indent[lv - 1] + step;
+      tc->indent_em[lv] =
+          ems[a] != 0 || given < 2 ? tc->indent_em[lv - 1] + step_em : 0;
+      if (tc->indent[lv] > block_width(c) / 2)
+        tc->indent[lv] = block_width(c) / 2;
+    }
+  }
+  v = zp_tmpl_attr(n, "leader");
+  tc->leader = !v || strcmp(v, "dots") == 0;
+  n->as.contents.toc = tc;
+  n->as.contents.style = st;
+  n->as.contents.title_style = ts;
+  n->as.contents.title = attr_of(n, "title");
+  v = zp_tmpl_attr(n, "outline");
+  n->as.contents.outline = !v || yes(v);
+}
 
 /* Where content stands: what a <use> there must bring. */
 enum { IN_SHEET, IN_BLOCKS, IN_INLINE, IN_ROWS, IN_CELLS, IN_DEFINE };
@@ -1019,7 +1431,8 @@ static int content_class(comp *c, const zp_tnode *first, int depth) {
           m |= HAS_INLINE;
           break;
         }
-    } else if (is(n, "br")) {
+    } else if (is(n, "br") || is(n, "b") || is(n, "sup") || is(n, "sub") ||
+               is(n, "span") || is(n, "a") || is(n, "ref") || is(n, "note")) {
       m |= HAS_INLINE;
     } else if (is(n, "row")) {
       m |= HAS_ROWS;
@@ -1080,6 +1493,16 @@ static void node(comp *c, zp_tnode *n, int where) {
     for (int i = 0; i < n->nattrs; i++)
       check_fields(c, n->attrs[i].fields, n->attrs[i].nfields);
     const char *v;
+    if (n->kind == ZP_T_P || n->kind == ZP_T_ITEM || n->kind == ZP_T_SECTION ||
+        n->kind == ZP_T_TABLE) {
+      n->id = attr_of(n, "id");
+      if (n->id) {
+        n->id_at = at_attr(c, n, "id");
+        remember(&c->ids, &c->nids, &c->capids, n);
+      }
+    }
+    if (is_inline_kind(n->kind))
+      inline_el(c, n);
     switch (n->kind) {
     case ZP_T_P:
     case ZP_T_ITEM:
@@ -1090,6 +1513,14 @@ static void node(comp *c, zp_tnode *n, int where) {
       break;
     case ZP_T_SECTION:
       n->as.section.title = attr_of(n, "title");
+      for (const zp_tnode *k = n->child; k; k = k->next)
+        if (is(k, "title"))
+          n->as.section.title_el = k;
+      if (!n->as.section.title == !n->as.section.title_el)
+        zp_error(c->d, at_elem(c, n),
+                 "<section> needs a title: title=\"…\" or a <title> child "
+                 "first%s",
+                 n->as.section.title ? ", not both" : "");
       v = zp_tmpl_attr(n, "number");
       n->as.section.numbered = !v || yes(v);
       n->as.section.new_page = yes(zp_tmpl_attr(n, "new-page"));
@@ -1132,6 +1563,9 @@ static void node(comp *c, zp_tnode *n, int where) {
       n->as.sign.style = v ? style_named(c, v) : default_style(c, n, "body");
       zp_timage_signature(c->t, n, c->d);
       break;
+    case ZP_T_CONTENTS:
+      contents(c, n);
+      break;
     default:
       break;
     }
@@ -1142,7 +1576,9 @@ static void node(comp *c, zp_tnode *n, int where) {
       inner = is(n, "define") ? IN_DEFINE
               : is(n, "body") ? IN_BLOCKS
                               : IN_SHEET;
-    else if (n->kind == ZP_T_P || n->kind == ZP_T_ITEM || n->kind == ZP_T_CELL)
+    else if (n->kind == ZP_T_P || n->kind == ZP_T_ITEM ||
+             n->kind == ZP_T_CELL || n->kind == ZP_T_TITLE ||
+             is_inline_kind(n->kind))
       inner = IN_INLINE;
     else if (n->kind == ZP_T_TABLE || n->kind == ZP_T_HEAD)
       inner = IN_ROWS;
@@ -1150,7 +1586,17 @@ static void node(comp *c, zp_tnode *n, int where) {
       inner = IN_CELLS;
     else if (n->kind == ZP_T_SECTION)
       inner = IN_BLOCKS;
+    bool note = c->in_note, link = c->in_link;
+    if (is_inline_kind(n->kind)) {
+      c->inline_depth++;
+      c->in_note |= n->kind == ZP_T_NOTE;
+      c->in_link |= n->kind == ZP_T_A || n->kind == ZP_T_REF;
+    }
     node(c, n->child, inner);
+    if (is_inline_kind(n->kind))
+      c->inline_depth--;
+    c->in_note = note;
+    c->in_link = link;
   }
 }
 
@@ -1177,6 +1623,9 @@ bool zp_tmpl_compile(zp_template *t, zp_diag *d) {
     node(c, top, IN_SHEET);
     top->next = next;
   }
+  check_ids(c);
+  free(c->ids);
+  free(c->refs);
   bool ok = zp_diag_errors(d) == c->errors;
   free(c);
   return ok;

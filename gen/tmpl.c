@@ -20,6 +20,9 @@ extern const char zp_schema_rng[];
  * real ones are a few KB; 4 MB (some 300 MB as trees) bounds the memory
  * a template can take. */
 #define ZP_MAX_TEMPLATE_BYTES (4L << 20)
+/* RELAX NG errors of one file held for a second look; the rest are
+ * counted (a template with more has bigger problems) */
+#define ZP_MAX_HELD 64
 
 typedef struct loader {
   zp_template *t;
@@ -34,6 +37,17 @@ typedef struct loader {
   bool doctype;             /* a DOCTYPE was refused */
   int global_errors;        /* errors without a parser context, this file */
   xmlParserCtxtPtr parsing; /* the parser at work, for their line */
+  const void *unexpected;   /* the element last reported "Did not expect"
+                               (libxml2 may add "has extra content") */
+  /* RELAX NG errors held while a document validates, so that a vague one
+   * can be replaced by what a second look finds (see report_held) */
+  bool holding;
+  xmlError held[ZP_MAX_HELD];
+  int nheld, lost;
+  /* while a <define>'s content is validated on its own: the element that
+   * stands for the <define>, and how to name it ("<define> of rows") */
+  xmlNodePtr wrapper;
+  const char *wrapper_name;
 } loader;
 
 static void on_parse_error(void *data, xmlErrorPtr e);
@@ -202,6 +216,26 @@ static const char *nearest_in(const char *list, const char *word, char *buf,
   return buf;
 }
 
+/* Whether msg has word, with no name character either side. */
+static bool has_word(const char *msg, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = strstr(msg, word); n && p; p = strstr(p + 1, word)) {
+    char a = p == msg ? ' ' : p[-1], b = p[n];
+    bool na = (a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z') || a == '-';
+    bool nb = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '-';
+    if (!na && !nb)
+      return true;
+  }
+  return false;
+}
+
+/* Removes the text drop from the start of list, if it is there. */
+static void drop_names(char *list, const char *drop) {
+  size_t n = strlen(drop);
+  if (strncmp(list, drop, n) == 0)
+    memmove(list, list + n, strlen(list + n) + 1);
+}
+
 /* libxml2's schema messages with what would have been allowed, and the
  * nearest name: "Did not expect element paragraf there; did you mean <p>?
  * <body> allows <p>, <item>, …".  *needle is set to what to look for in
@@ -223,12 +257,25 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size,
       strncmp(msg, "Expecting an element", 20) == 0) {
     /* the message is about node or one of its children */
     xmlNodePtr parent = node;
-    if (strstr(msg, name) && node->parent &&
+    if (has_word(msg, name) && node->parent &&
         node->parent->type == XML_ELEMENT_NODE &&
-        !strstr(msg, (const char *)node->parent->name))
+        !has_word(msg, (const char *)node->parent->name))
       parent = node->parent;
+    /* <for>, <if> and <else> are defined among blocks, inline content,
+     * rows and cells: what they allow is what the element around them
+     * allows */
+    xmlNodePtr context = parent;
+    while (context != l->wrapper && context->parent &&
+           context->parent->type == XML_ELEMENT_NODE &&
+           (strcmp((const char *)context->name, "for") == 0 ||
+            strcmp((const char *)context->name, "if") == 0 ||
+            strcmp((const char *)context->name, "else") == 0))
+      context = context->parent;
     known =
-        allowed(l, (const char *)parent->name, "element", list, sizeof list);
+        allowed(l, (const char *)context->name, "element", list, sizeof list);
+    if (known && (context != parent || context == l->wrapper) &&
+        strcmp((const char *)context->name, "table") == 0)
+      drop_names(list, "<col>, <head>, "); /* rows only, inside a <for> */
     if (strncmp(msg, "Did not expect element ", 23) == 0) {
       bad = name;
       element = true;
@@ -237,7 +284,10 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size,
     if (strncmp(msg, "Expecting an element", 20) == 0)
       snprintf(msg, size, "<%s> is incomplete: an element is missing",
                (const char *)parent->name);
-    snprintf(what, sizeof what, "<%s> allows", (const char *)parent->name);
+    if (parent == l->wrapper)
+      snprintf(what, sizeof what, "%s allows", l->wrapper_name);
+    else
+      snprintf(what, sizeof what, "<%s> allows", (const char *)parent->name);
   } else if (sscanf(msg, "Invalid attribute %63s for element", attr) == 1) {
     allowed(l, name, attr, list, sizeof list);
     if (*list) { /* a known attribute with a value not allowed */
@@ -271,9 +321,32 @@ static void add_hint(loader *l, const xmlError *e, char *msg, size_t size,
   else if (known && strstr(what, "allows"))
     snprintf(msg + n, size - n, "; %.150s no elements", what);
   n = strlen(msg);
-  if (bad && *list && nearest_in(list, bad, near, sizeof near))
+  static const char *const inl[] = {"b", "sup", "sub",  "span",
+                                    "a", "ref", "note", NULL};
+  bool inline_el = false;
+  for (int i = 0; element && inl[i]; i++)
+    inline_el |= strcmp(bad, inl[i]) == 0;
+  char tag[80];
+  snprintf(tag, sizeof tag, "<%s>", bad ? bad : "");
+  if (inline_el) { /* a known element in the wrong place */
+    snprintf(msg + n, size - n,
+             "; <%s> is inline: it stands in the text of <p>, <item>, "
+             "<cell>, a section's <title>, or another inline element",
+             bad);
+  } else if (bad && element && *list && has_word(list, tag + 1)) {
+    /* a known element in the wrong place: say where it stands */
+    xmlNodePtr prev = node->prev;
+    while (prev && prev->type != XML_ELEMENT_NODE)
+      prev = prev->prev;
+    if (prev)
+      snprintf(msg + n, size - n, "; %s may not stand after <%s>", tag,
+               (const char *)prev->name);
+    else
+      snprintf(msg + n, size - n, "; %s may not stand here", tag);
+  } else if (bad && *list && nearest_in(list, bad, near, sizeof near)) {
     snprintf(msg + n, size - n, "; did you mean %s%s%s?", element ? "<" : "",
              near, element ? ">" : "");
+  }
 }
 
 static int count_newlines(const xmlChar *s) {
@@ -315,6 +388,14 @@ static void report_xml_error(loader *l, const xmlError *e) {
     snprintf(msg, sizeof msg,
              "elements nested deeper than 256 levels; a template nests a "
              "few levels deep");
+  /* "Element section has extra content: b" after "Did not expect
+   * element b there" says the same again */
+  if (e->domain == XML_FROM_RELAXNGV && e->node && e->node == l->unexpected &&
+      strstr(msg, "has extra content"))
+    return;
+  if (e->domain == XML_FROM_RELAXNGV && e->node &&
+      strncmp(msg, "Did not expect element ", 23) == 0)
+    l->unexpected = e->node;
   char needle[80] = "";
   add_hint(l, e, msg, sizeof msg, needle, sizeof needle);
   /* libxml2 caps a node's line at 65535; xmlGetLineNo knows better */
@@ -335,8 +416,190 @@ static void report_xml_error(loader *l, const xmlError *e) {
     zp_error(l->d, loc, "%s", msg);
 }
 
-/* Handler of the RELAX NG contexts: data is the loader. */
-static void on_error(void *data, xmlErrorPtr e) { report_xml_error(data, e); }
+/* Handler of the RELAX NG contexts: data is the loader.  While a document
+ * validates, its errors are held (report_held). */
+static void on_error(void *data, xmlErrorPtr e) {
+  loader *l = data;
+  if (!l->holding) {
+    report_xml_error(l, e);
+  } else if (l->nheld < ZP_MAX_HELD) {
+    memset(&l->held[l->nheld], 0, sizeof l->held[l->nheld]);
+    if (xmlCopyError(e, &l->held[l->nheld]) == 0)
+      l->nheld++;
+  } else {
+    l->lost++;
+  }
+}
+
+/* ---- a second look at a <define> ----
+ *
+ * A <define> holds blocks, inline content, rows or cells, patterns that
+ * share <for>, <if> and <use>; when its content does not match, libxml2
+ * says only "Element define has extra content: X" at its first child,
+ * whatever is wrong deeper down.  So the content is validated again, on
+ * its own, as each of the four kinds inside the element that holds that
+ * kind (<body>, <p>, <table>, <row>), and the errors of the kind that got
+ * furthest (its first error latest) are reported in its place: the misspelt
+ * element or attribute itself, with what is allowed there and "did you mean".
+ */
+
+typedef struct recheck {
+  loader *l;
+  bool report;
+  int errors;
+  long at;   /* where the first error is: elements before it in the content */
+  long base; /* elements of the stand-in before the content (a <col>) */
+} recheck;
+
+/* The elements before node in document order under top; -1 when it is
+ * not under top. */
+static long preorder(xmlNodePtr top, xmlNodePtr node) {
+  long i = 0;
+  xmlNodePtr n = top->children;
+  while (n) {
+    if (n == node)
+      return i;
+    if (n->type == XML_ELEMENT_NODE)
+      i++;
+    if (n->children && n->type == XML_ELEMENT_NODE) {
+      n = n->children;
+      continue;
+    }
+    while (n && !n->next && n->parent != top)
+      n = n->parent;
+    n = n ? n->next : NULL;
+  }
+  return -1;
+}
+
+static void on_recheck(void *data, xmlErrorPtr e) {
+  recheck *r = data;
+  if (r->errors++ == 0)
+    r->at = e->node ? preorder(r->l->wrapper, e->node) - r->base : -1;
+  if (r->report)
+    report_xml_error(r->l, e);
+}
+
+static const struct {
+  const char *name;  /* "<define> of …" in messages */
+  const char *chain; /* the elements around the content, outermost first */
+} define_kinds[] = {{"<define> of blocks", "body"},
+                    {"<define> of inline content", "body p"},
+                    {"<define> of rows", "body table"},
+                    {"<define> of cells", "body table row"}};
+
+/* Validates the content of def as kind k in a document of its own; the
+ * errors counted in *r (and reported with r->report). */
+static void validate_as(loader *l, xmlNodePtr def, int k, recheck *r) {
+  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+  xmlRelaxNGValidCtxtPtr v = NULL;
+  if (!doc)
+    goto done;
+  if (def->doc->URL)
+    doc->URL = xmlStrdup(def->doc->URL);
+  xmlNodePtr top = xmlNewDocNode(doc, NULL, BAD_CAST "template", NULL);
+  if (!top)
+    goto done;
+  xmlDocSetRootElement(doc, top);
+  xmlNsPtr ns = xmlNewNs(top, def->ns ? def->ns->href : NULL, NULL);
+  xmlSetNs(top, ns);
+  xmlNodePtr at = top;
+  char chain[64];
+  snprintf(chain, sizeof chain, "%s", define_kinds[k].chain);
+  for (char *e = strtok(chain, " "); e; e = strtok(NULL, " ")) {
+    at = xmlNewChild(at, ns, BAD_CAST e, NULL);
+    if (!at)
+      goto done;
+    if (strcmp(e, "table") == 0) {
+      xmlNodePtr col = xmlNewChild(at, ns, BAD_CAST "col", NULL);
+      if (!col || !xmlNewProp(col, BAD_CAST "width", BAD_CAST "1*"))
+        goto done;
+    }
+  }
+  r->base = 0;
+  for (xmlNodePtr c = at->children; c; c = c->next)
+    r->base++;
+  for (xmlNodePtr c = def->children; c; c = c->next) {
+    xmlNodePtr copy = xmlDocCopyNode(c, doc, 1); /* keeps the lines */
+    if (!copy || !xmlAddChild(at, copy)) {
+      xmlFreeNode(copy);
+      goto done;
+    }
+  }
+  v = xmlRelaxNGNewValidCtxt(l->schema);
+  if (!v)
+    goto done;
+  xmlRelaxNGSetValidStructuredErrors(v, on_recheck, r);
+  l->wrapper = at;
+  l->wrapper_name = define_kinds[k].name;
+  if (xmlRelaxNGValidateDoc(v, doc) != 0 && !r->errors)
+    r->errors = 1; /* failed without saying why */
+  l->wrapper = NULL;
+done:
+  if (v)
+    xmlRelaxNGFreeValidCtxt(v);
+  if (doc)
+    xmlFreeDoc(doc);
+}
+
+/* Reports what is wrong inside def; 0 (nothing reported) when its content
+ * is valid as one kind, so that libxml2's message stands (the content
+ * mixes kinds). */
+static int recheck_define(loader *l, xmlNodePtr def) {
+  int best = -1;
+  recheck bestr = {0};
+  for (int k = 0; k < (int)(sizeof define_kinds / sizeof *define_kinds); k++) {
+    recheck r = {l, false, 0, -1, 0};
+    validate_as(l, def, k, &r);
+    if (r.errors == 0)
+      return 0;
+    /* the kind that got furthest: the first error latest, then the
+     * fewest errors */
+    if (best < 0 || r.at > bestr.at ||
+        (r.at == bestr.at && r.errors < bestr.errors)) {
+      best = k;
+      bestr = r;
+    }
+  }
+  recheck r = {l, true, 0, -1, 0};
+  validate_as(l, def, best, &r);
+  return r.errors;
+}
+
+/* The <define> that libxml2's vague message e is about, or NULL. */
+static xmlNodePtr vague_define(const xmlError *e) {
+  xmlNodePtr n = e->node;
+  if (e->domain != XML_FROM_RELAXNGV || !n || n->type != XML_ELEMENT_NODE ||
+      !e->message || !strstr(e->message, "Element define has extra content"))
+    return NULL;
+  if (strcmp((const char *)n->name, "define") == 0)
+    return n;
+  return n->parent && n->parent->type == XML_ELEMENT_NODE &&
+                 strcmp((const char *)n->parent->name, "define") == 0
+             ? n->parent
+             : NULL;
+}
+
+/* Reports the errors held while the document validated, in order, a
+ * <define>'s vague one replaced by a second look at its content. */
+static void report_held(loader *l) {
+  for (int i = 0; i < l->nheld; i++) {
+    const xmlError *e = &l->held[i];
+    /* "Element body has extra content: define" after "Did not expect
+     * element define there" says it again */
+    bool again = i > 0 && e->node && e->node == l->held[i - 1].node &&
+                 e->message && strstr(e->message, "has extra content");
+    xmlNodePtr def = again ? NULL : vague_define(e);
+    if (!again && (!def || recheck_define(l, def) == 0))
+      report_xml_error(l, e);
+  }
+  for (int i = 0; i < l->nheld; i++)
+    xmlResetError(&l->held[i]);
+  if (l->lost)
+    zp_diag_report(l->d, ZP_NOTE, (zp_loc){l->stack[l->depth - 1], 0, 0},
+                   "%d more schema errors not shown", l->lost);
+  l->nheld = l->lost = 0;
+}
 
 /* Handler of a parser context (its sax->serror): libxml2 passes the
  * context's userData, which is the context itself; the loader is in its
@@ -607,12 +870,49 @@ bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
 /* Attributes holding text with fields. */
 static bool field_attr(const char *elem, const char *attr) {
   return (strcmp(elem, "section") == 0 && strcmp(attr, "title") == 0) ||
+         (strcmp(elem, "contents") == 0 && strcmp(attr, "title") == 0) ||
          (strcmp(elem, "table") == 0 && strcmp(attr, "caption") == 0) ||
-         strcmp(elem, "info") == 0 ||
+         strcmp(elem, "info") == 0 || strcmp(attr, "id") == 0 ||
+         (strcmp(elem, "a") == 0 && strcmp(attr, "href") == 0) ||
+         (strcmp(elem, "ref") == 0 && strcmp(attr, "to") == 0) ||
          (strcmp(elem, "signature") == 0 &&
           (strcmp(attr, "unit") == 0 || strcmp(attr, "date") == 0)) ||
          (strcmp(elem, "level") == 0 &&
           (strcmp(attr, "prefix") == 0 || strcmp(attr, "suffix") == 0));
+}
+
+/* A text node of white space with at most one line break: what may stand
+ * between a comment and the element it describes. */
+static bool adjacent_space(xmlNodePtr c) {
+  int breaks = 0;
+  for (const xmlChar *s = c->content; s && *s; s++) {
+    if (*s == '\n')
+      breaks++;
+    else if (*s != ' ' && *s != '\t' && *s != '\r')
+      return false;
+  }
+  return breaks <= 1;
+}
+
+/* A comment's text with its white space runs made one space, trimmed;
+ * NULL when it is empty. */
+static const char *comment_text(loader *l, xmlNodePtr c) {
+  const char *s = (const char *)(c->content ? c->content : BAD_CAST "");
+  char *out = zp_arena_alloc(l->t->arena, strlen(s) + 1);
+  if (!out)
+    return NULL;
+  size_t n = 0;
+  for (; *s; s++) {
+    bool space = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
+    if (!space)
+      out[n++] = *s;
+    else if (n && out[n - 1] != ' ')
+      out[n++] = ' ';
+  }
+  while (n && out[n - 1] == ' ')
+    n--;
+  out[n] = 0;
+  return n ? out : NULL;
 }
 
 /* Converts an element and its content.  *end is set to the line where the
@@ -645,11 +945,17 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file, int *end) {
   int pos = n->loc.line; /* where the next child starts */
   bool fonts = strcmp(n->name, "family") == 0;
   zp_tnode **tail = &n->child;
+  xmlNodePtr comment = NULL; /* the comment before the next element */
   for (xmlNodePtr c = x->children; c; c = c->next) {
     zp_tnode *k = NULL;
     if (c->type == XML_ELEMENT_NODE) {
       k = convert(l, c, file, &pos);
+      if (k && comment)
+        k->comment = comment_text(l, comment);
+      comment = NULL;
     } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      if (!adjacent_space(c))
+        comment = NULL;
       k = zp_arena_alloc(l->t->arena, sizeof *k);
       if (k) {
         k->text = intern(l, c->content ? c->content : BAD_CAST "");
@@ -667,6 +973,7 @@ static zp_tnode *convert(loader *l, xmlNodePtr x, const char *file, int *end) {
       return NULL;
     } else {
       /* comments, processing instructions: only move the position */
+      comment = c->type == XML_COMMENT_NODE ? c : NULL;
       int at = (int)xmlGetLineNo(c);
       pos = at > pos ? at : pos + count_newlines(c->content);
       continue;
@@ -805,8 +1112,17 @@ static bool load_file(loader *l, const char *path, zp_loc from,
   if (!v)
     goto done;
   xmlRelaxNGSetValidStructuredErrors(v, on_error, l);
-  if (xmlRelaxNGValidateDoc(v, doc) != 0)
+  l->holding = true;
+  int invalid = xmlRelaxNGValidateDoc(v, doc);
+  l->holding = false;
+  if (invalid) {
+    int before = zp_diag_errors(l->d);
+    report_held(l);
+    if (zp_diag_errors(l->d) == before)
+      zp_error(l->d, (zp_loc){path, 0, 0},
+               "the template does not match the schema (zpgen.rng)");
     goto done;
+  }
   xmlNodePtr root = xmlDocGetRootElement(doc);
   const char *want = stylesheet ? "stylesheet" : "template";
   if (strcmp((const char *)root->name, want) != 0) {

@@ -69,7 +69,17 @@ typedef enum zp_tkind {
   ZP_T_CELL,
   ZP_T_BR,
   ZP_T_IMAGE,
-  ZP_T_SIGNATURE
+  ZP_T_SIGNATURE,
+  /* inline elements (spans, see doc.h), and a section's <title> */
+  ZP_T_B,
+  ZP_T_SUP,
+  ZP_T_SUB,
+  ZP_T_SPAN,
+  ZP_T_A,
+  ZP_T_REF,
+  ZP_T_NOTE,
+  ZP_T_TITLE,
+  ZP_T_CONTENTS
 } zp_tkind;
 
 typedef enum zp_check_kind {
@@ -109,7 +119,14 @@ struct zp_tnode {
                  where the text starts */
   const zp_tfield *fields; /* a text node's fields, in order */
   int nfields;
+  const char *comment; /* the text of an XML comment directly before the
+                          element (nothing but white space between, no
+                          blank line), its white space runs made one
+                          space; NULL: none (zpgen schema's descriptions) */
   zp_tnode *child, *next;
+  /* id="…" of a p, item, section or table, with its fields; else NULL */
+  const zp_tattr *id;
+  zp_loc id_at; /* where id= is written */
   /* what the compiler made of the element (by kind), in the template's
    * arena; styles are resolved (NULL: the binder's default by level) */
   union {
@@ -117,7 +134,8 @@ struct zp_tnode {
       const zp_style *style;
     } p; /* P, ITEM */
     struct {
-      const zp_tattr *title;
+      const zp_tattr *title;    /* title="…", or NULL */
+      const zp_tnode *title_el; /* or its <title> child (inline), or NULL */
       bool numbered, new_page;
       const zp_style *style;
     } section;
@@ -147,6 +165,12 @@ struct zp_tnode {
     } check;
     const zp_ttable *table;
     struct {
+      const zp_contents *toc;              /* levels, indents, leader */
+      const zp_style *style, *title_style; /* entries; title (may be NULL) */
+      const zp_tattr *title;               /* with its fields; NULL: none */
+      bool outline;                        /* the title has a bookmark */
+    } contents;
+    struct {
       int colspan, rowspan;
       const zp_style *style; /* its own, or NULL */
       bool has_align;
@@ -162,6 +186,16 @@ struct zp_tnode {
       const zp_style *style;       /* its own, or NULL: "body" */
       zp_signature sign;           /* seal and indent; unit, date unset */
     } sign;                        /* SIGNATURE */
+    /* B, SUP, SUB, SPAN: a STYLE span; A, REF: a LINK; NOTE: a NOTE */
+    struct {
+      const zp_style *style; /* <span style>, or NULL */
+      bool bold;             /* <b> */
+      zp_shift shift;        /* <sup>, <sub> */
+      uint32_t color;        /* <span color>, or ZP_COLOR_INHERIT */
+      const zp_tattr *href;  /* <a href>, with its fields */
+      const zp_tattr *to;    /* <ref to>, with its fields */
+      zp_loc at;             /* <note>: the element; <a>, <ref>: href=, to= */
+    } inl;
   } as;
 };
 
@@ -200,6 +234,7 @@ typedef struct zp_template {
    * (styles, roles) and must be freed before the template ---- */
   zp_page_setup page; /* pitches derived */
   zp_folio folio;
+  zp_footnotes footnotes; /* <footnotes>; style NULL: the built-in one */
   zp_tlevel levels[ZP_TMPL_MAX_LEVELS + 1];
   zp_calc_band bands[ZP_TMPL_MAX_BANDS];
   int nbands;
@@ -231,6 +266,11 @@ void zp_tmpl_free(zp_template *t);
  * and returns false if there was one. */
 bool zp_tmpl_parse_fields(zp_arena *a, const char *text, zp_loc loc,
                           const zp_tfield **fields, int *n, zp_diag *d);
+
+/* What is wrong with uri as a link's target (a sentence), or NULL when
+ * it is a URL of scheme http or https with a host, or mailto with an
+ * address, of printable ASCII and at most ZP_MAX_TEXT_STRING bytes. */
+const char *zp_tmpl_uri_problem(const char *uri);
 
 /* An attribute's value, or NULL. */
 const char *zp_tmpl_attr(const zp_tnode *n, const char *name);

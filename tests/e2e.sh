@@ -9,10 +9,11 @@ set -u
 SAMPLES=$(sed -n 's/^SAMPLES := //p' Makefile)
 for s in $SAMPLES; do
   name=${s%%:*} tpl=${s#*:}
+  dopts=$(sample_data "$name") # its base data files, then its own
   out=$T/$name.pdf
   cells=""  # a form is all tables: its texts may come in any order
   case $tpl in *table*) cells=--cells ;; esac
-  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml $dopts \
     --output "$out" 2>"$T/$name.err"
   check "$name renders" '[ $? -eq 0 ] && [ -s "$out" ]'
   check "$name: no diagnostics" '[ ! -s "$T/$name.err" ] || { cat "$T/$name.err"; false; }'
@@ -33,15 +34,15 @@ for s in $SAMPLES; do
   check "$name: pdftotext clean" '[ ! -s "$T/pdftotext.err" ]'
   check "$name: every text of the data appears, in order" \
     'build/tools/textcheck $cells data/$name.json "$T/$name.txt" >"$T/tc.txt" || { cat "$T/tc.txt"; false; }'
-  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml $dopts \
     --output "$T/again.pdf" 2>/dev/null
   check "$name: two renders are byte-identical" 'cmp -s "$out" "$T/again.pdf"'
-  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json \
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml $dopts \
     --output - >"$T/stdout.pdf" 2>/dev/null
   check "$name: -o - writes the same PDF to stdout" 'cmp -s "$out" "$T/stdout.pdf"'
   # --debug: the overlay in the optional-content group "zpgen debug"; the
   # same text, the same pages, a different picture
-  SOURCE_DATE_EPOCH=0 $ZPGEN render --debug --template templates/$tpl.xml --data data/$name.json \
+  SOURCE_DATE_EPOCH=0 $ZPGEN render --debug --template templates/$tpl.xml $dopts \
     --output "$T/debug.pdf" --dump-layout "$T/debug.dump" 2>"$T/debug.err"
   check "$name --debug renders, no diagnostics" '[ $? -eq 0 ] && [ ! -s "$T/debug.err" ]'
   pdftotext -raw "$T/debug.pdf" "$T/debug.txt" 2>"$T/debug.err"
@@ -58,12 +59,13 @@ for s in $SAMPLES; do
      [ "$(pdfinfo "$T/debug.pdf" | grep "^Pages")" = "$(pdfinfo "$out" | grep "^Pages")" ] &&
      [ "$(pdffonts "$T/debug.pdf" 2>&1 | awk "NR>2 { print \$1, \$(NF-4), \$(NF-3), \$(NF-2) }")" = \
        "$(pdffonts "$out" 2>&1 | awk "NR>2 { print \$1, \$(NF-4), \$(NF-3), \$(NF-2) }")" ]'
+  rm -f "$T"/plain-*.pgm "$T"/dbg-*.pgm # the last sample's (named -1 or -01)
   pdftoppm -r 30 -gray -f 1 -l 1 "$out" "$T/plain" 2>/dev/null
   pdftoppm -r 30 -gray -f 1 -l 1 "$T/debug.pdf" "$T/dbg" 2>/dev/null
   check "$name --debug: the overlay is drawn (page 1 renders differently)" \
     '[ -s "$T/plain-1.pgm" ] || [ -s "$T/plain-01.pgm" ]; ! cmp -s "$T"/plain-*1.pgm "$T"/dbg-*1.pgm'
   check "$name --debug: the layout is the same (the dump does not change)" \
-    'SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml --data data/$name.json -o "$T/nd.pdf" \
+    'SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/$tpl.xml $dopts -o "$T/nd.pdf" \
        --dump-layout "$T/nd.dump" 2>/dev/null && cmp -s "$T/nd.dump" "$T/debug.dump"'
   check "$name: the dump says why each page broke" \
     '! grep "^page " "$T/debug.dump" | grep -vqE " break=(forced|full|widow|orphan|keep-with-next|keep-together|table-head|table-row-split|table-row-moved|end)\$" &&
@@ -76,6 +78,41 @@ check "bookmarks follow the headings, nested by level" \
      --data data/liwan-agri-2023.json -o "$T/o.pdf" 2>/dev/null &&
    pdftohtml -xml -i -stdout "$T/o.pdf" 2>/dev/null | tr -d "\n" |
    grep -q "<outline><item page=\"1\">一、基本情况</item><outline><item page=\"1\">（一）部门职能</item>"'
+
+# A table of contents (tests/layout/contents.xml, on pages 1 and 2): every
+# entry's number is the page where pdftotext finds its heading, every entry
+# links to that page, the URLs of the text are link annotations, and the
+# title 目录 and the headings are bookmarks.
+toc=$T/toc.pdf
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template tests/layout/contents.xml \
+  --data tests/layout/contents.json -o "$toc" 2>"$T/toc.err"
+check "contents: renders cleanly" '[ $? -eq 0 ] && [ ! -s "$T/toc.err" ]'
+pdftotext -layout -f 1 -l 2 "$toc" - 2>/dev/null |
+  tr -d '\f' | sed -n 's/^ *\(.*[^.]\)\.\.\.*\([0-9][0-9]*\)$/\2 \1/p' | tr -d ' ' |
+  sed 's/^\([0-9]*\)/\1 /' >"$T/toc.txt"
+tocok=1
+while read -r n head; do
+  pdftotext -f "$n" -l "$n" "$toc" - 2>/dev/null | tr -d ' \n' | grep -qF "$head" ||
+    { echo "contents: \"$head\" is not on page $n"; tocok=0; }
+done <"$T/toc.txt"
+check "contents: 21 entries, each heading on the page its entry says" \
+  '[ "$(wc -l <"$T/toc.txt")" -eq 21 ] && [ $tocok -eq 1 ]'
+python3 tests/tools/pdflinks.py "$toc" >"$T/links.txt"
+check "contents: each entry links to its heading's page" \
+  '[ "$(awk "\$1 <= 2 && \$2 == \"dest\" { print \$3 }" "$T/links.txt" | uniq)" = \
+     "$(cut -d" " -f1 "$T/toc.txt" | uniq)" ]'
+check "contents: the URLs in the text are links, a wrapped one on each of its lines" \
+  '[ "$(grep -c " uri https://www.example.gov.cn/zwgk/2023/performance-report-final-version-index.html\$" "$T/links.txt")" -eq 2 ] &&
+   grep -q "^3 uri http://www.example.gov.cn\$" "$T/links.txt" &&
+   pdfinfo -url "$toc" | grep -q "^ *3 *Annotation *http://www.example.gov.cn\$"'
+check "a reference (<ref to>) links to its target's page, a link (<a href>) to its URL on both its lines" \
+  'grep -q "^3 dest $(sed -n "s/ 附件：资金明细\$//p" "$T/toc.txt")\$" "$T/links.txt" &&
+   [ "$(grep -c "^3 uri https://www.gov.cn/zhengce/\$" "$T/links.txt")" -eq 2 ]'
+check "an id is a named destination on its element's page" \
+  'pdfinfo -dests "$toc" | grep -q "^ *$(sed -n "s/ 附件：资金明细\$//p" "$T/toc.txt") .*\"annex\"\$"'
+check "contents: its title and the headings are bookmarks" \
+  'pdftohtml -xml -i -stdout "$toc" 2>/dev/null | tr -d "\n" |
+   grep -q "<outline><item page=\"1\">目录</item><item page=\"3\">一、总体情况</item><outline><item page=\"3\">（一）子项1</item>"'
 
 # Lines broken where the bureau's Word broke them: the 荔湾 sample against
 # its publication (tests/seeds/liwan-agri-2023.txt, each line a printed
@@ -122,6 +159,34 @@ expect_fail "missing font" 3 'font role "nosuch"' \
   render --template tests/bad/missing-font.xml --data $DATA -o "$T/bad.pdf"
 expect_fail "unwritable output" 3 "/nonexistent-dir/out.pdf: error: cannot write" \
   render --template $TPL --data $DATA -o /nonexistent-dir/out.pdf
+# The 核查报告 draft (review-report.xml over the 荔湖 自评报告 and the
+# evaluator's file): its title and author, and the figures it computes
+# from the two files, as pdftotext reads them.
+SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/review-report.xml \
+  $(sample_data lihu-2023-review) -o "$T/rv.pdf" 2>/dev/null
+pdfinfo "$T/rv.pdf" >"$T/rv.info" 2>&1
+check "核查报告: the title joins the department and the year, the evaluator is the author" \
+  'grep -q "^Title: *广州市增城区人民政府荔湖街道办事处2023年度部门整体支出绩效自评核查报告$" "$T/rv.info" &&
+   grep -q "^Author: *某某绩效评价中心（样例）$" "$T/rv.info"'
+pdftotext -raw "$T/rv.pdf" - 2>/dev/null | tr -d " \n" >"$T/rv.txt"
+check "核查报告: 自评得分 94.9 (the sum of the 26 三级指标), 调整 -0.49, 核查得分 94.41, 优" \
+  'grep -q "自评得分94.9分，核查调整-0.49分，核查得分94.41分，评价等级为“优”" "$T/rv.txt"'
+check "核查报告: the 一级指标 subtotals (48.9 and 46) and the counts of indicators" \
+  'grep -q "履职效能指标分值50分，自评得分48.9分；管理效率指标分值50分，自评得分46分" "$T/rv.txt" &&
+   grep -q "2个一级指标、8个二级指标和26个三级指标，部门年度关键指标14项，以及年度重点工作任务7项" "$T/rv.txt"'
+check "核查报告: the summary table's 采购管理 row (10, 7.5, 75.0%) and its total (100, 94.9, 94.9%)" \
+  'grep -q "采购管理107.575.0%" "$T/rv.txt" && grep -q "合计10094.994.9%" "$T/rv.txt"'
+check "核查报告: the adjustment row (20, 19.99, -0.49, 19.5) and 附件1 ends with 核查得分 94.41（优）" \
+  'grep -q "2019.99-0.4919.5" "$T/rv.txt" && grep -q "核查得分94.41（优）" "$T/rv.txt"'
+last=$(pdfinfo "$T/rv.pdf" | sed -n "s/^Pages: *//p")
+check "核查报告: 附件1 starts a page of its own after the signature block" \
+  'p=$(for i in $(seq 1 "$last"); do pdftotext -raw -f $i -l $i "$T/rv.pdf" - | tr -d " \n" | grep -q "^附件1部门整体绩效指标评分核查表" && echo $i; done | head -1);
+   [ -n "$p" ] && pdftotext -raw -f $((p - 1)) -l $((p - 1)) "$T/rv.pdf" - | tr -d " \n" | grep -q "某某绩效评价中心（样例）2024年3月29日"'
+sed 's/"delta": -0.49/"delta": -25/' data/lihu-2023-review.json >"$T/rv-bad.json"
+expect_fail "核查报告: an adjustment below 0 points is refused by its check" 1 \
+  'review.adjustments\[0\].delta: stated -25, less than the minimum -19.99; rule: 核查后得分不为负' \
+  render --template templates/review-report.xml --data data/lihu-2023.json --data "$T/rv-bad.json" -o "$T/bad.pdf"
+
 # Hostile templates and data (issue 9): each a clear error at its file:line
 # (or the data's line:col), exit 1, no output file, no sanitizer report.
 # hostile NAME PATTERN TEMPLATE [DATA]
@@ -134,6 +199,21 @@ hostile() {
     bad "hostile: $h_name: stray output"; cat "$T/bad.err"; fi
 }
 B=tests/bad
+# a table of contents repeated by a loop (each lists every heading: the
+# document would grow as the square of the data)
+cat >"$T/toc-loop.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<template xmlns="urn:zpgen:template:1" version="1">
+  <include href="$PWD/templates/official.xml"/>
+  <body>
+    <for each="basic.sections[0].items" as="x">
+      <contents title="目录"/>
+      <section title="{x}"/>
+    </for>
+  </body>
+</template>
+EOF
+hostile "a contents in a loop" "toc-loop.xml:6: error: more than 8 tables of contents in one document" "$T/toc-loop.xml"
 hostile "rowspan 2147483647" "rowspan-overflow.xml:7:*[0-9]*: error: rowspan=\"2147483647\": expected a whole number from 1 to 100000" $B/rowspan-overflow.xml
 hostile "rowspan past the last row" "rowspan-past-end.xml:7:*[0-9]*: error: rowspan=\"3\" reaches past the table's last row" $B/rowspan-past-end.xml
 hostile "colspan 2147483647" "colspan-overflow.xml:7:*[0-9]*: error: colspan=\"2147483647\": expected a whole number from 1 to 100" $B/colspan-overflow.xml
@@ -469,6 +549,55 @@ check "characters no face has copy out as themselves" \
   'pdftotext "$T/chars.pdf" - | grep -q "甲ༀ乙Ꭰ丙𝄞丁༁戊"'
 check "CR, CRLF and U+2029 are hard breaks: short lines, not stretched" \
   '[ $(grep -c " hard .*text=第[一二三]行$" "$T/chars.dump") -eq 3 ] && ! grep -q " just .*text=第[一二三]行" "$T/chars.dump"'
+
+# Footnotes: each note's text is on its marker's page (pdftotext by page).
+for n in notes-continue notes-per-page notes-table; do
+  $ZPGEN render --template tests/layout/$n.xml --data tests/layout/$n.json \
+    --output "$T/$n.pdf" 2>"$T/$n.err"
+  check "$n renders" '[ $? -eq 0 ] && [ ! -s "$T/$n.err" ]'
+done
+page_text() { pdftotext -f "$2" -l "$2" "$T/$1.pdf" - 2>/dev/null | tr -d '\n '; }
+check "a footnote starts on its marker's page and continues on the next" \
+  'page_text notes-continue 2 | grep -q "按照市委和①" &&
+   page_text notes-continue 2 | grep -q "①区农业农村局贯彻落实党中央" &&
+   page_text notes-continue 3 | grep -q "按照市委和②" &&
+   page_text notes-continue 3 | grep -q "第二条脚注。" &&
+   ! page_text notes-continue 3 | grep -q "①"'
+check "footnotes numbered per page: page 2 starts again at ①" \
+  'page_text notes-per-page 1 | grep -q "①第一页的第一条脚注。" &&
+   page_text notes-per-page 1 | grep -q "②第一页的第二条脚注。" &&
+   page_text notes-per-page 2 | grep -q "①第二页的第一条脚注" &&
+   ! page_text notes-per-page 2 | grep -q "③"'
+check "a table cell's footnote on the cell's page, a repeated header's once" \
+  'page_text notes-table 1 | grep -q "第4行的数值按决算口径统计" &&
+   page_text notes-table 1 | grep -q "指标名称以区财政局下达的绩效目标为准" &&
+   page_text notes-table 3 | grep -q "第27行的数值按决算口径统计" &&
+   ! page_text notes-table 2 | grep -q "绩效目标为准"'
+
+for n in layout-note-too-tall inline-empty-note; do
+  $ZPGEN render --template tests/bad/$n.xml --data tests/bad/data/$n.json \
+    --output "$T/$n.pdf" 2>"$T/$n.err"
+  check "$n: an error with file:line, no output file" \
+    '[ $? -eq 1 ] && grep -q "^tests/bad/$n.xml:[0-9]*:[0-9]*: error: " "$T/$n.err" && [ ! -e "$T/$n.pdf" ]'
+done
+# inline spans (tests/layout/inline.xml): bold, superscript, subscript, a
+# coloured span, a link, a reference and a note marker copy out in order,
+# each where it stands in the text; the colour is in the content
+$ZPGEN render --template tests/layout/inline.xml --data tests/layout/inline.json \
+  -o "$T/inline.pdf" 2>"$T/inline.err"
+check "inline spans render, no diagnostics" '[ $? -eq 0 ] && [ ! -s "$T/inline.err" ]'
+pdftotext "$T/inline.pdf" - 2>/dev/null | tr -d '\n' >"$T/inline.txt"
+check "inline spans copy out in order" \
+  'grep -q "一是加强组织领导。局党组把" "$T/inline.txt" &&
+   grep -q "新建高标准农田12.5万m2，减少CO2排放380吨，其中两个项目未按期完工。详见政策文件和上文所述①。" "$T/inline.txt" &&
+   grep -q "面积（m2）" "$T/inline.txt"'
+pdftotext -bbox "$T/inline.pdf" - 2>/dev/null >"$T/inline.bbox"
+# the words "2" of m² and CO₂ in the text: 0.6 of 16 pt high, the first
+# ending above the line's bottom (raised), the second below it (lowered);
+# m² in the table's header cell: 0.6 of 10.5 pt
+check "inline spans: a superscript raised, a subscript lowered, both smaller" \
+  'awk -F"\"" "/>2<\\/word>/ { h = \$8 - \$4; if (h > 9.5 && h < 9.7) d[n++] = \$8 - prev; if (h > 6.2 && h < 6.4) m++ }
+     { prev = \$8 } END { exit !(n == 2 && d[0] < 0 && d[1] > 0 && m == 1) }" "$T/inline.bbox"'
 
 expect_fail "usage error" 2 "usage" render --template $TPL
 check "--help documents the exit codes" '$ZPGEN --help | grep -q "exit status"'

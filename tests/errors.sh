@@ -3,7 +3,9 @@
 # diagnostics in tests/bad/expected/NAME.err (messages, source lines and
 # carets, as zpgen prints them).  A template fixture is checked with a
 # sample's data, a data fixture with the report template.  UPDATE=1
-# rewrites the expected files.
+# rewrites the expected files.  A template fixture with data of its own
+# (tests/bad/data/NAME.json) is checked with that; one named layout-* is
+# also laid out (check --layout).
 set -u
 ZPGEN=${ZPGEN:-bin/zpgen}
 T=$(mktemp -d)
@@ -13,7 +15,12 @@ mkdir -p tests/bad/expected
 for f in tests/bad/*.xml tests/bad/*.json; do
   n=$(basename "$f")
   case $f in
-    *.xml) $ZPGEN check --template "$f" --data data/liwan-agri-2023.json >"$T/out" 2>&1 ;;
+    *.xml)
+      data=tests/bad/data/${n%.xml}.json
+      [ -f "$data" ] || data=data/liwan-agri-2023.json
+      # a layout-* fixture is bad only once laid out
+      lay=""; case $n in layout-*) lay=--layout ;; esac
+      $ZPGEN check $lay --template "$f" --data "$data" >"$T/out" 2>&1 ;;
     *) $ZPGEN check --template templates/dept-self-eval-report.xml --data "$f" >"$T/out" 2>&1 ;;
   esac
   echo "exit $?" >>"$T/out"

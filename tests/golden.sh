@@ -9,7 +9,15 @@ trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
 SAMPLES=$(sed -n 's/^SAMPLES := //p' Makefile)
 CASES=""
-for s in $SAMPLES; do CASES="$CASES ${s%%:*}:templates/${s#*:}.xml:data/${s%%:*}.json"; done
+# a sample's data: its SAMPLE_BASE files, then its own ("+" between them)
+BASES=$(sed -n 's/^SAMPLE_BASE := //p' Makefile)
+for s in $SAMPLES; do
+  n=${s%%:*} data=""
+  for b in $(echo "$BASES" | tr ' ' '\n' | grep "^$n:" | cut -d: -f2 | tr '+' ' '); do
+    data="${data}data/$b.json+"
+  done
+  CASES="$CASES $n:templates/${s#*:}.xml:${data}data/$n.json"
+done
 for f in tests/layout/*.json; do
   [ -e "$f" ] || continue
   n=$(basename "$f" .json)
@@ -18,7 +26,9 @@ done
 for c in $CASES; do
   name=${c%%:*} rest=${c#*:}
   tpl=${rest%%:*} data=${rest#*:}
-  if ! $ZPGEN render --template "$tpl" --data "$data" --output "$T/$name.pdf" \
+  dopts=$(echo "$data" | tr '+' '\n' | sed 's/^/--data /' | tr '\n' ' ')
+  # shellcheck disable=SC2086 # one word per option
+  if ! $ZPGEN render --template "$tpl" $dopts --output "$T/$name.pdf" \
       --dump-layout "$T/$name.dump"; then
     fail=$((fail + 1)); echo "FAIL: $name does not render"; continue
   fi
@@ -73,6 +83,36 @@ else
   fail=$((fail + 1)); echo "FAIL: the first sample is off the 28 x 22 grid"
 fi
 
+# Tables of contents: each entry's number (the end of its last line, its
+# link "to=" the heading's text) is the page where that heading's first
+# line is, in every layout fixture with a contents.
+for d in tests/golden/layout-contents*.dump; do
+  [ -e "$d" ] || continue
+  if awk '
+    /^page / { page = $2 }
+    /^  line / && / first/ && (/style=h1 / || /style=h2 /) {
+      t = $0; sub(/.* text=/, "", t); nh++; htext[nh] = t; hpage[nh] = page
+    }
+    /^  line / && /style=toc / {
+      t = $0; sub(/.* text=/, "", t); last = ""
+      if (match(t, /[0-9]+$/)) last = substr(t, RSTART)
+      next
+    }
+    /^  link / && / to=/ && last != "" {
+      to = $0; sub(/.* to=/, "", to); n++; eto[n] = to; enum[n] = last
+      last = ""
+    }
+    END { for (k = 1; k <= n; k++)
+            if (index(htext[k], eto[k]) != 1) { bad++; print "entry " k " leads to " eto[k] ", heading " k " is " htext[k] }
+            else if (hpage[k] != enum[k]) { bad++; print eto[k] ": contents says " enum[k] ", heading on " hpage[k] }
+          printf "contents: %d entries checked in %s, %d wrong\n", n, FILENAME, bad
+          exit !(n > 0 && n == nh && bad == 0) }' "$d"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1)); echo "FAIL: $d: a contents number is not its heading's page"
+  fi
+done
+
 # The checker itself must catch each kind of fault in a crafted dump:
 # a line ending with an opening bracket, one starting with a comma, a number
 # split from its fraction, a sign split from its number, an unjustified
@@ -85,6 +125,15 @@ if [ "$n" = 11 ]; then
   pass=$((pass + 1))
 else
   fail=$((fail + 1)); echo "FAIL: layoutcheck found $n faults in checker-bad.dump, expected 11"
+  cat "$T/bad.txt"
+fi
+# A footnote whose note begins on the page after its marker's.
+build/tools/layoutcheck tests/layout/checker-notes-bad.dump >"$T/bad.txt"
+if grep -q 'checker-notes-bad.dump:3: footnote 2 does not begin on the page of its marker' "$T/bad.txt" &&
+    grep -q '^layoutcheck: 1 findings' "$T/bad.txt"; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1)); echo "FAIL: layoutcheck on checker-notes-bad.dump"
   cat "$T/bad.txt"
 fi
 echo "golden: $pass passed, $fail failed"

@@ -9,3 +9,11 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 check() { if eval "$2"; then ok; else bad "$1"; fi; }
+# sample_data NAME: the --data options of sample NAME (the Makefile's
+# SAMPLE_BASE files, then data/NAME.json)
+sample_data() {
+  for b in $(sed -n 's/^SAMPLE_BASE := //p' Makefile | tr ' ' '\n' | grep "^$1:" | cut -d: -f2 | tr '+' ' '); do
+    printf -- '--data data/%s.json ' "$b"
+  done
+  printf -- '--data data/%s.json' "$1"
+}

@@ -1114,6 +1114,252 @@ static void long_titles_are_errors(void **state) {
   free(json);
 }
 
+/* The spans of a block or cell as "KIND:start-end" joined by " ", KIND
+ * one of b (bold), sup, sub, s (a named style or colour), a (a URL), r (a
+ * reference), n (a note). */
+static const char *spans_of(const zp_span *sp, uint32_t n) {
+  static char buf[1024];
+  buf[0] = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    const zp_span *s = &sp[i];
+    const char *k = s->kind == ZP_SPAN_NOTE      ? "n"
+                    : s->kind == ZP_SPAN_LINK    ? (s->uri ? "a" : "r")
+                    : s->bold                    ? "b"
+                    : s->shift == ZP_SHIFT_SUPER ? "sup"
+                    : s->shift == ZP_SHIFT_SUB   ? "sub"
+                                                 : "s";
+    size_t len = strlen(buf);
+    snprintf(buf + len, sizeof buf - len, "%s%s:%u-%u", i ? " " : "", k,
+             (unsigned)s->start, (unsigned)s->end);
+  }
+  return buf;
+}
+
+/* Inline elements become spans: byte offsets into the final text, after
+ * the trimming and with a numbering prefix counted; sorted and nested,
+ * outer first for equal ranges. */
+static void inline_spans_offsets_and_nesting(void **state) {
+  (void)state;
+  result r = bind(
+      "<style name=\"red\" parent=\"body\" font=\"hei\" color=\"#C00000\"/>\n"
+      "<define name=\"hi\"><b>{x}</b></define>\n",
+      "<p>  面积 <b>10</b> m<sup>2</sup>，H<sub>2</sub>O  </p>\n"
+      "<p><span color=\"#00aa00\"><b>甲</b>乙</span><span style=\"red\">"
+      "<b>x</b></span></p>\n"
+      "<item><b>要点</b>说明</item>\n"
+      "<section><title>  <b>概况</b>与展望 </title></section>\n"
+      "<p><for each=\"xs\" as=\"x\" sep=\"、\"><use name=\"hi\"/></for></p>\n"
+      "<table><col width=\"*\"/><row><cell> <sup>注</sup>甲 </cell></row>"
+      "</table>",
+      "{\"xs\": [\"一\", \"二\"]}");
+  assert_non_null(r.doc);
+  const zp_block *b = r.doc->first;
+  assert_string_equal(b->text, "面积 10 m2，H2O");
+  assert_string_equal(spans_of(b->spans, b->nspans),
+                      "b:7-9 sup:11-12 sub:16-17");
+  b = b->next;
+  assert_string_equal(b->text, "甲乙x");
+  assert_string_equal(spans_of(b->spans, b->nspans), "s:0-6 b:0-3 s:6-7 b:6-7");
+  assert_int_equal(b->spans[0].color, 0x00AA00);
+  assert_null(b->spans[0].style);
+  assert_string_equal(b->spans[2].style->name, "red");
+  assert_int_equal(b->spans[2].style->color, 0xC00000);
+  assert_int_equal(b->spans[2].color, ZP_COLOR_INHERIT);
+  assert_int_equal(b->style->color, ZP_COLOR_INHERIT);
+  b = b->next; /* the item's number is part of its text */
+  assert_string_equal(b->text, "一、要点说明");
+  assert_string_equal(spans_of(b->spans, b->nspans), "b:6-12");
+  b = b->next; /* a heading's title with inline content, after its number */
+  assert_int_equal(b->kind, ZP_BLOCK_HEADING);
+  assert_string_equal(b->text, "二、概况与展望");
+  assert_string_equal(spans_of(b->spans, b->nspans), "b:6-12");
+  b = b->next; /* spans from a loop and a macro */
+  assert_string_equal(b->text, "一、二");
+  assert_string_equal(spans_of(b->spans, b->nspans), "b:0-3 b:6-9");
+  b = b->next;
+  const zp_cell *c = &b->table->rows[0].cells[0];
+  assert_string_equal(c->text, "注甲");
+  assert_string_equal(spans_of(c->spans, c->nspans), "sup:0-3");
+  /* a block without inline elements has no spans */
+  done(&r);
+  r = bind("", "<p>甲</p>", "{}");
+  assert_non_null(r.doc);
+  assert_null(r.doc->first->spans);
+  assert_int_equal(r.doc->first->nspans, 0);
+  done(&r);
+}
+
+/* Links, references to ids, and notes: the marker in the text (①… in
+ * document order), the note's own text and spans. */
+static void links_references_and_notes(void **state) {
+  (void)state;
+  char json[4096] = "{\"u\": \"https://example.org/a\", \"n\": [";
+  for (int i = 0; i < 21; i++)
+    strcat(json, i ? ",1" : "1");
+  strcat(json, "]}");
+  result r =
+      bind("",
+           "<p id=\"p1\">见<a href=\"https://example.org/\">站</a>、<a "
+           "href=\"{u}\"/>、<ref to=\"p1\">上文</ref><note> 注释<b>文</b> "
+           "</note>。</p>\n"
+           "<section id=\"s-{u}\" title=\"甲\"/>\n"
+           "<table id=\"t1\"><col width=\"*\"/><row><cell>甲<note>表注</note>"
+           "</cell></row></table>\n"
+           "<p><for each=\"n\" as=\"k\"><note>注</note></for></p>",
+           json);
+  assert_non_null(r.doc);
+  const zp_block *b = r.doc->first;
+  assert_string_equal(b->id, "p1");
+  assert_string_equal(b->text, "见站、https://example.org/a、上文①。");
+  assert_string_equal(spans_of(b->spans, b->nspans),
+                      "a:3-6 a:9-30 r:33-39 n:39-42");
+  assert_string_equal(b->spans[0].uri, "https://example.org/");
+  assert_string_equal(b->spans[1].uri, "https://example.org/a");
+  assert_string_equal(b->spans[2].target, "p1");
+  const zp_note *note = b->spans[3].note;
+  assert_non_null(note);
+  assert_string_equal(note->text, "注释文");
+  assert_string_equal(spans_of(note->spans, note->nspans), "b:6-9");
+  assert_int_equal(note->loc.line, 12);
+  b = b->next;
+  assert_string_equal(b->id, "s-https://example.org/a");
+  b = b->next;
+  assert_string_equal(b->id, "t1");
+  const zp_cell *c = &b->table->rows[0].cells[0];
+  assert_string_equal(c->text, "甲②");
+  assert_string_equal(c->spans[0].note->text, "表注");
+  b = b->next; /* ③ … ⑳, then ㉑ … (circled to 50: <footnotes marker>) */
+  assert_int_equal(b->nspans, 21);
+  assert_memory_equal(b->text, "③④", 6);
+  assert_string_equal(b->text + b->spans[17].start, "⑳㉑㉒㉓");
+  assert_int_equal(b->spans[18].end - b->spans[18].start, 3);
+  done(&r);
+}
+
+/* <footnotes marker>: numbers and bracketed numbers are raised (a STYLE
+ * span inside the NOTE span), circled digits are not; the layout gets the
+ * settings. */
+static void note_marker_styles(void **state) {
+  (void)state;
+  result r = bind("<footnotes marker=\"bracket\" numbering=\"per-page\"/>\n",
+                  "<p>甲<note>注一</note>乙<note>注二</note></p>", "{}");
+  assert_non_null(r.doc);
+  const zp_block *b = r.doc->first;
+  assert_string_equal(b->text, "甲[1]乙[2]");
+  assert_string_equal(spans_of(b->spans, b->nspans),
+                      "n:3-6 sup:3-6 n:9-12 sup:9-12");
+  assert_int_equal(r.doc->footnotes.marker, ZP_MARKER_BRACKET);
+  assert_true(r.doc->footnotes.per_page);
+  done(&r);
+  r = bind("<footnotes marker=\"super\"/>\n", "<p>甲<note>注</note></p>", "{}");
+  assert_string_equal(r.doc->first->text, "甲1");
+  assert_string_equal(spans_of(r.doc->first->spans, r.doc->first->nspans),
+                      "n:3-4 sup:3-4");
+  done(&r);
+}
+
+static void inline_errors(void **state) {
+  (void)state;
+  /* found at load, whatever the data */
+  result r = bind(
+      "<style name=\"red\" parent=\"body\" color=\"#C0000\"/>\n",
+      "<p id=\"intro\"><span color=\"red\">x</span></p>\n"
+      "<p><a href=\"ftp://x.org\">y</a><a href=\"https://\">z</a></p>\n"
+      "<p><ref to=\"intra\">z</ref><note>a<note>b</note></note></p>\n"
+      "<p><span>q</span><a href=\"https://x.org\"><ref to=\"intro\">w</ref>"
+      "</a></p>\n"
+      "<p id=\"intro\">again</p>",
+      "{}");
+  assert_null(r.t);
+  assert_true(zp_diag_contains(r.d, "t.xml:11:33: error: style \"red\": "
+                                    "color=\"#C0000\" is not a colour"));
+  assert_true(zp_diag_contains(r.d, "t.xml:13:21: error: color=\"red\" is not "
+                                    "a colour: expected #RRGGBB"));
+  assert_true(zp_diag_contains(r.d,
+                               "t.xml:14:7: error: <a "
+                               "href=\"ftp://x.org\">: a link's URL "
+                               "starts with http://, https:// or mailto:"));
+  assert_true(zp_diag_contains(r.d, "error: <a href=\"https://\">: the URL "
+                                    "has no host"));
+  assert_true(zp_diag_contains(r.d, "t.xml:15:9: error: <ref to=\"intra\">: "
+                                    "no element has id=\"intra\"; did you "
+                                    "mean \"intro\"?"));
+  assert_true(zp_diag_contains(r.d, "t.xml:15:34: error: a <note> inside a "
+                                    "<note>")); /* the inner one */
+  assert_true(
+      zp_diag_contains(r.d, "t.xml:16:4: error: <span> needs style=\"NAME\" or "
+                            "color=\"#RRGGBB\""));
+  assert_true(zp_diag_contains(r.d, "error: a link (<ref>) inside another "
+                                    "link"));
+  assert_true(zp_diag_contains(r.d, "t.xml:17:4: error: id=\"intro\" is given "
+                                    "twice (first at "));
+  assert_int_equal(zp_diag_errors(r.d), 9);
+  done(&r);
+  /* nested too deep */
+  r = bind("",
+           "<p><b><b><b><b><b><b><b><b><b>x</b></b></b></b></b></b></b></b>"
+           "</b></p>",
+           "{}");
+  assert_null(r.t);
+  assert_true(zp_diag_contains(r.d, "nested deeper than 8"));
+  done(&r);
+  /* found when bound: from the data */
+  r = bind("",
+           "<p id=\"intro\">甲<note>{m.e}</note><ref to=\"{m.r}\">d</ref>"
+           "<a href=\"{m.u}\">u</a></p>\n"
+           "<for each=\"m.xs\" as=\"x\"><p id=\"dup\">{x}</p></for>\n"
+           "<p><ref to=\"intro\"></ref><ref to=\"{m.e}\">e</ref></p>",
+           "{\"m\": {\"e\": \"\", \"r\": \"intr\", \"u\": \"javascript:x\", "
+           "\"xs\": [1, 2, 3]}}");
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(
+      r.d, "t.xml:12:16: error: this <note> is empty: it has nothing to print "
+           "after binding; its text comes from $.m.e ("));
+  assert_true(zp_diag_contains(r.d, "error: <a href=\"javascript:x\">: a "
+                                    "link's URL starts with"));
+  assert_true(zp_diag_contains(r.d, "t.xml:12:39: error: <ref to=\"intr\">: "
+                                    "no element has that id; did you mean "
+                                    "\"intro\"?"));
+  assert_true(zp_diag_contains(r.d, "t.xml:13:28: error: id=\"dup\" is given "
+                                    "twice (first at "));
+  assert_true(zp_diag_contains(r.d, "t.xml:13) (and 1 more iteration)"));
+  assert_true(zp_diag_contains(
+      r.d, "t.xml:14:9: error: <ref to=\"intro\"> has no text to "
+           "print"));
+  assert_true(zp_diag_contains(r.d, "error: <ref to=\"{m.e}\"> gives an empty "
+                                    "id"));
+  assert_int_equal(zp_diag_errors(r.d), 6);
+  done(&r);
+}
+
+/* Spans count against the binder's budget: 90,000 one-byte bold spans
+ * from 300 × 300 iterations are too much (each is charged as 80 bytes),
+ * while the same text without them is bound. */
+static void spans_count_against_the_budget(void **state) {
+  (void)state;
+  char *json = malloc(4096);
+  strcpy(json, "{\"xs\": [0");
+  for (int i = 1; i < 300; i++)
+    strcat(json, ",0");
+  strcat(json, "]}");
+  result r =
+      bind("",
+           "<p><for each=\"xs\" as=\"a\"><for each=\"xs\" as=\"b\">.</for>"
+           "</for></p>",
+           json);
+  assert_non_null(r.doc);
+  assert_int_equal(strlen(r.doc->first->text), 90000);
+  done(&r);
+  r = bind("",
+           "<p><for each=\"xs\" as=\"a\"><for each=\"xs\" as=\"b\"><b>.</b>"
+           "</for></for></p>",
+           json);
+  assert_null(r.doc);
+  assert_true(zp_diag_contains(r.d, "the template makes too much text"));
+  done(&r);
+  free(json);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbering_ladder_and_shared_counters),
@@ -1144,6 +1390,11 @@ int main(void) {
       cmocka_unit_test(numbers_validated_where_read),
       cmocka_unit_test(budget_is_linear_in_the_data),
       cmocka_unit_test(long_titles_are_errors),
+      cmocka_unit_test(inline_spans_offsets_and_nesting),
+      cmocka_unit_test(links_references_and_notes),
+      cmocka_unit_test(note_marker_styles),
+      cmocka_unit_test(inline_errors),
+      cmocka_unit_test(spans_count_against_the_budget),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

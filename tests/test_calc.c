@@ -236,6 +236,62 @@ static void count_len_and_lookups(void **state) {
                       "string), not a number");
 }
 
+/* zp_expr_uses: each path read, with what the expression needs of it */
+typedef struct uses_log {
+  char text[1024];
+} uses_log;
+
+static void log_use(void *ctx, const zp_expr_use *u) {
+  uses_log *l = ctx;
+  size_t n = strlen(l->text);
+  snprintf(l->text + n, sizeof l->text - n, "%s%s:%s%s%s%s%s%s%s%s",
+           n ? " " : "", u->path, u->types == ZP_USE_ANY ? "any" : "",
+           u->types != ZP_USE_ANY && (u->types & ZP_USE_NUMBER) ? "n" : "",
+           u->types != ZP_USE_ANY && (u->types & ZP_USE_STRING) ? "s" : "",
+           u->types != ZP_USE_ANY && (u->types & ZP_USE_ARRAY) ? "a" : "",
+           u->types != ZP_USE_ANY && (u->types & ZP_USE_OBJECT) ? "o" : "",
+           u->types != ZP_USE_ANY && (u->types & ZP_USE_NULL) ? "0" : "",
+           u->needed ? "!" : "", u->always ? "" : "?");
+}
+
+static const char *uses_of(const char *text, unsigned want, bool needed) {
+  static uses_log l;
+  char err[256];
+  zp_expr *e = zp_expr_parse(arena, text, 4, err, sizeof err, NULL);
+  assert_non_null(e);
+  l.text[0] = 0;
+  zp_expr_uses(e, want, needed, log_use, &l);
+  return l.text;
+}
+
+static void paths_and_what_they_need(void **state) {
+  (void)state;
+  /* arithmetic: numbers, needed; a bare path: what the caller wants */
+  assert_string_equal(uses_of("r.x / r.y * 100", ZP_USE_ANY, true),
+                      "r.x:n! r.y:n!");
+  assert_string_equal(uses_of("a", ZP_USE_NUMBER, true), "a:n!");
+  /* orderings: the other side's type, or a number or a string */
+  assert_string_equal(uses_of("a > 3 and s < 'x'", ZP_USE_ANY, false),
+                      "a:n! s:s!?");
+  assert_string_equal(uses_of("a >= b", ZP_USE_ANY, false), "a:ns! b:ns!");
+  /* equality: the other side's type or null, never needed */
+  assert_string_equal(uses_of("s == 'x' or a != 2", ZP_USE_ANY, false),
+                      "s:s0 a:n0?");
+  /* sum: numbers or null through [*]; count: anything; len: a collection */
+  assert_string_equal(uses_of("sum(list[*].v) + count(list[*].ok) + len(names)",
+                              ZP_USE_ANY, true),
+                      "list[*].v:n0 list[*].ok:any names:sao0");
+  /* branches are not always read */
+  assert_string_equal(uses_of("z ? a + 1 : if(b, s, 0)", ZP_USE_ANY, true),
+                      "z:any a:n!? b:any? s:any!?");
+  /* a computed key: the path before it is an array or object, the key a
+   * number or string, the rest unknown */
+  assert_string_equal(uses_of("tables[blk.table].n", ZP_USE_NUMBER, true),
+                      "tables:ao! blk.table:ns!");
+  assert_string_equal(uses_of("list[2].v + round(a, 1)", ZP_USE_ANY, true),
+                      "list[2].v:n! a:n!");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(arithmetic_and_precedence),
@@ -245,6 +301,7 @@ int main(void) {
       cmocka_unit_test(nesting_depth),
       cmocka_unit_test(comparisons_logic_and_conditions),
       cmocka_unit_test(count_len_and_lookups),
+      cmocka_unit_test(paths_and_what_they_need),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

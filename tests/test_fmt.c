@@ -161,6 +161,35 @@ static void formatter_names_and_arguments(void **state) {
   assert_non_null(zp_fmt_check_arg("cn", "1"));
 }
 
+/* Footnote markers: circled to 50, then the number; brackets. */
+static void note_markers(void **state) {
+  (void)state;
+  char b[32];
+  bool circ;
+  assert_true(zp_fmt_note_marker(0, 1, b, sizeof b, &circ));
+  assert_string_equal(b, "①");
+  assert_true(circ);
+  assert_true(zp_fmt_note_marker(0, 20, b, sizeof b, NULL));
+  assert_string_equal(b, "⑳");
+  assert_true(zp_fmt_note_marker(0, 21, b, sizeof b, NULL));
+  assert_string_equal(b, "㉑");
+  assert_true(zp_fmt_note_marker(0, 35, b, sizeof b, NULL));
+  assert_string_equal(b, "㉟");
+  assert_true(zp_fmt_note_marker(0, 36, b, sizeof b, NULL));
+  assert_string_equal(b, "㊱");
+  assert_true(zp_fmt_note_marker(0, 50, b, sizeof b, NULL));
+  assert_string_equal(b, "㊿");
+  assert_true(zp_fmt_note_marker(0, 51, b, sizeof b, &circ));
+  assert_string_equal(b, "51");
+  assert_false(circ);
+  assert_true(zp_fmt_note_marker(1, 7, b, sizeof b, NULL));
+  assert_string_equal(b, "7");
+  assert_true(zp_fmt_note_marker(2, 12, b, sizeof b, NULL));
+  assert_string_equal(b, "[12]");
+  assert_false(zp_fmt_note_marker(1, 0, b, sizeof b, NULL));
+  assert_false(zp_fmt_note_marker(1, 1, b, 4, NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(decimal_rounds_half_up),
@@ -171,6 +200,7 @@ int main(void) {
       cmocka_unit_test(dates),
       cmocka_unit_test(field_formatters),
       cmocka_unit_test(formatter_names_and_arguments),
+      cmocka_unit_test(note_markers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

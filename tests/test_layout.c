@@ -109,7 +109,7 @@ static zp_dl *run_with(fixture *f, bool debug) {
   free(f->dump);
   f->dump = NULL;
   FILE *m = open_memstream(&f->dump, &f->dumplen);
-  zp_layout_opts o = {m, debug};
+  zp_layout_opts o = {m, debug, 0};
   zp_dl *dl = zp_layout(&f->doc, f->fs, &o, f->d);
   fclose(m);
   return dl;
@@ -680,9 +680,443 @@ static void table_header_taller_than_page(void **state) {
   assert_true(zp_diag_contains(f->d, "leave no room for its body"));
 }
 
+/* ---- footnotes ---- */
+
+static const zp_footnotes notes_default = {
+    NULL, ZP_MARKER_CIRCLED, false, 0, 0.5, 5};
+
+/* A text of n hanzi with the marker text mark after the first k; the
+ * marker's span (with its note of text ntext) appended to *spans. */
+static char *with_marker(fixture *f, int k, int n, const char *mark,
+                         const char *ntext, zp_span *spans, uint32_t *nspans,
+                         size_t base) {
+  char *a = hanzi(f, k), *b = hanzi(f, n - k);
+  char *s = zp_arena_printf(f->a, "%s%s%s", a, mark, b);
+  zp_note *nt = zp_arena_alloc(f->a, sizeof *nt);
+  *nt = (zp_note){ntext, NULL, 0, NULL, {"test.xml", 9, 3}};
+  zp_span *sp = &spans[(*nspans)++];
+  *sp = (zp_span){0};
+  sp->kind = ZP_SPAN_NOTE;
+  sp->start = (uint32_t)(base + strlen(a));
+  sp->end = (uint32_t)(base + strlen(a) + strlen(mark));
+  sp->note = ntext ? nt : NULL;
+  sp->loc = (zp_loc){"test.xml", 7, 5};
+  return s;
+}
+
+static zp_block *note_para(fixture *f, int k, int n, const char *mark,
+                           const char *ntext) {
+  zp_span *sp = zp_arena_alloc(f->a, 4 * sizeof *sp);
+  uint32_t ns = 0;
+  char *t = with_marker(f, k, n, mark, ntext, sp, &ns, 0);
+  zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, t);
+  b->spans = sp;
+  b->nspans = ns;
+  return b;
+}
+
+/* Page n's part of the dump (a copy). */
+static char *page_part(fixture *f, int n) {
+  char head[32];
+  snprintf(head, sizeof head, "page %d ", n);
+  const char *p = strstr(f->dump, head);
+  if (!p)
+    return zp_arena_printf(f->a, "%s", "");
+  snprintf(head, sizeof head, "page %d ", n + 1);
+  const char *e = strstr(p, head);
+  return zp_arena_printf(f->a, "%.*s", (int)(e ? e - p : (int)strlen(p)), p);
+}
+
+/* Every marker's note begins on the marker's page (in the dump). */
+static void assert_notes_with_markers(fixture *f, int pages) {
+  for (int pg = 1; pg <= pages; pg++) {
+    char *part = page_part(f, pg);
+    for (const char *q = part; (q = strstr(q, "notes="));) {
+      int id = atoi(q + 6);
+      char want[32];
+      snprintf(want, sizeof want, "line note=%d ", id);
+      const char *at = strstr(part, want);
+      assert_non_null(at);
+      assert_true(strncmp(at + strlen(want), "cont", 4) != 0);
+      q += 6;
+    }
+  }
+}
+
+/* A short note at the foot of its marker's page, above a rule of a
+ * quarter of the block; the body keeps its grid and its breaks. */
+static void note_on_marker_page(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  note_para(f, 40, 100, "①", "数据来源：区财政局预算执行报表。");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_int_equal(dl->npages, 1);
+  assert_int_equal(count(f->dump, "notes=1 "), 1);
+  assert_int_equal(count(f->dump, "line note=1 mark=① "), 1);
+  assert_int_equal(count(f->dump, "  noterule "), 1);
+  /* the rule: a quarter of the 156 mm block, 0.5 pt, at the foot */
+  const zp_dl_rule *r = dl->pages->rules;
+  assert_non_null(r);
+  assert_float_equal(r->x1 - r->x0, 156 * MM / 4, 0.05);
+  assert_float_equal(r->width, 0.5, 1e-6);
+  assert_true(r->y0 < 35 * MM + 40 && r->y0 > 35 * MM);
+  /* the note's line sits at the block's foot, off the grid, 12 pt */
+  const char *nl = strstr(f->dump, "line note=1");
+  assert_non_null(strstr(nl, "size=12.0 style=footnote"));
+  assert_null(strstr(nl, " grid"));
+  /* the same text without a note breaks the same */
+  char *with = zp_arena_printf(f->a, "%s", f->dump);
+  zp_dl_free(dl);
+  f->doc.first->nspans = 0;
+  dl = run(f);
+  assert_int_equal(count(with, "  line y="), count(f->dump, "  line y="));
+  zp_dl_free(dl);
+}
+
+/* A marker on the page's last lines whose note cannot start there moves
+ * to the next page with its line. */
+static void note_moves_marker_line(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  /* 22 lines fill page 1; the marker on line 22 (after 26 + 20 * 28
+   * hanzi) */
+  note_para(f, 26 + 20 * 28 + 5, 26 + 28 * 30, "①", "注释。");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_notes_with_markers(f, dl->npages);
+  char *p1 = page_part(f, 1), *p2 = page_part(f, 2);
+  assert_int_equal(count(p1, "notes="), 0);
+  assert_int_equal(count(p2, "notes=1 "), 1);
+  assert_int_equal(count(p2, "line note=1 "), 1);
+  /* page 1 holds fewer lines than a full page only by the line moved */
+  assert_int_equal(count(p1, "  line y="), 21);
+  zp_dl_free(dl);
+}
+
+/* A long note continues on the next page, its rest first, under the
+ * rule. */
+static void note_continues(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  note_para(f, 26 + 28 * 15, 26 + 28 * 40, "①", hanzi(f, 36 * 10));
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_true(dl->npages >= 2);
+  assert_notes_with_markers(f, dl->npages);
+  char *p1 = page_part(f, 1), *p2 = page_part(f, 2);
+  assert_true(count(p1, "line note=1 ") >= 1);
+  assert_int_equal(count(p2, "line note=1 cont "), 1);
+  assert_int_equal(count(p1, "line note=1 ") + count(p2, "line note=1 "),
+                   count(f->dump, "line note=1 "));
+  assert_true(count(f->dump, "line note=1 ") >= 10);
+  assert_int_equal(count(p2, "  noterule "), 1);
+  /* the continued lines come first in page 2's note area */
+  assert_true(strstr(p2, "line note=1 cont ") < strstr(p2, "  folio"));
+  zp_dl_free(dl);
+}
+
+/* Numbered per page: the markers of page 2 start again from ①, in the
+ * running text and before the note; the line keeps its glyphs' places. */
+static void note_per_page_numbers(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  f->doc.footnotes.per_page = true;
+  note_para(f, 30, 60, "①", "第一条注释。");
+  note_para(f, 30, 60, "②", "第二条注释。");
+  zp_block *pb = add(f, ZP_BLOCK_PAGE_BREAK, NULL, "");
+  (void)pb;
+  note_para(f, 30, 60, "③", "第三条注释。");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_int_equal(dl->npages, 2);
+  char *p1 = page_part(f, 1), *p2 = page_part(f, 2);
+  assert_non_null(strstr(p1, "line note=2 mark=② "));
+  assert_non_null(strstr(p2, "line note=3 mark=① "));
+  assert_null(strstr(p2, "③"));
+  assert_non_null(strstr(p2, "①"));
+  zp_dl_free(dl);
+  /* through the document: ③ stays */
+  f->doc.footnotes.per_page = false;
+  dl = run(f);
+  assert_non_null(strstr(page_part(f, 2), "line note=3 mark=③ "));
+  zp_dl_free(dl);
+}
+
+/* A marker in a table cell: its note on the cell line's page. */
+static void note_in_table_cell(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * 8));
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  zp_table *t = table(f, 30, 40, false);
+  zp_cell *cl = &t->rows[20].cells[2];
+  zp_span *sp = zp_arena_alloc(f->a, sizeof *sp);
+  uint32_t ns = 0;
+  cl->text = with_marker(f, 1, 2, "①", "表中数据为决算数。", sp, &ns, 0);
+  cl->spans = sp;
+  cl->nspans = ns;
+  b->table = t;
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_notes_with_markers(f, dl->npages);
+  assert_int_equal(count(f->dump, "notes=1 "), 1);
+  assert_int_equal(count(f->dump, "line note=1 mark=① "), 1);
+  zp_dl_free(dl);
+}
+
+/* A marker without a note, a note taller than a page: errors. */
+static void note_errors(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  zp_block *b = note_para(f, 3, 10, "①", NULL);
+  int before = zp_diag_errors(f->d);
+  assert_null(run(f));
+  assert_int_equal(zp_diag_errors(f->d), before + 1);
+  zp_note *nt = zp_arena_alloc(f->a, sizeof *nt);
+  *nt = (zp_note){hanzi(f, 36 * 40), NULL, 0, NULL, {"test.xml", 9, 3}};
+  ((zp_span *)b->spans)[0].note = nt;
+  assert_null(run(f));
+  assert_int_equal(zp_diag_errors(f->d), before + 2);
+}
+
+/* Markers in a merged cell and in a row's cell, wherever the page breaks
+ * fall: every note begins on its marker's page, exactly once. */
+static void note_in_cells_any_break(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  for (int fill = 0; fill <= 21; fill++) {
+    f->doc.first = f->last = NULL;
+    if (fill)
+      add(f, ZP_BLOCK_PARAGRAPH, &f->body, hanzi(f, 28 * fill));
+    zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+    zp_span *sp = zp_arena_alloc(f->a, 2 * sizeof *sp);
+    uint32_t ns = 0;
+    char *span_text = with_marker(f, 30, 60, "①", hanzi(f, 80), sp, &ns, 0);
+    b->table = span_table(f, 6, span_text, true, "一级");
+    zp_cell *cl = &b->table->rows[1].cells[0];
+    cl->spans = sp;
+    cl->nspans = ns;
+    zp_span *sp2 = zp_arena_alloc(f->a, 2 * sizeof *sp2);
+    uint32_t ns2 = 0;
+    zp_cell *c4 = &b->table->rows[4].cells[0];
+    c4->text = with_marker(f, 2, 3, "②", "第四行的注释。", sp2, &ns2, 0);
+    c4->spans = sp2;
+    c4->nspans = ns2;
+    zp_dl *dl = run(f);
+    assert_non_null(dl);
+    assert_notes_with_markers(f, dl->npages);
+    assert_int_equal(count(f->dump, "line note=1 mark=① "), 1);
+    assert_int_equal(count(f->dump, "line note=2 mark=② "), 1);
+    zp_dl_free(dl);
+  }
+}
+
+/* A marker in a header row that repeats: one note, on the first page. */
+static void note_in_repeated_header(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  zp_block *b = add(f, ZP_BLOCK_TABLE, &f->body, "");
+  zp_table *t = table(f, 60, 10, false);
+  zp_cell *cl = &t->rows[0].cells[2];
+  zp_span *sp = zp_arena_alloc(f->a, sizeof *sp);
+  uint32_t ns = 0;
+  cl->text = with_marker(f, 2, 2, "①", "说明栏的注释。", sp, &ns, 0);
+  cl->spans = sp;
+  cl->nspans = ns;
+  b->table = t;
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_true(dl->npages >= 2);
+  assert_true(count(f->dump, "text=区农①") >= 2); /* repeated */
+  assert_int_equal(count(f->dump, "notes=1 "), 1);
+  assert_int_equal(count(f->dump, "line note=1 "), 1);
+  assert_notes_with_markers(f, dl->npages);
+  zp_dl_free(dl);
+}
+
+/* Per page, a shorter number: [11] on page 2 becomes [1], the glyphs
+ * after it keep their places (the line is not set again). */
+static void note_per_page_shorter(void **state) {
+  fixture *f = *state;
+  f->doc.footnotes = notes_default;
+  f->doc.footnotes.marker = ZP_MARKER_BRACKET;
+  f->doc.footnotes.per_page = true;
+  for (int k = 1; k <= 10; k++)
+    note_para(f, 5, 10, zp_arena_printf(f->a, "[%d]", k), "注。");
+  add(f, ZP_BLOCK_PAGE_BREAK, NULL, "");
+  zp_block *b = note_para(f, 5, 10, "[11]", "第二页的注。");
+  (void)b;
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  char *p2 = page_part(f, 2);
+  assert_non_null(strstr(p2, "mark=[1] "));
+  const char *l = strstr(p2, "notes=11 text=");
+  assert_non_null(l);
+  assert_int_equal(strncmp(l + 14, "区农业农村[1]区农业农村", 33), 0);
+  /* the last glyph where it was: the line's width is unchanged */
+  float w1, w2;
+  const char *line = strstr(p2, "  line y=");
+  assert_int_equal(sscanf(strstr(line, " w=") + 3, "%f", &w1), 1);
+  zp_dl_free(dl);
+  f->doc.footnotes.per_page = false;
+  dl = run(f);
+  p2 = page_part(f, 2);
+  assert_non_null(strstr(p2, "notes=11 text=区农业农村[11]"));
+  line = strstr(p2, "  line y=");
+  assert_int_equal(sscanf(strstr(line, " w=") + 3, "%f", &w2), 1);
+  assert_float_equal(w1, w2, 0.01);
+  zp_dl_free(dl);
+}
+
+/* Spans of a block (a hand-built array, as the binder leaves it). */
+static zp_span *spans(fixture *f, zp_block *b, uint32_t n) {
+  zp_span *v = zp_arena_alloc(f->a, sizeof *v * n);
+  for (uint32_t i = 0; i < n; i++)
+    v[i].color = ZP_COLOR_INHERIT;
+  b->spans = v;
+  b->nspans = n;
+  return v;
+}
+
+/* The run holding code point cp, and its glyph's index in *k. */
+static const zp_dl_run *run_with_cp(const zp_dl *dl, uint32_t cp, uint32_t *k) {
+  for (const zp_dl_page *p = dl->pages; p; p = p->next)
+    for (const zp_dl_run *r = p->runs; r; r = r->next)
+      for (uint32_t i = 0; i < r->n; i++)
+        if (r->glyphs[i].cp == cp) {
+          *k = i;
+          return r;
+        }
+  return NULL;
+}
+
+/* STYLE spans: a superscript is 0.6 of the size, raised 0.33 em, and takes
+ * its own width on the grid (not half a cell); a subscript is lowered 0.12
+ * em; bold is synthesised (the face has none); colours are per run and
+ * black stays 0; the line's breaks and pitch do not change. */
+static void style_spans_widths_shifts_colours(void **state) {
+  fixture *f = *state;
+  f->body.first_indent = 0;
+  /* "面积m2，H2O，红字乙" */
+  zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "面积m2，H₂O，红字乙");
+  zp_span *s = spans(f, b, 4);
+  s[0] = (zp_span){.kind = ZP_SPAN_STYLE,
+                   .start = 7,
+                   .end = 8,
+                   .shift = ZP_SHIFT_SUPER,
+                   .color = ZP_COLOR_INHERIT};
+  s[1] = (zp_span){.kind = ZP_SPAN_STYLE,
+                   .start = 12,
+                   .end = 15,
+                   .shift = ZP_SHIFT_SUB,
+                   .color = ZP_COLOR_INHERIT};
+  s[2] = (zp_span){
+      .kind = ZP_SPAN_STYLE, .start = 19, .end = 25, .color = 0xC00000};
+  s[3] = (zp_span){.kind = ZP_SPAN_STYLE,
+                   .start = 22,
+                   .end = 25,
+                   .bold = true,
+                   .color = ZP_COLOR_INHERIT};
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  uint32_t k;
+  const zp_dl_run *m = run_with_cp(dl, 'm', &k),
+                  *two = run_with_cp(dl, '2', &k);
+  assert_non_null(two);
+  assert_int_equal(two->n, 1);
+  assert_true(fabs(two->size - 9.6) < 0.001);
+  assert_true(fabs(two->y - (m->y + 0.33 * 16)) < 0.01);
+  /* its own width: the next glyph (，) starts one face advance later */
+  zp_glyph g;
+  assert_true(zp_font_glyph(f->fs, zp_font_role_find(f->fs, "song"), '2', &g));
+  uint32_t kc;
+  const zp_dl_run *comma = run_with_cp(dl, 0xFF0C, &kc);
+  double cell = 156 * MM / 28;
+  assert_true(fabs(comma->glyphs[kc].x - two->glyphs[0].x -
+                   g.advance * 9.6 / 1000) < 0.5);
+  assert_true(g.advance * 9.6 / 1000 < cell / 2 - 1); /* not half a cell */
+  const zp_dl_run *sub = run_with_cp(dl, 0x2082, &k);
+  assert_true(fabs(sub->y - (m->y - 0.12 * 16)) < 0.01);
+  assert_true(fabs(sub->size - 9.6) < 0.001);
+  const zp_dl_run *red = run_with_cp(dl, 0x7EA2 /* 红 */, &k);
+  assert_int_equal(red->color, 0xC00000);
+  assert_false(red->bold);
+  const zp_dl_run *bold = run_with_cp(dl, 0x5B57 /* 字 */, &k);
+  assert_int_equal(bold->color, 0xC00000);
+  assert_true(bold->bold);
+  assert_int_equal(bold->n, 1);
+  assert_int_equal(m->color, 0);
+  assert_int_equal(run_with_cp(dl, 0x4E59 /* 乙 */, &k)->color, 0);
+  /* the dump says what changed, on this line only */
+  assert_non_null(strstr(f->dump, "looks=3-4:size=9.60,rise=5.28;6-7:size="
+                                  "9.60,rise=-1.92;9-10:color=#C00000;10-11:"
+                                  "bold,color=#C00000 text="));
+  zp_dl_free(dl);
+  /* without spans the same text has no looks= and one run per face */
+  b->spans = NULL;
+  b->nspans = 0;
+  dl = run(f);
+  assert_null(strstr(f->dump, "looks="));
+  assert_int_equal(run_with_cp(dl, '2', &k)->size, 16);
+  zp_dl_free(dl);
+}
+
+/* Line breaking is unchanged across spans: a bold run over a whole
+ * paragraph breaks it where the plain one breaks; LINK and NOTE spans are
+ * set as the text around them. */
+static void spans_keep_breaks(void **state) {
+  fixture *f = *state;
+  const char *text = hanzi(f, 70);
+  zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, text);
+  zp_dl *dl = run(f);
+  char *plain = strdup(f->dump);
+  zp_dl_free(dl);
+  zp_span *s = spans(f, b, 3);
+  s[0] = (zp_span){.kind = ZP_SPAN_STYLE,
+                   .start = 0,
+                   .end = 210,
+                   .bold = true,
+                   .color = ZP_COLOR_INHERIT};
+  s[1] = (zp_span){.kind = ZP_SPAN_LINK,
+                   .start = 3,
+                   .end = 9,
+                   .uri = "https://example.org/",
+                   .color = ZP_COLOR_INHERIT};
+  static const zp_note note = {"注。", NULL, 0, NULL, {"test.xml", 1, 1}};
+  s[2] = (zp_span){.kind = ZP_SPAN_NOTE,
+                   .start = 12,
+                   .end = 15,
+                   .color = ZP_COLOR_INHERIT,
+                   .note = &note};
+  dl = run(f);
+  assert_non_null(dl);
+  /* the same lines, each all bold, at the same positions and widths (the
+   * note's own line after them) */
+  assert_int_equal(count(f->dump, "looks=0-"), 3);
+  assert_int_equal(count(f->dump, "  line note=1 mark="), 1);
+  for (const char *p = plain, *q = f->dump; (p = strstr(p, "  line y="));) {
+    q = strstr(q, "  line y=");
+    assert_non_null(q);
+    size_t n = (size_t)(strstr(p, " text=") - p);
+    assert_memory_equal(p, q, n); /* y, x, w, m, … face= */
+    q = strstr(q, " text=");
+    p += n;
+    size_t t = strcspn(p, "\n");
+    assert_memory_equal(p, q, t); /* the same text */
+    p += t;
+    q += t;
+  }
+  free(plain);
+  zp_dl_free(dl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(grid_28_by_22, setup, teardown),
+      cmocka_unit_test_setup_teardown(style_spans_widths_shifts_colours, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(spans_keep_breaks, setup, teardown),
       cmocka_unit_test_setup_teardown(grid_indent_is_two_cells, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(grid_widths, setup, teardown),
@@ -709,6 +1143,15 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(table_header_taller_than_page, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(note_on_marker_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_moves_marker_line, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_continues, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_per_page_numbers, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_in_table_cell, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_in_cells_any_break, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_in_repeated_header, setup, teardown),
+      cmocka_unit_test_setup_teardown(note_per_page_shorter, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

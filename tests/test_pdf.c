@@ -282,6 +282,42 @@ static int count(const char *s, const char *needle) {
   return k;
 }
 
+/* A coloured run is filled (and, bold, stroked) in its colour inside its
+ * own graphics state; a black run is written as before, without one. */
+static void test_colour(void **state) {
+  fixture *f = *state;
+  zp_dl *dl = zp_dl_new();
+  assert_non_null(dl);
+  zp_dl_page *p = zp_dl_add_page(dl, A4W, A4H);
+  text(f, dl, p, f->song, 16, 90, 760, "黑色", 0, NULL);
+  text(f, dl, p, f->song, 16, 90, 730, "红色", 0, NULL)->color = 0xC00000;
+  zp_dl_run *r = text(f, dl, p, f->hei, 16, 90, 700, "粗体", 0, NULL);
+  r->color = 0x0000FF;
+  r->bold = true;
+  char path[128];
+  snprintf(path, sizeof path, "%s/colour.pdf", f->dir);
+  assert_true(zp_pdf_write(dl, f->fs, path, f->d));
+  zp_dl_free(dl);
+  size_t len;
+  char *raw = slurp(path, &len);
+  char *c = contents(raw, len);
+  if (!strstr(c, "\nBT /F1 16 Tf 90 760 Td [<") && strncmp(c, "BT /F1 16", 9))
+    fail_msg("the black run changed:\n%s", c);
+  if (!strstr(c, "q 0.753 0 0 rg 0.753 0 0 RG BT /F1 16 Tf 90 730 Td [<"))
+    fail_msg("no red run in:\n%s", c);
+  if (!strstr(c, "q 0 0 1 rg 0 0 1 RG 2 Tr 0.48 w BT /F2 16 Tf 90 700 Td"))
+    fail_msg("no blue bold run in:\n%s", c);
+  assert_int_equal(count(c, "q "), count(c, "Q\n"));
+  assert_int_equal(count(c, " rg "), 2);
+  char *out = run("pdftotext %s -", path);
+  assert_non_null(strstr(out, "黑色"));
+  assert_non_null(strstr(out, "红色"));
+  assert_non_null(strstr(out, "粗体"));
+  free(out);
+  free(c);
+  free(raw);
+}
+
 /* The operators written: one TJ per run, kerning to the display list's
  * positions, synthesised bold in its own graphics state, rules by width. */
 static void test_content_stream(void **state) {
@@ -618,6 +654,7 @@ int main(void) {
       cmocka_unit_test(test_text_extracts),
       cmocka_unit_test(test_glyph_positions),
       cmocka_unit_test(test_content_stream),
+      cmocka_unit_test(test_colour),
       cmocka_unit_test(test_fonts),
       cmocka_unit_test(test_info),
       cmocka_unit_test(test_outlines),

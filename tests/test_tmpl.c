@@ -367,11 +367,11 @@ static void schema_errors_list_what_is_allowed(void **state) {
        "left, center, right, justify"},
       {"<template xmlns=\"urn:zpgen:template:1\">\n"
        "  <body>\n"
-       "    <section/>\n"
+       "    <check equals=\"1\"/>\n"
        "  </body>\n"
        "</template>\n",
-       ":3: error: <section> lacks a required attribute or has a wrong one; "
-       "<section> takes title,"},
+       ":3: error: <check> lacks a required attribute or has a wrong one; "
+       "<check> takes value,"},
       {"<template xmlns=\"urn:zpgen:template:1\">\n"
        "  <style name=\"x\"/>\n"
        "</template>\n",
@@ -508,13 +508,134 @@ static void big_line_numbers(void **state) {
 static void missing_attribute_names_its_element(void **state) {
   (void)state;
   const char *p = put("nosec.xml", "<template xmlns=\"urn:zpgen:template:1\">"
-                                   "<body>\n<section>\n<p>x</p></section>"
+                                   "<body>\n<check equals=\"1\"/>\n"
                                    "</body></template>\n");
   zp_diag *d = zp_diag_new(NULL);
   assert_null(zp_tmpl_load(p, d));
-  assert_true(zp_diag_contains(d, "nosec.xml:2: error: <section> lacks a "
+  assert_true(zp_diag_contains(d, "nosec.xml:2: error: <check> lacks a "
                                   "required attribute"));
-  assert_true(zp_diag_contains(d, "<section> takes title"));
+  assert_true(zp_diag_contains(d, "<check> takes value"));
+  zp_diag_free(d);
+}
+
+/* <footnotes>: the official sheet's defaults, a template's own, and bad
+ * lengths at their attribute. */
+static void footnote_settings(void **state) {
+  (void)state;
+  char path[512];
+  snprintf(path, sizeof path, "%s/templates/dept-self-eval-report.xml", root());
+  zp_diag *d = zp_diag_new(stderr);
+  zp_template *t = load(path, d);
+  assert_non_null(t);
+  assert_non_null(t->footnotes.style);
+  assert_string_equal(t->footnotes.style->name, "footnote");
+  assert_float_equal(t->footnotes.style->size, 12, 1e-9);
+  assert_false(t->footnotes.style->grid);
+  assert_int_equal(t->footnotes.marker, ZP_MARKER_CIRCLED);
+  assert_false(t->footnotes.per_page);
+  double bw = t->page.width - t->page.margin_left - t->page.margin_right;
+  assert_float_equal(t->footnotes.rule_length, bw / 4, 1e-6);
+  assert_float_equal(t->footnotes.rule_width, 0.5, 1e-9);
+  assert_float_equal(t->footnotes.space, 5, 1e-9);
+  zp_tmpl_free(t);
+  const char *ok =
+      put("fn.xml",
+          "<template xmlns=\"urn:zpgen:template:1\">\n"
+          "<style name=\"fn\" font=\"song\" size=\"五号\"/>\n"
+          "<footnotes style=\"fn\" marker=\"bracket\" numbering=\"per-page\""
+          " rule-length=\"40mm\" rule-width=\"0\" space=\"1em\"/>\n"
+          "<body/></template>\n");
+  t = load(ok, d);
+  assert_non_null(t);
+  assert_string_equal(t->footnotes.style->name, "fn");
+  assert_int_equal(t->footnotes.marker, ZP_MARKER_BRACKET);
+  assert_true(t->footnotes.per_page);
+  assert_float_equal(t->footnotes.rule_length, 40 * 72 / 25.4, 1e-6);
+  assert_float_equal(t->footnotes.rule_width, 0, 1e-9);
+  assert_float_equal(t->footnotes.space, 10.5, 1e-9);
+  zp_tmpl_free(t);
+  const char *bad =
+      put("fnbad.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                       "<footnotes rule-length=\"120%\"\n"
+                       "  space=\"9cm\"/>\n"
+                       "<body/></template>\n");
+  int before = zp_diag_errors(d);
+  assert_null(load(bad, d));
+  assert_int_equal(zp_diag_errors(d), before + 2);
+  zp_diag_free(d);
+}
+
+/* The comment directly before an element is kept (white space runs made
+ * one space); a blank line, or text, between them cuts it off. */
+static void comments_before_elements_are_kept(void **state) {
+  (void)state;
+  const char *p = put("doc.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                                 "<style name=\"body\"/>\n"
+                                 "<body>\n"
+                                 "  <!--  单位名称\n"
+                                 "        (全称) -->\n"
+                                 "  <p>{meta.unit}</p>\n"
+                                 "  <!-- far -->\n"
+                                 "\n"
+                                 "  <p>{meta.a}</p>\n"
+                                 "  <p>x<!-- inline --><br/></p>\n"
+                                 "  <!---->\n"
+                                 "  <p doc=\"d\">{meta.b}</p>\n"
+                                 "</body></template>\n");
+  zp_diag *d = zp_diag_new(stderr);
+  zp_template *t = load(p, d);
+  assert_non_null(t);
+  const zp_tnode *ps[4];
+  int n = 0;
+  for (const zp_tnode *c = t->body->child; c; c = c->next)
+    if (c->name && n < 4)
+      ps[n++] = c;
+  assert_int_equal(n, 4);
+  assert_string_equal(ps[0]->comment, "单位名称 (全称)");
+  assert_null(ps[1]->comment); /* a blank line between */
+  const zp_tnode *br = ps[2]->child;
+  while (br && !br->name)
+    br = br->next;
+  assert_non_null(br);
+  assert_string_equal(br->comment, "inline");
+  assert_null(ps[3]->comment); /* an empty comment */
+  assert_string_equal(zp_tmpl_attr(ps[3], "doc"), "d");
+  zp_tmpl_free(t);
+  zp_diag_free(d);
+}
+
+/* A misspelt element inside a <define>: libxml2 says only "Element define
+ * has extra content" at its first child; the second look reports the
+ * misspelt element itself, and nothing else. */
+static void misspelt_element_in_define_is_found(void **state) {
+  (void)state;
+  const char *p = put("def.xml", "<template xmlns=\"urn:zpgen:template:1\">\n"
+                                 "<define name=\"m\">\n"
+                                 "  <p>a</p>\n"
+                                 "  <section title=\"s\">\n"
+                                 "    <tabel><col width=\"1*\"/></tabel>\n"
+                                 "  </section>\n"
+                                 "</define>\n"
+                                 "<define name=\"r\">\n"
+                                 "  <row><cell>a</cell><cel>b</cel></row>\n"
+                                 "</define>\n"
+                                 "<body/></template>\n");
+  zp_diag *d = zp_diag_new(NULL);
+  assert_null(load(p, d));
+  assert_int_equal(zp_diag_errors(d), 2);
+  char want[600];
+  snprintf(want, sizeof want,
+           "%s:5:5: error: Did not expect element tabel there; <section> "
+           "allows",
+           p);
+  assert_true(zp_diag_contains(d, want));
+  assert_true(zp_diag_contains(d, "did you mean <table>?"));
+  snprintf(want, sizeof want,
+           "%s:9:22: error: Did not expect element cel there; <row> allows "
+           "<cell>, <use>, <for>, <if>; did you mean <cell>?",
+           p);
+  assert_true(zp_diag_contains(d, want));
+  assert_false(zp_diag_contains(d, "extra content"));
   zp_diag_free(d);
 }
 
@@ -535,6 +656,9 @@ int main(void) {
       cmocka_unit_test(fields_are_checked_when_loading),
       cmocka_unit_test(fields_are_parsed),
       cmocka_unit_test(big_line_numbers),
+      cmocka_unit_test(footnote_settings),
+      cmocka_unit_test(comments_before_elements_are_kept),
+      cmocka_unit_test(misspelt_element_in_define_is_found),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_failed_with_message(d, "fonts");
     goto done;
   }
-  zp_layout_opts lo = {NULL, false};
+  zp_layout_opts lo = {NULL, false, 0};
   dl = zp_layout(doc, fs, &lo, d);
   if (!dl) {
     fuzz_failed_with_message(d, "zp_layout");

@@ -22,7 +22,9 @@
  *     0.1 pt;
  *   - a line of a grid style whose top is off the page's line grid;
  *   - a page that ends with a line that keeps with the next (a heading's
- *     " keep") or with a table's caption.
+ *     " keep") or with a table's caption;
+ *   - a footnote marker (a line's "notes=N") whose note does not begin on
+ *     the same page (no "line note=N" there other than a " cont" one).
  * The prohibition lists are LAYOUT.md's, kept here on purpose apart from
  * the line breaker's own tables: this is the independent check.
  * Prints "layoutcheck: N findings in M lines"; exits 1 when N > 0.

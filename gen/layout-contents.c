@@ -1,0 +1,225 @@
+/* layout-contents.c — tables of contents (see layout-imp.h, doc.h
+ * zp_contents).
+ *
+ * An entry is set like a paragraph in the contents' style: indented by its
+ * level's indent, its later lines one em more (a hanging indent), its text
+ * kept clear of the number column (as wide as the widest number, plus an
+ * em), and on its last line a leader of dots and the page number flush
+ * right.  The dots sit on one grid of half-em cells counted from the text
+ * block's left edge, so the leaders of all entries line up.  Every line of
+ * an entry links to the heading's first line.
+ *
+ * The numbers are those of the previous pass (zp_layout runs the layout
+ * again until no heading moves): the first pass leaves them blank.
+ */
+#include "layout-imp.h"
+
+#include <string.h>
+
+const char *lay_page_number(ctx *c, int page, char *buf, size_t n) {
+  (void)c;
+  snprintf(buf, n, "%d", page + 1);
+  return buf;
+}
+
+bool lay_contents_present(ctx *c, bool *ok) {
+  int n = 0;
+  *ok = true;
+  for (const zp_block *b = c->doc->first; b; b = b->next)
+    if (b->kind == ZP_BLOCK_CONTENTS && b->contents && ++n > LAY_MAX_CONTENTS) {
+      zp_error(c->d, b->loc,
+               "more than %d tables of contents in one document (is "
+               "<contents> inside a loop?)",
+               LAY_MAX_CONTENTS);
+      *ok = false;
+      break;
+    }
+  return n > 0;
+}
+
+/* Is e an entry of contents tc? */
+static bool entry(const zp_block *e, const zp_contents *tc) {
+  return e->kind == ZP_BLOCK_HEADING && e->text && e->level >= tc->min_level &&
+         e->level <= tc->max_level;
+}
+
+/* The number of e's page in the previous pass, "" when not known. */
+static void number(ctx *c, const zp_block *e, char *buf, size_t n) {
+  const lpos *at = lay_link_prev(c, e);
+  buf[0] = 0;
+  if (at)
+    lay_page_number(c, at->page, buf, n);
+}
+
+/* A glyph at x (its look is its line's: the style's size, colour and
+ * bold). */
+static lglyph glyph(uint32_t cp, zp_glyph gl, float x, const zp_style *st) {
+  (void)st;
+  return (lglyph){cp, gl.face, gl.gid, x};
+}
+
+/* Glyphs of text in role in style st, from pen x; returns the count (at
+ * most max) and moves *x past them. */
+static uint32_t glyphs(ctx *c, int role, const char *text, const zp_style *st,
+                       lglyph *out, uint32_t max, float *x) {
+  float size = (float)st->size;
+  uint32_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)text; *p && n < max;
+       p++) {
+    zp_glyph gl;
+    zp_font_glyph(c->fs, role, *p, &gl); /* page numbers are ASCII */
+    out[n++] = glyph(*p, gl, *x, st);
+    *x += gl.advance * size / 1000.0f;
+  }
+  return n;
+}
+
+/* Width of a page number (ASCII) in role in style st. */
+static float number_width(ctx *c, int role, const char *text,
+                          const zp_style *st) {
+  lglyph g[32];
+  float x = 0;
+  glyphs(c, role, text, st, g, 32, &x);
+  return x;
+}
+
+/* Ends the last line l of an entry: the leader and the number. */
+static bool finish(ctx *c, const zp_block *b, line *l, int role,
+                   const char *num) {
+  const zp_style *st = b->style;
+  float size = (float)st->size;
+  float em = lay_text_indent(c, st, st->size, 1);
+  float right = c->block_left + c->block_w; /* the number's right edge */
+  float numw = number_width(c, role, num, st);
+  float end = l->left + (l->n ? l->width + l->g[0].x : 0); /* text's end */
+  /* dots in half-em cells counted from the block's left edge, clear of
+   * the text and the number by a quarter em */
+  float step = em / 2;
+  zp_glyph dot;
+  zp_font_glyph(c->fs, role, '.', &dot);
+  float dotw = dot.advance * size / 1000.0f;
+  long k0 = (long)((end + em / 4 - c->block_left) / step + 1 - LAY_EPS);
+  long k1 = (long)((right - numw - em / 4 - c->block_left) / step);
+  long ndots = b->contents->leader && k1 > k0 ? k1 - k0 : 0;
+  if (ndots > 4096)
+    ndots = 4096;
+  uint32_t nnum = (uint32_t)strlen(num);
+  lglyph *g =
+      zp_arena_alloc(c->arena, (l->n + (size_t)ndots + nnum + 1) * sizeof *g);
+  if (!g)
+    return false;
+  if (l->n)
+    memcpy(g, l->g, l->n * sizeof *g);
+  uint32_t n = l->n;
+  for (long k = 0; k < ndots; k++) {
+    float x = c->block_left + (float)(k0 + k) * step + (step - dotw) / 2;
+    g[n++] = glyph('.', dot, x - l->left, st);
+  }
+  float x = right - numw - l->left;
+  n += glyphs(c, role, num, st, g + n, nnum, &x);
+  l->g = g;
+  l->n = n;
+  l->width = right - l->left - (l->n ? l->g[0].x : 0);
+  l->measure = right - l->left;
+  l->justified = false;
+  return true;
+}
+
+bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before) {
+  const zp_contents *tc = b->contents;
+  const zp_style *st = b->style;
+  int role = zp_font_role_find(c->fs, st->role);
+  if (role < 0) {
+    zp_error(c->d, b->loc,
+             "style \"%s\" uses font role \"%s\", which is not defined",
+             st->name, st->role);
+    return false;
+  }
+  float em = lay_text_indent(c, st, st->size, 1);
+  /* the number column: the widest number */
+  float numw = 0;
+  char num[64];
+  for (const zp_block *e = c->doc->first; e; e = e->next)
+    if (entry(e, tc)) {
+      number(c, e, num, sizeof num);
+      float w = number_width(c, role, num, st);
+      if (w > numw)
+        numw = w;
+    }
+  bool first = true;
+  for (const zp_block *e = c->doc->first; e; e = e->next) {
+    if (!entry(e, tc))
+      continue;
+    int lv = e->level;
+    float li = lay_text_indent(c, st, tc->indent[lv], tc->indent_em[lv]);
+    float width = c->block_w - li - em - (numw + em);
+    if (width < 2 * em)
+      width = 2 * em; /* a deep indent on a narrow page: still a column */
+    shape_req r = {.st = st,
+                   .text = e->text,
+                   .loc = b->loc,
+                   .data_loc = e->data_loc,
+                   .left = c->block_left + li + em,
+                   .width = width,
+                   .first_indent = -em,
+                   .align = ZP_ALIGN_JUSTIFY,
+                   .no_links = true};
+    size_t from = c->lines.n;
+    if (!lay_text_shape(c, &r, &c->lines))
+      return false;
+    number(c, e, num, sizeof num);
+    for (size_t k = from; k < c->lines.n; k++) {
+      line *l = &c->lines.v[k];
+      l->blk = b;
+      if (k == from) {
+        l->brk = first ? brk : BRK_ALLOW;
+        l->why = WHY_KEEP;
+        l->space_before = first ? before : 0;
+      } else {
+        l->brk = BRK_NEVER;
+        l->why = WHY_TOGETHER;
+      }
+      if (k + 1 == c->lines.n && !finish(c, b, l, role, num))
+        return false;
+      if (!lay_link_add_to(c, l, l->n ? l->g[0].x : 0, l->measure, e))
+        return false;
+    }
+    first = false;
+  }
+  return true;
+}
+
+bool lay_contents_settled(ctx *c, bool last) {
+  /* both sorted by block, the same blocks in both (the same document) */
+  const zp_block *moved = NULL;
+  int was = 0, now = 0;
+  if (c->npos != c->nprev)
+    moved = c->doc->first; /* cannot happen: every block is placed */
+  for (size_t i = 0; i < c->npos && !moved; i++) {
+    const lpos *a = &c->prev[i], *b = &c->pos[i];
+    if (a->blk != b->blk) {
+      moved = b->blk;
+    } else if (b->blk->kind == ZP_BLOCK_HEADING && a->page != b->page) {
+      moved = b->blk;
+      was = a->page;
+      now = b->page;
+    }
+  }
+  if (!moved)
+    return true;
+  if (last) {
+    const zp_block *toc = NULL;
+    for (const zp_block *b = c->doc->first; b && !toc; b = b->next)
+      if (b->kind == ZP_BLOCK_CONTENTS)
+        toc = b;
+    char a[64], b[64];
+    lay_page_number(c, was, a, sizeof a);
+    lay_page_number(c, now, b, sizeof b);
+    zp_error(c->d, toc ? toc->loc : (zp_loc){0},
+             "the table of contents does not settle: after %d layouts the "
+             "heading \"%.80s\" still moves (from page %s to page %s) as the "
+             "contents' page numbers change its length",
+             c->pass, moved->text ? moved->text : "", a, b);
+  }
+  return false;
+}
