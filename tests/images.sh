@@ -64,6 +64,11 @@ check "the signature block and its seal are never split, never alone on a page" 
 check "a page break fell inside the body before the block in one of the cases" \
   'grep -l "break=keep-with-next" "$T"/keep-*.dump | grep -q .'
 
+# a signature's doc= describes the data its unit and date read (zpgen schema)
+sed 's|<signature unit="{unit}" date="{date}"|<signature unit="{unit}" date="{date}" doc="落款单位与日期"|' "$T/keep.xml" >"$T/doc.xml"
+check "zpgen schema: a signature's doc= describes unit and date" \
+  '$ZPGEN schema -t "$T/doc.xml" | grep -q "\"unit\": {\"description\": \"落款单位与日期\""'
+
 # bad images: an error with file:line, exit 1, no output file
 for f in missing-image image-unreadable; do
   rm -f "$T/bad.pdf"
