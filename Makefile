@@ -124,6 +124,7 @@ build/tools/%: tests/tools/%.c build/libzp.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libzp.a $(PKG_LIBS)
 e2e: bin/zpgen $(TOOLS)
 	ZPGEN=bin/zpgen sh tests/e2e.sh
+	ZPGEN=bin/zpgen sh tests/images.sh
 	ZPGEN=bin/zpgen sh tests/batch.sh
 	ZPGEN=bin/zpgen sh tests/cli.sh
 	ZPGEN=bin/zpgen sh tests/watch.sh
@@ -138,6 +139,7 @@ san: $(addprefix build/san-tests/,$(TESTS)) bin/zpgen-san
 	@set -e; for t in $(addprefix build/san-tests/,$(TESTS)); do echo "== $$t (asan+ubsan)"; \
 	  ASAN_OPTIONS=detect_leaks=1 ZP_ROOT=$(CURDIR) $$t; done
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/e2e.sh
+	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/images.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/batch.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh
 	ZPGEN=bin/zpgen-san ASAN_OPTIONS=detect_leaks=1 sh tests/watch.sh
@@ -155,7 +157,7 @@ san: $(TOOLS)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SHORT_SECONDS ?= 15
-FUZZERS := json tmpl render
+FUZZERS := json tmpl render image
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_OBJS := $(patsubst gen/%.c,build/fuzzobj/%.o,$(SRCS)) build/fuzzobj/schema.o
 .SECONDARY: $(FUZZ_OBJS)

@@ -98,10 +98,11 @@ typedef struct batch {
   long shard_i, shard_n;
   char date[32];
   const char *datep;
-  zp_out *report_out;   /* --report's file, opened first (the parent's) */
-  bool io_error;        /* the manifest could not be read: exit 3 */
-  bool usage_error;     /* --report names an input or an output: exit 2 */
-  struct fent *written; /* every output, record and the report, by key */
+  const char *watermark; /* --watermark TEXT, or NULL */
+  zp_out *report_out;    /* --report's file, opened first (the parent's) */
+  bool io_error;         /* the manifest could not be read: exit 3 */
+  bool usage_error;      /* --report names an input or an output: exit 2 */
+  struct fent *written;  /* every output, record and the report, by key */
   size_t nwritten;
   zp_diag *d;
 } batch;

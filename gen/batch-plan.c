@@ -351,8 +351,15 @@ void bat_plan_fingerprint(batch *b) {
     size_t ll = 0;
     FILE *f = open_memstream(&lines, &ll);
     fprintf(f, "input version %s %s\n", ZP_VERSION, exe_hash());
-    fprintf(f, "input options strict=%d allow-inconsistent=%d date=%s\n",
+    fprintf(f, "input options strict=%d allow-inconsistent=%d date=%s",
             b->strict, b->allow_inconsistent, b->datep ? b->datep : "-");
+    if (b->watermark) { /* in hex: any text stays one line */
+      fputs(" watermark=", f);
+      for (const unsigned char *u = (const unsigned char *)b->watermark; *u;
+           u++)
+        fprintf(f, "%02x", *u);
+    }
+    fputc('\n', f);
     fputs(t->inputs, f);
     bool unreadable = false;
     for (int k = 0; k < j->ndata; k++) {

@@ -88,7 +88,8 @@ static void work_one(batch *b, job *j, answer *a, char **text) {
     rc = ZP_RENDER_INPUT;
     goto done;
   }
-  zp_render_opts ro = {t->dirs.dirs, b->allow_inconsistent, b->datep, false};
+  zp_render_opts ro = {t->dirs.dirs, b->allow_inconsistent, b->datep, false,
+                       b->watermark};
   zp_render_info info;
   rc = zp_render_pdf(t->t, data, &t->fs, &ro, zp_out_stream(po), j->out, NULL,
                      &info, d);

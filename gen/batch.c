@@ -55,7 +55,8 @@ static const char usage[] =
     "                  --shard-count N (or $ZPGEN_SHARD_COUNT)\n"
     "  --template T    the template of a directory's reports\n"
     "  --output-dir D  where a directory's PDFs go\n"
-    "  --fonts DIR, --strict, --allow-inconsistent   as for zpgen render\n"
+    "  --fonts DIR, --strict, --allow-inconsistent, --watermark TEXT\n"
+    "                  as for zpgen render\n"
     "  --quiet         no progress line\n"
     "\n"
     "Each PDF is written to a temporary file beside it and renamed; its\n"
@@ -98,6 +99,7 @@ int zp_batch_main(int argc, char **argv) {
       {"strict", no_argument, NULL, 's'},
       {"allow-inconsistent", no_argument, NULL, 'A'},
       {"quiet", no_argument, NULL, 'q'},
+      {"watermark", required_argument, NULL, 'W'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   batch b = {0};
@@ -155,6 +157,14 @@ int zp_batch_main(int argc, char **argv) {
       break;
     case 'q':
       b.quiet = true;
+      break;
+    case 'W':
+      if (!zp_render_watermark_ok(optarg)) {
+        fprintf(stderr, "zpgen batch: --watermark \"%.40s\": %s\n", optarg,
+                zp_render_watermark_why(optarg));
+        return EXIT_USAGE;
+      }
+      b.watermark = optarg;
       break;
     case 'h':
       fputs(usage, stdout);

@@ -1251,6 +1251,7 @@ static void count(binder *b, int lv) {
 static void blocks(binder *b, const zp_tnode *first);
 static void table(binder *b, const zp_tnode *n);
 static void attachment_list(binder *b, const zp_tnode *n);
+static void signature(binder *b, const zp_tnode *n);
 
 /* A style the compiler left to the binder (NULL): "body"; an error at n
  * when the template has none. */
@@ -1466,6 +1467,18 @@ static void block(binder *b, const zp_tnode *n) {
   case ZP_T_PAGE_BREAK:
     add_block(b, ZP_BLOCK_PAGE_BREAK, n);
     break;
+  case ZP_T_IMAGE:
+    if (n->as.image) {
+      zp_block *blk = add_block(b, ZP_BLOCK_IMAGE, n);
+      if (blk) {
+        blk->image = n->as.image;
+        blk->style = b->t->body_style;
+      }
+    }
+    break;
+  case ZP_T_SIGNATURE:
+    signature(b, n);
+    break;
   case ZP_T_TABLE:
     table(b, n);
     break;
@@ -1478,6 +1491,29 @@ static void block(binder *b, const zp_tnode *n) {
   default:
     break;
   }
+}
+
+/* A signature block: its unit and date expanded. */
+static void signature(binder *b, const zp_tnode *n) {
+  zp_signature *s = zp_arena_alloc(b->a, sizeof *s);
+  if (!s)
+    return;
+  *s = n->as.sign.sign;
+  b->data_loc = (zp_loc){0};
+  b->data_val = NULL;
+  s->unit = attr_text(b, n, n->as.sign.unit);
+  s->date = attr_text(b, n, n->as.sign.date);
+  if (!s->unit)
+    s->unit = "";
+  if (!s->date)
+    s->date = "";
+  zp_block *blk = add_block(b, ZP_BLOCK_SIGNATURE, n);
+  if (!blk || !n->as.sign.style)
+    return;
+  blk->style = n->as.sign.style;
+  blk->sign = s;
+  blk->text = s->unit;
+  blk->data_loc = b->data_loc;
 }
 
 static void blocks(binder *b, const zp_tnode *first) {
@@ -2039,6 +2075,7 @@ static void sheet(binder *b) {
   b->doc->folio = t->folio;
   b->doc->footnotes = t->footnotes;
   b->doc->roles = t->roles;
+  b->doc->watermark = t->watermark;
   /* prefix and suffix may take fields from the data's root (a bureau's
    * ladder: 1. or 1、) */
   for (int k = 1; k <= MAX_LEVELS; k++)

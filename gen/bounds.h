@@ -93,6 +93,16 @@
  * 300,000 table rows -- far past the page limit below. */
 #define ZP_MAX_DATA_BYTES (64L << 20)
 
+/* ---- images ----
+ *
+ * An image (image.h) is read whole and embedded once per PDF; a scanned
+ * seal or logo is 20-500 KB, a photograph a few MB.  16 MB a file, and a
+ * decoded size of 16 million pixels (libharu holds an image's pixels
+ * decoded while it writes it: 64 MB for RGBA), 16,384 pixels a side. */
+#define ZP_MAX_IMAGE_BYTES (16L << 20)
+#define ZP_MAX_IMAGE_PIXELS (16L << 20)
+#define ZP_MAX_IMAGE_SIDE 16384
+
 /* ---- the PDF ---- */
 
 /* Pages of a document.  libharu's page tree holds at most 32,767 pages,

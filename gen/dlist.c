@@ -48,12 +48,27 @@ zp_dl_run *zp_dl_add_run(zp_dl *dl, zp_dl_page *page, uint16_t face, float size,
   r->size = size;
   r->y = y;
   r->n = n;
+  r->opacity = 1;
   if (page->runs_tail)
     page->runs_tail->next = r;
   else
     page->runs = r;
   page->runs_tail = r;
   return r;
+}
+
+zp_dl_image *zp_dl_add_image(zp_dl *dl, zp_dl_page *page, const zp_image *img,
+                             float x, float y, float w, float h) {
+  zp_dl_image *im = zp_arena_alloc(dl->arena, sizeof *im);
+  if (!im)
+    return NULL;
+  *im = (zp_dl_image){img, x, y, w, h, 0, 1, false, ZP_DL_LAYER_CONTENT, NULL};
+  if (page->images_tail)
+    page->images_tail->next = im;
+  else
+    page->images = im;
+  page->images_tail = im;
+  return im;
 }
 
 zp_dl_rule *zp_dl_add_rule(zp_dl *dl, zp_dl_page *page, float x0, float y0,

@@ -12,12 +12,23 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "image.h"
 
 typedef struct zp_dl_glyph {
   uint32_t cp;  /* the character, for ToUnicode and text extraction */
   uint16_t gid; /* glyph in the (original) face */
   float x;      /* pen position, pt from the page's left edge */
 } zp_dl_glyph;
+
+/* Where a run or an image is drawn among the page's content: the
+ * content itself (rules, images, text, in that order), or a layer behind
+ * or over it (a watermark, a seal).  Marked "behind" or "over", it is
+ * also marked as an artifact (not the document's text). */
+typedef enum {
+  ZP_DL_LAYER_CONTENT, /* 0, the default */
+  ZP_DL_LAYER_BEHIND,
+  ZP_DL_LAYER_OVER
+} zp_dl_layer;
 
 /* Glyphs of one face and size on one baseline. */
 typedef struct zp_dl_run {
@@ -29,6 +40,8 @@ typedef struct zp_dl_run {
   float angle;    /* degrees counter-clockwise about (glyphs[0].x, y), 0 =
                      upright: the glyphs' x are then along the turned
                      baseline as if it were upright */
+  float opacity;  /* 1 = opaque (zp_dl_add_run's default), 0 = invisible */
+  uint8_t layer;  /* zp_dl_layer */
   uint32_t n;
   zp_dl_glyph *glyphs;
   struct zp_dl_run *next;
@@ -39,6 +52,20 @@ typedef struct zp_dl_rule {
   float x0, y0, x1, y1, width;
   struct zp_dl_rule *next;
 } zp_dl_rule;
+
+/* An image: a zp_image (its bytes; the PDF embeds each once, however
+ * often it is drawn) in the rectangle (x, y)-(x + w, y + h), rotated by
+ * angle degrees counter-clockwise about its centre. */
+typedef struct zp_dl_image {
+  const zp_image *img;
+  float x, y, w, h; /* pt; (x, y) the bottom-left corner, upright */
+  float angle;
+  float opacity; /* 1 = opaque (the default) */
+  bool multiply; /* blend as ink on paper (a seal over text): the text
+                    under it stays legible */
+  uint8_t layer; /* zp_dl_layer */
+  struct zp_dl_image *next;
+} zp_dl_image;
 
 /* The debug layer (zpgen render --debug): thin coloured marks the PDF
  * writer puts in an optional-content group, never text.  What a mark
@@ -83,6 +110,7 @@ typedef struct zp_dl_page {
   float width, height;
   zp_dl_run *runs, *runs_tail;
   zp_dl_rule *rules, *rules_tail;
+  zp_dl_image *images, *images_tail;
   zp_dl_link *links, *links_tail;
   zp_dl_mark *marks, *marks_tail; /* the debug layer; NULL without --debug */
   struct zp_dl_page *next;
@@ -141,9 +169,16 @@ void zp_dl_free(zp_dl *dl);
 /* Appends a page. */
 zp_dl_page *zp_dl_add_page(zp_dl *dl, float width, float height);
 
-/* Appends a run of n glyphs; the caller fills run->glyphs[0..n-1]. */
+/* Appends a run of n glyphs, upright, opaque, in the content layer; the
+ * caller fills run->glyphs[0..n-1]. */
 zp_dl_run *zp_dl_add_run(zp_dl *dl, zp_dl_page *page, uint16_t face, float size,
                          float y, uint32_t n);
+
+/* Appends an image of img in (x, y)-(x + w, y + h), upright, opaque, in
+ * the content layer (the caller may change angle, opacity, multiply and
+ * layer).  NULL when out of memory. */
+zp_dl_image *zp_dl_add_image(zp_dl *dl, zp_dl_page *page, const zp_image *img,
+                             float x, float y, float w, float h);
 
 zp_dl_rule *zp_dl_add_rule(zp_dl *dl, zp_dl_page *page, float x0, float y0,
                            float x1, float y1, float width);

@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "image.h"
 
 typedef enum {
   ZP_ALIGN_LEFT,
@@ -120,7 +121,9 @@ typedef enum {
   ZP_BLOCK_HEADING,
   ZP_BLOCK_PAGE_BREAK,
   ZP_BLOCK_TABLE,
-  ZP_BLOCK_CONTENTS /* a table of contents (zp_block.contents) */
+  ZP_BLOCK_CONTENTS, /* a table of contents (zp_block.contents) */
+  ZP_BLOCK_IMAGE,    /* block.image */
+  ZP_BLOCK_SIGNATURE /* block.sign: the unit and the date (落款) */
 } zp_block_kind;
 
 /* Levels of a table of contents: 1..ZP_CONTENTS_LEVELS. */
@@ -139,6 +142,61 @@ typedef struct zp_contents {
   double indent[ZP_CONTENTS_LEVELS + 1], indent_em[ZP_CONTENTS_LEVELS + 1];
   bool leader; /* dots from the text to the number; else blank */
 } zp_contents;
+
+/* ---- images ----
+ *
+ * An image in the flow is a block that never splits, set like a line
+ * (aligned in the text block); one at a position takes no room: it is
+ * drawn on the page where the next block starts, at x, y from the page's
+ * top-left corner (ZP_IMAGE_PAGE) or from the text block's left edge and
+ * the top of the next block's first line (ZP_IMAGE_BLOCK). */
+typedef enum { ZP_IMAGE_FLOW, ZP_IMAGE_PAGE, ZP_IMAGE_BLOCK } zp_image_place;
+
+typedef struct zp_doc_image {
+  const zp_image *img;
+  double width, height; /* pt as asked; 0: from the other, keeping the
+                           aspect ratio (both 0: 96 pixels an inch); the
+                           layout scales a flow image down to the text
+                           block */
+  zp_align align;       /* ZP_IMAGE_FLOW: left, center, right */
+  zp_image_place place;
+  double x, y;    /* PAGE, BLOCK: its top-left corner (see above) */
+  double opacity; /* 0..1 */
+  bool behind;    /* PAGE, BLOCK: under the text (else over it) */
+  zp_loc loc;
+} zp_doc_image;
+
+/* A signature block (GB/T 9704 7.3.5).  With a seal (7.3.5.1): the date
+ * right-aligned with right_indent (4 characters), the unit centred over
+ * it, the seal centred on the two, over the text.  Without (7.3.5.2): the
+ * unit right-aligned with right_indent (2 characters), the date under it
+ * starting 2 characters further right (or right-aligned with the same
+ * indent, the unit moved left to keep the 2, when it is the longer). */
+typedef struct zp_signature {
+  const char *unit, *date;  /* UTF-8; either may be "" */
+  const zp_doc_image *seal; /* NULL: none; its width is the seal's size */
+  double right_indent;      /* pt */
+  double right_indent_em;   /* the same in em when given so, else 0 */
+} zp_signature;
+
+/* A watermark on every page: a text or an image, centred on the page,
+ * turned angle degrees counter-clockwise. */
+typedef struct zp_watermark {
+  const char *text;          /* UTF-8, or NULL */
+  const zp_doc_image *image; /* or NULL (then text is set) */
+  const char *role;          /* the text's font role */
+  double size;               /* the text's size, pt */
+  double angle, opacity;
+  bool over; /* over the content (else behind it) */
+  zp_loc loc;
+} zp_watermark;
+
+/* A watermark's settings when the template gives none: 黑体 72 pt, turned
+ * 45°, opacity 0.15, behind the text. */
+#define ZP_WATERMARK_DEFAULT                                                   \
+  {                                                                            \
+    NULL, NULL, "hei", 72, 45, 0.15, false, { 0 }                              \
+  }
 
 typedef struct zp_block zp_block;
 struct zp_block {
@@ -170,6 +228,8 @@ struct zp_block {
    * room left on the page, set above it: 0 (unset) a share of 1, -1 none
    * (<p fill="0">), else the share */
   float fill;
+  const zp_doc_image *image; /* ZP_BLOCK_IMAGE */
+  const zp_signature *sign;  /* ZP_BLOCK_SIGNATURE */
   zp_block *next;
 };
 
@@ -350,6 +410,7 @@ typedef struct zp_doc {
   const char *date;                                /* "YYYY-MM-DD" or NULL */
   const zp_doc_role *roles; /* terminated by a NULL name; may be NULL */
   zp_footnotes footnotes;
+  const zp_watermark *watermark; /* NULL: none */
   zp_block *first;
   /* the parts (<part>, <attachment>), or NULL: then the whole body is one
    * sequence on page and folio, as without parts */

@@ -17,7 +17,9 @@
  *                   passes until the headings' pages settle.
  *   layout-part.c   parts: each part on its own page set-up, counted then
  *                   drawn; printed page numbers, folios, headers and
- *                   footers, page labels, a cover's placement.
+ *                   footers, page labels, a cover's placement;
+ *   layout-image.c  images in the flow and on the page, the signature
+ *                   block and its seal, the watermark.
  * Functions one file lends another are named lay_<file>_*.
  */
 #ifndef ZP_LAYOUT_IMP_H
@@ -155,6 +157,16 @@ typedef struct line {
   bool space;         /* ended at a typed space (not drawn) */
   float top;          /* pt from the text block's top, once placed */
   const tlayout *tbl; /* a table's place holder in the line list */
+  /* an image drawn with the line (layout-image.c): a flow image's line (no
+   * glyphs), a page image's (no glyphs, no height), a seal over a
+   * signature's date line */
+  const zp_doc_image *img;
+  float img_x, img_dy, img_w, img_h; /* x from the page's left; dy: its
+                                        top below the line box's top */
+  uint8_t img_at;     /* zp_image_place: FLOW, in the line's box; PAGE, at
+                         img_x, img_dy from the page's top-left corner; BLOCK,
+                         from the text block's left and the next line's top */
+  bool reserve;       /* room only (below a seal): nothing drawn */
   uint32_t cp0;       /* index of its first code point in its text */
   uint32_t note0;     /* the footnotes of the markers it carries: */
   uint16_t nnote;     /* c->notes[note0 .. note0 + nnote) */
@@ -309,6 +321,26 @@ float lay_table_first_need(const tlayout *tl);
  * *start; the table's place holder is line i), emitting pages as it
  * needs; *y: in, the top; out, the bottom.  False after an error. */
 bool lay_table_place(ctx *c, tlayout *tl, size_t *start, size_t i, float *y);
+
+/* ---- layout-image.c ---- */
+
+/* The line of an image block (ZP_BLOCK_IMAGE): in the flow, a line as
+ * high as the image (on the grid, whole grid lines) that never splits;
+ * at a position, a line of no height kept with the next block.  *keep:
+ * set when the next block must stay with it.  False after an error. */
+bool lay_image_lines(ctx *c, const zp_block *b, uint8_t brk, float before,
+                     bool *keep);
+/* The lines of a signature block (ZP_BLOCK_SIGNATURE): the unit centred
+ * over the date, the date right-indented, kept together and with the
+ * block before; the seal on the date's last line, with room above (the
+ * space before) and below (a reserve line).  False after an error. */
+bool lay_image_signature(ctx *c, const zp_block *b, uint8_t brk, float before);
+/* Draws line l's image, its box's top at top, the next line's at next
+ * (pt from the block's top). */
+bool lay_image_draw(ctx *c, zp_dl_page *p, const line *l, float top,
+                    float next);
+/* Draws the document's watermark, if any, on page p. */
+bool lay_image_watermark(ctx *c, zp_dl_page *p);
 
 /* ---- layout-page.c ---- */
 

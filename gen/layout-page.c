@@ -451,6 +451,8 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
     return false;
   if (!lay_note_begin_page(c, from, to))
     return false;
+  if (!lay_image_watermark(c, p))
+    return false;
   for (size_t i = from; i < to; i++) {
     line *l = &c->lines.v[i];
     if (l->first && l->blk &&
@@ -461,7 +463,17 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
         return false;
       continue;
     }
+    if (l->reserve)
+      continue;
+    if (l->img && !l->n) { /* an image's line */
+      float next = i + 1 < to ? c->lines.v[i + 1].top : l->top;
+      if (!lay_image_draw(c, p, l, l->top, next))
+        return false;
+      continue;
+    }
     if (!draw_line(c, p, l, l->top, ""))
+      return false;
+    if (l->img && !lay_image_draw(c, p, l, l->top, l->top))
       return false;
     if (l->first && l->blk->outline && l->blk->level > 0 &&
         !zp_dl_add_outline(c->dl, l->blk->level,

@@ -160,13 +160,22 @@ static bool block_lines(ctx *c, const zp_block *first, const zp_block *end) {
     float before = st ? lay_text_snap_space(c, st, st->space_before) : 0;
     if (after > before)
       before = after;
-    bool ok = b->kind == ZP_BLOCK_TABLE ? table_lines(c, b, brk, before)
-              : b->kind == ZP_BLOCK_CONTENTS
-                  ? lay_contents_lines(c, b, brk, before)
-                  : para_lines(c, b, brk, before);
+    bool image_keep = false;
+    bool ok =
+        b->kind == ZP_BLOCK_TABLE      ? table_lines(c, b, brk, before)
+        : b->kind == ZP_BLOCK_CONTENTS ? lay_contents_lines(c, b, brk, before)
+        : b->kind == ZP_BLOCK_IMAGE
+            ? lay_image_lines(c, b, brk, before, &image_keep)
+        : b->kind == ZP_BLOCK_SIGNATURE ? lay_image_signature(c, b, brk, before)
+                                        : para_lines(c, b, brk, before);
     if (!ok)
       return false;
-    keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE;
+    if (image_keep) { /* a page image: with the next block, spacing its */
+      keep = true;
+      continue;
+    }
+    keep = st && st->keep_with_next && b->kind != ZP_BLOCK_TABLE &&
+           b->kind != ZP_BLOCK_IMAGE;
     force = false;
     after = st ? lay_text_snap_space(c, st, st->space_after) : 0;
   }

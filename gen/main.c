@@ -77,7 +77,7 @@ static const char usage[] =
 static const char render_help[] =
     "usage: zpgen render --template T.xml --data D.json... --output OUT.pdf\n"
     "                    [--fonts DIR]... [--strict] [--dump-layout FILE]\n"
-    "                    [--allow-inconsistent] [--debug]\n"
+    "                    [--allow-inconsistent] [--debug] [--watermark TEXT]\n"
     "\n"
     "Merges the JSON data into the XML template, lays the report out and\n"
     "writes the PDF.\n"
@@ -101,6 +101,11 @@ static const char render_help[] =
     "                        block, the line and character grid, each line's\n"
     "                        box and baseline, table cells and padding, and\n"
     "                        at each page's foot why it broke there\n"
+    "  --watermark TEXT      TEXT (草稿, 样稿) across every page, behind the\n"
+    "                        text, turned and faint, as the template's\n"
+    "                        <watermark> sets it (else 黑体 72 pt, 45°,\n"
+    "                        opacity 0.15); it does not copy out with the "
+    "text\n"
     "  --help                this text\n"
     "  -t, -d, -o, -f        short for --template, --data, --output, --fonts\n"
     "\n"
@@ -115,13 +120,14 @@ static const char render_help[] =
 static const char watch_help[] =
     "usage: zpgen watch --template T.xml --data D.json... --output OUT.pdf\n"
     "                   [--fonts DIR]... [--strict] [--allow-inconsistent]\n"
-    "                   [--debug]\n"
+    "                   [--debug] [--watermark TEXT]\n"
     "\n"
     "Renders the report, then renders it again whenever the template, a file\n"
-    "it includes, a data file or a file in the user font directories\n"
-    "changes (a burst of saves gives one render).  Each render prints one\n"
-    "line: the time, the pages and warnings on standard output, or on\n"
-    "standard error that the last good PDF was kept and the first error.\n"
+    "it includes, an image it shows, a data file or a file in the user font\n"
+    "directories changes (a burst of saves gives one render).  Each render\n"
+    "prints one line: the time, the pages and warnings on standard output,\n"
+    "or on standard error that the last good PDF was kept and the first\n"
+    "error.\n"
     "A viewer that reloads on change (evince, okular, zathura) shows the new\n"
     "pages at once.  Ctrl-C ends it (exit status 130).\n"
     "\n"
@@ -132,7 +138,8 @@ static const char watch_help[] =
     "  --fonts DIR           a directory searched for fonts first "
     "(repeatable;\n"
     "                        also $ZPGEN_FONTS); its files are watched too\n"
-    "  --strict, --allow-inconsistent, --debug   as for zpgen render\n"
+    "  --strict, --allow-inconsistent, --debug, --watermark TEXT\n"
+    "                        as for zpgen render\n"
     "  --help                this text\n"
     "  -t, -d, -o, -f        short for --template, --data, --output, --fonts\n"
     "\n"
@@ -226,6 +233,7 @@ typedef struct opts {
   bool strict, allow_inconsistent, debug;
   const char *mapping, *sheet, *input; /* import */
   bool layout;                         /* check --layout */
+  const char *watermark;               /* render --watermark */
 } opts;
 
 /* What input (or the output) path names, or NULL: "the template", ... */
@@ -307,7 +315,8 @@ static int render(const opts *o, zp_diag *d) {
   char datebuf[32];
   zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dirs);
   zp_render_opts ro = {dirs.dirs, o->allow_inconsistent,
-                       zp_render_epoch_date(datebuf, sizeof datebuf), o->debug};
+                       zp_render_epoch_date(datebuf, sizeof datebuf), o->debug,
+                       o->watermark};
   /* the PDF is built in memory and written when complete: standard output
    * never gets half a document */
   rc = zp_render_pdf(t, data, &fs, &ro, zp_out_stream(out), o->output,
@@ -365,7 +374,7 @@ static int check_layout(const opts *o, const zp_template *t,
   }
   zp_render_dirs dirs;
   zp_render_font_dirs(o->fonts, o->nfonts, o->template_path, &dirs);
-  zp_render_opts ro = {dirs.dirs, false, NULL, false};
+  zp_render_opts ro = {dirs.dirs, false, NULL, false, NULL};
   rc = zp_render_pdf(t, data, &fs, &ro, pdf, "layout", dump, NULL, d);
   if (rc != EXIT_OK)
     goto done;
@@ -478,6 +487,7 @@ enum {
   OPT_MAPPING = 1 << 8, /* also: one INPUT argument */
   OPT_SHEET = 1 << 9,
   OPT_LAYOUT = 1 << 10,
+  OPT_WATERMARK = 1 << 11,
 };
 
 /* A command of main's own: its name, help text and accepted options. */
@@ -489,10 +499,10 @@ typedef struct command {
 static const command commands[] = {
     {"render", render_help,
      OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_DUMP |
-         OPT_ALLOW | OPT_DEBUG},
+         OPT_ALLOW | OPT_DEBUG | OPT_WATERMARK},
     {"watch", watch_help,
      OPT_TEMPLATE | OPT_DATA | OPT_OUTPUT | OPT_FONTS | OPT_STRICT | OPT_ALLOW |
-         OPT_DEBUG},
+         OPT_DEBUG | OPT_WATERMARK},
     {"check", check_help, OPT_TEMPLATE | OPT_DATA | OPT_STRICT | OPT_LAYOUT},
     {"schema", schema_help, OPT_TEMPLATE},
     {"import", import_help, OPT_MAPPING | OPT_SHEET | OPT_OUTPUT},
@@ -530,6 +540,7 @@ int main(int argc, char **argv) {
       {"mapping", required_argument, NULL, 'm'},
       {"sheet", required_argument, NULL, 'S'},
       {"layout", no_argument, NULL, 'Y'},
+      {"watermark", required_argument, NULL, 'W'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   /* the option each getopt code stands for, and its bit */
@@ -547,7 +558,8 @@ int main(int argc, char **argv) {
                  {'D', OPT_DEBUG, "--debug"},
                  {'m', OPT_MAPPING, "--mapping"},
                  {'S', OPT_SHEET, "--sheet"},
-                 {'Y', OPT_LAYOUT, "--layout"}};
+                 {'Y', OPT_LAYOUT, "--layout"},
+                 {'W', OPT_WATERMARK, "--watermark"}};
   if (argc < 2) {
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -646,6 +658,12 @@ int main(int argc, char **argv) {
     case 'Y':
       o.layout = true;
       break;
+    case 'W':
+      if (!zp_render_watermark_ok(optarg))
+        return usage_error(cmd, "--watermark \"%.40s\": %s", optarg,
+                           zp_render_watermark_why(optarg));
+      o.watermark = optarg;
+      break;
     }
   }
   if ((cmd->opts & OPT_MAPPING) && optind < argc - 1)
@@ -675,9 +693,9 @@ int main(int argc, char **argv) {
     if (strcmp(o.output, "-") == 0)
       return usage_error(cmd, "--output must be a file");
     zp_watch_opts wo = {
-        o.template_path, o.data,   o.ndata,  o.output,
-        o.fonts,         o.nfonts, o.strict, o.allow_inconsistent,
-        o.debug};
+        o.template_path, o.data,     o.ndata,  o.output,
+        o.fonts,         o.nfonts,   o.strict, o.allow_inconsistent,
+        o.debug,         o.watermark};
     zp_out_signals();
     return zp_watch_run(&wo);
   }

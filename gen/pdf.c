@@ -29,6 +29,11 @@
 
 #include "bounds.h"
 
+/* Graphics states (opacity, blending) a document makes, at most: opacity
+ * is kept to 1/1000, so 2,002 would cover every pair; a watermark and a
+ * seal need two. */
+#define ZP_PDF_MAX_GSTATES 64
+
 /* ---- growable byte buffer ------------------------------------------------ */
 
 typedef struct buf {
@@ -170,6 +175,23 @@ typedef struct writer {
   zp_deflate *zc; /* made on first use */
   buf z;          /* the last compressed stream */
   HPDF_Dict ocg;  /* the debug layer's optional-content group, or NULL */
+  /* images embedded so far, each once (found by its zp_image), and the
+   * graphics states made for opacity and blending; page: the page that
+   * last used one (so its resources name it) */
+  struct img_use {
+    const zp_image *img;
+    HPDF_Image obj;
+    int page;
+  } * imgs;
+  int nimgs, capimgs;
+  struct gs_use {
+    int alpha; /* opacity in 1/1000 */
+    bool multiply;
+    HPDF_ExtGState obj;
+    int page;
+  } gss[ZP_PDF_MAX_GSTATES];
+  int ngss;
+  int pno; /* the page being written, 0-based */
 } writer;
 
 static zp_loc at(const writer *w) {
@@ -296,7 +318,24 @@ static bool collect(writer *w) {
         return false;
       }
     }
+    for (const zp_dl_image *im = p->images; im; im = im->next) {
+      float v[6] = {im->x, im->y, im->w, im->h, im->angle, im->opacity};
+      if (!im->img || !finite_all(v, 6) || im->w <= 0 || im->h <= 0 ||
+          im->opacity < 0 || im->opacity > 1) {
+        zp_error(w->d, loc,
+                 "cannot write the PDF: page %d has an invalid image", pno + 1);
+        return false;
+      }
+    }
     for (const zp_dl_run *r = p->runs; r; r = r->next) {
+      float av[2] = {r->angle, r->opacity};
+      if (!finite_all(av, 2) || r->opacity < 0 || r->opacity > 1) {
+        zp_error(w->d, loc,
+                 "cannot write the PDF: page %d has a run of invalid angle "
+                 "or opacity",
+                 pno + 1);
+        return false;
+      }
       if (r->face >= w->nfaces) {
         zp_error(w->d, loc,
                  "cannot write the PDF: page %d draws with face %u, but the "
@@ -741,20 +780,147 @@ static double run_spacing(const face_use *f, const zp_dl_run *r, double cur) {
   return llround(sum / best_n * r->size / 1000.0 * 1e5) / 1e5;
 }
 
+/* ---- images and graphics states ------------------------------------------
+ */
+
+/* The graphics state of opacity op (1/1000) and blending, made once per
+ * document; its index in w->gss, or -1 after an error (reported). */
+static int gstate(writer *w, float opacity, bool multiply) {
+  int alpha = (int)lroundf(opacity * 1000.0f);
+  for (int i = 0; i < w->ngss; i++)
+    if (w->gss[i].alpha == alpha && w->gss[i].multiply == multiply) {
+      w->gss[i].page = w->pno;
+      return i;
+    }
+  if (w->ngss == ZP_PDF_MAX_GSTATES) {
+    zp_error(w->d, at(w),
+             "cannot write the PDF: more than %d different opacities",
+             ZP_PDF_MAX_GSTATES);
+    return -1;
+  }
+  HPDF_ExtGState gs = HPDF_CreateExtGState(w->pdf);
+  HPDF_STATUS ret = gs ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+  if (gs && alpha < 1000) {
+    ret |= HPDF_ExtGState_SetAlphaFill(gs, (HPDF_REAL)alpha / 1000);
+    ret |= HPDF_ExtGState_SetAlphaStroke(gs, (HPDF_REAL)alpha / 1000);
+  }
+  if (gs && multiply)
+    ret |= HPDF_ExtGState_SetBlendMode(gs, HPDF_BM_MULTIPLY);
+  if (ret != HPDF_OK) {
+    fail(w, "making a graphics state (opacity)");
+    return -1;
+  }
+  if (w->pdf->pdf_version < HPDF_VER_14) /* transparency */
+    w->pdf->pdf_version = HPDF_VER_14;
+  w->gss[w->ngss] = (struct gs_use){alpha, multiply, gs, w->pno};
+  return w->ngss++;
+}
+
+/* The PDF image of img, embedded on first use (libharu decodes it: the
+ * bytes were checked by image.c); its index in w->imgs, or -1 after an
+ * error (reported). */
+static int image_use(writer *w, const zp_image *img) {
+  for (int i = 0; i < w->nimgs; i++)
+    if (w->imgs[i].img == img) {
+      w->imgs[i].page = w->pno;
+      return i;
+    }
+  if (w->nimgs == w->capimgs) {
+    int cap = w->capimgs ? w->capimgs * 2 : 8;
+    struct img_use *v = realloc(w->imgs, sizeof *v * (size_t)cap);
+    if (!v) {
+      w->b.oom = true;
+      fail(w, "embedding an image");
+      return -1;
+    }
+    w->imgs = v;
+    w->capimgs = cap;
+  }
+  HPDF_Image obj =
+      img->kind == ZP_IMAGE_PNG
+          ? HPDF_LoadPngImageFromMem(w->pdf, img->data, (HPDF_UINT)img->len)
+          : HPDF_LoadJpegImageFromMem(w->pdf, img->data, (HPDF_UINT)img->len);
+  if (!obj) {
+    zp_error(w->d, at(w),
+             "cannot write the PDF: the image \"%s\" could not be decoded "
+             "(it may be damaged inside its image data)",
+             img->path);
+    return -1;
+  }
+  /* libharu compresses the image but not its soft mask (the alpha of a
+   * PNG): that too, or a seal's mask is stored raw */
+  HPDF_Dict smask = HPDF_Dict_GetItem(obj, "SMask", HPDF_OCLASS_DICT);
+  if (smask) {
+    smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  } else if (w->err.code) { /* no SMask is no error */
+    HPDF_ResetError(w->pdf);
+    w->err.code = 0;
+  }
+  /* a soft mask needs PDF 1.4, 16 bits a sample 1.5 */
+  HPDF_PDFVer need = img->kind == ZP_IMAGE_PNG && img->bits == 16 ? HPDF_VER_15
+                     : img->alpha                                 ? HPDF_VER_14
+                                                                  : HPDF_VER_12;
+  if (w->pdf->pdf_version < need)
+    w->pdf->pdf_version = need;
+  w->imgs[w->nimgs] = (struct img_use){img, obj, w->pno};
+  return w->nimgs++;
+}
+
+/* One image: q [gs] cm /ImN Do Q; rotated about its centre. */
+static bool put_image(writer *w, const zp_dl_image *im) {
+  int k = image_use(w, im->img);
+  if (k < 0)
+    return false;
+  buf *b = &w->b;
+  buf_puts(b, "q ");
+  if (im->opacity < 1 || im->multiply) {
+    int g = gstate(w, im->opacity, im->multiply);
+    if (g < 0)
+      return false;
+    buf_puts(b, "/GS");
+    buf_int(b, g + 1);
+    buf_puts(b, " gs ");
+  }
+  double a = im->angle * M_PI / 180.0, c = cos(a), s = sin(a);
+  double cx = im->x + im->w / 2.0, cy = im->y + im->h / 2.0;
+  double m[6] = {im->w * c,
+                 im->w * s,
+                 -im->h * s,
+                 im->h * c,
+                 cx - (im->w * c - im->h * s) / 2,
+                 cy - (im->w * s + im->h * c) / 2};
+  for (int i = 0; i < 6; i++) {
+    buf_fixed(b, m[i], 4);
+    buf_putc(b, ' ');
+  }
+  buf_puts(b, "cm /Im");
+  buf_int(b, k + 1);
+  buf_puts(b, " Do Q\n");
+  return true;
+}
+
 /* One run: one text object, one TJ.  The gap most glyphs share goes into
  * the character spacing (Tc), so that a justified line is one string; a
  * glyph that sits elsewhere (a half-width digit, compressed punctuation, a
  * tab) gets its own adjustment. */
-static void put_run(writer *w, const zp_dl_run *r) {
+static bool put_run(writer *w, const zp_dl_run *r) {
   face_use *f = &w->faces[r->face];
   buf *b = &w->b;
   const zp_dl_glyph *g = r->glyphs;
   double size = r->size;
-  /* a bold or coloured run is set in its own graphics state (q … Q);
-   * black runs are written exactly as they always were */
-  bool own = r->bold || r->color;
+  /* a bold, coloured or translucent run is set in its own graphics state
+   * (q … Q); black opaque runs are written exactly as they always were */
+  bool own = r->bold || r->color || r->opacity < 1;
   if (own)
     buf_puts(b, "q ");
+  if (r->opacity < 1) {
+    int k = gstate(w, r->opacity, false);
+    if (k < 0)
+      return false;
+    buf_puts(b, "/GS");
+    buf_int(b, k + 1);
+    buf_puts(b, " gs ");
+  }
   if (r->color) {
     for (int k = 0; k < 2; k++) {
       for (int sh = 16; sh >= 0; sh -= 8) {
@@ -856,6 +1022,7 @@ static void put_run(writer *w, const zp_dl_run *r) {
     buf_puts(b, " EMC");
   buf_puts(b, own ? " Q\n" : "\n");
   w->page_faces[r->face] = true;
+  return true;
 }
 
 typedef struct rule_ref {
@@ -1064,6 +1231,57 @@ static bool make_ocg(writer *w) {
   return true;
 }
 
+/* The images, then the runs, of one layer of a page; behind and over the
+ * content, marked as an artifact (a watermark, a seal: not the text a
+ * reader copies). */
+static bool put_layer(writer *w, const zp_dl_page *p, zp_dl_layer layer) {
+  bool any = false;
+  for (const zp_dl_image *im = p->images; im && !any; im = im->next)
+    any = im->layer == layer;
+  for (const zp_dl_run *r = p->runs; r && !any; r = r->next)
+    any = r->layer == layer && r->n;
+  if (!any)
+    return true;
+  bool artifact = layer != ZP_DL_LAYER_CONTENT;
+  if (artifact)
+    buf_puts(&w->b, "/Artifact BMC /Span <</ActualText ()>> BDC\n");
+  for (const zp_dl_image *im = p->images; im; im = im->next)
+    if (im->layer == layer && !put_image(w, im))
+      return false;
+  for (const zp_dl_run *r = p->runs; r; r = r->next)
+    if (r->layer == layer && r->n && !put_run(w, r))
+      return false;
+  if (artifact)
+    buf_puts(&w->b, "EMC EMC\n");
+  return true;
+}
+
+/* The page's /XObject and /ExtGState resources: what it used. */
+static bool page_resources(writer *w, HPDF_Dict res) {
+  HPDF_STATUS ret = HPDF_OK;
+  HPDF_Dict xo = NULL, gs = NULL;
+  char name[16];
+  for (int i = 0; i < w->nimgs; i++)
+    if (w->imgs[i].page == w->pno) {
+      if (!xo && (!(xo = HPDF_Dict_New(w->pdf->mmgr)) ||
+                  HPDF_Dict_Add(res, "XObject", xo) != HPDF_OK))
+        return fail(w, "adding the page's images");
+      snprintf(name, sizeof name, "Im%d", i + 1);
+      ret |= HPDF_Dict_Add(xo, name, w->imgs[i].obj);
+    }
+  for (int i = 0; i < w->ngss; i++)
+    if (w->gss[i].page == w->pno) {
+      if (!gs && (!(gs = HPDF_Dict_New(w->pdf->mmgr)) ||
+                  HPDF_Dict_Add(res, "ExtGState", gs) != HPDF_OK))
+        return fail(w, "adding the page's graphics states");
+      snprintf(name, sizeof name, "GS%d", i + 1);
+      ret |= HPDF_Dict_Add(gs, name, w->gss[i].obj);
+    }
+  if (ret != HPDF_OK)
+    return fail(w, "adding the page's images and graphics states");
+  return true;
+}
+
 static bool write_page(writer *w, const zp_dl_page *p, HPDF_Page page) {
   HPDF_STATUS ret = HPDF_OK;
   ret |= HPDF_Page_SetWidth(page, p->width);
@@ -1073,11 +1291,13 @@ static bool write_page(writer *w, const zp_dl_page *p, HPDF_Page page) {
   w->b.n = 0;
   w->tc = 0;
   memset(w->page_faces, 0, sizeof *w->page_faces * (size_t)w->nfaces);
+  if (!put_layer(w, p, ZP_DL_LAYER_BEHIND))
+    return false;
   if (!put_rules(w, p))
     return fail(w, "drawing rules");
-  for (const zp_dl_run *r = p->runs; r; r = r->next)
-    if (r->n)
-      put_run(w, r);
+  if (!put_layer(w, p, ZP_DL_LAYER_CONTENT) ||
+      !put_layer(w, p, ZP_DL_LAYER_OVER))
+    return false;
   if (p->marks && w->ocg)
     put_marks(w, p);
   if (w->b.oom)
@@ -1090,6 +1310,10 @@ static bool write_page(writer *w, const zp_dl_page *p, HPDF_Page page) {
   for (int i = 0; i < w->nfaces; i++)
     any |= w->page_faces[i];
   HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+  if (!res)
+    return fail(w, "adding the page's resources");
+  if ((p->images || p->runs) && !page_resources(w, res))
+    return false;
   if (p->marks && w->ocg) {
     HPDF_Dict props = HPDF_Dict_New(w->pdf->mmgr);
     if (!res || !props || HPDF_Dict_Add(res, "Properties", props) != HPDF_OK ||
@@ -1489,8 +1713,14 @@ static bool write_doc(const zp_dl *dl, zp_fontset *fs, const char *path,
   for (int i = 0; i < w.nfaces; i++)
     if (w.faces[i].ngids && !make_font(&w, i))
       goto done;
+  /* images are compressed by libharu (zlib); their pixels are its own */
+  if (HPDF_SetCompressionMode(w.pdf, HPDF_COMP_IMAGE) != HPDF_OK) {
+    fail(&w, "setting up image compression");
+    goto done;
+  }
   int pno = 0;
   for (const zp_dl_page *p = dl->pages; p; p = p->next, pno++) {
+    w.pno = pno;
     pages[pno] = HPDF_AddPage(w.pdf);
     if (!pages[pno]) {
       fail(&w, "adding a page");
@@ -1526,6 +1756,7 @@ done:
         zp_subset_free(&w.faces[i].sub);
     }
   free(w.faces);
+  free(w.imgs);
   free(w.page_faces);
   free(pages);
   free(w.b.p);

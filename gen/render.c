@@ -80,6 +80,15 @@ int zp_render_pdf(const zp_template *t, const zp_json_doc *data,
     goto done;
   if (!doc->date)
     doc->date = o->date;
+  if (o->watermark) { /* the template's look, if it sets one; this text */
+    zp_watermark *w = zp_arena_alloc(doc->arena, sizeof *w);
+    if (!w)
+      goto done;
+    *w = doc->watermark ? *doc->watermark : (zp_watermark)ZP_WATERMARK_DEFAULT;
+    w->text = o->watermark;
+    w->image = NULL;
+    doc->watermark = w;
+  }
   if (!*fs) {
     *fs = zp_fontset_new(o->font_dirs, d);
     if (!*fs || !zp_layout_define_roles(doc->roles, *fs, d)) {
@@ -203,4 +212,34 @@ void zp_render_font_dirs(const char *const *fonts, int nfonts,
       add_dir(l, l->installed);
     }
   }
+}
+
+const char *zp_render_watermark_why(const char *text) {
+  size_t n = strlen(text);
+  if (n == 0)
+    return "the text is empty";
+  if (n > 200)
+    return "longer than 200 bytes";
+  const unsigned char *u = (const unsigned char *)text;
+  for (size_t i = 0; i < n;) {
+    unsigned c = u[i];
+    int k = c < 0x80             ? 0
+            : (c & 0xE0) == 0xC0 ? 1
+            : (c & 0xF0) == 0xE0 ? 2
+            : (c & 0xF8) == 0xF0 ? 3
+                                 : -1;
+    if (k < 0 || n - i <= (size_t)k)
+      return "not UTF-8";
+    for (int j = 1; j <= k; j++)
+      if ((u[i + (size_t)j] & 0xC0) != 0x80)
+        return "not UTF-8";
+    if (c < 0x20 || c == 0x7F)
+      return "a control character";
+    i += (size_t)k + 1;
+  }
+  return NULL;
+}
+
+bool zp_render_watermark_ok(const char *text) {
+  return zp_render_watermark_why(text) == NULL;
 }

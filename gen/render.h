@@ -32,11 +32,19 @@ typedef struct zp_render_opts {
   const char *date;             /* "YYYY-MM-DD" when the data has none */
   bool debug; /* the debug overlay (layout.h), in the PDF's optional-content
                  group "zpgen debug" */
+  const char *watermark; /* --watermark TEXT: a text watermark on every page
+                            (the template's watermark settings, else the
+                            defaults), or NULL */
 } zp_render_opts;
 
 typedef struct zp_render_info {
   int pages; /* of the PDF written */
 } zp_render_info;
+
+/* Whether text may be a --watermark (1 to 200 bytes of UTF-8, no control
+ * characters); when not, zp_render_watermark_why says why. */
+bool zp_render_watermark_ok(const char *text);
+const char *zp_render_watermark_why(const char *text);
 
 /* Checks that path is a regular file that can be read (without blocking on
  * a FIFO or a device), before any work is done on it; false with an error

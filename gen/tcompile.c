@@ -71,6 +71,10 @@ static bool yes(const char *v) { return v && strcmp(v, "yes") == 0; }
 /* Where attribute attr of n is written (its line and column: an element
  * may run over several lines); n's own line when it cannot be found. */
 static zp_loc at_attr(comp *c, const zp_tnode *n, const char *attr) {
+  return zp_tmpl_at_attr(c->d, n, attr);
+}
+
+zp_loc zp_tmpl_at_attr(zp_diag *d, const zp_tnode *n, const char *attr) {
   zp_loc at = n->loc;
   const char *v = zp_tmpl_attr(n, attr);
   char needle[160];
@@ -79,7 +83,7 @@ static zp_loc at_attr(comp *c, const zp_tnode *n, const char *attr) {
   for (int q = 0; q < 2 && v && !at.col; q++) {
     snprintf(needle, sizeof needle, " %s=%c%.100s", attr, q ? '\'' : '"', v);
     at.line = n->loc.line;
-    at.col = zp_diag_column(c->d, at.file, &at.line, needle);
+    at.col = zp_diag_column(d, at.file, &at.line, needle);
   }
   if (at.col)
     at.col++; /* past the space */
@@ -239,6 +243,15 @@ static bool parse_length(const char *s, double em, double line, double *out) {
   return true;
 }
 
+bool zp_tmpl_length(const char *s, double em, double line, double *out) {
+  return parse_length(s, em, line, out);
+}
+
+bool zp_tmpl_number(const char *s, double *out) {
+  const char *end;
+  return parse_number(s, out, &end) && *end == 0;
+}
+
 /* A font size: a 号 name or a number of pt. */
 static bool parse_size(const char *s, double *out) {
   static const struct {
@@ -260,6 +273,10 @@ static bool parse_size(const char *s, double *out) {
     return false;
   *out = v;
   return true;
+}
+
+bool zp_tmpl_font_size(const char *s, double *out) {
+  return parse_size(s, out);
 }
 
 /* A colour "#RRGGBB" (six hex digits). */
@@ -848,6 +865,8 @@ static void sheet(comp *c) {
       grades(c, n);
     else if (is(n, "body"))
       t->body = n;
+    else if (is(n, "watermark"))
+      zp_timage_watermark(t, n, c->d);
     else if (is(n, "info")) {
       static const char *const keys[] = {"title", "author", "subject",
                                          "keywords", "date"};
@@ -1320,6 +1339,8 @@ static const struct {
              {"row", ZP_T_ROW},
              {"cell", ZP_T_CELL},
              {"br", ZP_T_BR},
+             {"image", ZP_T_IMAGE},
+             {"signature", ZP_T_SIGNATURE},
              {"b", ZP_T_B},
              {"sup", ZP_T_SUP},
              {"sub", ZP_T_SUB},
@@ -1766,6 +1787,16 @@ static void node(comp *c, zp_tnode *n, int where) {
       break;
     case ZP_T_CELL:
       cell(c, n);
+      break;
+    case ZP_T_IMAGE:
+      n->as.image = zp_timage_image(c->t, n, "src", c->d);
+      break;
+    case ZP_T_SIGNATURE:
+      n->as.sign.unit = attr_of(n, "unit");
+      n->as.sign.date = attr_of(n, "date");
+      v = zp_tmpl_attr(n, "style");
+      n->as.sign.style = v ? style_named(c, v) : default_style(c, n, "body");
+      zp_timage_signature(c->t, n, c->d);
       break;
     case ZP_T_CONTENTS:
       contents(c, n);

@@ -877,6 +877,8 @@ static bool field_attr(const char *elem, const char *attr) {
          (strcmp(elem, "ref") == 0 && strcmp(attr, "to") == 0) ||
          (strcmp(elem, "attachment") == 0 &&
           (strcmp(attr, "title") == 0 || strcmp(attr, "label") == 0)) ||
+         (strcmp(elem, "signature") == 0 &&
+          (strcmp(attr, "unit") == 0 || strcmp(attr, "date") == 0)) ||
          (strcmp(elem, "level") == 0 &&
           (strcmp(attr, "prefix") == 0 || strcmp(attr, "suffix") == 0));
 }
@@ -1035,7 +1037,7 @@ static bool gather(loader *l, const zp_tnode *root, const char *path) {
 }
 
 /* Adds path to the template's list of files read, once. */
-static bool note_file(zp_template *t, const char *path) {
+bool zp_tmpl_note_file(zp_template *t, const char *path) {
   for (int i = 0; i < t->nfiles; i++)
     if (strcmp(t->files[i], path) == 0)
       return true;
@@ -1079,7 +1081,7 @@ static bool load_file(loader *l, const char *path, zp_loc from,
   if (!zp_file_read(path, from.file ? "included file" : "template", from,
                     ZP_MAX_TEMPLATE_BYTES, &text, &len, l->d))
     return false;
-  if (len > INT_MAX || !note_file(l->t, path)) {
+  if (len > INT_MAX || !zp_tmpl_note_file(l->t, path)) {
     zp_error(l->d, from.file ? from : (zp_loc){path, 0, 0},
              len > INT_MAX ? "the template \"%s\" is too large"
                            : "out of memory reading \"%s\"",

@@ -68,6 +68,8 @@ typedef enum zp_tkind {
   ZP_T_ROW,
   ZP_T_CELL,
   ZP_T_BR,
+  ZP_T_IMAGE,
+  ZP_T_SIGNATURE,
   /* inline elements (spans, see doc.h), and a section's <title> */
   ZP_T_B,
   ZP_T_SUP,
@@ -208,6 +210,12 @@ struct zp_tnode {
       const char *span;  /* the loop variable, "blank", or NULL */
       bool blank;        /* span="blank" */
     } cell;
+    const zp_doc_image *image; /* IMAGE: read and checked (timage.c) */
+    struct {
+      const zp_tattr *unit, *date; /* with their fields */
+      const zp_style *style;       /* its own, or NULL: "body" */
+      zp_signature sign;           /* seal and indent; unit, date unset */
+    } sign;                        /* SIGNATURE */
     /* B, SUP, SUB, SPAN: a STYLE span; A, REF: a LINK; NOTE: a NOTE */
     struct {
       const zp_style *style; /* <span style>, or NULL */
@@ -267,6 +275,9 @@ typedef struct zp_template {
                               date; NULL when unset */
   const zp_tnode *info_node;
   long size; /* nodes plus bytes of text, for the binder's budget */
+  const zp_watermark *watermark; /* the last <watermark>, or NULL */
+  /* the images read, each file once (timage.c) */
+  struct zp_timage *images;
 } zp_template;
 
 /* Loads, validates, converts and compiles the template at path: element

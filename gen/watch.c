@@ -273,7 +273,8 @@ static void render_once(watcher *w, zp_template **t, zp_render_dirs *dirs) {
     goto done;
   char datebuf[32];
   zp_render_opts ro = {dirs->dirs, o->allow_inconsistent,
-                       zp_render_epoch_date(datebuf, sizeof datebuf), o->debug};
+                       zp_render_epoch_date(datebuf, sizeof datebuf), o->debug,
+                       o->watermark};
   rc = zp_render_pdf(*t, data, &fs, &ro, zp_out_stream(out), o->output, NULL,
                      &info, d);
   if (rc == ZP_RENDER_OK && zp_diag_errors(d) == 0) {

@@ -34,6 +34,7 @@ typedef struct zp_watch_opts {
   const char *const *fonts; /* nfonts --fonts directories */
   int nfonts;
   bool strict, allow_inconsistent, debug; /* as for zpgen render */
+  const char *watermark;                  /* --watermark, or NULL */
 } zp_watch_opts;
 
 /* Runs the watch loop with o (the strings stay the caller's).  Returns
