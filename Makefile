@@ -75,8 +75,8 @@ build/san-tests/%: tests/%.c build/libzp-san.a
 TABLE_PNGS := lihu-2023:表4
 # samples whose furniture is also shown as PNGs (page N of the PDF): the
 # cover (NAME-cover.png), the contents (NAME-contents.png), the first page
-# with footnotes (NAME-footnote-pageN.png), every landscape page
-# (NAME-annex-pageN.png)
+# with footnotes (NAME-footnote-pageN.png), the page with the seal
+# (NAME-signature-pageN.png), every landscape page (NAME-annex-pageN.png)
 FURNITURE_PNGS := lihu-2023-review
 
 # the --data options of sample $*: its base files, then its own
@@ -96,12 +96,14 @@ samples/%.pdf: bin/zpgen
 	    pdftoppm -r 60 -png -f $$p -l $$p $@ samples/$*-table; \
 	    mv samples/$*-table-*$$p.png samples/$*-$$cap-page$$p.png; done
 	@if echo " $(FURNITURE_PNGS) " | grep -q " $* "; then \
-	  rm -f samples/$*-footnote-page*.png samples/$*-annex-page*.png; \
+	  rm -f samples/$*-footnote-page*.png samples/$*-annex-page*.png samples/$*-signature-page*.png; \
 	  pdftoppm -r 60 -png -f 1 -l 1 -singlefile $@ samples/$*-cover; \
 	  p=$$(awk '/^page / { n = $$2 } / style=toc / { print n; exit }' build/$*.dump); \
 	  pdftoppm -r 60 -png -f $$p -l $$p -singlefile $@ samples/$*-contents; \
 	  p=$$(awk '/^page / { n = $$2 } /^  noterule / { print n; exit }' build/$*.dump); \
 	  pdftoppm -r 60 -png -f $$p -l $$p -singlefile $@ samples/$*-footnote-page$$p; \
+	  p=$$(awk '/^page / { n = $$2 } /^  seal / { print n; exit }' build/$*.dump); \
+	  [ -z "$$p" ] || pdftoppm -r 60 -png -f $$p -l $$p -singlefile $@ samples/$*-signature-page$$p; \
 	  for p in $$(awk '/^page / { split($$3, s, "x"); if (s[1] + 0 > s[2] + 0) print $$2 }' build/$*.dump); do \
 	    pdftoppm -r 60 -png -f $$p -l $$p -singlefile $@ samples/$*-annex-page$$p; done; fi
 	@# the debug overlay (--debug) of the first page that broke for a reason

@@ -1568,6 +1568,9 @@ static void attachment_list(binder *b, const zp_tnode *n) {
     if (!blk->hang)
       blk->hang = (uint32_t)strlen(lead);
     blk->lead = i ? lead : NULL;
+    /* under the body's text: the list starts no page (it takes the end
+     * of the paragraph before, as the signature after it takes it) */
+    blk->keep_with_previous = i == 0;
   }
 }
 

@@ -209,6 +209,9 @@ struct zp_block {
   bool outline;             /* make a bookmark of it (needs level > 0) */
   const char *outline_text; /* the bookmark's title when not text (an
                                attachment's label: "附件1 名称"), or NULL */
+  bool keep_with_previous;  /* never first on a page after the block before
+                               (the attachment list under the body's text,
+                               GB/T 9704 7.3.4) */
   zp_loc loc;               /* the template element that made it */
   zp_loc data_loc;          /* the data value its text came from, if one did */
   const char *data_path;    /* and its JSON path ("$.items[3]"), or NULL */

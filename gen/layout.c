@@ -154,9 +154,9 @@ static bool block_lines(ctx *c, const zp_block *first, const zp_block *end) {
     const zp_style *st = b->style;
     if (b->kind == ZP_BLOCK_CONTENTS && (!st || !b->contents))
       continue;
-    uint8_t brk = (force || (st && st->page_break_before)) ? BRK_FORCE
-                  : keep                                   ? BRK_NEVER
-                                                           : BRK_ALLOW;
+    uint8_t brk = (force || (st && st->page_break_before))        ? BRK_FORCE
+                  : keep || (b->keep_with_previous && b != first) ? BRK_NEVER
+                                                                  : BRK_ALLOW;
     float before = st ? lay_text_snap_space(c, st, st->space_before) : 0;
     if (after > before)
       before = after;

@@ -159,7 +159,7 @@ expect_fail "missing font" 3 'font role "nosuch"' \
   render --template tests/bad/missing-font.xml --data $DATA -o "$T/bad.pdf"
 expect_fail "unwritable output" 3 "/nonexistent-dir/out.pdf: error: cannot write" \
   render --template $TPL --data $DATA -o /nonexistent-dir/out.pdf
-# The 核查报告 draft (review-report.xml over the 荔湖 自评报告 and the
+# The 核查报告 (review-report.xml over the 荔湖 自评报告 and the
 # evaluator's file): its title and author, and the figures it computes
 # from the two files, as pdftotext reads them.
 SOURCE_DATE_EPOCH=0 $ZPGEN render --template templates/review-report.xml \
@@ -229,6 +229,12 @@ check "核查报告: 附件1 on a landscape page (page $ap), its folio turned, i
   '[ -n "$ap" ] && pdfinfo -f $ap -l $ap "$T/rv.pdf" | grep -q "^Page *$ap size: *841.89 x 595.27" &&
    grep -q "^  folio .* angle=-90 text=— $(sed -n "${ap}p" "$T/rv.labels") —" "$T/rv.dump" &&
    pdftotext -raw "$T/rv.pdf" - | tr -d " " | grep -q "^附件：1.部门整体绩效指标评分核查表$"'
+sp=$(for i in $(seq 1 "$np"); do pdftotext -raw -f $i -l $i "$T/rv.pdf" - 2>/dev/null | tr -d " \n" |
+  grep -q "某某绩效评价中心（样例）2024年3月29日" && echo $i; done | head -1)
+check "核查报告: the seal (600×600 with its mask) on the signature's page $sp, which has the body's last lines" \
+  '[ -n "$sp" ] && pdfimages -list "$T/rv.pdf" | awk -v p="$sp" "\$1 == p && \$4 == 600 && \$5 == 600 { n[\$3]++ } END { exit !(n[\"image\"] == 1 && n[\"smask\"] == 1) }" &&
+   [ "$(pdfimages -list "$T/rv.pdf" | tail -n +3 | wc -l)" -eq 2 ] &&
+   pdftotext -raw -f $sp -l $sp "$T/rv.pdf" - | tr -d " \n" | grep -q "^（四）加强佐证材料管理。.*附件：1.部门整体绩效指标评分核查表某某绩效评价中心"'
 pdftohtml -xml -i -stdout "$T/rv.pdf" 2>/dev/null | tr -d "\n" >"$T/rv.xml"
 check "核查报告: bookmarks: 目录, the headings nested by level, 附件1 with its title on its page" \
   'grep -q "<outline><item page=\"2\">目　录</item><item page=\"3\">一、核查依据和范围</item><outline><item page=\"3\">（一）核查依据</item>" "$T/rv.xml" &&
