@@ -798,7 +798,12 @@ static int gstate(writer *w, float opacity, bool multiply) {
              ZP_PDF_MAX_GSTATES);
     return -1;
   }
+  /* libharu 2.3.0 sets the version to 1.4 here, also down from 1.5 (the
+   * debug layer's optional content, 16-bit images): keep the higher */
+  HPDF_PDFVer ver = w->pdf->pdf_version;
   HPDF_ExtGState gs = HPDF_CreateExtGState(w->pdf);
+  if (w->pdf->pdf_version < ver)
+    w->pdf->pdf_version = ver;
   HPDF_STATUS ret = gs ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
   if (gs && alpha < 1000) {
     ret |= HPDF_ExtGState_SetAlphaFill(gs, (HPDF_REAL)alpha / 1000);

@@ -10,6 +10,11 @@ FIX=tests/layout/seal
 $ZPGEN render -t $FIX.xml -d $FIX.json -o "$T/seal.pdf" 2>"$T/err"
 check "the image fixture renders, no diagnostics" '[ $? -eq 0 ] && [ ! -s "$T/err" ]'
 pdfimages -list "$T/seal.pdf" >"$T/list" 2>&1
+# --debug's optional content needs PDF 1.5, a transparency 1.4: the higher
+# stays (libharu's graphics state set 1.4 over it)
+$ZPGEN render --debug -t $FIX.xml -d $FIX.json -o "$T/seal-debug.pdf" 2>"$T/err"
+check "the image fixture with --debug: a PDF 1.5 (optional content and transparency)" \
+  '[ ! -s "$T/err" ] && head -c 8 "$T/seal-debug.pdf" | grep -q "%PDF-1.5"'
 check "pdfimages runs clean" '! grep -qiE "error|warning" "$T/list"'
 # page num type width height color comp bpc enc interp object ...
 img() { awk -v p="$1" -v t="$2" -v w="$3" -v e="$4" \
