@@ -937,6 +937,27 @@ static void part(comp *c, zp_tnode *n) {
                                             : ZP_PART_BODY;
   tp->page = c->raw_page;
   page_setup(c, n, &tp->page);
+  /* a part turned to the other orientation with no grid of its own keeps
+   * the sheet's grid pitches (the type as on the other pages), with as
+   * many lines and characters as its text block holds: 22 × 28 cells
+   * stretched over a landscape block would space every character out */
+  const zp_page_setup *sp = &c->t->page;
+  bool turned = (tp->page.width > tp->page.height) !=
+                (c->raw_page.width > c->raw_page.height);
+  if (turned && !zp_tmpl_attr(n, "grid-lines") &&
+      !zp_tmpl_attr(n, "grid-chars") && !zp_tmpl_attr(n, "line-pitch") &&
+      !zp_tmpl_attr(n, "char-pitch")) {
+    if (sp->grid_lines > 0 && sp->line_pitch > 0) {
+      tp->page.line_pitch = sp->line_pitch;
+      tp->page.grid_lines =
+          (int)(page_block_height(&tp->page) / sp->line_pitch + 1e-6);
+    }
+    if (sp->grid_chars > 0 && sp->char_pitch > 0) {
+      tp->page.char_pitch = sp->char_pitch;
+      tp->page.grid_chars =
+          (int)(page_block_width(&tp->page) / sp->char_pitch + 1e-6);
+    }
+  }
   page_check(c, n->loc, &tp->page);
   /* numbering: an attachment continues the body's by default */
   v = zp_tmpl_attr(n, "numbering");
