@@ -1615,6 +1615,8 @@ static void part(binder *b, const zp_tnode *n, zp_part **tail) {
   p->num = tp->num;
   p->folio_portrait = tp->folio_portrait;
   p->place = tp->place;
+  p->watermark = tp->watermark;
+  p->no_watermark = tp->no_watermark;
   p->loc = n->loc;
   if (*tail)
     (*tail)->next = p;

@@ -390,6 +390,10 @@ typedef struct zp_part {
   int attachment;      /* an attachment's number N (附件N), else 0 */
   zp_block *first, *last;
   zp_loc loc;
+  /* its own watermark (a <watermark> in the part), or NULL: the
+   * document's; none at all when no_watermark (watermark="no") */
+  const zp_watermark *watermark;
+  bool no_watermark;
   struct zp_part *next;
 } zp_part;
 

@@ -865,9 +865,11 @@ static void sheet(comp *c) {
       grades(c, n);
     else if (is(n, "body"))
       t->body = n;
-    else if (is(n, "watermark"))
-      zp_timage_watermark(t, n, c->d);
-    else if (is(n, "info")) {
+    else if (is(n, "watermark")) {
+      const zp_watermark *w = zp_timage_watermark(t, n, c->d);
+      if (w) /* a later one replaces an earlier */
+        t->watermark = w;
+    } else if (is(n, "info")) {
       static const char *const keys[] = {"title", "author", "subject",
                                          "keywords", "date"};
       t->info_node = n;
@@ -937,6 +939,16 @@ static void part(comp *c, zp_tnode *n) {
                                             : ZP_PART_BODY;
   tp->page = c->raw_page;
   page_setup(c, n, &tp->page);
+  /* its watermark: its own <watermark>, or none (watermark="no") */
+  tp->no_watermark = (v = zp_tmpl_attr(n, "watermark")) && !yes(v);
+  for (const zp_tnode *k = n->child; k; k = k->next)
+    if (is(k, "watermark")) {
+      if (tp->no_watermark)
+        zp_error(c->d, k->loc,
+                 "a <watermark> in a part with watermark=\"no\" (one or the "
+                 "other)");
+      tp->watermark = zp_timage_watermark(c->t, k, c->d);
+    }
   /* a part turned to the other orientation with no grid of its own keeps
    * the sheet's grid pitches (the type as on the other pages), with as
    * many lines and characters as its text block holds: 22 × 28 cells

@@ -134,6 +134,12 @@ check "furniture: the landscape attachment is the last page, its bookmark 附件
   'pdfinfo -f 7 -l 7 "$fu" | grep -q "Page *7 size: *841.89 x 595.2" &&
    pdftohtml -xml -i -stdout "$fu" 2>/dev/null | tr -d "\n" |
    grep -q "<item page=\"3\">一、第1部分</item>.*<item page=\"7\">附件 评分表</item></outline>"'
+$ZPGEN render --template tests/layout/furniture.xml --data tests/layout/furniture.json \
+  -o "$T/fu2.pdf" --watermark 样稿 --dump-layout "$T/fu2.dump" 2>/dev/null
+check "furniture: --watermark on every page but the cover's (watermark=no), in the attachment's own look" \
+  '[ "$(grep -c "^  watermark .* angle=45.0 .*text=样稿\$" "$T/fu2.dump")" -eq 5 ] &&
+   [ "$(grep -c "^  watermark .* angle=30.0 opacity=0.20 .*text=样稿\$" "$T/fu2.dump")" -eq 1 ] &&
+   ! sed -n "/^page 1 /,/^page 2 /p" "$T/fu2.dump" | grep -q watermark'
 check "furniture: a footnote on its marker's page, in the body's numbering" \
   'pdftotext -f 3 -l 3 "$fu" - | tr -d " \n" | grep -q "①脚注第1部分"'
 
