@@ -141,6 +141,8 @@ typedef struct zp_contents {
    * not 0 (exactly that many cells on the grid); k in 1..8 */
   double indent[ZP_CONTENTS_LEVELS + 1], indent_em[ZP_CONTENTS_LEVELS + 1];
   bool leader; /* dots from the text to the number; else blank */
+  bool folio;  /* numbers as the page's folio prints them ("— 3 —"); else
+                  the bare number in the page's style ("3", "iv", "三") */
 } zp_contents;
 
 /* ---- images ----

@@ -38,11 +38,16 @@ static bool entry(const zp_block *e, const zp_contents *tc) {
 }
 
 /* The number of e's page in the previous pass, "" when not known. */
-static void number(ctx *c, const zp_block *e, char *buf, size_t n) {
+static void number(ctx *c, const zp_block *e, const zp_contents *tc, char *buf,
+                   size_t n) {
   const lpos *at = lay_link_prev(c, e);
   buf[0] = 0;
-  if (at)
-    lay_page_number(c, at->page, buf, n);
+  if (at) {
+    if (tc->folio)
+      lay_page_folio(c, at->page, buf, n);
+    else
+      lay_page_number(c, at->page, buf, n);
+  }
 }
 
 /* A glyph at x (its look is its line's: the style's size, colour and
@@ -58,17 +63,21 @@ static uint32_t glyphs(ctx *c, int role, const char *text, const zp_style *st,
                        lglyph *out, uint32_t max, float *x) {
   float size = (float)st->size;
   uint32_t n = 0;
-  for (const unsigned char *p = (const unsigned char *)text; *p && n < max;
-       p++) {
+  /* a page number: "3", "iv", "三", "— 3 —" (at most 64 bytes) */
+  uint32_t cps[65];
+  char t[65];
+  snprintf(t, sizeof t, "%s", text);
+  size_t ncp = lay_text_utf8_decode(t, cps);
+  for (size_t i = 0; i < ncp && n < max; i++) {
     zp_glyph gl;
-    zp_font_glyph(c->fs, role, *p, &gl); /* page numbers are ASCII */
-    out[n++] = glyph(*p, gl, *x, st);
+    zp_font_glyph(c->fs, role, cps[i], &gl);
+    out[n++] = glyph(cps[i], gl, *x, st);
     *x += gl.advance * size / 1000.0f;
   }
   return n;
 }
 
-/* Width of a page number (ASCII) in role in style st. */
+/* Width of a page number in role in style st. */
 static float number_width(ctx *c, int role, const char *text,
                           const zp_style *st) {
   lglyph g[32];
@@ -135,7 +144,7 @@ bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before) {
   char num[64];
   for (const zp_block *e = c->doc->first; e; e = e->next)
     if (entry(e, tc)) {
-      number(c, e, num, sizeof num);
+      number(c, e, tc, num, sizeof num);
       float w = number_width(c, role, num, st);
       if (w > numw)
         numw = w;
@@ -161,7 +170,7 @@ bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before) {
     size_t from = c->lines.n;
     if (!lay_text_shape(c, &r, &c->lines))
       return false;
-    number(c, e, num, sizeof num);
+    number(c, e, tc, num, sizeof num);
     for (size_t k = from; k < c->lines.n; k++) {
       line *l = &c->lines.v[k];
       l->blk = b;

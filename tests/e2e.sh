@@ -140,6 +140,14 @@ check "furniture: --watermark on every page but the cover's (watermark=no), in t
   '[ "$(grep -c "^  watermark .* angle=45.0 .*text=样稿\$" "$T/fu2.dump")" -eq 5 ] &&
    [ "$(grep -c "^  watermark .* angle=30.0 opacity=0.20 .*text=样稿\$" "$T/fu2.dump")" -eq 1 ] &&
    ! sed -n "/^page 1 /,/^page 2 /p" "$T/fu2.dump" | grep -q watermark'
+sed 's#<contents levels="1-2" title="目录"/>#<contents levels="1-2" title="目录" numbers="folio"/>#' \
+  tests/layout/furniture.xml >tests/layout/.furniture-folio.xml
+$ZPGEN render --template tests/layout/.furniture-folio.xml --data tests/layout/furniture.json \
+  -o "$T/fu3.pdf" 2>/dev/null
+rm -f tests/layout/.furniture-folio.xml
+check "furniture: contents numbers=folio prints each number as its page's folio (— 1 —)" \
+  'pdftotext -f 2 -l 2 "$T/fu3.pdf" - | grep -q "^一、第1部分\.*— 1 —\$" &&
+   pdftotext -f 2 -l 2 "$T/fu3.pdf" - | grep -q "^四、第4部分\.*— 4 —\$"'
 check "furniture: a footnote on its marker's page, in the body's numbering" \
   'pdftotext -f 3 -l 3 "$fu" - | tr -d " \n" | grep -q "①脚注第1部分"'
 
