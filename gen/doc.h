@@ -143,6 +143,7 @@ typedef struct zp_contents {
   bool leader; /* dots from the text to the number; else blank */
   bool folio;  /* numbers as the page's folio prints them ("— 3 —"); else
                   the bare number in the page's style ("3", "iv", "三") */
+  zp_loc at;   /* the <contents> element, its column too */
 } zp_contents;
 
 /* ---- images ----

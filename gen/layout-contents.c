@@ -215,14 +215,15 @@ bool lay_contents_settled(ctx *c, bool last) {
     for (const zp_block *b = c->doc->first; b && !toc; b = b->next)
       if (b->kind == ZP_BLOCK_CONTENTS)
         toc = b;
-    char a[64], b[64];
-    lay_page_number(c, was, a, sizeof a);
-    lay_page_number(c, now, b, sizeof b);
-    zp_error(c->d, toc ? toc->loc : (zp_loc){0},
+    zp_error(c->d,
+             toc && toc->contents && toc->contents->at.file ? toc->contents->at
+             : toc                                          ? toc->loc
+                                                            : (zp_loc){0},
              "the table of contents does not settle: after %d layouts the "
-             "heading \"%.80s\" still moves (from page %s to page %s) as the "
-             "contents' page numbers change its length",
-             c->pass, moved->text ? moved->text : "", a, b);
+             "heading \"%.80s\" still moves (from the PDF's page %d to its "
+             "page %d) as the contents' page numbers change its length; "
+             "change the text around it, or the numbers' style",
+             c->pass, moved->text ? moved->text : "", was + 1, now + 1);
   }
   return false;
 }

@@ -1645,6 +1645,7 @@ static void contents(comp *c, zp_tnode *n) {
   }
   v = zp_tmpl_attr(n, "leader");
   tc->leader = !v || strcmp(v, "dots") == 0;
+  tc->at = at_elem(c, n);
   v = zp_tmpl_attr(n, "numbers");
   tc->folio = v && strcmp(v, "folio") == 0;
   n->as.contents.toc = tc;

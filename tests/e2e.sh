@@ -611,7 +611,7 @@ check "a table cell's footnote on the cell's page, a repeated header's once" \
    page_text notes-table 3 | grep -q "第27行的数值按决算口径统计" &&
    ! page_text notes-table 2 | grep -q "绩效目标为准"'
 
-for n in layout-note-too-tall inline-empty-note; do
+for n in layout-note-too-tall inline-empty-note layout-contents-never-settles; do
   $ZPGEN render --template tests/bad/$n.xml --data tests/bad/data/$n.json \
     --output "$T/$n.pdf" 2>"$T/$n.err"
   check "$n: an error with file:line, no output file" \
