@@ -1624,6 +1624,8 @@ static void part(binder *b, const zp_tnode *n, zp_part **tail) {
   p->num = tp->num;
   p->folio_portrait = tp->folio_portrait;
   p->place = tp->place;
+  p->watermark = tp->watermark;
+  p->no_watermark = tp->no_watermark;
   p->loc = n->loc;
   if (*tail)
     (*tail)->next = p;
@@ -1670,9 +1672,11 @@ static void part(binder *b, const zp_tnode *n, zp_part **tail) {
     }
     made_block(b, n, tp->title_style, p->title);
   }
-  /* numbering of headings restarts in each part */
-  for (int i = 0; i <= MAX_LEVELS; i++)
-    b->counters[i] = 0;
+  /* the numbering of headings restarts in each attachment (a body split
+   * into parts, a landscape table between portrait pages, numbers on) */
+  if (tp->kind == ZP_PART_ATTACHMENT)
+    for (int i = 0; i <= MAX_LEVELS; i++)
+      b->counters[i] = 0;
   blocks(b, n->child);
   p->first = b->tail != before ? (before ? before->next : b->doc->first) : NULL;
   p->last = p->first ? b->tail : NULL;

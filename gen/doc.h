@@ -141,6 +141,9 @@ typedef struct zp_contents {
    * not 0 (exactly that many cells on the grid); k in 1..8 */
   double indent[ZP_CONTENTS_LEVELS + 1], indent_em[ZP_CONTENTS_LEVELS + 1];
   bool leader; /* dots from the text to the number; else blank */
+  bool folio;  /* numbers as the page's folio prints them ("— 3 —"); else
+                  the bare number in the page's style ("3", "iv", "三") */
+  zp_loc at;   /* the <contents> element, its column too */
 } zp_contents;
 
 /* ---- images ----
@@ -395,6 +398,10 @@ typedef struct zp_part {
   int attachment;      /* an attachment's number N (附件N), else 0 */
   zp_block *first, *last;
   zp_loc loc;
+  /* its own watermark (a <watermark> in the part), or NULL: the
+   * document's; none at all when no_watermark (watermark="no") */
+  const zp_watermark *watermark;
+  bool no_watermark;
   struct zp_part *next;
 } zp_part;
 

@@ -38,11 +38,16 @@ static bool entry(const zp_block *e, const zp_contents *tc) {
 }
 
 /* The number of e's page in the previous pass, "" when not known. */
-static void number(ctx *c, const zp_block *e, char *buf, size_t n) {
+static void number(ctx *c, const zp_block *e, const zp_contents *tc, char *buf,
+                   size_t n) {
   const lpos *at = lay_link_prev(c, e);
   buf[0] = 0;
-  if (at)
-    lay_page_number(c, at->page, buf, n);
+  if (at) {
+    if (tc->folio)
+      lay_page_folio(c, at->page, buf, n);
+    else
+      lay_page_number(c, at->page, buf, n);
+  }
 }
 
 /* A glyph at x (its look is its line's: the style's size, colour and
@@ -58,17 +63,21 @@ static uint32_t glyphs(ctx *c, int role, const char *text, const zp_style *st,
                        lglyph *out, uint32_t max, float *x) {
   float size = (float)st->size;
   uint32_t n = 0;
-  for (const unsigned char *p = (const unsigned char *)text; *p && n < max;
-       p++) {
+  /* a page number: "3", "iv", "三", "— 3 —" (at most 64 bytes) */
+  uint32_t cps[65];
+  char t[65];
+  snprintf(t, sizeof t, "%s", text);
+  size_t ncp = lay_text_utf8_decode(t, cps);
+  for (size_t i = 0; i < ncp && n < max; i++) {
     zp_glyph gl;
-    zp_font_glyph(c->fs, role, *p, &gl); /* page numbers are ASCII */
-    out[n++] = glyph(*p, gl, *x, st);
+    zp_font_glyph(c->fs, role, cps[i], &gl);
+    out[n++] = glyph(cps[i], gl, *x, st);
     *x += gl.advance * size / 1000.0f;
   }
   return n;
 }
 
-/* Width of a page number (ASCII) in role in style st. */
+/* Width of a page number in role in style st. */
 static float number_width(ctx *c, int role, const char *text,
                           const zp_style *st) {
   lglyph g[32];
@@ -135,7 +144,7 @@ bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before) {
   char num[64];
   for (const zp_block *e = c->doc->first; e; e = e->next)
     if (entry(e, tc)) {
-      number(c, e, num, sizeof num);
+      number(c, e, tc, num, sizeof num);
       float w = number_width(c, role, num, st);
       if (w > numw)
         numw = w;
@@ -161,7 +170,7 @@ bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before) {
     size_t from = c->lines.n;
     if (!lay_text_shape(c, &r, &c->lines))
       return false;
-    number(c, e, num, sizeof num);
+    number(c, e, tc, num, sizeof num);
     for (size_t k = from; k < c->lines.n; k++) {
       line *l = &c->lines.v[k];
       l->blk = b;
@@ -206,14 +215,15 @@ bool lay_contents_settled(ctx *c, bool last) {
     for (const zp_block *b = c->doc->first; b && !toc; b = b->next)
       if (b->kind == ZP_BLOCK_CONTENTS)
         toc = b;
-    char a[64], b[64];
-    lay_page_number(c, was, a, sizeof a);
-    lay_page_number(c, now, b, sizeof b);
-    zp_error(c->d, toc ? toc->loc : (zp_loc){0},
+    zp_error(c->d,
+             toc && toc->contents && toc->contents->at.file ? toc->contents->at
+             : toc                                          ? toc->loc
+                                                            : (zp_loc){0},
              "the table of contents does not settle: after %d layouts the "
-             "heading \"%.80s\" still moves (from page %s to page %s) as the "
-             "contents' page numbers change its length",
-             c->pass, moved->text ? moved->text : "", a, b);
+             "heading \"%.80s\" still moves (from the PDF's page %d to its "
+             "page %d) as the contents' page numbers change its length; "
+             "change the text around it, or the numbers' style",
+             c->pass, moved->text ? moved->text : "", was + 1, now + 1);
   }
   return false;
 }

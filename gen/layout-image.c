@@ -240,7 +240,10 @@ bool lay_image_draw(ctx *c, zp_dl_page *p, const line *l, float top,
 }
 
 bool lay_image_watermark(ctx *c, zp_dl_page *p) {
-  const zp_watermark *w = c->doc->watermark;
+  const zp_watermark *w = !c->part                ? c->doc->watermark
+                          : c->part->no_watermark ? NULL
+                          : c->part->watermark    ? c->part->watermark
+                                                  : c->doc->watermark;
   if (!w)
     return true;
   uint8_t layer = w->over ? ZP_DL_LAYER_OVER : ZP_DL_LAYER_BEHIND;

@@ -88,6 +88,18 @@ int zp_render_pdf(const zp_template *t, const zp_json_doc *data,
     w->text = o->watermark;
     w->image = NULL;
     doc->watermark = w;
+    /* a part's own watermark shows the text in its look; a part without
+     * (watermark="no") stays without */
+    for (zp_part *p = doc->parts; p; p = p->next)
+      if (p->watermark) {
+        zp_watermark *pw = zp_arena_alloc(doc->arena, sizeof *pw);
+        if (!pw)
+          goto done;
+        *pw = *p->watermark;
+        pw->text = o->watermark;
+        pw->image = NULL;
+        p->watermark = pw;
+      }
   }
   if (!*fs) {
     *fs = zp_fontset_new(o->font_dirs, d);

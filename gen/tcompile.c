@@ -865,9 +865,11 @@ static void sheet(comp *c) {
       grades(c, n);
     else if (is(n, "body"))
       t->body = n;
-    else if (is(n, "watermark"))
-      zp_timage_watermark(t, n, c->d);
-    else if (is(n, "info")) {
+    else if (is(n, "watermark")) {
+      const zp_watermark *w = zp_timage_watermark(t, n, c->d);
+      if (w) /* a later one replaces an earlier */
+        t->watermark = w;
+    } else if (is(n, "info")) {
       static const char *const keys[] = {"title", "author", "subject",
                                          "keywords", "date"};
       t->info_node = n;
@@ -937,6 +939,37 @@ static void part(comp *c, zp_tnode *n) {
                                             : ZP_PART_BODY;
   tp->page = c->raw_page;
   page_setup(c, n, &tp->page);
+  /* its watermark: its own <watermark>, or none (watermark="no") */
+  tp->no_watermark = (v = zp_tmpl_attr(n, "watermark")) && !yes(v);
+  for (const zp_tnode *k = n->child; k; k = k->next)
+    if (is(k, "watermark")) {
+      if (tp->no_watermark)
+        zp_error(c->d, k->loc,
+                 "a <watermark> in a part with watermark=\"no\" (one or the "
+                 "other)");
+      tp->watermark = zp_timage_watermark(c->t, k, c->d);
+    }
+  /* a part turned to the other orientation with no grid of its own keeps
+   * the sheet's grid pitches (the type as on the other pages), with as
+   * many lines and characters as its text block holds: 22 × 28 cells
+   * stretched over a landscape block would space every character out */
+  const zp_page_setup *sp = &c->t->page;
+  bool turned = (tp->page.width > tp->page.height) !=
+                (c->raw_page.width > c->raw_page.height);
+  if (turned && !zp_tmpl_attr(n, "grid-lines") &&
+      !zp_tmpl_attr(n, "grid-chars") && !zp_tmpl_attr(n, "line-pitch") &&
+      !zp_tmpl_attr(n, "char-pitch")) {
+    if (sp->grid_lines > 0 && sp->line_pitch > 0) {
+      tp->page.line_pitch = sp->line_pitch;
+      tp->page.grid_lines =
+          (int)(page_block_height(&tp->page) / sp->line_pitch + 1e-6);
+    }
+    if (sp->grid_chars > 0 && sp->char_pitch > 0) {
+      tp->page.char_pitch = sp->char_pitch;
+      tp->page.grid_chars =
+          (int)(page_block_width(&tp->page) / sp->char_pitch + 1e-6);
+    }
+  }
   page_check(c, n->loc, &tp->page);
   /* numbering: an attachment continues the body's by default */
   v = zp_tmpl_attr(n, "numbering");
@@ -1612,6 +1645,9 @@ static void contents(comp *c, zp_tnode *n) {
   }
   v = zp_tmpl_attr(n, "leader");
   tc->leader = !v || strcmp(v, "dots") == 0;
+  tc->at = at_elem(c, n);
+  v = zp_tmpl_attr(n, "numbers");
+  tc->folio = v && strcmp(v, "folio") == 0;
   n->as.contents.toc = tc;
   n->as.contents.style = st;
   n->as.contents.title_style = ts;

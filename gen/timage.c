@@ -199,10 +199,11 @@ void zp_timage_signature(zp_template *t, zp_tnode *n, zp_diag *d) {
   }
 }
 
-void zp_timage_watermark(zp_template *t, const zp_tnode *n, zp_diag *d) {
+const zp_watermark *zp_timage_watermark(zp_template *t, const zp_tnode *n,
+                                        zp_diag *d) {
   zp_watermark *w = zp_arena_alloc(t->arena, sizeof *w);
   if (!w)
-    return;
+    return NULL;
   *w = (zp_watermark)ZP_WATERMARK_DEFAULT;
   w->loc = n->loc;
   w->text = zp_tmpl_attr(n, "text");
@@ -240,6 +241,5 @@ void zp_timage_watermark(zp_template *t, const zp_tnode *n, zp_diag *d) {
              "<watermark> text= is longer than 200 bytes");
     ok = false;
   }
-  if (ok)
-    t->watermark = w;
+  return ok ? w : NULL;
 }

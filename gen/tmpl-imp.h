@@ -47,8 +47,9 @@ const zp_doc_image *zp_timage_image(zp_template *t, const zp_tnode *n,
 /* Compiles a <signature> (seal, seal-size, right-indent) into
  * n->as.sign.sign. */
 void zp_timage_signature(zp_template *t, zp_tnode *n, zp_diag *d);
-/* Compiles a <watermark> into t->watermark (a later one replaces an
- * earlier). */
-void zp_timage_watermark(zp_template *t, const zp_tnode *n, zp_diag *d);
+/* Compiles a <watermark> (the style sheet's, or a part's own), in t's
+ * arena; NULL after an error. */
+const zp_watermark *zp_timage_watermark(zp_template *t, const zp_tnode *n,
+                                        zp_diag *d);
 
 #endif

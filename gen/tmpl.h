@@ -100,6 +100,8 @@ typedef struct zp_tpart {
   const zp_tattr *title; /* an attachment's; NULL else */
   const zp_tattr *label; /* an attachment's label= (附件1), or NULL */
   const zp_style *label_style, *title_style; /* an attachment's */
+  const zp_watermark *watermark;             /* a <watermark> child, or NULL */
+  bool no_watermark;                         /* watermark="no" */
 } zp_tpart;
 
 typedef enum zp_check_kind {

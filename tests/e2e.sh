@@ -114,6 +114,43 @@ check "contents: its title and the headings are bookmarks" \
   'pdftohtml -xml -i -stdout "$toc" 2>/dev/null | tr -d "\n" |
    grep -q "<outline><item page=\"1\">目录</item><item page=\"3\">一、总体情况</item><outline><item page=\"3\">（一）子项1</item>"'
 
+# Parts, contents and footnotes together (tests/layout/furniture.xml): a
+# cover, a roman contents, a body restarting at 1 with footnotes, a
+# landscape attachment.  Every contents number is the page label of the page
+# pdftotext finds its heading on; every part's headings and the attachment
+# are bookmarks.
+fu="$T/furniture.pdf"
+$ZPGEN render --template tests/layout/furniture.xml --data tests/layout/furniture.json -o "$fu" 2>"$T/fu.err"
+check "furniture renders, no diagnostics" '[ $? -eq 0 ] && [ ! -s "$T/fu.err" ]'
+python3 tests/tools/pagelabels.py "$fu" "$(pdfinfo "$fu" | sed -n "s/^Pages: *//p")" >"$T/fu.labels"
+check "furniture: each contents number is the label of its heading's page" \
+  'n=0; bad=0
+   for h in 一、第1部分 二、第2部分 三、第3部分 四、第4部分; do
+     want=$(pdftotext -f 2 -l 2 "$fu" - | tr -d " " | sed -n "s/^$h\\.*\\([0-9]*\\)\$/\\1/p")
+     pg=0; for p in $(seq 3 7); do pdftotext -f $p -l $p "$fu" - | grep -q "^$h" && pg=$p; done
+     [ -n "$want" ] && [ "$(sed -n "${pg}p" "$T/fu.labels")" = "$want" ] || bad=1; n=$((n + 1))
+   done; [ $n -eq 4 ] && [ $bad -eq 0 ]'
+check "furniture: the landscape attachment is the last page, its bookmark 附件 评分表" \
+  'pdfinfo -f 7 -l 7 "$fu" | grep -q "Page *7 size: *841.89 x 595.2" &&
+   pdftohtml -xml -i -stdout "$fu" 2>/dev/null | tr -d "\n" |
+   grep -q "<item page=\"3\">一、第1部分</item>.*<item page=\"7\">附件 评分表</item></outline>"'
+$ZPGEN render --template tests/layout/furniture.xml --data tests/layout/furniture.json \
+  -o "$T/fu2.pdf" --watermark 样稿 --dump-layout "$T/fu2.dump" 2>/dev/null
+check "furniture: --watermark on every page but the cover's (watermark=no), in the attachment's own look" \
+  '[ "$(grep -c "^  watermark .* angle=45.0 .*text=样稿\$" "$T/fu2.dump")" -eq 5 ] &&
+   [ "$(grep -c "^  watermark .* angle=30.0 opacity=0.20 .*text=样稿\$" "$T/fu2.dump")" -eq 1 ] &&
+   ! sed -n "/^page 1 /,/^page 2 /p" "$T/fu2.dump" | grep -q watermark'
+sed 's#<contents levels="1-2" title="目录"/>#<contents levels="1-2" title="目录" numbers="folio"/>#' \
+  tests/layout/furniture.xml >tests/layout/.furniture-folio.xml
+$ZPGEN render --template tests/layout/.furniture-folio.xml --data tests/layout/furniture.json \
+  -o "$T/fu3.pdf" 2>/dev/null
+rm -f tests/layout/.furniture-folio.xml
+check "furniture: contents numbers=folio prints each number as its page's folio (— 1 —)" \
+  'pdftotext -f 2 -l 2 "$T/fu3.pdf" - | grep -q "^一、第1部分\.*— 1 —\$" &&
+   pdftotext -f 2 -l 2 "$T/fu3.pdf" - | grep -q "^四、第4部分\.*— 4 —\$"'
+check "furniture: a footnote on its marker's page, in the body's numbering" \
+  'pdftotext -f 3 -l 3 "$fu" - | tr -d " \n" | grep -q "①脚注第1部分"'
+
 # Lines broken where the bureau's Word broke them: the 荔湾 sample against
 # its publication (tests/seeds/liwan-agri-2023.txt, each line a printed
 # line), LAYOUT.md's reference measure; the figures are printed.
@@ -627,7 +664,7 @@ check "a table cell's footnote on the cell's page, a repeated header's once" \
    page_text notes-table 3 | grep -q "第27行的数值按决算口径统计" &&
    ! page_text notes-table 2 | grep -q "绩效目标为准"'
 
-for n in layout-note-too-tall inline-empty-note; do
+for n in layout-note-too-tall inline-empty-note layout-contents-never-settles; do
   $ZPGEN render --template tests/bad/$n.xml --data tests/bad/data/$n.json \
     --output "$T/$n.pdf" 2>"$T/$n.err"
   check "$n: an error with file:line, no output file" \
