@@ -52,23 +52,27 @@ static lglyph glyph(uint32_t cp, zp_glyph gl, float x, const zp_style *st) {
   return (lglyph){cp, gl.face, gl.gid, x};
 }
 
-/* Glyphs of text in role in style st, from pen x; returns the count (at
- * most max) and moves *x past them. */
+/* Glyphs of text (UTF-8: a page number, "12", "xiv" or "十二") in role
+ * in style st, from pen x; returns the count (at most max) and moves *x
+ * past them. */
 static uint32_t glyphs(ctx *c, int role, const char *text, const zp_style *st,
                        lglyph *out, uint32_t max, float *x) {
   float size = (float)st->size;
+  uint32_t cps[64];
+  if (strlen(text) >= sizeof cps / sizeof cps[0])
+    return 0; /* numbers come from a 64-byte buffer */
+  size_t ncp = lay_text_utf8_decode(text, cps);
   uint32_t n = 0;
-  for (const unsigned char *p = (const unsigned char *)text; *p && n < max;
-       p++) {
+  for (size_t i = 0; i < ncp && n < max; i++) {
     zp_glyph gl;
-    zp_font_glyph(c->fs, role, *p, &gl); /* page numbers are ASCII */
-    out[n++] = glyph(*p, gl, *x, st);
+    zp_font_glyph(c->fs, role, cps[i], &gl);
+    out[n++] = glyph(cps[i], gl, *x, st);
     *x += gl.advance * size / 1000.0f;
   }
   return n;
 }
 
-/* Width of a page number (ASCII) in role in style st. */
+/* Width of a page number in role in style st. */
 static float number_width(ctx *c, int role, const char *text,
                           const zp_style *st) {
   lglyph g[32];
