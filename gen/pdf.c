@@ -1293,7 +1293,8 @@ static bool write_dests(writer *w, HPDF_Page *pages, int npages) {
     return fail(w, "adding the named destinations");
   for (const zp_dl_dest *d = w->dl->dests; d; d = d->next) {
     if (d->page < 0 || d->page >= npages || !isfinite(d->y) ||
-        strlen(d->name) > HPDF_LIMIT_MAX_NAME_LEN) {
+        strlen(d->name) > HPDF_LIMIT_MAX_NAME_LEN ||
+        strchr(d->name, ' ') /* libharu writes it unescaped */) {
       zp_error(w->d, at(w),
                "cannot write the PDF: the destination \"%.60s\" is invalid",
                d->name);

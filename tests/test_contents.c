@@ -431,6 +431,42 @@ static void pdf_link_annotations(void **state) {
   zp_dl_free(dl);
 }
 
+/* An id with a space is no named destination (libharu would write the
+ * space into the name and break the catalog); one of 128 bytes neither;
+ * the others are, and a reference to the spaced id still links. */
+static void dest_names_a_pdf_can_hold(void **state) {
+  fixture *f = *state;
+  zp_block *a = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "第一段。");
+  a->id = "a b";
+  zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "第二段。");
+  b->id = "a#b(c)";
+  zp_block *l = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "第三段。");
+  char *longid = zp_arena_alloc(f->a, 129);
+  memset(longid, 'x', 128);
+  longid[128] = 0;
+  l->id = longid;
+  zp_block *p = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "见上文。");
+  zp_span *s = zp_arena_alloc(f->a, sizeof *s);
+  *s = (zp_span){.kind = ZP_SPAN_LINK, .start = 0, .end = 6, .target = "a b"};
+  p->spans = s;
+  p->nspans = 1;
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_non_null(dl->dests);
+  assert_string_equal(dl->dests->name, "a#b(c)");
+  assert_null(dl->dests->next);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  assert_true(zp_pdf_write_stream(dl, f->fs, m, "t.pdf", f->d));
+  fclose(m);
+  assert_true(has(buf, len, "/a#23b#28c#29 "));
+  assert_false(has(buf, len, "/a b"));
+  assert_true(has(buf, len, "/Dest "));
+  free(buf);
+  zp_dl_free(dl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(urls_become_links, setup, teardown),
@@ -446,6 +482,8 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(contents_on_two_pages, setup, teardown),
       cmocka_unit_test_setup_teardown(pdf_link_annotations, setup, teardown),
+      cmocka_unit_test_setup_teardown(dest_names_a_pdf_can_hold, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
