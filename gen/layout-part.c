@@ -386,10 +386,13 @@ static bool labels(ctx *c) {
   for (size_t i = 0; i < c->npinfo; i++) {
     const lay_pinfo *pi = &c->pinfo[i];
     const zp_part *pt = c->partv[pi->part];
-    /* a range runs on over the pages its numbers continue to */
+    bool roman = pt->num == ZP_NUM_ROMAN || pt->num == ZP_NUM_ROMAN_UPPER;
+    /* a range runs on over the pages its numbers continue to (a roman
+     * range ends at 3999: from 4000 on the numbers print in digits) */
     bool runs_on =
         i > 0 && (int)pt->num == last && pt->num != ZP_NUM_CN &&
-        (pt->num == ZP_NUM_NONE || pi->number == c->pinfo[i - 1].number + 1);
+        (pt->num == ZP_NUM_NONE || pi->number == c->pinfo[i - 1].number + 1) &&
+        !(roman && pi->number == 4000);
     last = (int)pt->num;
     if (runs_on)
       continue;
@@ -402,8 +405,7 @@ static bool labels(ctx *c) {
     const char *prefix = pt->num == ZP_NUM_CN
                              ? number_text(ZP_NUM_CN, pi->number, cn, sizeof cn)
                              : NULL;
-    if ((s == ZP_DL_LABEL_ROMAN || s == ZP_DL_LABEL_ROMAN_UPPER) &&
-        pi->number + c->part_pages[pi->part] > 3999)
+    if (roman && pi->number > 3999)
       s = ZP_DL_LABEL_DECIMAL; /* printed in digits past 3999 too */
     if (!zp_dl_add_label(c->dl, (int)i, s, pi->number, prefix))
       return false;
