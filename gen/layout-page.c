@@ -431,6 +431,11 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
   if (!p)
     return false;
   int pno = ++c->npages;
+  if (c->part && (size_t)pno > c->npinfo) {
+    zp_error(c->d, c->part->loc,
+             "internal error: page %d was not counted in the first pass", pno);
+    return false;
+  }
   if (c->part)
     lay_part_place(c, from, to);
   if (c->dump)

@@ -328,8 +328,9 @@ void lay_part_place(ctx *c, size_t from, size_t to) {
   float shares = 0; /* the blocks' after the first */
   for (size_t i = from; i < to; i++) {
     const line *l = &c->lines.v[i];
-    if (l->tbl)
-      return; /* a table is drawn where pagination put it */
+    if (l->tbl || l->nnote)
+      return; /* a table is drawn where pagination put it; a footnote's
+                 marker stays where pagination left room for its note */
     if (i > from && l->first)
       shares += share(l->blk);
   }
