@@ -37,6 +37,33 @@ static bool entry(const zp_block *e, const zp_contents *tc) {
          e->level <= tc->max_level;
 }
 
+const char *lay_contents_text(ctx *c, const zp_block *e) {
+  size_t len = e->text ? strlen(e->text) : 0, cut = 0;
+  for (uint32_t i = 0; i < e->nspans; i++)
+    if (e->spans[i].kind == ZP_SPAN_NOTE && e->spans[i].end <= len &&
+        e->spans[i].start < e->spans[i].end)
+      cut++;
+  if (!cut)
+    return e->text;
+  /* the markers' bytes blanked in a copy, then the rest moved up: linear
+   * (the markers of notes do not overlap, notes do not nest) */
+  char *out = zp_arena_alloc(c->arena, 2 * len + 1), *gone = out + len + 1;
+  if (!out)
+    return NULL;
+  memset(gone, 0, len);
+  for (uint32_t i = 0; i < e->nspans; i++) {
+    const zp_span *sp = &e->spans[i];
+    if (sp->kind == ZP_SPAN_NOTE && sp->end <= len && sp->start < sp->end)
+      memset(gone + sp->start, 1, sp->end - sp->start);
+  }
+  size_t n = 0;
+  for (size_t k = 0; k < len; k++)
+    if (!gone[k])
+      out[n++] = e->text[k];
+  out[n] = 0;
+  return out;
+}
+
 /* The number of e's page in the previous pass, "" when not known. */
 static void number(ctx *c, const zp_block *e, char *buf, size_t n) {
   const lpos *at = lay_link_prev(c, e);
@@ -153,8 +180,11 @@ bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before) {
     float width = c->block_w - li - em - (numw + em);
     if (width < 2 * em)
       width = 2 * em; /* a deep indent on a narrow page: still a column */
+    const char *text = lay_contents_text(c, e);
+    if (!text)
+      return false;
     shape_req r = {.st = st,
-                   .text = e->text,
+                   .text = text,
                    .loc = b->loc,
                    .data_loc = e->data_loc,
                    .left = c->block_left + li + em,

@@ -468,10 +468,14 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
     }
     if (!draw_line(c, p, l, l->top, ""))
       return false;
-    if (l->first && l->blk->outline && l->blk->level > 0 &&
-        !zp_dl_add_outline(c->dl, l->blk->level, l->blk->text, pno - 1,
-                           p->height - c->block_top - l->top))
-      return false;
+    if (l->first && l->blk->outline && l->blk->level > 0) {
+      /* a bookmark without the heading's footnote markers */
+      const char *title = lay_contents_text(c, l->blk);
+      if ((l->blk->text && !title) ||
+          !zp_dl_add_outline(c->dl, l->blk->level, title, pno - 1,
+                             p->height - c->block_top - l->top))
+        return false;
+    }
   }
   if (!flush_pending(c, p) || !lay_note_end_page(c, p, from, to))
     return false;

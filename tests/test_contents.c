@@ -332,6 +332,29 @@ static void contents_numbers_are_the_headings_pages(void **state) {
   zp_dl_free(dl);
 }
 
+/* A heading's footnote marker is neither in its contents entry nor in its
+ * bookmark (the note is the heading's; the marker is printed once). */
+static void contents_and_bookmark_without_note_markers(void **state) {
+  fixture *f = *state;
+  contents(f);
+  zp_block *h = heading(f, 1, "一、总体①情况");
+  zp_note *note = zp_arena_alloc(f->a, sizeof *note);
+  note->text = "标题的脚注。";
+  note->loc = (zp_loc){"test.xml", 9, 5};
+  zp_span *s = zp_arena_alloc(f->a, sizeof *s);
+  *s = (zp_span){.kind = ZP_SPAN_NOTE, .start = 12, .end = 15, .note = note};
+  h->spans = s;
+  h->nspans = 1;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, "正文。");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_non_null(strstr(f->dump, "text=一、总体情况....."));
+  assert_non_null(strstr(f->dump, "text=一、总体①情况\n"));
+  assert_non_null(dl->outlines);
+  assert_string_equal(dl->outlines->title, "一、总体情况");
+  zp_dl_free(dl);
+}
+
 /* A contents whose page numbers make an entry wrap: the first layout (no
  * numbers yet) keeps it on one line and the heading below on page 1; with
  * the numbers it takes two lines, and the heading, kept with two lines of
@@ -481,6 +504,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(contents_pushes_a_heading, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(contents_on_two_pages, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          contents_and_bookmark_without_note_markers, setup, teardown),
       cmocka_unit_test_setup_teardown(pdf_link_annotations, setup, teardown),
       cmocka_unit_test_setup_teardown(dest_names_a_pdf_can_hold, setup,
                                       teardown),
