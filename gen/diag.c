@@ -218,6 +218,43 @@ static void append(zp_diag *d, const char *s, size_t n) {
   d->log[d->len] = 0;
 }
 
+/* Writes the control characters of msg (from the data or a template's
+ * attribute: a newline, an escape sequence for the terminal) as \n, \t,
+ * \r or \xHH, so that a message stays one line and prints as written;
+ * what does not fit in size is cut. */
+static void visible(char *msg, size_t size) {
+  size_t n = 0;
+  for (const char *p = msg; *p; p++)
+    n += (unsigned char)*p < 0x20 || *p == 0x7F;
+  if (!n)
+    return;
+  char *copy = strdup(msg);
+  if (!copy)
+    return;
+  size_t k = 0;
+  for (const unsigned char *p = (const unsigned char *)copy; *p; p++) {
+    char esc[8];
+    if (*p >= 0x20 && *p != 0x7F) {
+      esc[0] = (char)*p;
+      esc[1] = 0;
+    } else if (*p == '\n' || *p == '\t' || *p == '\r') {
+      snprintf(esc, sizeof esc, "\\%c",
+               *p == '\n'   ? 'n'
+               : *p == '\t' ? 't'
+                            : 'r');
+    } else {
+      snprintf(esc, sizeof esc, "\\x%02X", *p);
+    }
+    size_t e = strlen(esc);
+    if (k + e >= size)
+      break;
+    memcpy(msg + k, esc, e);
+    k += e;
+  }
+  msg[k] = 0;
+  free(copy);
+}
+
 void zp_diag_report(zp_diag *d, zp_severity sev, zp_loc loc, const char *fmt,
                     ...) {
   if (sev == ZP_WARNING && d->strict)
@@ -239,6 +276,7 @@ void zp_diag_report(zp_diag *d, zp_severity sev, zp_loc loc, const char *fmt,
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  visible(msg, sizeof msg);
   const char *what = sev == ZP_ERROR     ? "error"
                      : sev == ZP_WARNING ? "warning"
                                          : "note";
