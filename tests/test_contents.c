@@ -500,6 +500,32 @@ static void dest_names_a_pdf_can_hold(void **state) {
   zp_dl_free(dl);
 }
 
+/* More ids than a PDF dictionary of libharu holds (4095): the named
+ * destinations go to a name tree of leaves with their limits (the
+ * writer failed: "adding a named destination failed"). */
+static void many_named_destinations(void **state) {
+  fixture *f = *state;
+  for (int i = 0; i < 4100; i++) {
+    zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "段。");
+    char *id = zp_arena_alloc(f->a, 8);
+    snprintf(id, 8, "p%04d", i);
+    b->id = id;
+  }
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  assert_true(zp_pdf_write_stream(dl, f->fs, m, "t.pdf", f->d));
+  fclose(m);
+  assert_true(has(buf, len, "/Names <<\n/Dests <<\n/Kids ["));
+  assert_true(has(buf, len, "/Limits [ (p0000) (p3999) ]"));
+  assert_true(has(buf, len, "/Limits [ (p4000) (p4099) ]"));
+  assert_false(has(buf, len, "/Dests <<\n/p0000"));
+  free(buf);
+  zp_dl_free(dl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(urls_become_links, setup, teardown),
@@ -519,6 +545,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(pdf_link_annotations, setup, teardown),
       cmocka_unit_test_setup_teardown(dest_names_a_pdf_can_hold, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(many_named_destinations, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
