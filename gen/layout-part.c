@@ -264,6 +264,13 @@ static bool header_footer(ctx *c, zp_dl_page *p, int page, bool footer) {
   if (n < 0)
     return false;
   const char *what = footer ? "footer" : "header";
+  if (w >= 1e9f) { /* set_text's mark of a text cut at 256 characters */
+    zp_error(c->d, best->loc,
+             "the %s on page %d has more than 256 characters, more than a "
+             "line of the text block (%.1f mm) holds",
+             what, page + 1, c->block_w * 25.4f / 72);
+    return false;
+  }
   if (w > c->block_w + LAY_EPS) {
     zp_error(c->d, best->loc,
              "the %s on page %d is %.1f mm wide, wider than the text block "
