@@ -1716,6 +1716,19 @@ static void parts_node(binder *b, const zp_tnode *n, bool bind,
     const char *t = attr_text(b, n, n->as.part ? n->as.part->title : NULL);
     if (t && !string_fits(b, n, "the attachment's title", t, b->data_val))
       t = "";
+    else if (t && !t[strspn(t, " \t\n\r")]) {
+      /* an empty 附件N title and list entry ("1.") */
+      char jp[256] = "", src[600] = "";
+      if (b->data_val) {
+        zp_json_path(b->data_val, jp, sizeof jp);
+        snprintf(src, sizeof src, "; its text comes from %s (%s:%d:%d)", jp,
+                 b->data->file, b->data_val->line, b->data_val->col);
+      }
+      report(b, ZP_ERROR, n->as.part->title_at,
+             "this <attachment>'s title is empty: it has nothing to print "
+             "after binding%s",
+             src);
+    }
     const char *l = n->as.part ? attr_text(b, n, n->as.part->label) : NULL;
     b->att_labels[b->natt] = l && *l ? l : NULL;
     b->att_titles[b->natt++] = t ? t : "";

@@ -421,6 +421,28 @@ static void weak_breaks(const uint32_t *cp, size_t n, zp_break_rules rules,
   }
 }
 
+/* libunibreak's breaks of cp[0..n) into brk.  libunibreak reads U+FFFF
+ * (a noncharacter data may hold) as its end of text and fails an
+ * assertion: such text is broken with U+FFFE in its place (the same line
+ * break class, XX).  False when out of memory. */
+static bool unibreak(const uint32_t *cp, size_t n, char *brk) {
+  size_t i = 0;
+  while (i < n && cp[i] != 0xFFFF)
+    i++;
+  if (i == n) {
+    set_linebreaks_utf32((const utf32_t *)cp, n, "zh", brk);
+    return true;
+  }
+  uint32_t *copy = malloc(n * sizeof *copy);
+  if (!copy)
+    return false;
+  for (i = 0; i < n; i++)
+    copy[i] = cp[i] == 0xFFFF ? 0xFFFE : cp[i];
+  set_linebreaks_utf32((const utf32_t *)copy, n, "zh", brk);
+  free(copy);
+  return true;
+}
+
 void zp_brk_opportunities(const uint32_t *cp, size_t n, const zp_brk_opts *o,
                           char *brk) {
   if (n == 0)
@@ -432,7 +454,9 @@ void zp_brk_opportunities(const uint32_t *cp, size_t n, const zp_brk_opts *o,
                      LINEBREAK_ALLOWBREAK == ZP_BRK_ALLOW &&
                      LINEBREAK_NOBREAK == ZP_BRK_NO,
                  "libunibreak break codes");
-  set_linebreaks_utf32((const utf32_t *)cp, n, "zh", brk);
+  if (!unibreak(cp, n, brk))
+    for (size_t i = 0; i < n; i++) /* out of memory: no break but the end */
+      brk[i] = i + 1 < n ? ZP_BRK_NO : ZP_BRK_MUST;
   for (size_t i = 0; i + 1 < n; i++) {
     uint32_t a = cp[i], b = cp[i + 1];
     /* UAX #14 keeps an ellipsis (LB22), an iteration mark (NS, LB21) or

@@ -218,6 +218,61 @@ static void append(zp_diag *d, const char *s, size_t n) {
   d->log[d->len] = 0;
 }
 
+/* The length of the well-formed UTF-8 sequence at p (1 for ASCII), 0 when
+ * there is none (a stray byte, or a character cut short by a "%.60s"). */
+static size_t utf8_len(const unsigned char *p) {
+  size_t n = *p < 0x80             ? 1
+             : (*p & 0xE0) == 0xC0 ? 2
+             : (*p & 0xF0) == 0xE0 ? 3
+             : (*p & 0xF8) == 0xF0 ? 4
+                                   : 0;
+  for (size_t i = 1; i < n; i++)
+    if ((p[i] & 0xC0) != 0x80)
+      return 0;
+  return n;
+}
+
+/* Writes the control characters of msg (from the data or a template's
+ * attribute: a newline, an escape sequence for the terminal) as \n, \t,
+ * \r or \xHH, and so the bytes that are no UTF-8 (a character cut short),
+ * so that a message stays one line of text and prints as written; what
+ * does not fit in size is cut. */
+static void visible(char *msg, size_t size) {
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)msg; *p;) {
+    size_t l = utf8_len(p);
+    n += l == 0 || *p < 0x20 || *p == 0x7F;
+    p += l ? l : 1;
+  }
+  if (!n)
+    return;
+  char *copy = strdup(msg);
+  if (!copy)
+    return;
+  size_t k = 0;
+  for (const unsigned char *p = (const unsigned char *)copy; *p;) {
+    char esc[8];
+    size_t l = utf8_len(p), e = l;
+    if (l && *p >= 0x20 && *p != 0x7F) {
+      memcpy(esc, p, l);
+    } else if (*p == '\n' || *p == '\t' || *p == '\r') {
+      e = (size_t)snprintf(esc, sizeof esc, "\\%c",
+                           *p == '\n'   ? 'n'
+                           : *p == '\t' ? 't'
+                                        : 'r');
+    } else {
+      e = (size_t)snprintf(esc, sizeof esc, "\\x%02X", *p);
+    }
+    p += l ? l : 1;
+    if (k + e >= size)
+      break;
+    memcpy(msg + k, esc, e);
+    k += e;
+  }
+  msg[k] = 0;
+  free(copy);
+}
+
 void zp_diag_report(zp_diag *d, zp_severity sev, zp_loc loc, const char *fmt,
                     ...) {
   if (sev == ZP_WARNING && d->strict)
@@ -239,6 +294,7 @@ void zp_diag_report(zp_diag *d, zp_severity sev, zp_loc loc, const char *fmt,
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  visible(msg, sizeof msg);
   const char *what = sev == ZP_ERROR     ? "error"
                      : sev == ZP_WARNING ? "warning"
                                          : "note";

@@ -37,6 +37,80 @@ static bool entry(const zp_block *e, const zp_contents *tc) {
          e->level <= tc->max_level;
 }
 
+/* Is sp a NOTE span inside a text of len bytes? */
+static bool marker(const zp_span *sp, size_t len) {
+  return sp->kind == ZP_SPAN_NOTE && sp->end <= len && sp->start < sp->end;
+}
+
+/* Heading e's text without its footnote markers, and (spans not NULL) its
+ * STYLE spans moved to that text (*spans NULL when none: its links and
+ * notes are not the entry's); NULL when out of memory.  Linear: the
+ * markers' bytes are marked once (their notes neither overlap nor nest),
+ * and a span's new offsets come from the count of bytes cut before them. */
+static const char *entry_text(ctx *c, const zp_block *e, const zp_span **spans,
+                              uint32_t *nspans) {
+  size_t len = e->text ? strlen(e->text) : 0;
+  uint32_t cut = 0, nstyle = 0;
+  for (uint32_t i = 0; i < e->nspans; i++) {
+    cut += marker(&e->spans[i], len);
+    nstyle += e->spans[i].kind == ZP_SPAN_STYLE;
+  }
+  if (spans) {
+    *spans = NULL;
+    *nspans = 0;
+  }
+  if (!cut && (!spans || !nstyle))
+    return e->text;
+  if (!cut && nstyle == e->nspans) {
+    *spans = e->spans;
+    *nspans = nstyle;
+    return e->text;
+  }
+  char *out = zp_arena_alloc(c->arena, len + 1);
+  uint32_t *before = zp_arena_alloc(c->arena, (len + 1) * sizeof *before);
+  zp_span *sv =
+      nstyle && spans ? zp_arena_alloc(c->arena, nstyle * sizeof *sv) : NULL;
+  if (!out || !before || (nstyle && spans && !sv))
+    return NULL;
+  char *gone = out; /* the marks first, in out's room */
+  memset(gone, 0, len);
+  for (uint32_t i = 0; i < e->nspans; i++)
+    if (marker(&e->spans[i], len))
+      memset(gone + e->spans[i].start, 1, e->spans[i].end - e->spans[i].start);
+  uint32_t n = 0;
+  for (size_t k = 0; k < len; k++) {
+    before[k] = (uint32_t)k - n;
+    if (!gone[k])
+      n++;
+  }
+  before[len] = (uint32_t)len - n;
+  n = 0;
+  for (size_t k = 0; k < len; k++) /* out[n] never passes gone[k] */
+    if (!out[k])
+      out[n++] = e->text[k];
+  out[n] = 0;
+  if (sv) {
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < e->nspans; i++) {
+      const zp_span *sp = &e->spans[i];
+      if (sp->kind != ZP_SPAN_STYLE || sp->end > len || sp->start >= sp->end)
+        continue;
+      sv[m] = *sp;
+      sv[m].start = sp->start - before[sp->start];
+      sv[m].end = sp->end - before[sp->end];
+      if (sv[m].start < sv[m].end)
+        m++;
+    }
+    *spans = m ? sv : NULL;
+    *nspans = m;
+  }
+  return out;
+}
+
+const char *lay_contents_text(ctx *c, const zp_block *e) {
+  return entry_text(c, e, NULL, NULL);
+}
+
 /* The number of e's page in the previous pass, "" when not known. */
 static void number(ctx *c, const zp_block *e, const zp_contents *tc, char *buf,
                    size_t n) {
@@ -57,17 +131,17 @@ static lglyph glyph(uint32_t cp, zp_glyph gl, float x, const zp_style *st) {
   return (lglyph){cp, gl.face, gl.gid, x};
 }
 
-/* Glyphs of text in role in style st, from pen x; returns the count (at
- * most max) and moves *x past them. */
+/* Glyphs of text (UTF-8: a page number, "12", "xiv" or "十二") in role
+ * in style st, from pen x; returns the count (at most max) and moves *x
+ * past them. */
 static uint32_t glyphs(ctx *c, int role, const char *text, const zp_style *st,
                        lglyph *out, uint32_t max, float *x) {
   float size = (float)st->size;
+  uint32_t cps[64];
+  if (strlen(text) >= sizeof cps / sizeof cps[0])
+    return 0; /* numbers come from a 64-byte buffer */
+  size_t ncp = lay_text_utf8_decode(text, cps);
   uint32_t n = 0;
-  /* a page number: "3", "iv", "三", "— 3 —" (at most 64 bytes) */
-  uint32_t cps[65];
-  char t[65];
-  snprintf(t, sizeof t, "%s", text);
-  size_t ncp = lay_text_utf8_decode(t, cps);
   for (size_t i = 0; i < ncp && n < max; i++) {
     zp_glyph gl;
     zp_font_glyph(c->fs, role, cps[i], &gl);
@@ -120,6 +194,16 @@ static bool finish(ctx *c, const zp_block *b, line *l, int role,
   }
   float x = right - numw - l->left;
   n += glyphs(c, role, num, st, g + n, nnum, &x);
+  if (l->look) { /* the heading's styled characters: the rest as the line */
+    lglook *lv = zp_arena_alloc(c->arena, n * sizeof *lv);
+    if (!lv)
+      return false;
+    memcpy(lv, l->look, l->n * sizeof *lv);
+    for (uint32_t k = l->n; k < n; k++)
+      lv[k] = (lglook){l->size, 0,
+                       st->color == ZP_COLOR_INHERIT ? 0 : st->color, l->bold};
+    l->look = lv;
+  }
   l->g = g;
   l->n = n;
   l->width = right - l->left - (l->n ? l->g[0].x : 0);
@@ -158,14 +242,21 @@ bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before) {
     float width = c->block_w - li - em - (numw + em);
     if (width < 2 * em)
       width = 2 * em; /* a deep indent on a narrow page: still a column */
+    const zp_span *spans;
+    uint32_t nspans;
+    const char *text = entry_text(c, e, &spans, &nspans);
+    if (!text)
+      return false;
     shape_req r = {.st = st,
-                   .text = e->text,
+                   .text = text,
                    .loc = b->loc,
                    .data_loc = e->data_loc,
                    .left = c->block_left + li + em,
                    .width = width,
                    .first_indent = -em,
                    .align = ZP_ALIGN_JUSTIFY,
+                   .spans = spans,
+                   .nspans = nspans,
                    .no_links = true};
     size_t from = c->lines.n;
     if (!lay_text_shape(c, &r, &c->lines))

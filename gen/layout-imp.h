@@ -452,6 +452,10 @@ const lpos *lay_link_prev(const ctx *c, const zp_block *b);
 void lay_link_next_pass(ctx *c);
 
 /* ---- layout-contents.c ---- */
+/* The text of heading e as a contents entry or a bookmark shows it: without
+ * its footnote markers (the NOTE spans' text); e->text itself when it has
+ * none, else a copy in c's arena; NULL when out of memory. */
+const char *lay_contents_text(ctx *c, const zp_block *e);
 
 /* Is there a table of contents in the document?  More than
  * LAY_MAX_CONTENTS is an error at the first one too many (*ok false). */

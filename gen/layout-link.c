@@ -305,6 +305,13 @@ static const lpos *find(const lpos *v, size_t n, const zp_block *b) {
   return n ? bsearch(&key, v, n, sizeof *v, cmp_pos) : NULL;
 }
 
+/* Can id be a PDF name of the /Dests?  At most LAY_MAX_DEST_NAME bytes,
+ * and no space: the PDF writer (libharu 2.3.0) writes a name's space as
+ * it is, which ends the name there and breaks the catalog. */
+static bool dest_name_ok(const char *id) {
+  return strlen(id) <= LAY_MAX_DEST_NAME && !strchr(id, ' ');
+}
+
 bool lay_link_resolve(ctx *c) {
   if (c->npos > 1)
     qsort(c->pos, c->npos, sizeof *c->pos, cmp_pos);
@@ -324,7 +331,7 @@ bool lay_link_resolve(ctx *c) {
     if (i && strcmp(c->ids[i].id, c->ids[i - 1].id) == 0)
       continue;
     const lpos *at = find(c->pos, c->npos, c->ids[i].blk);
-    if (at && strlen(c->ids[i].id) <= LAY_MAX_DEST_NAME &&
+    if (at && dest_name_ok(c->ids[i].id) &&
         !zp_dl_add_dest(c->dl, c->ids[i].id, at->page, at->y))
       return false;
   }

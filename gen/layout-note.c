@@ -271,6 +271,10 @@ static void renumber(ctx *c, line *l, lnote *ln, int pno) {
   if (!drop)
     return;
   memmove(&l->g[ln->g0 + k], &l->g[ln->g1], (l->n - ln->g1) * sizeof *l->g);
+  if (l->look) { /* the looks go with their glyphs (the line's own array) */
+    lglook *lv = (lglook *)l->look;
+    memmove(&lv[ln->g0 + k], &lv[ln->g1], (l->n - ln->g1) * sizeof *lv);
+  }
   l->n -= drop;
   ln->g1 -= drop;
   for (uint32_t q = 0; q < l->nnote; q++) {

@@ -431,6 +431,11 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
   if (!p)
     return false;
   int pno = ++c->npages;
+  if (c->part && (size_t)pno > c->npinfo) {
+    zp_error(c->d, c->part->loc,
+             "internal error: page %d was not counted in the first pass", pno);
+    return false;
+  }
   if (c->part)
     lay_part_place(c, from, to);
   if (c->dump)
@@ -486,12 +491,16 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
       return false;
     if (l->img && !lay_image_draw(c, p, l, l->top, l->top))
       return false;
-    if (l->first && l->blk->outline && l->blk->level > 0 &&
-        !zp_dl_add_outline(c->dl, l->blk->level,
-                           l->blk->outline_text ? l->blk->outline_text
-                                                : l->blk->text,
-                           pno - 1, p->height - c->block_top - l->top))
-      return false;
+    if (l->first && l->blk->outline && l->blk->level > 0) {
+      /* a bookmark without the heading's footnote markers; an
+       * attachment's label with its title */
+      const char *title = l->blk->outline_text ? l->blk->outline_text
+                                               : lay_contents_text(c, l->blk);
+      if ((l->blk->text && !title) ||
+          !zp_dl_add_outline(c->dl, l->blk->level, title, pno - 1,
+                             p->height - c->block_top - l->top))
+        return false;
+    }
   }
   if (!flush_pending(c, p) || !lay_note_end_page(c, p, from, to))
     return false;

@@ -264,6 +264,13 @@ static bool header_footer(ctx *c, zp_dl_page *p, int page, bool footer) {
   if (n < 0)
     return false;
   const char *what = footer ? "footer" : "header";
+  if (w >= 1e9f) { /* set_text's mark of a text cut at 256 characters */
+    zp_error(c->d, best->loc,
+             "the %s on page %d has more than 256 characters, more than a "
+             "line of the text block (%.1f mm) holds",
+             what, page + 1, c->block_w * 25.4f / 72);
+    return false;
+  }
   if (w > c->block_w + LAY_EPS) {
     zp_error(c->d, best->loc,
              "the %s on page %d is %.1f mm wide, wider than the text block "
@@ -328,8 +335,9 @@ void lay_part_place(ctx *c, size_t from, size_t to) {
   float shares = 0; /* the blocks' after the first */
   for (size_t i = from; i < to; i++) {
     const line *l = &c->lines.v[i];
-    if (l->tbl)
-      return; /* a table is drawn where pagination put it */
+    if (l->tbl || l->nnote)
+      return; /* a table is drawn where pagination put it; a footnote's
+                 marker stays where pagination left room for its note */
     if (i > from && l->first)
       shares += share(l->blk);
   }
@@ -386,10 +394,13 @@ static bool labels(ctx *c) {
   for (size_t i = 0; i < c->npinfo; i++) {
     const lay_pinfo *pi = &c->pinfo[i];
     const zp_part *pt = c->partv[pi->part];
-    /* a range runs on over the pages its numbers continue to */
+    bool roman = pt->num == ZP_NUM_ROMAN || pt->num == ZP_NUM_ROMAN_UPPER;
+    /* a range runs on over the pages its numbers continue to (a roman
+     * range ends at 3999: from 4000 on the numbers print in digits) */
     bool runs_on =
         i > 0 && (int)pt->num == last && pt->num != ZP_NUM_CN &&
-        (pt->num == ZP_NUM_NONE || pi->number == c->pinfo[i - 1].number + 1);
+        (pt->num == ZP_NUM_NONE || pi->number == c->pinfo[i - 1].number + 1) &&
+        !(roman && pi->number == 4000);
     last = (int)pt->num;
     if (runs_on)
       continue;
@@ -402,8 +413,7 @@ static bool labels(ctx *c) {
     const char *prefix = pt->num == ZP_NUM_CN
                              ? number_text(ZP_NUM_CN, pi->number, cn, sizeof cn)
                              : NULL;
-    if ((s == ZP_DL_LABEL_ROMAN || s == ZP_DL_LABEL_ROMAN_UPPER) &&
-        pi->number + c->part_pages[pi->part] > 3999)
+    if (roman && pi->number > 3999)
       s = ZP_DL_LABEL_DECIMAL; /* printed in digits past 3999 too */
     if (!zp_dl_add_label(c->dl, (int)i, s, pi->number, prefix))
       return false;

@@ -1512,22 +1512,82 @@ static bool uri_ascii(const char *s, char *out, size_t n) {
   return true;
 }
 
+/* Is named destination d one the PDF can hold (on a page, a finite y, a
+ * name libharu writes whole)?  Else an error. */
+static bool dest_ok(writer *w, const zp_dl_dest *d, int npages) {
+  if (d->page < 0 || d->page >= npages || !isfinite(d->y) ||
+      strlen(d->name) > HPDF_LIMIT_MAX_NAME_LEN ||
+      strchr(d->name, ' ') /* libharu writes it unescaped */) {
+    zp_error(w->d, at(w),
+             "cannot write the PDF: the destination \"%.60s\" is invalid",
+             d->name);
+    return false;
+  }
+  return true;
+}
+
+/* The named destinations in leaves of this many (a leaf's /Names array
+ * holds twice as many elements; libharu's arrays hold 32767). */
+#define DEST_LEAF 4000
+
+/* More named destinations than a dictionary holds (libharu: 4095): the
+ * catalog's /Names /Dests name tree (PDF 1.2), its keys strings in the
+ * order of the ids (zp_dl keeps them sorted by bytes, as a name tree
+ * must be), in indirect leaves of DEST_LEAF with their /Limits. */
+static bool write_dest_tree(writer *w, HPDF_Page *pages, int npages) {
+  HPDF_MMgr mm = w->pdf->mmgr;
+  HPDF_Dict names = HPDF_Dict_New(mm), root = HPDF_Dict_New(mm);
+  HPDF_Array kids = HPDF_Array_New(mm);
+  if (!names || !root || !kids ||
+      HPDF_Dict_Add(w->pdf->catalog, "Names", names) != HPDF_OK ||
+      HPDF_Dict_Add(names, "Dests", root) != HPDF_OK ||
+      HPDF_Dict_Add(root, "Kids", kids) != HPDF_OK)
+    return fail(w, "adding the named destinations");
+  for (const zp_dl_dest *d = w->dl->dests; d;) {
+    HPDF_Dict leaf = HPDF_Dict_New(mm);
+    HPDF_Array arr = HPDF_Array_New(mm), lim = HPDF_Array_New(mm);
+    if (!leaf || !arr || !lim || HPDF_Xref_Add(w->pdf->xref, leaf) != HPDF_OK ||
+        HPDF_Array_Add(kids, leaf) != HPDF_OK ||
+        HPDF_Dict_Add(leaf, "Names", arr) != HPDF_OK ||
+        HPDF_Dict_Add(leaf, "Limits", lim) != HPDF_OK)
+      return fail(w, "adding the named destinations");
+    const zp_dl_dest *first = d, *last = d;
+    for (int k = 0; d && k < DEST_LEAF; k++, d = d->next) {
+      if (!dest_ok(w, d, npages))
+        return false;
+      HPDF_Destination dst = xyz_dest(w, pages[d->page], d->y);
+      HPDF_String key = HPDF_String_New(mm, d->name, NULL);
+      if (!dst || !key || HPDF_Array_Add(arr, key) != HPDF_OK ||
+          HPDF_Array_Add(arr, dst) != HPDF_OK)
+        return fail(w, "adding a named destination");
+      last = d;
+    }
+    HPDF_String lo = HPDF_String_New(mm, first->name, NULL);
+    HPDF_String hi = HPDF_String_New(mm, last->name, NULL);
+    if (!lo || !hi || HPDF_Array_Add(lim, lo) != HPDF_OK ||
+        HPDF_Array_Add(lim, hi) != HPDF_OK)
+      return fail(w, "adding the named destinations");
+  }
+  return true;
+}
+
 /* The named destinations: the catalog's /Dests, name to [page /XYZ 0 y
- * null] (PDF 1.1; libharu has no name trees). */
+ * null] (PDF 1.1; libharu has no name trees), or a name tree when there
+ * are more than a dictionary holds. */
 static bool write_dests(writer *w, HPDF_Page *pages, int npages) {
   if (!w->dl->dests)
     return true;
+  size_t n = 0;
+  for (const zp_dl_dest *d = w->dl->dests; d; d = d->next)
+    n++;
+  if (n > HPDF_LIMIT_MAX_DICT_ELEMENT)
+    return write_dest_tree(w, pages, npages);
   HPDF_Dict dests = HPDF_Dict_New(w->pdf->mmgr);
   if (!dests || HPDF_Dict_Add(w->pdf->catalog, "Dests", dests) != HPDF_OK)
     return fail(w, "adding the named destinations");
   for (const zp_dl_dest *d = w->dl->dests; d; d = d->next) {
-    if (d->page < 0 || d->page >= npages || !isfinite(d->y) ||
-        strlen(d->name) > HPDF_LIMIT_MAX_NAME_LEN) {
-      zp_error(w->d, at(w),
-               "cannot write the PDF: the destination \"%.60s\" is invalid",
-               d->name);
+    if (!dest_ok(w, d, npages))
       return false;
-    }
     HPDF_Destination dst = xyz_dest(w, pages[d->page], d->y);
     if (!dst || HPDF_Dict_Add(dests, d->name, dst) != HPDF_OK)
       return fail(w, "adding a named destination");

@@ -1041,6 +1041,7 @@ static void part(comp *c, zp_tnode *n) {
   }
   if (att) {
     tp->title = attr_of(n, "title");
+    tp->title_at = at_attr(c, n, "title");
     tp->label = attr_of(n, "label");
     const zp_style *body = c->t->body_style;
     const zp_style *st = style_named(c, zp_tmpl_attr(n, "label-style"));

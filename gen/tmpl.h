@@ -98,6 +98,7 @@ typedef struct zp_tpart {
   bool folio_portrait;
   zp_place place;
   const zp_tattr *title; /* an attachment's; NULL else */
+  zp_loc title_at;       /* where its title= stands (an error's caret) */
   const zp_tattr *label; /* an attachment's label= (附件1), or NULL */
   const zp_style *label_style, *title_style; /* an attachment's */
   const zp_watermark *watermark;             /* a <watermark> child, or NULL */

@@ -83,11 +83,11 @@ else
   fail=$((fail + 1)); echo "FAIL: the first sample is off the 28 x 22 grid"
 fi
 
-# Tables of contents: each entry's number (the end of its last line, its
+# Tables of contents: each entry's number (after its last line's leader, its
 # link "to=" the heading's text) is the page where that heading's first
 # line is, in every layout fixture with a contents and in the 核查报告.
 for d in tests/golden/layout-contents*.dump tests/golden/layout-furniture.dump \
-    tests/golden/lihu-2023-review.dump; do
+    tests/golden/layout-cn-contents.dump tests/golden/lihu-2023-review.dump; do
   [ -e "$d" ] || continue
   if awk '
     /^page / { page = $2 }
@@ -97,7 +97,8 @@ for d in tests/golden/layout-contents*.dump tests/golden/layout-furniture.dump \
     }
     /^  line / && /style=toc / {
       t = $0; sub(/.* text=/, "", t); last = ""
-      if (match(t, /[0-9]+$/)) last = substr(t, RSTART)
+      # the number after the leader: 12, xiv, 十二
+      if (match(t, /\.[^.]+$/)) last = substr(t, RSTART + 1)
       next
     }
     /^  link / && / to=/ && last != "" {

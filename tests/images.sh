@@ -123,7 +123,16 @@ awk '/^## Images, the signature block and the watermark/ { on = 1; next }
 printf '{"meta": {"department": "广州市某某区某某局", "date_cn": "2024年3月15日"}}\n' >"$T/ex/d.json"
 nex=0
 for b in "$T"/ex/block-*; do
-  if grep -q "<watermark" "$b"; then
+  if grep -q "<part\|<attachment" "$b"; then
+    # parts with watermarks of their own: a body of parts, "…" a paragraph;
+    # the cover without one, the attachment's page with its own
+    { printf '<template xmlns="urn:zpgen:template:1" version="1">\n<include href="official.xml"/>\n<body>\n'
+      sed 's|…|<p>正文</p>|' "$b"; printf '</body></template>\n'; } >"$T/ex/templates/p.xml"
+    $ZPGEN render -t "$T/ex/templates/p.xml" -d "$T/ex/d.json" -o "$T/ex/p.pdf" --dump-layout "$T/ex/p.dump" 2>"$T/ex/err" &&
+      awk '/^page / { n = $2 } /^  watermark / { w[n]++ } END { exit !(w[1] == 0 && w[2] == 1) }' "$T/ex/p.dump" ||
+      { bad "README example block $b (parts)"; cat "$T/ex/err" "$b"; }
+    nex=$((nex + 1))
+  elif grep -q "<watermark" "$b"; then
     k=0
     while IFS= read -r l; do
       k=$((k + 1))
@@ -141,7 +150,7 @@ for b in "$T"/ex/block-*; do
     nex=$((nex + 1))
   fi
 done
-check "the README's image examples were all found and rendered ($nex)" '[ $nex -eq 5 ]'
+check "the README's image examples were all found and rendered ($nex)" '[ $nex -eq 6 ]'
 
 echo "images: $pass passed, $fail failed"
 [ $fail -eq 0 ]

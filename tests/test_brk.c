@@ -471,6 +471,15 @@ static void test_opportunities_edges(void **state) {
   assert_int_equal(brk[0], 7);
   zp_brk_opportunities(&one, 1, &o, brk);
   assert_int_equal(brk[0], ZP_BRK_MUST);
+  /* U+FFFF (libunibreak's end of text) in the data: broken as U+FFFE
+   * would be, not an assertion in libunibreak */
+  uint32_t nc[] = {0x4E00, 0xFFFF, 0x4E00, 0xFFFF},
+           ne[] = {0x4E00, 0xFFFE, 0x4E00, 0xFFFE};
+  char b1[4], b2[4];
+  zp_brk_opportunities(nc, 4, &o, b1);
+  zp_brk_opportunities(ne, 4, &o, b2);
+  assert_memory_equal(b1, b2, 4);
+  assert_int_equal(b1[3], ZP_BRK_MUST);
 }
 
 /* ---- punctuation and compression ---------------------------------------- */

@@ -332,6 +332,39 @@ static void contents_numbers_are_the_headings_pages(void **state) {
   zp_dl_free(dl);
 }
 
+/* A heading's footnote marker is neither in its contents entry nor in its
+ * bookmark (the note is the heading's; the marker is printed once); its
+ * styling (a superscript) stays in the entry. */
+static void contents_and_bookmark_without_note_markers(void **state) {
+  fixture *f = *state;
+  contents(f);
+  zp_block *h = heading(f, 1, "一、总体①情况m2");
+  zp_note *note = zp_arena_alloc(f->a, sizeof *note);
+  note->text = "标题的脚注。";
+  note->loc = (zp_loc){"test.xml", 9, 5};
+  zp_span *s = zp_arena_alloc(f->a, 2 * sizeof *s);
+  s[0] = (zp_span){.kind = ZP_SPAN_NOTE, .start = 12, .end = 15, .note = note};
+  s[1] = (zp_span){.kind = ZP_SPAN_STYLE,
+                   .start = 22,
+                   .end = 23,
+                   .shift = ZP_SHIFT_SUPER,
+                   .color = ZP_COLOR_INHERIT};
+  h->spans = s;
+  h->nspans = 2;
+  add(f, ZP_BLOCK_PARAGRAPH, &f->body, "正文。");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  /* the entry keeps the superscript (m², its 8th character), the marker
+   * gone; the styled characters past the heading's text (the leader, the
+   * number) in the line's look */
+  assert_non_null(strstr(
+      f->dump, "looks=7-8:size=9.60,rise=5.28 text=一、总体情况m2....."));
+  assert_non_null(strstr(f->dump, "text=一、总体①情况m2\n"));
+  assert_non_null(dl->outlines);
+  assert_string_equal(dl->outlines->title, "一、总体情况m2");
+  zp_dl_free(dl);
+}
+
 /* A contents whose page numbers make an entry wrap: the first layout (no
  * numbers yet) keeps it on one line and the heading below on page 1; with
  * the numbers it takes two lines, and the heading, kept with two lines of
@@ -356,7 +389,7 @@ static void contents_pushes_a_heading(void **state) {
   assert_true(zp_diag_contains(
       f->d, "test.xml:3:5: error: the table of contents does not settle: "
             "after 2 layouts the heading"));
-  assert_true(zp_diag_contains(f->d, "(from page 1 to page 2)"));
+  assert_true(zp_diag_contains(f->d, "(from the PDF's page 1 to its page 2)"));
 }
 
 static void contents_on_two_pages(void **state) {
@@ -431,6 +464,68 @@ static void pdf_link_annotations(void **state) {
   zp_dl_free(dl);
 }
 
+/* An id with a space is no named destination (libharu would write the
+ * space into the name and break the catalog); one of 128 bytes neither;
+ * the others are, and a reference to the spaced id still links. */
+static void dest_names_a_pdf_can_hold(void **state) {
+  fixture *f = *state;
+  zp_block *a = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "第一段。");
+  a->id = "a b";
+  zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "第二段。");
+  b->id = "a#b(c)";
+  zp_block *l = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "第三段。");
+  char *longid = zp_arena_alloc(f->a, 129);
+  memset(longid, 'x', 128);
+  longid[128] = 0;
+  l->id = longid;
+  zp_block *p = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "见上文。");
+  zp_span *s = zp_arena_alloc(f->a, sizeof *s);
+  *s = (zp_span){.kind = ZP_SPAN_LINK, .start = 0, .end = 6, .target = "a b"};
+  p->spans = s;
+  p->nspans = 1;
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_non_null(dl->dests);
+  assert_string_equal(dl->dests->name, "a#b(c)");
+  assert_null(dl->dests->next);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  assert_true(zp_pdf_write_stream(dl, f->fs, m, "t.pdf", f->d));
+  fclose(m);
+  assert_true(has(buf, len, "/a#23b#28c#29 "));
+  assert_false(has(buf, len, "/a b"));
+  assert_true(has(buf, len, "/Dest "));
+  free(buf);
+  zp_dl_free(dl);
+}
+
+/* More ids than a PDF dictionary of libharu holds (4095): the named
+ * destinations go to a name tree of leaves with their limits (the
+ * writer failed: "adding a named destination failed"). */
+static void many_named_destinations(void **state) {
+  fixture *f = *state;
+  for (int i = 0; i < 4100; i++) {
+    zp_block *b = add(f, ZP_BLOCK_PARAGRAPH, &f->body, "段。");
+    char *id = zp_arena_alloc(f->a, 8);
+    snprintf(id, 8, "p%04d", i);
+    b->id = id;
+  }
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  assert_true(zp_pdf_write_stream(dl, f->fs, m, "t.pdf", f->d));
+  fclose(m);
+  assert_true(has(buf, len, "/Names <<\n/Dests <<\n/Kids ["));
+  assert_true(has(buf, len, "/Limits [ (p0000) (p3999) ]"));
+  assert_true(has(buf, len, "/Limits [ (p4000) (p4099) ]"));
+  assert_false(has(buf, len, "/Dests <<\n/p0000"));
+  free(buf);
+  zp_dl_free(dl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(urls_become_links, setup, teardown),
@@ -445,7 +540,12 @@ int main(void) {
       cmocka_unit_test_setup_teardown(contents_pushes_a_heading, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(contents_on_two_pages, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          contents_and_bookmark_without_note_markers, setup, teardown),
       cmocka_unit_test_setup_teardown(pdf_link_annotations, setup, teardown),
+      cmocka_unit_test_setup_teardown(dest_names_a_pdf_can_hold, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(many_named_destinations, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

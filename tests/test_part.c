@@ -197,6 +197,40 @@ static void numbering_and_labels(void **state) {
   zp_dl_free(dl);
 }
 
+/* A roman part from 3998: iii… up to 3999, digits from 4000 on, and the
+ * page labels say the same (roman, then decimal from the third page). */
+static void roman_labels_past_3999(void **state) {
+  fixture *f = *state;
+  part(f, ZP_PART_BODY, &portrait, ZP_NUM_ROMAN, 3998);
+  add(f, ZP_BLOCK_PARAGRAPH, "甲");
+  add(f, ZP_BLOCK_PAGE_BREAK, "");
+  add(f, ZP_BLOCK_PARAGRAPH, "乙");
+  add(f, ZP_BLOCK_PAGE_BREAK, "");
+  add(f, ZP_BLOCK_PARAGRAPH, "丙");
+  add(f, ZP_BLOCK_PAGE_BREAK, "");
+  add(f, ZP_BLOCK_PARAGRAPH, "丁");
+  zp_dl *dl = run(f);
+  assert_non_null(dl);
+  assert_int_equal(dl->npages, 4);
+  char buf[8192];
+  assert_non_null(
+      strstr(page_dump(f, 1, buf, sizeof buf), "number=mmmcmxcviii"));
+  assert_non_null(strstr(page_dump(f, 2, buf, sizeof buf), "number=mmmcmxcix"));
+  assert_non_null(strstr(page_dump(f, 3, buf, sizeof buf), "number=4000"));
+  const zp_dl_label *l = dl->labels;
+  assert_non_null(l);
+  assert_int_equal(l->first, 0);
+  assert_int_equal(l->style, ZP_DL_LABEL_ROMAN);
+  assert_int_equal(l->start, 3998);
+  l = l->next;
+  assert_non_null(l);
+  assert_int_equal(l->first, 2);
+  assert_int_equal(l->style, ZP_DL_LABEL_DECIMAL);
+  assert_int_equal(l->start, 4000);
+  assert_null(l->next);
+  zp_dl_free(dl);
+}
+
 /* A document without parts has no page labels and numbers 1, 2, 3. */
 static void no_parts_no_labels(void **state) {
   fixture *f = *state;
@@ -577,6 +611,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(numbering_and_labels, setup, teardown),
       cmocka_unit_test_setup_teardown(no_parts_no_labels, setup, teardown),
+      cmocka_unit_test_setup_teardown(roman_labels_past_3999, setup, teardown),
       cmocka_unit_test_setup_teardown(landscape_folio_turned, setup, teardown),
       cmocka_unit_test_setup_teardown(headers_first_odd_even, setup, teardown),
       cmocka_unit_test_setup_teardown(header_must_fit, setup, teardown),
