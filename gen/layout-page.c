@@ -454,17 +454,6 @@ bool lay_page_emit(ctx *c, size_t from, size_t to) {
   }
   if (c->debug && !debug_page(c, p))
     return false;
-  /* an attachment's bookmark, "附件1 评分表", at its first page's top */
-  if (c->part && c->part->kind == ZP_PART_ATTACHMENT &&
-      c->pinfo[pno - 1].in_part == 0 && c->part->first) {
-    const char *t = c->part->title && *c->part->title
-                        ? zp_arena_printf(c->arena, "%s %s",
-                                          c->part->first->text, c->part->title)
-                        : c->part->first->text;
-    if (!t ||
-        !zp_dl_add_outline(c->dl, 1, t, pno - 1, p->height - c->block_top))
-      return false;
-  }
   if (!lay_note_begin_page(c, from, to))
     return false;
   if (!lay_image_watermark(c, p))
