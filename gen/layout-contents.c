@@ -141,14 +141,8 @@ static uint32_t glyphs(ctx *c, int role, const char *text, const zp_style *st,
   if (strlen(text) >= sizeof cps / sizeof cps[0])
     return 0; /* numbers come from a 64-byte buffer */
   size_t ncp = lay_text_utf8_decode(text, cps);
-  uint32_t n = 0;
-  for (size_t i = 0; i < ncp && n < max; i++) {
-    zp_glyph gl;
-    zp_font_glyph(c->fs, role, cps[i], &gl);
-    out[n++] = glyph(cps[i], gl, *x, st);
-    *x += gl.advance * size / 1000.0f;
-  }
-  return n;
+  return lay_text_glyphs(c, role, cps, ncp < max ? (uint32_t)ncp : max, size,
+                         out, x);
 }
 
 /* Width of a page number in role in style st. */

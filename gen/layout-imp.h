@@ -304,6 +304,11 @@ float lay_text_snap_space(const ctx *c, const zp_style *st, double space);
 float lay_text_indent(const ctx *c, const zp_style *st, double pt, double em);
 /* Sets a text into lines appended to out; false on error. */
 bool lay_text_shape(ctx *c, const shape_req *r, lvec *out);
+/* Glyphs of code points cps[0..n) in font role role at size, from pen *x
+ * (moved past them), into out (room for n): no fitting and no grid (a
+ * folio, a note's label, a page number).  Returns n. */
+uint32_t lay_text_glyphs(ctx *c, int role, const uint32_t *cps, uint32_t n,
+                         float size, lglyph *out, float *x);
 /* Natural width of a text set on one line, pt. */
 float lay_text_width(ctx *c, const zp_style *st, const char *text, zp_loc loc);
 /* The same with the text's spans (their sizes change widths). */

@@ -384,13 +384,7 @@ static uint32_t label(ctx *c, const lnote *ln, lglyph *g, float size) {
   if (role < 0)
     return 0;
   float x = 0;
-  for (size_t i = 0; i < n; i++) {
-    zp_glyph gl;
-    zp_font_glyph(c->fs, role, cps[i], &gl);
-    g[i] = (lglyph){cps[i], gl.face, gl.gid, x};
-    x += gl.advance * size / 1000.0f;
-  }
-  return (uint32_t)n;
+  return lay_text_glyphs(c, role, cps, (uint32_t)n, size, g, &x);
 }
 
 bool lay_note_end_page(ctx *c, zp_dl_page *p, size_t from, size_t to) {

@@ -117,12 +117,7 @@ static int set_text(ctx *c, const char *rname, float size, const char *text,
   if (cut)
     n = 256;
   float x = 0;
-  for (size_t i = 0; i < n; i++) {
-    zp_glyph gl;
-    zp_font_glyph(c->fs, role, cps[i], &gl);
-    g[i] = (lglyph){cps[i], gl.face, gl.gid, x};
-    x += gl.advance * size / 1000.0f;
-  }
+  lay_text_glyphs(c, role, cps, (uint32_t)n, size, g, &x);
   *w = cut ? 1e9f : x; /* too long for any text block */
   return (int)n;
 }
@@ -449,26 +444,20 @@ bool lay_part_layout(ctx *c, lay_blocks_fn blocks) {
       goto done;
     ends[k + 1] = c->lines.n;
   }
-  /* pass 1: count */
-  c->dry = true;
-  c->npages = 0;
-  for (k = 0; k < nparts; k++) {
-    c->part = c->partv[k];
-    c->part_index = (int)k;
-    lay_part_setup(c, &c->part->page);
-    if (!lay_page_paginate(c, ends[k], ends[k + 1]))
-      goto done;
-  }
-  /* pass 2: draw (the footnotes placed afresh) */
-  c->dry = false;
-  c->npages = 0;
-  lay_note_restart(c);
-  for (k = 0; k < nparts; k++) {
-    c->part = c->partv[k];
-    c->part_index = (int)k;
-    lay_part_setup(c, &c->part->page);
-    if (!lay_page_paginate(c, ends[k], ends[k + 1]))
-      goto done;
+  /* pass 1 counts the pages, pass 2 draws them (the footnotes placed
+   * afresh) */
+  for (int pass = 1; pass <= 2; pass++) {
+    c->dry = pass == 1;
+    c->npages = 0;
+    if (pass == 2)
+      lay_note_restart(c);
+    for (k = 0; k < nparts; k++) {
+      c->part = c->partv[k];
+      c->part_index = (int)k;
+      lay_part_setup(c, &c->part->page);
+      if (!lay_page_paginate(c, ends[k], ends[k + 1]))
+        goto done;
+    }
   }
   ok = labels(c);
 done:

@@ -567,3 +567,14 @@ float lay_text_width_spans(ctx *c, const zp_style *st, const char *text,
   }
   return best / 1000.0f;
 }
+
+uint32_t lay_text_glyphs(ctx *c, int role, const uint32_t *cps, uint32_t n,
+                         float size, lglyph *out, float *x) {
+  for (uint32_t i = 0; i < n; i++) {
+    zp_glyph gl;
+    zp_font_glyph(c->fs, role, cps[i], &gl);
+    out[i] = (lglyph){cps[i], gl.face, gl.gid, *x};
+    *x += gl.advance * size / 1000.0f;
+  }
+  return n;
+}
