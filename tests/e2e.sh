@@ -17,6 +17,8 @@ for s in $SAMPLES; do
     --output "$out" 2>"$T/$name.err"
   check "$name renders" '[ $? -eq 0 ] && [ -s "$out" ]'
   check "$name: no diagnostics" '[ ! -s "$T/$name.err" ] || { cat "$T/$name.err"; false; }'
+  check "$name: samples/$name.pdf is what this zpgen makes (run make samples after a change)" \
+    'cmp -s "$out" samples/$name.pdf'
   pdffonts "$out" >"$T/fonts.txt" 2>&1
   check "$name: pdffonts runs clean" '! grep -qiE "error|warning" "$T/fonts.txt"'
   check "$name: every face embedded, subset, with ToUnicode" \
