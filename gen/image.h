@@ -16,8 +16,8 @@
  * end marker.
  * Dimensions are at most ZP_MAX_IMAGE_SIDE pixels a side and
  * ZP_MAX_IMAGE_PIXELS in all.  The pixels are decoded only by the PDF
- * writer (pdf.c).  The image's bytes live in the arena it was loaded into:
- * a template loads each file once, and a PDF embeds each image once.
+ * writer (pdf-image.c).  The image's bytes live in the arena it was loaded
+ * into: a template loads each file once, and a PDF embeds each image once.
  */
 #ifndef ZP_IMAGE_H
 #define ZP_IMAGE_H

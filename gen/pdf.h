@@ -5,7 +5,8 @@
  * and a bfrange ToUnicode CMap, so that text extracts and copies correctly.
  * Info strings and bookmarks are written in UTF-8 (UTF-16BE in the file).
  * The same display list always gives the same bytes: no date is written
- * unless dl->date is set.  libharu's types never leave pdf.c.
+ * unless dl->date is set.  libharu's types never leave the PDF writer's
+ * files (gen/pdf*.c and its private gen/pdf-imp.h).
  */
 #ifndef ZP_PDF_H
 #define ZP_PDF_H
