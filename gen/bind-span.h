@@ -1,11 +1,12 @@
-/* bind-span.h — private to the binder (bind.c); nothing else includes it.
+/* bind-span.h — private to the binder (gen/bind*.c, through bind-imp.h);
+ * nothing else includes it.
  *
  * The bookkeeping of inline spans while texts are bound: the spans of the
  * texts being built (a note's text is built inside its paragraph's, so one
  * list serves both: a text owns the spans from where it started), their
  * trimming, sorting and copying into the document; the note markers; and
  * the ids given and the ids referred to, checked against each other at
- * the end of a bind.  No diagnostics here: bind.c reports.
+ * the end of a bind.  No diagnostics here: bind-text.c reports.
  */
 #ifndef ZP_BIND_SPAN_H
 #define ZP_BIND_SPAN_H
