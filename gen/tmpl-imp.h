@@ -1,8 +1,9 @@
 /* tmpl-imp.h — private to the template loader (tmpl.c) and its compiler
- * (tcompile.c); nothing else includes it.
+ * (tcompile.c and tcompile-*.c, which share tcompile-imp.h besides);
+ * nothing else includes it.
  *
  * tmpl.c reads and validates the XML and converts it into zp_tnode trees
- * (names, attributes, fields); tcompile.c then compiles those trees once:
+ * (names, attributes, fields); the compiler then compiles those trees once:
  * it sets every node's kind and its parsed attributes (zp_tnode.as),
  * resolves styles, macros and the defaults, reads the page, folio,
  * numbering and grades into the zp_template, and checks every expression,
@@ -21,15 +22,15 @@ bool zp_tmpl_compile(zp_template *t, zp_diag *d);
 
 /* A length as a template writes it ("37mm", "16pt", "2em", "1line", "0"),
  * em and line the sizes of an em and a line in pt; false when malformed
- * or longer than ZP_MAX_LENGTH (tcompile.c). */
+ * or longer than ZP_MAX_LENGTH (tcompile-read.c). */
 bool zp_tmpl_length(const char *s, double em, double line, double *out);
 /* A font size: a 号 name or pt, ZP_MIN_FONT_SIZE to ZP_MAX_FONT_SIZE;
- * false when malformed or out of range (tcompile.c). */
+ * false when malformed or out of range (tcompile-read.c). */
 bool zp_tmpl_font_size(const char *s, double *out);
 /* A plain decimal number ("0.15", "-45"), finite; false when malformed
- * (tcompile.c). */
+ * (tcompile-read.c). */
 bool zp_tmpl_number(const char *s, double *out);
-/* Where attribute attr of n is written, line and column (tcompile.c). */
+/* Where attribute attr of n is written, line and column (tcompile-read.c). */
 zp_loc zp_tmpl_at_attr(zp_diag *d, const zp_tnode *n, const char *attr);
 /* Adds path to t->files (what a batch fingerprints and watch watches),
  * once; false when out of memory (tmpl.c). */
