@@ -377,16 +377,22 @@ static const char *finish_text(binder *b, sbuf *s, size_t k0,
   return r;
 }
 
+/* Are inline elements nested too deep at c (through macros: the compiler
+ * checks what it sees)?  Reported when so. */
+static bool too_deep(binder *b, const zp_tnode *c) {
+  if (b->inline_depth < ZP_MAX_INLINE_DEPTH)
+    return false;
+  bind_check_report(b, ZP_ERROR, c->loc,
+                    "inline elements (<b>, <sup>, <span>, <a>, <note> …) "
+                    "nested deeper than %d (through macros)",
+                    ZP_MAX_INLINE_DEPTH);
+  return true;
+}
+
 /* A STYLE or LINK element: its content, and a span over it. */
 static void inline_span(binder *b, const zp_tnode *c, sbuf *out) {
-  if (b->inline_depth >= ZP_MAX_INLINE_DEPTH) {
-    bind_check_report(
-        b, ZP_ERROR, c->loc,
-        "inline elements (<b>, <sup>, <span>, <a>, <note> …) nested deeper "
-        "than %d (through macros)",
-        ZP_MAX_INLINE_DEPTH);
+  if (too_deep(b, c))
     return;
-  }
   uint32_t seq = b->seq++;
   size_t start = out->n;
   const char *uri = NULL, *target = NULL, *why;
@@ -440,14 +446,8 @@ static void inline_span(binder *b, const zp_tnode *c, sbuf *out) {
 /* A <note>: its content becomes a zp_note; its marker is printed here,
  * with a NOTE span over it. */
 static void inline_note(binder *b, const zp_tnode *c, sbuf *out) {
-  if (b->inline_depth >= ZP_MAX_INLINE_DEPTH) {
-    bind_check_report(
-        b, ZP_ERROR, c->loc,
-        "inline elements (<b>, <sup>, <span>, <a>, <note> …) nested deeper "
-        "than %d (through macros)",
-        ZP_MAX_INLINE_DEPTH);
+  if (too_deep(b, c))
     return;
-  }
   uint32_t seq = b->seq++;
   zp_loc dl = b->data_loc;
   const zp_json *dv = b->data_val;
