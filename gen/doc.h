@@ -143,7 +143,8 @@ typedef struct zp_contents {
   bool leader; /* dots from the text to the number; else blank */
   bool folio;  /* numbers as the page's folio prints them ("— 3 —"); else
                   the bare number in the page's style ("3", "iv", "三") */
-  zp_loc at;   /* the <contents> element, its column too */
+  bool attachments; /* the attachments listed too (附件1 名称, level 1) */
+  zp_loc at;        /* the <contents> element, its column too */
 } zp_contents;
 
 /* ---- images ----

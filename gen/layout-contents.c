@@ -33,7 +33,12 @@ bool lay_contents_present(ctx *c, bool *ok) {
 
 /* Is e an entry of contents tc? */
 static bool entry(const zp_block *e, const zp_contents *tc) {
-  return e->kind == ZP_BLOCK_HEADING && e->text && e->level >= tc->min_level &&
+  /* headings, and with attachments="yes" each attachment's label block
+   * (its bookmark "附件1 名称", level 1) */
+  bool kind = e->kind == ZP_BLOCK_HEADING ||
+              (tc->attachments && e->kind == ZP_BLOCK_PARAGRAPH && e->outline &&
+               e->outline_text);
+  return kind && e->text && e->level >= tc->min_level &&
          e->level <= tc->max_level;
 }
 
@@ -241,6 +246,11 @@ bool lay_contents_lines(ctx *c, const zp_block *b, uint8_t brk, float before) {
     const char *text = entry_text(c, e, &spans, &nspans);
     if (!text)
       return false;
+    if (e->kind != ZP_BLOCK_HEADING) { /* an attachment: "附件1 名称" */
+      text = e->outline_text;
+      spans = NULL;
+      nspans = 0;
+    }
     shape_req r = {.st = st,
                    .text = text,
                    .loc = b->loc,

@@ -594,6 +594,8 @@ void tc_block_contents(comp *c, zp_tnode *n) {
   tc->at = tc_read_at_elem(c, n);
   v = zp_tmpl_attr(n, "numbers");
   tc->folio = v && strcmp(v, "folio") == 0;
+  v = zp_tmpl_attr(n, "attachments");
+  tc->attachments = yes(v);
   n->as.contents.toc = tc;
   n->as.contents.style = st;
   n->as.contents.title_style = ts;

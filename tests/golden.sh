@@ -92,7 +92,9 @@ for d in tests/golden/layout-contents*.dump tests/golden/layout-furniture.dump \
   if awk '
     /^page / { page = $2 }
     /^  part / { page = $0; sub(/.* number=/, "", page) } # its printed number
-    /^  line / && / first/ && (/style=h1 / || /style=h2 /) {
+    # headings, and the attachments (their label line) of a contents with
+    # attachments="yes" (all of these fixtures list them)
+    /^  line / && / first/ && (/style=h1 / || /style=h2 / || /style=attachment-label /) {
       t = $0; sub(/.* text=/, "", t); nh++; htext[nh] = t; hpage[nh] = page
     }
     /^  line / && /style=toc / {
