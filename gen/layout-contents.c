@@ -297,7 +297,9 @@ bool lay_contents_settled(ctx *c, bool last) {
     const lpos *a = &c->prev[i], *b = &c->pos[i];
     if (a->blk != b->blk) {
       moved = b->blk;
-    } else if (b->blk->kind == ZP_BLOCK_HEADING && a->page != b->page) {
+    } else if ((b->blk->kind == ZP_BLOCK_HEADING ||
+                (b->blk->outline && b->blk->outline_text)) &&
+               a->page != b->page) { /* a heading or an attachment moved */
       moved = b->blk;
       was = a->page;
       now = b->page;

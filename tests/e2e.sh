@@ -150,6 +150,21 @@ rm -f tests/layout/.furniture-folio.xml
 check "furniture: contents numbers=folio prints each number as its page's folio (— 1 —)" \
   'pdftotext -f 2 -l 2 "$T/fu3.pdf" - | grep -q "^一、第1部分\.*— 1 —\$" &&
    pdftotext -f 2 -l 2 "$T/fu3.pdf" - | grep -q "^四、第4部分\.*— 4 —\$"'
+# attachments listed in a contents move as its length changes: rendered
+# without --dump-layout (which lays out once more), each number is still
+# the label of the page its attachment starts on
+ca="$T/ca.pdf"
+$ZPGEN render --template tests/layout/contents-attachments.xml \
+  --data tests/layout/contents-attachments.json -o "$ca" 2>/dev/null
+python3 tests/tools/pagelabels.py "$ca" "$(pdfinfo "$ca" | sed -n "s/^Pages: *//p")" >"$T/ca.labels"
+check "contents of attachments: 附件1 and 附件40 at the pages their numbers name" \
+  'n1=$(pdftotext -f 1 -l 4 "$ca" - | tr -d " " | sed -n "s/^附件1标.*\.\([0-9]*\)\$/\1/p" | head -1)
+   n40=$(pdftotext -f 1 -l 4 "$ca" - | tr -d " " | sed -n "s/^.*\.\.\([0-9]*\)\$/\1/p" | tail -1)
+   p1=$(grep -nx "$n1" "$T/ca.labels" | head -1 | cut -d: -f1)
+   p40=$(grep -nx "$n40" "$T/ca.labels" | head -1 | cut -d: -f1)
+   [ -n "$p1" ] && [ -n "$p40" ] &&
+   pdftotext -f "$p1" -l "$p1" "$ca" - | head -1 | grep -qx "附件1" &&
+   pdftotext -f "$p40" -l "$p40" "$ca" - | head -1 | grep -qx "附件40"'
 check "furniture: a footnote on its marker's page, in the body's numbering" \
   'pdftotext -f 3 -l 3 "$fu" - | tr -d " \n" | grep -q "①脚注第1部分"'
 
