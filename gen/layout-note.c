@@ -1,16 +1,16 @@
 /* layout-note.c — footnotes (see layout-imp.h).
  *
  * A footnote's marker is a NOTE span of a block's or a cell's text; its
- * note is set, once in the first pass, into lines of its own (off the
- * grid, the width of the text block less a hanging indent for its
- * marker).  Pagination asks lay_note_need how much room the page's notes
- * take before it lets a line stay: the lines of notes continued from the
- * page before, every note of the page's markers in full but the last, and
- * that one's first line, with the rule and its spaces, so that a marker
- * and the start of its note are always on one page; the last note may
- * continue on the next page, where its remaining lines come first.
- * Emitting a page collects its notes in marker order, numbers them when
- * the numbering is per page, and sets the note area at the foot of the
+ * note is set, when its marker's text is set into lines (in each of the
+ * layout's passes), into lines of its own (off the grid, the width of the
+ * text block less a hanging indent for its marker).  Pagination asks
+ * lay_note_need how much room the page's notes take before it lets a line stay:
+ * the lines of notes continued from the page before, every note of the page's
+ * markers in full but the last, and that one's first line, with the rule and
+ * its spaces, so that a marker and the start of its note are always on one
+ * page; the last note may continue on the next page, where its remaining lines
+ * come first. Emitting a page collects its notes in marker order, numbers them
+ * when the numbering is per page, and sets the note area at the foot of the
  * text block, the rule above it.
  *
  * Per-page numbers replace the marker's text in its line without setting
@@ -113,12 +113,16 @@ static lnote *new_note(ctx *c) {
   return n;
 }
 
-/* Code points of text before byte b. */
-static uint32_t cp_index(const char *text, uint32_t b) {
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < b && text[i]; i++)
-    n += ((unsigned char)text[i] & 0xC0) != 0x80;
-  return n;
+/* Code points of text before byte b, counted on from a cursor (*at bytes
+ * holding *cps code points) so that a paragraph's markers, in order, read
+ * its text once. */
+static uint32_t cp_index(const char *text, uint32_t b, uint32_t *at,
+                         uint32_t *cps) {
+  if (b < *at) /* never for sorted markers; counted afresh */
+    *at = *cps = 0;
+  for (; *at < b && text[*at]; (*at)++)
+    *cps += ((unsigned char)text[*at] & 0xC0) != 0x80;
+  return *cps;
 }
 
 /* Sets a note's text into its own lines. */
@@ -156,6 +160,8 @@ static bool note_lines(ctx *c, lnote *ln, zp_loc loc) {
 
 bool lay_note_scan(ctx *c, line *ls, size_t n, const char *text,
                    const zp_span *spans, uint32_t nspans, zp_loc loc) {
+  uint32_t rb = 0, rc = 0; /* the text read so far (cp_index) */
+  size_t li = 0;           /* the line of the marker before */
   for (uint32_t k = 0; k < nspans; k++) {
     const zp_span *sp = &spans[k];
     if (sp->kind != ZP_SPAN_NOTE)
@@ -165,8 +171,10 @@ bool lay_note_scan(ctx *c, line *ls, size_t n, const char *text,
       zp_error(c->d, at, "a footnote marker with no note");
       return false;
     }
-    uint32_t a = cp_index(text, sp->start), e = cp_index(text, sp->end);
-    size_t li = 0;
+    uint32_t a = cp_index(text, sp->start, &rb, &rc);
+    uint32_t e = cp_index(text, sp->end, &rb, &rc);
+    if (li >= n || (li > 0 && ls[li].cp0 > a))
+      li = 0;
     while (li + 1 < n && ls[li + 1].cp0 <= a)
       li++;
     if (n == 0)
