@@ -63,10 +63,10 @@ bin/zpgen-san: build/san/main.o build/libzp-san.a
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/tests/%: tests/%.c build/libzp.a
+build/tests/%: tests/%.c tests/docfix.h build/libzp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< build/libzp.a $(PKG_LIBS) $(CMOCKA_LIBS)
-build/san-tests/%: tests/%.c build/libzp-san.a
+build/san-tests/%: tests/%.c tests/docfix.h build/libzp-san.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -o $@ $< build/libzp-san.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
@@ -187,9 +187,9 @@ fuzz-short: $(addprefix build/fuzz/fuzz_,$(FUZZERS))
 test: unit e2e golden san check-format fuzz-short
 
 check-format:
-	clang-format --dry-run --Werror gen/*.c gen/*.h tests/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
+	clang-format --dry-run --Werror gen/*.c gen/*.h tests/*.c tests/*.h tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 format:
-	clang-format -i gen/*.c gen/*.h tests/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
+	clang-format -i gen/*.c gen/*.h tests/*.c tests/*.h tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 
 # Benchmarks (not tests): one render of each sample and of long tables; a
 # batch of 500 varied reports cold, warm and after a shared-file change.

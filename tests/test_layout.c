@@ -17,7 +17,7 @@
 
 #include "layout.h"
 
-#define MM (72.0 / 25.4)
+#include "docfix.h"
 
 typedef struct fixture {
   zp_arena *a;
@@ -34,30 +34,10 @@ static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   f->a = zp_arena_new();
   f->d = zp_diag_new(stderr);
-  f->fs = zp_fontset_new(NULL, f->d);
-  assert_non_null(f->fs);
-  for (const zp_role_def *r = zp_font_default_roles(); r->name; r++)
-    assert_true(zp_font_role(f->fs, r->name, r->families, f->d) >= 0);
-  zp_page_setup *p = &f->doc.page;
-  p->width = 210 * MM;
-  p->height = 297 * MM;
-  p->margin_top = 37 * MM;
-  p->margin_bottom = 35 * MM;
-  p->margin_left = 28 * MM;
-  p->margin_right = 26 * MM;
-  p->grid_lines = 22;
-  p->grid_chars = 28;
-  f->doc.folio =
-      (zp_folio){ZP_FOLIO_OUTER, "— {n} —", "song", 14, 7 * MM, 14, true};
-  f->body = (zp_style){.name = "body",
-                       .role = "song",
-                       .size = 16,
-                       .first_indent = 32,
-                       .align = ZP_ALIGN_JUSTIFY,
-                       .grid = true,
-                       .widows = 2,
-                       .orphans = 2,
-                       .rules = ZP_BREAK_BASIC};
+  f->fs = docfix_fonts(f->d);
+  f->doc.page = docfix_page;
+  f->doc.folio = docfix_folio;
+  f->body = docfix_body;
   f->h1 = f->body;
   f->h1.name = "h1";
   f->h1.role = "hei";
@@ -82,27 +62,15 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *f = *state;
-  zp_fontset_free(f->fs);
-  zp_diag_free(f->d);
-  zp_arena_free(f->a);
-  free(f->dump);
+  docfix_free(f->fs, f->d, f->a, f->dump);
   free(f);
   return 0;
 }
 
 static zp_block *add(fixture *f, zp_block_kind kind, const zp_style *st,
                      const char *text) {
-  zp_block *b = zp_arena_alloc(f->a, sizeof *b);
-  b->kind = kind;
-  b->style = st;
-  b->text = text;
-  b->loc = (zp_loc){"test.xml", 1, 1};
-  if (f->last)
-    f->last->next = b;
-  else
-    f->doc.first = b;
-  f->last = b;
-  return b;
+  return docfix_add(f->a, &f->doc, &f->last, kind, st, text,
+                    (zp_loc){"test.xml", 1, 1});
 }
 
 static zp_dl *run_with(fixture *f, bool debug) {

@@ -25,7 +25,7 @@
 #include "pdf.h"
 #include "tmpl.h"
 
-#define MM (72.0 / 25.4)
+#include "docfix.h"
 
 typedef struct fixture {
   zp_arena *a;
@@ -39,54 +39,28 @@ typedef struct fixture {
   size_t dumplen;
 } fixture;
 
-static const zp_page_setup portrait = {
-    210 * MM, 297 * MM, 37 * MM, 35 * MM, 28 * MM, 26 * MM, 22, 28, 0, 0};
-
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   f->a = zp_arena_new();
   f->d = zp_diag_new(NULL);
-  f->fs = zp_fontset_new(NULL, f->d);
-  assert_non_null(f->fs);
-  for (const zp_role_def *r = zp_font_default_roles(); r->name; r++)
-    assert_true(zp_font_role(f->fs, r->name, r->families, f->d) >= 0);
-  f->doc.page = portrait;
-  f->doc.folio =
-      (zp_folio){ZP_FOLIO_OUTER, "— {n} —", "song", 14, 7 * MM, 14, true};
-  f->body = (zp_style){.name = "body",
-                       .role = "song",
-                       .size = 16,
-                       .first_indent = 32,
-                       .align = ZP_ALIGN_JUSTIFY,
-                       .grid = true,
-                       .widows = 2,
-                       .orphans = 2,
-                       .rules = ZP_BREAK_BASIC};
+  f->fs = docfix_fonts(f->d);
+  f->doc.page = docfix_page;
+  f->doc.folio = docfix_folio;
+  f->body = docfix_body;
   *state = f;
   return 0;
 }
 
 static int teardown(void **state) {
   fixture *f = *state;
-  zp_fontset_free(f->fs);
-  zp_diag_free(f->d);
-  zp_arena_free(f->a);
-  free(f->dump);
+  docfix_free(f->fs, f->d, f->a, f->dump);
   free(f);
   return 0;
 }
 
 static zp_block *add(fixture *f, zp_block_kind kind, const char *text) {
-  zp_block *b = zp_arena_alloc(f->a, sizeof *b);
-  b->kind = kind;
-  b->style = &f->body;
-  b->text = text;
-  b->loc = (zp_loc){"test.xml", 1, 1};
-  if (f->last)
-    f->last->next = b;
-  else
-    f->doc.first = b;
-  f->last = b;
+  zp_block *b = docfix_add(f->a, &f->doc, &f->last, kind, &f->body, text,
+                           (zp_loc){"test.xml", 1, 1});
   if (f->last_part) {
     if (!f->last_part->first)
       f->last_part->first = b;
@@ -152,17 +126,17 @@ static const char *long_text =
  * the page labels agree. */
 static void numbering_and_labels(void **state) {
   fixture *f = *state;
-  part(f, ZP_PART_COVER, &portrait, ZP_NUM_NONE, 0);
+  part(f, ZP_PART_COVER, &docfix_page, ZP_NUM_NONE, 0);
   add(f, ZP_BLOCK_PARAGRAPH, "封面");
-  zp_part *front = part(f, ZP_PART_BODY, &portrait, ZP_NUM_ROMAN, 1);
+  zp_part *front = part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ROMAN, 1);
   front->folio.pos = ZP_FOLIO_CENTER;
   front->folio.format = "{n}";
   add(f, ZP_BLOCK_PARAGRAPH, "摘要");
   add(f, ZP_BLOCK_PAGE_BREAK, "");
   add(f, ZP_BLOCK_PARAGRAPH, "说明");
-  part(f, ZP_PART_BODY, &portrait, ZP_NUM_ARABIC, 1);
+  part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ARABIC, 1);
   add(f, ZP_BLOCK_PARAGRAPH, long_text);
-  part(f, ZP_PART_BODY, &portrait, ZP_NUM_CN, 0);
+  part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_CN, 0);
   add(f, ZP_BLOCK_PARAGRAPH, "附录");
   zp_dl *dl = run(f);
   assert_non_null(dl);
@@ -201,7 +175,7 @@ static void numbering_and_labels(void **state) {
  * page labels say the same (roman, then decimal from the third page). */
 static void roman_labels_past_3999(void **state) {
   fixture *f = *state;
-  part(f, ZP_PART_BODY, &portrait, ZP_NUM_ROMAN, 3998);
+  part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ROMAN, 3998);
   add(f, ZP_BLOCK_PARAGRAPH, "甲");
   add(f, ZP_BLOCK_PAGE_BREAK, "");
   add(f, ZP_BLOCK_PARAGRAPH, "乙");
@@ -260,21 +234,21 @@ static const zp_dl_run *folio_run(const zp_dl_page *p) {
  * foot is; with folio_portrait false, upright at its own foot. */
 static void landscape_folio_turned(void **state) {
   fixture *f = *state;
-  zp_page_setup land = portrait;
-  land.width = portrait.height;
-  land.height = portrait.width;
+  zp_page_setup land = docfix_page;
+  land.width = docfix_page.height;
+  land.height = docfix_page.width;
   land.margin_top = 28 * MM;
   land.margin_bottom = 26 * MM;
   land.margin_left = 37 * MM;
   land.margin_right = 35 * MM;
-  part(f, ZP_PART_BODY, &portrait, ZP_NUM_ARABIC, 0);
+  part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ARABIC, 0);
   add(f, ZP_BLOCK_PARAGRAPH, "正文");
   part(f, ZP_PART_BODY, &land, ZP_NUM_ARABIC, 0);
   add(f, ZP_BLOCK_PARAGRAPH, "横表");
   zp_part *own = part(f, ZP_PART_BODY, &land, ZP_NUM_ARABIC, 0);
   own->folio_portrait = false;
   add(f, ZP_BLOCK_PARAGRAPH, "横表");
-  part(f, ZP_PART_BODY, &portrait, ZP_NUM_ARABIC, 0);
+  part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ARABIC, 0);
   add(f, ZP_BLOCK_PARAGRAPH, "正文");
   zp_dl *dl = run(f);
   assert_non_null(dl);
@@ -285,11 +259,11 @@ static void landscape_folio_turned(void **state) {
   assert_true(r1->angle == 0);
   assert_true(r2->angle == -90);
   /* page 2 is even: on the portrait page its folio is at the left of the
-   * foot, 1em in: its first glyph at (portrait foot's baseline, left) */
-  float base =
-      (float)(portrait.height - portrait.margin_bottom + 7 * MM + 14 * 0.88);
-  assert_float_equal(r2->glyphs[0].x, portrait.height - base, 0.05);
-  assert_float_equal(r2->y, p2->height - (portrait.margin_left + 14), 0.05);
+   * foot, 1em in: its first glyph at (docfix_page foot's baseline, left) */
+  float base = (float)(docfix_page.height - docfix_page.margin_bottom + 7 * MM +
+                       14 * 0.88);
+  assert_float_equal(r2->glyphs[0].x, docfix_page.height - base, 0.05);
+  assert_float_equal(r2->y, p2->height - (docfix_page.margin_left + 14), 0.05);
   /* the turned run's glyphs run along its baseline as if upright */
   assert_true(r2->glyphs[r2->n - 1].x > r2->glyphs[0].x);
   /* page 3, odd, its own foot, upright */
@@ -303,7 +277,7 @@ static void landscape_folio_turned(void **state) {
  * fields replaced. */
 static void headers_first_odd_even(void **state) {
   fixture *f = *state;
-  zp_part *p = part(f, ZP_PART_BODY, &portrait, ZP_NUM_ARABIC, 0);
+  zp_part *p = part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ARABIC, 0);
   zp_hf *h = zp_arena_alloc(f->a, 4 * sizeof *h);
   h[0] = (zp_hf){false,          ZP_HF_FIRST, "首页眉", NULL,
                  ZP_ALIGN_RIGHT, 5 * MM,      p->loc,   &h[1]};
@@ -346,7 +320,7 @@ static void headers_first_odd_even(void **state) {
  * one taller than its margin. */
 static void header_must_fit(void **state) {
   fixture *f = *state;
-  zp_part *p = part(f, ZP_PART_BODY, &portrait, ZP_NUM_ARABIC, 0);
+  zp_part *p = part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ARABIC, 0);
   zp_hf h = {false,
              ZP_HF_ALL,
              long_text,
@@ -373,7 +347,7 @@ static void header_must_fit(void **state) {
  * the top and its last at the foot; center centres the whole. */
 static void cover_placement(void **state) {
   fixture *f = *state;
-  zp_part *c = part(f, ZP_PART_COVER, &portrait, ZP_NUM_NONE, 0);
+  zp_part *c = part(f, ZP_PART_COVER, &docfix_page, ZP_NUM_NONE, 0);
   c->place = ZP_PLACE_DISTRIBUTE;
   add(f, ZP_BLOCK_PARAGRAPH, "标题");
   add(f, ZP_BLOCK_PARAGRAPH, "单位");
@@ -381,8 +355,8 @@ static void cover_placement(void **state) {
   zp_dl *dl = run(f);
   assert_non_null(dl);
   const zp_dl_run *r = dl->pages->runs;
-  float block_bottom = (float)portrait.margin_bottom;
-  float top = (float)(portrait.height - portrait.margin_top);
+  float block_bottom = (float)docfix_page.margin_bottom;
+  float top = (float)(docfix_page.height - docfix_page.margin_top);
   assert_true(r->y > top - 30);                      /* 标题 at the top */
   assert_true(r->next->y < top - 250);               /* 单位 in the middle */
   assert_true(r->next->next->y < block_bottom + 30); /* 日期 at the foot */
@@ -409,7 +383,7 @@ static void cover_placement(void **state) {
  * character, a later item's number under the first's. */
 static void attachment_list_hangs(void **state) {
   fixture *f = *state;
-  part(f, ZP_PART_BODY, &portrait, ZP_NUM_ARABIC, 0);
+  part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ARABIC, 0);
   zp_block *a = add(f, ZP_BLOCK_PARAGRAPH,
                     "附件：1.部门整体支出绩效评价指标体系及评"
                     "分表和重点项目资金使用情况明细表");
@@ -445,9 +419,9 @@ static void attachment_list_hangs(void **state) {
  * go into the catalog, a Chinese one as UTF-16. */
 static void pdf_turned_run_and_labels(void **state) {
   fixture *f = *state;
-  part(f, ZP_PART_BODY, &portrait, ZP_NUM_ROMAN, 4);
+  part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ROMAN, 4);
   add(f, ZP_BLOCK_PARAGRAPH, "正文");
-  part(f, ZP_PART_BODY, &portrait, ZP_NUM_CN, 3);
+  part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_CN, 3);
   add(f, ZP_BLOCK_PARAGRAPH, "附录");
   zp_dl *dl = run(f);
   assert_non_null(dl);
@@ -572,12 +546,12 @@ static void bind_parts(void **state) {
  * leaves it: each page's part and number. */
 static void page_numbers(void **state) {
   fixture *f = *state;
-  zp_part *front = part(f, ZP_PART_BODY, &portrait, ZP_NUM_ROMAN, 1);
+  zp_part *front = part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ROMAN, 1);
   front->folio.format = "{n}";
-  zp_part *body = part(f, ZP_PART_BODY, &portrait, ZP_NUM_ARABIC, 1);
+  zp_part *body = part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_ARABIC, 1);
   body->folio.format = "第{n}页 共{pages}页";
-  zp_part *cn = part(f, ZP_PART_BODY, &portrait, ZP_NUM_CN, 0);
-  zp_part *none = part(f, ZP_PART_COVER, &portrait, ZP_NUM_NONE, 0);
+  zp_part *cn = part(f, ZP_PART_BODY, &docfix_page, ZP_NUM_CN, 0);
+  zp_part *none = part(f, ZP_PART_COVER, &docfix_page, ZP_NUM_NONE, 0);
   const zp_part *partv[] = {front, body, cn, none};
   int part_pages[] = {4, 1, 1, 1};
   lay_pinfo pinfo[] = {{0, 1, 0}, {0, 2, 1}, {0, 3, 2}, {0, 4, 3},
